@@ -1,0 +1,23 @@
+/* kl-application.h
+ *
+ * Copyright 2026 The Keylink authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define KL_TYPE_APPLICATION (kl_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (KlApplication, kl_application, KL, APPLICATION, AdwApplication)
+
+KlApplication *kl_application_new           (void);
+gboolean       kl_application_get_demo      (KlApplication *self);
+const char    *kl_application_get_atlas_url (KlApplication *self);
+GSettings     *kl_application_get_settings  (KlApplication *self);
+
+G_END_DECLS

@@ -1,0 +1,170 @@
+/* kl-window.c
+ *
+ * Copyright 2026 The Keylink authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kl-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kl-window.h"
+
+struct _KlWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  GCancellable         *cancellable;
+  GSettings            *settings;
+
+  /* Template widgets */
+  AdwToastOverlay      *toast_overlay;
+  GtkRevealer          *demo_revealer;
+  GtkStack             *assistant_stack;
+};
+
+G_DEFINE_FINAL_TYPE (KlWindow, kl_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+kl_window_help_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  g_autofree char *uri = g_strdup_printf ("help:%s", "keylink");
+
+  gtk_show_uri (GTK_WINDOW (widget), uri, GDK_CURRENT_TIME);
+}
+
+static gboolean
+kl_window_close_request (GtkWindow *window)
+{
+  KlWindow *self = KL_WINDOW (window);
+  int width, height;
+
+  /* Anything still in flight belongs to this window: stop it now. */
+  g_cancellable_cancel (self->cancellable);
+
+  if (self->settings != NULL)
+    {
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_delay (self->settings);
+      g_settings_set (self->settings, "window-size", "(ii)", width, height);
+      g_settings_set_boolean (self->settings, "window-maximized",
+                              gtk_window_is_maximized (window));
+      g_settings_apply (self->settings);
+    }
+
+  return GTK_WINDOW_CLASS (kl_window_parent_class)->close_request (window);
+}
+
+/* "application" is not a construct property: it is set after constructed(). */
+static void
+kl_window_notify_application (KlWindow   *self,
+                              GParamSpec *pspec,
+                              gpointer    user_data)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  int width, height;
+
+  if (KL_IS_APPLICATION (app) && self->settings == NULL)
+    {
+      self->settings = g_object_ref (kl_application_get_settings (KL_APPLICATION (app)));
+      gtk_revealer_set_reveal_child (self->demo_revealer,
+                                     kl_application_get_demo (KL_APPLICATION (app)));
+
+      g_settings_get (self->settings, "window-size", "(ii)", &width, &height);
+      gtk_window_set_default_size (GTK_WINDOW (self), width, height);
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+    }
+}
+
+static void
+kl_window_dispose (GObject *object)
+{
+  KlWindow *self = KL_WINDOW (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), KL_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (kl_window_parent_class)->dispose (object);
+}
+
+static void
+kl_window_finalize (GObject *object)
+{
+  KlWindow *self = KL_WINDOW (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (kl_window_parent_class)->finalize (object);
+}
+
+static void
+kl_window_class_init (KlWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = kl_window_dispose;
+  object_class->finalize = kl_window_finalize;
+
+  window_class->close_request = kl_window_close_request;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/kl-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, KlWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, KlWindow, demo_revealer);
+  gtk_widget_class_bind_template_child (widget_class, KlWindow, assistant_stack);
+
+  gtk_widget_class_install_action (widget_class, "win.help", NULL, kl_window_help_action);
+}
+
+static void
+kl_window_init (KlWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  g_signal_connect (self, "notify::application",
+                    G_CALLBACK (kl_window_notify_application), NULL);
+
+  if (DEVELOPMENT)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+}
+
+KlWindow *
+kl_window_new (KlApplication *application)
+{
+  return g_object_new (KL_TYPE_WINDOW,
+                       "application", application,
+                       NULL);
+}
+
+/**
+ * kl_window_get_cancellable:
+ *
+ * Returns: (transfer none): the cancellable that is cancelled when the window closes.
+ */
+GCancellable *
+kl_window_get_cancellable (KlWindow *self)
+{
+  g_return_val_if_fail (KL_IS_WINDOW (self), NULL);
+
+  return self->cancellable;
+}
+
+void
+kl_window_add_toast (KlWindow *self,
+                     AdwToast *toast)
+{
+  g_return_if_fail (KL_IS_WINDOW (self));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}

@@ -1,0 +1,25 @@
+/* kl-window.h
+ *
+ * Copyright 2026 The Keylink authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "kl-application.h"
+
+G_BEGIN_DECLS
+
+#define KL_TYPE_WINDOW (kl_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (KlWindow, kl_window, KL, WINDOW, AdwApplicationWindow)
+
+KlWindow     *kl_window_new             (KlApplication *application);
+GCancellable *kl_window_get_cancellable (KlWindow      *self);
+void          kl_window_add_toast       (KlWindow      *self,
+                                         AdwToast      *toast);
+
+G_END_DECLS

@@ -1,0 +1,66 @@
+/* kl-test-utils.c
+ *
+ * Copyright 2026 The Keylink authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "kl-test-utils.h"
+
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  gboolean *expired = user_data;
+
+  *expired = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+kl_test_wait_until (KlTestCondition condition,
+                    gpointer        user_data,
+                    guint           timeout_ms)
+{
+  GMainContext *context = g_main_context_get_thread_default ();
+  gboolean expired = FALSE;
+  GSource *source;
+  gboolean ok;
+
+  source = g_timeout_source_new (timeout_ms);
+  g_source_set_callback (source, deadline_cb, &expired, NULL);
+  g_source_attach (source, context);
+
+  while (!(ok = condition (user_data)) && !expired)
+    g_main_context_iteration (context, TRUE);
+
+  g_source_destroy (source);
+  g_source_unref (source);
+
+  return ok;
+}
+
+static gboolean
+flag_is_set (gpointer user_data)
+{
+  const gboolean *flag = user_data;
+
+  return *flag;
+}
+
+gboolean
+kl_test_wait_for_flag (const gboolean *flag,
+                       guint           timeout_ms)
+{
+  return kl_test_wait_until (flag_is_set, (gpointer) flag, timeout_ms);
+}
+
+char *
+kl_test_shared_path (const char *relative)
+{
+  const char *shared = g_getenv ("KL_SHARED_DIR");
+
+  g_assert_nonnull (shared);
+  return g_build_filename (shared, relative, NULL);
+}

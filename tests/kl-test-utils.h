@@ -1,0 +1,29 @@
+/* kl-test-utils.h
+ *
+ * Copyright 2026 The Keylink authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef gboolean (*KlTestCondition) (gpointer user_data);
+
+/* Iterates the thread-default main context until @condition holds or @timeout_ms passed.
+ * Returns whether the condition holds. Never sleeps: it waits on the main loop. */
+gboolean kl_test_wait_until      (KlTestCondition  condition,
+                                  gpointer         user_data,
+                                  guint            timeout_ms);
+
+/* Waits until *@flag becomes TRUE (set from a callback), with a deadline. */
+gboolean kl_test_wait_for_flag   (const gboolean  *flag,
+                                  guint            timeout_ms);
+
+/* Path of a file in ../shared (KL_SHARED_DIR), e.g. "atlas/regions.json". */
+char    *kl_test_shared_path     (const char      *relative);
+
+G_END_DECLS

@@ -1,0 +1,171 @@
+/* kl-test-widget.c
+ *
+ * Copyright 2026 The Keylink authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "kl-test-widget.h"
+
+void
+kl_test_widget_init (int    *argc,
+                     char ***argv)
+{
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+}
+
+typedef struct
+{
+  gboolean mapped;
+  gboolean drawn;
+} ShowState;
+
+static void
+on_map (GtkWidget *widget,
+        gpointer   user_data)
+{
+  ShowState *state = user_data;
+
+  state->mapped = TRUE;
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  ShowState *state = user_data;
+
+  state->drawn = TRUE;
+}
+
+static gboolean
+show_mapped (gpointer user_data)
+{
+  ShowState *state = user_data;
+
+  return state->mapped;
+}
+
+static gboolean
+show_done (gpointer user_data)
+{
+  ShowState *state = user_data;
+
+  return state->mapped && state->drawn;
+}
+
+gboolean
+kl_test_window_show (GtkWindow *window)
+{
+  ShowState state = { FALSE, FALSE };
+  GdkFrameClock *clock;
+  gulong map_id, paint_id = 0;
+  gboolean ok;
+
+  state.mapped = gtk_widget_get_mapped (GTK_WIDGET (window));
+  map_id = g_signal_connect (window, "map", G_CALLBACK (on_map), &state);
+  gtk_window_present (window);
+
+  if (!kl_test_wait_until (show_mapped, &state, 10000))
+    {
+      g_signal_handler_disconnect (window, map_id);
+      return FALSE;
+    }
+
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &state);
+  gtk_widget_queue_draw (GTK_WIDGET (window));
+  ok = kl_test_wait_until (show_done, &state, 10000);
+
+  g_signal_handler_disconnect (clock, paint_id);
+  g_signal_handler_disconnect (window, map_id);
+  return ok;
+}
+
+char *
+kl_test_save_screenshot (GtkWidget  *widget,
+                         const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  GskRenderer *renderer;
+  int width, height;
+
+  dir = g_strdup (g_getenv ("KL_SCREENSHOT_DIR"));
+  if (dir == NULL)
+    dir = g_build_filename (g_get_tmp_dir (), "keylink-screenshots", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  path = g_strdup_printf ("%s/%s.png", dir, name);
+
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+
+  return g_steal_pointer (&path);
+}
+
+GtkWidget *
+kl_test_find_by_label (GtkWidget  *root,
+                       const char *label)
+{
+  if (GTK_IS_LABEL (root) &&
+      g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), label) == 0)
+    return root;
+
+  if (GTK_IS_BUTTON (root) &&
+      g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = kl_test_find_by_label (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+GtkWidget *
+kl_test_find_by_type (GtkWidget *root,
+                      GType      type)
+{
+  if (g_type_is_a (G_OBJECT_TYPE (root), type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = kl_test_find_by_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}

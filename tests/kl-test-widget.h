@@ -1,0 +1,35 @@
+/* kl-test-widget.h
+ *
+ * Copyright 2026 The Keylink authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "kl-test-utils.h"
+
+G_BEGIN_DECLS
+
+/* gtk_test_init + adw_init, with the app's resources and style registered. */
+void      kl_test_widget_init        (int        *argc,
+                                      char     ***argv);
+
+/* Presents @window and waits (main loop, deadline) until it is mapped and drawn once. */
+gboolean  kl_test_window_show        (GtkWindow  *window);
+
+/* Renders @widget to $KL_SCREENSHOT_DIR/@name.png. Returns the path. */
+char     *kl_test_save_screenshot    (GtkWidget  *widget,
+                                      const char *name);
+
+/* Depth-first search for a descendant of @root whose accessible label or GtkLabel text is @label. */
+GtkWidget *kl_test_find_by_label     (GtkWidget  *root,
+                                      const char *label);
+
+/* Depth-first search for the first descendant of @root (or @root) of @type. */
+GtkWidget *kl_test_find_by_type      (GtkWidget  *root,
+                                      GType       type);
+
+G_END_DECLS
