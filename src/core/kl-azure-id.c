@@ -9,4 +9,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "kl-azure-id.h"
+#include "kl-error.h"
