@@ -12,7 +12,7 @@ packages=(
   desktop-file-utils appstream
   # test session: X server, D-Bus, a real keyring, accessibility
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools at-spi2-core
-  python3-gi gir1.2-atspi-2.0 gir1.2-gtk-4.0 python3-pyatspi
+  python3-gi gir1.2-atspi-2.0 imagemagick
 )
 
 sudo=
