@@ -365,7 +365,11 @@ kl_sim_world_now (KlSimWorld *world)
 {
   gint64 real_elapsed = g_get_monotonic_time () - world->clock_real_base;
 
-  return world->clock_sim_base + (gint64) ((double) real_elapsed * world->time_scale);
+  /* Real durations are simulated ones times the scale, so the simulated clock runs 1/scale
+   * times as fast as the real one. 0 stops it: only kl_sim_world_advance() moves it then. */
+  if (world->time_scale == 0)
+    return world->clock_sim_base;
+  return world->clock_sim_base + (gint64) ((double) real_elapsed / world->time_scale);
 }
 
 void
