@@ -50,6 +50,8 @@ typedef struct
   const char    *password;
   char          *bearer;
   const char    *authorization;  /* a raw Authorization header, e.g. Basic for OAuth */
+  /* Do not check answers against the spec (faults that break it on purpose). */
+  gboolean       skip_schema;
   /* Cancel a request after this many ms (0: wait up to 10 s). */
   guint          cancel_after_ms;
 } SimFixture;
