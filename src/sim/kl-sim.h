@@ -116,6 +116,7 @@ gboolean    kl_sim_fail_endpoint       (KlSim       *self,
 gboolean    kl_sim_add_fault           (KlSim       *self,
                                         const char  *rule_json,
                                         GError     **error);
+/* Also answers the requests that "stall" faults hold. */
 void        kl_sim_clear_faults        (KlSim       *self);
 /* Element type KlSimRequest, in the order the answers completed. */
 GPtrArray  *kl_sim_dup_requests        (KlSim       *self);
