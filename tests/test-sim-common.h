@@ -126,4 +126,7 @@ char        *sim_endpoint_status    (SimFixture    *fixture,
                                      const char    *group_id,
                                      const char    *endpoint_id);
 
+/* Switches @fixture from Digest to a service-account bearer token: one round trip a call. */
+void         sim_use_token          (SimFixture    *fixture);
+
 G_END_DECLS

@@ -300,6 +300,17 @@ test_auth_digest (SimFixture    *f,
   g_assert_cmpuint (((KlSimRequest *) log->pdata[0])->status, ==, 401);
   g_assert_cmpuint (((KlSimRequest *) log->pdata[1])->status, ==, 200);
 
+  /* Every call costs two round trips: the nonce is single-use. */
+  {
+    g_autoptr(SimResponse) again = sim_get (f, READY, V20230101);
+    g_autoptr(GPtrArray) more = NULL;
+
+    sim_assert_ok (again, 200, V20230101);
+    more = kl_sim_dup_requests (f->sim);
+    g_assert_cmpuint (more->len, ==, 4);
+    g_assert_cmpuint (((KlSimRequest *) more->pdata[2])->status, ==, 401);
+  }
+
   g_clear_object (&f->session);
   f->session = sim_new_session ();
   f->user = NULL;
@@ -328,6 +339,91 @@ test_auth_digest (SimFixture    *f,
   f->password = SIM_PRIVATE_KEY;
   unknown_user = sim_get (f, READY "/encryptionAtRest", V20230101);
   sim_assert_error (unknown_user, 401, "UNEXPECTED_ERROR");
+}
+
+static char *
+md5_hex (const char *text)
+{
+  return g_compute_checksum_for_string (G_CHECKSUM_MD5, text, -1);
+}
+
+/* An RFC 2617 Digest Authorization header for GET @uri with @nonce, qop auth. */
+static char *
+digest_header (const char *user,
+               const char *password,
+               const char *nonce,
+               const char *uri)
+{
+  g_autofree char *a1 = g_strdup_printf ("%s:MMS Public API:%s", user, password);
+  g_autofree char *a2 = g_strdup_printf ("GET:%s", uri);
+  g_autofree char *ha1 = md5_hex (a1);
+  g_autofree char *ha2 = md5_hex (a2);
+  g_autofree char *joined = g_strdup_printf ("%s:%s:00000001:0a4f113b:auth:%s", ha1, nonce, ha2);
+  g_autofree char *response = md5_hex (joined);
+
+  return g_strdup_printf ("Digest username=\"%s\", realm=\"MMS Public API\", nonce=\"%s\", "
+                          "uri=\"%s\", algorithm=MD5, response=\"%s\", cnonce=\"0a4f113b\", "
+                          "nc=00000001, qop=auth", user, nonce, uri, response);
+}
+
+static char *
+challenge_nonce (SimResponse *response)
+{
+  const char *challenge = soup_message_headers_get_one (response->headers, "WWW-Authenticate");
+  g_autoptr(GHashTable) params = NULL;
+
+  g_assert_true (g_str_has_prefix (challenge, "Digest "));
+  params = soup_header_parse_param_list (challenge + strlen ("Digest "));
+  return g_strdup (g_hash_table_lookup (params, "nonce"));
+}
+
+/* A nonce serves one request; a replayed or invented one gets a stale challenge. */
+static void
+test_auth_digest_nonces (SimFixture    *f,
+                         gconstpointer  data)
+{
+  g_autofree char *nonce = NULL;
+  g_autofree char *header = NULL;
+  g_autofree char *invented = NULL;
+  g_autofree char *wrong = NULL;
+  g_autoptr(SimResponse) challenge = NULL;
+  g_autoptr(SimResponse) first = NULL;
+  g_autoptr(SimResponse) replay = NULL;
+  g_autoptr(SimResponse) made_up = NULL;
+  g_autoptr(SimResponse) bad_password = NULL;
+
+  f->user = NULL;
+  challenge = sim_get (f, READY, V20230101);
+  sim_assert_error (challenge, 401, "UNEXPECTED_ERROR");
+  nonce = challenge_nonce (challenge);
+  g_assert_cmpuint (strlen (nonce), ==, 32);
+
+  header = digest_header (SIM_PUBLIC_KEY, SIM_PRIVATE_KEY, nonce, READY);
+  f->authorization = header;
+  first = sim_get (f, READY, V20230101);
+  sim_assert_ok (first, 200, V20230101);
+  replay = sim_get (f, READY, V20230101);
+  sim_assert_error (replay, 401, "UNEXPECTED_ERROR");
+  g_assert_nonnull (strstr (soup_message_headers_get_one (replay->headers, "WWW-Authenticate"),
+                            "stale=true"));
+
+  invented = digest_header (SIM_PUBLIC_KEY, SIM_PRIVATE_KEY, "00112233445566778899aabbccddeeff",
+                            READY);
+  f->authorization = invented;
+  made_up = sim_get (f, READY, V20230101);
+  sim_assert_error (made_up, 401, "UNEXPECTED_ERROR");
+  g_assert_nonnull (strstr (soup_message_headers_get_one (made_up->headers, "WWW-Authenticate"),
+                            "stale=true"));
+
+  g_clear_pointer (&nonce, g_free);
+  nonce = challenge_nonce (made_up);
+  wrong = digest_header (SIM_PUBLIC_KEY, "not-the-key", nonce, READY);
+  f->authorization = wrong;
+  bad_password = sim_get (f, READY, V20230101);
+  sim_assert_error (bad_password, 401, "UNEXPECTED_ERROR");
+  g_assert_null (strstr (soup_message_headers_get_one (bad_password->headers, "WWW-Authenticate"),
+                         "stale"));
+  f->authorization = NULL;
 }
 
 static char *
@@ -1356,6 +1452,7 @@ main (int   argc,
   add_fixture_test ("/sim/http/media-types", test_media_types);
   add_fixture_test ("/sim/http/request-bodies", test_request_bodies);
   add_fixture_test ("/sim/auth/digest", test_auth_digest);
+  add_fixture_test ("/sim/auth/digest-nonces", test_auth_digest_nonces);
   add_fixture_test ("/sim/auth/oauth", test_auth_oauth);
   add_fixture_test ("/sim/auth/oauth-expiry", test_auth_oauth_expiry);
   add_fixture_test ("/sim/auth/oauth-token-limit", test_auth_oauth_token_limit);

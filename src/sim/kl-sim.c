@@ -610,14 +610,15 @@ read_json_body (SoupServerMessage *msg,
 
 static void
 respond_unauthorized (KlSim             *self,
-                      SoupServerMessage *msg)
+                      SoupServerMessage *msg,
+                      gboolean           stale)
 {
   g_autoptr(KlSimFailure) failure = NULL;
 
   failure = kl_sim_failure_new (401, "UNEXPECTED_ERROR", NULL,
                                 "You are not authorized for this resource: check the API key or "
                                 "the service account token.");
-  kl_sim_auth_challenge (self->auth, msg);
+  kl_sim_auth_challenge (self->auth, msg, stale);
   /* The real 401 body is pretty-printed. */
   respond_failure (msg, failure, TRUE);
 }
@@ -637,13 +638,15 @@ handle_api (KlSim             *self,
   g_autofree char *first_vendor = NULL;
   g_autofree char *content_type = NULL;
   const char *version;
+  KlSimAuthResult auth;
   gboolean allowed;
   gboolean pretty;
   guint status = SOUP_STATUS_OK;
 
-  if (!kl_sim_auth_check (self->auth, msg))
+  auth = kl_sim_auth_check (self->auth, msg);
+  if (auth != KL_SIM_AUTH_OK)
     {
-      respond_unauthorized (self, msg);
+      respond_unauthorized (self, msg, auth == KL_SIM_AUTH_STALE);
       return;
     }
 
