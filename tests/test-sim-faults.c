@@ -216,6 +216,8 @@ test_malformed (SimFixture    *f,
   broken = sim_get (f, READY, V20230101);
   g_assert_no_error (broken->error);
   g_assert_cmpuint (broken->status, ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_one (broken->headers, "Content-Type"), ==,
+                   "application/vnd.atlas.2023-01-01+json;charset=utf-8");
   g_assert_cmpuint (g_bytes_get_size (broken->body), >, 0);
   g_assert_null (broken->json);
 

@@ -412,7 +412,7 @@ accept_has_type (SoupServerMessage *msg,
       if (semicolon != NULL)
         *semicolon = '\0';
       type = g_strstrip (types[i]);
-      if (g_ascii_strcasecmp (type, wanted) == 0)
+      if (wanted != NULL && g_ascii_strcasecmp (type, wanted) == 0)
         return TRUE;
       if (*first_vendor == NULL && g_str_has_prefix (type, "application/vnd.atlas."))
         *first_vendor = g_strdup (type);
@@ -830,6 +830,8 @@ respond_malformed (SoupServerMessage *msg,
 {
   static const char truncated[] = "{\"results\": [{\"id\": \"65f0";
   SoupMessageBody *body = soup_server_message_get_response_body (msg);
+  g_autofree char *vendor = NULL;
+  g_autofree char *content_type = NULL;
 
   if (after_processing && body->length > 1)
     {
@@ -841,8 +843,12 @@ respond_malformed (SoupServerMessage *msg,
       return;
     }
 
+  /* Labelled as what the client asked for, so that only the JSON parser can notice. */
+  accept_has_type (msg, NULL, &vendor);
+  content_type = vendor ? g_strconcat (vendor, ";charset=utf-8", NULL)
+                        : g_strdup ("application/json");
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, truncated,
+  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_STATIC, truncated,
                                     strlen (truncated));
 }
 
