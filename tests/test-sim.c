@@ -426,33 +426,6 @@ test_auth_digest_nonces (SimFixture    *f,
   f->authorization = NULL;
 }
 
-static char *
-basic_header (const char *client_id,
-              const char *secret)
-{
-  g_autofree char *credentials = g_strconcat (client_id, ":", secret, NULL);
-  g_autofree char *encoded = g_base64_encode ((const guchar *) credentials, strlen (credentials));
-
-  return g_strconcat ("Basic ", encoded, NULL);
-}
-
-/* POSTs an OAuth form with @authorization; returns the answer (application/json). */
-static SimResponse *
-oauth_post (SimFixture *f,
-            const char *path,
-            const char *authorization,
-            const char *content_type,
-            const char *form)
-{
-  SimResponse *response;
-
-  f->authorization = authorization;
-  response = sim_request (f, "POST", path, "application/json", content_type, form);
-  f->authorization = NULL;
-  g_assert_no_error (response->error);
-  return response;
-}
-
 static const char *
 oauth_error_name (SimResponse *response)
 {
@@ -468,8 +441,8 @@ mint_token_full (SimFixture *f,
                  guint       expected_status,
                  gint64     *expires_in)
 {
-  g_autofree char *basic = basic_header (client_id, secret);
-  g_autoptr(SimResponse) response = oauth_post (f, "/api/oauth/token", basic,
+  g_autofree char *basic = sim_basic_header (client_id, secret);
+  g_autoptr(SimResponse) response = sim_oauth_post (f, "/api/oauth/token", basic,
                                                 "application/x-www-form-urlencoded",
                                                 "grant_type=client_credentials");
   JsonObject *object;
@@ -507,7 +480,7 @@ oauth_status (SimFixture *f,
               const char *form,
               const char *expected_error)
 {
-  g_autoptr(SimResponse) response = oauth_post (f, path, authorization, content_type, form);
+  g_autoptr(SimResponse) response = sim_oauth_post (f, path, authorization, content_type, form);
 
   if (expected_error != NULL)
     g_assert_cmpstr (oauth_error_name (response), ==, expected_error);
@@ -519,7 +492,7 @@ test_auth_oauth (SimFixture    *f,
                  gconstpointer  data)
 {
   g_autofree char *token = NULL;
-  g_autofree char *basic = basic_header (SIM_CLIENT_ID, SIM_CLIENT_SECRET);
+  g_autofree char *basic = sim_basic_header (SIM_CLIENT_ID, SIM_CLIENT_SECRET);
   g_autofree char *revoke_form = NULL;
   g_autoptr(SimResponse) with_token = NULL;
   g_autoptr(SimResponse) revoked = NULL;
@@ -600,7 +573,7 @@ static void
 test_auth_oauth_token_limit (SimFixture    *f,
                              gconstpointer  data)
 {
-  g_autofree char *basic = basic_header (SIM_CLIENT_ID, SIM_CLIENT_SECRET);
+  g_autofree char *basic = sim_basic_header (SIM_CLIENT_ID, SIM_CLIENT_SECRET);
   g_autofree char *first = NULL;
   g_autofree char *revoke_form = NULL;
   g_autofree char *again = NULL;
