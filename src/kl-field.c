@@ -246,19 +246,20 @@ static void
 create_caption_row (KlField     *self,
                     GtkListBox  *list)
 {
-  GtkWidget *box, *icon;
+  GtkWidget *box, *message_box, *icon;
 
   icon = g_object_new (GTK_TYPE_IMAGE,
                        "icon-name", "dialog-error-symbolic",
                        "valign", GTK_ALIGN_START,
                        "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                       "css-classes", (const char *[]) { "error", NULL },
                        NULL);
   self->caption_label = g_object_new (GTK_TYPE_LABEL,
                                       "wrap", TRUE,
                                       "wrap-mode", PANGO_WRAP_WORD_CHAR,
                                       "xalign", 0.0f,
                                       "hexpand", TRUE,
-                                      "valign", GTK_ALIGN_CENTER,
+                                      "css-classes", (const char *[]) { "error", "kl-field-message", NULL },
                                       NULL);
   self->fix_button = g_object_new (GTK_TYPE_BUTTON,
                                    "label", _("_Fix"),
@@ -269,12 +270,20 @@ create_caption_row (KlField     *self,
                                    NULL);
   g_signal_connect_swapped (self->fix_button, "clicked", G_CALLBACK (fix_clicked_cb), self);
 
+  /* Icon and text stay together, centred against the button when there is one. */
+  message_box = g_object_new (GTK_TYPE_BOX,
+                              "spacing", 8,
+                              "hexpand", TRUE,
+                              "valign", GTK_ALIGN_CENTER,
+                              NULL);
+  gtk_box_append (GTK_BOX (message_box), icon);
+  gtk_box_append (GTK_BOX (message_box), GTK_WIDGET (self->caption_label));
+
   box = g_object_new (GTK_TYPE_BOX,
-                      "spacing", 8,
+                      "spacing", 12,
                       "css-classes", (const char *[]) { "kl-field-caption", NULL },
                       NULL);
-  gtk_box_append (GTK_BOX (box), icon);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->caption_label));
+  gtk_box_append (GTK_BOX (box), message_box);
   gtk_box_append (GTK_BOX (box), self->fix_button);
 
   self->caption_row = g_object_new (GTK_TYPE_LIST_BOX_ROW,

@@ -46,8 +46,12 @@ struct _KlKeyVaultPage
   char               *fill_resource_group;
   char               *fill_vault;
 
+  /* The vault group's tip, hidden while the vault cannot change */
+  char               *vault_tip;
+
   /* Template widgets */
   GtkRevealer        *frozen_revealer;
+  AdwPreferencesGroup *vault_group;
   AdwEntryRow        *subscription_row;
   AdwEntryRow        *resource_group_row;
   AdwEntryRow        *vault_row;
@@ -295,6 +299,8 @@ update_editable (KlKeyVaultPage *self)
   kl_field_set_editable (self->vault_field, vault_editable);
   kl_field_set_editable (self->key_id_field, !read_only);
   gtk_revealer_set_reveal_child (self->frozen_revealer, self->vault_frozen);
+  adw_preferences_group_set_description (self->vault_group,
+                                         vault_editable ? self->vault_tip : NULL);
 }
 
 static void
@@ -396,6 +402,7 @@ kl_key_vault_page_finalize (GObject *object)
   KlKeyVaultPage *self = KL_KEY_VAULT_PAGE (object);
 
   g_clear_pointer (&self->azure_environment, g_free);
+  g_clear_pointer (&self->vault_tip, g_free);
   g_clear_pointer (&self->derived_vault, g_free);
   g_clear_pointer (&self->fill_subscription, g_free);
   g_clear_pointer (&self->fill_resource_group, g_free);
@@ -506,6 +513,7 @@ kl_key_vault_page_class_init (KlKeyVaultPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/pages/key-vault/kl-key-vault-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KlKeyVaultPage, frozen_revealer);
+  gtk_widget_class_bind_template_child (widget_class, KlKeyVaultPage, vault_group);
   gtk_widget_class_bind_template_child (widget_class, KlKeyVaultPage, subscription_row);
   gtk_widget_class_bind_template_child (widget_class, KlKeyVaultPage, resource_group_row);
   gtk_widget_class_bind_template_child (widget_class, KlKeyVaultPage, vault_row);
@@ -518,6 +526,7 @@ kl_key_vault_page_init (KlKeyVaultPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->vault_tip = g_strdup (adw_preferences_group_get_description (self->vault_group));
   self->subscription_field = kl_field_new (self->subscription_row, check_subscription, self);
   self->resource_group_field = kl_field_new (self->resource_group_row, check_resource_group, self);
   self->vault_field = kl_field_new (self->vault_row, check_vault, self);
