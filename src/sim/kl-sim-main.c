@@ -7,11 +7,130 @@
 
 #include "config.h"
 
+#include <glib-unix.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "kl-sim.h"
+
+/* keylink-atlas-sim --port 0 --api-key PUBLIC:PRIVATE --service-account ID:SECRET
+ *                   --time-scale F [--seed N] [--latency MS]
+ * Prints the base URL as the first line of stdout, then serves until SIGTERM or SIGINT.
+ * The credentials are the simulator's own made-up ones, never real Atlas secrets. */
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  GMainLoop *loop = user_data;
+
+  g_main_loop_quit (loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+split_pair (const char  *value,
+            const char  *option,
+            char       **first,
+            char       **second)
+{
+  const char *colon = value ? strchr (value, ':') : NULL;
+
+  if (colon == NULL || colon == value || colon[1] == '\0')
+    {
+      g_printerr ("keylink-atlas-sim: %s needs NAME:SECRET, got “%s”.\n", option,
+                  value ? value : "");
+      return FALSE;
+    }
+  *first = g_strndup (value, colon - value);
+  *second = g_strdup (colon + 1);
+  return TRUE;
+}
 
 int
 main (int   argc,
       char *argv[])
 {
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KlSim) sim = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_auto(GStrv) api_keys = NULL;
+  g_auto(GStrv) service_accounts = NULL;
+  int port = 0;
+  int latency = 0;
+  double time_scale = 1.0;
+  gint64 seed = -1;
+  guint sigterm_id;
+  guint sigint_id;
+  GOptionEntry entries[] = {
+    { "port", 'p', 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (0: any free port)", "PORT" },
+    { "api-key", 0, 0, G_OPTION_ARG_STRING_ARRAY, &api_keys,
+      "Accept this API key with HTTP Digest (repeatable)", "PUBLIC:PRIVATE" },
+    { "service-account", 0, 0, G_OPTION_ARG_STRING_ARRAY, &service_accounts,
+      "Accept this service account for OAuth tokens (repeatable)", "CLIENT_ID:SECRET" },
+    { "time-scale", 't', 0, G_OPTION_ARG_DOUBLE, &time_scale,
+      "Multiply real-life timings by F (0.001: INITIATING lasts 90 ms)", "F" },
+    { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed for ids and probabilistic faults", "N" },
+    { "latency", 'l', 0, G_OPTION_ARG_INT, &latency, "Delay every API request by MS", "MS" },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+
+  context = g_option_context_new ("— a local MongoDB Atlas Admin API for Keylink");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("keylink-atlas-sim: %s\n", error->message);
+      return 2;
+    }
+  if (port < 0 || port > G_MAXUINT16 || time_scale < 0 || latency < 0)
+    {
+      g_printerr ("keylink-atlas-sim: --port must be 0–65535, --time-scale and --latency "
+                  "must not be negative.\n");
+      return 2;
+    }
+
+  sim = kl_sim_new ();
+  kl_sim_set_time_scale (sim, time_scale);
+  kl_sim_set_latency (sim, latency);
+  if (seed >= 0)
+    kl_sim_set_seed (sim, (guint64) seed);
+  for (guint i = 0; api_keys != NULL && api_keys[i] != NULL; i++)
+    {
+      g_autofree char *public_key = NULL;
+      g_autofree char *private_key = NULL;
+
+      if (!split_pair (api_keys[i], "--api-key", &public_key, &private_key))
+        return 2;
+      kl_sim_add_api_key (sim, public_key, private_key);
+    }
+  for (guint i = 0; service_accounts != NULL && service_accounts[i] != NULL; i++)
+    {
+      g_autofree char *client_id = NULL;
+      g_autofree char *secret = NULL;
+
+      if (!split_pair (service_accounts[i], "--service-account", &client_id, &secret))
+        return 2;
+      kl_sim_add_service_account (sim, client_id, secret);
+    }
+
+  if (!kl_sim_start (sim, (guint) port, &error))
+    {
+      g_printerr ("keylink-atlas-sim: cannot listen on 127.0.0.1:%d: %s\n", port, error->message);
+      return 1;
+    }
+  g_print ("%s\n", kl_sim_get_base_url (sim));
+  fflush (stdout);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  sigterm_id = g_unix_signal_add (SIGTERM, quit_cb, loop);
+  sigint_id = g_unix_signal_add (SIGINT, quit_cb, loop);
+  g_main_loop_run (loop);
+  g_source_remove (sigterm_id);
+  g_source_remove (sigint_id);
+
+  kl_sim_stop (sim);
   return 0;
 }

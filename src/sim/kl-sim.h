@@ -48,4 +48,66 @@ gboolean    kl_sim_start               (KlSim       *self,
 const char *kl_sim_get_base_url        (KlSim       *self);
 void        kl_sim_stop                (KlSim       *self);
 
+/* Additions for tests, benchmarks and demo mode (src/sim/README.md has the HTTP twins). */
+
+#define KL_SIM_ERROR (kl_sim_error_quark ())
+/* KL_SIM_ERROR codes are HTTP statuses; the message starts with the Atlas-style error code. */
+GQuark      kl_sim_error_quark         (void);
+
+/* One request to /api/... as the simulator saw it (control requests under /__sim/ excluded). */
+typedef struct
+{
+  char   *method;
+  char   *path;
+  char   *query;     /* nullable */
+  guint   status;    /* 0: connection dropped or aborted before an answer */
+  gint64  start_us;  /* µs since kl_sim_start(): when the request had been read */
+  gint64  end_us;    /* µs since kl_sim_start(): when the answer had been written */
+} KlSimRequest;
+
+void        kl_sim_request_free        (KlSimRequest *request);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KlSimRequest, kl_sim_request_free)
+
+double      kl_sim_get_time_scale      (KlSim       *self);
+/* Added to every /api/ request, before it is handled (benchmarks use 150). */
+void        kl_sim_set_latency         (KlSim       *self,
+                                        guint        latency_ms);
+/* expires_in of new access tokens, in real seconds (default 3600; 0 = already expired). */
+void        kl_sim_set_token_lifetime  (KlSim       *self,
+                                        guint        seconds);
+/* Moves the simulated clock forward (endpoint and cluster timings), whatever the time scale. */
+void        kl_sim_advance             (KlSim       *self,
+                                        double       seconds);
+/* Adds a project to the organization; returns its id. */
+char       *kl_sim_add_group           (KlSim       *self,
+                                        const char  *name,
+                                        GError     **error);
+/* The Azure side: approve, reject or remove the private endpoint connection, or make the
+ * endpoint fail (@error_message nullable: a default message). */
+gboolean    kl_sim_approve_endpoint    (KlSim       *self,
+                                        const char  *group_id,
+                                        const char  *endpoint_id,
+                                        GError     **error);
+gboolean    kl_sim_reject_endpoint     (KlSim       *self,
+                                        const char  *group_id,
+                                        const char  *endpoint_id,
+                                        GError     **error);
+gboolean    kl_sim_remove_endpoint     (KlSim       *self,
+                                        const char  *group_id,
+                                        const char  *endpoint_id,
+                                        GError     **error);
+gboolean    kl_sim_fail_endpoint       (KlSim       *self,
+                                        const char  *group_id,
+                                        const char  *endpoint_id,
+                                        const char  *error_message,
+                                        GError     **error);
+/* @rule_json: one fault rule as for POST /__sim/faults. */
+gboolean    kl_sim_add_fault           (KlSim       *self,
+                                        const char  *rule_json,
+                                        GError     **error);
+void        kl_sim_clear_faults        (KlSim       *self);
+/* Element type KlSimRequest, in the order the answers completed. */
+GPtrArray  *kl_sim_dup_requests        (KlSim       *self);
+void        kl_sim_clear_requests      (KlSim       *self);
+
 G_END_DECLS
