@@ -13,10 +13,13 @@
 
 #include "kl-application.h"
 #include "kl-assistant.h"
+#include "kl-atlas-client.h"
+#include "kl-sim.h"
 #include "kl-setup-answers.h"
 #include "kl-window.h"
 #include "kl-test-widget.h"
 #include "pages/key-vault/kl-key-vault-page.h"
+#include "pages/review/kl-review-page.h"
 #include "pages/welcome/kl-welcome-page.h"
 
 /* The real pages in the real window: validation as the user types or pastes, and
@@ -37,6 +40,9 @@
 #define KEY_ID_443      "https://contoso-keys.vault.azure.net:443/keys/atlas-cmk/" KEY_VERSION
 #define RESOURCE_ID     "/subscriptions/" SUBSCRIPTION_ID "/resourceGroups/" RESOURCE_GROUP \
                         "/providers/Microsoft.KeyVault/vaults/" VAULT
+
+#define SA_CLIENT_ID    "mdb_sa_id_65f00000000000000000beef"
+#define SA_SECRET       "mdb_sa_sk_0123456789abcdefghijklmnopqrstuv"
 
 static KlApplication *app;
 
@@ -630,6 +636,181 @@ test_review (Fixture       *fixture,
   g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (assistant), kl_page_get_error (page)));
 }
 
+/* Enable against the simulator: a signed-in client and the seeded ready project. */
+typedef struct
+{
+  KlSim         *sim;
+  KlAtlasClient *client;
+  KlPage        *review;
+  gboolean       finished;
+} Atlas;
+
+static void
+set_flag (gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+static void
+atlas_set_up (Atlas   *atlas,
+              Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+
+  atlas->sim = kl_sim_new ();
+  kl_sim_add_service_account (atlas->sim, SA_CLIENT_ID, SA_SECRET);
+  g_assert_true (kl_sim_start (atlas->sim, 0, &error));
+  g_assert_no_error (error);
+  atlas->client = kl_atlas_client_new (kl_sim_get_base_url (atlas->sim), KL_AUTH_SERVICE_ACCOUNT,
+                                       SA_CLIENT_ID, SA_SECRET, &error);
+  g_assert_no_error (error);
+  kl_atlas_client_set_retry_policy (atlas->client, 1, 10, 10);
+
+  atlas->review = kl_assistant_get_page (fixture->assistant, "review");
+  kl_review_page_set_project (KL_REVIEW_PAGE (atlas->review), atlas->client, KL_SIM_GROUP_READY);
+  kl_review_page_set_verify_policy (KL_REVIEW_PAGE (atlas->review), 2, 20);
+  atlas->finished = FALSE;
+  g_signal_connect_swapped (fixture->assistant, "finished", G_CALLBACK (set_flag), &atlas->finished);
+}
+
+static void
+atlas_tear_down (Atlas *atlas)
+{
+  kl_review_page_set_project (KL_REVIEW_PAGE (atlas->review), NULL, NULL);
+  kl_sim_stop (atlas->sim);
+  g_assert_finalize_object (atlas->client);
+  g_assert_finalize_object (atlas->sim);
+}
+
+static void
+fill_and_review (Fixture    *fixture,
+                 const char *client_id,
+                 const char *key_id)
+{
+  KlPage *page = show_page (fixture, "azure-app");
+
+  fill_azure_app (page);
+  type_text (find_entry (page, "Application (Client) ID"), client_id);
+  page = show_page (fixture, "key-vault");
+  fill_key_vault (page);
+  type_text (find_entry (page, "Key Identifier"), key_id);
+  kl_assistant_next (fixture->assistant);
+  g_assert_cmpstr (kl_page_get_page_id (kl_assistant_get_current_page (fixture->assistant)), ==,
+                   "review");
+}
+
+static gboolean
+not_applying (gpointer user_data)
+{
+  return !kl_page_get_applying (KL_PAGE (user_data));
+}
+
+typedef struct
+{
+  KlEncryptionAtRest *ear;
+  GError             *error;
+  gboolean            done;
+} ReadBack;
+
+static void
+read_back_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ReadBack *read = user_data;
+
+  read->ear = kl_atlas_client_get_encryption_at_rest_finish (KL_ATLAS_CLIENT (object), result,
+                                                             &read->error);
+  read->done = TRUE;
+}
+
+static void
+test_review_enable (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  ReadBack read = { NULL, NULL, FALSE };
+  KlAzureKeyVault *akv;
+  Atlas atlas;
+
+  atlas_set_up (&atlas, fixture);
+  fill_and_review (fixture, CLIENT_ID, KEY_ID);
+
+  kl_assistant_next (fixture->assistant);
+  g_assert_true (kl_page_get_applying (atlas.review));
+  g_assert_true (kl_test_wait_until (not_applying, atlas.review, TIMEOUT_MS));
+  g_assert_null (kl_page_get_error (atlas.review));
+  g_assert_true (atlas.finished);
+
+  /* What Atlas now holds is what the user reviewed. */
+  kl_atlas_client_get_encryption_at_rest_async (atlas.client, KL_SIM_GROUP_READY, NULL,
+                                                read_back_cb, &read);
+  g_assert_true (kl_test_wait_for_flag (&read.done, TIMEOUT_MS));
+  g_assert_no_error (read.error);
+  akv = kl_encryption_at_rest_get_azure_key_vault (read.ear);
+  g_assert_true (kl_azure_key_vault_get_enabled (akv));
+  g_assert_true (kl_azure_key_vault_get_valid (akv));
+  g_assert_cmpstr (kl_azure_key_vault_get_azure_environment (akv), ==, "AZURE");
+  g_assert_cmpstr (kl_azure_key_vault_get_tenant_id (akv), ==, TENANT_ID);
+  g_assert_cmpstr (kl_azure_key_vault_get_client_id (akv), ==, CLIENT_ID);
+  g_assert_cmpstr (kl_azure_key_vault_get_subscription_id (akv), ==, SUBSCRIPTION_ID);
+  g_assert_cmpstr (kl_azure_key_vault_get_resource_group_name (akv), ==, RESOURCE_GROUP);
+  g_assert_cmpstr (kl_azure_key_vault_get_key_vault_name (akv), ==, VAULT);
+  g_assert_cmpstr (kl_azure_key_vault_get_key_identifier (akv), ==, KEY_ID);
+  g_clear_object (&read.ear);
+
+  atlas_tear_down (&atlas);
+}
+
+static void
+test_review_bad_credentials (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  Atlas atlas;
+
+  atlas_set_up (&atlas, fixture);
+  fill_and_review (fixture, KL_SIM_BAD_AZURE_CLIENT_ID, KEY_ID);
+
+  kl_assistant_next (fixture->assistant);
+  g_assert_true (kl_test_wait_until (not_applying, atlas.review, TIMEOUT_MS));
+
+  /* Explained in plain words, on the page; the user stays to fix it. */
+  g_assert_false (atlas.finished);
+  g_assert_true (kl_assistant_get_current_page (fixture->assistant) == atlas.review);
+  g_assert_nonnull (strstr (kl_page_get_error (atlas.review), "client secret"));
+  g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (fixture->assistant),
+                                           kl_page_get_error (atlas.review)));
+
+  atlas_tear_down (&atlas);
+}
+
+static void
+test_review_unusable_key (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  Atlas atlas;
+
+  atlas_set_up (&atlas, fixture);
+  fill_and_review (fixture, CLIENT_ID,
+                   "https://contoso-keys.vault.azure.net/keys/" KL_SIM_UNUSABLE_KEY_NAME "/"
+                   KEY_VERSION);
+
+  /* Atlas takes the settings but says valid: false, however often it is asked. */
+  kl_assistant_next (fixture->assistant);
+  g_assert_true (kl_test_wait_until (not_applying, atlas.review, TIMEOUT_MS));
+  g_assert_false (atlas.finished);
+  g_assert_nonnull (strstr (kl_page_get_error (atlas.review), "cannot use the key"));
+
+  /* While it waits to read again, Cancel stops it at once. */
+  kl_review_page_set_verify_policy (KL_REVIEW_PAGE (atlas.review), 5, 60 * 1000);
+  kl_assistant_next (fixture->assistant);
+  g_assert_true (kl_page_get_applying (atlas.review));
+  kl_assistant_cancel (fixture->assistant);
+  g_assert_true (kl_test_wait_until (not_applying, atlas.review, TIMEOUT_MS));
+  g_assert_null (kl_page_get_error (atlas.review));
+
+  atlas_tear_down (&atlas);
+}
+
 /* ---- Screenshots --------------------------------------------------------------------- */
 
 typedef enum
@@ -768,6 +949,9 @@ main (int   argc,
   ADD ("key-vault/paste-resource-id", test_key_vault_paste_resource_id);
   ADD ("key-vault/frozen", test_key_vault_frozen);
   ADD ("review", test_review);
+  ADD ("review/enable", test_review_enable);
+  ADD ("review/bad-credentials", test_review_bad_credentials);
+  ADD ("review/unusable-key", test_review_unusable_key);
   g_test_add_func ("/pages/screenshots", test_screenshots);
 
 #undef ADD

@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include "kl-atlas-client.h"
 #include "kl-page.h"
 #include "kl-setup-answers.h"
 
@@ -16,6 +17,14 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KlReviewPage, kl_review_page, KL, REVIEW_PAGE, KlPage)
 
-KlPage *kl_review_page_new (KlSetupAnswers *answers);
+KlPage        *kl_review_page_new               (KlSetupAnswers *answers);
+KlAtlasClient *kl_review_page_get_client        (KlReviewPage   *self);
+const char    *kl_review_page_get_group_id      (KlReviewPage   *self);
+void           kl_review_page_set_project       (KlReviewPage   *self,
+                                                 KlAtlasClient  *client,
+                                                 const char     *group_id);
+void           kl_review_page_set_verify_policy (KlReviewPage   *self,
+                                                 guint           attempts,
+                                                 guint           interval_ms);
 
 G_END_DECLS
