@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "kl-application.h"
+#include "kl-bench.h"
 #include "kl-window.h"
 
 struct _KlApplication
@@ -77,7 +78,10 @@ kl_application_activate (GApplication *app)
 
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (window == NULL)
-    window = GTK_WINDOW (kl_window_new (self));
+    {
+      window = GTK_WINDOW (kl_window_new (self));
+      kl_bench_watch_first_frame (window);
+    }
 
   gtk_window_present (window);
 }

@@ -36,13 +36,37 @@ struct _KlWindow
 G_DEFINE_FINAL_TYPE (KlWindow, kl_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void
+kl_window_help_shown_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(KlWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!gtk_show_uri_full_finish (GTK_WINDOW (object), result, &error))
+    {
+      g_debug ("Opening the help failed: %s", error->message);
+      kl_window_add_toast (self,
+                           adw_toast_new (_("The help could not be opened. Install the “Yelp” help viewer (package yelp) and try again.")));
+    }
+}
+
+/* win.help: opens the user guide, at the page named by the optional string parameter. */
+static void
 kl_window_help_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
 {
-  g_autofree char *uri = g_strdup_printf ("help:%s", "keylink");
+  const char *section = parameter ? g_variant_get_string (parameter, NULL) : "";
+  g_autofree char *uri = NULL;
 
-  gtk_show_uri (GTK_WINDOW (widget), uri, GDK_CURRENT_TIME);
+  if (section != NULL && section[0] != '\0')
+    uri = g_strdup_printf ("help:keylink/%s", section);
+  else
+    uri = g_strdup ("help:keylink");
+
+  gtk_show_uri_full (GTK_WINDOW (widget), uri, GDK_CURRENT_TIME, NULL,
+                     kl_window_help_shown_cb, g_object_ref (widget));
 }
 
 static gboolean
@@ -134,6 +158,7 @@ kl_window_class_init (KlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KlWindow, assistant);
 
   gtk_widget_class_install_action (widget_class, "win.help", NULL, kl_window_help_action);
+  gtk_widget_class_install_action (widget_class, "win.help-section", "s", kl_window_help_action);
 }
 
 /* The setup flow (design.md section 2). The lead adds sign-in, project and the
