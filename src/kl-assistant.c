@@ -338,7 +338,6 @@ create_frame (KlPage *page)
                               "wrap-mode", PANGO_WRAP_WORD_CHAR,
                               "xalign", 0.0f,
                               "hexpand", TRUE,
-                              "selectable", TRUE,
                               NULL);
   error_box = g_object_new (GTK_TYPE_BOX,
                             "spacing", 12,

@@ -288,7 +288,7 @@ kl_azure_app_page_class_init (KlAzureAppPageClass *klass)
   object_class->set_property = kl_azure_app_page_set_property;
 
   page_class->page_id = "azure-app";
-  page_class->help_id = "azure-app";
+  page_class->help_id = "azure-details";
   page_class->shown = kl_azure_app_page_shown;
 
   /**

@@ -479,7 +479,7 @@ kl_key_vault_page_class_init (KlKeyVaultPageClass *klass)
   object_class->set_property = kl_key_vault_page_set_property;
 
   page_class->page_id = "key-vault";
-  page_class->help_id = "key-vault";
+  page_class->help_id = "azure-details";
   page_class->shown = kl_key_vault_page_shown;
 
   properties[PROP_ANSWERS] =

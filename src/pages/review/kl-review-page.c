@@ -461,7 +461,7 @@ kl_review_page_class_init (KlReviewPageClass *klass)
   object_class->set_property = kl_review_page_set_property;
 
   page_class->page_id = "review";
-  page_class->help_id = "review";
+  page_class->help_id = "azure-details";
   page_class->apply_async = kl_review_page_apply_async;
 
   properties[PROP_ANSWERS] =

@@ -62,7 +62,7 @@ kl_welcome_page_class_init (KlWelcomePageClass *klass)
   object_class->dispose = kl_welcome_page_dispose;
 
   page_class->page_id = "welcome";
-  page_class->help_id = "welcome";
+  page_class->help_id = "prerequisites";
 
   /**
    * KlWelcomePage::profile-activated:
