@@ -170,9 +170,19 @@ kl_application_about_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+/* TODO(lead): start the demo (simulator in-process). Exists so "Try the Demo" is live. */
+static void
+kl_application_demo_action (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  g_debug ("app.demo is not wired yet");
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", kl_application_quit_action },
   { "about", kl_application_about_action },
+  { "demo", kl_application_demo_action },
 };
 
 static void

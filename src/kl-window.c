@@ -11,7 +11,13 @@
 
 #include <glib/gi18n.h>
 
+#include "kl-assistant.h"
+#include "kl-setup-answers.h"
 #include "kl-window.h"
+#include "pages/azure-app/kl-azure-app-page.h"
+#include "pages/key-vault/kl-key-vault-page.h"
+#include "pages/review/kl-review-page.h"
+#include "pages/welcome/kl-welcome-page.h"
 
 struct _KlWindow
 {
@@ -19,11 +25,12 @@ struct _KlWindow
 
   GCancellable         *cancellable;
   GSettings            *settings;
+  KlSetupAnswers       *answers;
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
   GtkRevealer          *demo_revealer;
-  GtkStack             *assistant_stack;
+  KlAssistant          *assistant;
 };
 
 G_DEFINE_FINAL_TYPE (KlWindow, kl_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -126,6 +133,7 @@ kl_window_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
+  g_clear_object (&self->answers);
 
   G_OBJECT_CLASS (kl_window_parent_class)->finalize (object);
 }
@@ -142,13 +150,34 @@ kl_window_class_init (KlWindowClass *klass)
 
   window_class->close_request = kl_window_close_request;
 
+  g_type_ensure (KL_TYPE_ASSISTANT);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/kl-window.ui");
   gtk_widget_class_bind_template_child (widget_class, KlWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, KlWindow, demo_revealer);
-  gtk_widget_class_bind_template_child (widget_class, KlWindow, assistant_stack);
+  gtk_widget_class_bind_template_child (widget_class, KlWindow, assistant);
 
   gtk_widget_class_install_action (widget_class, "win.help", NULL, kl_window_help_action);
   gtk_widget_class_install_action (widget_class, "win.help-section", "s", kl_window_help_action);
+}
+
+/* The setup flow (design.md section 2). The lead adds sign-in, project and the
+ * networking pages around these. */
+static void
+kl_window_add_setup_pages (KlWindow *self)
+{
+  KlPage *key_vault_page;
+
+  self->answers = kl_setup_answers_new ();
+  key_vault_page = kl_key_vault_page_new (self->answers);
+  g_object_bind_property (self->answers, "azure-environment",
+                          key_vault_page, "azure-environment",
+                          G_BINDING_SYNC_CREATE);
+
+  kl_assistant_add_page (self->assistant, kl_welcome_page_new ());
+  kl_assistant_add_page (self->assistant, kl_azure_app_page_new (self->answers));
+  kl_assistant_add_page (self->assistant, key_vault_page);
+  kl_assistant_add_page (self->assistant, kl_review_page_new (self->answers));
 }
 
 static void
@@ -157,6 +186,8 @@ kl_window_init (KlWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
+  kl_assistant_set_cancellable (self->assistant, self->cancellable);
+  kl_window_add_setup_pages (self);
   g_signal_connect (self, "notify::application",
                     G_CALLBACK (kl_window_notify_application), NULL);
 
@@ -192,4 +223,30 @@ kl_window_add_toast (KlWindow *self,
   g_return_if_fail (KL_IS_WINDOW (self));
 
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/**
+ * kl_window_get_assistant:
+ *
+ * Returns: (transfer none): the assistant that runs the flow
+ */
+KlAssistant *
+kl_window_get_assistant (KlWindow *self)
+{
+  g_return_val_if_fail (KL_IS_WINDOW (self), NULL);
+
+  return self->assistant;
+}
+
+/**
+ * kl_window_get_answers:
+ *
+ * Returns: (transfer none): what the user answered on the setup pages
+ */
+KlSetupAnswers *
+kl_window_get_answers (KlWindow *self)
+{
+  g_return_val_if_fail (KL_IS_WINDOW (self), NULL);
+
+  return self->answers;
 }

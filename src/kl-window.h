@@ -10,6 +10,8 @@
 #include <adwaita.h>
 
 #include "kl-application.h"
+#include "kl-assistant.h"
+#include "kl-setup-answers.h"
 
 G_BEGIN_DECLS
 
@@ -17,9 +19,11 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KlWindow, kl_window, KL, WINDOW, AdwApplicationWindow)
 
-KlWindow     *kl_window_new             (KlApplication *application);
-GCancellable *kl_window_get_cancellable (KlWindow      *self);
-void          kl_window_add_toast       (KlWindow      *self,
-                                         AdwToast      *toast);
+KlWindow       *kl_window_new             (KlApplication *application);
+GCancellable   *kl_window_get_cancellable (KlWindow      *self);
+void            kl_window_add_toast       (KlWindow      *self,
+                                           AdwToast      *toast);
+KlAssistant    *kl_window_get_assistant   (KlWindow      *self);
+KlSetupAnswers *kl_window_get_answers     (KlWindow      *self);
 
 G_END_DECLS

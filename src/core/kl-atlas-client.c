@@ -9,4 +9,2012 @@
 
 #include "config.h"
 
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+
 #include "kl-atlas-client.h"
+#include "kl-error.h"
+#include "kl-http-log.h"
+
+#define MEDIA_2023          "application/vnd.atlas.2023-01-01+json"
+#define MEDIA_CLUSTER_READ  "application/vnd.atlas.2024-08-05+json"
+#define MEDIA_CLUSTER_PATCH "application/vnd.atlas.2024-10-23+json"
+#define MEDIA_JSON          "application/json"
+#define MEDIA_FORM          "application/x-www-form-urlencoded"
+
+#define TOKEN_PATH  "/api/oauth/token"
+#define REVOKE_PATH "/api/oauth/revoke"
+#define GROUPS_PATH "/api/atlas/v2/groups"
+
+/* A token is dropped this long before it expires (at most half its life). */
+#define TOKEN_MARGIN_SECONDS 60
+/* No list is longer than this many pages (a server looping on "next" would be). */
+#define MAX_PAGES 1000
+
+#define DEFAULT_MAX_ATTEMPTS  4
+#define DEFAULT_BASE_DELAY_MS 1000
+#define DEFAULT_MAX_DELAY_MS  30000
+#define DEFAULT_TIMEOUT_S     30
+#define DEFAULT_PAGE_SIZE     500
+
+struct _KlAtlasClient
+{
+  GObject parent_instance;
+
+  SoupSession *session;
+  GCancellable *cancellable;  /* for the client's own calls (tokens); cancelled on dispose */
+  char *base_url;
+  KlAuthType auth_type;
+  char *principal;
+  char *secret;               /* zeroed on sign-out and finalize */
+  gboolean signed_out;
+
+  /* Service account */
+  char *token;                /* zeroed when dropped */
+  gint64 token_expiry;        /* monotonic µs */
+  guint token_generation;
+  GQueue token_waiters;       /* GTask*, each owning a ref */
+  gboolean token_in_flight;
+
+  guint max_attempts;
+  guint base_delay_ms;
+  guint max_delay_ms;
+  guint page_size;
+};
+
+G_DEFINE_FINAL_TYPE (KlAtlasClient, kl_atlas_client, G_TYPE_OBJECT)
+
+/* ------------------------------------------------------------------------------------------ */
+/* Delays that a cancellable interrupts                                                        */
+
+typedef struct
+{
+  GSource *timeout;
+  GSource *cancel;
+} Delay;
+
+static void
+delay_free (gpointer data)
+{
+  Delay *delay = data;
+
+  if (delay->timeout != NULL)
+    {
+      g_source_destroy (delay->timeout);
+      g_source_unref (delay->timeout);
+    }
+  if (delay->cancel != NULL)
+    {
+      g_source_destroy (delay->cancel);
+      g_source_unref (delay->cancel);
+    }
+  g_free (delay);
+}
+
+static void
+source_destroy_and_unref (gpointer data)
+{
+  GSource *source = data;
+
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
+static gboolean
+delay_timeout_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  Delay *delay = g_task_get_task_data (task);
+
+  g_object_ref (task);
+  g_clear_pointer (&delay->timeout, g_source_unref);
+  if (delay->cancel != NULL)
+    {
+      g_source_destroy (delay->cancel);
+      g_clear_pointer (&delay->cancel, g_source_unref);
+    }
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+delay_cancelled_cb (GCancellable *cancellable,
+                    gpointer      user_data)
+{
+  GTask *task = user_data;
+  Delay *delay = g_task_get_task_data (task);
+
+  g_object_ref (task);
+  g_clear_pointer (&delay->cancel, g_source_unref);
+  if (delay->timeout != NULL)
+    {
+      g_source_destroy (delay->timeout);
+      g_clear_pointer (&delay->timeout, g_source_unref);
+    }
+  g_task_return_error_if_cancelled (task);
+  g_object_unref (task);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+delay_async (guint                ms,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  GMainContext *context = g_task_get_context (task);
+  Delay *delay = g_new0 (Delay, 1);
+
+  g_task_set_source_tag (task, delay_async);
+  g_task_set_task_data (task, delay, delay_free);
+
+  delay->timeout = g_timeout_source_new (ms);
+  g_source_set_callback (delay->timeout, delay_timeout_cb, g_object_ref (task), g_object_unref);
+  g_source_attach (delay->timeout, context);
+
+  if (cancellable != NULL)
+    {
+      delay->cancel = g_cancellable_source_new (cancellable);
+      g_source_set_callback (delay->cancel, G_SOURCE_FUNC (delay_cancelled_cb),
+                             g_object_ref (task), g_object_unref);
+      g_source_attach (delay->cancel, context);
+    }
+}
+
+static gboolean
+delay_finish (GAsyncResult  *result,
+              GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Helpers                                                                                     */
+
+static GError *
+signed_out_error (void)
+{
+  return g_error_new_literal (KL_ERROR, KL_ERROR_AUTH_FAILED,
+                              _("You signed out of Atlas. Sign in again to continue."));
+}
+
+static gboolean
+check_group_id (const char  *group_id,
+                GError     **error)
+{
+  if (kl_atlas_id_is_valid (group_id))
+    return TRUE;
+
+  g_set_error (error, KL_ERROR, KL_ERROR_INVALID_INPUT,
+               _("“%s” is not an Atlas project ID. Choose the project from the list again."),
+               group_id != NULL ? group_id : "");
+  return FALSE;
+}
+
+static gboolean
+check_endpoint_id (const char  *endpoint_id,
+                   GError     **error)
+{
+  if (kl_atlas_id_is_valid (endpoint_id))
+    return TRUE;
+
+  g_set_error (error, KL_ERROR, KL_ERROR_INVALID_INPUT,
+               _("“%s” is not an Atlas private endpoint ID. Reload the list of endpoints and "
+                 "try again."),
+               endpoint_id != NULL ? endpoint_id : "");
+  return FALSE;
+}
+
+static gboolean
+check_cluster_name (const char  *name,
+                    GError     **error)
+{
+  const char *p;
+
+  if (name != NULL && g_ascii_isalnum (name[0]))
+    {
+      for (p = name; *p != '\0'; p++)
+        {
+          if (!g_ascii_isalnum (*p) && *p != '-')
+            break;
+        }
+      if (*p == '\0')
+        return TRUE;
+    }
+
+  g_set_error (error, KL_ERROR, KL_ERROR_INVALID_INPUT,
+               _("“%s” is not an Atlas cluster name. Reload the list of clusters and try "
+                 "again."),
+               name != NULL ? name : "");
+  return FALSE;
+}
+
+static gboolean
+check_region_name (const char  *region,
+                   GError     **error)
+{
+  const char *p;
+
+  if (region != NULL && region[0] != '\0')
+    {
+      for (p = region; *p != '\0'; p++)
+        {
+          if (!g_ascii_isupper (*p) && !g_ascii_isdigit (*p) && *p != '_')
+            break;
+        }
+      if (*p == '\0')
+        return TRUE;
+    }
+
+  g_set_error (error, KL_ERROR, KL_ERROR_INVALID_INPUT,
+               _("“%s” is not an Atlas region name such as US_EAST_2. Choose the region from "
+                 "the list."),
+               region != NULL ? region : "");
+  return FALSE;
+}
+
+static gboolean
+is_loopback_host (const char *host)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (g_ascii_strcasecmp (host, "localhost") == 0 || g_ascii_strcasecmp (host, "localhost.") == 0)
+    return TRUE;
+
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+/* "Basic base64(principal:secret)"; zero it with kl_secret_free(). */
+static char *
+basic_authorization (KlAtlasClient *self)
+{
+  g_autofree char *encoded = NULL;
+  char *pair;
+  char *header;
+
+  pair = g_strconcat (self->principal, ":", self->secret, NULL);
+  encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
+  kl_secret_free (pair);
+
+  header = g_strconcat ("Basic ", encoded, NULL);
+  explicit_bzero (encoded, strlen (encoded));
+  return header;
+}
+
+static guint
+backoff_ms (KlAtlasClient *self,
+            guint          attempt)
+{
+  guint64 delay = self->base_delay_ms;
+  guint i;
+
+  for (i = 1; i < attempt && delay < self->max_delay_ms; i++)
+    delay *= 2;
+  delay = MIN (delay, (guint64) self->max_delay_ms);
+
+  /* Half fixed, half random: callers that failed together do not come back together. */
+  return (guint) (delay / 2 + (guint64) g_random_int_range (0, (gint32) (delay / 2) + 1));
+}
+
+/* A broken connection that an idempotent request may simply repeat. */
+static gboolean
+is_transient_transport_error (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_FAILED) ||
+         g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_PARSING);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* One HTTP call, with authentication and retries. Result: the body of a 2xx answer (GBytes). */
+
+typedef enum
+{
+  REQUEST_RETRY_TRANSIENT = 1 << 0, /* idempotent: repeat on 5xx and broken connections */
+  REQUEST_GONE_IS_DONE    = 1 << 1, /* DELETE: a repeat that finds nothing succeeded */
+  REQUEST_OWN_AUTH        = 1 << 2, /* token endpoint: Basic auth, no token, works signed out */
+} RequestFlags;
+
+typedef struct
+{
+  const char   *method;
+  char         *path;           /* with its query */
+  const char   *accept;
+  const char   *content_type;
+  GBytes       *body;
+  char         *authorization;  /* for REQUEST_OWN_AUTH; zeroed */
+  RequestFlags  flags;
+  guint         attempt;        /* 1-based */
+  gboolean      token_renewed;
+  guint         token_generation;
+  SoupMessage  *message;
+} Request;
+
+static void
+request_free (gpointer data)
+{
+  Request *request = data;
+
+  g_free (request->path);
+  g_clear_pointer (&request->body, g_bytes_unref);
+  kl_secret_free (request->authorization);
+  g_clear_object (&request->message);
+  g_free (request);
+}
+
+static void request_start (GTask *task);
+static void token_get_async (KlAtlasClient       *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data);
+static gboolean token_get_finish (KlAtlasClient  *self,
+                                  GAsyncResult   *result,
+                                  GError        **error);
+static void token_forget (KlAtlasClient *self);
+
+static gboolean
+on_authenticate (SoupMessage *message,
+                 SoupAuth    *auth,
+                 gboolean     retrying,
+                 gpointer     user_data)
+{
+  KlAtlasClient *self = user_data;
+
+  /* One try: when Atlas refuses the key, the call fails with KL_ERROR_AUTH_FAILED. */
+  if (retrying || self->signed_out || self->secret == NULL)
+    return FALSE;
+
+  /* The private key never goes out in anything weaker than Digest. */
+  if (g_ascii_strcasecmp (soup_auth_get_scheme_name (auth), "Digest") != 0)
+    {
+      g_debug ("Refusing to answer a %s challenge with the API key",
+               soup_auth_get_scheme_name (auth));
+      return FALSE;
+    }
+
+  soup_auth_authenticate (auth, self->principal, self->secret);
+  return TRUE;
+}
+
+static gboolean
+is_json_content_type (SoupMessage *message)
+{
+  const char *type;
+
+  type = soup_message_headers_get_content_type (soup_message_get_response_headers (message),
+                                                NULL);
+  if (type == NULL)
+    return TRUE;
+
+  return g_str_has_suffix (type, "/json") || g_str_has_suffix (type, "+json");
+}
+
+static void
+request_retry_delay_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!delay_finish (result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  request_start (g_steal_pointer (&task));
+}
+
+static void
+request_retry_later (GTask *task,
+                     guint  delay_ms)
+{
+  Request *request = g_task_get_task_data (task);
+
+  g_debug ("%s %s: attempt %u failed, next in %u ms", request->method, request->path,
+           request->attempt, delay_ms);
+  request->attempt++;
+  delay_async (delay_ms, g_task_get_cancellable (task), request_retry_delay_cb,
+               g_object_ref (task));
+}
+
+static void
+request_sent_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KlAtlasClient *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  SoupMessageHeaders *headers;
+  gboolean can_retry;
+  GError *http_error;
+  guint status;
+
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  can_retry = request->attempt < self->max_attempts;
+
+  if (bytes == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+
+      if ((request->flags & REQUEST_RETRY_TRANSIENT) && can_retry &&
+          is_transient_transport_error (error))
+        {
+          g_debug ("%s %s: %s", request->method, request->path, error->message);
+          request_retry_later (task, backoff_ms (self, request->attempt));
+          return;
+        }
+
+      g_task_return_error (task, kl_error_new_from_transport (error));
+      return;
+    }
+
+  status = soup_message_get_status (request->message);
+  headers = soup_message_get_response_headers (request->message);
+
+  if (SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      if (g_bytes_get_size (bytes) > 0 && !is_json_content_type (request->message))
+        {
+          kl_error_set_bad_response (&error, "%s %s: HTTP %u with a %s body", request->method,
+                                     request->path, status,
+                                     soup_message_headers_get_content_type (headers, NULL));
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+
+      g_task_return_pointer (task, g_steal_pointer (&bytes), (GDestroyNotify) g_bytes_unref);
+      return;
+    }
+
+  /* A service-account token can expire or be revoked early: get a new one, once. */
+  if (status == SOUP_STATUS_UNAUTHORIZED && self->auth_type == KL_AUTH_SERVICE_ACCOUNT &&
+      !(request->flags & REQUEST_OWN_AUTH) && !request->token_renewed && !self->signed_out)
+    {
+      request->token_renewed = TRUE;
+      if (request->token_generation == self->token_generation)
+        token_forget (self);
+      request_start (g_steal_pointer (&task));
+      return;
+    }
+
+  if (status == SOUP_STATUS_NOT_FOUND && (request->flags & REQUEST_GONE_IS_DONE) &&
+      request->attempt > 1)
+    {
+      g_task_return_pointer (task, g_bytes_new (NULL, 0), (GDestroyNotify) g_bytes_unref);
+      return;
+    }
+
+  http_error = kl_error_new_from_http (status,
+                                       soup_message_headers_get_one (headers, "X-Error-Code"),
+                                       soup_message_headers_get_one (headers, "Retry-After"),
+                                       bytes);
+
+  if (can_retry &&
+      (status == 429 ||
+       ((request->flags & REQUEST_RETRY_TRANSIENT) && SOUP_STATUS_IS_SERVER_ERROR (status))))
+    {
+      guint64 wait_ms = (guint64) kl_error_get_retry_after (http_error) * 1000;
+
+      /* A wait longer than the cap is the user's to decide: the error reports it. */
+      if (wait_ms <= self->max_delay_ms)
+        {
+          g_error_free (http_error);
+          request_retry_later (task, MAX ((guint) wait_ms, backoff_ms (self, request->attempt)));
+          return;
+        }
+    }
+
+  g_task_return_error (task, http_error);
+}
+
+static void
+request_send_message (GTask *task)
+{
+  KlAtlasClient *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+  g_autofree char *uri = NULL;
+  SoupMessageHeaders *headers;
+
+  uri = g_strconcat (self->base_url, request->path, NULL);
+  g_clear_object (&request->message);
+  request->message = soup_message_new (request->method, uri);
+  if (request->message == NULL)
+    {
+      g_task_return_new_error (task, KL_ERROR, KL_ERROR_INVALID_INPUT,
+                               _("The service address does not form a valid request address. "
+                                 "Check it and sign in again."));
+      g_object_unref (task);
+      return;
+    }
+
+  headers = soup_message_get_request_headers (request->message);
+  soup_message_headers_replace (headers, "Accept", request->accept);
+  if (request->body != NULL)
+    soup_message_set_request_body_from_bytes (request->message, request->content_type,
+                                              request->body);
+
+  if (request->flags & REQUEST_OWN_AUTH)
+    {
+      if (request->authorization != NULL)
+        soup_message_headers_replace (headers, "Authorization", request->authorization);
+    }
+  else if (self->auth_type == KL_AUTH_SERVICE_ACCOUNT)
+    {
+      char *bearer = g_strconcat ("Bearer ", self->token, NULL);
+
+      soup_message_headers_replace (headers, "Authorization", bearer);
+      kl_secret_free (bearer);
+      request->token_generation = self->token_generation;
+    }
+  else
+    {
+      g_signal_connect_object (request->message, "authenticate",
+                               G_CALLBACK (on_authenticate), self, 0);
+    }
+
+  soup_session_send_and_read_async (self->session, request->message, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), request_sent_cb, task);
+}
+
+static void
+request_token_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!token_get_finish (KL_ATLAS_CLIENT (source), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  request_send_message (g_steal_pointer (&task));
+}
+
+/* Takes the reference on @task. */
+static void
+request_start (GTask *task)
+{
+  KlAtlasClient *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+
+  if (!(request->flags & REQUEST_OWN_AUTH))
+    {
+      if (self->signed_out)
+        {
+          g_task_return_error (task, signed_out_error ());
+          g_object_unref (task);
+          return;
+        }
+
+      if (self->auth_type == KL_AUTH_SERVICE_ACCOUNT)
+        {
+          token_get_async (self, g_task_get_cancellable (task), request_token_cb, task);
+          return;
+        }
+    }
+
+  request_send_message (task);
+}
+
+static void
+request_async (KlAtlasClient       *self,
+               const char          *method,
+               char                *path,
+               const char          *accept,
+               GBytes              *body,
+               RequestFlags         flags,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Request *request = g_new0 (Request, 1);
+
+  request->method = method;
+  request->path = path;
+  request->accept = accept;
+  request->content_type = accept;
+  request->body = body != NULL ? g_bytes_ref (body) : NULL;
+  request->flags = flags;
+  request->attempt = 1;
+
+  g_task_set_source_tag (task, request_async);
+  g_task_set_task_data (task, request, request_free);
+  request_start (task);
+}
+
+static GBytes *
+request_finish (GAsyncResult  *result,
+                GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Service-account tokens: one request at a time, shared by every caller waiting for one.      */
+
+static gboolean
+token_is_valid (KlAtlasClient *self)
+{
+  return self->token != NULL && g_get_monotonic_time () < self->token_expiry;
+}
+
+static void
+token_forget (KlAtlasClient *self)
+{
+  kl_secret_free (g_steal_pointer (&self->token));
+  self->token_expiry = 0;
+  self->token_generation++;
+}
+
+static gboolean
+token_waiter_cancelled_cb (GCancellable *cancellable,
+                           gpointer      user_data)
+{
+  GTask *task = user_data;
+  KlAtlasClient *self = g_task_get_source_object (task);
+
+  if (g_queue_remove (&self->token_waiters, task))
+    {
+      g_task_return_error_if_cancelled (task);
+      g_object_unref (task);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+token_waiters_complete (KlAtlasClient *self,
+                        const GError  *error)
+{
+  GTask *task;
+
+  while ((task = g_queue_pop_head (&self->token_waiters)) != NULL)
+    {
+      /* Drops the cancellation watch. */
+      g_task_set_task_data (task, NULL, NULL);
+
+      if (error != NULL)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+    }
+}
+
+/* Reads {access_token, token_type, expires_in}, zeroing what held the token. */
+static gboolean
+token_parse (GBytes   *bytes,
+             char    **token,
+             gint64   *expires_in,
+             GError  **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *object = NULL;
+  JsonNode *root;
+  JsonNode *node;
+  gboolean ok = FALSE;
+  gsize size = 0;
+  char *data;
+
+  data = g_bytes_unref_to_data (g_bytes_ref (bytes), &size);
+
+  if (!json_parser_load_from_data (parser, data, (gssize) size, &local_error))
+    kl_error_set_bad_response (error, "token answer: %s", local_error->message);
+  else if ((root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    kl_error_set_bad_response (error, "token answer is not an object");
+  else
+    object = json_node_get_object (root);
+
+  if (object != NULL)
+    {
+      const char *type = json_object_get_string_member_with_default (object, "token_type",
+                                                                     "Bearer");
+      node = json_object_get_member (object, "expires_in");
+      *expires_in = 3600;
+
+      if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+          json_node_get_value_type (node) == G_TYPE_INT64)
+        *expires_in = json_node_get_int (node);
+
+      node = json_object_get_member (object, "access_token");
+      if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+          json_node_get_value_type (node) != G_TYPE_STRING ||
+          json_node_get_string (node)[0] == '\0')
+        kl_error_set_bad_response (error, "token answer without \"access_token\"");
+      else if (type == NULL || g_ascii_strcasecmp (type, "Bearer") != 0)
+        kl_error_set_bad_response (error, "token of type %s, not Bearer", type);
+      else if (*expires_in <= 0)
+        kl_error_set_bad_response (error, "token that expires in %" G_GINT64_FORMAT " s",
+                                   *expires_in);
+      else
+        {
+          *token = g_strdup (json_node_get_string (node));
+          ok = TRUE;
+        }
+
+      /* json-glib's copy of the token. */
+      if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+          json_node_get_value_type (node) == G_TYPE_STRING)
+        {
+          char *text = (char *) json_node_get_string (node);
+
+          explicit_bzero (text, strlen (text));
+        }
+    }
+
+  explicit_bzero (data, size);
+  g_free (data);
+
+  return ok;
+}
+
+static void
+token_request_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  KlAtlasClient *self = KL_ATLAS_CLIENT (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  char *token = NULL;
+  gint64 expires_in = 0;
+
+  self->token_in_flight = FALSE;
+  bytes = request_finish (result, &error);
+
+  if (bytes != NULL && token_parse (bytes, &token, &expires_in, &error))
+    {
+      gint64 margin = MIN (TOKEN_MARGIN_SECONDS, expires_in / 2);
+
+      token_forget (self);
+      self->token = token;
+      self->token_expiry = g_get_monotonic_time () + (expires_in - margin) * G_USEC_PER_SEC;
+      g_debug ("New service-account token, valid for %" G_GINT64_FORMAT " s", expires_in);
+    }
+
+  if (error != NULL && self->signed_out)
+    {
+      g_clear_error (&error);
+      error = signed_out_error ();
+    }
+
+  token_waiters_complete (self, error);
+}
+
+static void
+token_get_async (KlAtlasClient       *self,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Request *request;
+  GTask *token_task;
+
+  g_task_set_source_tag (task, token_get_async);
+
+  if (token_is_valid (self))
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  if (cancellable != NULL)
+    {
+      GSource *source = g_cancellable_source_new (cancellable);
+
+      g_source_set_callback (source, G_SOURCE_FUNC (token_waiter_cancelled_cb), task, NULL);
+      g_source_attach (source, g_task_get_context (task));
+      g_task_set_task_data (task, source, source_destroy_and_unref);
+    }
+  g_queue_push_tail (&self->token_waiters, g_steal_pointer (&task));
+
+  if (self->token_in_flight)
+    return;
+
+  self->token_in_flight = TRUE;
+  token_task = g_task_new (self, self->cancellable, token_request_cb, NULL);
+  request = g_new0 (Request, 1);
+  request->method = SOUP_METHOD_POST;
+  request->path = g_strdup (TOKEN_PATH);
+  request->accept = MEDIA_JSON;
+  request->content_type = MEDIA_FORM;
+  request->body = g_bytes_new_static ("grant_type=client_credentials",
+                                      strlen ("grant_type=client_credentials"));
+  request->authorization = basic_authorization (self);
+  /* Minting twice could leave a spare token: only 429 (nothing was done) is repeated. */
+  request->flags = REQUEST_OWN_AUTH;
+  request->attempt = 1;
+  g_task_set_source_tag (token_task, request_async);
+  g_task_set_task_data (token_task, request, request_free);
+  request_start (token_task);
+}
+
+static gboolean
+token_get_finish (KlAtlasClient  *self,
+                  GAsyncResult   *result,
+                  GError        **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* GObject                                                                                     */
+
+static void
+kl_atlas_client_dispose (GObject *object)
+{
+  KlAtlasClient *self = (KlAtlasClient *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->session != NULL)
+    soup_session_abort (self->session);
+
+  G_OBJECT_CLASS (kl_atlas_client_parent_class)->dispose (object);
+}
+
+static void
+kl_atlas_client_finalize (GObject *object)
+{
+  KlAtlasClient *self = (KlAtlasClient *) object;
+
+  g_assert (g_queue_is_empty (&self->token_waiters));
+
+  kl_secret_free (g_steal_pointer (&self->secret));
+  kl_secret_free (g_steal_pointer (&self->token));
+  g_clear_object (&self->session);
+  g_clear_object (&self->cancellable);
+  g_free (self->base_url);
+  g_free (self->principal);
+
+  G_OBJECT_CLASS (kl_atlas_client_parent_class)->finalize (object);
+}
+
+static void
+kl_atlas_client_class_init (KlAtlasClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = kl_atlas_client_dispose;
+  object_class->finalize = kl_atlas_client_finalize;
+}
+
+static void
+kl_atlas_client_init (KlAtlasClient *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->max_attempts = DEFAULT_MAX_ATTEMPTS;
+  self->base_delay_ms = DEFAULT_BASE_DELAY_MS;
+  self->max_delay_ms = DEFAULT_MAX_DELAY_MS;
+  self->page_size = DEFAULT_PAGE_SIZE;
+  g_queue_init (&self->token_waiters);
+
+  self->session = soup_session_new_with_options ("user-agent", "Keylink/" PACKAGE_VERSION,
+                                                 "timeout", DEFAULT_TIMEOUT_S,
+                                                 "idle-timeout", 60,
+                                                 "max-conns-per-host", 6,
+                                                 NULL);
+
+  if (kl_http_log_is_enabled ())
+    {
+      g_autoptr(SoupLogger) logger = kl_http_log_new ();
+
+      soup_session_add_feature (self->session, SOUP_SESSION_FEATURE (logger));
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Construction                                                                                */
+
+const char *
+kl_atlas_service_get_url (KlAtlasService service)
+{
+  switch (service)
+    {
+    case KL_ATLAS_SERVICE_ATLAS:
+      return KL_ATLAS_URL;
+    case KL_ATLAS_SERVICE_GOVERNMENT:
+      return KL_ATLAS_GOVERNMENT_URL;
+    case KL_ATLAS_SERVICE_CUSTOM:
+    default:
+      return NULL;
+    }
+}
+
+/* The URL as the client uses it (scheme://host[:port]), or NULL with @error set. */
+static char *
+normalize_base_url (const char  *url,
+                    GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+  const char *host;
+  const char *path;
+
+  if (url == NULL || url[0] == '\0')
+    {
+      g_set_error_literal (error, KL_ERROR, KL_ERROR_INVALID_INPUT,
+                           _("Enter the address of the Atlas service, such as "
+                             "https://cloud.mongodb.com."));
+      return NULL;
+    }
+
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL)
+    {
+      g_set_error_literal (error, KL_ERROR, KL_ERROR_INVALID_INPUT,
+                           _("This is not a web address. Enter it as https:// followed by the "
+                             "host name, such as https://cloud.mongodb.com."));
+      return NULL;
+    }
+
+  scheme = g_uri_get_scheme (uri);
+  if (g_ascii_strcasecmp (scheme, "https") != 0 && g_ascii_strcasecmp (scheme, "http") != 0)
+    {
+      g_set_error_literal (error, KL_ERROR, KL_ERROR_INVALID_INPUT,
+                           _("The address must start with https://, such as "
+                             "https://cloud.mongodb.com."));
+      return NULL;
+    }
+
+  host = g_uri_get_host (uri);
+  if (host == NULL || host[0] == '\0')
+    {
+      g_set_error_literal (error, KL_ERROR, KL_ERROR_INVALID_INPUT,
+                           _("The address has no host name. Enter it as https:// followed by "
+                             "the host name, such as https://cloud.mongodb.com."));
+      return NULL;
+    }
+
+  if (g_uri_get_userinfo (uri) != NULL)
+    {
+      g_set_error_literal (error, KL_ERROR, KL_ERROR_INVALID_INPUT,
+                           _("Remove the user name and password from the address: Keylink asks "
+                             "for the credentials in their own fields."));
+      return NULL;
+    }
+
+  path = g_uri_get_path (uri);
+  if (g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL ||
+      (path != NULL && path[0] != '\0' && strcmp (path, "/") != 0))
+    {
+      g_set_error_literal (error, KL_ERROR, KL_ERROR_INVALID_INPUT,
+                           _("Enter only the address of the service, without a path, “?” or "
+                             "“#”, such as https://cloud.mongodb.com."));
+      return NULL;
+    }
+
+  if (g_ascii_strcasecmp (scheme, "http") == 0 && !is_loopback_host (host))
+    {
+      g_set_error_literal (error, KL_ERROR, KL_ERROR_INSECURE_URL,
+                           _("Keylink talks to Atlas only over HTTPS, so that nobody can read "
+                             "your credentials on the way. Use an address that starts with "
+                             "https:// (http:// is allowed only for this computer, such as a "
+                             "local simulator)."));
+      return NULL;
+    }
+
+  return g_uri_join (G_URI_FLAGS_NONE, g_ascii_strcasecmp (scheme, "https") == 0 ? "https" : "http",
+                     NULL, host, g_uri_get_port (uri), "", NULL, NULL);
+}
+
+gboolean
+kl_atlas_check_base_url (const char  *url,
+                         GError     **error)
+{
+  g_autofree char *normalized = NULL;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  normalized = normalize_base_url (url, error);
+  return normalized != NULL;
+}
+
+KlAtlasClient *
+kl_atlas_client_new (const char  *base_url,
+                     KlAuthType   auth_type,
+                     const char  *principal,
+                     const char  *secret,
+                     GError     **error)
+{
+  g_autoptr(KlAtlasClient) self = NULL;
+  g_autofree char *normalized = NULL;
+
+  g_return_val_if_fail (auth_type == KL_AUTH_SERVICE_ACCOUNT || auth_type == KL_AUTH_API_KEY,
+                        NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!(normalized = normalize_base_url (base_url, error)))
+    return NULL;
+
+  if (principal == NULL || principal[0] == '\0' || secret == NULL || secret[0] == '\0')
+    {
+      g_set_error_literal (error, KL_ERROR, KL_ERROR_INVALID_INPUT,
+                           auth_type == KL_AUTH_API_KEY
+                             ? _("Enter both the public key and the private key of the API key.")
+                             : _("Enter both the client ID and the client secret of the service "
+                                 "account."));
+      return NULL;
+    }
+
+  self = g_object_new (KL_TYPE_ATLAS_CLIENT, NULL);
+  self->base_url = g_steal_pointer (&normalized);
+  self->auth_type = auth_type;
+  self->principal = g_strdup (principal);
+  self->secret = g_strdup (secret);
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+kl_atlas_client_get_base_url (KlAtlasClient *self)
+{
+  g_return_val_if_fail (KL_IS_ATLAS_CLIENT (self), NULL);
+  return self->base_url;
+}
+
+KlAuthType
+kl_atlas_client_get_auth_type (KlAtlasClient *self)
+{
+  g_return_val_if_fail (KL_IS_ATLAS_CLIENT (self), KL_AUTH_SERVICE_ACCOUNT);
+  return self->auth_type;
+}
+
+const char *
+kl_atlas_client_get_principal (KlAtlasClient *self)
+{
+  g_return_val_if_fail (KL_IS_ATLAS_CLIENT (self), NULL);
+  return self->principal;
+}
+
+gboolean
+kl_atlas_client_is_signed_out (KlAtlasClient *self)
+{
+  g_return_val_if_fail (KL_IS_ATLAS_CLIENT (self), TRUE);
+  return self->signed_out;
+}
+
+void
+kl_atlas_client_set_retry_policy (KlAtlasClient *self,
+                                  guint          max_attempts,
+                                  guint          base_delay_ms,
+                                  guint          max_delay_ms)
+{
+  g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
+  g_return_if_fail (max_attempts >= 1);
+  g_return_if_fail (max_delay_ms >= base_delay_ms);
+  g_return_if_fail (max_delay_ms <= G_MAXINT32);
+
+  self->max_attempts = max_attempts;
+  self->base_delay_ms = base_delay_ms;
+  self->max_delay_ms = max_delay_ms;
+}
+
+void
+kl_atlas_client_set_timeout (KlAtlasClient *self,
+                             guint          seconds)
+{
+  g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
+  g_return_if_fail (seconds > 0);
+
+  g_object_set (self->session, "timeout", seconds, NULL);
+}
+
+void
+kl_atlas_client_set_page_size (KlAtlasClient *self,
+                               guint          items_per_page)
+{
+  g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
+  g_return_if_fail (items_per_page >= 1 && items_per_page <= 500);
+
+  self->page_size = items_per_page;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Calls that read one object                                                                  */
+
+typedef gpointer (*ParseFunc) (const char *json, gssize length, GError **error);
+
+typedef struct
+{
+  ParseFunc parse;
+} ObjectCall;
+
+static void
+object_call_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ObjectCall *call = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  gpointer object;
+  gsize size;
+  const char *data;
+
+  if (!(bytes = request_finish (result, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  data = g_bytes_get_data (bytes, &size);
+  if (!(object = call->parse (data, (gssize) size, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_pointer (task, object, g_object_unref);
+}
+
+/* Takes @path. */
+static void
+object_call (KlAtlasClient       *self,
+             gpointer             source_tag,
+             const char          *method,
+             char                *path,
+             const char          *media_type,
+             GBytes              *body,
+             RequestFlags         flags,
+             ParseFunc            parse,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  ObjectCall *call = g_new0 (ObjectCall, 1);
+
+  call->parse = parse;
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, call, g_free);
+
+  request_async (self, method, path, media_type, body, flags, cancellable, object_call_cb, task);
+}
+
+static gpointer
+call_finish (KlAtlasClient  *self,
+             GAsyncResult   *result,
+             gpointer        source_tag,
+             GError        **error)
+{
+  g_return_val_if_fail (KL_IS_ATLAS_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Calls that read a whole paginated list                                                      */
+
+typedef GPtrArray *(*ParsePageFunc) (const char  *json,
+                                     gssize       length,
+                                     gboolean    *has_next,
+                                     GError     **error);
+
+typedef struct
+{
+  char          *path;
+  const char    *media_type;
+  ParsePageFunc  parse;
+  GPtrArray     *items;
+  guint          page;
+} ListCall;
+
+static void
+list_call_free (gpointer data)
+{
+  ListCall *call = data;
+
+  g_free (call->path);
+  g_clear_pointer (&call->items, g_ptr_array_unref);
+  g_free (call);
+}
+
+static void list_request_page (GTask *task);
+
+static void
+list_page_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ListCall *call = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  gboolean has_next = FALSE;
+  const char *data;
+  guint n_items;
+  gsize size;
+
+  if (!(bytes = request_finish (result, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  data = g_bytes_get_data (bytes, &size);
+  if (!(items = call->parse (data, (gssize) size, &has_next, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  n_items = items->len;
+  g_ptr_array_extend_and_steal (call->items, g_steal_pointer (&items));
+
+  if (has_next && n_items > 0 && call->page < MAX_PAGES)
+    {
+      call->page++;
+      list_request_page (g_steal_pointer (&task));
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&call->items), (GDestroyNotify) g_ptr_array_unref);
+}
+
+/* Takes the reference on @task. */
+static void
+list_request_page (GTask *task)
+{
+  KlAtlasClient *self = g_task_get_source_object (task);
+  ListCall *call = g_task_get_task_data (task);
+
+  request_async (self, SOUP_METHOD_GET,
+                 g_strdup_printf ("%s?itemsPerPage=%u&pageNum=%u", call->path, self->page_size,
+                                  call->page),
+                 call->media_type, NULL, REQUEST_RETRY_TRANSIENT, g_task_get_cancellable (task),
+                 list_page_cb, task);
+}
+
+/* Takes @path (without query). */
+static void
+list_call (KlAtlasClient       *self,
+           gpointer             source_tag,
+           char                *path,
+           const char          *media_type,
+           ParsePageFunc        parse,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  ListCall *call = g_new0 (ListCall, 1);
+
+  call->path = path;
+  call->media_type = media_type;
+  call->parse = parse;
+  call->items = g_ptr_array_new_with_free_func (g_object_unref);
+  call->page = 1;
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, call, list_call_free);
+
+  list_request_page (task);
+}
+
+static char *
+group_path (const char *group_id,
+            const char *rest)
+{
+  return g_strconcat (GROUPS_PATH "/", group_id, rest, NULL);
+}
+
+static char *
+endpoints_path (const char *group_id)
+{
+  return group_path (group_id, "/encryptionAtRest/AZURE/privateEndpoints");
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Projects                                                                                    */
+
+void
+kl_atlas_client_list_projects_async (KlAtlasClient       *self,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  list_call (self, kl_atlas_client_list_projects_async, g_strdup (GROUPS_PATH), MEDIA_2023,
+             kl_project_parse_page, cancellable, callback, user_data);
+}
+
+GPtrArray *
+kl_atlas_client_list_projects_finish (KlAtlasClient  *self,
+                                      GAsyncResult   *result,
+                                      GError        **error)
+{
+  return call_finish (self, result, kl_atlas_client_list_projects_async, error);
+}
+
+void
+kl_atlas_client_get_project_async (KlAtlasClient       *self,
+                                   const char          *group_id,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  GError *error = NULL;
+
+  g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  if (!check_group_id (group_id, &error))
+    {
+      g_task_report_error (self, callback, user_data, kl_atlas_client_get_project_async, error);
+      return;
+    }
+
+  object_call (self, kl_atlas_client_get_project_async, SOUP_METHOD_GET,
+               group_path (group_id, ""), MEDIA_2023, NULL, REQUEST_RETRY_TRANSIENT,
+               (ParseFunc) kl_project_parse, cancellable, callback, user_data);
+}
+
+KlProject *
+kl_atlas_client_get_project_finish (KlAtlasClient  *self,
+                                    GAsyncResult   *result,
+                                    GError        **error)
+{
+  return call_finish (self, result, kl_atlas_client_get_project_async, error);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Encryption at rest                                                                          */
+
+void
+kl_atlas_client_get_encryption_at_rest_async (KlAtlasClient       *self,
+                                              const char          *group_id,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data)
+{
+  GError *error = NULL;
+
+  g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  if (!check_group_id (group_id, &error))
+    {
+      g_task_report_error (self, callback, user_data,
+                           kl_atlas_client_get_encryption_at_rest_async, error);
+      return;
+    }
+
+  object_call (self, kl_atlas_client_get_encryption_at_rest_async, SOUP_METHOD_GET,
+               group_path (group_id, "/encryptionAtRest"), MEDIA_2023, NULL,
+               REQUEST_RETRY_TRANSIENT, (ParseFunc) kl_encryption_at_rest_parse,
+               cancellable, callback, user_data);
+}
+
+KlEncryptionAtRest *
+kl_atlas_client_get_encryption_at_rest_finish (KlAtlasClient  *self,
+                                               GAsyncResult   *result,
+                                               GError        **error)
+{
+  return call_finish (self, result, kl_atlas_client_get_encryption_at_rest_async, error);
+}
+
+void
+kl_atlas_client_patch_encryption_at_rest_async (KlAtlasClient       *self,
+                                                const char          *group_id,
+                                                GBytes              *body,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data)
+{
+  GError *error = NULL;
+
+  g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
+  g_return_if_fail (body != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  if (!check_group_id (group_id, &error))
+    {
+      g_task_report_error (self, callback, user_data,
+                           kl_atlas_client_patch_encryption_at_rest_async, error);
+      return;
+    }
+
+  object_call (self, kl_atlas_client_patch_encryption_at_rest_async, "PATCH",
+               group_path (group_id, "/encryptionAtRest"), MEDIA_2023, body, 0,
+               (ParseFunc) kl_encryption_at_rest_parse, cancellable, callback, user_data);
+}
+
+KlEncryptionAtRest *
+kl_atlas_client_patch_encryption_at_rest_finish (KlAtlasClient  *self,
+                                                 GAsyncResult   *result,
+                                                 GError        **error)
+{
+  return call_finish (self, result, kl_atlas_client_patch_encryption_at_rest_async, error);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Private endpoints                                                                           */
+
+void
+kl_atlas_client_list_private_endpoints_async (KlAtlasClient       *self,
+                                              const char          *group_id,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data)
+{
+  GError *error = NULL;
+
+  g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  if (!check_group_id (group_id, &error))
+    {
+      g_task_report_error (self, callback, user_data,
+                           kl_atlas_client_list_private_endpoints_async, error);
+      return;
+    }
+
+  list_call (self, kl_atlas_client_list_private_endpoints_async, endpoints_path (group_id),
+             MEDIA_2023, kl_private_endpoint_parse_page, cancellable, callback, user_data);
+}
+
+GPtrArray *
+kl_atlas_client_list_private_endpoints_finish (KlAtlasClient  *self,
+                                               GAsyncResult   *result,
+                                               GError        **error)
+{
+  return call_finish (self, result, kl_atlas_client_list_private_endpoints_async, error);
+}
+
+void
+kl_atlas_client_get_private_endpoint_async (KlAtlasClient       *self,
+                                            const char          *group_id,
+                                            const char          *endpoint_id,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  GError *error = NULL;
+
+  g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  if (!check_group_id (group_id, &error) || !check_endpoint_id (endpoint_id, &error))
+    {
+      g_task_report_error (self, callback, user_data,
+                           kl_atlas_client_get_private_endpoint_async, error);
+      return;
+    }
+
+  object_call (self, kl_atlas_client_get_private_endpoint_async, SOUP_METHOD_GET,
+               g_strconcat (GROUPS_PATH "/", group_id,
+                            "/encryptionAtRest/AZURE/privateEndpoints/", endpoint_id, NULL),
+               MEDIA_2023, NULL, REQUEST_RETRY_TRANSIENT,
+               (ParseFunc) kl_private_endpoint_parse, cancellable, callback, user_data);
+}
+
+KlPrivateEndpoint *
+kl_atlas_client_get_private_endpoint_finish (KlAtlasClient  *self,
+                                             GAsyncResult   *result,
+                                             GError        **error)
+{
+  return call_finish (self, result, kl_atlas_client_get_private_endpoint_async, error);
+}
+
+void
+kl_atlas_client_create_private_endpoint_async (KlAtlasClient       *self,
+                                               const char          *group_id,
+                                               const char          *region_name,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data)
+{
+  g_autoptr(GBytes) body = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  if (!check_group_id (group_id, &error) || !check_region_name (region_name, &error))
+    {
+      g_task_report_error (self, callback, user_data,
+                           kl_atlas_client_create_private_endpoint_async, error);
+      return;
+    }
+
+  body = kl_private_endpoint_build_create (region_name);
+  object_call (self, kl_atlas_client_create_private_endpoint_async, SOUP_METHOD_POST,
+               endpoints_path (group_id), MEDIA_2023, body, 0,
+               (ParseFunc) kl_private_endpoint_parse, cancellable, callback, user_data);
+}
+
+KlPrivateEndpoint *
+kl_atlas_client_create_private_endpoint_finish (KlAtlasClient  *self,
+                                                GAsyncResult   *result,
+                                                GError        **error)
+{
+  return call_finish (self, result, kl_atlas_client_create_private_endpoint_async, error);
+}
+
+typedef struct
+{
+  char  *group_id;
+  char  *region_name;
+  guint  attempt;
+} EnsureCall;
+
+static void
+ensure_call_free (gpointer data)
+{
+  EnsureCall *call = data;
+
+  g_free (call->group_id);
+  g_free (call->region_name);
+  g_free (call);
+}
+
+static void ensure_list (GTask *task);
+
+static gboolean
+is_ambiguous_failure (const GError *error)
+{
+  /* The POST may or may not have created the endpoint. */
+  return g_error_matches (error, KL_ERROR, KL_ERROR_SERVER) ||
+         g_error_matches (error, KL_ERROR, KL_ERROR_NETWORK) ||
+         g_error_matches (error, KL_ERROR, KL_ERROR_TIMEOUT) ||
+         g_error_matches (error, KL_ERROR, KL_ERROR_BAD_RESPONSE);
+}
+
+static void
+ensure_delay_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!delay_finish (result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  ensure_list (g_steal_pointer (&task));
+}
+
+static void
+ensure_created_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  KlAtlasClient *self = KL_ATLAS_CLIENT (source);
+  g_autoptr(GTask) task = user_data;
+  EnsureCall *call = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  KlPrivateEndpoint *endpoint;
+
+  endpoint = kl_atlas_client_create_private_endpoint_finish (self, result, &error);
+  if (endpoint != NULL)
+    {
+      g_task_return_pointer (task, endpoint, g_object_unref);
+      return;
+    }
+
+  if (is_ambiguous_failure (error) && call->attempt < self->max_attempts)
+    {
+      guint delay = backoff_ms (self, call->attempt);
+
+      g_debug ("Creating an endpoint in %s failed (%s); listing again in %u ms",
+               call->region_name, error->message, delay);
+      call->attempt++;
+      delay_async (delay, g_task_get_cancellable (task), ensure_delay_cb,
+                   g_steal_pointer (&task));
+      return;
+    }
+
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+static void
+ensure_listed_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  KlAtlasClient *self = KL_ATLAS_CLIENT (source);
+  g_autoptr(GTask) task = user_data;
+  EnsureCall *call = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) endpoints = NULL;
+  g_autoptr(GError) error = NULL;
+  guint i;
+
+  if (!(endpoints = kl_atlas_client_list_private_endpoints_finish (self, result, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  for (i = 0; i < endpoints->len; i++)
+    {
+      KlPrivateEndpoint *endpoint = g_ptr_array_index (endpoints, i);
+
+      if (g_strcmp0 (kl_private_endpoint_get_region_name (endpoint), call->region_name) == 0 &&
+          kl_private_endpoint_get_status (endpoint) != KL_ENDPOINT_STATUS_DELETING)
+        {
+          g_task_return_pointer (task, g_object_ref (endpoint), g_object_unref);
+          return;
+        }
+    }
+
+  kl_atlas_client_create_private_endpoint_async (self, call->group_id, call->region_name,
+                                                 g_task_get_cancellable (task),
+                                                 ensure_created_cb, g_steal_pointer (&task));
+}
+
+/* Takes the reference on @task. */
+static void
+ensure_list (GTask *task)
+{
+  KlAtlasClient *self = g_task_get_source_object (task);
+  EnsureCall *call = g_task_get_task_data (task);
+
+  kl_atlas_client_list_private_endpoints_async (self, call->group_id,
+                                                g_task_get_cancellable (task),
+                                                ensure_listed_cb, task);
+}
+
+void
+kl_atlas_client_ensure_private_endpoint_async (KlAtlasClient       *self,
+                                               const char          *group_id,
+                                               const char          *region_name,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data)
+{
+  GError *error = NULL;
+  EnsureCall *call;
+  GTask *task;
+
+  g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  if (!check_group_id (group_id, &error) || !check_region_name (region_name, &error))
+    {
+      g_task_report_error (self, callback, user_data,
+                           kl_atlas_client_ensure_private_endpoint_async, error);
+      return;
+    }
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  call = g_new0 (EnsureCall, 1);
+  call->group_id = g_strdup (group_id);
+  call->region_name = g_strdup (region_name);
+  call->attempt = 1;
+  g_task_set_source_tag (task, kl_atlas_client_ensure_private_endpoint_async);
+  g_task_set_task_data (task, call, ensure_call_free);
+
+  ensure_list (task);
+}
+
+KlPrivateEndpoint *
+kl_atlas_client_ensure_private_endpoint_finish (KlAtlasClient  *self,
+                                                GAsyncResult   *result,
+                                                GError        **error)
+{
+  return call_finish (self, result, kl_atlas_client_ensure_private_endpoint_async, error);
+}
+
+static void
+delete_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+  GError *error = NULL;
+
+  if (!(bytes = request_finish (result, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+kl_atlas_client_delete_private_endpoint_async (KlAtlasClient       *self,
+                                               const char          *group_id,
+                                               const char          *endpoint_id,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data)
+{
+  GError *error = NULL;
+  GTask *task;
+
+  g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  if (!check_group_id (group_id, &error) || !check_endpoint_id (endpoint_id, &error))
+    {
+      g_task_report_error (self, callback, user_data,
+                           kl_atlas_client_delete_private_endpoint_async, error);
+      return;
+    }
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kl_atlas_client_delete_private_endpoint_async);
+
+  request_async (self, SOUP_METHOD_DELETE,
+                 g_strconcat (GROUPS_PATH "/", group_id,
+                              "/encryptionAtRest/AZURE/privateEndpoints/", endpoint_id, NULL),
+                 MEDIA_2023, NULL, REQUEST_RETRY_TRANSIENT | REQUEST_GONE_IS_DONE,
+                 cancellable, delete_cb, task);
+}
+
+gboolean
+kl_atlas_client_delete_private_endpoint_finish (KlAtlasClient  *self,
+                                                GAsyncResult   *result,
+                                                GError        **error)
+{
+  g_return_val_if_fail (KL_IS_ATLAS_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        kl_atlas_client_delete_private_endpoint_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Clusters                                                                                    */
+
+void
+kl_atlas_client_list_clusters_async (KlAtlasClient       *self,
+                                     const char          *group_id,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  GError *error = NULL;
+
+  g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  if (!check_group_id (group_id, &error))
+    {
+      g_task_report_error (self, callback, user_data, kl_atlas_client_list_clusters_async,
+                           error);
+      return;
+    }
+
+  list_call (self, kl_atlas_client_list_clusters_async, group_path (group_id, "/clusters"),
+             MEDIA_CLUSTER_READ, kl_cluster_parse_page, cancellable, callback, user_data);
+}
+
+GPtrArray *
+kl_atlas_client_list_clusters_finish (KlAtlasClient  *self,
+                                      GAsyncResult   *result,
+                                      GError        **error)
+{
+  return call_finish (self, result, kl_atlas_client_list_clusters_async, error);
+}
+
+void
+kl_atlas_client_get_cluster_async (KlAtlasClient       *self,
+                                   const char          *group_id,
+                                   const char          *cluster_name,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  GError *error = NULL;
+
+  g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  if (!check_group_id (group_id, &error) || !check_cluster_name (cluster_name, &error))
+    {
+      g_task_report_error (self, callback, user_data, kl_atlas_client_get_cluster_async, error);
+      return;
+    }
+
+  object_call (self, kl_atlas_client_get_cluster_async, SOUP_METHOD_GET,
+               g_strconcat (GROUPS_PATH "/", group_id, "/clusters/", cluster_name, NULL),
+               MEDIA_CLUSTER_READ, NULL, REQUEST_RETRY_TRANSIENT,
+               (ParseFunc) kl_cluster_parse, cancellable, callback, user_data);
+}
+
+KlCluster *
+kl_atlas_client_get_cluster_finish (KlAtlasClient  *self,
+                                    GAsyncResult   *result,
+                                    GError        **error)
+{
+  return call_finish (self, result, kl_atlas_client_get_cluster_async, error);
+}
+
+void
+kl_atlas_client_set_cluster_encryption_async (KlAtlasClient       *self,
+                                              const char          *group_id,
+                                              const char          *cluster_name,
+                                              const char          *provider,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data)
+{
+  g_autoptr(GBytes) body = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
+  g_return_if_fail (provider != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  if (!check_group_id (group_id, &error) || !check_cluster_name (cluster_name, &error))
+    {
+      g_task_report_error (self, callback, user_data,
+                           kl_atlas_client_set_cluster_encryption_async, error);
+      return;
+    }
+
+  body = kl_cluster_build_encryption_patch (provider);
+  object_call (self, kl_atlas_client_set_cluster_encryption_async, "PATCH",
+               g_strconcat (GROUPS_PATH "/", group_id, "/clusters/", cluster_name, NULL),
+               MEDIA_CLUSTER_PATCH, body, 0, (ParseFunc) kl_cluster_parse,
+               cancellable, callback, user_data);
+}
+
+KlCluster *
+kl_atlas_client_set_cluster_encryption_finish (KlAtlasClient  *self,
+                                               GAsyncResult   *result,
+                                               GError        **error)
+{
+  return call_finish (self, result, kl_atlas_client_set_cluster_encryption_async, error);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Sign-out                                                                                    */
+
+/* token=<token>&token_type_hint=access_token, in memory that is zeroed when freed. */
+static GBytes *
+build_revoke_body (const char *token)
+{
+  static const char hex[] = "0123456789ABCDEF";
+  static const char tail[] = "&token_type_hint=access_token";
+  gsize capacity = strlen ("token=") + 3 * strlen (token) + sizeof tail;
+  char *data = g_malloc0 (capacity);
+  gsize length = 0;
+  const char *p;
+
+  memcpy (data, "token=", strlen ("token="));
+  length = strlen ("token=");
+  for (p = token; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (g_ascii_isalnum (c) || strchr ("-._~", c) != NULL)
+        data[length++] = (char) c;
+      else
+        {
+          data[length++] = '%';
+          data[length++] = hex[c >> 4];
+          data[length++] = hex[c & 0xf];
+        }
+    }
+  memcpy (data + length, tail, sizeof tail - 1);
+  length += sizeof tail - 1;
+
+  return g_bytes_new_with_free_func (data, length, (GDestroyNotify) kl_secret_free, data);
+}
+
+static void
+sign_out_revoked_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+  GError *error = NULL;
+
+  if (!(bytes = request_finish (result, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+kl_atlas_client_sign_out_async (KlAtlasClient       *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Request *request = NULL;
+  SoupSessionFeature *auth_manager;
+
+  g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kl_atlas_client_sign_out_async);
+
+  /* What the revocation needs, taken before everything is wiped. */
+  if (self->auth_type == KL_AUTH_SERVICE_ACCOUNT && !self->signed_out && self->token != NULL)
+    {
+      request = g_new0 (Request, 1);
+      request->method = SOUP_METHOD_POST;
+      request->path = g_strdup (REVOKE_PATH);
+      request->accept = MEDIA_JSON;
+      request->content_type = MEDIA_FORM;
+      request->body = build_revoke_body (self->token);
+      request->authorization = basic_authorization (self);
+      request->flags = REQUEST_OWN_AUTH;
+      request->attempt = 1;
+    }
+
+  self->signed_out = TRUE;
+  kl_secret_free (g_steal_pointer (&self->secret));
+  token_forget (self);
+  g_cancellable_cancel (self->cancellable);
+  auth_manager = soup_session_get_feature (self->session, SOUP_TYPE_AUTH_MANAGER);
+  if (auth_manager != NULL)
+    soup_auth_manager_clear_cached_credentials (SOUP_AUTH_MANAGER (auth_manager));
+
+  if (request == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  {
+    GTask *revoke = g_task_new (self, cancellable, sign_out_revoked_cb, g_steal_pointer (&task));
+
+    g_task_set_source_tag (revoke, request_async);
+    g_task_set_task_data (revoke, request, request_free);
+    request_start (revoke);
+  }
+}
+
+gboolean
+kl_atlas_client_sign_out_finish (KlAtlasClient  *self,
+                                 GAsyncResult   *result,
+                                 GError        **error)
+{
+  g_return_val_if_fail (KL_IS_ATLAS_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kl_atlas_client_sign_out_async,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -27,12 +27,23 @@ gboolean    kl_azure_check_resource_group (const char     *text,
                                            GError        **error);
 gboolean    kl_azure_check_guid           (const char     *text,
                                            GError        **error);
+/* The same rule as kl_azure_check_guid(), with messages that name the field and say where
+ * in the Azure portal to find it. */
+gboolean    kl_azure_check_subscription_id (const char    *text,
+                                            GError       **error);
+gboolean    kl_azure_check_tenant_id      (const char     *text,
+                                           GError        **error);
+gboolean    kl_azure_check_client_id      (const char     *text,
+                                           GError        **error);
 /* "AZURE", "AZURE_CHINA" or "AZURE_US_GOVERNMENT" */
 gboolean    kl_azure_check_environment    (const char     *text,
                                            GError        **error);
 
 KlKeyId    *kl_key_id_parse               (const char     *text,
                                            GError        **error); /* NULL when invalid */
+/* The rules that need the other fields: the identifier's DNS suffix must be that of
+ * @azure_environment, its vault label must be @key_vault_name (ignoring case). A NULL
+ * environment or a NULL or empty vault name skips that check (the field is not filled yet). */
 gboolean    kl_key_id_check               (const KlKeyId  *id,
                                            const char     *azure_environment,
                                            const char     *key_vault_name,
@@ -54,7 +65,9 @@ const char *kl_key_id_to_string           (const KlKeyId  *id);
 char       *kl_key_id_suggest_fix         (const char     *text);
 
 /* /subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.KeyVault/vaults/<name>
- * (segment names case-insensitive). Outputs are newly allocated; NULL outputs are allowed. */
+ * (segment names case-insensitive). Outputs are newly allocated; NULL outputs are allowed.
+ * Each part is checked by its own rule; white space around the text (it is pasted) is ignored.
+ * On error the outputs are left alone. */
 gboolean    kl_azure_parse_vault_resource_id (const char  *text,
                                               char       **subscription_id,
                                               char       **resource_group,

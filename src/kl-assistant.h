@@ -1,0 +1,36 @@
+/* kl-assistant.h
+ *
+ * Copyright 2026 The Keylink authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "kl-page.h"
+
+G_BEGIN_DECLS
+
+#define KL_TYPE_ASSISTANT (kl_assistant_get_type ())
+
+G_DECLARE_FINAL_TYPE (KlAssistant, kl_assistant, KL, ASSISTANT, AdwBin)
+
+KlAssistant  *kl_assistant_new              (void);
+void          kl_assistant_add_page         (KlAssistant  *self,
+                                             KlPage       *page);
+KlPage       *kl_assistant_get_page         (KlAssistant  *self,
+                                             const char   *page_id);
+KlPage       *kl_assistant_get_current_page (KlAssistant  *self);
+gboolean      kl_assistant_set_current_page (KlAssistant  *self,
+                                             const char   *page_id);
+const char   *kl_assistant_get_title        (KlAssistant  *self);
+GCancellable *kl_assistant_get_cancellable  (KlAssistant  *self);
+void          kl_assistant_set_cancellable  (KlAssistant  *self,
+                                             GCancellable *cancellable);
+void          kl_assistant_next             (KlAssistant  *self);
+void          kl_assistant_back             (KlAssistant  *self);
+void          kl_assistant_cancel           (KlAssistant  *self);
+
+G_END_DECLS

@@ -1,0 +1,23 @@
+/* kl-welcome-page.h
+ *
+ * Copyright 2026 The Keylink authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "kl-page.h"
+
+G_BEGIN_DECLS
+
+#define KL_TYPE_WELCOME_PAGE (kl_welcome_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (KlWelcomePage, kl_welcome_page, KL, WELCOME_PAGE, KlPage)
+
+KlPage *kl_welcome_page_new          (void);
+void    kl_welcome_page_set_profiles (KlWelcomePage      *self,
+                                      const char * const *names,
+                                      const char * const *ids);
+
+G_END_DECLS
