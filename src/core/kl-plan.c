@@ -1,0 +1,541 @@
+/* kl-plan.c
+ *
+ * Copyright 2026 The Keylink authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kl-plan"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kl-plan.h"
+
+struct _KlPlan
+{
+  GObject             parent_instance;
+
+  KlEncryptionAtRest *ear;
+  GPtrArray          *endpoints;
+  GPtrArray          *clusters;
+
+  KlProjectStage      stage;
+};
+
+G_DEFINE_FINAL_TYPE (KlPlan, kl_plan, G_TYPE_OBJECT)
+
+void
+kl_plan_step_free (KlPlanStep *step)
+{
+  if (step == NULL)
+    return;
+
+  g_free (step->target);
+  g_free (step->detail);
+  g_free (step->description);
+  g_free (step);
+}
+
+static KlPlanStep *
+plan_step_new (KlPlanStepKind  kind,
+               const char     *target,
+               const char     *detail,
+               char           *description)
+{
+  KlPlanStep *step = g_new0 (KlPlanStep, 1);
+
+  step->kind = kind;
+  step->target = g_strdup (target);
+  step->detail = g_strdup (detail);
+  step->description = description;
+  return step;
+}
+
+static KlAzureKeyVault *
+plan_vault (KlPlan *self)
+{
+  return kl_encryption_at_rest_get_azure_key_vault (self->ear);
+}
+
+static gboolean
+cluster_is_on_key (KlCluster *cluster)
+{
+  return g_strcmp0 (kl_cluster_get_encryption_at_rest_provider (cluster), "AZURE") == 0;
+}
+
+static gboolean
+cluster_is_busy (KlCluster *cluster)
+{
+  const char *state = kl_cluster_get_state_name (cluster);
+
+  return state != NULL && g_strcmp0 (state, "IDLE") != 0;
+}
+
+static gboolean
+plan_has_missing_cluster_regions (KlPlan *self)
+{
+  g_auto(GStrv) regions = kl_plan_dup_cluster_regions (self);
+  g_auto(GStrv) missing = kl_plan_dup_missing_regions (self, (const char * const *) regions);
+
+  return missing[0] != NULL;
+}
+
+static KlProjectStage
+plan_compute_stage (KlPlan *self)
+{
+  KlAzureKeyVault *vault = plan_vault (self);
+  g_autoptr(GPtrArray) to_enable = NULL;
+
+  if (!kl_azure_key_vault_get_enabled (vault))
+    {
+      if (kl_encryption_at_rest_get_aws_kms_enabled (self->ear) ||
+          kl_encryption_at_rest_get_google_cloud_kms_enabled (self->ear))
+        return KL_PROJECT_STAGE_OTHER_PROVIDER;
+      return KL_PROJECT_STAGE_NOT_CONFIGURED;
+    }
+
+  if (!kl_azure_key_vault_get_valid (vault))
+    return KL_PROJECT_STAGE_KEY_NOT_VALID;
+
+  if (!kl_azure_key_vault_get_require_private_networking (vault))
+    return KL_PROJECT_STAGE_KEY_READY;
+
+  if (!kl_plan_endpoints_all_active (self) || plan_has_missing_cluster_regions (self))
+    return KL_PROJECT_STAGE_ENDPOINTS;
+
+  to_enable = kl_plan_dup_clusters_to_enable (self);
+  if (to_enable->len > 0)
+    return KL_PROJECT_STAGE_CLUSTERS;
+
+  for (guint i = 0; i < self->clusters->len; i++)
+    if (cluster_is_on_key (g_ptr_array_index (self->clusters, i)) &&
+        cluster_is_busy (g_ptr_array_index (self->clusters, i)))
+      return KL_PROJECT_STAGE_CLUSTERS;
+
+  return KL_PROJECT_STAGE_DONE;
+}
+
+static void
+kl_plan_finalize (GObject *object)
+{
+  KlPlan *self = KL_PLAN (object);
+
+  g_clear_object (&self->ear);
+  g_clear_pointer (&self->endpoints, g_ptr_array_unref);
+  g_clear_pointer (&self->clusters, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (kl_plan_parent_class)->finalize (object);
+}
+
+static void
+kl_plan_class_init (KlPlanClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = kl_plan_finalize;
+}
+
+static void
+kl_plan_init (KlPlan *self)
+{
+}
+
+static GPtrArray *
+ref_array (GPtrArray *array)
+{
+  if (array != NULL)
+    return g_ptr_array_ref (array);
+  return g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+/**
+ * kl_plan_new:
+ * @ear: the project's encryption at rest settings
+ * @endpoints: (element-type KlPrivateEndpoint) (nullable): its Azure private endpoints
+ * @clusters: (element-type KlCluster) (nullable): its clusters
+ *
+ * Returns: (transfer full): the plan for this state
+ */
+KlPlan *
+kl_plan_new (KlEncryptionAtRest *ear,
+             GPtrArray          *endpoints,
+             GPtrArray          *clusters)
+{
+  KlPlan *self;
+
+  g_return_val_if_fail (KL_IS_ENCRYPTION_AT_REST (ear), NULL);
+
+  self = g_object_new (KL_TYPE_PLAN, NULL);
+  self->ear = g_object_ref (ear);
+  self->endpoints = ref_array (endpoints);
+  self->clusters = ref_array (clusters);
+  self->stage = plan_compute_stage (self);
+
+  return self;
+}
+
+KlProjectStage
+kl_plan_get_stage (KlPlan *self)
+{
+  g_return_val_if_fail (KL_IS_PLAN (self), KL_PROJECT_STAGE_NOT_CONFIGURED);
+
+  return self->stage;
+}
+
+char *
+kl_plan_dup_summary (KlPlan *self)
+{
+  g_return_val_if_fail (KL_IS_PLAN (self), NULL);
+
+  switch (self->stage)
+    {
+    case KL_PROJECT_STAGE_OTHER_PROVIDER:
+      return g_strdup (_("This project uses a key from another cloud provider. Keylink only manages keys in Azure Key Vault."));
+    case KL_PROJECT_STAGE_NOT_CONFIGURED:
+      return g_strdup (_("Encryption at rest with your own Azure key is not set up yet."));
+    case KL_PROJECT_STAGE_KEY_NOT_VALID:
+      return g_strdup (_("Your Azure key is configured, but Atlas cannot use it. Check the app’s credentials and its access to the key."));
+    case KL_PROJECT_STAGE_KEY_READY:
+      return g_strdup (_("Your Azure key is enabled and valid. Private networking is not required yet."));
+    case KL_PROJECT_STAGE_ENDPOINTS:
+      return g_strdup (_("Private networking is required. Some regions still need an active private endpoint."));
+    case KL_PROJECT_STAGE_CLUSTERS:
+      return g_strdup (_("Private endpoints are active. Some clusters do not use your key yet."));
+    case KL_PROJECT_STAGE_DONE:
+      return g_strdup (_("Done: every eligible cluster uses your Azure key over Private Link."));
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+const char *
+kl_plan_get_resume_page (KlPlan *self)
+{
+  g_return_val_if_fail (KL_IS_PLAN (self), KL_PAGE_PROJECT);
+
+  switch (self->stage)
+    {
+    case KL_PROJECT_STAGE_OTHER_PROVIDER:
+      return KL_PAGE_PROJECT;
+    case KL_PROJECT_STAGE_NOT_CONFIGURED:
+    case KL_PROJECT_STAGE_KEY_NOT_VALID:
+      return KL_PAGE_AZURE_APP;
+    case KL_PROJECT_STAGE_KEY_READY:
+      return KL_PAGE_PRIVATE_NETWORKING;
+    case KL_PROJECT_STAGE_ENDPOINTS:
+      return KL_PAGE_ENDPOINTS;
+    case KL_PROJECT_STAGE_CLUSTERS:
+      return KL_PAGE_CLUSTERS;
+    case KL_PROJECT_STAGE_DONE:
+      return KL_PAGE_DONE;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gboolean
+page_is_setup_page (const char *page)
+{
+  static const char * const pages[] = {
+    KL_PAGE_AZURE_APP, KL_PAGE_KEY_VAULT, KL_PAGE_REVIEW, KL_PAGE_PRIVATE_NETWORKING,
+    KL_PAGE_ENDPOINTS, KL_PAGE_CLUSTERS, KL_PAGE_DONE, NULL
+  };
+
+  return g_strv_contains (pages, page);
+}
+
+gboolean
+kl_plan_page_applies (KlPlan     *self,
+                      const char *page)
+{
+  g_return_val_if_fail (KL_IS_PLAN (self), FALSE);
+  g_return_val_if_fail (page != NULL, FALSE);
+
+  /* A project on another provider's key: nothing after the Project page is ours to do. */
+  if (self->stage == KL_PROJECT_STAGE_OTHER_PROVIDER)
+    return !page_is_setup_page (page);
+
+  return TRUE;
+}
+
+gboolean
+kl_plan_page_is_read_only (KlPlan     *self,
+                           const char *page)
+{
+  g_return_val_if_fail (KL_IS_PLAN (self), FALSE);
+  g_return_val_if_fail (page != NULL, FALSE);
+
+  if (g_str_equal (page, KL_PAGE_AZURE_APP) ||
+      g_str_equal (page, KL_PAGE_KEY_VAULT) ||
+      g_str_equal (page, KL_PAGE_REVIEW))
+    return self->stage >= KL_PROJECT_STAGE_KEY_READY;
+
+  if (g_str_equal (page, KL_PAGE_PRIVATE_NETWORKING))
+    return self->stage >= KL_PROJECT_STAGE_ENDPOINTS;
+
+  if (g_str_equal (page, KL_PAGE_ENDPOINTS))
+    return FALSE; /* endpoints can always be managed */
+
+  return FALSE;
+}
+
+gboolean
+kl_plan_vault_is_frozen (KlPlan *self)
+{
+  KlAzureKeyVault *vault;
+
+  g_return_val_if_fail (KL_IS_PLAN (self), FALSE);
+
+  vault = plan_vault (self);
+  return kl_azure_key_vault_get_enabled (vault) &&
+         kl_azure_key_vault_get_require_private_networking (vault);
+}
+
+gboolean
+kl_plan_can_rotate (KlPlan *self)
+{
+  g_return_val_if_fail (KL_IS_PLAN (self), FALSE);
+
+  return kl_azure_key_vault_get_enabled (plan_vault (self));
+}
+
+gboolean
+kl_plan_can_manage_endpoints (KlPlan *self)
+{
+  g_return_val_if_fail (KL_IS_PLAN (self), FALSE);
+
+  return kl_azure_key_vault_get_enabled (plan_vault (self)) &&
+         kl_azure_key_vault_get_require_private_networking (plan_vault (self));
+}
+
+gboolean
+kl_plan_can_teardown (KlPlan         *self,
+                      KlTeardownKind  kind)
+{
+  KlAzureKeyVault *vault;
+
+  g_return_val_if_fail (KL_IS_PLAN (self), FALSE);
+
+  vault = plan_vault (self);
+  switch (kind)
+    {
+    case KL_TEARDOWN_PRIVATE_NETWORKING:
+      return kl_azure_key_vault_get_require_private_networking (vault) || self->endpoints->len > 0;
+    case KL_TEARDOWN_CMK:
+      return kl_azure_key_vault_get_enabled (vault);
+    default:
+      g_return_val_if_reached (FALSE);
+    }
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+GStrv
+kl_plan_dup_cluster_regions (KlPlan *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
+
+  g_return_val_if_fail (KL_IS_PLAN (self), NULL);
+
+  for (guint i = 0; i < self->clusters->len; i++)
+    {
+      KlCluster *cluster = g_ptr_array_index (self->clusters, i);
+      const KlRegionConfig *configs;
+      guint n_configs = 0;
+
+      configs = kl_cluster_get_region_configs (cluster, &n_configs);
+      for (guint j = 0; j < n_configs; j++)
+        {
+          const char *region = configs[j].region_name;
+
+          if (g_strcmp0 (configs[j].provider_name, "AZURE") != 0 || region == NULL)
+            continue;
+          if (g_hash_table_add (seen, (gpointer) region))
+            g_ptr_array_add (sorted, (gpointer) region);
+        }
+    }
+
+  g_ptr_array_sort (sorted, compare_strings);
+  for (guint i = 0; i < sorted->len; i++)
+    g_strv_builder_add (builder, g_ptr_array_index (sorted, i));
+
+  return g_strv_builder_end (builder);
+}
+
+static KlPrivateEndpoint *
+plan_find_endpoint (KlPlan     *self,
+                    const char *region)
+{
+  for (guint i = 0; i < self->endpoints->len; i++)
+    {
+      KlPrivateEndpoint *endpoint = g_ptr_array_index (self->endpoints, i);
+
+      if (g_strcmp0 (kl_private_endpoint_get_region_name (endpoint), region) == 0)
+        return endpoint;
+    }
+
+  return NULL;
+}
+
+GStrv
+kl_plan_dup_missing_regions (KlPlan             *self,
+                             const char * const *regions)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_return_val_if_fail (KL_IS_PLAN (self), NULL);
+
+  for (guint i = 0; regions != NULL && regions[i] != NULL; i++)
+    {
+      if (plan_find_endpoint (self, regions[i]) != NULL)
+        continue;
+      if (g_hash_table_add (seen, (gpointer) regions[i]))
+        g_strv_builder_add (builder, regions[i]);
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+gboolean
+kl_plan_endpoints_all_active (KlPlan *self)
+{
+  g_return_val_if_fail (KL_IS_PLAN (self), FALSE);
+
+  if (self->endpoints->len == 0)
+    return FALSE;
+
+  for (guint i = 0; i < self->endpoints->len; i++)
+    if (kl_private_endpoint_get_status (g_ptr_array_index (self->endpoints, i)) !=
+        KL_ENDPOINT_STATUS_ACTIVE)
+      return FALSE;
+
+  return TRUE;
+}
+
+GPtrArray *
+kl_plan_dup_clusters_to_enable (KlPlan *self)
+{
+  GPtrArray *clusters = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_val_if_fail (KL_IS_PLAN (self), clusters);
+
+  for (guint i = 0; i < self->clusters->len; i++)
+    {
+      KlCluster *cluster = g_ptr_array_index (self->clusters, i);
+
+      if (cluster_is_on_key (cluster))
+        continue;
+      if (!kl_cluster_check_cmk_eligible (cluster, NULL))
+        continue;
+      g_ptr_array_add (clusters, g_object_ref (cluster));
+    }
+
+  return clusters;
+}
+
+GPtrArray *
+kl_plan_dup_multi_cloud_clusters (KlPlan *self)
+{
+  GPtrArray *clusters = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_val_if_fail (KL_IS_PLAN (self), clusters);
+
+  for (guint i = 0; i < self->clusters->len; i++)
+    {
+      KlCluster *cluster = g_ptr_array_index (self->clusters, i);
+
+      if (kl_cluster_is_multi_cloud (cluster))
+        g_ptr_array_add (clusters, g_object_ref (cluster));
+    }
+
+  return clusters;
+}
+
+GPtrArray *
+kl_plan_dup_teardown_steps (KlPlan         *self,
+                            KlTeardownKind  kind)
+{
+  GPtrArray *steps = g_ptr_array_new_with_free_func ((GDestroyNotify) kl_plan_step_free);
+  KlAzureKeyVault *vault;
+  gboolean clusters_changing = FALSE;
+
+  g_return_val_if_fail (KL_IS_PLAN (self), steps);
+
+  vault = plan_vault (self);
+
+  /* 1. Every endpoint goes, whatever its state (INITIATING ones are waited out). */
+  for (guint i = 0; i < self->endpoints->len; i++)
+    {
+      KlPrivateEndpoint *endpoint = g_ptr_array_index (self->endpoints, i);
+      const char *region = kl_private_endpoint_get_region_name (endpoint);
+
+      if (kl_private_endpoint_get_status (endpoint) == KL_ENDPOINT_STATUS_DELETING)
+        continue;
+
+      g_ptr_array_add (steps,
+                       plan_step_new (KL_PLAN_STEP_DELETE_ENDPOINT,
+                                      kl_private_endpoint_get_id (endpoint), region,
+                                      /* Translators: %s is an Atlas region such as US_EAST_2 */
+                                      g_strdup_printf (_("Delete the private endpoint in %s"),
+                                                       region ? region : "?")));
+    }
+
+  /* 2. …and the list must be empty before anything else changes. */
+  if (self->endpoints->len > 0)
+    g_ptr_array_add (steps,
+                     plan_step_new (KL_PLAN_STEP_WAIT_ENDPOINTS_GONE, NULL, NULL,
+                                    g_strdup (_("Wait until Atlas has removed every private endpoint"))));
+
+  if (kind == KL_TEARDOWN_PRIVATE_NETWORKING)
+    {
+      if (kl_azure_key_vault_get_require_private_networking (vault))
+        g_ptr_array_add (steps,
+                         plan_step_new (KL_PLAN_STEP_DISABLE_PRIVATE_NETWORKING, NULL, NULL,
+                                        g_strdup (_("Stop requiring private networking for the key vault"))));
+      return steps;
+    }
+
+  /* 3. Clusters back to Atlas-managed encryption, then wait until they are idle. */
+  for (guint i = 0; i < self->clusters->len; i++)
+    {
+      KlCluster *cluster = g_ptr_array_index (self->clusters, i);
+      const char *name = kl_cluster_get_name (cluster);
+
+      if (cluster_is_on_key (cluster))
+        {
+          g_ptr_array_add (steps,
+                           plan_step_new (KL_PLAN_STEP_CLUSTER_PROVIDER_NONE, name, NULL,
+                                          /* Translators: %s is a cluster name */
+                                          g_strdup_printf (_("Stop using your key on cluster “%s”"), name)));
+          clusters_changing = TRUE;
+        }
+      else if (cluster_is_busy (cluster) &&
+               g_strcmp0 (kl_cluster_get_encryption_at_rest_provider (cluster), "NONE") == 0)
+        {
+          clusters_changing = TRUE;
+        }
+    }
+
+  if (clusters_changing)
+    g_ptr_array_add (steps,
+                     plan_step_new (KL_PLAN_STEP_WAIT_CLUSTERS_IDLE, NULL, NULL,
+                                    g_strdup (_("Wait until every cluster has finished updating"))));
+
+  /* 4. Last: the project's key. */
+  if (kl_azure_key_vault_get_enabled (vault))
+    g_ptr_array_add (steps,
+                     plan_step_new (KL_PLAN_STEP_DISABLE_CMK, NULL, NULL,
+                                    g_strdup (_("Turn off encryption at rest with your key for the project"))));
+
+  return steps;
+}

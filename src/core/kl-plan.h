@@ -1,0 +1,118 @@
+/* kl-plan.h
+ *
+ * Copyright 2026 The Keylink authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+#include "kl-atlas-types.h"
+
+G_BEGIN_DECLS
+
+/* Where a project stands, derived from the server's state only (design.md section 1: the server
+ * is the source of truth; Keylink keeps no shadow copy). Pure: no network, no globals. */
+typedef enum
+{
+  KL_PROJECT_STAGE_OTHER_PROVIDER,     /* AWS KMS or Google Cloud KMS is on: not ours to change */
+  KL_PROJECT_STAGE_NOT_CONFIGURED,     /* Azure Key Vault not enabled */
+  KL_PROJECT_STAGE_KEY_NOT_VALID,      /* enabled, but Atlas cannot use the key */
+  KL_PROJECT_STAGE_KEY_READY,          /* enabled and valid; private networking not required */
+  KL_PROJECT_STAGE_ENDPOINTS,          /* private networking required; endpoints missing or not all ACTIVE */
+  KL_PROJECT_STAGE_CLUSTERS,           /* endpoints fine; eligible clusters not all on the key */
+  KL_PROJECT_STAGE_DONE,               /* everything on the key */
+} KlProjectStage;
+
+/* The pages of the flow (design.md section 2), by the names the assistant uses. */
+#define KL_PAGE_WELCOME            "welcome"
+#define KL_PAGE_SIGN_IN            "sign-in"
+#define KL_PAGE_PROJECT            "project"
+#define KL_PAGE_AZURE_APP          "azure-app"
+#define KL_PAGE_KEY_VAULT          "key-vault"
+#define KL_PAGE_REVIEW             "review"
+#define KL_PAGE_PRIVATE_NETWORKING "private-networking"
+#define KL_PAGE_ENDPOINTS          "endpoints"
+#define KL_PAGE_CLUSTERS           "clusters"
+#define KL_PAGE_DONE               "done"
+
+typedef enum
+{
+  KL_TEARDOWN_PRIVATE_NETWORKING, /* delete endpoints, then requirePrivateNetworking: false */
+  KL_TEARDOWN_CMK,                /* delete endpoints, clusters to NONE, then enabled: false */
+} KlTeardownKind;
+
+typedef enum
+{
+  KL_PLAN_STEP_DELETE_ENDPOINT,          /* target: endpoint id; detail: region */
+  KL_PLAN_STEP_WAIT_ENDPOINTS_GONE,
+  KL_PLAN_STEP_CLUSTER_PROVIDER_NONE,    /* target: cluster name */
+  KL_PLAN_STEP_WAIT_CLUSTERS_IDLE,
+  KL_PLAN_STEP_DISABLE_PRIVATE_NETWORKING,
+  KL_PLAN_STEP_DISABLE_CMK,
+} KlPlanStepKind;
+
+typedef struct
+{
+  KlPlanStepKind  kind;
+  char           *target;      /* endpoint id or cluster name, else NULL */
+  char           *detail;      /* region of an endpoint, else NULL */
+  char           *description; /* translated, one line, for the confirmation list */
+} KlPlanStep;
+
+void kl_plan_step_free (KlPlanStep *step);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KlPlanStep, kl_plan_step_free)
+
+#define KL_TYPE_PLAN (kl_plan_get_type ())
+
+G_DECLARE_FINAL_TYPE (KlPlan, kl_plan, KL, PLAN, GObject)
+
+/* @endpoints and @clusters: arrays of KlPrivateEndpoint / KlCluster (referenced, not copied). */
+KlPlan         *kl_plan_new                     (KlEncryptionAtRest *ear,
+                                                 GPtrArray          *endpoints,
+                                                 GPtrArray          *clusters);
+
+KlProjectStage  kl_plan_get_stage               (KlPlan     *self);
+/* One translated sentence saying where the project stands, for the Project page. */
+char           *kl_plan_dup_summary             (KlPlan     *self);
+
+/* The page the setup flow resumes at (one of the KL_PAGE_* names). */
+const char     *kl_plan_get_resume_page         (KlPlan     *self);
+/* Whether a page of the setup flow applies to this project (hidden pages are skipped). */
+gboolean        kl_plan_page_applies            (KlPlan     *self,
+                                                 const char *page);
+/* Whether a page's answers are already on the server and are shown read-only. */
+gboolean        kl_plan_page_is_read_only       (KlPlan     *self,
+                                                 const char *page);
+/* Whether the vault name, resource group and subscription are frozen (private networking). */
+gboolean        kl_plan_vault_is_frozen         (KlPlan     *self);
+
+/* What the user may do from the Project page. */
+gboolean        kl_plan_can_rotate              (KlPlan     *self);
+gboolean        kl_plan_can_manage_endpoints    (KlPlan     *self);
+gboolean        kl_plan_can_teardown            (KlPlan     *self,
+                                                 KlTeardownKind kind);
+
+/* The Azure regions of the project's clusters, sorted, without duplicates (the default regions
+ * for endpoints). */
+GStrv           kl_plan_dup_cluster_regions     (KlPlan     *self);
+/* Of @regions, those that have no endpoint yet (an endpoint in any state counts, so a region
+ * never gets a second one). */
+GStrv           kl_plan_dup_missing_regions     (KlPlan             *self,
+                                                 const char * const *regions);
+/* Whether every endpoint is ACTIVE (and there is at least one). */
+gboolean        kl_plan_endpoints_all_active    (KlPlan     *self);
+/* Clusters that can use the key and do not yet (eligible, provider not AZURE). */
+GPtrArray      *kl_plan_dup_clusters_to_enable  (KlPlan     *self);
+/* The multi-cloud clusters that requiring private networking will disable. */
+GPtrArray      *kl_plan_dup_multi_cloud_clusters (KlPlan    *self);
+
+/* The ordered steps of a teardown for this project (design.md section 4): an array of
+ * KlPlanStep. Steps already done on the server are left out, so the same call on a
+ * half-done teardown gives the rest of it. */
+GPtrArray      *kl_plan_dup_teardown_steps      (KlPlan         *self,
+                                                 KlTeardownKind  kind);
+
+G_END_DECLS
