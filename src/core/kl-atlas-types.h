@@ -157,7 +157,8 @@ const char       *kl_private_endpoint_get_cloud_provider  (KlPrivateEndpoint *se
 KlEndpointStatus  kl_private_endpoint_get_status          (KlPrivateEndpoint *self);
 const char       *kl_private_endpoint_get_status_text     (KlPrivateEndpoint *self);
 const char       *kl_private_endpoint_get_error_message   (KlPrivateEndpoint *self);
-const char       *kl_private_endpoint_get_private_endpoint_connection_name (KlPrivateEndpoint *self);
+const char       *kl_private_endpoint_get_private_endpoint_connection_name
+                                                          (KlPrivateEndpoint *self);
 /* {"regionName": "<region>"} (no secret: a plain GBytes). */
 GBytes           *kl_private_endpoint_build_create        (const char        *region_name);
 

@@ -240,8 +240,8 @@ message_for_answer (KlError       code,
         return g_strdup (_("Encryption with your key cannot be turned off while private "
                            "endpoints exist, even ones being deleted. Delete every private "
                            "endpoint, wait until none is left, then try again."));
-      if (g_strcmp0 (atlas_code,
-                     "CANNOT_DISABLE_ENCRYPTION_AT_REST_REQUIRE_PRIVATE_NETWORKING_WHILE_PRIVATE_ENDPOINTS_EXIST") == 0)
+      if (g_strcmp0 (atlas_code, "CANNOT_DISABLE_ENCRYPTION_AT_REST_REQUIRE_PRIVATE_NETWORKING_"
+                                 "WHILE_PRIVATE_ENDPOINTS_EXIST") == 0)
         {
           if (parameters != NULL)
             return g_strdup_printf (_("Private networking cannot be turned off while private "
