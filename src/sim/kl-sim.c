@@ -17,6 +17,7 @@
 #include "kl-sim.h"
 #include "kl-sim-auth.h"
 #include "kl-sim-faults.h"
+#include "kl-sim-json.h"
 #include "kl-sim-world.h"
 
 #define API_PREFIX     "/api/atlas/v2/"
@@ -186,7 +187,7 @@ failure_to_json (const KlSimFailure *failure)
   json_object_set_string_member (object, "errorCode", failure->error_code);
   json_object_set_member (object, "parameters", json_node_copy (failure->parameters));
   json_object_set_string_member (object, "reason", reason ? reason : "Error");
-  return json_node_init_object (json_node_alloc (), object);
+  return kl_sim_json_object_node (object);
 }
 
 static void
@@ -464,7 +465,7 @@ invalid_param (SoupServerMessage *msg,
 
   json_array_add_string_element (params, name);
   respond_error (msg, 400, "INVALID_QUERY_PARAMETER",
-                 json_node_init_array (json_node_alloc (), params), detail);
+                 kl_sim_json_array_node (params), detail);
   return FALSE;
 }
 
@@ -533,7 +534,7 @@ page_link (const char *base_url,
 
   json_object_set_string_member (link, "href", href);
   json_object_set_string_member (link, "rel", rel);
-  return json_node_init_object (json_node_alloc (), link);
+  return kl_sim_json_object_node (link);
 }
 
 /* {links, results, totalCount} for one page of @items (a JSON array). */
@@ -570,7 +571,7 @@ paginate (KlSim      *self,
   json_object_set_array_member (object, "results", results);
   if (include_count)
     json_object_set_int_member (object, "totalCount", total);
-  return json_node_init_object (json_node_alloc (), object);
+  return kl_sim_json_object_node (object);
 }
 
 /* Parses the JSON body of a PATCH or POST: Content-Type must be the vendor type. */
@@ -926,6 +927,37 @@ run_request (KlSim                    *self,
   return TRUE;
 }
 
+/* Stalled requests wait for the faults to be cleared (or for the simulator to stop). */
+static void
+release_stalled (KlSim *self)
+{
+  GList *stalled = NULL;
+
+  for (GList *l = self->pending; l != NULL;)
+    {
+      Pending *pending = l->data;
+      GList *next = l->next;
+
+      if (pending->source == NULL)
+        {
+          self->pending = g_list_delete_link (self->pending, l);
+          stalled = g_list_prepend (stalled, pending);
+        }
+      l = next;
+    }
+  for (GList *l = stalled; l != NULL; l = l->next)
+    {
+      Pending *pending = l->data;
+      KlSimFaultDecision none = { 0, };
+
+      none.kind = KL_SIM_FAULT_NONE;
+      if (run_request (self, pending->msg, &none))
+        soup_server_message_unpause (pending->msg);
+      pending_free (pending);
+    }
+  g_list_free (stalled);
+}
+
 static gboolean
 pending_ready_cb (gpointer user_data)
 {
@@ -981,7 +1013,7 @@ read_control_body (SoupServerMessage *msg,
   if (g_bytes_get_size (bytes) == 0)
     {
       if (!required)
-        return json_node_init_object (json_node_alloc (), json_object_new ());
+        return kl_sim_json_object_node (json_object_new ());
       respond_error (msg, 400, "SIM_INVALID_REQUEST", NULL, "A JSON object body is required.");
       return NULL;
     }
@@ -1043,7 +1075,7 @@ settings_view (KlSim *self)
   json_object_set_int_member (object, "latencyMs", self->latency_ms);
   json_object_set_double_member (object, "simulatedSeconds",
                                  (double) kl_sim_world_now (self->world) / G_USEC_PER_SEC);
-  return json_node_init_object (json_node_alloc (), object);
+  return kl_sim_json_object_node (object);
 }
 
 static JsonNode *
@@ -1069,7 +1101,7 @@ requests_view (KlSim *self)
       json_array_add_object_element (array, entry);
     }
   json_object_set_array_member (object, "requests", array);
-  return json_node_init_object (json_node_alloc (), object);
+  return kl_sim_json_object_node (object);
 }
 
 static gboolean
@@ -1123,12 +1155,12 @@ handle_control (KlSim             *self,
           JsonObject *object = json_object_new ();
 
           json_object_set_member (object, "faults", g_steal_pointer (&list));
-          result = json_node_init_object (json_node_alloc (), object);
+          result = kl_sim_json_object_node (object);
           respond_control (msg, 200, result);
         }
       else if (del)
         {
-          kl_sim_faults_clear (self->faults);
+          kl_sim_clear_faults (self);
           respond_control (msg, 204, NULL);
         }
       else if ((body = read_control_body (msg, TRUE)) != NULL)
@@ -1517,6 +1549,7 @@ kl_sim_clear_faults (KlSim *self)
   g_return_if_fail (KL_IS_SIM (self));
 
   kl_sim_faults_clear (self->faults);
+  release_stalled (self);
 }
 
 GPtrArray *
