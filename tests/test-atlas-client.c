@@ -943,6 +943,40 @@ test_server_error_post_before_processing (Fixture       *f,
 }
 
 static void
+test_ensure_concurrent (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) first_result = NULL;
+  g_autoptr(GAsyncResult) second_result = NULL;
+  g_autoptr(KlPrivateEndpoint) first = NULL;
+  g_autoptr(KlPrivateEndpoint) second = NULL;
+  g_autoptr(GPtrArray) endpoints = NULL;
+  g_autoptr(GError) error = NULL;
+
+  enable_cmk_with_private_networking (f->client, KL_SIM_GROUP_READY);
+
+  /* Two pages ask for the same region at once: both lists are empty, one POST wins, the
+   * other finds its endpoint. */
+  kl_atlas_client_ensure_private_endpoint_async (f->client, KL_SIM_GROUP_READY, "US_EAST_2",
+                                                 NULL, store_result_cb, &first_result);
+  kl_atlas_client_ensure_private_endpoint_async (f->client, KL_SIM_GROUP_READY, "US_EAST_2",
+                                                 NULL, store_result_cb, &second_result);
+  first = kl_atlas_client_ensure_private_endpoint_finish (f->client, wait_result (&first_result),
+                                                          &error);
+  g_assert_no_error (error);
+  second = kl_atlas_client_ensure_private_endpoint_finish (f->client,
+                                                           wait_result (&second_result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (kl_private_endpoint_get_id (first), ==, kl_private_endpoint_get_id (second));
+  /* Both did POST: the conflict path was taken. */
+  g_assert_cmpuint (count_served (f, "POST", "/privateEndpoints"), ==, 2);
+
+  endpoints = list_endpoints (f->client, KL_SIM_GROUP_READY, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (endpoints->len, ==, 1);
+}
+
+static void
 test_dropped_connections (Fixture       *f,
                           gconstpointer  data)
 {
@@ -1365,6 +1399,7 @@ main (int   argc,
   add_for_both ("server-error-get", test_server_error_get);
   add_for_both ("server-error-post", test_server_error_post);
   add_for_both ("server-error-post-before-processing", test_server_error_post_before_processing);
+  add_for_both ("ensure-concurrent", test_ensure_concurrent);
   add_for_both ("dropped-connections", test_dropped_connections);
   add_for_both ("malformed-json", test_malformed_json);
   add_for_both ("stall-cancelled", test_stall_cancelled);

@@ -1622,9 +1622,10 @@ kl_atlas_client_create_private_endpoint_finish (KlAtlasClient  *self,
 
 typedef struct
 {
-  char  *group_id;
-  char  *region_name;
-  guint  attempt;
+  char   *group_id;
+  char   *region_name;
+  guint   attempt;
+  GError *conflict;  /* the POST found one already (a concurrent create): list, never POST */
 } EnsureCall;
 
 static void
@@ -1634,6 +1635,7 @@ ensure_call_free (gpointer data)
 
   g_free (call->group_id);
   g_free (call->region_name);
+  g_clear_error (&call->conflict);
   g_free (call);
 }
 
@@ -1684,6 +1686,14 @@ ensure_created_cb (GObject      *source,
       return;
     }
 
+  /* Another create got there first (two callers, or another tool): take its endpoint. */
+  if (g_error_matches (error, KL_ERROR, KL_ERROR_CONFLICT) && call->conflict == NULL)
+    {
+      call->conflict = g_steal_pointer (&error);
+      ensure_list (g_steal_pointer (&task));
+      return;
+    }
+
   if (is_ambiguous_failure (error) && call->attempt < self->max_attempts)
     {
       GCancellable *cancellable = g_task_get_cancellable (task);
@@ -1728,6 +1738,12 @@ ensure_listed_cb (GObject      *source,
           g_task_return_pointer (task, g_object_ref (endpoint), g_object_unref);
           return;
         }
+    }
+
+  if (call->conflict != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&call->conflict));
+      return;
     }
 
   cancellable = g_task_get_cancellable (task);
