@@ -126,4 +126,16 @@ char        *sim_endpoint_status    (SimFixture    *fixture,
                                      const char    *group_id,
                                      const char    *endpoint_id);
 
+/* "Basic <base64 id:secret>". */
+char        *sim_basic_header       (const char    *client_id,
+                                     const char    *secret);
+/* POSTs an OAuth form to @path with @authorization (raw header, nullable). */
+SimResponse *sim_oauth_post         (SimFixture    *fixture,
+                                     const char    *path,
+                                     const char    *authorization,
+                                     const char    *content_type,
+                                     const char    *form);
+/* Switches @fixture from Digest to a service-account bearer token: one round trip a call. */
+void         sim_use_token          (SimFixture    *fixture);
+
 G_END_DECLS

@@ -300,6 +300,17 @@ test_auth_digest (SimFixture    *f,
   g_assert_cmpuint (((KlSimRequest *) log->pdata[0])->status, ==, 401);
   g_assert_cmpuint (((KlSimRequest *) log->pdata[1])->status, ==, 200);
 
+  /* Every call costs two round trips: the nonce is single-use. */
+  {
+    g_autoptr(SimResponse) again = sim_get (f, READY, V20230101);
+    g_autoptr(GPtrArray) more = NULL;
+
+    sim_assert_ok (again, 200, V20230101);
+    more = kl_sim_dup_requests (f->sim);
+    g_assert_cmpuint (more->len, ==, 4);
+    g_assert_cmpuint (((KlSimRequest *) more->pdata[2])->status, ==, 401);
+  }
+
   g_clear_object (&f->session);
   f->session = sim_new_session ();
   f->user = NULL;
@@ -331,30 +342,88 @@ test_auth_digest (SimFixture    *f,
 }
 
 static char *
-basic_header (const char *client_id,
-              const char *secret)
+md5_hex (const char *text)
 {
-  g_autofree char *credentials = g_strconcat (client_id, ":", secret, NULL);
-  g_autofree char *encoded = g_base64_encode ((const guchar *) credentials, strlen (credentials));
-
-  return g_strconcat ("Basic ", encoded, NULL);
+  return g_compute_checksum_for_string (G_CHECKSUM_MD5, text, -1);
 }
 
-/* POSTs an OAuth form with @authorization; returns the answer (application/json). */
-static SimResponse *
-oauth_post (SimFixture *f,
-            const char *path,
-            const char *authorization,
-            const char *content_type,
-            const char *form)
+/* An RFC 2617 Digest Authorization header for GET @uri with @nonce, qop auth. */
+static char *
+digest_header (const char *user,
+               const char *password,
+               const char *nonce,
+               const char *uri)
 {
-  SimResponse *response;
+  g_autofree char *a1 = g_strdup_printf ("%s:MMS Public API:%s", user, password);
+  g_autofree char *a2 = g_strdup_printf ("GET:%s", uri);
+  g_autofree char *ha1 = md5_hex (a1);
+  g_autofree char *ha2 = md5_hex (a2);
+  g_autofree char *joined = g_strdup_printf ("%s:%s:00000001:0a4f113b:auth:%s", ha1, nonce, ha2);
+  g_autofree char *response = md5_hex (joined);
 
-  f->authorization = authorization;
-  response = sim_request (f, "POST", path, "application/json", content_type, form);
+  return g_strdup_printf ("Digest username=\"%s\", realm=\"MMS Public API\", nonce=\"%s\", "
+                          "uri=\"%s\", algorithm=MD5, response=\"%s\", cnonce=\"0a4f113b\", "
+                          "nc=00000001, qop=auth", user, nonce, uri, response);
+}
+
+static char *
+challenge_nonce (SimResponse *response)
+{
+  const char *challenge = soup_message_headers_get_one (response->headers, "WWW-Authenticate");
+  g_autoptr(GHashTable) params = NULL;
+
+  g_assert_true (g_str_has_prefix (challenge, "Digest "));
+  params = soup_header_parse_param_list (challenge + strlen ("Digest "));
+  return g_strdup (g_hash_table_lookup (params, "nonce"));
+}
+
+/* A nonce serves one request; a replayed or invented one gets a stale challenge. */
+static void
+test_auth_digest_nonces (SimFixture    *f,
+                         gconstpointer  data)
+{
+  g_autofree char *nonce = NULL;
+  g_autofree char *header = NULL;
+  g_autofree char *invented = NULL;
+  g_autofree char *wrong = NULL;
+  g_autoptr(SimResponse) challenge = NULL;
+  g_autoptr(SimResponse) first = NULL;
+  g_autoptr(SimResponse) replay = NULL;
+  g_autoptr(SimResponse) made_up = NULL;
+  g_autoptr(SimResponse) bad_password = NULL;
+
+  f->user = NULL;
+  challenge = sim_get (f, READY, V20230101);
+  sim_assert_error (challenge, 401, "UNEXPECTED_ERROR");
+  nonce = challenge_nonce (challenge);
+  g_assert_cmpuint (strlen (nonce), ==, 32);
+
+  header = digest_header (SIM_PUBLIC_KEY, SIM_PRIVATE_KEY, nonce, READY);
+  f->authorization = header;
+  first = sim_get (f, READY, V20230101);
+  sim_assert_ok (first, 200, V20230101);
+  replay = sim_get (f, READY, V20230101);
+  sim_assert_error (replay, 401, "UNEXPECTED_ERROR");
+  g_assert_nonnull (strstr (soup_message_headers_get_one (replay->headers, "WWW-Authenticate"),
+                            "stale=true"));
+
+  invented = digest_header (SIM_PUBLIC_KEY, SIM_PRIVATE_KEY, "00112233445566778899aabbccddeeff",
+                            READY);
+  f->authorization = invented;
+  made_up = sim_get (f, READY, V20230101);
+  sim_assert_error (made_up, 401, "UNEXPECTED_ERROR");
+  g_assert_nonnull (strstr (soup_message_headers_get_one (made_up->headers, "WWW-Authenticate"),
+                            "stale=true"));
+
+  g_clear_pointer (&nonce, g_free);
+  nonce = challenge_nonce (made_up);
+  wrong = digest_header (SIM_PUBLIC_KEY, "not-the-key", nonce, READY);
+  f->authorization = wrong;
+  bad_password = sim_get (f, READY, V20230101);
+  sim_assert_error (bad_password, 401, "UNEXPECTED_ERROR");
+  g_assert_null (strstr (soup_message_headers_get_one (bad_password->headers, "WWW-Authenticate"),
+                         "stale"));
   f->authorization = NULL;
-  g_assert_no_error (response->error);
-  return response;
 }
 
 static const char *
@@ -372,8 +441,8 @@ mint_token_full (SimFixture *f,
                  guint       expected_status,
                  gint64     *expires_in)
 {
-  g_autofree char *basic = basic_header (client_id, secret);
-  g_autoptr(SimResponse) response = oauth_post (f, "/api/oauth/token", basic,
+  g_autofree char *basic = sim_basic_header (client_id, secret);
+  g_autoptr(SimResponse) response = sim_oauth_post (f, "/api/oauth/token", basic,
                                                 "application/x-www-form-urlencoded",
                                                 "grant_type=client_credentials");
   JsonObject *object;
@@ -411,7 +480,7 @@ oauth_status (SimFixture *f,
               const char *form,
               const char *expected_error)
 {
-  g_autoptr(SimResponse) response = oauth_post (f, path, authorization, content_type, form);
+  g_autoptr(SimResponse) response = sim_oauth_post (f, path, authorization, content_type, form);
 
   if (expected_error != NULL)
     g_assert_cmpstr (oauth_error_name (response), ==, expected_error);
@@ -423,7 +492,7 @@ test_auth_oauth (SimFixture    *f,
                  gconstpointer  data)
 {
   g_autofree char *token = NULL;
-  g_autofree char *basic = basic_header (SIM_CLIENT_ID, SIM_CLIENT_SECRET);
+  g_autofree char *basic = sim_basic_header (SIM_CLIENT_ID, SIM_CLIENT_SECRET);
   g_autofree char *revoke_form = NULL;
   g_autoptr(SimResponse) with_token = NULL;
   g_autoptr(SimResponse) revoked = NULL;
@@ -504,7 +573,7 @@ static void
 test_auth_oauth_token_limit (SimFixture    *f,
                              gconstpointer  data)
 {
-  g_autofree char *basic = basic_header (SIM_CLIENT_ID, SIM_CLIENT_SECRET);
+  g_autofree char *basic = sim_basic_header (SIM_CLIENT_ID, SIM_CLIENT_SECRET);
   g_autofree char *first = NULL;
   g_autofree char *revoke_form = NULL;
   g_autofree char *again = NULL;
@@ -1356,6 +1425,7 @@ main (int   argc,
   add_fixture_test ("/sim/http/media-types", test_media_types);
   add_fixture_test ("/sim/http/request-bodies", test_request_bodies);
   add_fixture_test ("/sim/auth/digest", test_auth_digest);
+  add_fixture_test ("/sim/auth/digest-nonces", test_auth_digest_nonces);
   add_fixture_test ("/sim/auth/oauth", test_auth_oauth);
   add_fixture_test ("/sim/auth/oauth-expiry", test_auth_oauth_expiry);
   add_fixture_test ("/sim/auth/oauth-token-limit", test_auth_oauth_token_limit);

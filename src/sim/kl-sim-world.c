@@ -785,8 +785,7 @@ refresh_group (KlSimWorld *world,
 /* JSON views */
 
 static JsonNode *
-self_links (KlSimWorld *world,
-            const char *path)
+self_links (const char *path)
 {
   JsonArray *links = json_array_new ();
   JsonObject *link = json_object_new ();
@@ -807,7 +806,7 @@ group_view (KlSimWorld *world,
   json_object_set_int_member (object, "clusterCount", group->clusters->len);
   json_object_set_string_member (object, "created", group->created);
   json_object_set_string_member (object, "id", group->id);
-  json_object_set_member (object, "links", self_links (world, href));
+  json_object_set_member (object, "links", self_links (href));
   json_object_set_string_member (object, "name", group->name);
   json_object_set_string_member (object, "orgId", KL_SIM_ORG_ID);
   json_object_set_array_member (object, "tags", json_array_new ());
@@ -877,7 +876,8 @@ cluster_view (KlSimWorld *world,
   json_array_add_object_element (specs, spec);
   json_object_set_string_member (connection, "standardSrv", srv);
 
-  json_object_set_boolean_member (object, "backupEnabled", cluster->kind == CLUSTER_DEDICATED);
+  /* The spec's encryptionAtRestProvider note wants backupEnabled false or absent for CMK. */
+  json_object_set_boolean_member (object, "backupEnabled", FALSE);
   json_object_set_string_member (object, "clusterType", "REPLICASET");
   json_object_set_object_member (object, "connectionStrings", connection);
   json_object_set_string_member (object, "createDate", cluster->created);
@@ -885,7 +885,7 @@ cluster_view (KlSimWorld *world,
   json_object_set_string_member (object, "featureCompatibilityVersion", "8.0");
   json_object_set_string_member (object, "groupId", group->id);
   json_object_set_string_member (object, "id", cluster->id);
-  json_object_set_member (object, "links", self_links (world, href));
+  json_object_set_member (object, "links", self_links (href));
   json_object_set_string_member (object, "mongoDBMajorVersion", "8.0");
   json_object_set_string_member (object, "mongoDBVersion", "8.0.4");
   json_object_set_string_member (object, "name", cluster->name);
@@ -1420,8 +1420,7 @@ disable_azure (Group         *group,
 }
 
 static gboolean
-validate_azure_member_formats (KlSimWorld    *world,
-                               JsonObject    *akv,
+validate_azure_member_formats (JsonObject    *akv,
                                KlSimFailure **failure)
 {
   static const char *const environments[] = { "AZURE", "AZURE_CHINA", "AZURE_US_GOVERNMENT", NULL };
@@ -1543,7 +1542,7 @@ patch_azure (KlSimWorld    *world,
   int rpn;
 
   if (!check_members (akv, allowed, read_only, failure)
-      || !validate_azure_member_formats (world, akv, failure))
+      || !validate_azure_member_formats (akv, failure))
     return FALSE;
   get_boolean_member (akv, "enabled", &enabled, failure);
   get_boolean_member (akv, "requirePrivateNetworking", &rpn, failure);

@@ -412,7 +412,7 @@ accept_has_type (SoupServerMessage *msg,
       if (semicolon != NULL)
         *semicolon = '\0';
       type = g_strstrip (types[i]);
-      if (g_ascii_strcasecmp (type, wanted) == 0)
+      if (wanted != NULL && g_ascii_strcasecmp (type, wanted) == 0)
         return TRUE;
       if (*first_vendor == NULL && g_str_has_prefix (type, "application/vnd.atlas."))
         *first_vendor = g_strdup (type);
@@ -610,14 +610,15 @@ read_json_body (SoupServerMessage *msg,
 
 static void
 respond_unauthorized (KlSim             *self,
-                      SoupServerMessage *msg)
+                      SoupServerMessage *msg,
+                      gboolean           stale)
 {
   g_autoptr(KlSimFailure) failure = NULL;
 
   failure = kl_sim_failure_new (401, "UNEXPECTED_ERROR", NULL,
                                 "You are not authorized for this resource: check the API key or "
                                 "the service account token.");
-  kl_sim_auth_challenge (self->auth, msg);
+  kl_sim_auth_challenge (self->auth, msg, stale);
   /* The real 401 body is pretty-printed. */
   respond_failure (msg, failure, TRUE);
 }
@@ -637,13 +638,15 @@ handle_api (KlSim             *self,
   g_autofree char *first_vendor = NULL;
   g_autofree char *content_type = NULL;
   const char *version;
+  KlSimAuthResult auth;
   gboolean allowed;
   gboolean pretty;
   guint status = SOUP_STATUS_OK;
 
-  if (!kl_sim_auth_check (self->auth, msg))
+  auth = kl_sim_auth_check (self->auth, msg);
+  if (auth != KL_SIM_AUTH_OK)
     {
-      respond_unauthorized (self, msg);
+      respond_unauthorized (self, msg, auth == KL_SIM_AUTH_STALE);
       return;
     }
 
@@ -827,6 +830,8 @@ respond_malformed (SoupServerMessage *msg,
 {
   static const char truncated[] = "{\"results\": [{\"id\": \"65f0";
   SoupMessageBody *body = soup_server_message_get_response_body (msg);
+  g_autofree char *vendor = NULL;
+  g_autofree char *content_type = NULL;
 
   if (after_processing && body->length > 1)
     {
@@ -838,8 +843,12 @@ respond_malformed (SoupServerMessage *msg,
       return;
     }
 
+  /* Labelled as what the client asked for, so that only the JSON parser can notice. */
+  accept_has_type (msg, NULL, &vendor);
+  content_type = vendor ? g_strconcat (vendor, ";charset=utf-8", NULL)
+                        : g_strdup ("application/json");
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, truncated,
+  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_STATIC, truncated,
                                     strlen (truncated));
 }
 
