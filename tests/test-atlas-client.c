@@ -915,8 +915,11 @@ test_server_error_post (Fixture       *f,
   for (i = 0; i < endpoints->len; i++)
     g_assert_cmpstr (kl_private_endpoint_get_id (g_ptr_array_index (endpoints, i)), ==,
                      kl_private_endpoint_get_id (endpoint));
-  /* Exactly one POST that reached the world, never a blind second one. */
-  g_assert_cmpuint (count_served (f, "POST", path), ==, 1);
+  /* Exactly one POST that reached the world, never a blind second one. (With Digest the
+   * fault lands on the first round trip, before authentication, so nothing was created and
+   * the second POST is the one that creates: the list above is what matters.) */
+  if (f->auth_type == KL_AUTH_SERVICE_ACCOUNT)
+    g_assert_cmpuint (count_served (f, "POST", path), ==, 1);
 }
 
 static void
@@ -1026,13 +1029,13 @@ test_malformed_json (Fixture       *f,
   g_assert_error (error, KL_ERROR, KL_ERROR_BAD_RESPONSE);
   g_clear_error (&error);
 
-  /* Cut in the middle of a real answer (after a first call: the fault must not land on the
-   * Digest challenge). */
-  projects = list_projects (f->client, &error);
-  g_assert_no_error (error);
-  g_clear_pointer (&projects, g_ptr_array_unref);
-  add_fault (f, "{\"path\":\"/api/atlas/v2/groups\",\"kind\":\"malformed\",\"count\":1,"
-                "\"afterProcessing\":true}");
+  /* Cut in the middle of a real answer. With Digest every call is two round trips (the
+   * first one's 401 carries the challenge), so the fault has to spoil both. */
+  add_fault (f, f->auth_type == KL_AUTH_API_KEY
+                  ? "{\"path\":\"/api/atlas/v2/groups\",\"kind\":\"malformed\",\"count\":2,"
+                    "\"afterProcessing\":true}"
+                  : "{\"path\":\"/api/atlas/v2/groups\",\"kind\":\"malformed\",\"count\":1,"
+                    "\"afterProcessing\":true}");
   projects = list_projects (f->client, &error);
   g_assert_null (projects);
   g_assert_error (error, KL_ERROR, KL_ERROR_BAD_RESPONSE);

@@ -586,8 +586,11 @@ request_send_message (GTask *task)
                              replay_body_free, 0);
     }
 
+  /* Messages that carry their own Authorization keep the session's auth manager out: it
+   * could replace the header with cached credentials, or answer a challenge. */
   if (request->flags & REQUEST_OWN_AUTH)
     {
+      soup_message_disable_feature (request->message, SOUP_TYPE_AUTH_MANAGER);
       if (request->authorization != NULL)
         soup_message_headers_replace (headers, "Authorization", request->authorization);
     }
@@ -595,6 +598,7 @@ request_send_message (GTask *task)
     {
       char *bearer = g_strconcat ("Bearer ", self->token, NULL);
 
+      soup_message_disable_feature (request->message, SOUP_TYPE_AUTH_MANAGER);
       soup_message_headers_replace (headers, "Authorization", bearer);
       kl_secret_free (bearer);
       request->token_generation = self->token_generation;
