@@ -1,0 +1,155 @@
+/* test-session.c — the shared session reads a project's state from the simulator.
+ *
+ * Copyright 2026 The Keylink authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "kl-error.h"
+#include "kl-session.h"
+#include "kl-sim.h"
+#include "kl-test-utils.h"
+
+typedef struct
+{
+  KlSim         *sim;
+  KlAtlasClient *client;
+  KlSession     *session;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->sim = kl_sim_new ();
+  kl_sim_set_time_scale (f->sim, 0);
+  kl_sim_add_api_key (f->sim, "pubkey01", "private-key-0001");
+  g_assert_true (kl_sim_start (f->sim, 0, &error));
+  g_assert_no_error (error);
+
+  f->client = kl_atlas_client_new (kl_sim_get_base_url (f->sim), KL_AUTH_API_KEY,
+                                   "pubkey01", "private-key-0001", &error);
+  g_assert_no_error (error);
+  kl_atlas_client_set_retry_policy (f->client, 2, 10, 50);
+
+  f->session = kl_session_new ();
+  kl_session_set_client (f->session, f->client);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_assert_finalize_object (f->session);
+  g_assert_finalize_object (f->client);
+  kl_sim_stop (f->sim);
+  g_clear_object (&f->sim);
+}
+
+static void
+got_result (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static gboolean
+have_result (gpointer user_data)
+{
+  GAsyncResult **result = user_data;
+
+  return *result != NULL;
+}
+
+static KlProject *
+find_project (Fixture    *f,
+              const char *group_id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) projects = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kl_atlas_client_list_projects_async (f->client, NULL, got_result, &result);
+  g_assert_true (kl_test_wait_until (have_result, &result, 10000));
+  projects = kl_atlas_client_list_projects_finish (f->client, result, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < projects->len; i++)
+    if (g_str_equal (kl_project_get_id (g_ptr_array_index (projects, i)), group_id))
+      return g_object_ref (g_ptr_array_index (projects, i));
+
+  g_assert_not_reached ();
+}
+
+static void
+test_session_refresh (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(KlProject) project = find_project (f, KL_SIM_GROUP_READY);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  KlPlan *plan;
+
+  kl_session_set_project (f->session, project);
+  g_assert_cmpstr (kl_session_get_group_id (f->session), ==, KL_SIM_GROUP_READY);
+  g_assert_null (kl_session_get_plan (f->session));
+
+  kl_session_refresh_async (f->session, NULL, got_result, &result);
+  g_assert_true (kl_test_wait_until (have_result, &result, 10000));
+  g_assert_true (kl_session_refresh_finish (f->session, result, &error));
+  g_assert_no_error (error);
+
+  plan = kl_session_get_plan (f->session);
+  g_assert_nonnull (plan);
+  g_assert_cmpint (kl_plan_get_stage (plan), ==, KL_PROJECT_STAGE_NOT_CONFIGURED);
+  g_assert_cmpstr (kl_plan_get_resume_page (plan), ==, KL_PAGE_AZURE_APP);
+  g_assert_cmpuint (kl_session_get_clusters (f->session)->len, ==, 2);
+  g_assert_cmpuint (kl_session_get_endpoints (f->session)->len, ==, 0);
+
+  /* Another project: the old state is gone at once. */
+  kl_session_set_project (f->session, NULL);
+  g_assert_null (kl_session_get_plan (f->session));
+  g_assert_null (kl_session_get_clusters (f->session));
+}
+
+static void
+test_session_refresh_error (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(KlProject) project = find_project (f, KL_SIM_GROUP_READY);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kl_session_set_project (f->session, project);
+  /* Every list of clusters fails: the refresh fails and no half state is kept. */
+  kl_sim_add_fault (f->sim, "{\"path\":\"/api/atlas/v2/groups/*/clusters\",\"kind\":\"status\","
+                    "\"status\":500}", &error);
+  g_assert_no_error (error);
+
+  kl_session_refresh_async (f->session, NULL, got_result, &result);
+  g_assert_true (kl_test_wait_until (have_result, &result, 10000));
+  g_assert_false (kl_session_refresh_finish (f->session, result, &error));
+  g_assert_error (error, KL_ERROR, KL_ERROR_SERVER);
+  g_assert_null (kl_session_get_plan (f->session));
+  g_assert_null (kl_session_get_encryption_at_rest (f->session));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add ("/session/refresh", Fixture, NULL, fixture_set_up, test_session_refresh, fixture_tear_down);
+  g_test_add ("/session/refresh-error", Fixture, NULL, fixture_set_up, test_session_refresh_error, fixture_tear_down);
+
+  return g_test_run ();
+}
