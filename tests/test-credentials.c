@@ -1290,6 +1290,27 @@ check_locked_in_session (void)
   assert_locked_in_time (error, start, timeout_ms);
   g_clear_error (&error);
 
+  /* The user gives up (the window closes) while the prompt is up: cancelled at once, and the
+   * daemon lives on (a dismissed prompt would make it abort: see op_abandon ()). */
+  if (g_getenv ("DISPLAY") != NULL)
+    {
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(SecretValue) value = NULL;
+
+      kl_credentials_lookup_async (creds, kl_profile_get_id (locked_profile), cancellable,
+                                   on_result, &result);
+      /* A person pressing Cancel a moment after the prompt appeared. */
+      g_timeout_add_once (300, (GSourceOnceFunc) g_cancellable_cancel, cancellable);
+      start = g_get_monotonic_time ();
+      wait_result (&result);
+      value = kl_credentials_lookup_finish (creds, result, &error);
+      g_assert_null (value);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_assert_cmpint (g_get_monotonic_time () - start, <, timeout_ms * 1000);
+      g_clear_error (&error);
+    }
+
   /* Nothing was changed. */
   items = keyring_search ("kind", "atlas-profile", NULL);
   g_assert_cmpuint (g_list_length (items), ==, 1);

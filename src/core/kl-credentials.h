@@ -45,7 +45,10 @@ G_BEGIN_DECLS
  *   without saving": kl_credentials_set_memory_only (TRUE) keeps everything in this object,
  *   in memory, for this session only, behind the same API. Cancellation is
  *   G_IO_ERROR_CANCELLED. No call blocks: every operation is asynchronous and bounded by
- *   the "timeout" property (an unanswered unlock prompt is dismissed then). */
+ *   the "timeout" property. An unlock prompt is never dismissed by Keylink (with gnome-keyring
+ *   42 that crashes the daemon): on timeout or cancellation the operation returns at once and
+ *   the prompt stays up for the user to answer or close; a late "unlock" only unlocks the
+ *   keyring, so the next try works. Call these from the main thread. */
 
 /* The attribute values the keyring items carry. */
 #define KL_PROFILE_SCHEMA_NAME     "io.github.keylink.Keylink.Profile"
