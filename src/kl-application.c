@@ -10,9 +10,12 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
+#include <sys/random.h>
 
 #include "kl-application.h"
 #include "kl-bench.h"
+#include "kl-error.h"
 #include "kl-window.h"
 
 struct _KlApplication
@@ -22,9 +25,23 @@ struct _KlApplication
   GSettings      *settings;
   char           *atlas_url;
   gboolean        demo;
+
+  /* Demo mode: the simulator runs in this process, with an API key made up at start. The
+   * key lives only here (never on a command line, in a file or in GSettings). */
+  KlSim          *demo_sim;
+  char           *demo_public_key;
+  char           *demo_private_key;
 };
 
 G_DEFINE_FINAL_TYPE (KlApplication, kl_application, ADW_TYPE_APPLICATION)
+
+enum {
+  PROP_0,
+  PROP_DEMO,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static const GOptionEntry option_entries[] = {
   { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -65,7 +82,8 @@ kl_application_handle_local_options (GApplication *app,
       self->atlas_url = g_strdup (url);
     }
 
-  self->demo = g_variant_dict_contains (options, "demo");
+  if (g_variant_dict_contains (options, "demo"))
+    kl_application_set_demo (self, TRUE);
 
   return -1;
 }
@@ -98,14 +116,71 @@ kl_application_startup (GApplication *app)
 }
 
 static void
+kl_application_stop_demo (KlApplication *self)
+{
+  if (self->demo_sim != NULL)
+    kl_sim_stop (self->demo_sim);
+  g_clear_object (&self->demo_sim);
+  g_clear_pointer (&self->demo_public_key, g_free);
+  g_clear_pointer (&self->demo_private_key, kl_secret_free);
+}
+
+static void
+kl_application_shutdown (GApplication *app)
+{
+  kl_application_stop_demo (KL_APPLICATION (app));
+
+  G_APPLICATION_CLASS (kl_application_parent_class)->shutdown (app);
+}
+
+static void
 kl_application_finalize (GObject *object)
 {
   KlApplication *self = KL_APPLICATION (object);
 
+  kl_application_stop_demo (self);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->atlas_url, g_free);
 
   G_OBJECT_CLASS (kl_application_parent_class)->finalize (object);
+}
+
+static void
+kl_application_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  KlApplication *self = KL_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_DEMO:
+      g_value_set_boolean (value, self->demo);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kl_application_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  KlApplication *self = KL_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_DEMO:
+      kl_application_set_demo (self, g_value_get_boolean (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -115,10 +190,25 @@ kl_application_class_init (KlApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->finalize = kl_application_finalize;
+  object_class->get_property = kl_application_get_property;
+  object_class->set_property = kl_application_set_property;
 
   app_class->activate = kl_application_activate;
   app_class->startup = kl_application_startup;
+  app_class->shutdown = kl_application_shutdown;
   app_class->handle_local_options = kl_application_handle_local_options;
+
+  /**
+   * KlApplication:demo:
+   * Whether the app runs against its built-in simulator (`--demo` or “Try the Demo”). Once
+   * on, it stays on until the app quits.
+   */
+  properties[PROP_DEMO] =
+    g_param_spec_boolean ("demo", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -170,13 +260,13 @@ kl_application_about_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
-/* TODO(lead): start the demo (simulator in-process). Exists so "Try the Demo" is live. */
+/* “Try the Demo”: the windows see KlApplication:demo turn on and sign in to the simulator. */
 static void
 kl_application_demo_action (GSimpleAction *action,
                             GVariant      *parameter,
                             gpointer       user_data)
 {
-  g_debug ("app.demo is not wired yet");
+  kl_application_set_demo (KL_APPLICATION (user_data), TRUE);
 }
 
 static const GActionEntry app_actions[] = {
@@ -220,6 +310,144 @@ kl_application_get_demo (KlApplication *self)
   g_return_val_if_fail (KL_IS_APPLICATION (self), FALSE);
 
   return self->demo;
+}
+
+/**
+ * kl_application_set_demo:
+ *
+ * Turns demo mode on (the simulator starts when the first window asks for a demo client).
+ * Demo mode cannot be turned off: a window signed in to the simulator would be left talking
+ * to nothing.
+ */
+void
+kl_application_set_demo (KlApplication *self,
+                         gboolean       demo)
+{
+  GAction *action;
+
+  g_return_if_fail (KL_IS_APPLICATION (self));
+  g_return_if_fail (demo || !self->demo);
+
+  demo = !!demo;
+  if (self->demo == demo)
+    return;
+
+  self->demo = demo;
+  action = g_action_map_lookup_action (G_ACTION_MAP (self), "demo");
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), !demo);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEMO]);
+}
+
+/* Random text for the demo's made-up API key, from the kernel's generator. */
+static char *
+random_text (const char *alphabet,
+             guint       length)
+{
+  guint8 bytes[64];
+  gsize alphabet_len = strlen (alphabet);
+  char *text;
+
+  g_assert (length <= sizeof bytes);
+
+  if (getrandom (bytes, length, 0) != (gssize) length)
+    {
+      /* Not a real secret: it only keeps other local users out of the demo's simulator. */
+      for (guint i = 0; i < length; i++)
+        bytes[i] = (guint8) g_random_int_range (0, 256);
+    }
+
+  text = g_malloc (length + 1);
+  for (guint i = 0; i < length; i++)
+    text[i] = alphabet[bytes[i] % alphabet_len];
+  text[length] = '\0';
+  explicit_bzero (bytes, sizeof bytes);
+
+  return text;
+}
+
+static gboolean
+kl_application_start_demo (KlApplication  *self,
+                           GError        **error)
+{
+  g_autoptr(KlSim) sim = NULL;
+  g_autofree char *hex = NULL;
+  double speed = 0.02;
+
+  if (self->demo_sim != NULL)
+    return TRUE;
+
+  /* Shaped like Atlas's own: 8 lowercase letters, and a 36-character private key. */
+  g_clear_pointer (&self->demo_public_key, g_free);
+  g_clear_pointer (&self->demo_private_key, kl_secret_free);
+  self->demo_public_key = random_text ("abcdefghijklmnopqrstuvwxyz", 8);
+  hex = random_text ("0123456789abcdef", 32);
+  self->demo_private_key = g_strdup_printf ("%.8s-%.4s-%.4s-%.4s-%.12s",
+                                            hex, hex + 8, hex + 12, hex + 16, hex + 20);
+  explicit_bzero (hex, strlen (hex));
+
+  if (self->settings != NULL)
+    speed = g_settings_get_double (self->settings, "demo-speed");
+
+  sim = kl_sim_new ();
+  kl_sim_set_time_scale (sim, speed);
+  kl_sim_add_api_key (sim, self->demo_public_key, self->demo_private_key);
+  if (!kl_sim_start (sim, 0, error))
+    return FALSE;
+
+  g_debug ("Demo simulator at %s, time scale %g", kl_sim_get_base_url (sim), speed);
+  self->demo_sim = g_steal_pointer (&sim);
+
+  return TRUE;
+}
+
+/**
+ * kl_application_get_demo_sim:
+ *
+ * The simulator the demo runs against, for what stands in for the Azure portal (approving
+ * an endpoint: kl_sim_approve_endpoint()).
+ *
+ * Returns: (transfer none) (nullable): the simulator, or %NULL outside demo mode or before
+ *   it started
+ */
+KlSim *
+kl_application_get_demo_sim (KlApplication *self)
+{
+  g_return_val_if_fail (KL_IS_APPLICATION (self), NULL);
+
+  return self->demo ? self->demo_sim : NULL;
+}
+
+/**
+ * kl_application_new_demo_client:
+ *
+ * Starts the simulator in this process if it is not running yet, and signs in to it with the
+ * demo's API key (made up at start, kept in memory only).
+ *
+ * Returns: (transfer full): a client for the simulator, or %NULL outside demo mode or when
+ *   the simulator cannot listen on a loopback port
+ */
+KlAtlasClient *
+kl_application_new_demo_client (KlApplication  *self,
+                                GError        **error)
+{
+  g_return_val_if_fail (KL_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!self->demo)
+    {
+      g_set_error_literal (error, KL_ERROR, KL_ERROR_FAILED,
+                           _("The demo is not running. Choose “Try the Demo” on the welcome page."));
+      return NULL;
+    }
+
+  if (!kl_application_start_demo (self, error))
+    {
+      g_prefix_error (error, "%s ", _("The demo’s simulated Atlas could not start:"));
+      return NULL;
+    }
+
+  return kl_atlas_client_new (kl_sim_get_base_url (self->demo_sim), KL_AUTH_API_KEY,
+                              self->demo_public_key, self->demo_private_key, error);
 }
 
 const char *

@@ -9,15 +9,23 @@
 
 #include <adwaita.h>
 
+#include "kl-atlas-client.h"
+#include "kl-sim.h"
+
 G_BEGIN_DECLS
 
 #define KL_TYPE_APPLICATION (kl_application_get_type ())
 
 G_DECLARE_FINAL_TYPE (KlApplication, kl_application, KL, APPLICATION, AdwApplication)
 
-KlApplication *kl_application_new           (void);
-gboolean       kl_application_get_demo      (KlApplication *self);
-const char    *kl_application_get_atlas_url (KlApplication *self);
-GSettings     *kl_application_get_settings  (KlApplication *self);
+KlApplication *kl_application_new             (void);
+gboolean       kl_application_get_demo        (KlApplication  *self);
+void           kl_application_set_demo        (KlApplication  *self,
+                                               gboolean        demo);
+KlSim         *kl_application_get_demo_sim    (KlApplication  *self);
+KlAtlasClient *kl_application_new_demo_client (KlApplication  *self,
+                                               GError        **error);
+const char    *kl_application_get_atlas_url   (KlApplication  *self);
+GSettings     *kl_application_get_settings    (KlApplication  *self);
 
 G_END_DECLS

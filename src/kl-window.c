@@ -10,14 +10,37 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "kl-assistant.h"
+#include "kl-plan.h"
 #include "kl-setup-answers.h"
 #include "kl-window.h"
 #include "pages/azure-app/kl-azure-app-page.h"
 #include "pages/key-vault/kl-key-vault-page.h"
+#include "pages/project/kl-project-page.h"
 #include "pages/review/kl-review-page.h"
+#include "pages/sign-in/kl-sign-in.h"
+#include "pages/sign-in/kl-sign-in-page.h"
 #include "pages/welcome/kl-welcome-page.h"
+
+/* The flow (design.md section 2). The window owns the session (client, project, state and
+ * plan) and the answers, builds the pages from the table below, and moves between them:
+ * sign-in (typed, a saved profile, or the demo) → project → what the user chose there. Pages
+ * before the one the server's state resumes at show the server's answers read-only.
+ *
+ * The setup flow is linear; rotation, endpoint management and teardown are flows of their
+ * own, reached from the Project page: a page shows only in the flows it belongs to. */
+
+typedef enum
+{
+  FLOW_SETUP     = 1 << 0,
+  FLOW_ROTATE    = 1 << 1,
+  FLOW_ENDPOINTS = 1 << 2,
+  FLOW_TEARDOWN  = 1 << 3,
+} KlFlow;
+
+#define FLOW_ALL (FLOW_SETUP | FLOW_ROTATE | FLOW_ENDPOINTS | FLOW_TEARDOWN)
 
 struct _KlWindow
 {
@@ -26,14 +49,262 @@ struct _KlWindow
   GCancellable         *cancellable;
   GSettings            *settings;
   KlSetupAnswers       *answers;
+  KlSession            *session;
+  KlCredentials        *credentials;
+  gboolean              demo;
+
+  KlFlow                flow;
+  KlTeardownKind        teardown_kind;
+  GPtrArray            *skipped;           /* page ids hidden while Next jumps ahead */
+  char                 *answers_group_id;  /* the project whose server answers are shown */
+  char                 *resume_group_id;   /* "Continue with": resume it once its state is read */
+
+  GPtrArray            *profiles;          /* KlProfile, from the keyring */
+  GPtrArray            *cli_profiles;      /* KlCliProfile */
+  guint                 lists_pending;
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
   GtkRevealer          *demo_revealer;
+  GtkWidget            *fill_demo_button;
   KlAssistant          *assistant;
 };
 
 G_DEFINE_FINAL_TYPE (KlWindow, kl_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* ---- The pages ------------------------------------------------------------------------
+ * One line per page, in the order of the flow. A page is built by its constructor with the
+ * session (and what else it needs from the window), and shows in the flows named here.
+ * prepare, when set, runs before the flow jumps to the page from the Project page. */
+
+typedef KlPage *(*PageNewFunc)     (KlWindow *self);
+typedef void    (*PagePrepareFunc) (KlWindow *self,
+                                    KlPage   *page);
+
+typedef struct
+{
+  const char      *id;
+  KlFlow           flows;
+  PageNewFunc      new_page;
+  PagePrepareFunc  prepare;
+} FlowPage;
+
+static KlPage *
+new_welcome_page (KlWindow *self)
+{
+  return kl_welcome_page_new ();
+}
+
+static KlPage *
+new_sign_in_page (KlWindow *self)
+{
+  return kl_sign_in_page_new (self->session, self->credentials);
+}
+
+static KlPage *
+new_project_page (KlWindow *self)
+{
+  return kl_project_page_new (self->session);
+}
+
+static KlPage *
+new_azure_app_page (KlWindow *self)
+{
+  return kl_azure_app_page_new (self->answers);
+}
+
+static KlPage *
+new_key_vault_page (KlWindow *self)
+{
+  KlPage *page = kl_key_vault_page_new (self->answers);
+
+  g_object_bind_property (self->answers, "azure-environment", page, "azure-environment",
+                          G_BINDING_SYNC_CREATE);
+  return page;
+}
+
+static KlPage *
+new_review_page (KlWindow *self)
+{
+  return kl_review_page_new (self->answers);
+}
+
+static const FlowPage flow_pages[] = {
+  { KL_PAGE_WELCOME,   FLOW_ALL,   new_welcome_page,   NULL },
+  { KL_PAGE_SIGN_IN,   FLOW_ALL,   new_sign_in_page,   NULL },
+  { KL_PAGE_PROJECT,   FLOW_ALL,   new_project_page,   NULL },
+  { KL_PAGE_AZURE_APP, FLOW_SETUP, new_azure_app_page, NULL },
+  { KL_PAGE_KEY_VAULT, FLOW_SETUP, new_key_vault_page, NULL },
+  { KL_PAGE_REVIEW,    FLOW_SETUP, new_review_page,    NULL },
+  /* Next: { KL_PAGE_PRIVATE_NETWORKING, FLOW_SETUP, … },
+   *       { KL_PAGE_ENDPOINTS, FLOW_SETUP | FLOW_ENDPOINTS, … },
+   *       { KL_PAGE_CLUSTERS, FLOW_SETUP, … }, { KL_PAGE_DONE, FLOW_SETUP, … },
+   *       { "rotate", FLOW_ROTATE, … },
+   *       { "teardown", FLOW_TEARDOWN, …, a prepare that hands it self->teardown_kind }. */
+};
+
+/* The setup flow's pages after Project, in the order kl-plan resumes them. */
+static const char * const setup_order[] = {
+  KL_PAGE_AZURE_APP, KL_PAGE_KEY_VAULT, KL_PAGE_REVIEW, KL_PAGE_PRIVATE_NETWORKING,
+  KL_PAGE_ENDPOINTS, KL_PAGE_CLUSTERS, KL_PAGE_DONE, NULL
+};
+
+static KlPage *
+get_page (KlWindow   *self,
+          const char *page_id)
+{
+  return kl_assistant_get_page (self->assistant, page_id);
+}
+
+static const FlowPage *
+find_flow_page (const char *page_id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (flow_pages); i++)
+    if (g_str_equal (flow_pages[i].id, page_id))
+      return &flow_pages[i];
+
+  return NULL;
+}
+
+/* A page after Project that only some flows have (not welcome, sign-in or project). */
+static gboolean
+is_flow_step (const FlowPage *entry)
+{
+  return entry->flows != FLOW_ALL;
+}
+
+/* Template children are gone once the window is disposed; late answers must not touch them. */
+static gboolean
+is_disposed (KlWindow *self)
+{
+  return self->assistant == NULL;
+}
+
+/* Async work holds the window weakly: closing it must finalize it at once. */
+static GWeakRef *
+weak_ref_new (KlWindow *self)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (ref, self);
+  return ref;
+}
+
+/* Returns: (transfer full) (nullable): the window, unless it was closed meanwhile */
+static KlWindow *
+weak_ref_steal (GWeakRef *ref)
+{
+  KlWindow *self = g_weak_ref_get (ref);
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+
+  if (self != NULL && is_disposed (self))
+    g_clear_object (&self);
+
+  return self;
+}
+
+/* Hidden and read-only follow the flow and the server's state. */
+static void
+update_pages (KlWindow *self)
+{
+  KlPlan *plan = kl_session_get_plan (self->session);
+
+  for (guint i = 0; i < G_N_ELEMENTS (flow_pages); i++)
+    {
+      const FlowPage *entry = &flow_pages[i];
+      KlPage *page = get_page (self, entry->id);
+      gboolean hidden;
+
+      if (page == NULL)
+        continue;
+
+      hidden = !(entry->flows & self->flow) ||
+               (self->demo && g_str_equal (entry->id, KL_PAGE_SIGN_IN)) ||
+               (is_flow_step (entry) && plan != NULL && !kl_plan_page_applies (plan, entry->id)) ||
+               (self->skipped != NULL && g_ptr_array_find_with_equal_func (self->skipped, entry->id,
+                                                                           g_str_equal, NULL));
+      kl_page_set_hidden (page, hidden);
+
+      if (is_flow_step (entry) && (entry->flows & FLOW_SETUP))
+        kl_page_set_read_only (page, plan != NULL && kl_plan_page_is_read_only (plan, entry->id));
+    }
+}
+
+static void
+set_flow (KlWindow *self,
+          KlFlow    flow)
+{
+  self->flow = flow;
+  g_clear_pointer (&self->skipped, g_ptr_array_unref);
+  update_pages (self);
+}
+
+/* What Atlas holds (never the secret, which it does not return) goes into the answers, so
+ * that the pages show it: read-only when done, to correct when Atlas cannot use the key. */
+static void
+fill_answers_from_server (KlWindow *self)
+{
+  KlEncryptionAtRest *ear = kl_session_get_encryption_at_rest (self->session);
+  KlAzureKeyVault *akv;
+  const char *environment;
+
+  if (ear == NULL)
+    return;
+
+  akv = kl_encryption_at_rest_get_azure_key_vault (ear);
+  /* Nothing configured: what the user typed for another project may serve this one too. */
+  if (!kl_azure_key_vault_get_enabled (akv) && kl_azure_key_vault_get_client_id (akv) == NULL)
+    return;
+
+  environment = kl_azure_key_vault_get_azure_environment (akv);
+
+  g_object_freeze_notify (G_OBJECT (self->answers));
+  kl_setup_answers_set_azure_environment (self->answers, environment != NULL ? environment : "AZURE");
+  kl_setup_answers_set_tenant_id (self->answers, kl_azure_key_vault_get_tenant_id (akv));
+  kl_setup_answers_set_client_id (self->answers, kl_azure_key_vault_get_client_id (akv));
+  kl_setup_answers_clear_client_secret (self->answers);
+  kl_setup_answers_set_subscription_id (self->answers, kl_azure_key_vault_get_subscription_id (akv));
+  kl_setup_answers_set_resource_group (self->answers,
+                                       kl_azure_key_vault_get_resource_group_name (akv));
+  kl_setup_answers_set_key_vault_name (self->answers, kl_azure_key_vault_get_key_vault_name (akv));
+  kl_setup_answers_set_key_identifier (self->answers, kl_azure_key_vault_get_key_identifier (akv));
+  g_object_thaw_notify (G_OBJECT (self->answers));
+}
+
+/* Where the setup resumes for the chosen project, if this build has that page. */
+static const char *
+resume_page (KlWindow *self)
+{
+  KlPlan *plan = kl_session_get_plan (self->session);
+  const char *page_id;
+
+  if (plan == NULL)
+    return NULL;
+
+  page_id = kl_plan_get_resume_page (plan);
+  if (g_str_equal (page_id, KL_PAGE_PROJECT) || get_page (self, page_id) == NULL)
+    return NULL;
+
+  return page_id;
+}
+
+static void
+update_demo_button (KlWindow *self)
+{
+  KlPage *page = kl_assistant_get_current_page (self->assistant);
+  const char *page_id = page != NULL ? kl_page_get_page_id (page) : NULL;
+  gboolean fillable;
+
+  fillable = self->demo && page != NULL && !kl_page_get_read_only (page) &&
+             (g_strcmp0 (page_id, KL_PAGE_AZURE_APP) == 0 ||
+              g_strcmp0 (page_id, KL_PAGE_KEY_VAULT) == 0);
+  gtk_widget_set_visible (self->fill_demo_button, fillable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.fill-demo-values", fillable);
+}
+
+/* ---- Help ------------------------------------------------------------------------------ */
 
 static void
 kl_window_help_shown_cb (GObject      *object,
@@ -51,14 +322,23 @@ kl_window_help_shown_cb (GObject      *object,
     }
 }
 
-/* win.help: opens the user guide, at the page named by the optional string parameter. */
+/* win.help: the user guide at the section named by the string parameter; without one (F1,
+ * the header's help button), at the current page's section. */
 static void
 kl_window_help_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
 {
-  const char *section = parameter ? g_variant_get_string (parameter, NULL) : "";
+  KlWindow *self = KL_WINDOW (widget);
+  const char *section = parameter ? g_variant_get_string (parameter, NULL) : NULL;
   g_autofree char *uri = NULL;
+
+  if (section == NULL)
+    {
+      KlPage *page = kl_assistant_get_current_page (self->assistant);
+
+      section = page != NULL ? kl_page_get_help_id (page) : NULL;
+    }
 
   if (section != NULL && section[0] != '\0')
     uri = g_strdup_printf ("help:keylink/%s", section);
@@ -68,6 +348,658 @@ kl_window_help_action (GtkWidget  *widget,
   gtk_show_uri_full (GTK_WINDOW (widget), uri, GDK_CURRENT_TIME, NULL,
                      kl_window_help_shown_cb, g_object_ref (widget));
 }
+
+/* ---- Demo values ------------------------------------------------------------------------ */
+
+static const char *
+vault_suffix (const char *environment)
+{
+  if (g_strcmp0 (environment, "AZURE_CHINA") == 0)
+    return "vault.azure.cn";
+  if (g_strcmp0 (environment, "AZURE_US_GOVERNMENT") == 0)
+    return "vault.usgovcloudapi.net";
+  return "vault.azure.net";
+}
+
+/* win.fill-demo-values: made-up, well-formed Azure values the simulator accepts. Never the
+ * secret: the user types one (any will do). */
+static void
+kl_window_fill_demo_values_action (GtkWidget  *widget,
+                                   const char *action_name,
+                                   GVariant   *parameter)
+{
+  KlWindow *self = KL_WINDOW (widget);
+  g_autofree char *tenant = g_uuid_string_random ();
+  g_autofree char *client = g_uuid_string_random ();
+  g_autofree char *subscription = g_uuid_string_random ();
+  g_autofree char *version = g_uuid_string_random ();
+  g_autofree char *key_id = NULL;
+  GString *hex = g_string_new (NULL);
+
+  for (const char *p = version; *p != '\0'; p++)
+    if (*p != '-')
+      g_string_append_c (hex, *p);
+  key_id = g_strdup_printf ("https://keylink-demo.%s/keys/atlas-demo-key/%s",
+                            vault_suffix (kl_setup_answers_get_azure_environment (self->answers)),
+                            hex->str);
+  g_string_free (hex, TRUE);
+
+  g_object_freeze_notify (G_OBJECT (self->answers));
+  kl_setup_answers_set_tenant_id (self->answers, tenant);
+  kl_setup_answers_set_client_id (self->answers, client);
+  kl_setup_answers_set_subscription_id (self->answers, subscription);
+  kl_setup_answers_set_resource_group (self->answers, "rg-keylink-demo");
+  kl_setup_answers_set_key_vault_name (self->answers, "keylink-demo");
+  kl_setup_answers_set_key_identifier (self->answers, key_id);
+  g_object_thaw_notify (G_OBJECT (self->answers));
+}
+
+/* ---- Signing in ------------------------------------------------------------------------- */
+
+static void show_profiles (KlWindow *self);
+static void load_profiles (KlWindow *self);
+
+static KlProfile *
+find_profile (KlWindow   *self,
+              const char *profile_id)
+{
+  for (guint i = 0; self->profiles != NULL && i < self->profiles->len; i++)
+    {
+      KlProfile *profile = g_ptr_array_index (self->profiles, i);
+
+      if (g_strcmp0 (kl_profile_get_id (profile), profile_id) == 0)
+        return profile;
+    }
+
+  return NULL;
+}
+
+/* Every sign-in ends here: the sign-in page's Next (typed, or a saved profile) and the demo. */
+static void
+signed_in_cb (KlWindow   *self,
+              KlProfile  *profile,
+              GPtrArray  *projects)
+{
+  KlProjectPage *project_page = KL_PROJECT_PAGE (get_page (self, KL_PAGE_PROJECT));
+  g_autofree char *last_project = NULL;
+  const char *group_id = NULL;
+
+  kl_project_page_set_projects (project_page, projects);
+
+  if (!self->demo && self->settings != NULL && profile != NULL)
+    {
+      g_autofree char *last_profile = g_settings_get_string (self->settings, "last-profile");
+
+      /* The project remembered belongs to the profile remembered. */
+      if (g_strcmp0 (last_profile, kl_profile_get_id (profile)) != 0)
+        {
+          g_settings_delay (self->settings);
+          g_settings_set_string (self->settings, "last-profile", kl_profile_get_id (profile));
+          g_settings_set_string (self->settings, "last-project", "");
+          g_settings_set_string (self->settings, "last-project-name", "");
+          g_settings_apply (self->settings);
+        }
+      last_project = g_settings_get_string (self->settings, "last-project");
+
+      if (find_profile (self, kl_profile_get_id (profile)) == NULL)
+        load_profiles (self);
+    }
+
+  if (self->resume_group_id != NULL)
+    group_id = self->resume_group_id;
+  else if (last_project != NULL && last_project[0] != '\0')
+    group_id = last_project;
+
+  if (group_id != NULL && !kl_project_page_select (project_page, group_id))
+    g_clear_pointer (&self->resume_group_id, g_free);
+}
+
+typedef struct
+{
+  GWeakRef      *window;
+  KlProfile     *profile;
+} LookupData;
+
+static void
+lookup_data_free (LookupData *data)
+{
+  if (data->window != NULL)
+    {
+      g_weak_ref_clear (data->window);
+      g_free (data->window);
+    }
+  g_clear_object (&data->profile);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LookupData, lookup_data_free)
+
+static void
+lookup_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(LookupData) data = user_data;
+  g_autoptr(KlWindow) self = weak_ref_steal (g_steal_pointer (&data->window));
+  g_autoptr(SecretValue) secret = NULL;
+  g_autoptr(GError) error = NULL;
+  KlPage *welcome;
+
+  secret = kl_credentials_lookup_finish (KL_CREDENTIALS (object), result, &error);
+  if (self == NULL)
+    return;
+
+  welcome = get_page (self, KL_PAGE_WELCOME);
+  kl_welcome_page_set_busy (KL_WELCOME_PAGE (welcome), FALSE);
+
+  if (secret == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        kl_page_set_error (welcome, error->message);
+      g_clear_pointer (&self->resume_group_id, g_free);
+      return;
+    }
+
+  /* The same way as typed: the sign-in page's Next, with its errors on that page. */
+  kl_sign_in_page_load_profile (KL_SIGN_IN_PAGE (get_page (self, KL_PAGE_SIGN_IN)),
+                                data->profile, secret);
+  kl_assistant_set_current_page (self->assistant, KL_PAGE_SIGN_IN);
+  kl_assistant_next (self->assistant);
+}
+
+static void
+sign_in_with_profile (KlWindow  *self,
+                      KlProfile *profile)
+{
+  KlPage *welcome = get_page (self, KL_PAGE_WELCOME);
+  LookupData *data;
+
+  kl_page_set_error (welcome, NULL);
+  kl_welcome_page_set_busy (KL_WELCOME_PAGE (welcome), TRUE);
+
+  data = g_new0 (LookupData, 1);
+  data->window = weak_ref_new (self);
+  data->profile = g_object_ref (profile);
+  kl_credentials_lookup_async (self->credentials, kl_profile_get_id (profile), self->cancellable,
+                               lookup_cb, data);
+}
+
+static void
+import_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(KlWindow) self = weak_ref_steal (user_data);
+  g_autoptr(KlProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+  KlPage *welcome;
+
+  profile = kl_credentials_import_cli_profile_finish (KL_CREDENTIALS (object), result, &error);
+  if (self == NULL)
+    return;
+
+  welcome = get_page (self, KL_PAGE_WELCOME);
+  if (profile == NULL)
+    {
+      kl_welcome_page_set_busy (KL_WELCOME_PAGE (welcome), FALSE);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        kl_page_set_error (welcome, error->message);
+      return;
+    }
+
+  if (self->profiles == NULL)
+    self->profiles = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (self->profiles, g_object_ref (profile));
+  sign_in_with_profile (self, profile);
+}
+
+static void
+profile_activated_cb (KlWindow   *self,
+                      const char *id)
+{
+  KlPage *welcome = get_page (self, KL_PAGE_WELCOME);
+
+  g_clear_pointer (&self->resume_group_id, g_free);
+
+  if (g_str_has_prefix (id, "keyring:"))
+    {
+      KlProfile *profile = find_profile (self, id + strlen ("keyring:"));
+
+      if (profile != NULL)
+        sign_in_with_profile (self, profile);
+      else
+        g_debug ("No saved profile “%s”", id);
+      return;
+    }
+
+  for (guint i = 0; self->cli_profiles != NULL && i < self->cli_profiles->len; i++)
+    {
+      KlCliProfile *cli = g_ptr_array_index (self->cli_profiles, i);
+
+      if (g_str_has_prefix (id, "cli:") && g_str_equal (kl_cli_profile_get_name (cli), id + 4))
+        {
+          /* The Atlas CLI's secret is copied into a Keylink profile first. */
+          kl_page_set_error (welcome, NULL);
+          kl_welcome_page_set_busy (KL_WELCOME_PAGE (welcome), TRUE);
+          kl_credentials_import_cli_profile_async (self->credentials, cli, self->cancellable,
+                                                   import_cb, weak_ref_new (self));
+          return;
+        }
+    }
+
+  g_debug ("No profile “%s” to sign in with", id);
+}
+
+static void
+continue_activated_cb (KlWindow *self)
+{
+  g_autofree char *profile_id = NULL;
+  KlProfile *profile;
+
+  g_return_if_fail (self->settings != NULL);
+
+  profile_id = g_settings_get_string (self->settings, "last-profile");
+  profile = find_profile (self, profile_id);
+  g_return_if_fail (profile != NULL);
+
+  g_free (self->resume_group_id);
+  self->resume_group_id = g_settings_get_string (self->settings, "last-project");
+  sign_in_with_profile (self, profile);
+}
+
+/* ---- Saved profiles --------------------------------------------------------------------- */
+
+static char *
+describe_account (KlAuthType      auth_type,
+                  KlAtlasService  service,
+                  const char     *custom_url)
+{
+  const char *kind = auth_type == KL_AUTH_API_KEY ? _("API key") : _("Service account");
+  const char *where;
+
+  switch (service)
+    {
+    case KL_ATLAS_SERVICE_GOVERNMENT:
+      where = _("Atlas for Government");
+      break;
+    case KL_ATLAS_SERVICE_CUSTOM:
+      where = custom_url;
+      break;
+    case KL_ATLAS_SERVICE_ATLAS:
+    default:
+      where = _("MongoDB Atlas");
+      break;
+    }
+
+  /* Translators: a saved profile, e.g. “Service account · MongoDB Atlas” */
+  return g_strdup_printf (_("%s · %s"), kind, where != NULL ? where : "");
+}
+
+static gboolean
+is_imported (KlWindow     *self,
+             KlCliProfile *cli)
+{
+  const char *client_id = kl_cli_profile_get_client_id (cli);
+
+  for (guint i = 0; client_id != NULL && self->profiles != NULL && i < self->profiles->len; i++)
+    if (g_strcmp0 (kl_profile_get_client_id (g_ptr_array_index (self->profiles, i)),
+                   client_id) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+add_profile_row (KlWindow  *self,
+                 KlProfile *profile)
+{
+  g_autofree char *id = g_strconcat ("keyring:", kl_profile_get_id (profile), NULL);
+  g_autofree char *subtitle = describe_account (kl_profile_get_auth_type (profile),
+                                                kl_profile_get_service (profile),
+                                                kl_profile_get_custom_url (profile));
+
+  kl_welcome_page_add_profile (KL_WELCOME_PAGE (get_page (self, KL_PAGE_WELCOME)), id,
+                               kl_profile_get_display_name (profile), subtitle, TRUE);
+}
+
+/* The profile used last comes first; then the rest, then the Atlas CLI's not yet imported. */
+static void
+show_profiles (KlWindow *self)
+{
+  KlWelcomePage *welcome = KL_WELCOME_PAGE (get_page (self, KL_PAGE_WELCOME));
+  g_autofree char *last_profile = NULL;
+  g_autofree char *last_project = NULL;
+  g_autofree char *last_project_name = NULL;
+  KlProfile *last = NULL;
+
+  if (self->settings != NULL)
+    {
+      last_profile = g_settings_get_string (self->settings, "last-profile");
+      last_project = g_settings_get_string (self->settings, "last-project");
+      last_project_name = g_settings_get_string (self->settings, "last-project-name");
+      last = find_profile (self, last_profile);
+    }
+
+  kl_welcome_page_clear_profiles (welcome);
+
+  if (last != NULL)
+    add_profile_row (self, last);
+  for (guint i = 0; self->profiles != NULL && i < self->profiles->len; i++)
+    if (g_ptr_array_index (self->profiles, i) != last)
+      add_profile_row (self, g_ptr_array_index (self->profiles, i));
+
+  for (guint i = 0; self->cli_profiles != NULL && i < self->cli_profiles->len; i++)
+    {
+      KlCliProfile *cli = g_ptr_array_index (self->cli_profiles, i);
+      g_autofree char *id = NULL;
+      g_autofree char *title = NULL;
+      g_autofree char *subtitle = NULL;
+      gboolean usable = kl_cli_profile_is_importable (cli);
+
+      if (is_imported (self, cli))
+        continue;
+
+      id = g_strconcat ("cli:", kl_cli_profile_get_name (cli), NULL);
+      /* Translators: %s is the name of a profile of the Atlas command-line tool */
+      title = g_strdup_printf (_("Atlas CLI: %s"), kl_cli_profile_get_name (cli));
+      subtitle = usable ? describe_account (kl_cli_profile_get_auth_type (cli),
+                                            kl_cli_profile_get_service (cli),
+                                            kl_cli_profile_get_custom_url (cli))
+                        : g_strdup (kl_cli_profile_get_problem (cli));
+      kl_welcome_page_add_profile (welcome, id, title, subtitle, usable);
+    }
+
+  if (last != NULL && last_project != NULL && last_project[0] != '\0' &&
+      last_project_name != NULL && last_project_name[0] != '\0' && !self->demo)
+    kl_welcome_page_set_continue (welcome, last_project_name, kl_profile_get_display_name (last));
+  else
+    kl_welcome_page_set_continue (welcome, NULL, NULL);
+
+  kl_welcome_page_set_loading (welcome, FALSE);
+}
+
+static void
+list_done (KlWindow *self)
+{
+  g_assert (self->lists_pending > 0);
+
+  if (--self->lists_pending == 0)
+    show_profiles (self);
+}
+
+static void
+profiles_listed_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(KlWindow) self = weak_ref_steal (user_data);
+  g_autoptr(GPtrArray) profiles = NULL;
+  g_autoptr(GError) error = NULL;
+
+  profiles = kl_credentials_list_finish (KL_CREDENTIALS (object), result, &error);
+  if (self == NULL)
+    return;
+
+  if (profiles == NULL)
+    g_debug ("No saved profiles: %s", error->message);
+
+  g_clear_pointer (&self->profiles, g_ptr_array_unref);
+  self->profiles = g_steal_pointer (&profiles);
+  list_done (self);
+}
+
+static void
+cli_profiles_listed_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(KlWindow) self = weak_ref_steal (user_data);
+  g_autoptr(GPtrArray) profiles = NULL;
+  g_autoptr(GError) error = NULL;
+
+  profiles = kl_credentials_list_cli_profiles_finish (KL_CREDENTIALS (object), result, &error);
+  if (self == NULL)
+    return;
+
+  if (profiles == NULL)
+    g_debug ("No Atlas CLI profiles: %s", error->message);
+
+  g_clear_pointer (&self->cli_profiles, g_ptr_array_unref);
+  self->cli_profiles = g_steal_pointer (&profiles);
+  list_done (self);
+}
+
+static void
+load_profiles (KlWindow *self)
+{
+  /* A listing in flight will show the latest state anyway. */
+  if (self->lists_pending > 0)
+    return;
+
+  kl_welcome_page_set_loading (KL_WELCOME_PAGE (get_page (self, KL_PAGE_WELCOME)), TRUE);
+  self->lists_pending = 2;
+  kl_credentials_list_async (self->credentials, self->cancellable, profiles_listed_cb,
+                             weak_ref_new (self));
+  kl_credentials_list_cli_profiles_async (self->credentials, self->cancellable,
+                                          cli_profiles_listed_cb, weak_ref_new (self));
+}
+
+/* ---- Demo mode -------------------------------------------------------------------------- */
+
+static void
+demo_signed_in_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(KlWindow) self = weak_ref_steal (user_data);
+  g_autoptr(GPtrArray) projects = NULL;
+  g_autoptr(GError) error = NULL;
+  KlAtlasClient *client = KL_ATLAS_CLIENT (object);
+
+  projects = kl_sign_in_finish (client, result, &error);
+  if (self == NULL)
+    return;
+
+  if (projects == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        kl_page_set_error (get_page (self, KL_PAGE_WELCOME), error->message);
+      return;
+    }
+
+  kl_session_set_client (self->session, client);
+  signed_in_cb (self, NULL, projects);
+  kl_assistant_set_current_page (self->assistant, KL_PAGE_PROJECT);
+}
+
+/* The simulator in this process, signed in to with the demo's made-up key: no keyring. */
+static void
+start_demo (KlWindow      *self,
+            KlApplication *app)
+{
+  g_autoptr(KlAtlasClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+
+  self->demo = TRUE;
+  gtk_revealer_set_reveal_child (self->demo_revealer, TRUE);
+  kl_welcome_page_set_demo (KL_WELCOME_PAGE (get_page (self, KL_PAGE_WELCOME)), TRUE);
+  g_clear_pointer (&self->resume_group_id, g_free);
+  update_pages (self);
+  update_demo_button (self);
+
+  client = kl_application_new_demo_client (app, &error);
+  if (client == NULL)
+    {
+      kl_page_set_error (get_page (self, KL_PAGE_WELCOME), error->message);
+      return;
+    }
+
+  kl_sign_in_async (client, self->cancellable, demo_signed_in_cb, weak_ref_new (self));
+}
+
+static void
+app_demo_changed_cb (KlWindow      *self,
+                     GParamSpec    *pspec,
+                     KlApplication *app)
+{
+  if (kl_application_get_demo (app) && !self->demo)
+    start_demo (self, app);
+}
+
+/* ---- Following the session and the pages ------------------------------------------------ */
+
+static void
+session_client_changed_cb (KlWindow *self)
+{
+  kl_review_page_set_project (KL_REVIEW_PAGE (get_page (self, KL_PAGE_REVIEW)),
+                              kl_session_get_client (self->session),
+                              kl_session_get_group_id (self->session));
+}
+
+static void
+session_project_changed_cb (KlWindow *self)
+{
+  KlProject *project = kl_session_get_project (self->session);
+
+  session_client_changed_cb (self);
+  set_flow (self, FLOW_SETUP);
+
+  if (project != NULL && !self->demo && self->settings != NULL)
+    {
+      g_settings_delay (self->settings);
+      g_settings_set_string (self->settings, "last-project", kl_project_get_id (project));
+      g_settings_set_string (self->settings, "last-project-name", kl_project_get_name (project));
+      g_settings_apply (self->settings);
+    }
+}
+
+static void
+session_plan_changed_cb (KlWindow *self)
+{
+  KlPlan *plan = kl_session_get_plan (self->session);
+  const char *group_id = kl_session_get_group_id (self->session);
+  KlPage *key_vault = get_page (self, KL_PAGE_KEY_VAULT);
+  const char *page_id;
+
+  if (plan == NULL)
+    return;
+
+  if (g_strcmp0 (self->answers_group_id, group_id) != 0)
+    {
+      g_free (self->answers_group_id);
+      self->answers_group_id = g_strdup (group_id);
+      fill_answers_from_server (self);
+    }
+
+  kl_key_vault_page_set_vault_frozen (KL_KEY_VAULT_PAGE (key_vault), kl_plan_vault_is_frozen (plan));
+  update_pages (self);
+  update_demo_button (self);
+
+  /* "Continue with <project>": straight to where it stands. */
+  if (self->resume_group_id != NULL && g_strcmp0 (self->resume_group_id, group_id) == 0)
+    {
+      g_clear_pointer (&self->resume_group_id, g_free);
+      page_id = resume_page (self);
+      if (page_id != NULL && !kl_page_get_hidden (get_page (self, page_id)) &&
+          kl_page_get_complete (get_page (self, KL_PAGE_PROJECT)))
+        kl_assistant_set_current_page (self->assistant, page_id);
+    }
+}
+
+/* Next on the Project page (or an action there): into the flow the user chose. */
+static void
+project_action_cb (KlWindow   *self,
+                   const char *action)
+{
+  const char *target = NULL;
+  const FlowPage *entry;
+  KlFlow flow = FLOW_SETUP;
+  const char *resume;
+
+  if (g_str_equal (action, KL_PROJECT_ACTION_SETUP))
+    {
+      set_flow (self, FLOW_SETUP);
+
+      /* The assistant goes on to the next visible page: hide those the server's state is
+       * past until it gets there; then they show again, read-only, for Back. */
+      resume = resume_page (self);
+      if (resume == NULL)
+        return;
+
+      self->skipped = g_ptr_array_new ();
+      for (guint i = 0; setup_order[i] != NULL && !g_str_equal (setup_order[i], resume); i++)
+        g_ptr_array_add (self->skipped, (gpointer) setup_order[i]);
+      update_pages (self);
+      return;
+    }
+
+  if (g_str_equal (action, KL_PROJECT_ACTION_ROTATE))
+    {
+      flow = FLOW_ROTATE;
+      target = "rotate";
+    }
+  else if (g_str_equal (action, KL_PROJECT_ACTION_ENDPOINTS))
+    {
+      flow = FLOW_ENDPOINTS;
+      target = KL_PAGE_ENDPOINTS;
+    }
+  else if (g_str_equal (action, KL_PROJECT_ACTION_TEARDOWN_PRIVATE_NETWORKING))
+    {
+      flow = FLOW_TEARDOWN;
+      target = "teardown";
+      self->teardown_kind = KL_TEARDOWN_PRIVATE_NETWORKING;
+    }
+  else if (g_str_equal (action, KL_PROJECT_ACTION_TEARDOWN_CMK))
+    {
+      flow = FLOW_TEARDOWN;
+      target = "teardown";
+      self->teardown_kind = KL_TEARDOWN_CMK;
+    }
+
+  g_return_if_fail (target != NULL && get_page (self, target) != NULL);
+
+  set_flow (self, flow);
+  entry = find_flow_page (target);
+  if (entry != NULL && entry->prepare != NULL)
+    entry->prepare (self, get_page (self, target));
+  kl_assistant_set_current_page (self->assistant, target);
+}
+
+static void
+current_page_changed_cb (KlWindow *self)
+{
+  KlPage *page = kl_assistant_get_current_page (self->assistant);
+
+  /* Arrived where Next from the Project page was going: the pages skipped show again. */
+  if (self->skipped != NULL && page != NULL &&
+      !g_str_equal (kl_page_get_page_id (page), KL_PAGE_PROJECT))
+    {
+      g_clear_pointer (&self->skipped, g_ptr_array_unref);
+      update_pages (self);
+    }
+
+  update_demo_button (self);
+}
+
+/* Enable went through: read the project's state back, as after every step. */
+static void
+review_needs_apply_cb (KlWindow *self)
+{
+  KlPage *review = get_page (self, KL_PAGE_REVIEW);
+
+  if (!kl_page_get_needs_apply (review) && !kl_page_get_read_only (review) &&
+      kl_session_get_project (self->session) != NULL)
+    kl_project_page_reload (KL_PROJECT_PAGE (get_page (self, KL_PAGE_PROJECT)));
+}
+
+static void
+finished_cb (KlWindow *self)
+{
+  kl_assistant_set_current_page (self->assistant, KL_PAGE_PROJECT);
+  kl_window_add_toast (self, adw_toast_new (_("Finished. Here is where the project stands now.")));
+}
+
+/* ---- The window ------------------------------------------------------------------------- */
 
 static gboolean
 kl_window_close_request (GtkWindow *window)
@@ -98,19 +1030,31 @@ kl_window_notify_application (KlWindow   *self,
                               gpointer    user_data)
 {
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  KlApplication *kl_app;
   int width, height;
 
-  if (KL_IS_APPLICATION (app) && self->settings == NULL)
-    {
-      self->settings = g_object_ref (kl_application_get_settings (KL_APPLICATION (app)));
-      gtk_revealer_set_reveal_child (self->demo_revealer,
-                                     kl_application_get_demo (KL_APPLICATION (app)));
+  if (!KL_IS_APPLICATION (app) || self->settings != NULL)
+    return;
 
-      g_settings_get (self->settings, "window-size", "(ii)", &width, &height);
-      gtk_window_set_default_size (GTK_WINDOW (self), width, height);
-      if (g_settings_get_boolean (self->settings, "window-maximized"))
-        gtk_window_maximize (GTK_WINDOW (self));
-    }
+  kl_app = KL_APPLICATION (app);
+  self->settings = g_object_ref (kl_application_get_settings (kl_app));
+
+  g_settings_get (self->settings, "window-size", "(ii)", &width, &height);
+  gtk_window_set_default_size (GTK_WINDOW (self), width, height);
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  if (kl_application_get_atlas_url (kl_app) != NULL)
+    kl_sign_in_page_set_custom_url (KL_SIGN_IN_PAGE (get_page (self, KL_PAGE_SIGN_IN)),
+                                    kl_application_get_atlas_url (kl_app));
+
+  g_signal_connect_object (kl_app, "notify::demo", G_CALLBACK (app_demo_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  if (kl_application_get_demo (kl_app))
+    start_demo (self, kl_app);
+  else
+    load_profiles (self);
 }
 
 static void
@@ -120,6 +1064,11 @@ kl_window_dispose (GObject *object)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  if (self->answers != NULL)
+    g_signal_handlers_disconnect_by_data (self->answers, self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), KL_TYPE_WINDOW);
 
@@ -134,6 +1083,13 @@ kl_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
   g_clear_object (&self->answers);
+  g_clear_object (&self->session);
+  g_clear_object (&self->credentials);
+  g_clear_pointer (&self->skipped, g_ptr_array_unref);
+  g_clear_pointer (&self->answers_group_id, g_free);
+  g_clear_pointer (&self->resume_group_id, g_free);
+  g_clear_pointer (&self->profiles, g_ptr_array_unref);
+  g_clear_pointer (&self->cli_profiles, g_ptr_array_unref);
 
   G_OBJECT_CLASS (kl_window_parent_class)->finalize (object);
 }
@@ -155,29 +1111,35 @@ kl_window_class_init (KlWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/kl-window.ui");
   gtk_widget_class_bind_template_child (widget_class, KlWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, KlWindow, demo_revealer);
+  gtk_widget_class_bind_template_child (widget_class, KlWindow, fill_demo_button);
   gtk_widget_class_bind_template_child (widget_class, KlWindow, assistant);
 
   gtk_widget_class_install_action (widget_class, "win.help", NULL, kl_window_help_action);
   gtk_widget_class_install_action (widget_class, "win.help-section", "s", kl_window_help_action);
+  gtk_widget_class_install_action (widget_class, "win.fill-demo-values", NULL,
+                                   kl_window_fill_demo_values_action);
 }
 
-/* The setup flow (design.md section 2). The lead adds sign-in, project and the
- * networking pages around these. */
 static void
-kl_window_add_setup_pages (KlWindow *self)
+kl_window_add_pages (KlWindow *self)
 {
-  KlPage *key_vault_page;
+  for (guint i = 0; i < G_N_ELEMENTS (flow_pages); i++)
+    kl_assistant_add_page (self->assistant, flow_pages[i].new_page (self));
 
-  self->answers = kl_setup_answers_new ();
-  key_vault_page = kl_key_vault_page_new (self->answers);
-  g_object_bind_property (self->answers, "azure-environment",
-                          key_vault_page, "azure-environment",
-                          G_BINDING_SYNC_CREATE);
-
-  kl_assistant_add_page (self->assistant, kl_welcome_page_new ());
-  kl_assistant_add_page (self->assistant, kl_azure_app_page_new (self->answers));
-  kl_assistant_add_page (self->assistant, key_vault_page);
-  kl_assistant_add_page (self->assistant, kl_review_page_new (self->answers));
+  g_signal_connect_object (get_page (self, KL_PAGE_WELCOME), "profile-activated",
+                           G_CALLBACK (profile_activated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (get_page (self, KL_PAGE_WELCOME), "continue-activated",
+                           G_CALLBACK (continue_activated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (get_page (self, KL_PAGE_SIGN_IN), "signed-in",
+                           G_CALLBACK (signed_in_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (get_page (self, KL_PAGE_PROJECT), "action",
+                           G_CALLBACK (project_action_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (get_page (self, KL_PAGE_REVIEW), "notify::needs-apply",
+                           G_CALLBACK (review_needs_apply_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->assistant, "notify::current-page",
+                           G_CALLBACK (current_page_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->assistant, "finished",
+                           G_CALLBACK (finished_cb), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -186,10 +1148,25 @@ kl_window_init (KlWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
+  self->session = kl_session_new ();
+  self->answers = kl_setup_answers_new ();
+  self->credentials = kl_credentials_new ();
+  self->flow = FLOW_SETUP;
+
   kl_assistant_set_cancellable (self->assistant, self->cancellable);
-  kl_window_add_setup_pages (self);
+  kl_window_add_pages (self);
+
+  g_signal_connect_swapped (self->session, "notify::client",
+                            G_CALLBACK (session_client_changed_cb), self);
+  g_signal_connect_swapped (self->session, "notify::project",
+                            G_CALLBACK (session_project_changed_cb), self);
+  g_signal_connect_swapped (self->session, "notify::plan",
+                            G_CALLBACK (session_plan_changed_cb), self);
   g_signal_connect (self, "notify::application",
                     G_CALLBACK (kl_window_notify_application), NULL);
+
+  update_pages (self);
+  update_demo_button (self);
 
   if (DEVELOPMENT)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
@@ -249,4 +1226,31 @@ kl_window_get_answers (KlWindow *self)
   g_return_val_if_fail (KL_IS_WINDOW (self), NULL);
 
   return self->answers;
+}
+
+/**
+ * kl_window_get_session:
+ *
+ * Returns: (transfer none): the signed-in client, the chosen project and its state, shared
+ *   by every page
+ */
+KlSession *
+kl_window_get_session (KlWindow *self)
+{
+  g_return_val_if_fail (KL_IS_WINDOW (self), NULL);
+
+  return self->session;
+}
+
+/**
+ * kl_window_get_credentials:
+ *
+ * Returns: (transfer none): the saved profiles this window signs in with
+ */
+KlCredentials *
+kl_window_get_credentials (KlWindow *self)
+{
+  g_return_val_if_fail (KL_IS_WINDOW (self), NULL);
+
+  return self->credentials;
 }

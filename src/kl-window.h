@@ -11,6 +11,8 @@
 
 #include "kl-application.h"
 #include "kl-assistant.h"
+#include "kl-credentials.h"
+#include "kl-session.h"
 #include "kl-setup-answers.h"
 
 G_BEGIN_DECLS
@@ -25,5 +27,7 @@ void            kl_window_add_toast       (KlWindow      *self,
                                            AdwToast      *toast);
 KlAssistant    *kl_window_get_assistant   (KlWindow      *self);
 KlSetupAnswers *kl_window_get_answers     (KlWindow      *self);
+KlSession      *kl_window_get_session     (KlWindow      *self);
+KlCredentials  *kl_window_get_credentials (KlWindow      *self);
 
 G_END_DECLS

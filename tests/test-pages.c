@@ -67,6 +67,12 @@ has_width (gpointer user_data)
   return gtk_widget_get_width (wait->widget) == wait->width;
 }
 
+static gboolean
+welcome_loaded (gpointer user_data)
+{
+  return !kl_welcome_page_get_loading (KL_WELCOME_PAGE (user_data));
+}
+
 static void
 fixture_open (Fixture *fixture,
               int      width,
@@ -82,6 +88,10 @@ fixture_open (Fixture *fixture,
   fixture->assistant = kl_window_get_assistant (fixture->window);
   fixture->answers = kl_window_get_answers (fixture->window);
   g_assert_true (kl_test_window_show (GTK_WINDOW (fixture->window)));
+  /* The window lists the saved profiles on its own: let it finish before the tests set theirs. */
+  g_assert_true (kl_test_wait_until (welcome_loaded,
+                                     kl_assistant_get_page (fixture->assistant, "welcome"),
+                                     TIMEOUT_MS));
 
   /* The default size counts the resize border of client-side decorations: make the
    * window itself exactly @width wide. */

@@ -24,6 +24,8 @@ struct _KlAzureAppPage
   KlPage              parent_instance;
 
   KlSetupAnswers     *answers;
+  gboolean            storing;   /* the page writes the answers: not a change to follow */
+  gboolean            loading;   /* the page shows the answers: not the user's input */
   KlField            *tenant_field;
   KlField            *client_field;
   KlField            *secret_field;
@@ -104,10 +106,12 @@ check_secret (const char  *text,
 static void
 update_complete (KlAzureAppPage *self)
 {
+  /* Read-only answers are on the server already; the secret is not (Atlas never returns it). */
   kl_page_set_complete (KL_PAGE (self),
-                        kl_field_get_valid (self->tenant_field) &&
-                        kl_field_get_valid (self->client_field) &&
-                        kl_field_get_valid (self->secret_field));
+                        kl_page_get_read_only (KL_PAGE (self)) ||
+                        (kl_field_get_valid (self->tenant_field) &&
+                         kl_field_get_valid (self->client_field) &&
+                         kl_field_get_valid (self->secret_field)));
 }
 
 /* Each field's value goes to the answers once valid, trimmed. */
@@ -117,9 +121,10 @@ store_answers (KlAzureAppPage *self)
   g_autofree char *tenant = g_strstrip (g_strdup (kl_field_get_text (self->tenant_field)));
   g_autofree char *client = g_strstrip (g_strdup (kl_field_get_text (self->client_field)));
 
-  if (self->answers == NULL)
+  if (self->answers == NULL || self->loading)
     return;
 
+  self->storing = TRUE;
   kl_setup_answers_set_tenant_id (self->answers,
                                   kl_field_get_valid (self->tenant_field) ? tenant : NULL);
   kl_setup_answers_set_client_id (self->answers,
@@ -127,6 +132,7 @@ store_answers (KlAzureAppPage *self)
   kl_setup_answers_set_client_secret (self->answers,
                                       kl_field_get_valid (self->secret_field)
                                         ? kl_field_get_text (self->secret_field) : NULL);
+  self->storing = FALSE;
 }
 
 static void
@@ -142,8 +148,12 @@ environment_changed_cb (KlAzureAppPage *self)
 {
   guint selected = adw_combo_row_get_selected (self->environment_row);
 
-  if (self->answers != NULL && selected < G_N_ELEMENTS (environments))
-    kl_setup_answers_set_azure_environment (self->answers, environments[selected]);
+  if (self->answers != NULL && !self->loading && selected < G_N_ELEMENTS (environments))
+    {
+      self->storing = TRUE;
+      kl_setup_answers_set_azure_environment (self->answers, environments[selected]);
+      self->storing = FALSE;
+    }
   kl_page_input_changed (KL_PAGE (self));
 }
 
@@ -162,25 +172,53 @@ read_only_changed_cb (KlAzureAppPage *self)
   kl_field_set_editable (self->tenant_field, editable);
   kl_field_set_editable (self->client_field, editable);
   kl_field_set_editable (self->secret_field, editable);
+  /* Atlas keeps the secret and never shows it: no empty field for it. */
+  gtk_widget_set_visible (GTK_WIDGET (self->secret_row),
+                          editable || kl_field_get_text (self->secret_field)[0] != '\0');
+  update_complete (self);
 }
 
-/* Resume: show what the answers already hold. */
+static void
+load_field (KlField    *field,
+            const char *text)
+{
+  if (g_strcmp0 (kl_field_get_text (field), text != NULL ? text : "") != 0)
+    kl_field_set_text (field, text);
+}
+
+/* Resume, or answers filled in by the flow: show what the answers hold. */
 static void
 load_answers (KlAzureAppPage *self)
 {
   const char *environment = kl_setup_answers_get_azure_environment (self->answers);
-  const char *secret = kl_setup_answers_get_client_secret (self->answers);
+
+  self->loading = TRUE;
 
   for (guint i = 0; i < G_N_ELEMENTS (environments); i++)
     if (g_strcmp0 (environment, environments[i]) == 0)
       adw_combo_row_set_selected (self->environment_row, i);
 
-  if (kl_setup_answers_get_tenant_id (self->answers) != NULL)
-    kl_field_set_text (self->tenant_field, kl_setup_answers_get_tenant_id (self->answers));
-  if (kl_setup_answers_get_client_id (self->answers) != NULL)
-    kl_field_set_text (self->client_field, kl_setup_answers_get_client_id (self->answers));
-  if (secret != NULL)
-    kl_field_set_text (self->secret_field, secret);
+  load_field (self->tenant_field, kl_setup_answers_get_tenant_id (self->answers));
+  load_field (self->client_field, kl_setup_answers_get_client_id (self->answers));
+  load_field (self->secret_field, kl_setup_answers_get_client_secret (self->answers));
+
+  self->loading = FALSE;
+}
+
+static void
+answers_changed_cb (KlAzureAppPage *self,
+                    GParamSpec     *pspec)
+{
+  /* Its own writes, and answers of other pages, are not news here. */
+  if (self->storing ||
+      !(g_str_equal (pspec->name, "azure-environment") ||
+        g_str_equal (pspec->name, "tenant-id") ||
+        g_str_equal (pspec->name, "client-id") ||
+        g_str_equal (pspec->name, "has-client-secret")))
+    return;
+
+  load_answers (self);
+  read_only_changed_cb (self);
 }
 
 static void
@@ -217,6 +255,9 @@ kl_azure_app_page_constructed (GObject *object)
   g_signal_connect_swapped (self->environment_row, "notify::selected",
                             G_CALLBACK (environment_changed_cb), self);
   g_signal_connect (self, "notify::read-only", G_CALLBACK (read_only_changed_cb), NULL);
+  if (self->answers != NULL)
+    g_signal_connect_object (self->answers, "notify", G_CALLBACK (answers_changed_cb), self,
+                             G_CONNECT_SWAPPED);
 
   update_complete (self);
 }

@@ -29,6 +29,8 @@ struct _KlKeyVaultPage
   char               *azure_environment;
   gboolean            vault_frozen;
   gboolean            loaded;             /* answers loaded: changes are the user's */
+  gboolean            loading;            /* showing the answers: not the user's input */
+  gboolean            storing;            /* writing the answers: not a change to follow */
 
   KlField            *subscription_field;
   KlField            *resource_group_field;
@@ -158,10 +160,11 @@ static void
 update_complete (KlKeyVaultPage *self)
 {
   kl_page_set_complete (KL_PAGE (self),
-                        kl_field_get_valid (self->subscription_field) &&
-                        kl_field_get_valid (self->resource_group_field) &&
-                        kl_field_get_valid (self->vault_field) &&
-                        kl_field_get_valid (self->key_id_field));
+                        kl_page_get_read_only (KL_PAGE (self)) ||
+                        (kl_field_get_valid (self->subscription_field) &&
+                         kl_field_get_valid (self->resource_group_field) &&
+                         kl_field_get_valid (self->vault_field) &&
+                         kl_field_get_valid (self->key_id_field)));
 }
 
 static void
@@ -172,7 +175,7 @@ store_answers (KlKeyVaultPage *self)
   g_autofree char *vault = strip (kl_field_get_text (self->vault_field));
   g_autoptr(KlKeyId) id = NULL;
 
-  if (self->answers == NULL)
+  if (self->answers == NULL || self->loading)
     return;
 
   if (kl_field_get_valid (self->key_id_field))
@@ -185,10 +188,12 @@ store_answers (KlKeyVaultPage *self)
   if (!kl_field_get_valid (self->vault_field) || looks_like_resource_id (vault))
     g_clear_pointer (&vault, g_free);
 
+  self->storing = TRUE;
   kl_setup_answers_set_subscription_id (self->answers, subscription);
   kl_setup_answers_set_resource_group (self->answers, resource_group);
   kl_setup_answers_set_key_vault_name (self->answers, vault);
   kl_setup_answers_set_key_identifier (self->answers, id != NULL ? kl_key_id_to_string (id) : NULL);
+  self->storing = FALSE;
 }
 
 static void
@@ -301,24 +306,43 @@ update_editable (KlKeyVaultPage *self)
   gtk_revealer_set_reveal_child (self->frozen_revealer, self->vault_frozen);
   adw_preferences_group_set_description (self->vault_group,
                                          vault_editable ? self->vault_tip : NULL);
+  update_complete (self);
 }
 
 static void
+load_field (KlField    *field,
+            const char *text)
+{
+  if (g_strcmp0 (kl_field_get_text (field), text != NULL ? text : "") != 0)
+    kl_field_set_text (field, text);
+}
+
+/* Resume, or answers filled in by the flow: show what the answers hold. */
+static void
 load_answers (KlKeyVaultPage *self)
 {
-  const char *subscription = kl_setup_answers_get_subscription_id (self->answers);
-  const char *resource_group = kl_setup_answers_get_resource_group (self->answers);
-  const char *vault = kl_setup_answers_get_key_vault_name (self->answers);
-  const char *key_id = kl_setup_answers_get_key_identifier (self->answers);
+  self->loading = TRUE;
+  load_field (self->subscription_field, kl_setup_answers_get_subscription_id (self->answers));
+  load_field (self->resource_group_field, kl_setup_answers_get_resource_group (self->answers));
+  load_field (self->vault_field, kl_setup_answers_get_key_vault_name (self->answers));
+  load_field (self->key_id_field, kl_setup_answers_get_key_identifier (self->answers));
+  self->loading = FALSE;
+}
 
-  if (subscription != NULL)
-    kl_field_set_text (self->subscription_field, subscription);
-  if (resource_group != NULL)
-    kl_field_set_text (self->resource_group_field, resource_group);
-  if (vault != NULL)
-    kl_field_set_text (self->vault_field, vault);
-  if (key_id != NULL)
-    kl_field_set_text (self->key_id_field, key_id);
+static void
+answers_changed_cb (KlKeyVaultPage *self,
+                    GParamSpec     *pspec)
+{
+  /* Its own writes, and answers of other pages, are not news here. */
+  if (self->storing ||
+      !(g_str_equal (pspec->name, "subscription-id") ||
+        g_str_equal (pspec->name, "resource-group") ||
+        g_str_equal (pspec->name, "key-vault-name") ||
+        g_str_equal (pspec->name, "key-identifier")))
+    return;
+
+  load_answers (self);
+  update_complete (self);
 }
 
 static void
@@ -371,6 +395,9 @@ kl_key_vault_page_constructed (GObject *object)
   g_signal_connect_swapped (self->key_id_row, "notify::text",
                             G_CALLBACK (key_id_changed_cb), self);
   g_signal_connect (self, "notify::read-only", G_CALLBACK (update_editable), NULL);
+  if (self->answers != NULL)
+    g_signal_connect_object (self->answers, "notify", G_CALLBACK (answers_changed_cb), self,
+                             G_CONNECT_SWAPPED);
 
   update_editable (self);
   update_complete (self);

@@ -41,6 +41,8 @@ struct _KlReviewPage
   AdwActionRow   *resource_group_row;
   AdwActionRow   *vault_row;
   AdwActionRow   *key_id_row;
+  GtkWidget      *edit_app_button;
+  GtkWidget      *edit_vault_button;
 };
 
 G_DEFINE_FINAL_TYPE (KlReviewPage, kl_review_page, KL_TYPE_PAGE)
@@ -87,29 +89,49 @@ update_rows (KlReviewPage *self)
              environment_display_name (kl_setup_answers_get_azure_environment (answers)));
   set_value (self->tenant_row, kl_setup_answers_get_tenant_id (answers));
   set_value (self->client_row, kl_setup_answers_get_client_id (answers));
-  set_value (self->secret_row,
-             kl_setup_answers_get_has_client_secret (answers) ? SECRET_MASK : NULL);
+  if (kl_page_get_read_only (KL_PAGE (self)))
+    /* Atlas keeps the secret and never returns it: there is nothing to ask for. */
+    set_value (self->secret_row, _("Kept by Atlas, never shown"));
+  else
+    set_value (self->secret_row,
+               kl_setup_answers_get_has_client_secret (answers) ? SECRET_MASK : NULL);
   set_value (self->subscription_row, kl_setup_answers_get_subscription_id (answers));
   set_value (self->resource_group_row, kl_setup_answers_get_resource_group (answers));
   set_value (self->vault_row, kl_setup_answers_get_key_vault_name (answers));
   set_value (self->key_id_row, kl_setup_answers_get_key_identifier (answers));
 
   kl_page_set_complete (KL_PAGE (self),
-                        kl_setup_answers_get_tenant_id (answers) != NULL &&
-                        kl_setup_answers_get_client_id (answers) != NULL &&
-                        kl_setup_answers_get_has_client_secret (answers) &&
-                        kl_setup_answers_get_subscription_id (answers) != NULL &&
-                        kl_setup_answers_get_resource_group (answers) != NULL &&
-                        kl_setup_answers_get_key_vault_name (answers) != NULL &&
-                        kl_setup_answers_get_key_identifier (answers) != NULL);
+                        kl_page_get_read_only (KL_PAGE (self)) ||
+                        (kl_setup_answers_get_tenant_id (answers) != NULL &&
+                         kl_setup_answers_get_client_id (answers) != NULL &&
+                         kl_setup_answers_get_has_client_secret (answers) &&
+                         kl_setup_answers_get_subscription_id (answers) != NULL &&
+                         kl_setup_answers_get_resource_group (answers) != NULL &&
+                         kl_setup_answers_get_key_vault_name (answers) != NULL &&
+                         kl_setup_answers_get_key_identifier (answers) != NULL));
 }
 
 static void
 answers_changed_cb (KlReviewPage *self)
 {
   update_rows (self);
-  /* What was sent before is not what would be sent now. */
-  kl_page_input_changed (KL_PAGE (self));
+  /* What was sent before is not what would be sent now. Read-only answers are the
+   * server's: nothing to send. */
+  if (!kl_page_get_read_only (KL_PAGE (self)))
+    kl_page_input_changed (KL_PAGE (self));
+}
+
+/* Read-only (resume): the settings are on the server already; Next just moves on. */
+static void
+read_only_changed_cb (KlReviewPage *self)
+{
+  gboolean read_only = kl_page_get_read_only (KL_PAGE (self));
+
+  gtk_widget_set_visible (self->edit_app_button, !read_only);
+  gtk_widget_set_visible (self->edit_vault_button, !read_only);
+  kl_page_set_next_label (KL_PAGE (self), read_only ? NULL : _("_Enable"));
+  kl_page_set_needs_apply (KL_PAGE (self), !read_only);
+  update_rows (self);
 }
 
 typedef struct
@@ -367,6 +389,7 @@ kl_review_page_constructed (GObject *object)
 
   g_signal_connect_object (self->answers, "notify", G_CALLBACK (answers_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect (self, "notify::read-only", G_CALLBACK (read_only_changed_cb), NULL);
   update_rows (self);
 }
 
@@ -499,6 +522,8 @@ kl_review_page_class_init (KlReviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KlReviewPage, resource_group_row);
   gtk_widget_class_bind_template_child (widget_class, KlReviewPage, vault_row);
   gtk_widget_class_bind_template_child (widget_class, KlReviewPage, key_id_row);
+  gtk_widget_class_bind_template_child (widget_class, KlReviewPage, edit_app_button);
+  gtk_widget_class_bind_template_child (widget_class, KlReviewPage, edit_vault_button);
 }
 
 static void

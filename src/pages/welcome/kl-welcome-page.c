@@ -13,35 +13,82 @@
 
 #include "kl-welcome-page.h"
 
-/* Step 1 of the flow (design.md section 2): what Keylink does, what it needs, saved
- * profiles to continue with, and the demo. */
+/* Step 1 of the flow (design.md section 2): what Keylink does, what it needs, the project
+ * worked on last to pick up again, saved profiles to continue with, and the demo. The flow
+ * (KlWindow) fills the lists and acts on the choices. */
 
 struct _KlWelcomePage
 {
   KlPage      parent_instance;
 
+  gboolean    loading;
+  gboolean    busy;
+  GtkWidget  *busy_row;     /* the row whose sign-in runs */
+
   /* Template widgets */
+  GtkWidget  *continue_group;
+  AdwActionRow *continue_row;
+  GtkStack   *continue_stack;
+  GtkSpinner *continue_spinner;
+  GtkWidget  *profiles_group;
   GtkListBox *profiles_list;
+  GtkLabel   *placeholder_label;
+  GtkWidget  *demo_box;
 };
 
 G_DEFINE_FINAL_TYPE (KlWelcomePage, kl_welcome_page, KL_TYPE_PAGE)
 
 enum {
+  PROP_0,
+  PROP_LOADING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
   PROFILE_ACTIVATED,
+  CONTINUE_ACTIVATED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
 
+#define PROFILE_ID_KEY "kl-profile-id"
+#define SPINNER_KEY    "kl-spinner"
+#define ARROW_KEY      "kl-arrow"
+
 static void
 profile_row_activated_cb (KlWelcomePage *self,
                           GtkListBoxRow *row)
 {
-  const char *id = g_object_get_data (G_OBJECT (row), "kl-profile-id");
+  const char *id = g_object_get_data (G_OBJECT (row), PROFILE_ID_KEY);
 
   g_return_if_fail (id != NULL);
 
+  if (self->busy)
+    return;
+
+  self->busy_row = GTK_WIDGET (row);
   g_signal_emit (self, signals[PROFILE_ACTIVATED], 0, id);
+}
+
+static void
+continue_activated_cb (KlWelcomePage *self)
+{
+  if (self->busy)
+    return;
+
+  self->busy_row = GTK_WIDGET (self->continue_row);
+  g_signal_emit (self, signals[CONTINUE_ACTIVATED], 0);
+}
+
+static void
+update_placeholder (KlWelcomePage *self)
+{
+  gtk_label_set_label (self->placeholder_label,
+                       self->loading ? _("Looking for saved profiles…")
+                                     : _("No saved profiles yet"));
 }
 
 static void
@@ -53,6 +100,44 @@ kl_welcome_page_dispose (GObject *object)
 }
 
 static void
+kl_welcome_page_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  KlWelcomePage *self = KL_WELCOME_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->loading);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kl_welcome_page_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  KlWelcomePage *self = KL_WELCOME_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOADING:
+      kl_welcome_page_set_loading (self, g_value_get_boolean (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 kl_welcome_page_class_init (KlWelcomePageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -60,13 +145,26 @@ kl_welcome_page_class_init (KlWelcomePageClass *klass)
   KlPageClass *page_class = KL_PAGE_CLASS (klass);
 
   object_class->dispose = kl_welcome_page_dispose;
+  object_class->get_property = kl_welcome_page_get_property;
+  object_class->set_property = kl_welcome_page_set_property;
 
   page_class->page_id = "welcome";
   page_class->help_id = "prerequisites";
 
   /**
+   * KlWelcomePage:loading:
+   * Whether the saved profiles are still being looked for.
+   */
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
    * KlWelcomePage::profile-activated:
-   * @id: the id given to kl_welcome_page_set_profiles()
+   * @id: the id given to kl_welcome_page_add_profile()
    *
    * The user chose a saved profile to continue with.
    */
@@ -77,10 +175,30 @@ kl_welcome_page_class_init (KlWelcomePageClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  /**
+   * KlWelcomePage::continue-activated:
+   *
+   * The user chose to pick up the project worked on last (kl_welcome_page_set_continue()).
+   */
+  signals[CONTINUE_ACTIVATED] =
+    g_signal_new ("continue-activated",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/pages/welcome/kl-welcome-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KlWelcomePage, continue_group);
+  gtk_widget_class_bind_template_child (widget_class, KlWelcomePage, continue_row);
+  gtk_widget_class_bind_template_child (widget_class, KlWelcomePage, continue_stack);
+  gtk_widget_class_bind_template_child (widget_class, KlWelcomePage, continue_spinner);
+  gtk_widget_class_bind_template_child (widget_class, KlWelcomePage, profiles_group);
   gtk_widget_class_bind_template_child (widget_class, KlWelcomePage, profiles_list);
+  gtk_widget_class_bind_template_child (widget_class, KlWelcomePage, placeholder_label);
+  gtk_widget_class_bind_template_child (widget_class, KlWelcomePage, demo_box);
   gtk_widget_class_bind_template_callback (widget_class, profile_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, continue_activated_cb);
 }
 
 static void
@@ -93,6 +211,80 @@ KlPage *
 kl_welcome_page_new (void)
 {
   return g_object_new (KL_TYPE_WELCOME_PAGE, NULL);
+}
+
+/**
+ * kl_welcome_page_clear_profiles:
+ *
+ * Removes every profile; the placeholder shows.
+ */
+void
+kl_welcome_page_clear_profiles (KlWelcomePage *self)
+{
+  GtkListBoxRow *old;
+
+  g_return_if_fail (KL_IS_WELCOME_PAGE (self));
+
+  while ((old = gtk_list_box_get_row_at_index (self->profiles_list, 0)) != NULL)
+    {
+      if (GTK_WIDGET (old) == self->busy_row)
+        self->busy_row = NULL;
+      gtk_list_box_remove (self->profiles_list, GTK_WIDGET (old));
+    }
+}
+
+/**
+ * kl_welcome_page_add_profile:
+ * @id: given back by #KlWelcomePage::profile-activated
+ * @title: the profile's name
+ * @subtitle: (nullable): what it signs in to, or why it cannot be used
+ * @usable: %FALSE shows the profile without letting it be chosen (e.g. an Atlas CLI profile
+ *   whose secret is missing; @subtitle says why)
+ *
+ * Appends a profile to the list.
+ */
+void
+kl_welcome_page_add_profile (KlWelcomePage *self,
+                             const char    *id,
+                             const char    *title,
+                             const char    *subtitle,
+                             gboolean       usable)
+{
+  GtkWidget *row, *arrow, *spinner;
+
+  g_return_if_fail (KL_IS_WELCOME_PAGE (self));
+  g_return_if_fail (id != NULL);
+  g_return_if_fail (title != NULL);
+
+  row = g_object_new (ADW_TYPE_ACTION_ROW,
+                      "title", title,
+                      "subtitle", subtitle,
+                      "activatable", usable,
+                      "sensitive", usable,
+                      "use-markup", FALSE,
+                      NULL);
+  arrow = g_object_new (GTK_TYPE_IMAGE,
+                        "icon-name", "go-next-symbolic",
+                        "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                        "visible", usable,
+                        NULL);
+  spinner = g_object_new (GTK_TYPE_SPINNER, "visible", FALSE, NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spinner),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Signing in"),
+                                  -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spinner);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                  -1);
+  if (subtitle != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle,
+                                    -1);
+  g_object_set_data_full (G_OBJECT (row), PROFILE_ID_KEY, g_strdup (id), g_free);
+  g_object_set_data (G_OBJECT (row), SPINNER_KEY, spinner);
+  g_object_set_data (G_OBJECT (row), ARROW_KEY, arrow);
+  gtk_list_box_append (self->profiles_list, row);
 }
 
 /**
@@ -109,7 +301,6 @@ kl_welcome_page_set_profiles (KlWelcomePage      *self,
                               const char * const *names,
                               const char * const *ids)
 {
-  GtkListBoxRow *old;
   guint n_names, n_ids;
 
   g_return_if_fail (KL_IS_WELCOME_PAGE (self));
@@ -118,24 +309,124 @@ kl_welcome_page_set_profiles (KlWelcomePage      *self,
   n_ids = ids != NULL ? g_strv_length ((char **) ids) : 0;
   g_return_if_fail (n_names == n_ids);
 
-  while ((old = gtk_list_box_get_row_at_index (self->profiles_list, 0)) != NULL)
-    gtk_list_box_remove (self->profiles_list, GTK_WIDGET (old));
-
+  kl_welcome_page_clear_profiles (self);
   for (guint i = 0; i < n_names; i++)
-    {
-      GtkWidget *row, *arrow;
+    kl_welcome_page_add_profile (self, ids[i], names[i], NULL, TRUE);
+}
 
-      row = g_object_new (ADW_TYPE_ACTION_ROW,
-                          "title", names[i],
-                          "activatable", TRUE,
-                          "use-markup", FALSE,
-                          NULL);
-      arrow = g_object_new (GTK_TYPE_IMAGE,
-                            "icon-name", "go-next-symbolic",
-                            "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
-                            NULL);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
-      g_object_set_data_full (G_OBJECT (row), "kl-profile-id", g_strdup (ids[i]), g_free);
-      gtk_list_box_append (self->profiles_list, row);
+/**
+ * kl_welcome_page_set_continue:
+ * @project_name: (nullable): the project worked on last; %NULL hides the offer
+ * @profile_name: (nullable): the profile it was worked on with
+ *
+ * Offers “Continue with <project>” at the top of the page.
+ */
+void
+kl_welcome_page_set_continue (KlWelcomePage *self,
+                              const char    *project_name,
+                              const char    *profile_name)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+
+  g_return_if_fail (KL_IS_WELCOME_PAGE (self));
+
+  gtk_widget_set_visible (self->continue_group, project_name != NULL);
+  if (project_name == NULL)
+    return;
+
+  /* Translators: %s is the name of an Atlas project */
+  title = g_strdup_printf (_("Continue with %s"), project_name);
+  /* Translators: %s is the name of a saved profile */
+  subtitle = profile_name != NULL ? g_strdup_printf (_("Signed in as “%s”, where you left off"),
+                                                     profile_name)
+                                  : NULL;
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->continue_row), title);
+  adw_action_row_set_subtitle (self->continue_row, subtitle);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->continue_row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                  -1);
+}
+
+gboolean
+kl_welcome_page_get_loading (KlWelcomePage *self)
+{
+  g_return_val_if_fail (KL_IS_WELCOME_PAGE (self), FALSE);
+
+  return self->loading;
+}
+
+/**
+ * kl_welcome_page_set_loading:
+ *
+ * Whether the saved profiles are still being looked for (the placeholder says so).
+ */
+void
+kl_welcome_page_set_loading (KlWelcomePage *self,
+                             gboolean       loading)
+{
+  g_return_if_fail (KL_IS_WELCOME_PAGE (self));
+
+  loading = !!loading;
+  if (self->loading == loading)
+    return;
+
+  self->loading = loading;
+  update_placeholder (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+/**
+ * kl_welcome_page_set_busy:
+ *
+ * While a chosen profile signs in: a spinner on its row, and no other choice meanwhile.
+ */
+void
+kl_welcome_page_set_busy (KlWelcomePage *self,
+                          gboolean       busy)
+{
+  GtkWidget *row;
+
+  g_return_if_fail (KL_IS_WELCOME_PAGE (self));
+
+  self->busy = !!busy;
+  row = self->busy_row;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->profiles_list), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->continue_row), !busy);
+
+  if (row == GTK_WIDGET (self->continue_row))
+    {
+      gtk_stack_set_visible_child_name (self->continue_stack, busy ? "spinner" : "arrow");
+      gtk_spinner_set_spinning (self->continue_spinner, busy);
     }
+  else if (row != NULL)
+    {
+      GtkWidget *spinner = g_object_get_data (G_OBJECT (row), SPINNER_KEY);
+      GtkWidget *arrow = g_object_get_data (G_OBJECT (row), ARROW_KEY);
+
+      gtk_widget_set_visible (spinner, busy);
+      gtk_spinner_set_spinning (GTK_SPINNER (spinner), busy);
+      gtk_widget_set_visible (arrow, !busy);
+    }
+
+  if (!busy)
+    self->busy_row = NULL;
+}
+
+/**
+ * kl_welcome_page_set_demo:
+ *
+ * In demo mode the page offers neither saved profiles nor the demo (it runs already).
+ */
+void
+kl_welcome_page_set_demo (KlWelcomePage *self,
+                          gboolean       demo)
+{
+  g_return_if_fail (KL_IS_WELCOME_PAGE (self));
+
+  gtk_widget_set_visible (self->profiles_group, !demo);
+  gtk_widget_set_visible (self->demo_box, !demo);
+  if (demo)
+    gtk_widget_set_visible (self->continue_group, FALSE);
 }

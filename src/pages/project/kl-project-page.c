@@ -1,0 +1,851 @@
+/* kl-project-page.c
+ *
+ * Copyright 2026 The Keylink authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kl-project-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kl-assistant.h"
+#include "kl-project-page.h"
+
+/* Step 3 of the flow (design.md section 2): the projects the sign-in listed, searchable; the
+ * chosen one's state read back from the server (KlSession) and what can be done with it.
+ * Next sets up or continues the setup; the other actions go to their own pages
+ * (#KlProjectPage::action), when the assistant has them. */
+
+struct _KlProjectPage
+{
+  KlPage              parent_instance;
+
+  KlSession          *session;
+  GListStore         *projects;       /* KlProject, in the order Atlas listed them */
+  GtkFilterListModel *shown;
+  GtkCustomFilter    *filter;
+  char               *query;          /* casefolded search text */
+  char               *selected_id;
+  GCancellable       *cancellable;    /* the last refresh's */
+  gboolean            refreshing;
+  gboolean            refresh_failed;
+
+  /* Template widgets */
+  GtkSearchEntry     *search_entry;
+  GtkListBox         *project_list;
+  GtkLabel           *placeholder_label;
+  AdwPreferencesGroup *status_group;
+  AdwActionRow       *status_row;
+  GtkStack           *status_icon_stack;
+  GtkImage           *status_icon;
+  GtkSpinner         *status_spinner;
+  AdwActionRow       *clusters_row;
+  AdwPreferencesGroup *actions_group;
+  AdwActionRow       *setup_row;
+  AdwActionRow       *rotate_row;
+  AdwActionRow       *endpoints_row;
+  AdwActionRow       *teardown_network_row;
+  AdwActionRow       *teardown_key_row;
+};
+
+G_DEFINE_FINAL_TYPE (KlProjectPage, kl_project_page, KL_TYPE_PAGE)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  ACTION,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+#define PROJECT_ID_KEY "kl-project-id"
+#define CHECK_KEY      "kl-check"
+
+static gboolean
+is_disposed (KlProjectPage *self)
+{
+  return self->project_list == NULL;
+}
+
+/* Whether the assistant holding this page has @page_id (pages land one helper at a time). */
+static gboolean
+has_page (KlProjectPage *self,
+          const char    *page_id)
+{
+  GtkWidget *assistant = gtk_widget_get_ancestor (GTK_WIDGET (self), KL_TYPE_ASSISTANT);
+
+  return assistant != NULL && kl_assistant_get_page (KL_ASSISTANT (assistant), page_id) != NULL;
+}
+
+static const char *
+page_title (KlProjectPage *self,
+            const char    *page_id)
+{
+  GtkWidget *assistant = gtk_widget_get_ancestor (GTK_WIDGET (self), KL_TYPE_ASSISTANT);
+  KlPage *page = assistant ? kl_assistant_get_page (KL_ASSISTANT (assistant), page_id) : NULL;
+
+  return page != NULL ? kl_page_get_title (page) : NULL;
+}
+
+static char *
+casefold (const char *text)
+{
+  g_autofree char *normalized = g_utf8_normalize (text != NULL ? text : "", -1,
+                                                  G_NORMALIZE_ALL);
+
+  return g_utf8_casefold (normalized, -1);
+}
+
+static gboolean
+filter_func (gpointer item,
+             gpointer user_data)
+{
+  KlProjectPage *self = user_data;
+  KlProject *project = item;
+  g_autofree char *name = NULL;
+
+  if (self->query == NULL || self->query[0] == '\0')
+    return TRUE;
+
+  name = casefold (kl_project_get_name (project));
+  return strstr (name, self->query) != NULL ||
+         g_str_has_prefix (kl_project_get_id (project), self->query);
+}
+
+static void
+update_placeholder (KlProjectPage *self)
+{
+  g_autofree char *text = NULL;
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->projects)) == 0)
+    text = g_strdup (_("These credentials cannot see any project. In Atlas, give the service "
+                       "account or API key the Project Owner role on your project, then sign in "
+                       "again."));
+  else
+    /* Translators: %s is what the user searched for */
+    text = g_strdup_printf (_("No project matches “%s”"),
+                            gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+
+  gtk_label_set_label (self->placeholder_label, text);
+}
+
+static void
+search_changed_cb (KlProjectPage *self)
+{
+  g_free (self->query);
+  self->query = casefold (g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)))));
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_placeholder (self);
+}
+
+/* Enter in the search: one match left is the one meant. */
+static void
+search_activated_cb (KlProjectPage *self)
+{
+  g_autoptr(KlProject) project = NULL;
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->shown)) != 1)
+    return;
+
+  project = g_list_model_get_item (G_LIST_MODEL (self->shown), 0);
+  kl_project_page_select (self, kl_project_get_id (project));
+}
+
+static GtkWidget *
+create_row (gpointer item,
+            gpointer user_data)
+{
+  KlProjectPage *self = user_data;
+  KlProject *project = item;
+  GtkWidget *row, *check;
+
+  row = g_object_new (ADW_TYPE_ACTION_ROW,
+                      "title", kl_project_get_name (project),
+                      "subtitle", kl_project_get_id (project),
+                      "use-markup", FALSE,
+                      "activatable", TRUE,
+                      NULL);
+  check = g_object_new (GTK_TYPE_IMAGE,
+                        "icon-name", "object-select-symbolic",
+                        "visible", g_strcmp0 (self->selected_id, kl_project_get_id (project)) == 0,
+                        NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (check),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Chosen"),
+                                  -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), check);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, kl_project_get_name (project),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, kl_project_get_id (project),
+                                  -1);
+  g_object_set_data_full (G_OBJECT (row), PROJECT_ID_KEY,
+                          g_strdup (kl_project_get_id (project)), g_free);
+  g_object_set_data (G_OBJECT (row), CHECK_KEY, check);
+
+  return row;
+}
+
+static void
+update_checks (KlProjectPage *self)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->project_list));
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      const char *id = g_object_get_data (G_OBJECT (row), PROJECT_ID_KEY);
+      GtkWidget *check = g_object_get_data (G_OBJECT (row), CHECK_KEY);
+
+      if (id != NULL && check != NULL)
+        gtk_widget_set_visible (check, g_strcmp0 (id, self->selected_id) == 0);
+    }
+}
+
+static void
+project_activated_cb (KlProjectPage *self,
+                      GtkListBoxRow *row)
+{
+  const char *id = g_object_get_data (G_OBJECT (row), PROJECT_ID_KEY);
+
+  if (id != NULL)
+    kl_project_page_select (self, id);
+}
+
+/* Nothing runs in a project whose clusters are all paused: Atlas treats it as inactive
+ * (src/sim/README.md: the Group schema has no status of its own). */
+static gboolean
+looks_inactive (KlSession *session)
+{
+  GPtrArray *clusters = kl_session_get_clusters (session);
+
+  if (clusters == NULL || clusters->len == 0)
+    return FALSE;
+
+  for (guint i = 0; i < clusters->len; i++)
+    if (!kl_cluster_get_paused (g_ptr_array_index (clusters, i)))
+      return FALSE;
+
+  return TRUE;
+}
+
+static char *
+dup_clusters_text (KlSession *session)
+{
+  GPtrArray *clusters = kl_session_get_clusters (session);
+  guint eligible = 0, on_key = 0;
+
+  if (clusters == NULL || clusters->len == 0)
+    return g_strdup (_("No clusters yet. Dedicated clusters (M10 or larger) created later can use "
+                       "your key."));
+
+  for (guint i = 0; i < clusters->len; i++)
+    {
+      KlCluster *cluster = g_ptr_array_index (clusters, i);
+
+      if (g_strcmp0 (kl_cluster_get_encryption_at_rest_provider (cluster), "AZURE") == 0)
+        on_key++;
+      else if (kl_cluster_check_cmk_eligible (cluster, NULL))
+        eligible++;
+    }
+
+  if (on_key > 0)
+    /* Translators: the first %u is a number of clusters, the second the clusters in the project */
+    return g_strdup_printf (ngettext ("%u of %u uses your key", "%u of %u use your key", on_key),
+                            on_key, clusters->len);
+
+  /* Translators: the first %u is a number of clusters, the second the clusters in the project */
+  return g_strdup_printf (ngettext ("%u of %u can use your key", "%u of %u can use your key",
+                                    eligible),
+                          eligible, clusters->len);
+}
+
+static void
+set_status (KlProjectPage *self,
+            const char    *icon_name,
+            const char    *style,
+            const char    *text)
+{
+  static const char * const styles[] = { "success", "warning", "error", "accent", "dim-label" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->status_icon), styles[i]);
+
+  if (icon_name != NULL)
+    {
+      gtk_image_set_from_icon_name (self->status_icon, icon_name);
+      if (style != NULL)
+        gtk_widget_add_css_class (GTK_WIDGET (self->status_icon), style);
+      gtk_stack_set_visible_child_name (self->status_icon_stack, "icon");
+      gtk_spinner_stop (self->status_spinner);
+    }
+  else
+    {
+      gtk_stack_set_visible_child_name (self->status_icon_stack, "spinner");
+      gtk_spinner_start (self->status_spinner);
+    }
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->status_row), text);
+}
+
+static void
+stage_icon (KlProjectStage   stage,
+            const char     **icon_name,
+            const char     **style)
+{
+  switch (stage)
+    {
+    case KL_PROJECT_STAGE_OTHER_PROVIDER:
+      *icon_name = "action-unavailable-symbolic";
+      *style = "dim-label";
+      break;
+    case KL_PROJECT_STAGE_NOT_CONFIGURED:
+      *icon_name = "security-low-symbolic";
+      *style = "dim-label";
+      break;
+    case KL_PROJECT_STAGE_KEY_NOT_VALID:
+      *icon_name = "dialog-warning-symbolic";
+      *style = "warning";
+      break;
+    case KL_PROJECT_STAGE_KEY_READY:
+    case KL_PROJECT_STAGE_ENDPOINTS:
+    case KL_PROJECT_STAGE_CLUSTERS:
+      *icon_name = "security-medium-symbolic";
+      *style = "accent";
+      break;
+    case KL_PROJECT_STAGE_DONE:
+    default:
+      *icon_name = "security-high-symbolic";
+      *style = "success";
+      break;
+    }
+}
+
+static void
+show_row (AdwActionRow *row,
+          gboolean      visible)
+{
+  gtk_widget_set_visible (GTK_WIDGET (row), visible);
+}
+
+static void
+update_status (KlProjectPage *self)
+{
+  KlProject *project = kl_session_get_project (self->session);
+  KlPlan *plan = kl_session_get_plan (self->session);
+  g_autofree char *summary = NULL;
+  g_autofree char *clusters = NULL;
+  const char *icon_name, *style, *resume_page;
+  KlProjectStage stage;
+  gboolean inactive, can_setup, any_action;
+
+  if (is_disposed (self))
+    return;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->status_group), project != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->actions_group), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->clusters_row), FALSE);
+  kl_page_set_complete (KL_PAGE (self), FALSE);
+  kl_page_set_next_label (KL_PAGE (self), NULL);
+
+  if (project == NULL)
+    return;
+
+  adw_preferences_group_set_title (self->status_group, kl_project_get_name (project));
+
+  if (plan == NULL)
+    {
+      if (self->refresh_failed)
+        set_status (self, "dialog-error-symbolic", "error",
+                    _("Keylink could not read where this project stands. Choose Reload to try "
+                      "again."));
+      else
+        set_status (self, NULL, NULL, _("Reading where this project stands…"));
+      return;
+    }
+
+  stage = kl_plan_get_stage (plan);
+  inactive = looks_inactive (self->session);
+  resume_page = kl_plan_get_resume_page (plan);
+
+  if (inactive && stage != KL_PROJECT_STAGE_OTHER_PROVIDER)
+    {
+      set_status (self, "media-playback-pause-symbolic", "warning",
+                  _("Nothing runs in this project: every cluster is paused, so Atlas treats it "
+                    "as inactive and does not take a key for it. Resume a cluster in Atlas, "
+                    "then choose Reload."));
+    }
+  else
+    {
+      summary = kl_plan_dup_summary (plan);
+      stage_icon (stage, &icon_name, &style);
+      set_status (self, icon_name, style, summary);
+    }
+
+  clusters = dup_clusters_text (self->session);
+  adw_action_row_set_subtitle (self->clusters_row, clusters);
+  gtk_widget_set_visible (GTK_WIDGET (self->clusters_row), TRUE);
+
+  /* Setting up applies until everything is done; it resumes where the server's state says. */
+  can_setup = !inactive &&
+              stage != KL_PROJECT_STAGE_OTHER_PROVIDER &&
+              stage != KL_PROJECT_STAGE_DONE &&
+              kl_plan_page_applies (plan, resume_page) &&
+              has_page (self, resume_page);
+
+  if (can_setup)
+    {
+      g_autofree char *next_step = NULL;
+      const char *title = page_title (self, resume_page);
+
+      if (stage == KL_PROJECT_STAGE_NOT_CONFIGURED)
+        {
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->setup_row),
+                                         _("Set Up Encryption"));
+          kl_page_set_next_label (KL_PAGE (self), _("_Set Up"));
+        }
+      else
+        {
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->setup_row),
+                                         _("Continue Setup"));
+          kl_page_set_next_label (KL_PAGE (self), _("_Continue Setup"));
+        }
+
+      /* Translators: %s is the title of a page of the assistant, e.g. “Azure Application” */
+      next_step = title != NULL ? g_strdup_printf (_("Next step: %s"), title) : NULL;
+      adw_action_row_set_subtitle (self->setup_row, next_step);
+    }
+
+  show_row (self->setup_row, can_setup);
+  show_row (self->rotate_row, kl_plan_can_rotate (plan) && has_page (self, "rotate"));
+  show_row (self->endpoints_row,
+            kl_plan_can_manage_endpoints (plan) && has_page (self, KL_PAGE_ENDPOINTS));
+  show_row (self->teardown_network_row,
+            kl_plan_can_teardown (plan, KL_TEARDOWN_PRIVATE_NETWORKING) &&
+            has_page (self, "teardown"));
+  show_row (self->teardown_key_row,
+            kl_plan_can_teardown (plan, KL_TEARDOWN_CMK) && has_page (self, "teardown"));
+
+  any_action = can_setup ||
+               gtk_widget_get_visible (GTK_WIDGET (self->rotate_row)) ||
+               gtk_widget_get_visible (GTK_WIDGET (self->endpoints_row)) ||
+               gtk_widget_get_visible (GTK_WIDGET (self->teardown_network_row)) ||
+               gtk_widget_get_visible (GTK_WIDGET (self->teardown_key_row));
+  gtk_widget_set_visible (GTK_WIDGET (self->actions_group), any_action);
+
+  kl_page_set_complete (KL_PAGE (self), can_setup);
+}
+
+static void
+refresh_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(KlProjectPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* A refresh replaced by a newer one was cancelled: only the latest speaks for the page. */
+  if (kl_session_refresh_finish (KL_SESSION (object), result, &error))
+    {
+      self->refreshing = FALSE;
+      return;
+    }
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || is_disposed (self))
+    return;
+
+  g_debug ("Reading the project’s state failed: %s", error->message);
+  self->refreshing = FALSE;
+  if (kl_session_get_plan (KL_SESSION (object)) == NULL)
+    {
+      self->refresh_failed = TRUE;
+      kl_page_set_error (KL_PAGE (self), error->message);
+      update_status (self);
+    }
+}
+
+static void
+refresh (KlProjectPage *self)
+{
+  GtkWidget *assistant;
+
+  if (kl_session_get_project (self->session) == NULL)
+    return;
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  /* The window's cancellable stops it too when the window closes. */
+  assistant = gtk_widget_get_ancestor (GTK_WIDGET (self), KL_TYPE_ASSISTANT);
+  if (assistant != NULL && kl_assistant_get_cancellable (KL_ASSISTANT (assistant)) != NULL)
+    {
+      GCancellable *window_cancellable = kl_assistant_get_cancellable (KL_ASSISTANT (assistant));
+
+      if (g_cancellable_is_cancelled (window_cancellable))
+        return;
+      g_signal_connect_object (window_cancellable, "cancelled",
+                               G_CALLBACK (g_cancellable_cancel), self->cancellable,
+                               G_CONNECT_SWAPPED);
+    }
+
+  self->refreshing = TRUE;
+  self->refresh_failed = FALSE;
+  kl_page_set_error (KL_PAGE (self), NULL);
+  kl_session_refresh_async (self->session, self->cancellable, refresh_cb, g_object_ref (self));
+  update_status (self);
+}
+
+static void
+reload_clicked_cb (KlProjectPage *self)
+{
+  kl_project_page_reload (self);
+}
+
+static void
+setup_activated_cb (KlProjectPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "assistant.next", NULL);
+}
+
+static void
+action_activated_cb (KlProjectPage *self,
+                     AdwActionRow  *row)
+{
+  const char *action = NULL;
+
+  if (row == self->rotate_row)
+    action = KL_PROJECT_ACTION_ROTATE;
+  else if (row == self->endpoints_row)
+    action = KL_PROJECT_ACTION_ENDPOINTS;
+  else if (row == self->teardown_network_row)
+    action = KL_PROJECT_ACTION_TEARDOWN_PRIVATE_NETWORKING;
+  else if (row == self->teardown_key_row)
+    action = KL_PROJECT_ACTION_TEARDOWN_CMK;
+
+  g_return_if_fail (action != NULL);
+
+  g_signal_emit (self, signals[ACTION], 0, action);
+}
+
+/* Next: set up, or continue where the server's state says. The flow decides where that is. */
+static void
+kl_project_page_apply_async (KlPage              *page,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  task = g_task_new (page, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kl_project_page_apply_async);
+
+  g_signal_emit (page, signals[ACTION], 0, KL_PROJECT_ACTION_SETUP);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+kl_project_page_shown (KlPage *page)
+{
+  KlProjectPage *self = KL_PROJECT_PAGE (page);
+
+  /* Next always asks the flow where to go: the state may have changed meanwhile. */
+  kl_page_set_needs_apply (page, TRUE);
+  update_status (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+kl_project_page_constructed (GObject *object)
+{
+  KlProjectPage *self = KL_PROJECT_PAGE (object);
+
+  G_OBJECT_CLASS (kl_project_page_parent_class)->constructed (object);
+
+  g_assert (self->session != NULL);
+
+  g_signal_connect_object (self->session, "notify::plan", G_CALLBACK (update_status), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::project", G_CALLBACK (update_status), self,
+                           G_CONNECT_SWAPPED);
+  update_placeholder (self);
+  update_status (self);
+}
+
+static void
+kl_project_page_dispose (GObject *object)
+{
+  KlProjectPage *self = KL_PROJECT_PAGE (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), KL_TYPE_PROJECT_PAGE);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->shown);
+  g_clear_object (&self->projects);
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (kl_project_page_parent_class)->dispose (object);
+}
+
+static void
+kl_project_page_finalize (GObject *object)
+{
+  KlProjectPage *self = KL_PROJECT_PAGE (object);
+
+  g_clear_pointer (&self->query, g_free);
+  g_clear_pointer (&self->selected_id, g_free);
+
+  G_OBJECT_CLASS (kl_project_page_parent_class)->finalize (object);
+}
+
+static void
+kl_project_page_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  KlProjectPage *self = KL_PROJECT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kl_project_page_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  KlProjectPage *self = KL_PROJECT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      self->session = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kl_project_page_class_init (KlProjectPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  KlPageClass *page_class = KL_PAGE_CLASS (klass);
+
+  object_class->constructed = kl_project_page_constructed;
+  object_class->dispose = kl_project_page_dispose;
+  object_class->finalize = kl_project_page_finalize;
+  object_class->get_property = kl_project_page_get_property;
+  object_class->set_property = kl_project_page_set_property;
+
+  page_class->page_id = "project";
+  page_class->help_id = "project";
+  page_class->shown = kl_project_page_shown;
+  page_class->apply_async = kl_project_page_apply_async;
+
+  /**
+   * KlProjectPage:session:
+   * Holds the chosen project and its state.
+   */
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL,
+                         KL_TYPE_SESSION,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * KlProjectPage::action:
+   * @action: one of the KL_PROJECT_ACTION_* names
+   *
+   * The user chose what to do with the project: %KL_PROJECT_ACTION_SETUP (Next) sets up or
+   * continues the setup; the others lead to their own pages.
+   */
+  signals[ACTION] =
+    g_signal_new ("action",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/pages/project/kl-project-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KlProjectPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, KlProjectPage, project_list);
+  gtk_widget_class_bind_template_child (widget_class, KlProjectPage, placeholder_label);
+  gtk_widget_class_bind_template_child (widget_class, KlProjectPage, status_group);
+  gtk_widget_class_bind_template_child (widget_class, KlProjectPage, status_row);
+  gtk_widget_class_bind_template_child (widget_class, KlProjectPage, status_icon_stack);
+  gtk_widget_class_bind_template_child (widget_class, KlProjectPage, status_icon);
+  gtk_widget_class_bind_template_child (widget_class, KlProjectPage, status_spinner);
+  gtk_widget_class_bind_template_child (widget_class, KlProjectPage, clusters_row);
+  gtk_widget_class_bind_template_child (widget_class, KlProjectPage, actions_group);
+  gtk_widget_class_bind_template_child (widget_class, KlProjectPage, setup_row);
+  gtk_widget_class_bind_template_child (widget_class, KlProjectPage, rotate_row);
+  gtk_widget_class_bind_template_child (widget_class, KlProjectPage, endpoints_row);
+  gtk_widget_class_bind_template_child (widget_class, KlProjectPage, teardown_network_row);
+  gtk_widget_class_bind_template_child (widget_class, KlProjectPage, teardown_key_row);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, project_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, reload_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, setup_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, action_activated_cb);
+}
+
+static void
+kl_project_page_init (KlProjectPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->projects = g_list_store_new (KL_TYPE_PROJECT);
+  self->filter = gtk_custom_filter_new (filter_func, self, NULL);
+  self->shown = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->projects)),
+                                           GTK_FILTER (self->filter));
+  gtk_list_box_bind_model (self->project_list, G_LIST_MODEL (self->shown),
+                           create_row, self, NULL);
+}
+
+/**
+ * kl_project_page_new:
+ * @session: holds the chosen project and its state
+ *
+ * Returns: (transfer floating): the page
+ */
+KlPage *
+kl_project_page_new (KlSession *session)
+{
+  g_return_val_if_fail (KL_IS_SESSION (session), NULL);
+
+  return g_object_new (KL_TYPE_PROJECT_PAGE,
+                       "session", session,
+                       NULL);
+}
+
+/**
+ * kl_project_page_set_projects:
+ * @projects: (element-type KlProject): the projects the sign-in listed
+ *
+ * Replaces the list (a new sign-in). The choice is kept if the project is still listed.
+ */
+void
+kl_project_page_set_projects (KlProjectPage *self,
+                              GPtrArray     *projects)
+{
+  g_return_if_fail (KL_IS_PROJECT_PAGE (self));
+  g_return_if_fail (projects != NULL);
+
+  g_list_store_splice (self->projects, 0, g_list_model_get_n_items (G_LIST_MODEL (self->projects)),
+                       projects->pdata, projects->len);
+
+  if (self->selected_id != NULL)
+    {
+      gboolean found = FALSE;
+
+      for (guint i = 0; i < projects->len && !found; i++)
+        found = g_strcmp0 (kl_project_get_id (g_ptr_array_index (projects, i)),
+                           self->selected_id) == 0;
+      if (!found)
+        g_clear_pointer (&self->selected_id, g_free);
+    }
+
+  update_checks (self);
+  update_placeholder (self);
+  update_status (self);
+}
+
+/**
+ * kl_project_page_get_shown:
+ *
+ * Returns: (transfer none): the projects the search lets through (element-type KlProject)
+ */
+GListModel *
+kl_project_page_get_shown (KlProjectPage *self)
+{
+  g_return_val_if_fail (KL_IS_PROJECT_PAGE (self), NULL);
+
+  return G_LIST_MODEL (self->shown);
+}
+
+/**
+ * kl_project_page_select:
+ * @group_id: a project listed by kl_project_page_set_projects()
+ *
+ * Chooses the project (a click on it, or the one remembered from last time) and reads its
+ * state into the session.
+ *
+ * Returns: whether the project is listed
+ */
+gboolean
+kl_project_page_select (KlProjectPage *self,
+                        const char    *group_id)
+{
+  GListModel *model;
+  guint n_items;
+
+  g_return_val_if_fail (KL_IS_PROJECT_PAGE (self), FALSE);
+  g_return_val_if_fail (group_id != NULL, FALSE);
+
+  model = G_LIST_MODEL (self->projects);
+  n_items = g_list_model_get_n_items (model);
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(KlProject) project = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (kl_project_get_id (project), group_id) != 0)
+        continue;
+
+      g_free (self->selected_id);
+      self->selected_id = g_strdup (group_id);
+      update_checks (self);
+
+      /* The same project again: its state stands, unless reading it failed. */
+      if (g_strcmp0 (kl_session_get_group_id (self->session), group_id) == 0 &&
+          (kl_session_get_plan (self->session) != NULL || self->refreshing))
+        {
+          update_status (self);
+          return TRUE;
+        }
+
+      kl_session_set_project (self->session, project);
+      refresh (self);
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+/**
+ * kl_project_page_reload:
+ *
+ * Reads the chosen project's state again.
+ */
+void
+kl_project_page_reload (KlProjectPage *self)
+{
+  g_return_if_fail (KL_IS_PROJECT_PAGE (self));
+
+  refresh (self);
+}
