@@ -32,6 +32,7 @@ struct _KlProjectPage
   GCancellable       *cancellable;    /* the last refresh's */
   gboolean            refreshing;
   gboolean            refresh_failed;
+  gboolean            focus_state;    /* the user chose: move on to what can be done */
 
   /* Template widgets */
   GtkSearchEntry     *search_entry;
@@ -158,6 +159,7 @@ search_activated_cb (KlProjectPage *self)
     return;
 
   project = g_list_model_get_item (G_LIST_MODEL (self->shown), 0);
+  self->focus_state = TRUE;
   kl_project_page_select (self, kl_project_get_id (project));
 }
 
@@ -215,8 +217,11 @@ project_activated_cb (KlProjectPage *self,
 {
   const char *id = g_object_get_data (G_OBJECT (row), PROJECT_ID_KEY);
 
-  if (id != NULL)
-    kl_project_page_select (self, id);
+  if (id == NULL)
+    return;
+
+  self->focus_state = TRUE;
+  kl_project_page_select (self, id);
 }
 
 /* Nothing runs in a project whose clusters are all paused: Atlas treats it as inactive
@@ -441,6 +446,24 @@ update_status (KlProjectPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->actions_group), any_action);
 
   kl_page_set_complete (KL_PAGE (self), can_setup);
+
+  /* Chosen by the user: focus goes to what can be done next, which also scrolls it into
+   * view below the list (and a screen reader reads it). */
+  if (self->focus_state)
+    {
+      AdwActionRow *rows[] = { self->setup_row, self->rotate_row, self->endpoints_row,
+                               self->teardown_network_row, self->teardown_key_row,
+                               self->status_row };
+
+      self->focus_state = FALSE;
+      for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+        if (gtk_widget_get_visible (GTK_WIDGET (rows[i])) &&
+            (rows[i] == self->status_row || gtk_widget_get_visible (GTK_WIDGET (self->actions_group))))
+          {
+            gtk_widget_grab_focus (GTK_WIDGET (rows[i]));
+            break;
+          }
+    }
 }
 
 static void

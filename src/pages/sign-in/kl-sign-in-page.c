@@ -461,6 +461,7 @@ show_details (KlSignInPage *self,
   KlAtlasError *atlas_error = kl_atlas_error_from_gerror (error);
   const char *detail = atlas_error != NULL ? kl_atlas_error_get_detail (atlas_error) : NULL;
   g_autofree char *status_text = status != 0 ? g_strdup_printf ("%u", status) : NULL;
+  g_autofree char *subtitle = NULL;
 
   adw_action_row_set_subtitle (self->code_row, code);
   gtk_widget_set_visible (GTK_WIDGET (self->code_row), code != NULL);
@@ -468,6 +469,15 @@ show_details (KlSignInPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->status_row), status_text != NULL);
   adw_action_row_set_subtitle (self->detail_row, detail);
   gtk_widget_set_visible (GTK_WIDGET (self->detail_row), detail != NULL);
+
+  /* The code in small text at once; the rest for whoever helps. */
+  if (code != NULL)
+    /* Translators: %s is an error code such as IP_ADDRESS_NOT_ON_ACCESS_LIST */
+    subtitle = g_strdup_printf (_("Atlas error code %s"), code);
+  else if (status != 0)
+    /* Translators: %u is an HTTP status such as 401 */
+    subtitle = g_strdup_printf (_("HTTP status %u"), status);
+  adw_expander_row_set_subtitle (self->details_row, subtitle);
 
   gtk_widget_set_visible (self->details_group, code != NULL || status != 0);
 }

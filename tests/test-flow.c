@@ -1,0 +1,1537 @@
+/* test-flow.c
+ *
+ * Copyright 2026 The Keylink authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <adwaita.h>
+
+#include "kl-application.h"
+#include "kl-assistant.h"
+#include "kl-atlas-client.h"
+#include "kl-credentials.h"
+#include "kl-plan.h"
+#include "kl-sim.h"
+#include "kl-window.h"
+#include "kl-test-widget.h"
+#include "pages/project/kl-project-page.h"
+#include "pages/review/kl-review-page.h"
+#include "pages/welcome/kl-welcome-page.h"
+
+/* The flow in the real window against the simulator in this process: sign-in, the project
+ * list and what it says about each seeded project, the walk to an enabled key, resuming a
+ * half-done project in a new window, and demo mode. The keyring is the test session's real
+ * gnome-keyring (build-aux/test-session.sh). */
+
+#define TIMEOUT_MS      10000
+/* Sign-in to an address nobody listens on: the client retries a few times before it says so. */
+#define NETWORK_TIMEOUT_MS 60000
+
+#define SA_CLIENT_ID    "mdb_sa_id_65f00000000000000000f10e"
+#define SA_SECRET       "mdb_sa_sk_flowtest0123456789abcdefghijkl"
+#define API_PUBLIC      "flowtest"
+#define API_PRIVATE     "3c9f2a71-5b8e-4d06-a1f4-9e2b7c8d0f15"
+
+/* Made-up Azure values of the right shapes. */
+#define TENANT_ID       "5b0e3c1d-2f4a-4d6b-8e9f-0a1b2c3d4e5f"
+#define CLIENT_ID       "0f3e5c4a-9b2d-4e8f-a1c7-6d5b3a2f1e0d"
+#define CLIENT_SECRET   "Xk8Q~q2Zr.Tn5-Lw9_Yb3Vd7Fh1Jm4Pc6Sg0Ue8a"
+#define SUBSCRIPTION_ID "6f1d2c3b-8e4a-4b0e-9c7d-2a5e1f3b4c6d"
+#define RESOURCE_GROUP  "rg-atlas-keys"
+#define VAULT           "contoso-keys"
+#define KEY_ID          "https://contoso-keys.vault.azure.net/keys/atlas-cmk/" \
+                        "0123456789abcdef0123456789abcdef"
+
+static KlApplication *app;
+
+/* ---- A page that stands in for one another helper builds ------------------------------- */
+
+#define KL_TYPE_STUB_PAGE (kl_stub_page_get_type ())
+G_DECLARE_FINAL_TYPE (KlStubPage, kl_stub_page, KL, STUB_PAGE, KlPage)
+
+struct _KlStubPage
+{
+  KlPage parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (KlStubPage, kl_stub_page, KL_TYPE_PAGE)
+
+static void
+kl_stub_page_class_init (KlStubPageClass *klass)
+{
+}
+
+static void
+kl_stub_page_init (KlStubPage *self)
+{
+  kl_page_set_title (KL_PAGE (self), "Stand-in");
+  kl_page_set_complete (KL_PAGE (self), TRUE);
+}
+
+/* ---- Fixture ---------------------------------------------------------------------------- */
+
+typedef struct
+{
+  KlSim       *sim;
+  KlWindow    *window;
+  KlAssistant *assistant;
+  KlSession   *session;
+} Fixture;
+
+typedef struct
+{
+  GtkWidget *widget;
+  int        width;
+} WidthWait;
+
+static gboolean
+has_width (gpointer user_data)
+{
+  WidthWait *wait = user_data;
+
+  return gtk_widget_get_width (wait->widget) == wait->width;
+}
+
+static gboolean
+welcome_loaded (gpointer user_data)
+{
+  return !kl_welcome_page_get_loading (KL_WELCOME_PAGE (user_data));
+}
+
+static void
+window_open (Fixture *fixture,
+             int      width,
+             int      height)
+{
+  WidthWait wait;
+  int border;
+
+  fixture->window = g_object_ref_sink (kl_window_new (app));
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, height);
+  fixture->assistant = kl_window_get_assistant (fixture->window);
+  fixture->session = kl_window_get_session (fixture->window);
+  g_assert_true (kl_test_window_show (GTK_WINDOW (fixture->window)));
+
+  border = width - gtk_widget_get_width (GTK_WIDGET (fixture->window));
+  if (border != 0)
+    {
+      wait = (WidthWait) { GTK_WIDGET (fixture->window), width };
+      gtk_window_set_default_size (GTK_WINDOW (fixture->window), width + border, height + border);
+      g_assert_true (kl_test_wait_until (has_width, &wait, TIMEOUT_MS));
+      g_assert_true (kl_test_window_show (GTK_WINDOW (fixture->window)));
+    }
+
+  if (!kl_application_get_demo (app))
+    g_assert_true (kl_test_wait_until (welcome_loaded,
+                                       kl_assistant_get_page (fixture->assistant, KL_PAGE_WELCOME),
+                                       TIMEOUT_MS));
+}
+
+static void
+window_close (Fixture *fixture)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_assert_finalize_object (fixture->window);
+  fixture->window = NULL;
+}
+
+static void
+reset_memory (void)
+{
+  GSettings *settings = kl_application_get_settings (app);
+
+  g_settings_reset (settings, "last-profile");
+  g_settings_reset (settings, "last-project");
+  g_settings_reset (settings, "last-project-name");
+}
+
+static void
+sim_start (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+
+  reset_memory ();
+  fixture->sim = kl_sim_new ();
+  kl_sim_set_time_scale (fixture->sim, 0);
+  kl_sim_add_service_account (fixture->sim, SA_CLIENT_ID, SA_SECRET);
+  kl_sim_add_api_key (fixture->sim, API_PUBLIC, API_PRIVATE);
+  g_assert_true (kl_sim_start (fixture->sim, 0, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  sim_start (fixture);
+  window_open (fixture, 720, 800);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  if (fixture->window != NULL)
+    window_close (fixture);
+  kl_sim_stop (fixture->sim);
+  g_assert_finalize_object (fixture->sim);
+}
+
+/* ---- Finding and using controls as a person would: by their labels ---------------------- */
+
+static KlPage *
+current_page (Fixture *fixture)
+{
+  return kl_assistant_get_current_page (fixture->assistant);
+}
+
+static const char *
+current_page_id (Fixture *fixture)
+{
+  KlPage *page = current_page (fixture);
+
+  return page != NULL ? kl_page_get_page_id (page) : NULL;
+}
+
+typedef struct
+{
+  Fixture    *fixture;
+  const char *page_id;
+} PageWait;
+
+static gboolean
+is_on_page (gpointer user_data)
+{
+  PageWait *wait = user_data;
+
+  return g_strcmp0 (current_page_id (wait->fixture), wait->page_id) == 0;
+}
+
+static KlPage *
+wait_for_page (Fixture    *fixture,
+               const char *page_id,
+               guint       timeout_ms)
+{
+  PageWait wait = { fixture, page_id };
+
+  if (!kl_test_wait_until (is_on_page, &wait, timeout_ms))
+    g_error ("Still on page “%s” (error: %s), not “%s”", current_page_id (fixture),
+             kl_page_get_error (current_page (fixture)), page_id);
+  return current_page (fixture);
+}
+
+static GtkWidget *
+find_row (GtkWidget  *root,
+          const char *label,
+          GType       type)
+{
+  GtkWidget *found = kl_test_find_by_label (root, label);
+  GtkWidget *row;
+
+  if (found == NULL)
+    g_error ("No “%s” found", label);
+  row = gtk_widget_get_ancestor (found, type);
+  g_assert_nonnull (row);
+  return row;
+}
+
+static AdwEntryRow *
+find_entry (KlPage     *page,
+            const char *title)
+{
+  return ADW_ENTRY_ROW (find_row (GTK_WIDGET (page), title, ADW_TYPE_ENTRY_ROW));
+}
+
+static void
+type_text (AdwEntryRow *row,
+           const char  *text)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (row));
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static void
+choose (KlPage     *page,
+        const char *title,
+        guint       position)
+{
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_row (GTK_WIDGET (page), title,
+                                                       ADW_TYPE_COMBO_ROW)), position);
+}
+
+static void
+activate_row (GtkWidget  *root,
+              const char *label)
+{
+  GtkWidget *row = find_row (root, label, GTK_TYPE_LIST_BOX_ROW);
+
+  g_assert_true (gtk_widget_get_visible (row));
+  g_assert_true (gtk_widget_is_sensitive (row));
+  g_signal_emit_by_name (row, "activate");
+}
+
+/* The message the field shows under @row, once the user pauses. */
+static const char *
+caption_text (AdwEntryRow *row)
+{
+  GtkWidget *caption = gtk_widget_get_next_sibling (GTK_WIDGET (row));
+
+  if (!gtk_widget_get_visible (caption))
+    return NULL;
+  return gtk_label_get_text (GTK_LABEL (kl_test_find_by_type (caption, GTK_TYPE_LABEL)));
+}
+
+static gboolean
+shows_caption (gpointer user_data)
+{
+  return caption_text (ADW_ENTRY_ROW (user_data)) != NULL;
+}
+
+static const char *
+wait_for_caption (AdwEntryRow *row)
+{
+  g_assert_true (kl_test_wait_until (shows_caption, row, TIMEOUT_MS));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row), "error"));
+  return caption_text (row);
+}
+
+typedef struct
+{
+  AdwEntryRow *row;
+  const char  *needle;
+} CaptionWait;
+
+static gboolean
+caption_says (gpointer user_data)
+{
+  CaptionWait *wait = user_data;
+  const char *text = caption_text (wait->row);
+
+  return text != NULL && strstr (text, wait->needle) != NULL;
+}
+
+/* The field's message comes once the user pauses, replacing the one before. */
+static void
+wait_for_message (AdwEntryRow *row,
+                  const char  *needle)
+{
+  CaptionWait wait = { row, needle };
+
+  if (!kl_test_wait_until (caption_says, &wait, TIMEOUT_MS))
+    g_error ("The field says “%s”, not “%s”", caption_text (row), needle);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row), "error"));
+}
+
+static void
+assert_contains (const char *text,
+                 const char *needle)
+{
+  if (text == NULL || strstr (text, needle) == NULL)
+    g_error ("“%s” does not say “%s”", text, needle);
+}
+
+static gboolean
+not_applying (gpointer user_data)
+{
+  return !kl_page_get_applying (KL_PAGE (user_data));
+}
+
+/* ---- Signing in ------------------------------------------------------------------------- */
+
+typedef struct
+{
+  KlAuthType  auth_type;
+  const char *url;         /* NULL: the simulator's */
+  const char *principal;
+  const char *secret;
+  const char *profile;     /* NULL: not remembered */
+} Credentials;
+
+static const Credentials good_sa = { KL_AUTH_SERVICE_ACCOUNT, NULL, SA_CLIENT_ID, SA_SECRET, NULL };
+
+static GtkSwitch *
+remember_switch (KlPage *page)
+{
+  GtkWidget *row = find_row (GTK_WIDGET (page), "Remember in Keyring", ADW_TYPE_ACTION_ROW);
+
+  return GTK_SWITCH (kl_test_find_by_type (row, GTK_TYPE_SWITCH));
+}
+
+static KlPage *
+fill_sign_in (Fixture           *fixture,
+              const Credentials *credentials)
+{
+  gboolean api_key = credentials->auth_type == KL_AUTH_API_KEY;
+  KlPage *page;
+
+  g_assert_true (kl_assistant_set_current_page (fixture->assistant, KL_PAGE_SIGN_IN));
+  page = current_page (fixture);
+
+  choose (page, "Sign In With", api_key ? 1 : 0);
+  choose (page, "Service", 2);
+  type_text (find_entry (page, "Atlas Address"),
+             credentials->url != NULL ? credentials->url : kl_sim_get_base_url (fixture->sim));
+  type_text (find_entry (page, api_key ? "Public Key" : "Client ID"), credentials->principal);
+  type_text (find_entry (page, api_key ? "Private Key" : "Client Secret"), credentials->secret);
+
+  gtk_switch_set_active (remember_switch (page), credentials->profile != NULL);
+  if (credentials->profile != NULL)
+    type_text (find_entry (page, "Profile Name"), credentials->profile);
+
+  g_assert_true (kl_page_get_complete (page));
+  return page;
+}
+
+/* Signs in and waits for the project list. */
+static KlProjectPage *
+sign_in (Fixture           *fixture,
+         const Credentials *credentials)
+{
+  fill_sign_in (fixture, credentials);
+  kl_assistant_next (fixture->assistant);
+  return KL_PROJECT_PAGE (wait_for_page (fixture, KL_PAGE_PROJECT, TIMEOUT_MS));
+}
+
+/* Signs in expecting a failure; returns the page's error. */
+static const char *
+sign_in_fails (Fixture           *fixture,
+               const Credentials *credentials,
+               guint              timeout_ms)
+{
+  KlPage *page = fill_sign_in (fixture, credentials);
+
+  kl_assistant_next (fixture->assistant);
+  g_assert_true (kl_page_get_applying (page));
+  g_assert_true (kl_test_wait_until (not_applying, page, timeout_ms));
+  g_assert_true (current_page (fixture) == page);
+  g_assert_nonnull (kl_page_get_error (page));
+  /* On the page, where the user is. */
+  g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (fixture->assistant),
+                                           kl_page_get_error (page)));
+  return kl_page_get_error (page);
+}
+
+static guint
+count_requests (Fixture    *fixture,
+                const char *method,
+                const char *path)
+{
+  g_autoptr(GPtrArray) requests = kl_sim_dup_requests (fixture->sim);
+  guint n = 0;
+
+  for (guint i = 0; i < requests->len; i++)
+    {
+      KlSimRequest *request = g_ptr_array_index (requests, i);
+
+      if (g_str_equal (request->method, method) && g_str_equal (request->path, path) &&
+          request->status != 401)
+        n++;
+    }
+
+  return n;
+}
+
+/* ---- Keyring ---------------------------------------------------------------------------- */
+
+typedef struct
+{
+  GPtrArray *profiles;
+  GError    *error;
+  gboolean   done;
+} ListWait;
+
+static void
+list_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  ListWait *wait = user_data;
+
+  wait->profiles = kl_credentials_list_finish (KL_CREDENTIALS (object), result, &wait->error);
+  wait->done = TRUE;
+}
+
+/* The saved profile called @name, read from the keyring anew. */
+static KlProfile *
+find_saved_profile (const char *name)
+{
+  g_autoptr(KlCredentials) credentials = kl_credentials_new ();
+  ListWait wait = { NULL, NULL, FALSE };
+  KlProfile *found = NULL;
+
+  kl_credentials_list_async (credentials, NULL, list_cb, &wait);
+  g_assert_true (kl_test_wait_for_flag (&wait.done, TIMEOUT_MS));
+  g_assert_no_error (wait.error);
+
+  for (guint i = 0; i < wait.profiles->len; i++)
+    {
+      KlProfile *profile = g_ptr_array_index (wait.profiles, i);
+
+      if (g_strcmp0 (kl_profile_get_display_name (profile), name) == 0)
+        found = g_object_ref (profile);
+    }
+  g_ptr_array_unref (wait.profiles);
+
+  return found;
+}
+
+static void
+delete_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (kl_credentials_delete_finish (KL_CREDENTIALS (object), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+delete_saved_profile (KlProfile *profile)
+{
+  g_autoptr(KlCredentials) credentials = kl_credentials_new ();
+  gboolean done = FALSE;
+
+  kl_credentials_delete_async (credentials, kl_profile_get_id (profile), NULL, delete_cb, &done);
+  g_assert_true (kl_test_wait_for_flag (&done, TIMEOUT_MS));
+}
+
+static gboolean
+keyring_missing (void)
+{
+  if (g_getenv ("KL_TEST_NO_KEYRING") == NULL)
+    return FALSE;
+
+  g_test_skip ("needs the Secret Service");
+  return TRUE;
+}
+
+/* ---- Sign-in page ----------------------------------------------------------------------- */
+
+static void
+test_sign_in_validation (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  KlPage *page;
+  AdwEntryRow *url, *client_id, *secret, *name;
+  GtkWidget *fix;
+
+  /* Welcome → Sign in. */
+  kl_assistant_next (fixture->assistant);
+  page = wait_for_page (fixture, KL_PAGE_SIGN_IN, TIMEOUT_MS);
+  g_assert_cmpstr (kl_page_get_help_id (page), ==, "sign-in");
+  g_assert_false (kl_page_get_complete (page));
+
+  url = find_entry (page, "Atlas Address");
+  client_id = find_entry (page, "Client ID");
+  secret = find_entry (page, "Client Secret");
+  name = find_entry (page, "Profile Name");
+  g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (secret));
+
+  /* The address shows only for another service. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (url)));
+  choose (page, "Service", 2);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (url)));
+
+  type_text (url, "cloud.mongodb.com");
+  wait_for_message (url, "not a web address");
+  type_text (url, "https://");
+  wait_for_message (url, "has no host name");
+  type_text (url, "https://atlas.example.com/api/atlas/v2");
+  wait_for_message (url, "without a path");
+
+  /* Plain HTTP only on loopback (the simulator). */
+  type_text (url, "http://atlas.example.com");
+  wait_for_message (url, "only over HTTPS");
+  g_assert_false (kl_page_get_complete (page));
+  type_text (url, kl_sim_get_base_url (fixture->sim));
+  g_assert_null (caption_text (url));
+
+  /* A service account's client ID, not its secret. */
+  type_text (client_id, "65f0000000000000000000a1");
+  wait_for_message (client_id, "mdb_sa_id_");
+  type_text (client_id, SA_SECRET);
+  wait_for_message (client_id, "client secret");
+  type_text (client_id, " " SA_CLIENT_ID " ");
+  g_assert_null (caption_text (client_id));
+
+  /* No secret: not complete, and nothing to complain about until something is typed. */
+  g_assert_false (kl_page_get_complete (page));
+  gtk_widget_grab_focus (GTK_WIDGET (secret));
+  gtk_widget_grab_focus (GTK_WIDGET (name));
+  g_assert_null (caption_text (secret));
+  type_text (secret, "   ");
+  wait_for_message (secret, "empty");
+  g_assert_false (kl_page_get_complete (page));
+
+  /* Spaces around a pasted secret: one click repairs it. */
+  type_text (secret, SA_SECRET " ");
+  wait_for_message (secret, "space");
+  fix = kl_test_find_by_label (gtk_widget_get_next_sibling (GTK_WIDGET (secret)), "_Fix");
+  g_assert_true (gtk_widget_get_visible (fix));
+  g_signal_emit_by_name (fix, "clicked");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (secret)), ==, SA_SECRET);
+  g_assert_null (caption_text (secret));
+  g_assert_true (kl_page_get_complete (page));
+
+  /* Remembering needs a name; one is suggested. */
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (name)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name)), ==, "127.0.0.1 — service account");
+  type_text (name, " ");
+  g_assert_nonnull (wait_for_caption (name));
+  g_assert_false (kl_page_get_complete (page));
+  gtk_switch_set_active (remember_switch (page), FALSE);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (name)));
+  g_assert_true (kl_page_get_complete (page));
+
+  /* The rules follow the kind of credentials. */
+  choose (page, "Sign In With", 1);
+  g_assert_true (client_id == find_entry (page, "Public Key"));
+  wait_for_message (client_id, "service account");
+  type_text (client_id, API_PRIVATE);
+  wait_for_message (client_id, "private key");
+  type_text (client_id, API_PUBLIC);
+  g_assert_null (caption_text (client_id));
+  type_text (secret, API_PRIVATE);
+  g_assert_true (kl_page_get_complete (page));
+  g_assert_cmpstr (kl_page_get_next_label (page), ==, "_Sign In");
+
+  /* Enter signs in. */
+  g_signal_emit_by_name (find_entry (page, "Private Key"), "entry-activated");
+  g_assert_true (kl_page_get_applying (page));
+  wait_for_page (fixture, KL_PAGE_PROJECT, TIMEOUT_MS);
+}
+
+static guint
+n_shown (KlProjectPage *page)
+{
+  return g_list_model_get_n_items (kl_project_page_get_shown (page));
+}
+
+typedef struct
+{
+  KlWindow   *window;
+  const char *label;
+} LabelWait;
+
+static gboolean
+label_shown (gpointer user_data)
+{
+  LabelWait *wait = user_data;
+  GtkWidget *label = kl_test_find_by_label (GTK_WIDGET (wait->window), wait->label);
+
+  return label != NULL && gtk_widget_get_mapped (label);
+}
+
+static void
+wait_for_label (KlWindow   *window,
+                const char *label)
+{
+  LabelWait wait = { window, label };
+
+  if (!kl_test_wait_until (label_shown, &wait, TIMEOUT_MS))
+    g_error ("“%s” is not shown", label);
+}
+
+static void
+test_sign_in_good (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  Credentials credentials = good_sa;
+  g_autoptr(KlProfile) saved = NULL;
+  KlProjectPage *projects;
+  GtkWidget *first_row, *row;
+  KlPage *welcome;
+
+  if (keyring_missing ())
+    return;
+
+  credentials.profile = "Flow test account";
+  projects = sign_in (fixture, &credentials);
+
+  /* The projects came with the sign-in: one request, every project listed. */
+  g_assert_cmpuint (n_shown (projects), ==, 15);
+  g_assert_cmpuint (count_requests (fixture, "GET", "/api/atlas/v2/groups"), ==, 1);
+  g_assert_nonnull (kl_session_get_client (fixture->session));
+  g_assert_cmpstr (kl_atlas_client_get_principal (kl_session_get_client (fixture->session)), ==,
+                   SA_CLIENT_ID);
+  g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (projects), "Payments"));
+  g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (projects), KL_SIM_GROUP_READY));
+
+  /* Remembered in the real keyring, without a secret in the profile itself. */
+  saved = find_saved_profile ("Flow test account");
+  g_assert_nonnull (saved);
+  g_assert_cmpint (kl_profile_get_auth_type (saved), ==, KL_AUTH_SERVICE_ACCOUNT);
+  g_assert_cmpint (kl_profile_get_service (saved), ==, KL_ATLAS_SERVICE_CUSTOM);
+  g_assert_cmpstr (kl_profile_get_client_id (saved), ==, SA_CLIENT_ID);
+  g_assert_cmpstr (kl_profile_get_base_url (saved), ==, kl_sim_get_base_url (fixture->sim));
+  g_assert_cmpstr (g_settings_get_string (kl_application_get_settings (app), "last-profile"), ==,
+                   kl_profile_get_id (saved));
+
+  /* A new window lists it on its welcome page, first since it was used last. */
+  window_close (fixture);
+  window_open (fixture, 720, 800);
+  welcome = kl_assistant_get_page (fixture->assistant, KL_PAGE_WELCOME);
+  row = find_row (GTK_WIDGET (welcome), "Flow test account", GTK_TYPE_LIST_BOX_ROW);
+  first_row = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (gtk_widget_get_parent (row)),
+                                                         0));
+  g_assert_true (row == first_row);
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                                   "Service account · http://127.0.0.1:"));
+
+  /* Choosing it signs in the same way, with the secret from the keyring. */
+  kl_sim_clear_requests (fixture->sim);
+  activate_row (GTK_WIDGET (welcome), "Flow test account");
+  projects = KL_PROJECT_PAGE (wait_for_page (fixture, KL_PAGE_PROJECT, TIMEOUT_MS));
+  g_assert_cmpuint (n_shown (projects), ==, 15);
+  g_assert_cmpuint (count_requests (fixture, "POST", "/api/oauth/token"), ==, 1);
+
+  /* Signing in with it unchanged did not save a second one. */
+  kl_assistant_back (fixture->assistant);
+  kl_assistant_back (fixture->assistant);
+  g_assert_cmpstr (current_page_id (fixture), ==, KL_PAGE_WELCOME);
+  wait_for_label (fixture->window, "Flow test account");
+
+  delete_saved_profile (saved);
+}
+
+static void
+test_sign_in_bad_credentials (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  Credentials wrong_secret = good_sa;
+  Credentials wrong_key = { KL_AUTH_API_KEY, NULL, API_PUBLIC, "0badbad0-5b8e-4d06-a1f4-9e2b7c8d0f15",
+                            NULL };
+  g_autoptr(GError) error = NULL;
+  KlPage *page;
+  GtkWidget *details, *code;
+
+  wrong_secret.secret = "mdb_sa_sk_wrongwrongwrongwrongwrongwrong";
+  wrong_secret.profile = "Never saved";
+
+  /* A wrong secret: which credentials, and where to check them. */
+  assert_contains (sign_in_fails (fixture, &wrong_secret, TIMEOUT_MS), "client ID and secret");
+  g_assert_null (kl_session_get_client (fixture->session));
+
+  /* A wrong API key says so in its own words; Atlas's answer is in the details. */
+  assert_contains (sign_in_fails (fixture, &wrong_key, TIMEOUT_MS), "public and private key");
+  page = current_page (fixture);
+  details = find_row (GTK_WIDGET (page), "Details", ADW_TYPE_EXPANDER_ROW);
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_ancestor (details,
+                                                                  ADW_TYPE_PREFERENCES_GROUP)));
+  code = find_row (GTK_WIDGET (page), "HTTP Status", ADW_TYPE_ACTION_ROW);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (code)), ==, "401");
+
+  /* Typing again clears the error and its details. */
+  type_text (find_entry (page, "Private Key"), API_PRIVATE "x");
+  g_assert_null (kl_page_get_error (page));
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_ancestor (details,
+                                                                   ADW_TYPE_PREFERENCES_GROUP)));
+
+  /* This computer is not on the access list: what to add, and where; the code is there. */
+  g_assert_true (kl_sim_add_fault (fixture->sim,
+                                   "{\"path\": \"/api/atlas/v2/groups\", \"kind\": \"status\","
+                                   " \"status\": 403, \"errorCode\": \"IP_ADDRESS_NOT_ON_ACCESS_LIST\","
+                                   " \"count\": 1}", &error));
+  g_assert_no_error (error);
+  assert_contains (sign_in_fails (fixture, &good_sa, TIMEOUT_MS), "access list");
+  code = find_row (GTK_WIDGET (page), "Atlas Error Code", ADW_TYPE_ACTION_ROW);
+  g_assert_true (gtk_widget_get_visible (code));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (code)), ==,
+                   "IP_ADDRESS_NOT_ON_ACCESS_LIST");
+  g_assert_null (kl_session_get_client (fixture->session));
+
+  /* Nothing saved by failed sign-ins. */
+  if (g_getenv ("KL_TEST_NO_KEYRING") == NULL)
+    g_assert_null (find_saved_profile ("Never saved"));
+}
+
+static void
+test_sign_in_network (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autoptr(KlSim) closed = kl_sim_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  Credentials nobody = good_sa;
+  const char *message;
+
+  /* An address where nothing listens (any more). */
+  g_assert_true (kl_sim_start (closed, 0, &error));
+  g_assert_no_error (error);
+  url = g_strdup (kl_sim_get_base_url (closed));
+  kl_sim_stop (closed);
+
+  nobody.url = url;
+  message = sign_in_fails (fixture, &nobody, NETWORK_TIMEOUT_MS);
+  assert_contains (message, "Could not reach Atlas");
+  /* No HTTP answer: no Atlas details to show. */
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_ancestor (
+    find_row (GTK_WIDGET (current_page (fixture)), "Details", ADW_TYPE_EXPANDER_ROW),
+    ADW_TYPE_PREFERENCES_GROUP)));
+}
+
+/* Run with KL_TEST_NO_KEYRING (tests/meson.build): the profile cannot be saved, the user may
+ * go on without saving it. */
+static void
+test_sign_in_no_keyring (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  Credentials credentials = good_sa;
+  GtkWidget *button, *revealer;
+  KlPage *page;
+
+  if (g_getenv ("KL_TEST_NO_KEYRING") == NULL)
+    {
+      g_test_skip ("needs a session without the Secret Service");
+      return;
+    }
+
+  credentials.profile = "Nowhere to save";
+  sign_in_fails (fixture, &credentials, TIMEOUT_MS);
+  page = current_page (fixture);
+  assert_contains (kl_page_get_error (page), "keyring");
+  g_assert_cmpuint (count_requests (fixture, "GET", "/api/atlas/v2/groups"), ==, 1);
+
+  button = kl_test_find_by_label (GTK_WIDGET (page), "Continue _Without Saving");
+  revealer = gtk_widget_get_ancestor (button, GTK_TYPE_REVEALER);
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
+
+  /* The sign-in stands: no second request, straight to the projects. */
+  g_signal_emit_by_name (button, "clicked");
+  wait_for_page (fixture, KL_PAGE_PROJECT, TIMEOUT_MS);
+  g_assert_cmpuint (count_requests (fixture, "GET", "/api/atlas/v2/groups"), ==, 1);
+  g_assert_true (kl_credentials_get_memory_only (kl_window_get_credentials (fixture->window)));
+  g_assert_nonnull (kl_session_get_client (fixture->session));
+}
+
+/* ---- Project page ----------------------------------------------------------------------- */
+
+typedef struct
+{
+  KlProjectPage *page;
+  guint          n;
+} ShownWait;
+
+static gboolean
+shows_n (gpointer user_data)
+{
+  ShownWait *wait = user_data;
+
+  return n_shown (wait->page) == wait->n;
+}
+
+static void
+search (KlProjectPage *page,
+        const char    *text,
+        guint          n_expected)
+{
+  GtkWidget *entry = kl_test_find_by_type (GTK_WIDGET (page), GTK_TYPE_SEARCH_ENTRY);
+  ShownWait wait = { page, n_expected };
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+  if (!kl_test_wait_until (shows_n, &wait, TIMEOUT_MS))
+    g_error ("Searching “%s” shows %u projects, not %u", text, n_shown (page), n_expected);
+}
+
+static void
+test_project_search (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  KlProjectPage *page = sign_in (fixture, &good_sa);
+  GtkWidget *entry = kl_test_find_by_type (GTK_WIDGET (page), GTK_TYPE_SEARCH_ENTRY);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
+  g_autoptr(KlProject) project = NULL;
+
+  /* Ready to type the search. */
+  g_assert_true (focus != NULL && (focus == entry || gtk_widget_is_ancestor (focus, entry)));
+
+  search (page, "pay", 1);
+  project = g_list_model_get_item (kl_project_page_get_shown (page), 0);
+  g_assert_cmpstr (kl_project_get_name (project), ==, "Payments");
+  g_assert_true (gtk_widget_get_mapped (kl_test_find_by_label (GTK_WIDGET (page), "Payments")));
+  g_assert_null (kl_test_find_by_label (GTK_WIDGET (page), "Analytics"));
+
+  search (page, "SANDBOX", 6);
+  search (page, "zürich", 1);
+  search (page, "ZÜRICH-ops", 1);
+  /* By id too. */
+  search (page, KL_SIM_GROUP_INACTIVE, 1);
+  search (page, "no such project", 0);
+  g_assert_true (gtk_widget_get_mapped (kl_test_find_by_label (GTK_WIDGET (page),
+                                                               "No project matches “no such project”")));
+  search (page, "", 15);
+
+  /* Enter with one match left chooses it. */
+  search (page, "archive", 1);
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_cmpstr (kl_session_get_group_id (fixture->session), ==, KL_SIM_GROUP_INACTIVE);
+}
+
+static gboolean
+page_has_error (gpointer user_data)
+{
+  return kl_page_get_error (KL_PAGE (user_data)) != NULL;
+}
+
+static gboolean
+has_plan (gpointer user_data)
+{
+  return kl_session_get_plan (KL_SESSION (user_data)) != NULL;
+}
+
+static GtkWidget *
+action_row (KlProjectPage *page,
+            const char    *title)
+{
+  return find_row (GTK_WIDGET (page), title, ADW_TYPE_ACTION_ROW);
+}
+
+static gboolean
+row_shown (KlProjectPage *page,
+           const char    *title)
+{
+  GtkWidget *row = action_row (page, title);
+
+  return gtk_widget_get_visible (row) &&
+         gtk_widget_get_visible (gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP));
+}
+
+/* Chooses a project as a person would (a click on its row) and waits for its state. */
+static void
+choose_project (Fixture       *fixture,
+                KlProjectPage *page,
+                const char    *name)
+{
+  search (page, name, 1);
+  activate_row (GTK_WIDGET (page), name);
+  g_assert_true (kl_test_wait_until (has_plan, fixture->session, TIMEOUT_MS));
+}
+
+static const char *
+status_text (KlProjectPage *page)
+{
+  GtkWidget *group = kl_test_find_by_label (GTK_WIDGET (page), "Clusters");
+  GtkWidget *list = gtk_widget_get_ancestor (group, GTK_TYPE_LIST_BOX);
+  GtkWidget *status = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0));
+
+  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (status));
+}
+
+static void
+test_project_states (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  KlProjectPage *page = sign_in (fixture, &good_sa);
+  g_autofree char *summary = NULL;
+  GtkWidget *clusters, *reload;
+
+  /* Nothing chosen: nothing to do yet. */
+  g_assert_false (kl_page_get_complete (KL_PAGE (page)));
+
+  /* Ready for the whole flow. */
+  choose_project (fixture, page, "Payments");
+  g_assert_cmpstr (kl_session_get_group_id (fixture->session), ==, KL_SIM_GROUP_READY);
+  g_assert_cmpint (kl_plan_get_stage (kl_session_get_plan (fixture->session)), ==,
+                   KL_PROJECT_STAGE_NOT_CONFIGURED);
+  summary = kl_plan_dup_summary (kl_session_get_plan (fixture->session));
+  g_assert_cmpstr (status_text (page), ==, summary);
+  clusters = action_row (page, "Clusters");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (clusters)), ==,
+                   "2 of 2 can use your key");
+  g_assert_true (row_shown (page, "Set Up Encryption"));
+  assert_contains (adw_action_row_get_subtitle (ADW_ACTION_ROW (action_row (page, "Set Up Encryption"))),
+                   "Azure Application");
+  g_assert_false (row_shown (page, "Rotate the Key"));
+  g_assert_false (row_shown (page, "Turn Off Your Key"));
+  g_assert_true (kl_page_get_complete (KL_PAGE (page)));
+  g_assert_cmpstr (kl_page_get_next_label (KL_PAGE (page)), ==, "_Set Up");
+  g_assert_cmpstr (g_settings_get_string (kl_application_get_settings (app), "last-project"), ==,
+                   KL_SIM_GROUP_READY);
+  g_assert_cmpstr (g_settings_get_string (kl_application_get_settings (app), "last-project-name"),
+                   ==, "Payments");
+
+  /* Mixed: set up is possible; only some clusters can use the key. */
+  choose_project (fixture, page, "Analytics");
+  g_assert_cmpstr (status_text (page), ==, summary);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (clusters)), ==,
+                   "2 of 5 can use your key");
+  g_assert_true (row_shown (page, "Set Up Encryption"));
+  g_assert_true (kl_page_get_complete (KL_PAGE (page)));
+
+  /* Inactive: explained, and no way to set it up. */
+  choose_project (fixture, page, "Archive");
+  assert_contains (status_text (page), "every cluster is paused");
+  g_assert_false (row_shown (page, "Set Up Encryption"));
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_ancestor (action_row (page, "Set Up Encryption"),
+                                                                   ADW_TYPE_PREFERENCES_GROUP)));
+  g_assert_false (kl_page_get_complete (KL_PAGE (page)));
+
+  /* A project whose state cannot be read says so on the page, with a way to try again. */
+  g_assert_true (kl_sim_add_fault (fixture->sim,
+                                   "{\"path\": \"/api/atlas/v2/groups/*/encryptionAtRest\","
+                                   " \"kind\": \"status\", \"status\": 403,"
+                                   " \"errorCode\": \"USER_UNAUTHORIZED\", \"count\": 1}", NULL));
+  search (page, "Payments", 1);
+  activate_row (GTK_WIDGET (page), "Payments");
+  g_assert_true (kl_test_wait_until (page_has_error, page, TIMEOUT_MS));
+  assert_contains (kl_page_get_error (KL_PAGE (page)), "Project Owner");
+  assert_contains (status_text (page), "could not read");
+  g_assert_false (kl_page_get_complete (KL_PAGE (page)));
+  reload = kl_test_find_by_type (gtk_widget_get_ancestor (clusters, ADW_TYPE_PREFERENCES_GROUP),
+                                 GTK_TYPE_BUTTON);
+  g_assert_cmpstr (gtk_button_get_icon_name (GTK_BUTTON (reload)), ==, "view-refresh-symbolic");
+  g_signal_emit_by_name (reload, "clicked");
+  g_assert_true (kl_test_wait_until (has_plan, fixture->session, TIMEOUT_MS));
+  g_assert_null (kl_page_get_error (KL_PAGE (page)));
+  g_assert_true (kl_page_get_complete (KL_PAGE (page)));
+}
+
+/* ---- The whole walk ----------------------------------------------------------------------- */
+
+static void
+fill_azure (Fixture *fixture)
+{
+  KlPage *page = wait_for_page (fixture, KL_PAGE_AZURE_APP, TIMEOUT_MS);
+
+  type_text (find_entry (page, "Directory (Tenant) ID"), TENANT_ID);
+  type_text (find_entry (page, "Application (Client) ID"), CLIENT_ID);
+  type_text (find_entry (page, "Client Secret Value"), CLIENT_SECRET);
+  kl_assistant_next (fixture->assistant);
+
+  page = wait_for_page (fixture, KL_PAGE_KEY_VAULT, TIMEOUT_MS);
+  type_text (find_entry (page, "Subscription ID"), SUBSCRIPTION_ID);
+  type_text (find_entry (page, "Resource Group"), RESOURCE_GROUP);
+  type_text (find_entry (page, "Key Vault Name"), VAULT);
+  type_text (find_entry (page, "Key Identifier"), KEY_ID);
+  kl_assistant_next (fixture->assistant);
+}
+
+typedef struct
+{
+  KlEncryptionAtRest *ear;
+  GError             *error;
+  gboolean            done;
+} EarWait;
+
+static void
+ear_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  EarWait *wait = user_data;
+
+  wait->ear = kl_atlas_client_get_encryption_at_rest_finish (KL_ATLAS_CLIENT (object), result,
+                                                             &wait->error);
+  wait->done = TRUE;
+}
+
+static void
+patch_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  EarWait *wait = user_data;
+
+  wait->ear = kl_atlas_client_patch_encryption_at_rest_finish (KL_ATLAS_CLIENT (object), result,
+                                                               &wait->error);
+  wait->done = TRUE;
+}
+
+static KlAtlasClient *
+test_client (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  KlAtlasClient *client;
+
+  client = kl_atlas_client_new (kl_sim_get_base_url (fixture->sim), KL_AUTH_API_KEY, API_PUBLIC,
+                                API_PRIVATE, &error);
+  g_assert_no_error (error);
+  return client;
+}
+
+/* What Atlas holds for the ready project, read with a client of the test's own. */
+static KlEncryptionAtRest *
+read_back (Fixture *fixture)
+{
+  g_autoptr(KlAtlasClient) client = test_client (fixture);
+  EarWait wait = { NULL, NULL, FALSE };
+
+  kl_atlas_client_get_encryption_at_rest_async (client, KL_SIM_GROUP_READY, NULL, ear_cb, &wait);
+  g_assert_true (kl_test_wait_for_flag (&wait.done, TIMEOUT_MS));
+  g_assert_no_error (wait.error);
+  return wait.ear;
+}
+
+static gboolean
+shows_status (gpointer user_data)
+{
+  gpointer *args = user_data;
+
+  return g_strcmp0 (status_text (args[0]), args[1]) == 0;
+}
+
+static void
+test_walk_to_enabled_key (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autoptr(KlEncryptionAtRest) ear = NULL;
+  KlAzureKeyVault *akv;
+  KlProjectPage *projects;
+  KlPage *review;
+  gpointer status_wait[2];
+
+  /* Welcome → Sign in → Project. */
+  kl_assistant_next (fixture->assistant);
+  wait_for_page (fixture, KL_PAGE_SIGN_IN, TIMEOUT_MS);
+  projects = sign_in (fixture, &good_sa);
+
+  choose_project (fixture, projects, "Payments");
+  kl_assistant_next (fixture->assistant);
+  fill_azure (fixture);
+
+  /* Review: everything to be sent, then Enable. */
+  review = wait_for_page (fixture, KL_PAGE_REVIEW, TIMEOUT_MS);
+  g_assert_cmpstr (kl_review_page_get_group_id (KL_REVIEW_PAGE (review)), ==, KL_SIM_GROUP_READY);
+  g_assert_true (kl_review_page_get_client (KL_REVIEW_PAGE (review)) ==
+                 kl_session_get_client (fixture->session));
+  g_assert_cmpstr (kl_page_get_next_label (review), ==, "_Enable");
+  g_assert_true (kl_page_get_complete (review));
+  kl_review_page_set_verify_policy (KL_REVIEW_PAGE (review), 2, 20);
+  kl_assistant_next (fixture->assistant);
+  g_assert_true (kl_page_get_applying (review));
+
+  /* The end of the flow in this build: back on the project, its state read again. */
+  wait_for_page (fixture, KL_PAGE_PROJECT, TIMEOUT_MS);
+  g_assert_null (kl_page_get_error (review));
+
+  ear = read_back (fixture);
+  akv = kl_encryption_at_rest_get_azure_key_vault (ear);
+  g_assert_true (kl_azure_key_vault_get_enabled (akv));
+  g_assert_true (kl_azure_key_vault_get_valid (akv));
+  g_assert_cmpstr (kl_azure_key_vault_get_tenant_id (akv), ==, TENANT_ID);
+  g_assert_cmpstr (kl_azure_key_vault_get_key_identifier (akv), ==, KEY_ID);
+
+  status_wait[0] = projects;
+  status_wait[1] = (gpointer) "Your Azure key is enabled and valid. Private networking is not required yet.";
+  g_assert_true (kl_test_wait_until (shows_status, status_wait, TIMEOUT_MS));
+}
+
+/* ---- Resume -------------------------------------------------------------------------------- */
+
+/* What earlier runs of the flow left: the key enabled and valid, private networking required,
+ * no endpoint yet (the private networking page did its part; the endpoints are next). */
+static void
+make_half_done (Fixture *fixture)
+{
+  g_autoptr(KlAtlasClient) client = test_client (fixture);
+  g_autoptr(KlAzureKeyVault) wanted = kl_azure_key_vault_new ();
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  EarWait wait = { NULL, NULL, FALSE };
+
+  kl_azure_key_vault_set_azure_environment (wanted, "AZURE");
+  kl_azure_key_vault_set_tenant_id (wanted, TENANT_ID);
+  kl_azure_key_vault_set_client_id (wanted, CLIENT_ID);
+  kl_azure_key_vault_set_secret (wanted, CLIENT_SECRET);
+  kl_azure_key_vault_set_subscription_id (wanted, SUBSCRIPTION_ID);
+  kl_azure_key_vault_set_resource_group_name (wanted, RESOURCE_GROUP);
+  kl_azure_key_vault_set_key_vault_name (wanted, VAULT);
+  kl_azure_key_vault_set_key_identifier (wanted, KEY_ID);
+  kl_azure_key_vault_set_enabled (wanted, TRUE);
+  body = kl_encryption_at_rest_build_patch (NULL, wanted, &error);
+  g_assert_no_error (error);
+  kl_atlas_client_patch_encryption_at_rest_async (client, KL_SIM_GROUP_READY, body, NULL,
+                                                  patch_cb, &wait);
+  g_assert_true (kl_test_wait_for_flag (&wait.done, TIMEOUT_MS));
+  g_assert_no_error (wait.error);
+  g_clear_object (&wait.ear);
+
+  g_bytes_unref (body);
+  body = kl_encryption_at_rest_build_private_networking (TRUE);
+  wait.done = FALSE;
+  kl_atlas_client_patch_encryption_at_rest_async (client, KL_SIM_GROUP_READY, body, NULL,
+                                                  patch_cb, &wait);
+  g_assert_true (kl_test_wait_for_flag (&wait.done, TIMEOUT_MS));
+  g_assert_no_error (wait.error);
+  g_assert_true (kl_azure_key_vault_get_require_private_networking (
+    kl_encryption_at_rest_get_azure_key_vault (wait.ear)));
+  g_clear_object (&wait.ear);
+}
+
+/* The endpoints page comes from another branch; until it lands, a stand-in takes its place. */
+static void
+ensure_endpoints_page (Fixture *fixture)
+{
+  if (kl_assistant_get_page (fixture->assistant, KL_PAGE_ENDPOINTS) == NULL)
+    kl_assistant_add_page (fixture->assistant,
+                           g_object_new (KL_TYPE_STUB_PAGE, "page-id", KL_PAGE_ENDPOINTS, NULL));
+}
+
+static void
+assert_read_only_answers (Fixture *fixture)
+{
+  KlPage *azure_app = kl_assistant_get_page (fixture->assistant, KL_PAGE_AZURE_APP);
+  KlPage *key_vault = kl_assistant_get_page (fixture->assistant, KL_PAGE_KEY_VAULT);
+  KlPage *review = kl_assistant_get_page (fixture->assistant, KL_PAGE_REVIEW);
+  AdwEntryRow *tenant = find_entry (azure_app, "Directory (Tenant) ID");
+  AdwEntryRow *secret = find_entry (azure_app, "Client Secret Value");
+  AdwEntryRow *key_id = find_entry (key_vault, "Key Identifier");
+  GtkWidget *secret_row;
+
+  /* Shown, with what Atlas holds, and not to be changed. */
+  for (KlPage **page = (KlPage *[]) { azure_app, key_vault, review, NULL }; *page != NULL; page++)
+    {
+      g_assert_false (kl_page_get_hidden (*page));
+      g_assert_true (kl_page_get_read_only (*page));
+      g_assert_true (kl_page_get_complete (*page));
+    }
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (tenant)), ==, TENANT_ID);
+  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (tenant)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_entry (azure_app,
+                                                                     "Application (Client) ID"))),
+                   ==, CLIENT_ID);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (key_id)), ==, KEY_ID);
+  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (key_id)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_entry (key_vault, "Key Vault Name"))),
+                   ==, VAULT);
+
+  /* Atlas never returns the secret: it is not asked for, and not shown. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (secret)), ==, "");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (secret)));
+  g_assert_false (kl_setup_answers_get_has_client_secret (kl_window_get_answers (fixture->window)));
+  secret_row = find_row (GTK_WIDGET (review), "Client Secret", ADW_TYPE_ACTION_ROW);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (secret_row)), ==,
+                   "Kept by Atlas, never shown");
+  g_assert_false (kl_page_get_needs_apply (review));
+  g_assert_null (kl_page_get_next_label (review));
+}
+
+static void
+test_resume (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  Credentials credentials = good_sa;
+  g_autoptr(KlProfile) saved = NULL;
+  KlProjectPage *projects;
+  KlPage *welcome, *page;
+
+  if (keyring_missing ())
+    return;
+
+  /* First run: signed in with a remembered profile, the project chosen. */
+  credentials.profile = "Resume test account";
+  projects = sign_in (fixture, &credentials);
+  choose_project (fixture, projects, "Payments");
+  saved = find_saved_profile ("Resume test account");
+  g_assert_nonnull (saved);
+
+  /* Meanwhile the key was enabled and private networking turned on; the window closed. */
+  make_half_done (fixture);
+  window_close (fixture);
+
+  /* The app opens again: the welcome page offers to continue. */
+  window_open (fixture, 720, 800);
+  ensure_endpoints_page (fixture);
+  welcome = kl_assistant_get_page (fixture->assistant, KL_PAGE_WELCOME);
+  wait_for_label (fixture->window, "Continue with Payments");
+  kl_sim_clear_requests (fixture->sim);
+  activate_row (GTK_WIDGET (welcome), "Continue with Payments");
+
+  /* Signed in with the keyring's secret, the project read, and on to where it stands. */
+  page = wait_for_page (fixture, KL_PAGE_ENDPOINTS, TIMEOUT_MS);
+  g_assert_cmpstr (kl_session_get_group_id (fixture->session), ==, KL_SIM_GROUP_READY);
+  g_assert_cmpstr (kl_plan_get_resume_page (kl_session_get_plan (fixture->session)), ==,
+                   KL_PAGE_ENDPOINTS);
+  assert_read_only_answers (fixture);
+
+  /* Back shows the earlier answers; Next does not send them again. */
+  kl_assistant_back (fixture->assistant);
+  g_assert_cmpstr (current_page_id (fixture), ==, KL_PAGE_REVIEW);
+  kl_assistant_back (fixture->assistant);
+  g_assert_cmpstr (current_page_id (fixture), ==, KL_PAGE_KEY_VAULT);
+  kl_assistant_next (fixture->assistant);
+  kl_assistant_next (fixture->assistant);
+  g_assert_true (current_page (fixture) == page);
+  g_assert_cmpuint (count_requests (fixture, "PATCH",
+                                    "/api/atlas/v2/groups/" KL_SIM_GROUP_READY "/encryptionAtRest"),
+                    ==, 0);
+
+  /* From the project page, Next (Continue Setup) goes to the same place. */
+  g_assert_true (kl_assistant_set_current_page (fixture->assistant, KL_PAGE_PROJECT));
+  projects = KL_PROJECT_PAGE (current_page (fixture));
+  g_assert_true (row_shown (projects, "Continue Setup"));
+  g_assert_cmpstr (kl_page_get_next_label (KL_PAGE (projects)), ==, "_Continue Setup");
+  kl_assistant_next (fixture->assistant);
+  wait_for_page (fixture, KL_PAGE_ENDPOINTS, TIMEOUT_MS);
+  assert_read_only_answers (fixture);
+  kl_assistant_back (fixture->assistant);
+  g_assert_cmpstr (current_page_id (fixture), ==, KL_PAGE_REVIEW);
+
+  delete_saved_profile (saved);
+}
+
+/* ---- Demo ----------------------------------------------------------------------------------- */
+
+static gboolean
+project_list_ready (gpointer user_data)
+{
+  Fixture *fixture = user_data;
+  KlPage *page = current_page (fixture);
+
+  return g_strcmp0 (current_page_id (fixture), KL_PAGE_PROJECT) == 0 &&
+         n_shown (KL_PROJECT_PAGE (page)) == 15;
+}
+
+/* Last: demo mode stays on once started. */
+static void
+test_demo (Fixture       *fixture,
+           gconstpointer  user_data)
+{
+  GVariantDict *options;
+  GtkWidget *banner, *fill;
+  KlProjectPage *projects;
+  KlPage *page;
+  int rc;
+
+  window_close (fixture);
+
+  /* The command line's path: `keylink --demo`. */
+  options = g_variant_dict_new (NULL);
+  g_variant_dict_insert (options, "demo", "b", TRUE);
+  g_signal_emit_by_name (app, "handle-local-options", options, &rc);
+  g_variant_dict_unref (options);
+  g_assert_cmpint (rc, ==, -1);
+
+  window_open (fixture, 720, 800);
+
+  /* Signed in by itself to the simulator in this process, on the project list. */
+  g_assert_true (kl_test_wait_until (project_list_ready, fixture, TIMEOUT_MS));
+  g_assert_nonnull (kl_application_get_demo_sim (app));
+  assert_contains (kl_atlas_client_get_base_url (kl_session_get_client (fixture->session)),
+                   "http://127.0.0.1:");
+  banner = kl_test_find_by_label (GTK_WIDGET (fixture->window), "Demo — nothing real is changed");
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_ancestor (banner,
+                                                                                       GTK_TYPE_REVEALER))));
+  g_assert_true (kl_page_get_hidden (kl_assistant_get_page (fixture->assistant, KL_PAGE_SIGN_IN)));
+  /* No keyring, no memory of the demo's projects. */
+  g_assert_cmpstr (g_settings_get_string (kl_application_get_settings (app), "last-profile"), ==, "");
+
+  /* The real app against it: choose a project, and the Azure pages offer demo values. */
+  projects = KL_PROJECT_PAGE (current_page (fixture));
+  choose_project (fixture, projects, "Payments");
+  g_assert_cmpstr (g_settings_get_string (kl_application_get_settings (app), "last-project"), ==, "");
+  kl_assistant_next (fixture->assistant);
+  page = wait_for_page (fixture, KL_PAGE_AZURE_APP, TIMEOUT_MS);
+  fill = kl_test_find_by_label (GTK_WIDGET (fixture->window), "Fill _Demo Values");
+  g_assert_true (gtk_widget_get_visible (fill));
+  g_signal_emit_by_name (fill, "clicked");
+  g_assert_cmpuint (strlen (gtk_editable_get_text (GTK_EDITABLE (find_entry (page,
+                                                                              "Directory (Tenant) ID")))),
+                    ==, 36);
+  /* Never the secret. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_entry (page, "Client Secret Value"))),
+                   ==, "");
+  g_assert_false (kl_page_get_complete (page));
+  type_text (find_entry (page, "Client Secret Value"), "any-demo-secret");
+  kl_assistant_next (fixture->assistant);
+  page = wait_for_page (fixture, KL_PAGE_KEY_VAULT, TIMEOUT_MS);
+  g_assert_true (kl_page_get_complete (page));
+  kl_assistant_next (fixture->assistant);
+  page = wait_for_page (fixture, KL_PAGE_REVIEW, TIMEOUT_MS);
+  g_assert_false (gtk_widget_get_visible (fill));
+  kl_review_page_set_verify_policy (KL_REVIEW_PAGE (page), 2, 20);
+  kl_assistant_next (fixture->assistant);
+  wait_for_page (fixture, KL_PAGE_PROJECT, TIMEOUT_MS);
+  g_assert_null (kl_page_get_error (page));
+}
+
+/* ---- Help and screenshots ------------------------------------------------------------------ */
+
+static GtkWidget *
+find_action_button (GtkWidget  *root,
+                    const char *action_name)
+{
+  if (GTK_IS_BUTTON (root) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action_name) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, action_name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+test_help (Fixture       *fixture,
+           gconstpointer  user_data)
+{
+  const char *pages[][2] = {
+    { KL_PAGE_WELCOME, "prerequisites" }, { KL_PAGE_SIGN_IN, "sign-in" },
+    { KL_PAGE_PROJECT, "project" }, { KL_PAGE_AZURE_APP, "azure-details" },
+  };
+  g_auto(GStrv) accels = NULL;
+  GtkWidget *header, *button;
+
+  /* F1 and the header's help button open the guide at the current page's section. */
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.help");
+  g_assert_true (g_strv_contains ((const char * const *) accels, "F1"));
+  header = kl_test_find_by_type (GTK_WIDGET (fixture->window), ADW_TYPE_HEADER_BAR);
+  button = find_action_button (header, "win.help");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_mapped (button));
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Help on this step");
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    g_assert_cmpstr (kl_page_get_help_id (kl_assistant_get_page (fixture->assistant, pages[i][0])),
+                     ==, pages[i][1]);
+}
+
+static gboolean
+is_drawn (gpointer user_data)
+{
+  GtkWidget *widget = user_data;
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), gtk_widget_get_width (widget),
+                          gtk_widget_get_height (widget));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  return node != NULL;
+}
+
+static void
+take_screenshots (const char *page_id,
+                  gboolean    error)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+
+  for (guint dark = 0; dark <= 1; dark++)
+    for (guint narrow = 0; narrow <= 1; narrow++)
+      {
+        g_autofree char *name = NULL;
+        g_autofree char *path = NULL;
+        Fixture fixture;
+
+        adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                                        : ADW_COLOR_SCHEME_FORCE_LIGHT);
+        sim_start (&fixture);
+        window_open (&fixture, narrow ? 360 : 720, 900);
+
+        if (g_str_equal (page_id, KL_PAGE_SIGN_IN))
+          {
+            Credentials wrong = good_sa;
+
+            wrong.secret = "mdb_sa_sk_wrongwrongwrongwrongwrongwrong";
+            wrong.profile = "Production";
+            if (error)
+              sign_in_fails (&fixture, &wrong, TIMEOUT_MS);
+            else
+              fill_sign_in (&fixture, &wrong);
+          }
+        else
+          {
+            KlProjectPage *page = sign_in (&fixture, &good_sa);
+
+            if (error)
+              {
+                g_assert_true (kl_sim_add_fault (fixture.sim,
+                                                 "{\"path\": \"/api/atlas/v2/groups/*/encryptionAtRest\","
+                                                 " \"kind\": \"status\", \"status\": 403,"
+                                                 " \"errorCode\": \"IP_ADDRESS_NOT_ON_ACCESS_LIST\"}",
+                                                 NULL));
+                search (page, "Payments", 1);
+                activate_row (GTK_WIDGET (page), "Payments");
+                g_assert_true (kl_test_wait_until (page_has_error, page, TIMEOUT_MS));
+              }
+            else
+              {
+                choose_project (&fixture, page, "Analytics");
+              }
+            search (page, "", 15);
+          }
+
+        g_assert_true (kl_assistant_set_current_page (fixture.assistant, page_id));
+        /* No blinking cursor to redraw the window while it is captured. */
+        gtk_root_set_focus (GTK_ROOT (fixture.window), NULL);
+        g_assert_true (kl_test_window_show (GTK_WINDOW (fixture.window)));
+        g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture.window)), ==, narrow ? 360 : 720);
+
+        /* Wrapped labels take another layout pass: wait until the window is drawn as it is. */
+        gtk_widget_queue_draw (GTK_WIDGET (fixture.window));
+        g_assert_true (kl_test_wait_until (is_drawn, fixture.window, TIMEOUT_MS));
+        name = g_strdup_printf ("%s-%s-%s%s", page_id, error ? "error" : "normal",
+                                dark ? "dark" : "light", narrow ? "-narrow" : "");
+        path = kl_test_save_screenshot (GTK_WIDGET (fixture.window), name);
+        g_test_message ("saved %s", path);
+
+        fixture_tear_down (&fixture, NULL);
+      }
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+}
+
+static void
+test_screenshots (void)
+{
+  take_screenshots (KL_PAGE_SIGN_IN, FALSE);
+  take_screenshots (KL_PAGE_SIGN_IN, TRUE);
+  take_screenshots (KL_PAGE_PROJECT, FALSE);
+  take_screenshots (KL_PAGE_PROJECT, TRUE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  /* Accessible properties are checked through GTK's test backend. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
+  kl_test_widget_init (&argc, &argv);
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  app = kl_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+#define ADD(path, func) \
+  g_test_add ("/flow/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("sign-in/validation", test_sign_in_validation);
+  ADD ("sign-in/good", test_sign_in_good);
+  ADD ("sign-in/bad-credentials", test_sign_in_bad_credentials);
+  ADD ("sign-in/network", test_sign_in_network);
+  ADD ("sign-in/no-keyring", test_sign_in_no_keyring);
+  ADD ("project/search", test_project_search);
+  ADD ("project/states", test_project_states);
+  ADD ("walk-to-enabled-key", test_walk_to_enabled_key);
+  ADD ("resume", test_resume);
+  ADD ("help", test_help);
+  g_test_add_func ("/flow/screenshots", test_screenshots);
+  /* Demo mode stays on once started: in the suite that runs last. */
+  ADD ("zz/demo", test_demo);
+
+#undef ADD
+
+  ret = g_test_run ();
+  g_clear_object (&app);
+  return ret;
+}
