@@ -1147,6 +1147,10 @@ kl_window_init (KlWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  /* GTK 4.8 would name it by its text twice, mnemonic included: once is enough. */
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (self->fill_demo_button),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL);
+
   self->cancellable = g_cancellable_new ();
   self->session = kl_session_new ();
   self->answers = kl_setup_answers_new ();

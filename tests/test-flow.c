@@ -225,6 +225,33 @@ wait_for_page (Fixture    *fixture,
   return current_page (fixture);
 }
 
+static gboolean
+is_drawn (gpointer user_data)
+{
+  GtkWidget *widget = user_data;
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), gtk_widget_get_width (widget),
+                          gtk_widget_get_height (widget));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  return node != NULL;
+}
+
+/* Wrapped labels take another layout pass: wait until the window is drawn as it is. */
+static void
+save_screenshot (GtkWidget  *window,
+                 const char *name)
+{
+  g_autofree char *path = NULL;
+
+  gtk_widget_queue_draw (window);
+  g_assert_true (kl_test_wait_until (is_drawn, window, TIMEOUT_MS));
+  path = kl_test_save_screenshot (window, name);
+  g_test_message ("saved %s", path);
+}
+
 static GtkWidget *
 find_row (GtkWidget  *root,
           const char *label,
@@ -984,9 +1011,8 @@ test_project_states (Fixture       *fixture,
   assert_contains (kl_page_get_error (KL_PAGE (page)), "Project Owner");
   assert_contains (status_text (page), "could not read");
   g_assert_false (kl_page_get_complete (KL_PAGE (page)));
-  reload = kl_test_find_by_type (gtk_widget_get_ancestor (clusters, ADW_TYPE_PREFERENCES_GROUP),
-                                 GTK_TYPE_BUTTON);
-  g_assert_cmpstr (gtk_button_get_icon_name (GTK_BUTTON (reload)), ==, "view-refresh-symbolic");
+  reload = kl_test_find_by_label (GTK_WIDGET (page), "_Reload");
+  g_assert_true (gtk_widget_get_mapped (reload));
   g_signal_emit_by_name (reload, "clicked");
   g_assert_true (kl_test_wait_until (has_plan, fixture->session, TIMEOUT_MS));
   g_assert_null (kl_page_get_error (KL_PAGE (page)));
@@ -1241,6 +1267,7 @@ test_resume (Fixture       *fixture,
   ensure_endpoints_page (fixture);
   welcome = kl_assistant_get_page (fixture->assistant, KL_PAGE_WELCOME);
   wait_for_label (fixture->window, "Continue with Payments");
+  save_screenshot (GTK_WIDGET (fixture->window), "welcome-continue-light");
   kl_sim_clear_requests (fixture->sim);
   activate_row (GTK_WIDGET (welcome), "Continue with Payments");
 
@@ -1401,20 +1428,6 @@ test_help (Fixture       *fixture,
                      ==, pages[i][1]);
 }
 
-static gboolean
-is_drawn (gpointer user_data)
-{
-  GtkWidget *widget = user_data;
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), gtk_widget_get_width (widget),
-                          gtk_widget_get_height (widget));
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  return node != NULL;
-}
-
 static void
 take_screenshots (const char *page_id,
                   gboolean    error)
@@ -1425,7 +1438,6 @@ take_screenshots (const char *page_id,
     for (guint narrow = 0; narrow <= 1; narrow++)
       {
         g_autofree char *name = NULL;
-        g_autofree char *path = NULL;
         Fixture fixture;
 
         adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK
@@ -1472,13 +1484,9 @@ take_screenshots (const char *page_id,
         g_assert_true (kl_test_window_show (GTK_WINDOW (fixture.window)));
         g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture.window)), ==, narrow ? 360 : 720);
 
-        /* Wrapped labels take another layout pass: wait until the window is drawn as it is. */
-        gtk_widget_queue_draw (GTK_WIDGET (fixture.window));
-        g_assert_true (kl_test_wait_until (is_drawn, fixture.window, TIMEOUT_MS));
         name = g_strdup_printf ("%s-%s-%s%s", page_id, error ? "error" : "normal",
                                 dark ? "dark" : "light", narrow ? "-narrow" : "");
-        path = kl_test_save_screenshot (GTK_WIDGET (fixture.window), name);
-        g_test_message ("saved %s", path);
+        save_screenshot (GTK_WIDGET (fixture.window), name);
 
         fixture_tear_down (&fixture, NULL);
       }

@@ -961,6 +961,11 @@ kl_sign_in_page_init (KlSignInPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  /* GTK 4.8 names a button by both its label text, mnemonic included, and its label child
+   * ("Continue _Without Saving Continue Without Saving"): keep only what is shown. */
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (self->continue_button),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL);
+
   self->url_field = kl_field_new (self->url_row, check_url, self);
   self->client_id_field = kl_field_new (self->client_id_row, check_client_id, self);
   self->secret_field = kl_field_new (self->secret_row, check_secret, self);

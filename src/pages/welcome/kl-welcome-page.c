@@ -274,9 +274,6 @@ kl_welcome_page_add_profile (KlWelcomePage *self,
                                   -1);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), spinner);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title,
-                                  -1);
   if (subtitle != NULL)
     gtk_accessible_update_property (GTK_ACCESSIBLE (row),
                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle,
@@ -338,14 +335,11 @@ kl_welcome_page_set_continue (KlWelcomePage *self,
   /* Translators: %s is the name of an Atlas project */
   title = g_strdup_printf (_("Continue with %s"), project_name);
   /* Translators: %s is the name of a saved profile */
-  subtitle = profile_name != NULL ? g_strdup_printf (_("Signed in as “%s”, where you left off"),
+  subtitle = profile_name != NULL ? g_strdup_printf (_("Where you left off, with “%s”"),
                                                      profile_name)
                                   : NULL;
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->continue_row), title);
   adw_action_row_set_subtitle (self->continue_row, subtitle);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->continue_row),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title,
-                                  -1);
 }
 
 gboolean
