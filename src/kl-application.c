@@ -376,7 +376,7 @@ kl_application_start_demo (KlApplication  *self,
   if (self->demo_sim != NULL)
     return TRUE;
 
-  /* Shaped like Atlas's own: 8 lowercase letters, and a 36-character private key. */
+  /* Shaped like Atlas's own: 8 lowercase letters, and a UUID for the private key. */
   g_clear_pointer (&self->demo_public_key, g_free);
   g_clear_pointer (&self->demo_private_key, kl_secret_free);
   self->demo_public_key = random_text ("abcdefghijklmnopqrstuvwxyz", 8);

@@ -50,6 +50,7 @@ struct _KlWindow
   GSettings            *settings;
   KlSetupAnswers       *answers;
   KlSession            *session;
+  KlAtlasClient        *client;            /* the session's, to sign out when replaced */
   KlCredentials        *credentials;
   gboolean              demo;
 
@@ -600,7 +601,12 @@ continue_activated_cb (KlWindow *self)
 
   profile_id = g_settings_get_string (self->settings, "last-profile");
   profile = find_profile (self, profile_id);
-  g_return_if_fail (profile != NULL);
+  if (profile == NULL)
+    {
+      g_debug ("The last profile “%s” is gone", profile_id);
+      kl_welcome_page_set_continue (KL_WELCOME_PAGE (get_page (self, KL_PAGE_WELCOME)), NULL, NULL);
+      return;
+    }
 
   g_free (self->resume_group_id);
   self->resume_group_id = g_settings_get_string (self->settings, "last-project");
@@ -849,8 +855,26 @@ app_demo_changed_cb (KlWindow      *self,
 /* ---- Following the session and the pages ------------------------------------------------ */
 
 static void
+signed_out_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!kl_atlas_client_sign_out_finish (KL_ATLAS_CLIENT (object), result, &error))
+    g_debug ("Signing out of the previous account: %s", error->message);
+}
+
+static void
 session_client_changed_cb (KlWindow *self)
 {
+  KlAtlasClient *client = kl_session_get_client (self->session);
+
+  /* Signed in again (another account, the demo): the old token goes now, not in an hour. */
+  if (self->client != NULL && self->client != client)
+    kl_atlas_client_sign_out_async (self->client, NULL, signed_out_cb, NULL);
+  g_set_object (&self->client, client);
+
   kl_review_page_set_project (KL_REVIEW_PAGE (get_page (self, KL_PAGE_REVIEW)),
                               kl_session_get_client (self->session),
                               kl_session_get_group_id (self->session));
@@ -861,7 +885,9 @@ session_project_changed_cb (KlWindow *self)
 {
   KlProject *project = kl_session_get_project (self->session);
 
-  session_client_changed_cb (self);
+  kl_review_page_set_project (KL_REVIEW_PAGE (get_page (self, KL_PAGE_REVIEW)),
+                              kl_session_get_client (self->session),
+                              kl_session_get_group_id (self->session));
   set_flow (self, FLOW_SETUP);
 
   if (project != NULL && !self->demo && self->settings != NULL)
@@ -1084,6 +1110,7 @@ kl_window_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->answers);
   g_clear_object (&self->session);
+  g_clear_object (&self->client);
   g_clear_object (&self->credentials);
   g_clear_pointer (&self->skipped, g_ptr_array_unref);
   g_clear_pointer (&self->answers_group_id, g_free);

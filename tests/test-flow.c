@@ -1304,6 +1304,43 @@ test_resume (Fixture       *fixture,
   delete_saved_profile (saved);
 }
 
+/* ---- Command line ------------------------------------------------------------------------ */
+
+/* `keylink --atlas-url URL`: the sign-in page starts on that address. */
+static void
+test_atlas_url (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  GVariantDict *options;
+  AdwComboRow *service;
+  KlPage *page;
+  int rc;
+
+  window_close (fixture);
+
+  options = g_variant_dict_new (NULL);
+  g_variant_dict_insert (options, "atlas-url", "s", kl_sim_get_base_url (fixture->sim));
+  g_signal_emit_by_name (app, "handle-local-options", options, &rc);
+  g_variant_dict_unref (options);
+  g_assert_cmpint (rc, ==, -1);
+
+  window_open (fixture, 720, 800);
+  page = kl_assistant_get_page (fixture->assistant, KL_PAGE_SIGN_IN);
+  service = ADW_COMBO_ROW (find_row (GTK_WIDGET (page), "Service", ADW_TYPE_COMBO_ROW));
+  g_assert_cmpuint (adw_combo_row_get_selected (service), ==, 2);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (find_entry (page, "Atlas Address"))));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_entry (page, "Atlas Address"))), ==,
+                   kl_sim_get_base_url (fixture->sim));
+
+  /* The rest as usual. */
+  type_text (find_entry (page, "Client ID"), SA_CLIENT_ID);
+  type_text (find_entry (page, "Client Secret"), SA_SECRET);
+  gtk_switch_set_active (remember_switch (page), FALSE);
+  g_assert_true (kl_assistant_set_current_page (fixture->assistant, KL_PAGE_SIGN_IN));
+  kl_assistant_next (fixture->assistant);
+  wait_for_page (fixture, KL_PAGE_PROJECT, TIMEOUT_MS);
+}
+
 /* ---- Demo ----------------------------------------------------------------------------------- */
 
 static gboolean
@@ -1534,7 +1571,9 @@ main (int   argc,
   ADD ("resume", test_resume);
   ADD ("help", test_help);
   g_test_add_func ("/flow/screenshots", test_screenshots);
-  /* Demo mode stays on once started: in the suite that runs last. */
+  /* The command line's options stay for the process, demo mode above all: in the suite that
+   * runs last. */
+  ADD ("zz/atlas-url", test_atlas_url);
   ADD ("zz/demo", test_demo);
 
 #undef ADD

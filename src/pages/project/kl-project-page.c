@@ -788,6 +788,10 @@ kl_project_page_set_projects (KlProjectPage *self,
   g_list_store_splice (self->projects, 0, g_list_model_get_n_items (G_LIST_MODEL (self->projects)),
                        projects->pdata, projects->len);
 
+  /* A new sign-in forgets the project; so does the list then. */
+  if (kl_session_get_project (self->session) == NULL)
+    g_clear_pointer (&self->selected_id, g_free);
+
   if (self->selected_id != NULL)
     {
       gboolean found = FALSE;
