@@ -27,7 +27,8 @@
 #define GUID_LEN               36
 #define EXCERPT_MAX_CHARS      40
 
-/* Made up, shown in messages as the shape to follow. */
+/* Made up, shown in messages as the shape to follow (also spelled out in guid_any.empty:
+ * xgettext cannot see through a macro). */
 #define EXAMPLE_GUID "6f1d2c3b-8e4a-4b0e-9c7d-2a5e1f3b4c6d"
 
 #define KEY_ID_HINT N_("In the Azure portal, open Key vaults → your vault → Keys → your key → " \
@@ -71,7 +72,7 @@ typedef struct
 } KlGuidField;
 
 static const KlGuidField guid_any = {
-  N_("Enter the ID. It is a GUID like “" EXAMPLE_GUID "”."),
+  N_("Enter the ID. It is a GUID like “6f1d2c3b-8e4a-4b0e-9c7d-2a5e1f3b4c6d”."),
   N_("The ID is not valid."),
   N_("Copy it again from the Azure portal."),
 };
