@@ -108,6 +108,16 @@ typedef enum
   REPAIR_SLASH      = 1 << 2,
 } KlRepair;
 
+static const struct
+{
+  KlRepair    repair;
+  const char *message;
+} repair_messages[] = {
+  { REPAIR_WHITESPACE, N_("The key identifier has spaces or line breaks around it. Remove them.") },
+  { REPAIR_PORT, N_("The key identifier cannot contain the port “:443”. Remove it.") },
+  { REPAIR_SLASH, N_("The key identifier cannot end with a slash. Remove the final “/”.") },
+};
+
 static gboolean
 is_ascii_letter (gunichar c)
 {
@@ -878,7 +888,6 @@ kl_key_id_parse (const char  *text,
                  GError     **error)
 {
   g_autofree char *fixed = NULL;
-  g_autofree char *message = NULL;
   g_autoptr(KlKeyId) id = NULL;
   KlRepair repairs;
 
@@ -900,27 +909,17 @@ kl_key_id_parse (const char  *text,
   if (id == NULL || repairs == 0)
     return g_steal_pointer (&id);
 
-  if (repairs & REPAIR_WHITESPACE)
-    message = g_strdup (_("The key identifier has spaces or line breaks around it. Remove them."));
-  if (repairs & REPAIR_PORT)
+  /* One sentence for each thing to remove. */
+  for (guint i = 0; i < G_N_ELEMENTS (repair_messages); i++)
     {
-      const char *sentence = _("The key identifier cannot contain the port “:443”. Remove it.");
-      char *joined = message ? join_sentences (message, sentence) : g_strdup (sentence);
-
-      g_free (message);
-      message = joined;
-    }
-  if (repairs & REPAIR_SLASH)
-    {
-      const char *sentence = _("The key identifier cannot end with a slash. Remove the final "
-                               "“/”.");
-      char *joined = message ? join_sentences (message, sentence) : g_strdup (sentence);
-
-      g_free (message);
-      message = joined;
+      if ((repairs & repair_messages[i].repair) == 0)
+        continue;
+      if (error != NULL && *error != NULL)
+        add_sentence (error, _(repair_messages[i].message), FALSE);
+      else
+        fail (error, _(repair_messages[i].message));
     }
 
-  fail (error, message);
   return NULL;
 }
 
@@ -1068,7 +1067,7 @@ kl_key_id_to_string (const KlKeyId *id)
   return id->string;
 }
 
-/* Checks that @segment is the fixed segment name @expected (ASCII, any case). */
+/* Checks that segments[@index] is the fixed segment name @expected (ASCII, any case). */
 static gboolean
 expect_segment (char       **segments,
                 guint        n_segments,
