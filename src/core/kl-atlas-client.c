@@ -385,6 +385,33 @@ on_authenticate (SoupMessage *message,
   return TRUE;
 }
 
+typedef struct
+{
+  GBytes     *body;
+  const char *content_type;
+} ReplayBody;
+
+static void
+replay_body_free (gpointer  data,
+                  GClosure *closure)
+{
+  ReplayBody *replay = data;
+
+  g_bytes_unref (replay->body);
+  g_free (replay);
+}
+
+/* libsoup 3.2 drops the request body stream when it restarts a message (the second round trip
+ * of Digest), and would then send Content-Length with no body: give it the body again. */
+static void
+on_restarted (SoupMessage *message,
+              gpointer     user_data)
+{
+  ReplayBody *replay = user_data;
+
+  soup_message_set_request_body_from_bytes (message, replay->content_type, replay->body);
+}
+
 static gboolean
 is_json_content_type (SoupMessage *message)
 {
@@ -548,11 +575,22 @@ request_send_message (GTask *task)
   headers = soup_message_get_request_headers (request->message);
   soup_message_headers_replace (headers, "Accept", request->accept);
   if (request->body != NULL)
-    soup_message_set_request_body_from_bytes (request->message, request->content_type,
-                                              request->body);
+    {
+      ReplayBody *replay = g_new0 (ReplayBody, 1);
 
+      replay->body = g_bytes_ref (request->body);
+      replay->content_type = request->content_type;
+      soup_message_set_request_body_from_bytes (request->message, request->content_type,
+                                                request->body);
+      g_signal_connect_data (request->message, "restarted", G_CALLBACK (on_restarted), replay,
+                             replay_body_free, 0);
+    }
+
+  /* Messages that carry their own Authorization keep the session's auth manager out: it
+   * could replace the header with cached credentials, or answer a challenge. */
   if (request->flags & REQUEST_OWN_AUTH)
     {
+      soup_message_disable_feature (request->message, SOUP_TYPE_AUTH_MANAGER);
       if (request->authorization != NULL)
         soup_message_headers_replace (headers, "Authorization", request->authorization);
     }
@@ -560,6 +598,7 @@ request_send_message (GTask *task)
     {
       char *bearer = g_strconcat ("Bearer ", self->token, NULL);
 
+      soup_message_disable_feature (request->message, SOUP_TYPE_AUTH_MANAGER);
       soup_message_headers_replace (headers, "Authorization", bearer);
       kl_secret_free (bearer);
       request->token_generation = self->token_generation;
@@ -752,7 +791,7 @@ token_parse (GBytes   *bytes,
         kl_error_set_bad_response (error, "token answer without \"access_token\"");
       else if (type == NULL || g_ascii_strcasecmp (type, "Bearer") != 0)
         kl_error_set_bad_response (error, "token of type %s, not Bearer", type);
-      else if (*expires_in <= 0)
+      else if (*expires_in < 0)
         kl_error_set_bad_response (error, "token that expires in %" G_GINT64_FORMAT " s",
                                    *expires_in);
       else
@@ -793,6 +832,7 @@ token_request_cb (GObject      *source,
 
   if (bytes != NULL && token_parse (bytes, &token, &expires_in, &error))
     {
+      /* A token that expires at once is still good for the calls waiting for it. */
       gint64 margin = MIN (TOKEN_MARGIN_SECONDS, expires_in / 2);
 
       token_forget (self);
@@ -950,6 +990,24 @@ kl_atlas_service_get_url (KlAtlasService service)
     }
 }
 
+/* A DNS name (ASCII or not) or an IP address literal. */
+static gboolean
+is_host_name (const char *host)
+{
+  const char *p;
+
+  if (g_hostname_is_ip_address (host))
+    return TRUE;
+
+  for (p = host; *p != '\0'; p++)
+    {
+      if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.' && (guchar) *p < 0x80)
+        return FALSE;
+    }
+
+  return host[0] != '.' && host[0] != '-' && strstr (host, "..") == NULL;
+}
+
 /* The URL as the client uses it (scheme://host[:port]), or NULL with @error set. */
 static char *
 normalize_base_url (const char  *url,
@@ -987,7 +1045,7 @@ normalize_base_url (const char  *url,
     }
 
   host = g_uri_get_host (uri);
-  if (host == NULL || host[0] == '\0')
+  if (host == NULL || host[0] == '\0' || !is_host_name (host))
     {
       g_set_error_literal (error, KL_ERROR, KL_ERROR_INVALID_INPUT,
                            _("The address has no host name. Enter it as https:// followed by "
@@ -1568,9 +1626,10 @@ kl_atlas_client_create_private_endpoint_finish (KlAtlasClient  *self,
 
 typedef struct
 {
-  char  *group_id;
-  char  *region_name;
-  guint  attempt;
+  char   *group_id;
+  char   *region_name;
+  guint   attempt;
+  GError *conflict;  /* the POST found one already (a concurrent create): list, never POST */
 } EnsureCall;
 
 static void
@@ -1580,6 +1639,7 @@ ensure_call_free (gpointer data)
 
   g_free (call->group_id);
   g_free (call->region_name);
+  g_clear_error (&call->conflict);
   g_free (call);
 }
 
@@ -1630,15 +1690,23 @@ ensure_created_cb (GObject      *source,
       return;
     }
 
+  /* Another create got there first (two callers, or another tool): take its endpoint. */
+  if (g_error_matches (error, KL_ERROR, KL_ERROR_CONFLICT) && call->conflict == NULL)
+    {
+      call->conflict = g_steal_pointer (&error);
+      ensure_list (g_steal_pointer (&task));
+      return;
+    }
+
   if (is_ambiguous_failure (error) && call->attempt < self->max_attempts)
     {
+      GCancellable *cancellable = g_task_get_cancellable (task);
       guint delay = backoff_ms (self, call->attempt);
 
       g_debug ("Creating an endpoint in %s failed (%s); listing again in %u ms",
                call->region_name, error->message, delay);
       call->attempt++;
-      delay_async (delay, g_task_get_cancellable (task), ensure_delay_cb,
-                   g_steal_pointer (&task));
+      delay_async (delay, cancellable, ensure_delay_cb, g_steal_pointer (&task));
       return;
     }
 
@@ -1655,6 +1723,7 @@ ensure_listed_cb (GObject      *source,
   EnsureCall *call = g_task_get_task_data (task);
   g_autoptr(GPtrArray) endpoints = NULL;
   g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
   guint i;
 
   if (!(endpoints = kl_atlas_client_list_private_endpoints_finish (self, result, &error)))
@@ -1675,9 +1744,16 @@ ensure_listed_cb (GObject      *source,
         }
     }
 
+  if (call->conflict != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&call->conflict));
+      return;
+    }
+
+  cancellable = g_task_get_cancellable (task);
   kl_atlas_client_create_private_endpoint_async (self, call->group_id, call->region_name,
-                                                 g_task_get_cancellable (task),
-                                                 ensure_created_cb, g_steal_pointer (&task));
+                                                 cancellable, ensure_created_cb,
+                                                 g_steal_pointer (&task));
 }
 
 /* Takes the reference on @task. */

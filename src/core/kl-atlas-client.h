@@ -156,9 +156,10 @@ KlPrivateEndpoint *kl_atlas_client_create_private_endpoint_finish (KlAtlasClient
                                                                    GError        **error);
 
 /* The safe create: lists the endpoints and returns the region's existing one (any status but
- * DELETING); else POSTs. When the POST fails without a clear answer (5xx, broken connection,
- * timeout, unreadable answer) it lists again before any new POST, so a region never gets two
- * endpoints. Result: the existing or new endpoint. */
+ * DELETING, so FAILED too: delete it first to start over); else POSTs. When the POST fails
+ * without a clear answer (5xx, broken connection, timeout, unreadable answer) it lists again
+ * before any new POST, so a region never gets two endpoints; when the POST finds one already
+ * (a concurrent create) it returns that one. Result: the existing or new endpoint. */
 void           kl_atlas_client_ensure_private_endpoint_async (KlAtlasClient       *self,
                                                               const char          *group_id,
                                                               const char          *region_name,

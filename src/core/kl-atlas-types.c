@@ -1002,9 +1002,11 @@ kl_encryption_at_rest_build_patch (KlAzureKeyVault  *current,
   if (send_secret)
     capacity += strlen ("secret") + 4 + json_string_bound (wanted->secret);
 
-  send_require = first ? wanted->has_require_private_networking
-                       : (wanted->has_require_private_networking &&
-                          wanted->require_private_networking != current->require_private_networking);
+  if (first)
+    send_require = wanted->has_require_private_networking;
+  else
+    send_require = wanted->has_require_private_networking &&
+                   wanted->require_private_networking != current->require_private_networking;
 
   buffer = secure_buffer_new (capacity + 64);
   secure_buffer_append (buffer, "{\"azureKeyVault\":{");

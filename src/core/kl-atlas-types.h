@@ -127,9 +127,14 @@ gboolean         kl_encryption_at_rest_get_google_cloud_kms_enabled (KlEncryptio
  * kl_encryption_at_rest_build_patch(): when @current is NULL or not enabled (first
  * enablement) the whole azureKeyVault object is sent with "enabled": true — every field of
  * @wanted but role id and valid must be set, the secret included, else KL_ERROR_INVALID_INPUT
- * naming the missing field. Otherwise only what differs between @current and @wanted is sent
- * (plus the secret when @wanted has one); changing keyVaultName, resourceGroupName or
- * subscriptionID while @current requires private networking is KL_ERROR_INELIGIBLE. */
+ * naming the missing field; requirePrivateNetworking goes too if it was set on @wanted.
+ * Otherwise only what differs between @current and @wanted is sent: string fields set on
+ * @wanted (NULL means "keep"; vault, group and ids compare without case), the secret when
+ * @wanted has one, requirePrivateNetworking when set on @wanted and different. "enabled" is
+ * never part of a partial PATCH (turning CMK off is kl_encryption_at_rest_build_disable()).
+ * Changing keyVaultName, resourceGroupName or subscriptionID while @current requires private
+ * networking is KL_ERROR_INELIGIBLE. Nothing to change gives {"azureKeyVault":{}}.
+ * Typical use: wanted = kl_azure_key_vault_copy (current), then the setters. */
 GBytes       *kl_encryption_at_rest_build_patch             (KlAzureKeyVault *current,
                                                              KlAzureKeyVault *wanted,
                                                              GError         **error);
@@ -157,7 +162,8 @@ const char       *kl_private_endpoint_get_cloud_provider  (KlPrivateEndpoint *se
 KlEndpointStatus  kl_private_endpoint_get_status          (KlPrivateEndpoint *self);
 const char       *kl_private_endpoint_get_status_text     (KlPrivateEndpoint *self);
 const char       *kl_private_endpoint_get_error_message   (KlPrivateEndpoint *self);
-const char       *kl_private_endpoint_get_private_endpoint_connection_name (KlPrivateEndpoint *self);
+const char       *kl_private_endpoint_get_private_endpoint_connection_name
+                                                          (KlPrivateEndpoint *self);
 /* {"regionName": "<region>"} (no secret: a plain GBytes). */
 GBytes           *kl_private_endpoint_build_create        (const char        *region_name);
 

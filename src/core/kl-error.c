@@ -148,6 +148,8 @@ code_for_answer (guint         status,
 
   if (status == 400 || (status > 400 && status < 500))
     {
+      if (g_strcmp0 (atlas_code, "CANNOT_USE_SERVERLESS_INSTANCE_IN_CLUSTER_API") == 0)
+        return KL_ERROR_INELIGIBLE;
       if (g_strcmp0 (atlas_code, "INVALID_AZURE_CREDENTIALS") == 0)
         return KL_ERROR_INVALID_AZURE_CREDENTIALS;
       if (g_strcmp0 (atlas_code, "INVALID_VERSION_DATE") == 0)
@@ -238,8 +240,8 @@ message_for_answer (KlError       code,
         return g_strdup (_("Encryption with your key cannot be turned off while private "
                            "endpoints exist, even ones being deleted. Delete every private "
                            "endpoint, wait until none is left, then try again."));
-      if (g_strcmp0 (atlas_code,
-                     "CANNOT_DISABLE_ENCRYPTION_AT_REST_REQUIRE_PRIVATE_NETWORKING_WHILE_PRIVATE_ENDPOINTS_EXIST") == 0)
+      if (g_strcmp0 (atlas_code, "CANNOT_DISABLE_ENCRYPTION_AT_REST_REQUIRE_PRIVATE_NETWORKING_"
+                                 "WHILE_PRIVATE_ENDPOINTS_EXIST") == 0)
         {
           if (parameters != NULL)
             return g_strdup_printf (_("Private networking cannot be turned off while private "
@@ -268,6 +270,11 @@ message_for_answer (KlError       code,
       return g_strdup (_("Atlas rejected the request. Check the values you entered, then try "
                          "again."));
 
+    case KL_ERROR_INELIGIBLE:
+      return g_strdup (_("This is a serverless instance, which cannot use your own key. Move its "
+                         "data to a dedicated cluster (M10 or larger) to encrypt it with your "
+                         "key."));
+
     case KL_ERROR_SERVER:
       return g_strdup_printf (_("Atlas had a problem of its own (HTTP %u). Wait a moment and "
                                 "try again; if it keeps happening, check the MongoDB Cloud "
@@ -281,7 +288,6 @@ message_for_answer (KlError       code,
     case KL_ERROR_NETWORK:
     case KL_ERROR_TLS:
     case KL_ERROR_TIMEOUT:
-    case KL_ERROR_INELIGIBLE:
     case KL_ERROR_KEYRING_UNAVAILABLE:
     case KL_ERROR_KEYRING_LOCKED:
     default:

@@ -21,9 +21,13 @@ typedef struct
   gint64  expires_at; /* g_get_monotonic_time () µs: token expiry is in real time */
 } Token;
 
+#define MAX_OPEN_NONCES 4096
+
 struct _KlSimAuth
 {
   SoupAuthDomain *digest;
+  GHashTable     *nonces;            /* issued and not used yet */
+  GQueue          nonce_order;       /* oldest first, to bound the table */
   GHashTable     *api_keys;          /* public key -> private key */
   GHashTable     *service_accounts;  /* client id -> secret */
   GHashTable     *tokens;            /* access token -> Token */
@@ -72,6 +76,8 @@ kl_sim_auth_new (void)
                                                   (GDestroyNotify) wipe_free);
   auth->tokens = g_hash_table_new_full (g_str_hash, g_str_equal, (GDestroyNotify) wipe_free,
                                         (GDestroyNotify) token_free);
+  auth->nonces = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_queue_init (&auth->nonce_order);
   auth->token_lifetime = 3600;
   return auth;
 }
@@ -83,6 +89,8 @@ kl_sim_auth_free (KlSimAuth *auth)
     return;
 
   g_object_unref (auth->digest);
+  g_hash_table_unref (auth->nonces);
+  g_queue_clear (&auth->nonce_order);
   g_hash_table_unref (auth->api_keys);
   g_hash_table_unref (auth->service_accounts);
   g_hash_table_unref (auth->tokens);
@@ -125,33 +133,80 @@ prune_expired_tokens (KlSimAuth *auth)
       g_hash_table_iter_remove (&iter);
 }
 
-gboolean
+/* Removes @nonce from the open ones; whether it was open. Each nonce serves one request:
+ * like the real Atlas (design.md), every Digest call costs two round trips. */
+static gboolean
+use_nonce (KlSimAuth  *auth,
+           const char *nonce)
+{
+  GList *link;
+
+  if (nonce == NULL || !g_hash_table_contains (auth->nonces, nonce))
+    return FALSE;
+  link = g_queue_find_custom (&auth->nonce_order, nonce, (GCompareFunc) g_strcmp0);
+  g_queue_delete_link (&auth->nonce_order, link);
+  g_hash_table_remove (auth->nonces, nonce);
+  return TRUE;
+}
+
+KlSimAuthResult
 kl_sim_auth_check (KlSimAuth         *auth,
                    SoupServerMessage *msg)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *authorization = soup_message_headers_get_one (headers, "Authorization");
   g_autofree char *user = NULL;
+  GHashTable *params;
+  gboolean fresh;
 
   if (authorization == NULL)
-    return FALSE;
+    return KL_SIM_AUTH_DENIED;
   if (g_ascii_strncasecmp (authorization, "Bearer ", strlen ("Bearer ")) == 0)
     {
       const char *value = authorization + strlen ("Bearer ");
 
       prune_expired_tokens (auth);
-      return g_hash_table_contains (auth->tokens, value);
+      return g_hash_table_contains (auth->tokens, value) ? KL_SIM_AUTH_OK : KL_SIM_AUTH_DENIED;
     }
+  if (g_ascii_strncasecmp (authorization, "Digest ", strlen ("Digest ")) != 0)
+    return KL_SIM_AUTH_DENIED;
 
+  /* SoupAuthDomainDigest checks the response against whatever nonce the client sent; the
+   * simulator checks that the nonce is one it issued and that it is used once. */
   user = soup_auth_domain_accepts (auth->digest, msg);
-  return user != NULL;
+  if (user == NULL)
+    return KL_SIM_AUTH_DENIED;
+  params = soup_header_parse_param_list (authorization + strlen ("Digest "));
+  fresh = use_nonce (auth, g_hash_table_lookup (params, "nonce"));
+  soup_header_free_param_list (params);
+  return fresh ? KL_SIM_AUTH_OK : KL_SIM_AUTH_STALE;
 }
 
 void
 kl_sim_auth_challenge (KlSimAuth         *auth,
-                       SoupServerMessage *msg)
+                       SoupServerMessage *msg,
+                       gboolean           stale)
 {
-  soup_auth_domain_challenge (auth->digest, msg);
+  g_autofree char *nonce = NULL;
+  g_autofree char *challenge = NULL;
+  guint32 words[4];
+  char *stored;
+
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    words[i] = g_random_int ();
+  nonce = g_strdup_printf ("%08x%08x%08x%08x", words[0], words[1], words[2], words[3]);
+  stored = g_strdup (nonce);
+  g_hash_table_add (auth->nonces, stored);
+  g_queue_push_tail (&auth->nonce_order, stored);
+  while (g_queue_get_length (&auth->nonce_order) > MAX_OPEN_NONCES)
+    g_hash_table_remove (auth->nonces, g_queue_pop_head (&auth->nonce_order));
+
+  challenge = g_strdup_printf ("Digest realm=\"%s\", nonce=\"%s\", qop=\"auth\", "
+                               "algorithm=MD5%s", KL_SIM_DIGEST_REALM, nonce,
+                               stale ? ", stale=true" : "");
+  soup_server_message_set_status (msg, SOUP_STATUS_UNAUTHORIZED, NULL);
+  soup_message_headers_append (soup_server_message_get_response_headers (msg),
+                               "WWW-Authenticate", challenge);
 }
 
 /* OAuth 2 (RFC 6749 section 5.2) error responses. */

@@ -30,12 +30,20 @@ void       kl_sim_auth_add_service_account  (KlSimAuth         *auth,
                                              const char        *client_secret);
 void       kl_sim_auth_set_token_lifetime   (KlSimAuth         *auth,
                                              guint              seconds);
-/* Whether @msg carries valid Digest credentials or a live bearer token. */
-gboolean   kl_sim_auth_check                (KlSimAuth         *auth,
+typedef enum
+{
+  KL_SIM_AUTH_OK,
+  KL_SIM_AUTH_DENIED,
+  KL_SIM_AUTH_STALE,  /* right Digest credentials, but a nonce already used or never issued */
+} KlSimAuthResult;
+
+/* Whether @msg carries valid Digest credentials with a fresh nonce, or a live bearer token. */
+KlSimAuthResult kl_sim_auth_check          (KlSimAuth         *auth,
                                              SoupServerMessage *msg);
-/* Sets 401 and adds the Digest challenge. */
+/* Sets 401 and adds a Digest challenge with a new single-use nonce. */
 void       kl_sim_auth_challenge            (KlSimAuth         *auth,
-                                             SoupServerMessage *msg);
+                                             SoupServerMessage *msg,
+                                             gboolean           stale);
 void       kl_sim_auth_handle_token         (KlSimAuth         *auth,
                                              SoupServerMessage *msg);
 void       kl_sim_auth_handle_revoke        (KlSimAuth         *auth,

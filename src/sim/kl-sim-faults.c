@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "kl-sim-faults.h"
+#include "kl-sim-json.h"
 
 typedef struct
 {
@@ -190,7 +191,7 @@ rule_to_json (Rule *rule)
   json_object_set_boolean_member (object, "afterProcessing", rule->after_processing);
   json_object_set_int_member (object, "hits", rule->hits);
 
-  return json_node_init_object (json_node_alloc (), object);
+  return kl_sim_json_object_node (object);
 }
 
 JsonNode *
@@ -318,7 +319,7 @@ kl_sim_faults_list (KlSimFaults *faults)
 
   for (guint i = 0; i < faults->rules->len; i++)
     json_array_add_element (array, rule_to_json (g_ptr_array_index (faults->rules, i)));
-  return json_node_init_array (json_node_alloc (), array);
+  return kl_sim_json_array_node (array);
 }
 
 void

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <glib-unix.h>
 #include <locale.h>
 #include <stdio.h>
@@ -38,8 +39,9 @@ split_pair (const char  *value,
 
   if (colon == NULL || colon == value || colon[1] == '\0')
     {
-      g_printerr ("keylink-atlas-sim: %s needs NAME:SECRET, got “%s”.\n", option,
-                  value ? value : "");
+      /* Translators: %s is an option such as --api-key. */
+      g_printerr (_("keylink-atlas-sim: %s needs two non-empty parts separated by a colon, "
+                    "NAME:SECRET.\n"), option);
       return FALSE;
     }
   *first = g_strndup (value, colon - value);
@@ -64,22 +66,29 @@ main (int   argc,
   guint sigterm_id;
   guint sigint_id;
   GOptionEntry entries[] = {
-    { "port", 'p', 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (0: any free port)", "PORT" },
+    { "port", 'p', 0, G_OPTION_ARG_INT, &port, N_("Port on 127.0.0.1 (0: any free port)"),
+      N_("PORT") },
     { "api-key", 0, 0, G_OPTION_ARG_STRING_ARRAY, &api_keys,
-      "Accept this API key with HTTP Digest (repeatable)", "PUBLIC:PRIVATE" },
+      N_("Accept this API key with HTTP Digest (repeatable)"), N_("PUBLIC:PRIVATE") },
     { "service-account", 0, 0, G_OPTION_ARG_STRING_ARRAY, &service_accounts,
-      "Accept this service account for OAuth tokens (repeatable)", "CLIENT_ID:SECRET" },
+      N_("Accept this service account for OAuth tokens (repeatable)"), N_("CLIENT_ID:SECRET") },
     { "time-scale", 't', 0, G_OPTION_ARG_DOUBLE, &time_scale,
-      "Multiply real-life timings by F (0.001: INITIATING lasts 90 ms)", "F" },
-    { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed for ids and probabilistic faults", "N" },
-    { "latency", 'l', 0, G_OPTION_ARG_INT, &latency, "Delay every API request by MS", "MS" },
+      N_("Multiply real-life timings by F (0.001: INITIATING lasts 90 ms; 0: a stopped clock)"),
+      N_("F") },
+    { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, N_("Seed for ids and probabilistic faults"),
+      N_("N") },
+    { "latency", 'l', 0, G_OPTION_ARG_INT, &latency, N_("Delay every API request by MS"),
+      N_("MS") },
     { NULL }
   };
 
   setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 
-  context = g_option_context_new ("— a local MongoDB Atlas Admin API for Keylink");
-  g_option_context_add_main_entries (context, entries, NULL);
+  context = g_option_context_new (_("— a local MongoDB Atlas Admin API for Keylink"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       g_printerr ("keylink-atlas-sim: %s\n", error->message);
@@ -87,8 +96,8 @@ main (int   argc,
     }
   if (port < 0 || port > G_MAXUINT16 || time_scale < 0 || latency < 0)
     {
-      g_printerr ("keylink-atlas-sim: --port must be 0–65535, --time-scale and --latency "
-                  "must not be negative.\n");
+      g_printerr (_("keylink-atlas-sim: use a --port from 0 to 65535, and a --time-scale and "
+                    "--latency that are not negative.\n"));
       return 2;
     }
 
@@ -118,7 +127,9 @@ main (int   argc,
 
   if (!kl_sim_start (sim, (guint) port, &error))
     {
-      g_printerr ("keylink-atlas-sim: cannot listen on 127.0.0.1:%d: %s\n", port, error->message);
+      /* Translators: %d is a port number, %s the system's reason. */
+      g_printerr (_("keylink-atlas-sim: cannot listen on 127.0.0.1:%d (%s). Choose another "
+                    "--port, or 0 for any free one.\n"), port, error->message);
       return 1;
     }
   g_print ("%s\n", kl_sim_get_base_url (sim));

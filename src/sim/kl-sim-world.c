@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "kl-sim.h"
+#include "kl-sim-json.h"
 #include "kl-sim-resources.h"
 #include "kl-sim-world.h"
 
@@ -182,7 +183,7 @@ kl_sim_failure_new (guint       status,
   failure->detail = g_strdup_vprintf (detail_format, args);
   va_end (args);
   if (parameters == NULL)
-    parameters = json_node_init_array (json_node_alloc (), json_array_new ());
+    parameters = kl_sim_json_array_node (json_array_new ());
   failure->parameters = parameters;
 
   return failure;
@@ -213,7 +214,7 @@ string_params (const char *first,
     json_array_add_string_element (array, s);
   va_end (args);
 
-  return json_node_init_array (json_node_alloc (), array);
+  return kl_sim_json_array_node (array);
 }
 
 static gboolean
@@ -365,7 +366,11 @@ kl_sim_world_now (KlSimWorld *world)
 {
   gint64 real_elapsed = g_get_monotonic_time () - world->clock_real_base;
 
-  return world->clock_sim_base + (gint64) ((double) real_elapsed * world->time_scale);
+  /* Real durations are simulated ones times the scale, so the simulated clock runs 1/scale
+   * times as fast as the real one. 0 stops it: only kl_sim_world_advance() moves it then. */
+  if (world->time_scale == 0)
+    return world->clock_sim_base;
+  return world->clock_sim_base + (gint64) ((double) real_elapsed / world->time_scale);
 }
 
 void
@@ -780,8 +785,7 @@ refresh_group (KlSimWorld *world,
 /* JSON views */
 
 static JsonNode *
-self_links (KlSimWorld *world,
-            const char *path)
+self_links (const char *path)
 {
   JsonArray *links = json_array_new ();
   JsonObject *link = json_object_new ();
@@ -789,7 +793,7 @@ self_links (KlSimWorld *world,
   json_object_set_string_member (link, "href", path);
   json_object_set_string_member (link, "rel", "self");
   json_array_add_object_element (links, link);
-  return json_node_init_array (json_node_alloc (), links);
+  return kl_sim_json_array_node (links);
 }
 
 static JsonNode *
@@ -802,13 +806,13 @@ group_view (KlSimWorld *world,
   json_object_set_int_member (object, "clusterCount", group->clusters->len);
   json_object_set_string_member (object, "created", group->created);
   json_object_set_string_member (object, "id", group->id);
-  json_object_set_member (object, "links", self_links (world, href));
+  json_object_set_member (object, "links", self_links (href));
   json_object_set_string_member (object, "name", group->name);
   json_object_set_string_member (object, "orgId", KL_SIM_ORG_ID);
   json_object_set_array_member (object, "tags", json_array_new ());
   json_object_set_boolean_member (object, "withDefaultAlertsSettings", TRUE);
 
-  return json_node_init_object (json_node_alloc (), object);
+  return kl_sim_json_object_node (object);
 }
 
 static gboolean
@@ -872,7 +876,8 @@ cluster_view (KlSimWorld *world,
   json_array_add_object_element (specs, spec);
   json_object_set_string_member (connection, "standardSrv", srv);
 
-  json_object_set_boolean_member (object, "backupEnabled", cluster->kind == CLUSTER_DEDICATED);
+  /* The spec's encryptionAtRestProvider note wants backupEnabled false or absent for CMK. */
+  json_object_set_boolean_member (object, "backupEnabled", FALSE);
   json_object_set_string_member (object, "clusterType", "REPLICASET");
   json_object_set_object_member (object, "connectionStrings", connection);
   json_object_set_string_member (object, "createDate", cluster->created);
@@ -880,7 +885,7 @@ cluster_view (KlSimWorld *world,
   json_object_set_string_member (object, "featureCompatibilityVersion", "8.0");
   json_object_set_string_member (object, "groupId", group->id);
   json_object_set_string_member (object, "id", cluster->id);
-  json_object_set_member (object, "links", self_links (world, href));
+  json_object_set_member (object, "links", self_links (href));
   json_object_set_string_member (object, "mongoDBMajorVersion", "8.0");
   json_object_set_string_member (object, "mongoDBVersion", "8.0.4");
   json_object_set_string_member (object, "name", cluster->name);
@@ -893,7 +898,7 @@ cluster_view (KlSimWorld *world,
   json_object_set_boolean_member (object, "terminationProtectionEnabled", FALSE);
   json_object_set_string_member (object, "versionReleaseSystem", "LTS");
 
-  return json_node_init_object (json_node_alloc (), object);
+  return kl_sim_json_object_node (object);
 }
 
 static JsonObject *
@@ -940,7 +945,7 @@ ear_view (Group *group)
   json_object_set_boolean_member (object, "enabledForSearchNodes", group->search_nodes);
   json_object_set_object_member (object, "googleCloudKms", unconfigured_provider_view ());
 
-  return json_node_init_object (json_node_alloc (), object);
+  return kl_sim_json_object_node (object);
 }
 
 static JsonNode *
@@ -958,7 +963,7 @@ endpoint_view (Endpoint *endpoint)
   json_object_set_string_member (object, "regionName", endpoint->region);
   json_object_set_string_member (object, "status", endpoint_status_names[endpoint->status]);
 
-  return json_node_init_object (json_node_alloc (), object);
+  return kl_sim_json_object_node (object);
 }
 
 /* Lookups */
@@ -1096,7 +1101,7 @@ kl_sim_world_list_groups (KlSimWorld *world)
 
   for (guint i = 0; i < world->groups->len; i++)
     json_array_add_element (array, group_view (world, g_ptr_array_index (world->groups, i)));
-  return json_node_init_array (json_node_alloc (), array);
+  return kl_sim_json_array_node (array);
 }
 
 JsonNode *
@@ -1131,7 +1136,7 @@ kl_sim_world_list_clusters (KlSimWorld    *world,
       if (cluster->kind != CLUSTER_SERVERLESS)
         json_array_add_element (array, cluster_view (world, group, cluster));
     }
-  return json_node_init_array (json_node_alloc (), array);
+  return kl_sim_json_array_node (array);
 }
 
 JsonNode *
@@ -1371,7 +1376,7 @@ endpoint_regions (Group *group)
   for (guint i = 0; i < group->endpoints->len; i++)
     json_array_add_string_element (array,
                                    ((Endpoint *) g_ptr_array_index (group->endpoints, i))->region);
-  return json_node_init_array (json_node_alloc (), array);
+  return kl_sim_json_array_node (array);
 }
 
 static gboolean
@@ -1415,8 +1420,7 @@ disable_azure (Group         *group,
 }
 
 static gboolean
-validate_azure_member_formats (KlSimWorld    *world,
-                               JsonObject    *akv,
+validate_azure_member_formats (JsonObject    *akv,
                                KlSimFailure **failure)
 {
   static const char *const environments[] = { "AZURE", "AZURE_CHINA", "AZURE_US_GOVERNMENT", NULL };
@@ -1538,7 +1542,7 @@ patch_azure (KlSimWorld    *world,
   int rpn;
 
   if (!check_members (akv, allowed, read_only, failure)
-      || !validate_azure_member_formats (world, akv, failure))
+      || !validate_azure_member_formats (akv, failure))
     return FALSE;
   get_boolean_member (akv, "enabled", &enabled, failure);
   get_boolean_member (akv, "requirePrivateNetworking", &rpn, failure);
@@ -1735,7 +1739,7 @@ kl_sim_world_list_endpoints (KlSimWorld    *world,
   if (g_strcmp0 (cloud_provider, "AZURE") == 0)
     for (guint i = 0; i < group->endpoints->len; i++)
       json_array_add_element (array, endpoint_view (g_ptr_array_index (group->endpoints, i)));
-  return json_node_init_array (json_node_alloc (), array);
+  return kl_sim_json_array_node (array);
 }
 
 static gboolean
@@ -1879,7 +1883,7 @@ kl_sim_world_delete_endpoint (KlSimWorld    *world,
       json_array_add_string_element (inner, endpoint->region);
       json_array_add_array_element (outer, inner);
       return fail (failure, kl_sim_failure_new (400, CODE_DELETE_DURING_PROVISIONING,
-                                                json_node_init_array (json_node_alloc (), outer),
+                                                kl_sim_json_array_node (outer),
                                                 "Private endpoint %s in %s is still being "
                                                 "provisioned (INITIATING): wait until it leaves "
                                                 "INITIATING, then delete it.", endpoint->id,

@@ -40,13 +40,6 @@ typedef enum
   KL_SIM_AZURE_FAIL,
 } KlSimAzureAction;
 
-/* Durations in simulated seconds (multiplied by the time scale in real time). */
-#define KL_SIM_INITIATING_SECONDS       90
-#define KL_SIM_ACTIVATION_SECONDS      180
-#define KL_SIM_DELETING_SECONDS         60
-#define KL_SIM_RECREATION_SECONDS       60
-#define KL_SIM_CLUSTER_UPDATE_SECONDS  120
-
 typedef struct _KlSimWorld KlSimWorld;
 
 KlSimWorld *kl_sim_world_new              (guint64      seed);

@@ -17,6 +17,7 @@
 #include "kl-sim.h"
 #include "kl-sim-auth.h"
 #include "kl-sim-faults.h"
+#include "kl-sim-json.h"
 #include "kl-sim-world.h"
 
 #define API_PREFIX     "/api/atlas/v2/"
@@ -186,7 +187,7 @@ failure_to_json (const KlSimFailure *failure)
   json_object_set_string_member (object, "errorCode", failure->error_code);
   json_object_set_member (object, "parameters", json_node_copy (failure->parameters));
   json_object_set_string_member (object, "reason", reason ? reason : "Error");
-  return json_node_init_object (json_node_alloc (), object);
+  return kl_sim_json_object_node (object);
 }
 
 static void
@@ -411,7 +412,7 @@ accept_has_type (SoupServerMessage *msg,
       if (semicolon != NULL)
         *semicolon = '\0';
       type = g_strstrip (types[i]);
-      if (g_ascii_strcasecmp (type, wanted) == 0)
+      if (wanted != NULL && g_ascii_strcasecmp (type, wanted) == 0)
         return TRUE;
       if (*first_vendor == NULL && g_str_has_prefix (type, "application/vnd.atlas."))
         *first_vendor = g_strdup (type);
@@ -464,7 +465,7 @@ invalid_param (SoupServerMessage *msg,
 
   json_array_add_string_element (params, name);
   respond_error (msg, 400, "INVALID_QUERY_PARAMETER",
-                 json_node_init_array (json_node_alloc (), params), detail);
+                 kl_sim_json_array_node (params), detail);
   return FALSE;
 }
 
@@ -533,7 +534,7 @@ page_link (const char *base_url,
 
   json_object_set_string_member (link, "href", href);
   json_object_set_string_member (link, "rel", rel);
-  return json_node_init_object (json_node_alloc (), link);
+  return kl_sim_json_object_node (link);
 }
 
 /* {links, results, totalCount} for one page of @items (a JSON array). */
@@ -570,7 +571,7 @@ paginate (KlSim      *self,
   json_object_set_array_member (object, "results", results);
   if (include_count)
     json_object_set_int_member (object, "totalCount", total);
-  return json_node_init_object (json_node_alloc (), object);
+  return kl_sim_json_object_node (object);
 }
 
 /* Parses the JSON body of a PATCH or POST: Content-Type must be the vendor type. */
@@ -609,14 +610,15 @@ read_json_body (SoupServerMessage *msg,
 
 static void
 respond_unauthorized (KlSim             *self,
-                      SoupServerMessage *msg)
+                      SoupServerMessage *msg,
+                      gboolean           stale)
 {
   g_autoptr(KlSimFailure) failure = NULL;
 
   failure = kl_sim_failure_new (401, "UNEXPECTED_ERROR", NULL,
                                 "You are not authorized for this resource: check the API key or "
                                 "the service account token.");
-  kl_sim_auth_challenge (self->auth, msg);
+  kl_sim_auth_challenge (self->auth, msg, stale);
   /* The real 401 body is pretty-printed. */
   respond_failure (msg, failure, TRUE);
 }
@@ -636,13 +638,15 @@ handle_api (KlSim             *self,
   g_autofree char *first_vendor = NULL;
   g_autofree char *content_type = NULL;
   const char *version;
+  KlSimAuthResult auth;
   gboolean allowed;
   gboolean pretty;
   guint status = SOUP_STATUS_OK;
 
-  if (!kl_sim_auth_check (self->auth, msg))
+  auth = kl_sim_auth_check (self->auth, msg);
+  if (auth != KL_SIM_AUTH_OK)
     {
-      respond_unauthorized (self, msg);
+      respond_unauthorized (self, msg, auth == KL_SIM_AUTH_STALE);
       return;
     }
 
@@ -826,6 +830,8 @@ respond_malformed (SoupServerMessage *msg,
 {
   static const char truncated[] = "{\"results\": [{\"id\": \"65f0";
   SoupMessageBody *body = soup_server_message_get_response_body (msg);
+  g_autofree char *vendor = NULL;
+  g_autofree char *content_type = NULL;
 
   if (after_processing && body->length > 1)
     {
@@ -837,8 +843,12 @@ respond_malformed (SoupServerMessage *msg,
       return;
     }
 
+  /* Labelled as what the client asked for, so that only the JSON parser can notice. */
+  accept_has_type (msg, NULL, &vendor);
+  content_type = vendor ? g_strconcat (vendor, ";charset=utf-8", NULL)
+                        : g_strdup ("application/json");
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, truncated,
+  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_STATIC, truncated,
                                     strlen (truncated));
 }
 
@@ -926,6 +936,37 @@ run_request (KlSim                    *self,
   return TRUE;
 }
 
+/* Stalled requests wait for the faults to be cleared (or for the simulator to stop). */
+static void
+release_stalled (KlSim *self)
+{
+  GList *stalled = NULL;
+
+  for (GList *l = self->pending; l != NULL;)
+    {
+      Pending *pending = l->data;
+      GList *next = l->next;
+
+      if (pending->source == NULL)
+        {
+          self->pending = g_list_delete_link (self->pending, l);
+          stalled = g_list_prepend (stalled, pending);
+        }
+      l = next;
+    }
+  for (GList *l = stalled; l != NULL; l = l->next)
+    {
+      Pending *pending = l->data;
+      KlSimFaultDecision none = { 0, };
+
+      none.kind = KL_SIM_FAULT_NONE;
+      if (run_request (self, pending->msg, &none))
+        soup_server_message_unpause (pending->msg);
+      pending_free (pending);
+    }
+  g_list_free (stalled);
+}
+
 static gboolean
 pending_ready_cb (gpointer user_data)
 {
@@ -981,7 +1022,7 @@ read_control_body (SoupServerMessage *msg,
   if (g_bytes_get_size (bytes) == 0)
     {
       if (!required)
-        return json_node_init_object (json_node_alloc (), json_object_new ());
+        return kl_sim_json_object_node (json_object_new ());
       respond_error (msg, 400, "SIM_INVALID_REQUEST", NULL, "A JSON object body is required.");
       return NULL;
     }
@@ -1043,7 +1084,7 @@ settings_view (KlSim *self)
   json_object_set_int_member (object, "latencyMs", self->latency_ms);
   json_object_set_double_member (object, "simulatedSeconds",
                                  (double) kl_sim_world_now (self->world) / G_USEC_PER_SEC);
-  return json_node_init_object (json_node_alloc (), object);
+  return kl_sim_json_object_node (object);
 }
 
 static JsonNode *
@@ -1069,7 +1110,7 @@ requests_view (KlSim *self)
       json_array_add_object_element (array, entry);
     }
   json_object_set_array_member (object, "requests", array);
-  return json_node_init_object (json_node_alloc (), object);
+  return kl_sim_json_object_node (object);
 }
 
 static gboolean
@@ -1123,12 +1164,12 @@ handle_control (KlSim             *self,
           JsonObject *object = json_object_new ();
 
           json_object_set_member (object, "faults", g_steal_pointer (&list));
-          result = json_node_init_object (json_node_alloc (), object);
+          result = kl_sim_json_object_node (object);
           respond_control (msg, 200, result);
         }
       else if (del)
         {
-          kl_sim_faults_clear (self->faults);
+          kl_sim_clear_faults (self);
           respond_control (msg, 204, NULL);
         }
       else if ((body = read_control_body (msg, TRUE)) != NULL)
@@ -1517,6 +1558,7 @@ kl_sim_clear_faults (KlSim *self)
   g_return_if_fail (KL_IS_SIM (self));
 
   kl_sim_faults_clear (self->faults);
+  release_stalled (self);
 }
 
 GPtrArray *

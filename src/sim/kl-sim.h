@@ -25,11 +25,22 @@ G_BEGIN_DECLS
 #define KL_SIM_BAD_AZURE_CLIENT_ID "00000000-0000-0000-0000-00000000bad0" /* INVALID_AZURE_CREDENTIALS */
 #define KL_SIM_UNUSABLE_KEY_NAME   "unusable-key"                         /* valid: false */
 
+/* Real-life durations, in simulated seconds (multiplied by the time scale in real time):
+ * INITIATING before PENDING_ACCEPTANCE; PENDING_ACCEPTANCE from approval to ACTIVE; DELETING
+ * before the endpoint is gone; PENDING_RECREATION before INITIATING again; a cluster UPDATING. */
+#define KL_SIM_INITIATING_SECONDS      90
+#define KL_SIM_ACTIVATION_SECONDS     180
+#define KL_SIM_DELETING_SECONDS        60
+#define KL_SIM_RECREATION_SECONDS      60
+#define KL_SIM_CLUSTER_UPDATE_SECONDS 120
+
 #define KL_TYPE_SIM (kl_sim_get_type ())
 
 G_DECLARE_FINAL_TYPE (KlSim, kl_sim, KL, SIM, GObject)
 
 KlSim      *kl_sim_new                 (void);
+/* Real durations are the real-life ones times @time_scale (0.001: INITIATING lasts 90 ms;
+ * default 1). 0 stops the simulated clock: only kl_sim_advance() moves it. */
 void        kl_sim_set_time_scale      (KlSim       *self,
                                         double       time_scale);
 void        kl_sim_set_seed            (KlSim       *self,
@@ -105,6 +116,7 @@ gboolean    kl_sim_fail_endpoint       (KlSim       *self,
 gboolean    kl_sim_add_fault           (KlSim       *self,
                                         const char  *rule_json,
                                         GError     **error);
+/* Also answers the requests that "stall" faults hold. */
 void        kl_sim_clear_faults        (KlSim       *self);
 /* Element type KlSimRequest, in the order the answers completed. */
 GPtrArray  *kl_sim_dup_requests        (KlSim       *self);
