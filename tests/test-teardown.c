@@ -120,7 +120,8 @@ full_setup (Fixture *fixture)
   g_assert_cmpuint (endpoints->len, ==, 2);
   for (guint i = 0; i < endpoints->len; i++)
     {
-      kl_sim_approve_endpoint (sim, GROUP, kl_private_endpoint_get_id (endpoints->pdata[i]), &error);
+      kl_sim_approve_endpoint (sim, GROUP, kl_private_endpoint_get_id (endpoints->pdata[i]),
+                               &error);
       g_assert_no_error (error);
     }
   kl_sim_advance (sim, 180);
@@ -366,7 +367,8 @@ test_cmk (Fixture       *fixture,
                    ((KlSimRequest *) patches->pdata[1])->end_us);
   g_assert_cmpint (((KlSimRequest *) patches->pdata[1])->start_us, <,
                    ((KlSimRequest *) patches->pdata[0])->end_us);
-  g_assert_true (g_str_has_suffix (((KlSimRequest *) patches->pdata[2])->path, "/encryptionAtRest"));
+  g_assert_true (g_str_has_suffix (((KlSimRequest *) patches->pdata[2])->path,
+                                   "/encryptionAtRest"));
 
   ear = kl_test_project_get_ear (fixture->project, GROUP);
   g_assert_false (kl_azure_key_vault_get_enabled (kl_encryption_at_rest_get_azure_key_vault (ear)));
