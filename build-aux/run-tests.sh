@@ -55,9 +55,15 @@ run_flavour () {
 run_flavour release -Dwerror=true -Dbuildtype=debugoptimized
 run_flavour sanitize -Dwerror=true -Dbuildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
 
-if [ -x build-aux/run-fuzzers.sh ] && [ -z "${KL_SKIP_FUZZ:-}" ]; then
-  echo "=== fuzz: short runs"
-  if ! bash build-aux/run-fuzzers.sh "$top/_build/fuzz" 20; then
+if [ -z "${KL_SKIP_FUZZ:-}" ]; then
+  echo "=== fuzz: build the libFuzzer targets (clang) and run each for a short time"
+  fuzz_dir="$top/_build/fuzz"
+  if [ ! -f "$fuzz_dir/build.ninja" ]; then
+    CC=clang meson setup "$fuzz_dir" -Dfuzzing=true -Dtests=false -Dwerror=true \
+      -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+  fi
+  meson compile -C "$fuzz_dir"
+  if ! bash build-aux/run-fuzzers.sh "$fuzz_dir" "${KL_FUZZ_SECONDS:-15}"; then
     status=1
     failed=$((failed + 1))
   else
