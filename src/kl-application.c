@@ -436,7 +436,8 @@ kl_application_new_demo_client (KlApplication  *self,
   if (!self->demo)
     {
       g_set_error_literal (error, KL_ERROR, KL_ERROR_FAILED,
-                           _("The demo is not running. Choose “Try the Demo” on the welcome page."));
+                           _("The demo is not running. Choose “Try the Demo” on the welcome "
+                             "page."));
       return NULL;
     }
 

@@ -260,13 +260,16 @@ fill_answers_from_server (KlWindow *self)
     return;
 
   environment = kl_azure_key_vault_get_azure_environment (akv);
+  if (environment == NULL)
+    environment = "AZURE";
 
   g_object_freeze_notify (G_OBJECT (self->answers));
-  kl_setup_answers_set_azure_environment (self->answers, environment != NULL ? environment : "AZURE");
+  kl_setup_answers_set_azure_environment (self->answers, environment);
   kl_setup_answers_set_tenant_id (self->answers, kl_azure_key_vault_get_tenant_id (akv));
   kl_setup_answers_set_client_id (self->answers, kl_azure_key_vault_get_client_id (akv));
   kl_setup_answers_clear_client_secret (self->answers);
-  kl_setup_answers_set_subscription_id (self->answers, kl_azure_key_vault_get_subscription_id (akv));
+  kl_setup_answers_set_subscription_id (self->answers,
+                                        kl_azure_key_vault_get_subscription_id (akv));
   kl_setup_answers_set_resource_group (self->answers,
                                        kl_azure_key_vault_get_resource_group_name (akv));
   kl_setup_answers_set_key_vault_name (self->answers, kl_azure_key_vault_get_key_vault_name (akv));
@@ -917,7 +920,8 @@ session_plan_changed_cb (KlWindow *self)
       fill_answers_from_server (self);
     }
 
-  kl_key_vault_page_set_vault_frozen (KL_KEY_VAULT_PAGE (key_vault), kl_plan_vault_is_frozen (plan));
+  kl_key_vault_page_set_vault_frozen (KL_KEY_VAULT_PAGE (key_vault),
+                                      kl_plan_vault_is_frozen (plan));
   update_pages (self);
   update_demo_button (self);
 

@@ -165,6 +165,15 @@ sim_start (Fixture *fixture)
 }
 
 static void
+assert_setting (const char *key,
+                const char *expected)
+{
+  g_autofree char *value = g_settings_get_string (kl_application_get_settings (app), key);
+
+  g_assert_cmpstr (value, ==, expected);
+}
+
+static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
@@ -698,8 +707,7 @@ test_sign_in_good (Fixture       *fixture,
   g_assert_cmpint (kl_profile_get_service (saved), ==, KL_ATLAS_SERVICE_CUSTOM);
   g_assert_cmpstr (kl_profile_get_client_id (saved), ==, SA_CLIENT_ID);
   g_assert_cmpstr (kl_profile_get_base_url (saved), ==, kl_sim_get_base_url (fixture->sim));
-  g_assert_cmpstr (g_settings_get_string (kl_application_get_settings (app), "last-profile"), ==,
-                   kl_profile_get_id (saved));
+  assert_setting ("last-profile", kl_profile_get_id (saved));
 
   /* A new window lists it on its welcome page, first since it was used last. */
   window_close (fixture);
@@ -733,8 +741,9 @@ test_sign_in_bad_credentials (Fixture       *fixture,
                               gconstpointer  user_data)
 {
   Credentials wrong_secret = good_sa;
-  Credentials wrong_key = { KL_AUTH_API_KEY, NULL, API_PUBLIC, "0badbad0-5b8e-4d06-a1f4-9e2b7c8d0f15",
-                            NULL };
+  Credentials wrong_key = {
+    KL_AUTH_API_KEY, NULL, API_PUBLIC, "0badbad0-5b8e-4d06-a1f4-9e2b7c8d0f15", NULL
+  };
   g_autoptr(GError) error = NULL;
   KlPage *page;
   GtkWidget *details, *code;
@@ -764,7 +773,8 @@ test_sign_in_bad_credentials (Fixture       *fixture,
   /* This computer is not on the access list: what to add, and where; the code is there. */
   g_assert_true (kl_sim_add_fault (fixture->sim,
                                    "{\"path\": \"/api/atlas/v2/groups\", \"kind\": \"status\","
-                                   " \"status\": 403, \"errorCode\": \"IP_ADDRESS_NOT_ON_ACCESS_LIST\","
+                                   " \"status\": 403,"
+                                   " \"errorCode\": \"IP_ADDRESS_NOT_ON_ACCESS_LIST\","
                                    " \"count\": 1}", &error));
   g_assert_no_error (error);
   assert_contains (sign_in_fails (fixture, &good_sa, TIMEOUT_MS), "access list");
@@ -875,6 +885,7 @@ test_project_search (Fixture       *fixture,
   GtkWidget *entry = kl_test_find_by_type (GTK_WIDGET (page), GTK_TYPE_SEARCH_ENTRY);
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
   g_autoptr(KlProject) project = NULL;
+  GtkWidget *placeholder;
 
   /* Ready to type the search. */
   g_assert_true (focus != NULL && (focus == entry || gtk_widget_is_ancestor (focus, entry)));
@@ -891,8 +902,8 @@ test_project_search (Fixture       *fixture,
   /* By id too. */
   search (page, KL_SIM_GROUP_INACTIVE, 1);
   search (page, "no such project", 0);
-  g_assert_true (gtk_widget_get_mapped (kl_test_find_by_label (GTK_WIDGET (page),
-                                                               "No project matches “no such project”")));
+  placeholder = kl_test_find_by_label (GTK_WIDGET (page), "No project matches “no such project”");
+  g_assert_true (gtk_widget_get_mapped (placeholder));
   search (page, "", 15);
 
   /* Enter with one match left chooses it. */
@@ -957,7 +968,7 @@ test_project_states (Fixture       *fixture,
 {
   KlProjectPage *page = sign_in (fixture, &good_sa);
   g_autofree char *summary = NULL;
-  GtkWidget *clusters, *reload;
+  GtkWidget *clusters, *reload, *setup;
 
   /* Nothing chosen: nothing to do yet. */
   g_assert_false (kl_page_get_complete (KL_PAGE (page)));
@@ -973,16 +984,14 @@ test_project_states (Fixture       *fixture,
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (clusters)), ==,
                    "2 of 2 can use your key");
   g_assert_true (row_shown (page, "Set Up Encryption"));
-  assert_contains (adw_action_row_get_subtitle (ADW_ACTION_ROW (action_row (page, "Set Up Encryption"))),
-                   "Azure Application");
+  setup = action_row (page, "Set Up Encryption");
+  assert_contains (adw_action_row_get_subtitle (ADW_ACTION_ROW (setup)), "Azure Application");
   g_assert_false (row_shown (page, "Rotate the Key"));
   g_assert_false (row_shown (page, "Turn Off Your Key"));
   g_assert_true (kl_page_get_complete (KL_PAGE (page)));
   g_assert_cmpstr (kl_page_get_next_label (KL_PAGE (page)), ==, "_Set Up");
-  g_assert_cmpstr (g_settings_get_string (kl_application_get_settings (app), "last-project"), ==,
-                   KL_SIM_GROUP_READY);
-  g_assert_cmpstr (g_settings_get_string (kl_application_get_settings (app), "last-project-name"),
-                   ==, "Payments");
+  assert_setting ("last-project", KL_SIM_GROUP_READY);
+  assert_setting ("last-project-name", "Payments");
 
   /* Mixed: set up is possible; only some clusters can use the key. */
   choose_project (fixture, page, "Analytics");
@@ -996,7 +1005,7 @@ test_project_states (Fixture       *fixture,
   choose_project (fixture, page, "Archive");
   assert_contains (status_text (page), "every cluster is paused");
   g_assert_false (row_shown (page, "Set Up Encryption"));
-  g_assert_false (gtk_widget_get_visible (gtk_widget_get_ancestor (action_row (page, "Set Up Encryption"),
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_ancestor (setup,
                                                                    ADW_TYPE_PREFERENCES_GROUP)));
   g_assert_false (kl_page_get_complete (KL_PAGE (page)));
 
@@ -1145,7 +1154,8 @@ test_walk_to_enabled_key (Fixture       *fixture,
   g_assert_cmpstr (kl_azure_key_vault_get_key_identifier (akv), ==, KEY_ID);
 
   status_wait[0] = projects;
-  status_wait[1] = (gpointer) "Your Azure key is enabled and valid. Private networking is not required yet.";
+  status_wait[1] = (gpointer) "Your Azure key is enabled and valid. Private networking is not "
+                              "required yet.";
   g_assert_true (kl_test_wait_until (shows_status, status_wait, TIMEOUT_MS));
 }
 
@@ -1359,8 +1369,9 @@ test_demo (Fixture       *fixture,
            gconstpointer  user_data)
 {
   GVariantDict *options;
-  GtkWidget *banner, *fill;
+  GtkWidget *banner, *revealer, *fill;
   KlProjectPage *projects;
+  AdwEntryRow *tenant;
   KlPage *page;
   int rc;
 
@@ -1381,24 +1392,23 @@ test_demo (Fixture       *fixture,
   assert_contains (kl_atlas_client_get_base_url (kl_session_get_client (fixture->session)),
                    "http://127.0.0.1:");
   banner = kl_test_find_by_label (GTK_WIDGET (fixture->window), "Demo — nothing real is changed");
-  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_ancestor (banner,
-                                                                                       GTK_TYPE_REVEALER))));
+  revealer = gtk_widget_get_ancestor (banner, GTK_TYPE_REVEALER);
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
   g_assert_true (kl_page_get_hidden (kl_assistant_get_page (fixture->assistant, KL_PAGE_SIGN_IN)));
   /* No keyring, no memory of the demo's projects. */
-  g_assert_cmpstr (g_settings_get_string (kl_application_get_settings (app), "last-profile"), ==, "");
+  assert_setting ("last-profile", "");
 
   /* The real app against it: choose a project, and the Azure pages offer demo values. */
   projects = KL_PROJECT_PAGE (current_page (fixture));
   choose_project (fixture, projects, "Payments");
-  g_assert_cmpstr (g_settings_get_string (kl_application_get_settings (app), "last-project"), ==, "");
+  assert_setting ("last-project", "");
   kl_assistant_next (fixture->assistant);
   page = wait_for_page (fixture, KL_PAGE_AZURE_APP, TIMEOUT_MS);
   fill = kl_test_find_by_label (GTK_WIDGET (fixture->window), "Fill _Demo Values");
   g_assert_true (gtk_widget_get_visible (fill));
   g_signal_emit_by_name (fill, "clicked");
-  g_assert_cmpuint (strlen (gtk_editable_get_text (GTK_EDITABLE (find_entry (page,
-                                                                              "Directory (Tenant) ID")))),
-                    ==, 36);
+  tenant = find_entry (page, "Directory (Tenant) ID");
+  g_assert_cmpuint (strlen (gtk_editable_get_text (GTK_EDITABLE (tenant))), ==, 36);
   /* Never the secret. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_entry (page, "Client Secret Value"))),
                    ==, "");
@@ -1465,6 +1475,10 @@ test_help (Fixture       *fixture,
                      ==, pages[i][1]);
 }
 
+#define ACCESS_LIST_FAULT \
+  "{\"path\": \"/api/atlas/v2/groups/*/encryptionAtRest\", \"kind\": \"status\"," \
+  " \"status\": 403, \"errorCode\": \"IP_ADDRESS_NOT_ON_ACCESS_LIST\"}"
+
 static void
 take_screenshots (const char *page_id,
                   gboolean    error)
@@ -1499,11 +1513,7 @@ take_screenshots (const char *page_id,
 
             if (error)
               {
-                g_assert_true (kl_sim_add_fault (fixture.sim,
-                                                 "{\"path\": \"/api/atlas/v2/groups/*/encryptionAtRest\","
-                                                 " \"kind\": \"status\", \"status\": 403,"
-                                                 " \"errorCode\": \"IP_ADDRESS_NOT_ON_ACCESS_LIST\"}",
-                                                 NULL));
+                g_assert_true (kl_sim_add_fault (fixture.sim, ACCESS_LIST_FAULT, NULL));
                 search (page, "Payments", 1);
                 activate_row (GTK_WIDGET (page), "Payments");
                 g_assert_true (kl_test_wait_until (page_has_error, page, TIMEOUT_MS));
@@ -1519,7 +1529,8 @@ take_screenshots (const char *page_id,
         /* No blinking cursor to redraw the window while it is captured. */
         gtk_root_set_focus (GTK_ROOT (fixture.window), NULL);
         g_assert_true (kl_test_window_show (GTK_WINDOW (fixture.window)));
-        g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture.window)), ==, narrow ? 360 : 720);
+        g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture.window)), ==,
+                         narrow ? 360 : 720);
 
         name = g_strdup_printf ("%s-%s-%s%s", page_id, error ? "error" : "normal",
                                 dark ? "dark" : "light", narrow ? "-narrow" : "");

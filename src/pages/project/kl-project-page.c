@@ -144,8 +144,10 @@ update_placeholder (KlProjectPage *self)
 static void
 search_changed_cb (KlProjectPage *self)
 {
+  g_autofree char *text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+
   g_free (self->query);
-  self->query = casefold (g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)))));
+  self->query = casefold (g_strstrip (text));
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
   update_placeholder (self);
 }
@@ -455,10 +457,12 @@ update_status (KlProjectPage *self)
                                self->teardown_network_row, self->teardown_key_row,
                                self->status_row };
 
+      gboolean actions = gtk_widget_get_visible (GTK_WIDGET (self->actions_group));
+
       self->focus_state = FALSE;
       for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
         if (gtk_widget_get_visible (GTK_WIDGET (rows[i])) &&
-            (rows[i] == self->status_row || gtk_widget_get_visible (GTK_WIDGET (self->actions_group))))
+            (rows[i] == self->status_row || actions))
           {
             gtk_widget_grab_focus (GTK_WIDGET (rows[i]));
             break;

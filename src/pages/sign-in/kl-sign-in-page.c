@@ -286,9 +286,10 @@ check_name (const char  *text,
 static void
 update_complete (KlSignInPage *self)
 {
+  gboolean custom = get_service (self) == KL_ATLAS_SERVICE_CUSTOM;
   gboolean complete;
 
-  complete = (get_service (self) != KL_ATLAS_SERVICE_CUSTOM || kl_field_get_valid (self->url_field)) &&
+  complete = (!custom || kl_field_get_valid (self->url_field)) &&
              kl_field_get_valid (self->client_id_field) &&
              kl_field_get_valid (self->secret_field) &&
              (!get_remember (self) || kl_field_get_valid (self->name_field));

@@ -48,14 +48,15 @@ kl_sign_in_explain_error (const GError *error,
 
     case KL_ERROR_IP_NOT_ON_ACCESS_LIST:
       return g_strdup (api_key
-                       ? _("Atlas refused the sign-in because this computer’s IP address is not on "
-                           "the API key’s access list. In Atlas, open Organization → Access Manager "
-                           "→ Applications → API Keys, edit this key, add this computer’s public IP "
-                           "address to its access list, then sign in again.")
-                       : _("Atlas refused the sign-in because this computer’s IP address is not on "
-                           "the service account’s access list. In Atlas, open Organization → Access "
-                           "Manager → Applications → Service Accounts, open this account, add this "
-                           "computer’s public IP address to its access list, then sign in again."));
+                       ? _("Atlas refused the sign-in because this computer’s IP address is not "
+                           "on the API key’s access list. In Atlas, open Organization → Access "
+                           "Manager → Applications → API Keys, edit this key, add this "
+                           "computer’s public IP address to its access list, then sign in again.")
+                       : _("Atlas refused the sign-in because this computer’s IP address is not "
+                           "on the service account’s access list. In Atlas, open Organization → "
+                           "Access Manager → Applications → Service Accounts, open this account, "
+                           "add this computer’s public IP address to its access list, then sign "
+                           "in again."));
 
     case KL_ERROR_FORBIDDEN:
       return g_strdup (api_key
