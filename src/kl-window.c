@@ -1011,15 +1011,19 @@ current_page_changed_cb (KlWindow *self)
   update_demo_button (self);
 }
 
-/* Enable went through: read the project's state back, as after every step. */
+/* Enable went through: Atlas holds the Azure secret now, so this copy goes; and the
+ * project's state is read back, as after every step. */
 static void
 review_needs_apply_cb (KlWindow *self)
 {
   KlPage *review = get_page (self, KL_PAGE_REVIEW);
 
-  if (!kl_page_get_needs_apply (review) && !kl_page_get_read_only (review) &&
-      kl_session_get_project (self->session) != NULL)
-    kl_project_page_reload (KL_PROJECT_PAGE (get_page (self, KL_PAGE_PROJECT)));
+  if (kl_page_get_needs_apply (review) || kl_page_get_read_only (review) ||
+      kl_session_get_project (self->session) == NULL)
+    return;
+
+  kl_setup_answers_clear_client_secret (self->answers);
+  kl_project_page_reload (KL_PROJECT_PAGE (get_page (self, KL_PAGE_PROJECT)));
 }
 
 static void

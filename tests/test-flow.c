@@ -1145,6 +1145,8 @@ test_walk_to_enabled_key (Fixture       *fixture,
   /* The end of the flow in this build: back on the project, its state read again. */
   wait_for_page (fixture, KL_PAGE_PROJECT, TIMEOUT_MS);
   g_assert_null (kl_page_get_error (review));
+  /* Atlas has the Azure secret now: Keylink's copy is gone. */
+  g_assert_false (kl_setup_answers_get_has_client_secret (kl_window_get_answers (fixture->window)));
 
   ear = read_back (fixture);
   akv = kl_encryption_at_rest_get_azure_key_vault (ear);
@@ -1375,6 +1377,15 @@ test_demo (Fixture       *fixture,
   KlPage *page;
   int rc;
 
+  /* “Try the Demo” on the welcome page: signed in to the simulator in this process. */
+  g_assert_false (kl_application_get_demo (app));
+  g_signal_emit_by_name (kl_test_find_by_label (GTK_WIDGET (fixture->window), "_Try the Demo"),
+                         "clicked");
+  g_assert_true (kl_application_get_demo (app));
+  g_assert_true (kl_test_wait_until (project_list_ready, fixture, TIMEOUT_MS));
+  banner = kl_test_find_by_label (GTK_WIDGET (fixture->window), "Demo — nothing real is changed");
+  revealer = gtk_widget_get_ancestor (banner, GTK_TYPE_REVEALER);
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
   window_close (fixture);
 
   /* The command line's path: `keylink --demo`. */
