@@ -1057,16 +1057,3 @@ kl_sign_in_page_load_profile (KlSignInPage *self,
   self->profile_dirty = FALSE;
   self->loading = FALSE;
 }
-
-/**
- * kl_sign_in_page_get_profile:
- *
- * Returns: (transfer none) (nullable): the saved profile loaded or saved last
- */
-KlProfile *
-kl_sign_in_page_get_profile (KlSignInPage *self)
-{
-  g_return_val_if_fail (KL_IS_SIGN_IN_PAGE (self), NULL);
-
-  return self->profile;
-}

@@ -17,13 +17,12 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KlSignInPage, kl_sign_in_page, KL, SIGN_IN_PAGE, KlPage)
 
-KlPage    *kl_sign_in_page_new            (KlSession     *session,
-                                           KlCredentials *credentials);
-void       kl_sign_in_page_set_custom_url (KlSignInPage  *self,
-                                           const char    *url);
-void       kl_sign_in_page_load_profile   (KlSignInPage  *self,
-                                           KlProfile     *profile,
-                                           SecretValue   *secret);
-KlProfile *kl_sign_in_page_get_profile    (KlSignInPage  *self);
+KlPage *kl_sign_in_page_new            (KlSession     *session,
+                                        KlCredentials *credentials);
+void    kl_sign_in_page_set_custom_url (KlSignInPage  *self,
+                                        const char    *url);
+void    kl_sign_in_page_load_profile   (KlSignInPage  *self,
+                                        KlProfile     *profile,
+                                        SecretValue   *secret);
 
 G_END_DECLS
