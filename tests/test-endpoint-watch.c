@@ -421,6 +421,8 @@ test_parallel_create (Fixture       *fixture,
   GListModel *steps = kl_setup_runner_get_steps (fixture->runner);
   g_autoptr(GPtrArray) posts = NULL;
   g_autoptr(GPtrArray) again = NULL;
+  g_autoptr(GPtrArray) lists = NULL;
+  guint n_lists_before = 0;
   KlSimRequest *a, *b;
 
   kl_sim_set_latency (fixture->project->sim, 100);
@@ -449,6 +451,13 @@ test_parallel_create (Fixture       *fixture,
   g_assert_cmpint (a->start_us, <, b->end_us);
   g_assert_cmpint (b->start_us, <, a->end_us);
 
+  /* One list for all the regions before the POSTs, not one more per region. */
+  lists = kl_test_project_requests (fixture->project, "GET", "/privateEndpoints");
+  for (guint i = 0; i < lists->len; i++)
+    if (((KlSimRequest *) lists->pdata[i])->start_us < MIN (a->start_us, b->start_us))
+      n_lists_before++;
+  g_assert_cmpuint (n_lists_before, ==, 1);
+
   /* Never a second endpoint for a region that has one. */
   kl_sim_clear_requests (fixture->project->sim);
   create_endpoints (fixture, regions);
@@ -462,6 +471,37 @@ test_parallel_create (Fixture       *fixture,
   again = kl_test_project_requests (fixture->project, "POST", NULL);
   g_assert_cmpuint (again->len, ==, 0);
   kl_sim_set_latency (fixture->project->sim, 0);
+}
+
+static void
+test_create_unclear_failure (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  static const char * const regions[] = { "US_EAST_2", NULL };
+  g_autoptr(GPtrArray) posts = NULL;
+  g_autoptr(GPtrArray) lists = NULL;
+  g_autoptr(GError) error = NULL;
+  KlPrivateEndpoint *endpoint;
+
+  /* The POST creates the endpoint, then answers 500: from the runner's one list, the safe
+   * create still lists again before any other POST, and finds it. */
+  kl_sim_clear_requests (fixture->project->sim);
+  kl_sim_add_fault (fixture->project->sim,
+                    "{\"path\":\"/api/atlas/v2/groups/*/privateEndpoints\",\"method\":\"POST\","
+                    "\"kind\":\"status\",\"status\":500,\"count\":1,"
+                    "\"afterProcessing\":true}", &error);
+  g_assert_no_error (error);
+  endpoint = create_endpoints (fixture, regions);
+  g_assert_cmpstr (kl_private_endpoint_get_region_name (endpoint), ==, "US_EAST_2");
+
+  posts = kl_test_project_requests (fixture->project, "POST", "/privateEndpoints");
+  g_assert_cmpuint (posts->len, ==, 1);
+  lists = kl_test_project_requests (fixture->project, "GET", "/privateEndpoints");
+  g_assert_cmpuint (lists->len, >=, 2);
+  g_assert_cmpint (((KlSimRequest *) lists->pdata[0])->end_us, <=,
+                   ((KlSimRequest *) posts->pdata[0])->start_us);
+  g_assert_cmpint (((KlSimRequest *) lists->pdata[1])->start_us, >=,
+                   ((KlSimRequest *) posts->pdata[0])->end_us);
 }
 
 static void
@@ -624,6 +664,8 @@ main (int   argc,
               test_delete_initiating, fixture_tear_down);
   g_test_add ("/endpoint-watch/parallel-create", Fixture, NULL, fixture_set_up,
               test_parallel_create, fixture_tear_down);
+  g_test_add ("/endpoint-watch/create-unclear-failure", Fixture, NULL, fixture_set_up,
+              test_create_unclear_failure, fixture_tear_down);
   g_test_add ("/endpoint-watch/polling", Fixture, NULL, fixture_set_up, test_polling,
               fixture_tear_down);
   g_test_add ("/endpoint-watch/retry-after", Fixture, NULL, fixture_set_up, test_retry_after,

@@ -358,6 +358,7 @@ typedef struct
   guint              outstanding;  /* items still running, plus one while starting them */
   KlPrivateEndpoint *endpoint;     /* retry: the new endpoint */
   char              *old_id;       /* retry: the endpoint replaced */
+  gboolean           created;      /* create: an endpoint was created (poke the watch once) */
 } Operation;
 
 typedef struct
@@ -496,6 +497,10 @@ operation_complete (GTask *task)
 
   runner_set_busy (self, FALSE);
 
+  /* One poll for all the endpoints created together, not one per POST. */
+  if (operation->created && self->endpoint_watch != NULL)
+    kl_endpoint_watch_poke (self->endpoint_watch);
+
   if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
     {
       for (guint i = 0; i < operation->steps->len; i++)
@@ -598,7 +603,7 @@ create_ensured_cb (GObject      *source,
                    gpointer      user_data)
 {
   g_autoptr(Item) item = user_data;
-  KlSetupRunner *self = g_task_get_source_object (item->task);
+  Operation *operation = g_task_get_task_data (item->task);
   g_autoptr(KlPrivateEndpoint) endpoint = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -612,8 +617,7 @@ create_ensured_cb (GObject      *source,
     {
       kl_step_set_object (item->step, endpoint);
       kl_step_set_state (item->step, KL_STEP_STATE_DONE);
-      if (self->endpoint_watch != NULL)
-        kl_endpoint_watch_poke (self->endpoint_watch);
+      operation->created = TRUE;
     }
 
   operation_item_done (item->task);
@@ -680,10 +684,14 @@ create_listed_cb (GObject      *source,
           continue;
         }
 
+      /* The list just read stands for the safe create's own first list: one list and one
+       * POST per region, the list again only after an unclear failure. */
       kl_step_set_state (step, KL_STEP_STATE_RUNNING);
-      kl_atlas_client_ensure_private_endpoint_async (self->client, self->group_id, region,
-                                                     g_task_get_cancellable (task),
-                                                     create_ensured_cb, item_new (task, step));
+      kl_atlas_client_ensure_private_endpoint_listed_async (self->client, self->group_id, region,
+                                                            endpoints,
+                                                            g_task_get_cancellable (task),
+                                                            create_ensured_cb,
+                                                            item_new (task, step));
     }
 
   operation_item_done (task);

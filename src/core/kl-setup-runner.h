@@ -16,9 +16,10 @@ G_BEGIN_DECLS
 
 /* The parallel operations of the Region endpoints and Clusters pages (design.md section 2):
  *
- *  - create the missing endpoints of a set of regions: one fresh list first, then one
- *    kl_atlas_client_ensure_private_endpoint_async() per region that has none, all started at
- *    once (a region that has an endpoint, in any state, is SKIPPED: never a second one);
+ *  - create the missing endpoints of a set of regions: one fresh list first, then, from that
+ *    list, one kl_atlas_client_ensure_private_endpoint_listed_async() per region that has none
+ *    (one POST each; a list again only after an unclear failure), all started at once (a
+ *    region that has an endpoint, in any state, is SKIPPED: never a second one);
  *  - turn customer-managed keys on for chosen clusters: clusters that
  *    kl_cluster_check_cmk_eligible() refuses FAIL at once with its KL_ERROR_INELIGIBLE message
  *    and no request; the others get their PATCH {"encryptionAtRestProvider":"AZURE"} all at
@@ -33,8 +34,8 @@ G_BEGIN_DECLS
  *
  * Following uses a KlEndpointWatch / KlClusterWatch: give the page's own with
  * kl_setup_runner_set_endpoint_watch() / _set_cluster_watch() so that each tick stays ONE
- * list request (the runner pokes it after each create and delete); else the runner makes its
- * own. A paused watch holds the operation until it is resumed.
+ * list request (the runner pokes it once after the creates, and its waits poke it); else the
+ * runner makes its own. A paused watch holds the operation until it is resumed.
  *
  * Results: _finish() returns TRUE when every step is DONE or SKIPPED. Otherwise FALSE with the
  * error of the failed step (when several failed: the first one's, its message saying how many
