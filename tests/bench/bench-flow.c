@@ -14,6 +14,8 @@
  *   bench-flow polling [--time-scale S] [--window S]
  *       three PENDING_ACCEPTANCE endpoints that are never approved, followed by a
  *       KlEndpointWatch at the default schedule scaled by S, for a simulated window.
+ *   bench-flow big-list
+ *       the main loop while a 500-project organization is listed (one page) five times.
  *
  * The watches' intervals are the defaults (2 s base, 60 s cap) times the time scale, so that
  * they keep the same proportion to the simulated transitions as against the real Atlas.
@@ -537,7 +539,8 @@ flow_clusters (Flow *flow)
   if (clusters->len != 2)
     g_error ("Expected 2 clusters to enable, found %u", clusters->len);
 
-  flow->cluster_watch = kl_cluster_watch_new (flow->client, kl_session_get_group_id (flow->session));
+  flow->cluster_watch = kl_cluster_watch_new (flow->client,
+                                              kl_session_get_group_id (flow->session));
   kl_watch_set_intervals (KL_WATCH (flow->cluster_watch), flow->base_ms, flow->max_ms);
   kl_setup_runner_set_cluster_watch (flow->runner, flow->cluster_watch);
   kl_setup_runner_enable_clusters_async (flow->runner, clusters, NULL, clusters_enabled_cb, flow);
@@ -792,6 +795,14 @@ deadline_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* A simulated duration in real µs. */
+static gint64
+scaled_us (guint  seconds,
+           double time_scale)
+{
+  return (gint64) (seconds * G_USEC_PER_SEC * time_scale);
+}
+
 static int
 run_flow (double time_scale,
           guint  latency_ms)
@@ -841,11 +852,11 @@ run_flow (double time_scale,
   json_builder_set_member_name (builder, "maxIntervalMs");
   json_builder_add_int_value (builder, flow.max_ms);
   json_builder_set_member_name (builder, "initiatingUs");
-  json_builder_add_int_value (builder, (gint64) (KL_SIM_INITIATING_SECONDS * G_USEC_PER_SEC * time_scale));
+  json_builder_add_int_value (builder, scaled_us (KL_SIM_INITIATING_SECONDS, time_scale));
   json_builder_set_member_name (builder, "activationUs");
-  json_builder_add_int_value (builder, (gint64) (KL_SIM_ACTIVATION_SECONDS * G_USEC_PER_SEC * time_scale));
+  json_builder_add_int_value (builder, scaled_us (KL_SIM_ACTIVATION_SECONDS, time_scale));
   json_builder_set_member_name (builder, "clusterUpdateUs");
-  json_builder_add_int_value (builder, (gint64) (KL_SIM_CLUSTER_UPDATE_SECONDS * G_USEC_PER_SEC * time_scale));
+  json_builder_add_int_value (builder, scaled_us (KL_SIM_CLUSTER_UPDATE_SECONDS, time_scale));
   json_builder_set_member_name (builder, "flowStartUs");
   json_builder_add_int_value (builder, flow.start_us);
   json_builder_set_member_name (builder, "flowEndUs");
@@ -1036,6 +1047,83 @@ run_polling (double time_scale,
   return 0;
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* A big organization: the main loop while a 500-project list is read and parsed              */
+
+#define BIG_ORG_PROJECTS 500
+#define BIG_ORG_RUNS     5
+
+static gboolean
+add_groups_cb (gpointer data)
+{
+  SimThread *st = data;
+
+  /* The seed has 15 projects. */
+  for (guint i = 15; i < BIG_ORG_PROJECTS; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Bench-%03u", i);
+      g_autofree char *id = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if ((id = kl_sim_add_group (st->sim, name, &error)) == NULL)
+        g_error ("Adding a project failed: %s", error->message);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static int
+run_big_list (void)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KlAtlasClient) client = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  Sync sync = { loop, NULL };
+  SimThread *st = sim_thread_new (1, 0);
+  Stall stall = { 0 };
+  guint n_projects = 0;
+
+  client = kl_atlas_client_new (st->base_url, KL_AUTH_SERVICE_ACCOUNT, SA_CLIENT_ID,
+                                SA_CLIENT_SECRET, &error);
+  if (client == NULL)
+    fail ("creating the client", error);
+  sim_call (st, add_groups_cb, st);
+
+  stall_start (&stall);
+  for (guint run = 0; run < BIG_ORG_RUNS; run++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GPtrArray) projects = NULL;
+
+      kl_atlas_client_list_projects_async (client, NULL, sync_cb, &sync);
+      result = sync_wait (&sync);
+      projects = kl_atlas_client_list_projects_finish (client, result, &error);
+      if (projects == NULL)
+        fail ("listing the projects", error);
+      n_projects = projects->len;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "mode");
+  json_builder_add_string_value (builder, "big-list");
+  json_builder_set_member_name (builder, "projects");
+  json_builder_add_int_value (builder, n_projects);
+  json_builder_set_member_name (builder, "runs");
+  json_builder_add_int_value (builder, BIG_ORG_RUNS);
+  stall_stop (&stall, "lateness", st->started_at, builder);
+  add_requests (builder, st);
+  json_builder_end_object (builder);
+  print_builder (builder);
+
+  g_clear_object (&client);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  sim_thread_free (st);
+
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1058,12 +1146,12 @@ main (int   argc,
   /* No desktop proxy settings to read: no proxy lookup at all. */
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
 
-  context = g_option_context_new ("flow|polling");
+  context = g_option_context_new ("flow|polling|big-list");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2 ||
       time_scale <= 0 || latency_ms < 0 || window_s <= 0)
     {
-      g_printerr ("usage: bench-flow flow|polling [--time-scale S] [--latency MS] "
+      g_printerr ("usage: bench-flow flow|polling|big-list [--time-scale S] [--latency MS] "
                   "[--window S]\n");
       return 2;
     }
@@ -1072,6 +1160,8 @@ main (int   argc,
     return run_flow (time_scale, (guint) latency_ms);
   if (g_strcmp0 (argv[1], "polling") == 0)
     return run_polling (time_scale, window_s);
+  if (g_strcmp0 (argv[1], "big-list") == 0)
+    return run_big_list ();
 
   g_printerr ("bench-flow: unknown mode %s\n", argv[1]);
   return 2;

@@ -19,6 +19,7 @@
 
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -48,7 +49,8 @@ def start_once(argv, env):
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
-    frame = [int(line.split()[1]) for line in out.splitlines() if line.startswith('first-frame-us ')]
+    frame = [int(line.split()[1]) for line in out.splitlines()
+             if line.startswith('first-frame-us ')]
     if proc.returncode != 0 or not frame:
         raise SystemExit('benchmark run failed: %s (exit %d)' % (argv[0], proc.returncode))
     return frame[0] - t0, usage.ru_maxrss
@@ -81,13 +83,32 @@ def bench_startup():
 # --------------------------------------------------------------------------------------------
 # 2. The setup flow
 
+def cpu_jiffies():
+    """(busy, total) jiffies of all CPUs, from /proc/stat."""
+    with open('/proc/stat') as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle = fields[3] + fields[4]
+    return sum(fields) - idle, sum(fields)
+
+
 def run_bench_flow(mode, *args):
     argv = [os.path.join(BUILD, 'tests', 'bench', 'bench-flow'), mode] + list(args)
+    busy0, total0 = cpu_jiffies()
+    own0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.run(argv, stdout=subprocess.PIPE, text=True,
                           env=dict(os.environ, GIO_USE_PROXY_RESOLVER='dummy'))
+    own1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    busy1, total1 = cpu_jiffies()
     if proc.returncode != 0:
         raise SystemExit('benchmark run failed: %s (exit %d)' % (' '.join(argv), proc.returncode))
-    return json.loads(proc.stdout)
+    d = json.loads(proc.stdout)
+    # How busy the machine was meanwhile, and how much of it was this benchmark.
+    hz = os.sysconf('SC_CLK_TCK')
+    total = max(1, total1 - total0)
+    own = (own1.ru_utime + own1.ru_stime - own0.ru_utime - own0.ru_stime) * hz
+    d['machineBusy'] = (busy1 - busy0) / total
+    d['othersBusy'] = max(0.0, (busy1 - busy0 - own) / total)
+    return d
 
 
 def short(path, group):
@@ -240,6 +261,10 @@ def analyse_flow(d):
     unjustified = [r for r in repeats if r.verdict[0] == 'unjustified']
     polls = [r for r in repeats if r.verdict[0] == 'poll']
     extra = [r for r in reqs if r.step is None]
+    # Polls of a watched list during a wait that follow a change (the client's own writes or
+    # approvals, a transition seen): not repeats, but not in the minimum either.
+    after_change = [r for r in extra if r.verdict is None and r.method == 'GET' and
+                    any(s <= r.end < e for s, e in windows.get(r.path, []))]
 
     # The client's own overhead, by cause.
     lag = [('polling lag after INITIATING', gate_pending, step_rows[7][1][0][0]),
@@ -285,8 +310,15 @@ def analyse_flow(d):
     print('for a region that has one) + 3 POSTs + 2 endpoint polls (one to see them')
     print('PENDING_ACCEPTANCE, one to see them ACTIVE: the three move within ms of each other) +')
     print('2 cluster PATCHes + 1 cluster poll (to see both IDLE) + 3 final refresh reads.')
-    print('Made: %d = %d of those + %d polls while waiting + %d others.'
-          % (len(reqs), minimum, len(polls), len(extra) - len(polls)))
+    print('Made: %d = %d of those + %d polls while waiting (nothing changed since the one before)'
+          % (len(reqs), minimum, len(polls)))
+    print('+ %d polls right after a change (after the POSTs, the approvals, the cluster PATCHes:'
+          % len(after_change))
+    print('the first of each wait) + %d others%s.'
+          % (len(extra) - len(polls) - len(after_change),
+             '' if len(extra) == len(polls) + len(after_change) else
+             ' (' + ', '.join('#%d' % r.index for r in extra
+                              if r not in polls and r not in after_change) + ')'))
     print()
     print('Requests repeated (same method and path) with no state change since the earlier one'
           ' was answered:')
@@ -317,6 +349,9 @@ def analyse_flow(d):
           'before the flow:' % (ms(busy['maxUs']), ms(busy['p99Us'])))
     print('   lateness max %.2f ms, p99 %.2f ms (what the machine itself adds: other processes,'
           ' the scheduler).' % (ms(idle['maxUs']), ms(idle['p99Us'])))
+    print('   The machine\'s %d CPUs were %.0f %% busy during the run, %.0f %% of it other'
+          ' processes than this one.' % (os.cpu_count(), 100 * d['machineBusy'],
+                                         100 * d['othersBusy']))
     print()
 
     return [
@@ -332,8 +367,18 @@ def analyse_flow(d):
 
 
 def bench_flow():
-    return analyse_flow(run_bench_flow('flow', '--time-scale', str(TIME_SCALE),
-                                       '--latency', str(LATENCY_MS)))
+    flow = run_bench_flow('flow', '--time-scale', str(TIME_SCALE), '--latency', str(LATENCY_MS))
+    rows = analyse_flow(flow)
+    d = run_bench_flow('big-list')
+    late, busy = d['lateness'], d['latenessBusy']
+    print('== Main loop while a %d-project organization is listed (one page, read and parsed on'
+          ' the main loop), %d times:' % (d['projects'], d['runs']))
+    print('   lateness max %.2f ms (own work %.2f ms). JSON parsing of big lists stays on the main'
+          % (ms(late['maxUs']), ms(busy['maxUs'])))
+    print('   loop while this is under the 8 ms budget.')
+    print()
+    return rows + [('main loop: 500-project list, own work (ms)', ms(busy['maxUs']),
+                    ms(flow['idleLatenessBusy']['maxUs']), ('max', 8.0))]
 
 
 # --------------------------------------------------------------------------------------------
