@@ -135,6 +135,11 @@ test_enable_parallel (Fixture       *fixture,
   clusters = kl_test_project_list_clusters (fixture->project, KL_SIM_GROUP_READY);
   chosen = pick_clusters (clusters, names);
 
+  /* The second PATCH is answered 30 ms after the first. */
+  kl_sim_add_fault (fixture->project->sim,
+                    "{\"path\":\"/api/atlas/v2/groups/*/clusters/payments-us\","
+                    "\"method\":\"PATCH\",\"kind\":\"latency\",\"latencyMs\":30}", &error);
+  g_assert_no_error (error);
   kl_sim_set_latency (fixture->project->sim, 100);
   kl_sim_clear_requests (fixture->project->sim);
   kl_setup_runner_enable_clusters_async (fixture->runner, chosen, NULL, kl_test_async_cb, &async);
@@ -177,6 +182,13 @@ test_enable_parallel (Fixture       *fixture,
   g_assert_cmpuint (lists->len, >=, 1);
   after = kl_test_project_requests (fixture->project, "GET", NULL);
   g_assert_cmpuint (after->len, ==, lists->len);
+
+  /* Followed together once both PATCHes were answered: one list, then the next one a base
+   * interval (5 ms) later at the earliest, never a second one straight after the first. */
+  g_assert_cmpint (((KlSimRequest *) lists->pdata[0])->start_us, >=, MAX (a->end_us, b->end_us));
+  for (guint i = 0; i + 1 < lists->len; i++)
+    g_assert_cmpint (((KlSimRequest *) lists->pdata[i + 1])->start_us -
+                     ((KlSimRequest *) lists->pdata[i])->end_us, >=, 4000);
 
   /* The watch saw both go UPDATING → IDLE with the new provider, and then stopped. */
   g_assert_cmpuint (fixture->states->len, ==, 2);

@@ -1713,26 +1713,17 @@ ensure_created_cb (GObject      *source,
   g_task_return_error (task, g_steal_pointer (&error));
 }
 
+/* Takes the reference on @task. Returns the region's endpoint from @endpoints, a list read
+ * after the last POST of this call, or POSTs. */
 static void
-ensure_listed_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+ensure_check (GTask     *task,
+              GPtrArray *endpoints)
 {
-  KlAtlasClient *self = KL_ATLAS_CLIENT (source);
-  g_autoptr(GTask) task = user_data;
+  KlAtlasClient *self = g_task_get_source_object (task);
   EnsureCall *call = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) endpoints = NULL;
-  g_autoptr(GError) error = NULL;
   GCancellable *cancellable;
-  guint i;
 
-  if (!(endpoints = kl_atlas_client_list_private_endpoints_finish (self, result, &error)))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  for (i = 0; i < endpoints->len; i++)
+  for (guint i = 0; i < endpoints->len; i++)
     {
       KlPrivateEndpoint *endpoint = g_ptr_array_index (endpoints, i);
 
@@ -1740,6 +1731,7 @@ ensure_listed_cb (GObject      *source,
           kl_private_endpoint_get_status (endpoint) != KL_ENDPOINT_STATUS_DELETING)
         {
           g_task_return_pointer (task, g_object_ref (endpoint), g_object_unref);
+          g_object_unref (task);
           return;
         }
     }
@@ -1747,13 +1739,32 @@ ensure_listed_cb (GObject      *source,
   if (call->conflict != NULL)
     {
       g_task_return_error (task, g_steal_pointer (&call->conflict));
+      g_object_unref (task);
       return;
     }
 
   cancellable = g_task_get_cancellable (task);
   kl_atlas_client_create_private_endpoint_async (self, call->group_id, call->region_name,
-                                                 cancellable, ensure_created_cb,
-                                                 g_steal_pointer (&task));
+                                                 cancellable, ensure_created_cb, task);
+}
+
+static void
+ensure_listed_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  KlAtlasClient *self = KL_ATLAS_CLIENT (source);
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GPtrArray) endpoints = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!(endpoints = kl_atlas_client_list_private_endpoints_finish (self, result, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  ensure_check (g_steal_pointer (&task), endpoints);
 }
 
 /* Takes the reference on @task. */
@@ -1768,26 +1779,23 @@ ensure_list (GTask *task)
                                                 ensure_listed_cb, task);
 }
 
-void
-kl_atlas_client_ensure_private_endpoint_async (KlAtlasClient       *self,
-                                               const char          *group_id,
-                                               const char          *region_name,
-                                               GCancellable        *cancellable,
-                                               GAsyncReadyCallback  callback,
-                                               gpointer             user_data)
+static GTask *
+ensure_task_new (KlAtlasClient       *self,
+                 const char          *group_id,
+                 const char          *region_name,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
 {
   GError *error = NULL;
   EnsureCall *call;
   GTask *task;
 
-  g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
   if (!check_group_id (group_id, &error) || !check_region_name (region_name, &error))
     {
       g_task_report_error (self, callback, user_data,
                            kl_atlas_client_ensure_private_endpoint_async, error);
-      return;
+      return NULL;
     }
 
   task = g_task_new (self, cancellable, callback, user_data);
@@ -1798,7 +1806,45 @@ kl_atlas_client_ensure_private_endpoint_async (KlAtlasClient       *self,
   g_task_set_source_tag (task, kl_atlas_client_ensure_private_endpoint_async);
   g_task_set_task_data (task, call, ensure_call_free);
 
-  ensure_list (task);
+  return task;
+}
+
+void
+kl_atlas_client_ensure_private_endpoint_async (KlAtlasClient       *self,
+                                               const char          *group_id,
+                                               const char          *region_name,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = ensure_task_new (self, group_id, region_name, cancellable, callback, user_data);
+  if (task != NULL)
+    ensure_list (task);
+}
+
+void
+kl_atlas_client_ensure_private_endpoint_listed_async (KlAtlasClient       *self,
+                                                      const char          *group_id,
+                                                      const char          *region_name,
+                                                      GPtrArray           *endpoints,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
+  g_return_if_fail (endpoints != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = ensure_task_new (self, group_id, region_name, cancellable, callback, user_data);
+  if (task != NULL)
+    ensure_check (task, endpoints);
 }
 
 KlPrivateEndpoint *

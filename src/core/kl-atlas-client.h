@@ -169,6 +169,18 @@ void           kl_atlas_client_ensure_private_endpoint_async (KlAtlasClient     
 KlPrivateEndpoint *kl_atlas_client_ensure_private_endpoint_finish (KlAtlasClient  *self,
                                                                    GAsyncResult   *result,
                                                                    GError        **error);
+/* The same safe create when the caller has just listed the endpoints (@endpoints: of
+ * KlPrivateEndpoint, read after the last change it made): that list takes the place of the
+ * first one, so creating N regions costs one list and N POSTs. The list after an unclear
+ * failure and the conflict handling are the same. Finish with
+ * kl_atlas_client_ensure_private_endpoint_finish(). */
+void           kl_atlas_client_ensure_private_endpoint_listed_async (KlAtlasClient   *self,
+                                                                     const char      *group_id,
+                                                                     const char      *region_name,
+                                                                     GPtrArray       *endpoints,
+                                                                     GCancellable    *cancellable,
+                                                                     GAsyncReadyCallback callback,
+                                                                     gpointer         user_data);
 
 /* DELETE …/privateEndpoints/{endpointId} → 204 (then DELETING, then gone). A retried DELETE
  * that finds the endpoint gone counts as done. */

@@ -128,9 +128,10 @@ delete_sent_cb (GObject      *source,
       (g_error_matches (error, KL_ERROR, KL_ERROR_NOT_FOUND) &&
        g_strcmp0 (kl_error_get_atlas_code (error), CODE_GROUP_NOT_FOUND) != 0))
     {
+      /* No poke: the caller waits on the watch next, and the waits of deletions answered
+       * together share one poll. */
       if (error != NULL)
         g_debug ("Endpoint %s was already gone", delete->endpoint_id);
-      kl_endpoint_watch_poke (delete->watch);
       g_task_return_boolean (task, TRUE);
       return;
     }
@@ -270,9 +271,9 @@ provider_sent_cb (GObject      *source,
                                                            &error);
   if (cluster != NULL)
     {
+      /* No poke: the caller waits on the watch next (see kl_setup_delete_endpoint_async). */
       kl_cluster_watch_expect_provider (provider->watch, provider->cluster_name,
                                         provider->provider);
-      kl_cluster_watch_poke (provider->watch);
       g_task_return_pointer (task, g_steal_pointer (&cluster), g_object_unref);
       return;
     }
@@ -358,6 +359,9 @@ typedef struct
   guint              outstanding;  /* items still running, plus one while starting them */
   KlPrivateEndpoint *endpoint;     /* retry: the new endpoint */
   char              *old_id;       /* retry: the endpoint replaced */
+  gboolean           created;      /* create: an endpoint was created (poke the watch once) */
+  guint              patching;     /* enable: PATCHes not answered yet */
+  GPtrArray         *to_follow;    /* enable: Item, followed once every PATCH is answered */
 } Operation;
 
 typedef struct
@@ -372,6 +376,8 @@ operation_free (gpointer data)
   Operation *operation = data;
 
   g_ptr_array_unref (operation->steps);
+  g_assert (operation->to_follow == NULL || operation->to_follow->len == 0);
+  g_clear_pointer (&operation->to_follow, g_ptr_array_unref);
   g_clear_object (&operation->endpoint);
   g_free (operation->old_id);
   g_free (operation);
@@ -496,6 +502,10 @@ operation_complete (GTask *task)
 
   runner_set_busy (self, FALSE);
 
+  /* One poll for all the endpoints created together, not one per POST. */
+  if (operation->created && self->endpoint_watch != NULL)
+    kl_endpoint_watch_poke (self->endpoint_watch);
+
   if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
     {
       for (guint i = 0; i < operation->steps->len; i++)
@@ -598,7 +608,7 @@ create_ensured_cb (GObject      *source,
                    gpointer      user_data)
 {
   g_autoptr(Item) item = user_data;
-  KlSetupRunner *self = g_task_get_source_object (item->task);
+  Operation *operation = g_task_get_task_data (item->task);
   g_autoptr(KlPrivateEndpoint) endpoint = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -612,8 +622,7 @@ create_ensured_cb (GObject      *source,
     {
       kl_step_set_object (item->step, endpoint);
       kl_step_set_state (item->step, KL_STEP_STATE_DONE);
-      if (self->endpoint_watch != NULL)
-        kl_endpoint_watch_poke (self->endpoint_watch);
+      operation->created = TRUE;
     }
 
   operation_item_done (item->task);
@@ -680,10 +689,14 @@ create_listed_cb (GObject      *source,
           continue;
         }
 
+      /* The list just read stands for the safe create's own first list: one list and one
+       * POST per region, the list again only after an unclear failure. */
       kl_step_set_state (step, KL_STEP_STATE_RUNNING);
-      kl_atlas_client_ensure_private_endpoint_async (self->client, self->group_id, region,
-                                                     g_task_get_cancellable (task),
-                                                     create_ensured_cb, item_new (task, step));
+      kl_atlas_client_ensure_private_endpoint_listed_async (self->client, self->group_id, region,
+                                                            endpoints,
+                                                            g_task_get_cancellable (task),
+                                                            create_ensured_cb,
+                                                            item_new (task, step));
     }
 
   operation_item_done (task);
@@ -799,15 +812,33 @@ enable_follow (KlSetupRunner *self,
                        g_task_get_cancellable (item->task), enable_followed_cb, item);
 }
 
+/* Follows every cluster of the operation together, once every PATCH is answered: their
+ * waits share the watch's polls from the first one on. */
+static void
+enable_follow_all (KlSetupRunner *self,
+                   GTask         *task)
+{
+  Operation *operation = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) items = g_steal_pointer (&operation->to_follow);
+
+  for (guint i = 0; i < items->len; i++)
+    enable_follow (self, g_ptr_array_index (items, i));
+}
+
 static void
 enable_patched_cb (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
   Item *item = user_data;
-  KlSetupRunner *self = g_task_get_source_object (item->task);
+  g_autoptr(GTask) task = g_object_ref (item->task);
+  KlSetupRunner *self = g_task_get_source_object (task);
+  Operation *operation = g_task_get_task_data (task);
   g_autoptr(KlCluster) cluster = NULL;
   g_autoptr(GError) error = NULL;
+
+  g_assert (operation->patching > 0);
+  operation->patching--;
 
   cluster = kl_setup_set_cluster_provider_finish (result, &error);
   if (cluster == NULL)
@@ -815,11 +846,15 @@ enable_patched_cb (GObject      *source,
       step_failed (item->step, error);
       operation_item_done (item->task);
       item_free (item);
-      return;
+    }
+  else
+    {
+      kl_step_set_object (item->step, cluster);
+      g_ptr_array_add (operation->to_follow, item);
     }
 
-  kl_step_set_object (item->step, cluster);
-  enable_follow (self, item);
+  if (operation->patching == 0)
+    enable_follow_all (self, task);
 }
 
 void
@@ -832,6 +867,7 @@ kl_setup_runner_enable_clusters_async (KlSetupRunner       *self,
   g_autoptr(GPtrArray) steps = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) eligible = g_ptr_array_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  Operation *operation;
   GTask *task;
 
   g_return_if_fail (KL_IS_SETUP_RUNNER (self));
@@ -873,6 +909,9 @@ kl_setup_runner_enable_clusters_async (KlSetupRunner       *self,
         kl_step_fail (step, error);
     }
 
+  /* Every PATCH at once; the following starts when they are all answered. */
+  operation = g_task_get_task_data (task);
+  operation->to_follow = g_ptr_array_new ();
   for (guint i = 0; i < eligible->len; i++)
     {
       KlStep *step = g_ptr_array_index (eligible, i);
@@ -880,12 +919,18 @@ kl_setup_runner_enable_clusters_async (KlSetupRunner       *self,
       Item *item = item_new (task, step);
 
       if (g_strcmp0 (kl_cluster_get_encryption_at_rest_provider (cluster), "AZURE") == 0)
-        enable_follow (self, item);
-      else
-        kl_setup_set_cluster_provider_async (runner_cluster_watch (self),
-                                             kl_cluster_get_name (cluster), "AZURE", step,
-                                             cancellable, enable_patched_cb, item);
+        {
+          g_ptr_array_add (operation->to_follow, item);
+          continue;
+        }
+
+      operation->patching++;
+      kl_setup_set_cluster_provider_async (runner_cluster_watch (self),
+                                           kl_cluster_get_name (cluster), "AZURE", step,
+                                           cancellable, enable_patched_cb, item);
     }
+  if (operation->patching == 0)
+    enable_follow_all (self, task);
 
   operation_item_done (task);
   g_object_unref (task);

@@ -16,14 +16,15 @@ G_BEGIN_DECLS
 
 /* The parallel operations of the Region endpoints and Clusters pages (design.md section 2):
  *
- *  - create the missing endpoints of a set of regions: one fresh list first, then one
- *    kl_atlas_client_ensure_private_endpoint_async() per region that has none, all started at
- *    once (a region that has an endpoint, in any state, is SKIPPED: never a second one);
+ *  - create the missing endpoints of a set of regions: one fresh list first, then, from that
+ *    list, one kl_atlas_client_ensure_private_endpoint_listed_async() per region that has none
+ *    (one POST each; a list again only after an unclear failure), all started at once (a
+ *    region that has an endpoint, in any state, is SKIPPED: never a second one);
  *  - turn customer-managed keys on for chosen clusters: clusters that
  *    kl_cluster_check_cmk_eligible() refuses FAIL at once with its KL_ERROR_INELIGIBLE message
  *    and no request; the others get their PATCH {"encryptionAtRestProvider":"AZURE"} all at
- *    once (a cluster still updating is waited out, then patched) and are followed until IDLE
- *    with provider AZURE;
+ *    once (a cluster still updating is waited out, then patched) and, once every PATCH is
+ *    answered, are followed together until IDLE with provider AZURE;
  *  - retry a FAILED endpoint: delete it (an INITIATING one is waited out first), wait until it
  *    is gone, create it again.
  *
@@ -33,8 +34,8 @@ G_BEGIN_DECLS
  *
  * Following uses a KlEndpointWatch / KlClusterWatch: give the page's own with
  * kl_setup_runner_set_endpoint_watch() / _set_cluster_watch() so that each tick stays ONE
- * list request (the runner pokes it after each create and delete); else the runner makes its
- * own. A paused watch holds the operation until it is resumed.
+ * list request (the runner pokes it once after the creates, and its waits poke it); else the
+ * runner makes its own. A paused watch holds the operation until it is resumed.
  *
  * Results: _finish() returns TRUE when every step is DONE or SKIPPED. Otherwise FALSE with the
  * error of the failed step (when several failed: the first one's, its message saying how many
@@ -108,7 +109,8 @@ KlPrivateEndpoint *kl_setup_runner_retry_endpoint_finish (KlSetupRunner      *se
  * ENCRYPTION_AT_REST_PRIVATE_ENDPOINT_DELETE_BLOCKED_DURING_PROVISIONING (still INITIATING):
  * not a failure: @step (nullable) goes WAITING until @watch shows it out of INITIATING, then
  * the DELETE is sent again. An endpoint already gone counts as deleted. Completes once the
- * DELETE is accepted (the endpoint is then DELETING): wait on the watch for it to go. */
+ * DELETE is accepted (the endpoint is then DELETING): wait on the watch for it to go (the
+ * block does not poke it: the waits of several deletions answered together share a poll). */
 void             kl_setup_delete_endpoint_async         (KlEndpointWatch     *watch,
                                                          const char          *endpoint_id,
                                                          KlStep              *step,
@@ -120,8 +122,9 @@ gboolean         kl_setup_delete_endpoint_finish        (GAsyncResult        *re
 
 /* PATCH one cluster's encryptionAtRestProvider ("AZURE" or "NONE"). Refused because the
  * cluster is still updating (CLUSTER_UPDATE_IN_PROGRESS): @step (nullable) goes WAITING until
- * @watch shows it IDLE, then the PATCH is sent again. Also tells @watch to expect @provider.
- * Result: the cluster as Atlas returned it (transfer full). */
+ * @watch shows it IDLE, then the PATCH is sent again. Also tells @watch to expect @provider
+ * (without poking it: wait on it next). Result: the cluster as Atlas returned it (transfer
+ * full). */
 void             kl_setup_set_cluster_provider_async    (KlClusterWatch      *watch,
                                                          const char          *cluster_name,
                                                          const char          *provider,

@@ -12,6 +12,10 @@
 #include "kl-error.h"
 #include "kl-watch.h"
 
+/* While nothing changes, the wait before the next poll is this share of the time nothing has
+ * changed (see quiet_interval ()). */
+#define KL_WATCH_QUIET_SHARE 8
+
 typedef struct
 {
   GListStore   *store;
@@ -23,7 +27,9 @@ typedef struct
   guint         base_interval;
   guint         max_interval;
   guint         interval;     /* the wait before the next poll, in ms */
+  gint64        quiet_since;  /* monotonic µs: last change seen, start, poke or resume */
   guint         timeout_id;
+  guint         poke_id;      /* idle: the poll of this turn's pokes */
   GCancellable *cancellable;  /* of the request in flight, else NULL */
   gboolean      poll_again;   /* poked during a request */
   gint64        not_before;   /* monotonic µs: no request before (Retry-After) */
@@ -181,12 +187,25 @@ watch_schedule (KlWatch *self,
   g_source_set_name_by_id (priv->timeout_id, G_OBJECT_TYPE_NAME (self));
 }
 
+/* After a failed poll: exponential backoff. */
 static guint
 next_interval (KlWatchPrivate *priv)
 {
   guint64 doubled = (guint64) priv->interval * 2;
 
   return (guint) CLAMP (doubled, priv->base_interval, priv->max_interval);
+}
+
+/* After a poll that saw nothing change: a fixed share of the time nothing has changed, so
+ * that a change is seen at most that share late (plus one base interval and one request). */
+static guint
+quiet_interval (KlWatchPrivate *priv,
+                gint64          now)
+{
+  gint64 quiet_ms = MAX (0, now - priv->quiet_since) / 1000;
+
+  return (guint) CLAMP (quiet_ms / KL_WATCH_QUIET_SHARE, (gint64) priv->base_interval,
+                        (gint64) priv->max_interval);
 }
 
 /* Brings the model in line with @items and calls the hooks. Returns whether anything changed. */
@@ -338,7 +357,8 @@ watch_poll_failed (KlWatch *self,
   g_signal_emit (self, signals[ERROR], 0, error);
 
   /* A handler may have stopped, paused or poked the watch. */
-  if (!priv->running || priv->paused || priv->timeout_id != 0 || priv->cancellable != NULL)
+  if (!priv->running || priv->paused || priv->timeout_id != 0 || priv->poke_id != 0 ||
+      priv->cancellable != NULL)
     return;
 
   if (priv->poll_again)
@@ -386,12 +406,15 @@ watch_poll_cb (GObject      *source,
     }
 
   changed = watch_apply (self, items);
+  if (changed)
+    priv->quiet_since = g_get_monotonic_time ();
   priv->n_polls++;
   priv->last_applied = MAX (priv->last_applied, number);
   g_signal_emit (self, signals[UPDATED], 0);
 
   /* A handler may have stopped, paused or poked the watch. */
-  if (!priv->running || priv->paused || priv->timeout_id != 0 || priv->cancellable != NULL)
+  if (!priv->running || priv->paused || priv->timeout_id != 0 || priv->poke_id != 0 ||
+      priv->cancellable != NULL)
     return;
 
   if (priv->poll_again)
@@ -409,7 +432,8 @@ watch_poll_cb (GObject      *source,
       return;
     }
 
-  priv->interval = changed ? priv->base_interval : next_interval (priv);
+  priv->interval = changed ? priv->base_interval
+                           : quiet_interval (priv, g_get_monotonic_time ());
   watch_schedule (self, priv->interval);
 }
 
@@ -420,7 +444,9 @@ watch_poll_now (KlWatch *self)
   gint64 now = g_get_monotonic_time ();
   Poll *poll;
 
+  /* This poll serves the pokes of this turn too. */
   g_clear_handle_id (&priv->timeout_id, g_source_remove);
+  g_clear_handle_id (&priv->poke_id, g_source_remove);
 
   if (!priv->running || priv->paused)
     return;
@@ -445,12 +471,51 @@ watch_poll_now (KlWatch *self)
   KL_WATCH_GET_CLASS (self)->list_async (self, priv->cancellable, watch_poll_cb, poll);
 }
 
+static gboolean
+watch_poke_cb (gpointer user_data)
+{
+  KlWatch *self = user_data;
+  KlWatchPrivate *priv = kl_watch_get_instance_private (self);
+
+  priv->poke_id = 0;
+  watch_poll_now (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Poll as soon as this turn of the main loop is over, so that the pokes of one turn (several
+ * waits started together, a runner's and a page's) share one request. A request in flight
+ * is answered first, then the poll follows at once. */
+static void
+watch_poke_soon (KlWatch *self)
+{
+  KlWatchPrivate *priv = kl_watch_get_instance_private (self);
+
+  priv->interval = priv->base_interval;
+  priv->quiet_since = g_get_monotonic_time ();
+  set_running (self, TRUE);
+
+  if (priv->paused)
+    return;
+  if (priv->cancellable != NULL)
+    {
+      priv->poll_again = TRUE;
+      return;
+    }
+  if (priv->poke_id == 0)
+    {
+      priv->poke_id = g_idle_add (watch_poke_cb, self);
+      g_source_set_name_by_id (priv->poke_id, G_OBJECT_TYPE_NAME (self));
+    }
+}
+
 static void
 watch_cancel_request (KlWatch *self)
 {
   KlWatchPrivate *priv = kl_watch_get_instance_private (self);
 
   g_clear_handle_id (&priv->timeout_id, g_source_remove);
+  g_clear_handle_id (&priv->poke_id, g_source_remove);
   priv->poll_again = FALSE;
   if (priv->cancellable != NULL)
     {
@@ -626,6 +691,7 @@ kl_watch_start (KlWatch *self)
     return;
 
   priv->interval = priv->base_interval;
+  priv->quiet_since = g_get_monotonic_time ();
   set_running (self, TRUE);
   watch_poll_now (self);
 }
@@ -642,19 +708,9 @@ kl_watch_stop (KlWatch *self)
 void
 kl_watch_poke (KlWatch *self)
 {
-  KlWatchPrivate *priv;
-
   g_return_if_fail (KL_IS_WATCH (self));
 
-  priv = kl_watch_get_instance_private (self);
-  if (!priv->running)
-    {
-      kl_watch_start (self);
-      return;
-    }
-
-  priv->interval = priv->base_interval;
-  watch_poll_now (self);
+  watch_poke_soon (self);
 }
 
 void
@@ -672,6 +728,7 @@ kl_watch_pause (KlWatch *self)
   priv->paused = TRUE;
   priv->poll_again = FALSE;
   g_clear_handle_id (&priv->timeout_id, g_source_remove);
+  g_clear_handle_id (&priv->poke_id, g_source_remove);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
 }
 
@@ -688,6 +745,7 @@ kl_watch_resume (KlWatch *self)
 
   priv->paused = FALSE;
   priv->interval = priv->base_interval;
+  priv->quiet_since = g_get_monotonic_time ();
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
   watch_poll_now (self);
 }
@@ -1031,7 +1089,8 @@ kl_watch_wait_async (KlWatch             *self,
       g_source_attach (wait->cancel_source, g_task_get_context (task));
     }
 
-  kl_watch_poke (self);
+  /* Waits started together share one poll. */
+  watch_poke_soon (self);
 }
 
 gboolean

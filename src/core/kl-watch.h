@@ -15,12 +15,16 @@ G_BEGIN_DECLS
  * list request per tick, never one request per object.
  *
  * Scheduling. kl_watch_start() polls at once, then every base interval while something changes
- * and, while nothing does, doubles the interval up to the maximum (defaults 2 s and 60 s). A
- * failed poll emits ::error (never for cancellation) and the watch goes on, backing off the
- * same way; a rate limit (KL_ERROR_RATE_LIMITED, or any error with a Retry-After wait) holds
- * every poll, pokes included, until the wait is over. After each successful poll the watch
- * stops by itself when the subclass says nothing is pending any more (::running goes FALSE).
- * kl_watch_poke() polls now (starting the watch if it had stopped) and resets the interval;
+ * and, while nothing does, waits an eighth of the time nothing has changed (since the last
+ * change, start, poke or resume), from the base interval up to the maximum (defaults 2 s and
+ * 60 s): a change is seen at most about 1/8 of the quiet time late (plus one base interval and
+ * one request), where doubling could see it almost as late again as it took. A failed poll
+ * emits ::error (never for cancellation) and the watch goes on, doubling the interval up to
+ * the maximum; a rate limit (KL_ERROR_RATE_LIMITED, or any error with a Retry-After wait)
+ * holds every poll, pokes included, until the wait is over. After each successful poll the
+ * watch stops by itself when the subclass says nothing is pending any more (::running goes
+ * FALSE). kl_watch_poke() polls as soon as the current main-loop turn is over (starting the
+ * watch if it had stopped) and resets the interval: the pokes of one turn share one request;
  * a poke during a request polls again as soon as it is answered. kl_watch_pause() holds the
  * polling (the page is not shown) without stopping; kl_watch_resume() polls at once.
  * kl_watch_stop() and dispose cancel the request in flight.
@@ -117,8 +121,9 @@ GDateTime  *kl_watch_dup_state_since_date (KlWatch   *self,
 /* Waiting on a watch (KlSetupRunner and KlTeardown use this, so that a page's watch can be
  * shared and each tick stays ONE list request).
  *
- * kl_watch_wait_async() pokes the watch (starting it) and completes once @condition holds on
- * the model after a poll that started after the call. While a wait is pending the watch does
+ * kl_watch_wait_async() pokes the watch (starting it; waits started in one main-loop turn share
+ * one poll) and completes once @condition holds on the model after a poll that started after
+ * the call. While a wait is pending the watch does
  * not stop by itself, and it is started again if kl_watch_stop() is called; a paused watch
  * holds the wait until it is resumed. Poll errors: a rate limit, a 5xx, a network error or a
  * timeout is waited out (the client has retried already) unless three polls in a row fail;
