@@ -192,9 +192,9 @@ teardown_cluster_watch (KlTeardown *self)
 /* Each takes the reference on @task. */
 
 static void
-run_succeeded (GTask *task)
+run_succeeded (GTask *task_ref)
 {
-  g_autoptr(GTask) owned = task;
+  g_autoptr(GTask) task = task_ref;
   KlTeardown *self = g_task_get_source_object (task);
 
   set_current_step (self, -1);
@@ -203,9 +203,9 @@ run_succeeded (GTask *task)
 }
 
 static void
-run_cancelled (GTask *task)
+run_cancelled (GTask *task_ref)
 {
-  g_autoptr(GTask) owned = task;
+  g_autoptr(GTask) task = task_ref;
   KlTeardown *self = g_task_get_source_object (task);
   guint n_steps = teardown_n_steps (self);
 
@@ -224,15 +224,15 @@ run_cancelled (GTask *task)
 }
 
 static void
-run_failed (GTask        *task,
+run_failed (GTask        *task_ref,
             const GError *error)
 {
-  g_autoptr(GTask) owned = task;
+  g_autoptr(GTask) task = task_ref;
   KlTeardown *self = g_task_get_source_object (task);
 
   if (is_cancelled (error) || task_is_cancelled (task))
     {
-      run_cancelled (g_steal_pointer (&owned));
+      run_cancelled (g_steal_pointer (&task));
       return;
     }
 
