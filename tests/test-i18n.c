@@ -85,6 +85,8 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   kl_test_widget_init (&argc, &argv);
+  /* Screenshots of the page itself, not of a crossfade between two. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   /* gtk_test_init() asks for the C locale; the point here is the translated one. */
   g_assert_nonnull (setlocale (LC_ALL, ""));
