@@ -15,7 +15,9 @@
 #include "kl-setup-answers.h"
 #include "kl-window.h"
 #include "pages/azure-app/kl-azure-app-page.h"
+#include "pages/endpoints/kl-endpoints-page.h"
 #include "pages/key-vault/kl-key-vault-page.h"
+#include "pages/private-networking/kl-private-networking-page.h"
 #include "pages/review/kl-review-page.h"
 #include "pages/welcome/kl-welcome-page.h"
 
@@ -178,6 +180,8 @@ kl_window_add_setup_pages (KlWindow *self)
   kl_assistant_add_page (self->assistant, kl_azure_app_page_new (self->answers));
   kl_assistant_add_page (self->assistant, key_vault_page);
   kl_assistant_add_page (self->assistant, kl_review_page_new (self->answers));
+  kl_assistant_add_page (self->assistant, kl_private_networking_page_new (NULL));
+  kl_assistant_add_page (self->assistant, kl_endpoints_page_new (NULL, self->answers));
 }
 
 static void

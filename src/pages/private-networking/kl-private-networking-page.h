@@ -1,0 +1,25 @@
+/* kl-private-networking-page.h
+ *
+ * Copyright 2026 The Keylink authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "kl-page.h"
+#include "kl-session.h"
+
+G_BEGIN_DECLS
+
+#define KL_TYPE_PRIVATE_NETWORKING_PAGE (kl_private_networking_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (KlPrivateNetworkingPage, kl_private_networking_page,
+                      KL, PRIVATE_NETWORKING_PAGE, KlPage)
+
+/* @session: (nullable): the signed-in session whose project is shown; NULL for a page that
+ * is not connected yet (it says so). */
+KlPage    *kl_private_networking_page_new         (KlSession               *session);
+KlSession *kl_private_networking_page_get_session (KlPrivateNetworkingPage *self);
+
+G_END_DECLS
