@@ -398,7 +398,9 @@ kl_regions_dup_title (const char *name)
 {
   KlRegion *region;
 
-  g_return_val_if_fail (name != NULL, NULL);
+  /* Atlas always names the region; should it not, say so rather than show nothing. */
+  if (name == NULL || name[0] == '\0')
+    return g_strdup (_("Unknown region"));
 
   region = kl_regions_lookup (name);
   return g_strdup (region != NULL ? region->title : name);

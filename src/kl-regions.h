@@ -37,7 +37,8 @@ gboolean    kl_region_matches            (KlRegion   *self,
 GListModel *kl_regions_get_default       (void);
 /* Transfer none; NULL for a name the list does not hold. */
 KlRegion   *kl_regions_lookup            (const char *name);
-/* "East US 2 (US_EAST_2)"; a name the list does not hold is returned as it is. */
+/* "East US 2 (US_EAST_2)"; a name the list does not hold is returned as it is, and a NULL or
+ * empty one as "Unknown region". */
 char       *kl_regions_dup_title         (const char *name);
 
 /* The readable name of a region: from its Azure location when there is one ("eastus2" →

@@ -44,6 +44,7 @@ struct _KlEndpointsPage
   KlSim               *demo_sim;
 
   KlEndpointWatch     *watch;
+  GtkSortListModel    *sorted_endpoints; /* the watch's list, by region name */
   KlSetupRunner       *runner;
   GCancellable        *cancellable;   /* the operations of the current watch */
 
@@ -600,6 +601,7 @@ drop_watch (KlEndpointsPage *self)
     }
   if (self->endpoints_list != NULL)
     gtk_list_box_bind_model (self->endpoints_list, NULL, NULL, NULL, NULL);
+  g_clear_object (&self->sorted_endpoints);
   g_clear_object (&self->runner);
   g_clear_object (&self->watch);
 
@@ -617,6 +619,19 @@ drop_watch (KlEndpointsPage *self)
   self->defaults_chosen = FALSE;
   self->loaded = FALSE;
   set_busy (self, 0);
+}
+
+static int
+compare_endpoints (gconstpointer a,
+                   gconstpointer b,
+                   gpointer      user_data)
+{
+  g_autofree char *title_a =
+    kl_regions_dup_title (kl_private_endpoint_get_region_name ((KlPrivateEndpoint *) a));
+  g_autofree char *title_b =
+    kl_regions_dup_title (kl_private_endpoint_get_region_name ((KlPrivateEndpoint *) b));
+
+  return g_utf8_collate (title_a, title_b);
 }
 
 /* The watch follows the session's project; a new project or client gets a new watch. */
@@ -649,8 +664,13 @@ ensure_watch (KlEndpointsPage *self)
   self->runner = kl_setup_runner_new (client, group_id);
   kl_setup_runner_set_endpoint_watch (self->runner, self->watch);
 
+  /* By region, so that rows stay in place while their status changes. */
   model = kl_endpoint_watch_get_model (self->watch);
-  gtk_list_box_bind_model (self->endpoints_list, model, create_endpoint_row, self, NULL);
+  self->sorted_endpoints =
+    gtk_sort_list_model_new (g_object_ref (model),
+                             GTK_SORTER (gtk_custom_sorter_new (compare_endpoints, NULL, NULL)));
+  gtk_list_box_bind_model (self->endpoints_list, G_LIST_MODEL (self->sorted_endpoints),
+                           create_endpoint_row, self, NULL);
   g_signal_connect_swapped (model, "items-changed", G_CALLBACK (model_items_changed_cb), self);
 }
 

@@ -227,7 +227,7 @@ update (KlPrivateNetworkingPage *self)
   kl_page_set_read_only (page, state == PAGE_STATE_DONE);
   kl_page_set_complete (page, state == PAGE_STATE_READY || state == PAGE_STATE_DONE);
   kl_page_set_needs_apply (page, state == PAGE_STATE_READY);
-  kl_page_set_next_label (page, state == PAGE_STATE_READY ? _("_Require Private Networking") : NULL);
+  kl_page_set_next_label (page, state == PAGE_STATE_READY ? _("_Turn On") : NULL);
 }
 
 static void
@@ -260,6 +260,7 @@ patch_cb (GObject      *object,
   KlPrivateNetworkingPage *self = g_task_get_source_object (task);
   g_autoptr(KlEncryptionAtRest) ear = NULL;
   g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
 
   ear = kl_atlas_client_patch_encryption_at_rest_finish (KL_ATLAS_CLIENT (object), result, &error);
   if (ear == NULL)
@@ -269,8 +270,8 @@ patch_cb (GObject      *object,
     }
 
   /* The server is the source of truth: read the whole project back. */
-  kl_session_refresh_async (self->session, g_task_get_cancellable (task),
-                            refresh_cb, g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  kl_session_refresh_async (self->session, cancellable, refresh_cb, g_steal_pointer (&task));
 }
 
 static void
