@@ -1241,6 +1241,86 @@ test_resume (Fixture       *f,
   assert_one_per_region_on_server (f);
 }
 
+/* ---- Endpoints: Atlas unreachable, finish later ---------------------------------------- */
+
+static gboolean
+summary_says (gpointer user_data)
+{
+  Fixture *f = user_data;
+  KlEndpointsPage *page = endpoints_page (f);
+  GtkWidget *label = kl_test_find_by_type (GTK_WIDGET (page), GTK_TYPE_LABEL);
+  const char *wanted = g_object_get_data (G_OBJECT (page), "test-summary-prefix");
+
+  /* The summary is the second label of the page, after the introduction. */
+  label = gtk_widget_get_next_sibling (label);
+  return g_str_has_prefix (gtk_label_get_text (GTK_LABEL (label)), wanted);
+}
+
+static void
+wait_for_summary (Fixture    *f,
+                  const char *prefix)
+{
+  g_object_set_data_full (G_OBJECT (endpoints_page (f)), "test-summary-prefix",
+                          g_strdup (prefix), g_free);
+  g_assert_true (kl_test_wait_until (summary_says, f, TIMEOUT_MS));
+}
+
+static void
+test_unreachable (Fixture       *f,
+                  gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  KlEndpointsPage *page;
+
+  kl_test_project_enable_cmk (f->project, KL_SIM_GROUP_READY, TRUE);
+  page = endpoints_page (f);
+  kl_endpoints_page_set_poll_intervals (page, 5, 40);
+  connect_session (f, kl_endpoints_page_get_session (page), KL_SIM_GROUP_READY);
+  g_assert_true (kl_sim_add_fault (f->project->sim,
+                                   "{\"path\": \"/api/atlas/v2/groups/*/encryptionAtRest/*/privateEndpoints\","
+                                   " \"method\": \"GET\", \"kind\": \"status\", \"status\": 503}",
+                                   &error));
+  g_assert_no_error (error);
+
+  /* Said in words; the watch keeps trying. */
+  show_page (f, "endpoints");
+  wait_for_summary (f, "Keylink could not read the endpoints from Atlas: ");
+  g_assert_false (kl_page_get_complete (KL_PAGE (page)));
+
+  kl_sim_clear_faults (f->project->sim);
+  kl_endpoint_watch_poke (kl_endpoints_page_get_watch (page));
+  wait_for_summary (f, "This project has no endpoint yet.");
+}
+
+static void
+test_finish_later (Fixture       *f,
+                   gconstpointer  user_data)
+{
+  static const char * const regions[] = { "US_EAST_2", NULL };
+  AdwMessageDialog *dialog;
+  KlEndpointsPage *page;
+
+  kl_test_project_enable_cmk (f->project, KL_SIM_GROUP_READY, TRUE);
+  page = open_endpoints (f, KL_SIM_GROUP_READY);
+  create_through_page (page, regions);
+  wait_for_status (page, "US_EAST_2", KL_ENDPOINT_STATUS_INITIATING);
+  g_assert_false (kl_page_get_complete (KL_PAGE (page)));
+
+  /* It explains that Atlas goes on, and that Keylink picks up later. */
+  click (find_button (GTK_WIDGET (page), "Finish Later"));
+  g_assert_true (kl_test_wait_until (dialog_shown, NULL, TIMEOUT_MS));
+  dialog = find_message_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Finish Later?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "picks up where things stand"));
+  respond (dialog, "stay");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window)));
+
+  click (find_button (GTK_WIDGET (page), "Finish Later"));
+  g_assert_true (kl_test_wait_until (dialog_shown, NULL, TIMEOUT_MS));
+  respond (find_message_dialog (), "close");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->window)));
+}
+
 /* ---- Endpoints: desktop notifications ---------------------------------------------------- */
 
 static gboolean
@@ -1562,6 +1642,8 @@ main (int   argc,
   ADD ("delete", test_delete);
   ADD ("add-region", test_add_region);
   ADD ("resume", test_resume);
+  ADD ("unreachable", test_unreachable);
+  ADD ("finish-later", test_finish_later);
   ADD ("notification", test_notification);
   g_test_add_func ("/endpoints-page/screenshots", test_screenshots);
 

@@ -697,10 +697,11 @@ session_changed_cb (KlEndpointsPage *self)
   /* Without a project there is nothing to show: the flow skips the page. */
   kl_page_set_hidden (KL_PAGE (self), kl_session_get_project (self->session) == NULL);
 
-  if (self->is_shown)
-    start_watch (self);
-  else
-    ensure_watch (self);
+  /* Another project or client: another watch, started if the page is shown. A refresh of
+   * the same project needs no extra poll. */
+  ensure_watch (self);
+  if (self->is_shown && self->watch != NULL && !kl_endpoint_watch_get_running (self->watch))
+    kl_endpoint_watch_start (self->watch);
 
   refresh_endpoint_rows (self);
   refilter_regions (self);
