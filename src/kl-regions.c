@@ -64,7 +64,8 @@ append_word (GString    *out,
     g_string_append_c (out, ' ');
 
   for (guint i = 0; i < G_N_ELEMENTS (upper_words); i++)
-    if (strlen (upper_words[i]) == length && g_ascii_strncasecmp (word, upper_words[i], length) == 0)
+    if (strlen (upper_words[i]) == length &&
+        g_ascii_strncasecmp (word, upper_words[i], length) == 0)
       {
         for (gsize j = 0; j < length; j++)
           g_string_append_c (out, g_ascii_toupper (word[j]));

@@ -34,7 +34,8 @@
 #define VAULT           "contoso-keys"
 #define SUBSCRIPTION_ID "a1b2c3d4-e5f6-4711-8899-aabbccddeeff"
 
-#define DELETE_REFUSED  "Atlas is still creating this endpoint; you can delete it once it leaves Initiating."
+#define DELETE_REFUSED  "Atlas is still creating this endpoint; you can delete it once it " \
+                        "leaves Initiating."
 
 static KlApplication *app;
 
@@ -632,8 +633,8 @@ test_words (void)
   g_autofree char *duration = NULL;
 
   /* design.md section 5, on one line, plain hyphens, --description. */
-  command = kl_endpoint_build_approval_command ("rg-keys", "contoso-keys",
-                                                "contoso-keys.0f3e5c4a-9b2d-4e8f-a1c7-6d5b3a2f1e0d");
+  command = kl_endpoint_build_approval_command ("rg-keys", "contoso-keys", "contoso-keys."
+                                                "0f3e5c4a-9b2d-4e8f-a1c7-6d5b3a2f1e0d");
   g_assert_cmpstr (command, ==,
                    "az keyvault private-endpoint-connection approve --resource-group rg-keys "
                    "--vault-name contoso-keys --name "
@@ -755,6 +756,44 @@ test_private_networking_key_first (Fixture       *f,
   g_assert_true (shows_label (GTK_WIDGET (page), "None"));
 }
 
+/* With the window's session, the window decides what is hidden; not connected, they say so. */
+static void
+test_window_session (void)
+{
+  g_autoptr(KlSession) session = kl_session_new ();
+  KlPage *networking = kl_private_networking_page_new (session);
+  KlPage *endpoints = kl_endpoints_page_new (session, NULL);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+  g_object_ref_sink (window);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (networking));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (endpoints));
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  g_assert_true (kl_test_window_show (GTK_WINDOW (window)));
+
+  g_assert_true (kl_private_networking_page_get_session (
+                   KL_PRIVATE_NETWORKING_PAGE (networking)) == session);
+  g_assert_true (kl_endpoints_page_get_session (KL_ENDPOINTS_PAGE (endpoints)) == session);
+  g_assert_false (kl_page_get_hidden (networking));
+  g_assert_false (kl_page_get_hidden (endpoints));
+  g_assert_false (kl_page_get_complete (networking));
+  g_assert_false (kl_page_get_complete (endpoints));
+  g_assert_null (kl_endpoints_page_get_watch (KL_ENDPOINTS_PAGE (endpoints)));
+  g_assert_true (shows_label (GTK_WIDGET (networking),
+                              "Keylink has not read a project yet. Sign in to Atlas and choose a "
+                              "project first."));
+  g_assert_true (shows_label (GTK_WIDGET (endpoints),
+                              "Keylink has not read a project yet. Sign in to Atlas and choose a "
+                              "project first."));
+  kl_page_shown (endpoints);
+  g_assert_null (kl_endpoints_page_get_watch (KL_ENDPOINTS_PAGE (endpoints)));
+  kl_page_leave (endpoints);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
 /* ---- Endpoints: create, approve ---------------------------------------------------------- */
 
 static gboolean
@@ -790,6 +829,7 @@ test_create_and_approve (Fixture       *f,
   g_autofree char *clipboard = NULL;
   KlPrivateEndpoint *endpoint;
   KlEndpointRow *row;
+  const char *connection;
   guint n_checked = 0;
   gint64 first_answer;
 
@@ -853,12 +893,12 @@ test_create_and_approve (Fixture       *f,
   kl_sim_advance (f->project->sim, KL_SIM_INITIATING_SECONDS);
   endpoint = wait_for_status (page, "US_EAST_2", KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE);
   wait_for_status (page, "EUROPE_WEST", KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE);
-  g_assert_true (g_str_has_prefix (kl_private_endpoint_get_private_endpoint_connection_name (endpoint),
-                                   VAULT "."));
+  connection = kl_private_endpoint_get_private_endpoint_connection_name (endpoint);
+  g_assert_true (g_str_has_prefix (connection, VAULT "."));
   expected = g_strdup_printf ("az keyvault private-endpoint-connection approve --resource-group "
                               RESOURCE_GROUP " --vault-name " VAULT " --name %s --description "
                               "\"MongoDB Atlas encryption at rest\"",
-                              kl_private_endpoint_get_private_endpoint_connection_name (endpoint));
+                              connection);
   row = find_row (KL_PAGE (page), "US_EAST_2");
   g_assert_cmpstr (kl_endpoint_row_get_status_title (row), ==, "Waiting for approval in Azure");
   g_assert_cmpstr (kl_endpoint_row_get_approval_command (row), ==, expected);
@@ -886,8 +926,8 @@ test_create_and_approve (Fixture       *f,
   click (find_button (GTK_WIDGET (row), "Approve in Azure (simulated)"));
   row = find_row (KL_PAGE (page), "EUROPE_WEST");
   click (find_button (GTK_WIDGET (row), "Approve in Azure (simulated)"));
-  g_assert_nonnull (find_by_accessible_label (GTK_WIDGET (row),
-                                              "More simulated Azure actions for West Europe (EUROPE_WEST)"));
+  g_assert_nonnull (find_by_accessible_label (GTK_WIDGET (row), "More simulated Azure actions "
+                                              "for West Europe (EUROPE_WEST)"));
 
   /* Atlas notices the approval a few minutes later: ACTIVE, and Next is enabled. */
   kl_sim_advance (f->project->sim, KL_SIM_ACTIVATION_SECONDS);
@@ -930,7 +970,8 @@ test_reject_recreation (Fixture       *f,
 
   /* "Reject (simulated)", from the row's menu. */
   target = g_variant_ref_sink (g_variant_new_string (id));
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (find_row (KL_PAGE (page), "US_EAST_2")),
+  row = find_row (KL_PAGE (page), "US_EAST_2");
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (row),
                                                      "endpoints.reject-simulated", target));
 
   wait_for_status (page, "US_EAST_2", KL_ENDPOINT_STATUS_PENDING_RECREATION);
@@ -1207,6 +1248,7 @@ test_resume (Fixture       *f,
              gconstpointer  user_data)
 {
   KlEndpointsPage *page;
+  GListModel *model;
   g_auto(GStrv) planned = NULL;
 
   kl_test_project_enable_cmk (f->project, KL_SIM_GROUP_READY, TRUE);
@@ -1221,8 +1263,8 @@ test_resume (Fixture       *f,
   window_open (f, 720, 900);
   page = open_endpoints (f, KL_SIM_GROUP_READY);
   g_assert_true (kl_test_wait_until (page_loaded, page, TIMEOUT_MS));
-  g_assert_cmpuint (g_list_model_get_n_items (kl_endpoint_watch_get_model (kl_endpoints_page_get_watch (page))),
-                    ==, 2);
+  model = kl_endpoint_watch_get_model (kl_endpoints_page_get_watch (page));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
   wait_for_status (page, "US_EAST_2", KL_ENDPOINT_STATUS_INITIATING);
   wait_for_status (page, "EUROPE_WEST", KL_ENDPOINT_STATUS_INITIATING);
   /* Their regions are not offered a second endpoint. */
@@ -1277,8 +1319,9 @@ test_unreachable (Fixture       *f,
   kl_endpoints_page_set_poll_intervals (page, 5, 40);
   connect_session (f, kl_endpoints_page_get_session (page), KL_SIM_GROUP_READY);
   g_assert_true (kl_sim_add_fault (f->project->sim,
-                                   "{\"path\": \"/api/atlas/v2/groups/*/encryptionAtRest/*/privateEndpoints\","
-                                   " \"method\": \"GET\", \"kind\": \"status\", \"status\": 503}",
+                                   "{\"path\": \"/api/atlas/v2/groups/*/encryptionAtRest/*/"
+                                   "privateEndpoints\", \"method\": \"GET\", "
+                                   "\"kind\": \"status\", \"status\": 503}",
                                    &error));
   g_assert_no_error (error);
 
@@ -1415,7 +1458,8 @@ test_notification (Fixture       *f,
   /* The window is not focused: a desktop notification. */
   g_assert_true (kl_test_wait_until (notified, NULL, TIMEOUT_MS));
   g_assert_cmpuint (notifications.summaries->len, ==, 1);
-  g_assert_cmpstr (notifications.summaries->pdata[0], ==, "Endpoint active in East US 2 (US_EAST_2)");
+  g_assert_cmpstr (notifications.summaries->pdata[0], ==,
+                   "Endpoint active in East US 2 (US_EAST_2)");
   g_assert_cmpstr (notifications.bodies->pdata[0], ==,
                    "Atlas now reaches the key vault privately in this region.");
 
@@ -1434,7 +1478,8 @@ test_notification (Fixture       *f,
   wait_for_status (page, "US_EAST_2", KL_ENDPOINT_STATUS_FAILED);
   g_assert_true (kl_test_wait_until (notified_twice, NULL, TIMEOUT_MS));
   g_assert_cmpuint (notifications.summaries->len, ==, 2);
-  g_assert_cmpstr (notifications.summaries->pdata[1], ==, "Endpoint failed in East US 2 (US_EAST_2)");
+  g_assert_cmpstr (notifications.summaries->pdata[1], ==,
+                   "Endpoint failed in East US 2 (US_EAST_2)");
   g_assert_cmpstr (notifications.bodies->pdata[1], ==, FAILURE_MESSAGE);
 
   gtk_window_destroy (GTK_WINDOW (other));
@@ -1572,7 +1617,8 @@ test_screenshots (void)
         /* Private networking, before Apply, for the project with a multi-cloud cluster. */
         window_open (&f, width, 900);
         networking = kl_assistant_get_page (f.assistant, "private-networking");
-        connect_session (&f, kl_private_networking_page_get_session (KL_PRIVATE_NETWORKING_PAGE (networking)),
+        connect_session (&f, kl_private_networking_page_get_session (
+                               KL_PRIVATE_NETWORKING_PAGE (networking)),
                          KL_SIM_GROUP_MIXED);
         show_page (&f, "private-networking");
         g_assert_true (kl_test_window_show (GTK_WINDOW (f.window)));
@@ -1634,6 +1680,7 @@ main (int   argc,
 
   g_test_add_func ("/endpoints-page/regions", test_regions);
   g_test_add_func ("/endpoints-page/words", test_words);
+  g_test_add_func ("/endpoints-page/window-session", test_window_session);
   ADD ("private-networking", test_private_networking);
   ADD ("private-networking/key-first", test_private_networking_key_first);
   ADD ("create-and-approve", test_create_and_approve);

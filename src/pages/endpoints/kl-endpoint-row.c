@@ -250,11 +250,17 @@ explanation (KlEndpointRow *self)
     }
 }
 
+static const char *
+status_title (KlEndpointRow *self)
+{
+  return kl_endpoint_status_title (kl_private_endpoint_get_status (self->endpoint),
+                                   kl_private_endpoint_get_status_text (self->endpoint));
+}
+
 static void
 update_time (KlEndpointRow *self)
 {
-  const char *title = kl_endpoint_status_title (kl_private_endpoint_get_status (self->endpoint),
-                                                kl_private_endpoint_get_status_text (self->endpoint));
+  const char *title = status_title (self);
   gint64 seconds = seconds_in_status (self);
   g_autofree char *status = NULL;
 
@@ -278,6 +284,8 @@ update (KlEndpointRow *self)
   KlEndpointStatus status = kl_private_endpoint_get_status (self->endpoint);
   const char *id = kl_private_endpoint_get_id (self->endpoint);
   const char *error_message = kl_private_endpoint_get_error_message (self->endpoint);
+  const char *connection =
+    kl_private_endpoint_get_private_endpoint_connection_name (self->endpoint);
   const char *icon_class = status_icon_class (status);
   gboolean waiting = status == KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE;
   g_autofree char *label = NULL;
@@ -304,9 +312,7 @@ update (KlEndpointRow *self)
   if (icon_class != NULL)
     gtk_widget_add_css_class (GTK_WIDGET (self->status_icon), icon_class);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->status_icon),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  kl_endpoint_status_title (status,
-                                                            kl_private_endpoint_get_status_text (self->endpoint)),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, status_title (self),
                                   -1);
   gtk_stack_set_visible_child_name (self->icon_stack, self->busy ? "busy" : "icon");
   gtk_spinner_set_spinning (self->spinner, self->busy);
@@ -324,9 +330,8 @@ update (KlEndpointRow *self)
   /* Approval: the exact command, filled for this endpoint, and the portal path. */
   g_clear_pointer (&self->approval_command, g_free);
   if (waiting)
-    self->approval_command =
-      kl_endpoint_build_approval_command (self->resource_group, self->vault_name,
-                                          kl_private_endpoint_get_private_endpoint_connection_name (self->endpoint));
+    self->approval_command = kl_endpoint_build_approval_command (self->resource_group,
+                                                                 self->vault_name, connection);
   gtk_label_set_label (self->command_label,
                        self->approval_command != NULL ? self->approval_command : "");
   gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->command_label)),
@@ -334,8 +339,9 @@ update (KlEndpointRow *self)
   gtk_widget_set_visible (self->approval_box, waiting);
 
   /* Translators: the steps in the Azure portal; %s is the key vault's name */
-  portal = g_strdup_printf (_("Or in the Azure portal: Key vaults → %s → Settings → Networking → "
-                              "Private endpoint connections → select the Pending one → Approve."),
+  portal = g_strdup_printf (_("Or in the Azure portal: Key vaults → %s → Settings → "
+                              "Networking → Private endpoint connections → select the Pending "
+                              "one → Approve."),
                             self->vault_name != NULL ? self->vault_name : _("your vault"));
   gtk_label_set_label (self->portal_label, portal);
 
@@ -478,8 +484,8 @@ kl_endpoint_row_class_init (KlEndpointRowClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               RESOURCE_PREFIX "/pages/endpoints/kl-endpoint-row.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX
+                                               "/pages/endpoints/kl-endpoint-row.ui");
   gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, icon_stack);
   gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, status_icon);
   gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, spinner);
@@ -636,8 +642,7 @@ kl_endpoint_row_get_status_title (KlEndpointRow *self)
 {
   g_return_val_if_fail (KL_IS_ENDPOINT_ROW (self), NULL);
 
-  return kl_endpoint_status_title (kl_private_endpoint_get_status (self->endpoint),
-                                   kl_private_endpoint_get_status_text (self->endpoint));
+  return status_title (self);
 }
 
 const char *

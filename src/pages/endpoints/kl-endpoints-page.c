@@ -64,10 +64,12 @@ struct _KlEndpointsPage
   guint                max_interval;
   guint                tick_id;
   guint                n_operations;
+  guint                generation;    /* bumped when the operations in flight are dropped */
   guint                creating : 1;
   guint                defaults_chosen : 1;
   guint                loaded : 1;
   guint                is_shown : 1;
+  guint                own_session : 1;   /* made here: no window decides what is hidden */
 
   /* Template widgets */
   GtkLabel            *summary_label;
@@ -176,7 +178,8 @@ configure_row (KlEndpointsPage *self,
 {
   KlPrivateEndpoint *endpoint = kl_endpoint_row_get_endpoint (row);
   const char *id = kl_private_endpoint_get_id (endpoint);
-  gboolean waiting = kl_private_endpoint_get_status (endpoint) == KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE;
+  gboolean waiting =
+    kl_private_endpoint_get_status (endpoint) == KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE;
 
   kl_endpoint_row_set_approval_target (row, get_resource_group (self), get_vault_name (self));
   if (self->watch != NULL && id != NULL)
@@ -586,11 +589,23 @@ model_items_changed_cb (KlEndpointsPage *self)
   update_state (self);
 }
 
+/* Cancels what is in flight; their late answers are ignored. */
 static void
-drop_watch (KlEndpointsPage *self)
+drop_operations (KlEndpointsPage *self)
 {
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  self->generation++;
+  self->creating = FALSE;
+  if (self->busy_ids != NULL)
+    g_hash_table_remove_all (self->busy_ids);
+  set_busy (self, 0);
+}
+
+static void
+drop_watch (KlEndpointsPage *self)
+{
+  drop_operations (self);
   g_clear_object (&self->cancellable);
 
   if (self->watch != NULL)
@@ -612,13 +627,10 @@ drop_watch (KlEndpointsPage *self)
       g_hash_table_remove_all (self->create_errors);
       g_hash_table_remove_all (self->notices);
       g_hash_table_remove_all (self->recreated);
-      g_hash_table_remove_all (self->busy_ids);
     }
   g_clear_pointer (&self->poll_error, g_free);
-  self->creating = FALSE;
   self->defaults_chosen = FALSE;
   self->loaded = FALSE;
-  set_busy (self, 0);
 }
 
 static int
@@ -691,11 +703,19 @@ start_watch (KlEndpointsPage *self)
     kl_endpoint_watch_poke (self->watch);
 }
 
+/* The window hides the pages that do not apply to its session's project. A page with a
+ * session of its own hides itself while that session has no project: nothing to show. */
+static void
+update_hidden (KlEndpointsPage *self)
+{
+  if (self->own_session)
+    kl_page_set_hidden (KL_PAGE (self), kl_session_get_project (self->session) == NULL);
+}
+
 static void
 session_changed_cb (KlEndpointsPage *self)
 {
-  /* Without a project there is nothing to show: the flow skips the page. */
-  kl_page_set_hidden (KL_PAGE (self), kl_session_get_project (self->session) == NULL);
+  update_hidden (self);
 
   /* Another project or client: another watch, started if the page is shown. A refresh of
    * the same project needs no extra poll. */
@@ -731,19 +751,25 @@ update_state (KlEndpointsPage *self)
   all_active = n_endpoints > 0 && n_active == n_endpoints;
 
   if (self->watch == NULL)
-    summary = g_strdup (_("Keylink has not read a project yet. Sign in to Atlas and choose a project first."));
+    summary = g_strdup (_("Keylink has not read a project yet. Sign in to Atlas and choose a "
+                          "project first."));
   else if (self->poll_error != NULL)
-    summary = g_strdup_printf (_("Keylink could not read the endpoints from Atlas: %s Keylink keeps trying."),
+    summary = g_strdup_printf (_("Keylink could not read the endpoints from Atlas: %s Keylink "
+                                 "keeps trying."),
                                self->poll_error);
   else if (!self->loaded)
     summary = g_strdup (_("Reading the endpoints from Atlas…"));
   else if (n_endpoints == 0)
-    summary = g_strdup (_("This project has no endpoint yet. Check the regions below, then create the endpoints."));
+    summary = g_strdup (_("This project has no endpoint yet. Check the regions below, then "
+                          "create the endpoints."));
   else if (all_active)
-    summary = g_strdup (_("Every endpoint is active: Atlas reaches the key vault privately in each of these regions."));
+    summary = g_strdup (_("Every endpoint is active: Atlas reaches the key vault privately in "
+                          "each of these regions."));
   else
-    summary = g_strdup_printf (ngettext ("%u of %u endpoint is active. Keylink follows them live; you can also close it and come back later.",
-                                         "%u of %u endpoints are active. Keylink follows them live; you can also close it and come back later.",
+    summary = g_strdup_printf (ngettext ("%u of %u endpoint is active. Keylink follows them "
+                                         "live; you can also close it and come back later.",
+                                         "%u of %u endpoints are active. Keylink follows them "
+                                         "live; you can also close it and come back later.",
                                          n_endpoints),
                                n_active, n_endpoints);
   gtk_label_set_label (self->summary_label, summary);
@@ -753,7 +779,8 @@ update_state (KlEndpointsPage *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "endpoints.create",
                                  self->loaded && n_new > 0 && !runner_busy);
-  gtk_button_set_label (self->create_button, self->creating ? _("Creating…") : _("_Create Endpoints"));
+  gtk_button_set_label (self->create_button,
+                        self->creating ? _("Creating…") : _("_Create Endpoints"));
   gtk_widget_set_visible (GTK_WIDGET (self->create_button), n_new > 0 || self->creating);
   gtk_widget_set_visible (GTK_WIDGET (self->finish_later_button), !all_active);
 
@@ -766,6 +793,7 @@ typedef struct
 {
   KlEndpointsPage *page;
   char            *endpoint_id;
+  guint            generation;
 } Operation;
 
 static Operation *
@@ -776,20 +804,23 @@ operation_new (KlEndpointsPage *self,
 
   op->page = g_object_ref (self);
   op->endpoint_id = g_strdup (endpoint_id);
+  op->generation = self->generation;
   set_busy (self, self->n_operations + 1);
   if (endpoint_id != NULL)
     g_hash_table_add (self->busy_ids, g_strdup (endpoint_id));
   return op;
 }
 
-/* Returns whether the page still cares (the operation was not cancelled). */
+/* Returns whether the page still cares: the operation was neither cancelled nor dropped
+ * (another project, or the window went away). */
 static gboolean
 operation_end (Operation    *op,
                const GError *error)
 {
   KlEndpointsPage *self = op->page;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      op->generation != self->generation)
     return FALSE;
 
   set_busy (self, self->n_operations - 1);
@@ -1225,8 +1256,7 @@ kl_endpoints_page_unroot (GtkWidget *widget)
     }
 
   /* The window is going away: so does everything in flight. */
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
+  drop_operations (self);
   if (self->watch != NULL)
     kl_endpoint_watch_stop (self->watch);
 
@@ -1241,15 +1271,21 @@ kl_endpoints_page_constructed (GObject *object)
   G_OBJECT_CLASS (kl_endpoints_page_parent_class)->constructed (object);
 
   if (self->session == NULL)
-    self->session = kl_session_new ();
+    {
+      self->session = kl_session_new ();
+      self->own_session = TRUE;
+    }
 
-  g_signal_connect_swapped (self->session, "notify::client", G_CALLBACK (session_changed_cb), self);
-  g_signal_connect_swapped (self->session, "notify::project", G_CALLBACK (session_changed_cb), self);
-  g_signal_connect_swapped (self->session, "notify::plan", G_CALLBACK (session_changed_cb), self);
+  g_signal_connect_swapped (self->session, "notify::client",
+                            G_CALLBACK (session_changed_cb), self);
+  g_signal_connect_swapped (self->session, "notify::project",
+                            G_CALLBACK (session_changed_cb), self);
+  g_signal_connect_swapped (self->session, "notify::plan",
+                            G_CALLBACK (session_changed_cb), self);
   if (self->answers != NULL)
     g_signal_connect_swapped (self->answers, "notify", G_CALLBACK (refresh_endpoint_rows), self);
 
-  kl_page_set_hidden (KL_PAGE (self), kl_session_get_project (self->session) == NULL);
+  update_hidden (self);
   ensure_watch (self);
   update_state (self);
 }
@@ -1399,8 +1435,8 @@ kl_endpoints_page_class_init (KlEndpointsPageClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               RESOURCE_PREFIX "/pages/endpoints/kl-endpoints-page.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX
+                                               "/pages/endpoints/kl-endpoints-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KlEndpointsPage, summary_label);
   gtk_widget_class_bind_template_child (widget_class, KlEndpointsPage, endpoints_group);
   gtk_widget_class_bind_template_child (widget_class, KlEndpointsPage, endpoints_list);
@@ -1449,8 +1485,9 @@ kl_endpoints_page_init (KlEndpointsPage *self)
                            create_new_region_row, self, NULL);
 
   self->region_filter = gtk_custom_filter_new (region_filter_func, self, NULL);
-  self->region_choices = gtk_filter_list_model_new (g_object_ref (kl_regions_get_default ()),
-                                                    g_object_ref (GTK_FILTER (self->region_filter)));
+  self->region_choices =
+    gtk_filter_list_model_new (g_object_ref (kl_regions_get_default ()),
+                               g_object_ref (GTK_FILTER (self->region_filter)));
   gtk_list_box_bind_model (self->region_list, G_LIST_MODEL (self->region_choices),
                            create_region_choice_row, self, NULL);
 }

@@ -19,7 +19,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KlEndpointsPage, kl_endpoints_page, KL, ENDPOINTS_PAGE, KlPage)
 
-/* @session: (nullable): the signed-in session (NULL: not connected yet, the page says so);
+/* @session: (nullable): the window's session. With NULL the page makes a session of its own
+ * (kl_endpoints_page_get_session()) and hides itself while that one has no project; with the
+ * window's, the window decides what is hidden.
  * @answers: (nullable): the setup answers, for the resource group and vault of the approval
  * command until the session's encryptionAtRest has them (it wins when it does). */
 KlPage          *kl_endpoints_page_new              (KlSession       *session,

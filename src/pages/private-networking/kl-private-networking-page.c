@@ -34,6 +34,7 @@ struct _KlPrivateNetworkingPage
 
   KlSession    *session;
   GPtrArray    *cluster_rows;
+  gboolean      own_session;  /* made here: no window decides what is hidden */
 
   /* Template widgets */
   GtkLabel            *state_label;
@@ -148,13 +149,17 @@ update_clusters (KlPrivateNetworkingPage *self,
     {
       adw_preferences_group_set_title (self->clusters_group, _("Disabled Multi-Cloud Clusters"));
       adw_preferences_group_set_description (self->clusters_group,
-                                             _("These clusters span several cloud providers, which private networking does not allow: Atlas paused them."));
+                                             _("These clusters span several cloud providers, "
+                                               "which private networking does not allow: Atlas "
+                                               "paused them."));
     }
   else
     {
       adw_preferences_group_set_title (self->clusters_group, _("Clusters That Will Be Disabled"));
       adw_preferences_group_set_description (self->clusters_group,
-                                             _("These clusters span several cloud providers, which private networking does not allow: Atlas pauses them."));
+                                             _("These clusters span several cloud providers, "
+                                               "which private networking does not allow: Atlas "
+                                               "pauses them."));
     }
 
   if (plan != NULL)
@@ -187,8 +192,10 @@ update (KlPrivateNetworkingPage *self)
   KlAzureKeyVault *akv = ear != NULL ? kl_encryption_at_rest_get_azure_key_vault (ear) : NULL;
   PageState state = get_state (self);
 
-  /* Without a project there is nothing to show: the flow skips the page. */
-  kl_page_set_hidden (page, kl_session_get_project (self->session) == NULL);
+  /* The window hides the pages that do not apply to its session's project. With a session
+   * of its own, the page hides itself while there is no project: nothing to show. */
+  if (self->own_session)
+    kl_page_set_hidden (page, kl_session_get_project (self->session) == NULL);
 
   set_value (self->vault_row, akv != NULL ? kl_azure_key_vault_get_key_vault_name (akv) : NULL);
   set_value (self->resource_group_row,
@@ -201,17 +208,20 @@ update (KlPrivateNetworkingPage *self)
     {
     case PAGE_STATE_NOT_CONNECTED:
       gtk_label_set_label (self->state_label,
-                           _("Keylink has not read a project yet. Sign in to Atlas and choose a project first."));
+                           _("Keylink has not read a project yet. Sign in to Atlas and "
+                             "choose a project first."));
       break;
 
     case PAGE_STATE_KEY_NOT_READY:
       gtk_label_set_label (self->state_label,
-                           _("Atlas does not use the key of this project yet. Enable the key on the previous step first: private networking needs it."));
+                           _("Atlas does not use the key of this project yet. Enable the key "
+                             "on the previous step first: private networking needs it."));
       break;
 
     case PAGE_STATE_DONE:
       gtk_label_set_label (self->state_label,
-                           _("Private networking is already required for this project. Go on to create or check its region endpoints."));
+                           _("Private networking is already required for this project. Go "
+                             "on to create or check its region endpoints."));
       break;
 
     case PAGE_STATE_READY:
@@ -221,8 +231,9 @@ update (KlPrivateNetworkingPage *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->state_label), state != PAGE_STATE_READY);
   adw_preferences_group_set_title (self->frozen_group,
-                                   state == PAGE_STATE_DONE ? _("Fixed While Private Networking Is Required")
-                                                            : _("Fixed From Now On"));
+                                   state == PAGE_STATE_DONE
+                                   ? _("Fixed While Private Networking Is Required")
+                                   : _("Fixed From Now On"));
 
   kl_page_set_read_only (page, state == PAGE_STATE_DONE);
   kl_page_set_complete (page, state == PAGE_STATE_READY || state == PAGE_STATE_DONE);
@@ -322,7 +333,10 @@ kl_private_networking_page_constructed (GObject *object)
   G_OBJECT_CLASS (kl_private_networking_page_parent_class)->constructed (object);
 
   if (self->session == NULL)
-    self->session = kl_session_new ();
+    {
+      self->session = kl_session_new ();
+      self->own_session = TRUE;
+    }
 
   g_signal_connect_object (self->session, "notify::plan", G_CALLBACK (update), self,
                            G_CONNECT_SWAPPED);
@@ -412,8 +426,9 @@ kl_private_networking_page_class_init (KlPrivateNetworkingPageClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               RESOURCE_PREFIX "/pages/private-networking/kl-private-networking-page.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX
+                                               "/pages/private-networking/"
+                                               "kl-private-networking-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KlPrivateNetworkingPage, state_label);
   gtk_widget_class_bind_template_child (widget_class, KlPrivateNetworkingPage, frozen_group);
   gtk_widget_class_bind_template_child (widget_class, KlPrivateNetworkingPage, vault_row);

@@ -17,8 +17,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (KlPrivateNetworkingPage, kl_private_networking_page,
                       KL, PRIVATE_NETWORKING_PAGE, KlPage)
 
-/* @session: (nullable): the signed-in session whose project is shown; NULL for a page that
- * is not connected yet (it says so). */
+/* @session: (nullable): the window's session, whose project is shown. With NULL the page
+ * makes a session of its own (kl_private_networking_page_get_session()) and hides itself while
+ * that one has no project; with the window's, the window decides what is hidden. */
 KlPage    *kl_private_networking_page_new         (KlSession               *session);
 KlSession *kl_private_networking_page_get_session (KlPrivateNetworkingPage *self);
 
