@@ -17,7 +17,9 @@
 #include "kl-setup-answers.h"
 #include "kl-window.h"
 #include "pages/azure-app/kl-azure-app-page.h"
+#include "pages/endpoints/kl-endpoints-page.h"
 #include "pages/key-vault/kl-key-vault-page.h"
+#include "pages/private-networking/kl-private-networking-page.h"
 #include "pages/project/kl-project-page.h"
 #include "pages/review/kl-review-page.h"
 #include "pages/sign-in/kl-sign-in.h"
@@ -130,6 +132,25 @@ new_review_page (KlWindow *self)
   return kl_review_page_new (self->answers);
 }
 
+static KlPage *
+new_private_networking_page (KlWindow *self)
+{
+  return kl_private_networking_page_new (self->session);
+}
+
+static KlPage *
+new_endpoints_page (KlWindow *self)
+{
+  KlPage *page = kl_endpoints_page_new (self->session, self->answers);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  /* Demo mode: "Approve in Azure (simulated)" talks to the in-process simulator. */
+  if (KL_IS_APPLICATION (app))
+    kl_endpoints_page_set_demo_sim (KL_ENDPOINTS_PAGE (page),
+                                    kl_application_get_demo_sim (KL_APPLICATION (app)));
+  return page;
+}
+
 static const FlowPage flow_pages[] = {
   { KL_PAGE_WELCOME,   FLOW_ALL,   new_welcome_page,   NULL },
   { KL_PAGE_SIGN_IN,   FLOW_ALL,   new_sign_in_page,   NULL },
@@ -137,11 +158,8 @@ static const FlowPage flow_pages[] = {
   { KL_PAGE_AZURE_APP, FLOW_SETUP, new_azure_app_page, NULL },
   { KL_PAGE_KEY_VAULT, FLOW_SETUP, new_key_vault_page, NULL },
   { KL_PAGE_REVIEW,    FLOW_SETUP, new_review_page,    NULL },
-  /* Next: { KL_PAGE_PRIVATE_NETWORKING, FLOW_SETUP, … },
-   *       { KL_PAGE_ENDPOINTS, FLOW_SETUP | FLOW_ENDPOINTS, … },
-   *       { KL_PAGE_CLUSTERS, FLOW_SETUP, … }, { KL_PAGE_DONE, FLOW_SETUP, … },
-   *       { "rotate", FLOW_ROTATE, … },
-   *       { "teardown", FLOW_TEARDOWN, …, a prepare that hands it self->teardown_kind }. */
+  { KL_PAGE_PRIVATE_NETWORKING, FLOW_SETUP, new_private_networking_page, NULL },
+  { KL_PAGE_ENDPOINTS, FLOW_SETUP | FLOW_ENDPOINTS, new_endpoints_page, NULL },
 };
 
 /* The setup flow's pages after Project, in the order kl-plan resumes them. */
