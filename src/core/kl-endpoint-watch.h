@@ -1,0 +1,81 @@
+/* kl-endpoint-watch.h
+ *
+ * Copyright 2026 The Keylink authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "kl-atlas-client.h"
+#include "kl-watch.h"
+
+G_BEGIN_DECLS
+
+/* Live status of one project's Azure private endpoints: ONE
+ * kl_atlas_client_list_private_endpoints_async() per tick (see KlWatch for the scheduling:
+ * fast while something changes, backing off to the cap while nothing does, Retry-After
+ * honoured, stops by itself when nothing is pending).
+ *
+ * The model (kl_endpoint_watch_get_model()) holds KlPrivateEndpoint objects; an endpoint whose
+ * status, error message, connection name or region changed is replaced at its position.
+ *
+ * Signals, emitted after the model is up to date:
+ *   endpoint-added   (KlPrivateEndpoint *endpoint)
+ *   endpoint-removed (KlPrivateEndpoint *endpoint)       the last version seen
+ *   status-changed   (KlPrivateEndpoint *endpoint, KlEndpointStatus old_status)
+ *                    one per observed change of status (an unknown status text counts too)
+ * and, from KlWatch, "updated" after every successful poll and "error" (GError *) for a failed
+ * one. */
+
+typedef enum
+{
+  /* Pending while an endpoint is not ACTIVE or FAILED (INITIATING can last hours; FAILED
+   * waits for the user: retry it, then poke). */
+  KL_ENDPOINT_WATCH_GOAL_SETTLED,
+  /* Pending while the list is not empty (teardown). */
+  KL_ENDPOINT_WATCH_GOAL_GONE,
+} KlEndpointWatchGoal;
+
+#define KL_TYPE_ENDPOINT_WATCH_GOAL (kl_endpoint_watch_goal_get_type ())
+GType kl_endpoint_watch_goal_get_type (void);
+
+#define KL_TYPE_ENDPOINT_WATCH (kl_endpoint_watch_get_type ())
+
+G_DECLARE_FINAL_TYPE (KlEndpointWatch, kl_endpoint_watch, KL, ENDPOINT_WATCH, KlWatch)
+
+/* Properties: "client", "group-id" (construct-only), "goal"; from KlWatch: "running",
+ * "paused", "base-interval", "max-interval" (ms), "model". */
+KlEndpointWatch    *kl_endpoint_watch_new              (KlAtlasClient       *client,
+                                                        const char          *group_id);
+
+KlAtlasClient      *kl_endpoint_watch_get_client       (KlEndpointWatch     *self);
+const char         *kl_endpoint_watch_get_group_id     (KlEndpointWatch     *self);
+KlEndpointWatchGoal kl_endpoint_watch_get_goal         (KlEndpointWatch     *self);
+void                kl_endpoint_watch_set_goal         (KlEndpointWatch     *self,
+                                                        KlEndpointWatchGoal  goal);
+
+/* The same as kl_watch_start() and friends. */
+void                kl_endpoint_watch_start            (KlEndpointWatch     *self);
+void                kl_endpoint_watch_stop             (KlEndpointWatch     *self);
+/* Poll now (after a create or a delete); starts the watch if it had stopped. */
+void                kl_endpoint_watch_poke             (KlEndpointWatch     *self);
+void                kl_endpoint_watch_pause            (KlEndpointWatch     *self);
+void                kl_endpoint_watch_resume           (KlEndpointWatch     *self);
+gboolean            kl_endpoint_watch_get_running      (KlEndpointWatch     *self);
+
+/* GListModel of KlPrivateEndpoint (transfer none). */
+GListModel         *kl_endpoint_watch_get_model        (KlEndpointWatch     *self);
+/* Transfer none; NULL when not in the current list. */
+KlPrivateEndpoint  *kl_endpoint_watch_lookup           (KlEndpointWatch     *self,
+                                                        const char          *endpoint_id);
+KlPrivateEndpoint  *kl_endpoint_watch_lookup_region    (KlEndpointWatch     *self,
+                                                        const char          *region_name);
+/* g_get_monotonic_time() of the first poll that saw the endpoint's current status (0 when it
+ * is not in the list); kl_endpoint_watch_dup_status_since_date() gives it as local time. */
+gint64              kl_endpoint_watch_get_status_since (KlEndpointWatch     *self,
+                                                        const char          *endpoint_id);
+GDateTime          *kl_endpoint_watch_dup_status_since_date (KlEndpointWatch *self,
+                                                             const char      *endpoint_id);
+
+G_END_DECLS

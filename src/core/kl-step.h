@@ -1,0 +1,83 @@
+/* kl-step.h
+ *
+ * Copyright 2026 The Keylink authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+#include "kl-plan.h"
+
+G_BEGIN_DECLS
+
+/* One step of a teardown (KlTeardown) or one item of a parallel setup operation
+ * (KlSetupRunner), as a row of a GListModel that a page binds to: a kind, a translated title,
+ * a target, a state that changes as the work goes on, and the error of a failed step. */
+
+typedef enum
+{
+  KL_STEP_STATE_PENDING,  /* not started yet */
+  KL_STEP_STATE_RUNNING,  /* a request in flight, or following Atlas until it is done */
+  KL_STEP_STATE_WAITING,  /* Atlas refused for now (endpoint still INITIATING, cluster still
+                           * updating): waiting for it, then trying again */
+  KL_STEP_STATE_DONE,
+  KL_STEP_STATE_SKIPPED,  /* nothing to do (the region already has an endpoint) */
+  KL_STEP_STATE_FAILED,   /* "error" says why */
+} KlStepState;
+
+/* The first six are KlPlanStepKind's values. */
+typedef enum
+{
+  KL_STEP_DELETE_ENDPOINT = KL_PLAN_STEP_DELETE_ENDPOINT,                 /* target: endpoint id; detail: region */
+  KL_STEP_WAIT_ENDPOINTS_GONE = KL_PLAN_STEP_WAIT_ENDPOINTS_GONE,
+  KL_STEP_CLUSTER_PROVIDER_NONE = KL_PLAN_STEP_CLUSTER_PROVIDER_NONE,     /* target: cluster name */
+  KL_STEP_WAIT_CLUSTERS_IDLE = KL_PLAN_STEP_WAIT_CLUSTERS_IDLE,
+  KL_STEP_DISABLE_PRIVATE_NETWORKING = KL_PLAN_STEP_DISABLE_PRIVATE_NETWORKING,
+  KL_STEP_DISABLE_CMK = KL_PLAN_STEP_DISABLE_CMK,
+  KL_STEP_CREATE_ENDPOINT,   /* target: region */
+  KL_STEP_RETRY_ENDPOINT,    /* target: region; detail: the failed endpoint's id */
+  KL_STEP_ENABLE_CLUSTER,    /* target: cluster name */
+} KlStepKind;
+
+#define KL_TYPE_STEP_STATE (kl_step_state_get_type ())
+GType kl_step_state_get_type (void);
+#define KL_TYPE_STEP_KIND (kl_step_kind_get_type ())
+GType kl_step_kind_get_type (void);
+
+#define KL_TYPE_STEP (kl_step_get_type ())
+
+G_DECLARE_FINAL_TYPE (KlStep, kl_step, KL, STEP, GObject)
+
+/* Properties: "kind", "target", "detail", "title" (read-only); "state", "error" (GError,
+ * nullable), "object" (the endpoint or cluster the step produced or last saw, nullable),
+ * all notified when they change. */
+KlStep      *kl_step_new              (KlStepKind     kind,
+                                       const char    *target,
+                                       const char    *detail,
+                                       const char    *title);
+/* A step for one step of a KlPlan. */
+KlStep      *kl_step_new_from_plan    (const KlPlanStep *plan_step);
+
+KlStepKind   kl_step_get_kind         (KlStep        *self);
+const char  *kl_step_get_target       (KlStep        *self);
+const char  *kl_step_get_detail       (KlStep        *self);
+const char  *kl_step_get_title        (KlStep        *self);
+KlStepState  kl_step_get_state        (KlStep        *self);
+const GError *kl_step_get_error       (KlStep        *self);
+gpointer     kl_step_get_object       (KlStep        *self);
+/* Whether the step is over: DONE, SKIPPED or FAILED. */
+gboolean     kl_step_is_finished      (KlStep        *self);
+
+/* For the classes that run steps. Setting a state other than FAILED clears the error. */
+void         kl_step_set_state        (KlStep        *self,
+                                       KlStepState    state);
+/* State FAILED with a copy of @error. */
+void         kl_step_fail             (KlStep        *self,
+                                       const GError  *error);
+void         kl_step_set_object       (KlStep        *self,
+                                       gpointer       object);
+
+G_END_DECLS
