@@ -282,6 +282,18 @@ update_cluster (KlClusterRow *self)
   gtk_label_set_label (self->reason_label, self->reason);
   gtk_widget_set_visible (GTK_WIDGET (self->reason_label), self->reason != NULL);
 
+  /* A cluster that cannot use the key looks disabled; its reason stays readable. */
+  if (self->reason != NULL)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->name_label), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "dim-label");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->name_label), "dim-label");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "dim-label");
+    }
+
   /* Translators: the accessible name of a cluster's check button; %s is its name */
   check_label = g_strdup_printf (_("Use your key on “%s”"), name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->check_button),

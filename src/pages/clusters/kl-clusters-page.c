@@ -319,6 +319,7 @@ enable_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   KlClustersPage *self = g_task_get_source_object (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(GError) error = NULL;
 
   lock_rows (self, FALSE);
@@ -331,7 +332,7 @@ enable_cb (GObject      *object,
       return;
     }
 
-  kl_session_refresh_async (self->session, g_task_get_cancellable (task), apply_refresh_cb,
+  kl_session_refresh_async (self->session, cancellable, apply_refresh_cb,
                             g_steal_pointer (&task));
 }
 

@@ -439,6 +439,7 @@ current_cb (GObject      *object,
   g_autoptr(KlKeyId) id = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
   KlAzureKeyVault *akv;
 
   ear = kl_atlas_client_get_encryption_at_rest_finish (KL_ATLAS_CLIENT (object), result, &error);
@@ -480,8 +481,8 @@ current_cb (GObject      *object,
       return;
     }
 
-  kl_atlas_client_patch_encryption_at_rest_async (data->client, data->group_id, body,
-                                                  g_task_get_cancellable (task),
+  cancellable = g_task_get_cancellable (task);
+  kl_atlas_client_patch_encryption_at_rest_async (data->client, data->group_id, body, cancellable,
                                                   patch_cb, g_steal_pointer (&task));
 }
 
