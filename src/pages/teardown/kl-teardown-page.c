@@ -269,7 +269,8 @@ update_texts (KlTeardownPage *self)
     }
 
   /* Translators: %s is the Atlas project's name */
-  confirm = g_strdup_printf (_("To confirm, type the project’s name, “%s”, exactly."),
+  confirm = g_strdup_printf (_("To confirm, type the project’s name, “%s”, exactly. Keep the "
+                               "key enabled in Azure until every step is done."),
                              name != NULL ? name : "");
   adw_preferences_group_set_description (self->confirm_group, confirm);
 }
