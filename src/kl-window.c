@@ -15,8 +15,12 @@
 #include "kl-setup-answers.h"
 #include "kl-window.h"
 #include "pages/azure-app/kl-azure-app-page.h"
+#include "pages/clusters/kl-clusters-page.h"
+#include "pages/done/kl-done-page.h"
 #include "pages/key-vault/kl-key-vault-page.h"
 #include "pages/review/kl-review-page.h"
+#include "pages/rotate/kl-rotate-page.h"
+#include "pages/teardown/kl-teardown-page.h"
 #include "pages/welcome/kl-welcome-page.h"
 
 struct _KlWindow
@@ -166,6 +170,7 @@ kl_window_class_init (KlWindowClass *klass)
 static void
 kl_window_add_setup_pages (KlWindow *self)
 {
+  g_autoptr(KlSession) session = kl_session_new (); /* the window's own once the flow has one */
   KlPage *key_vault_page;
 
   self->answers = kl_setup_answers_new ();
@@ -178,6 +183,10 @@ kl_window_add_setup_pages (KlWindow *self)
   kl_assistant_add_page (self->assistant, kl_azure_app_page_new (self->answers));
   kl_assistant_add_page (self->assistant, key_vault_page);
   kl_assistant_add_page (self->assistant, kl_review_page_new (self->answers));
+  kl_assistant_add_page (self->assistant, kl_clusters_page_new (session));
+  kl_assistant_add_page (self->assistant, kl_done_page_new (session));
+  kl_assistant_add_page (self->assistant, kl_rotate_page_new (session));   /* hidden: entered from Project */
+  kl_assistant_add_page (self->assistant, kl_teardown_page_new (session)); /* hidden: entered from Project */
 }
 
 static void

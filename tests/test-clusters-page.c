@@ -438,6 +438,34 @@ test_error_on_row (void)
   fixture_close (&fixture);
 }
 
+/* Without a chosen project the pages do not apply: hidden, until one is chosen. */
+static void
+test_applies (void)
+{
+  g_autoptr(KlTestProject) project = kl_test_project_new (0);
+  g_autoptr(KlProject) group = get_project (project, KL_SIM_GROUP_READY);
+  g_autoptr(KlSession) session = kl_session_new ();
+  KlPage *pages[2];
+
+  pages[0] = g_object_ref_sink (kl_clusters_page_new (session));
+  pages[1] = g_object_ref_sink (kl_done_page_new (session));
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    g_assert_true (kl_page_get_hidden (pages[i]));
+
+  kl_session_set_client (session, project->client);
+  kl_session_set_project (session, group);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    g_assert_false (kl_page_get_hidden (pages[i]));
+
+  kl_session_set_project (session, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_assert_true (kl_page_get_hidden (pages[i]));
+      g_assert_finalize_object (pages[i]);
+    }
+}
+
 /* ---- screenshots ---- */
 
 typedef enum
@@ -584,6 +612,7 @@ main (int   argc,
   g_test_add_func ("/clusters-page/enable-parallel", test_enable_parallel);
   g_test_add_func ("/clusters-page/ineligible", test_ineligible);
   g_test_add_func ("/clusters-page/error-on-row", test_error_on_row);
+  g_test_add_func ("/clusters-page/applies", test_applies);
   g_test_add_func ("/clusters-page/screenshots", test_screenshots);
 
   ret = g_test_run ();

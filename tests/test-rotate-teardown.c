@@ -860,6 +860,50 @@ test_teardown_retry (void)
   fixture_close (&fixture);
 }
 
+/* Stop holds the teardown where it is; starting again continues from the server's state. */
+static void
+test_teardown_stop (void)
+{
+  static const KlStepKind rest[] = {
+    KL_STEP_WAIT_ENDPOINTS_GONE, KL_STEP_DISABLE_PRIVATE_NETWORKING,
+  };
+  Fixture fixture = { NULL };
+  KlTeardownPage *page;
+  GtkWidget *stop;
+
+  teardown_fixture_open (&fixture);
+  page = fixture.win.teardown_page;
+  show_teardown (&fixture.win, KL_TEARDOWN_PRIVATE_NETWORKING);
+  confirm (&fixture.win, KL_TEARDOWN_PRIVATE_NETWORKING);
+  start (&fixture.win, KL_TEARDOWN_PRIVATE_NETWORKING);
+  g_assert_false (gtk_widget_get_visible (start_button (page, KL_TEARDOWN_PRIVATE_NETWORKING)));
+  wait_step (page, KL_STEP_WAIT_ENDPOINTS_GONE, KL_STEP_STATE_RUNNING);
+
+  stop = kl_test_find_by_label (GTK_WIDGET (page), "_Stop");
+  g_assert_true (GTK_IS_BUTTON (stop));
+  g_assert_true (gtk_widget_get_visible (stop));
+  g_signal_emit_by_name (stop, "clicked");
+  g_assert_true (kl_test_wait_until (teardown_stopped, page, TIMEOUT_MS));
+  g_assert_false (gtk_widget_get_visible (stop));
+  g_assert_false (kl_page_get_complete (KL_PAGE (page)));
+  g_assert_null (kl_page_get_error (KL_PAGE (page)));
+  g_assert_cmpuint (count_requests (fixture.project, "PATCH", NULL), ==, 0);
+
+  /* The name is still there: start again; only what is left runs. */
+  g_assert_true (gtk_widget_is_sensitive (start_button (page, KL_TEARDOWN_PRIVATE_NETWORKING)));
+  kl_sim_clear_requests (fixture.project->sim);
+  start (&fixture.win, KL_TEARDOWN_PRIVATE_NETWORKING);
+  wait_step (page, KL_STEP_WAIT_ENDPOINTS_GONE, KL_STEP_STATE_RUNNING);
+  assert_kinds (page, rest, G_N_ELEMENTS (rest));
+  kl_sim_advance (fixture.project->sim, KL_SIM_DELETING_SECONDS);
+  g_assert_true (kl_test_wait_until (teardown_stopped, page, TIMEOUT_MS));
+  g_assert_true (kl_page_get_complete (KL_PAGE (page)));
+  g_assert_cmpuint (count_requests (fixture.project, "DELETE", NULL), ==, 0);
+  assert_no_server_error (fixture.project);
+
+  fixture_close (&fixture);
+}
+
 /* Closing the window once the endpoints are being deleted stops the teardown; a new window on
  * a new session lists only what is left and finishes it. */
 static void
@@ -915,6 +959,7 @@ typedef enum
   SHOT_ROTATE_ERROR,      /* a key in another vault */
   SHOT_TEARDOWN_CONFIRM,  /* the steps, the name typed */
   SHOT_TEARDOWN_RUNNING,  /* endpoints deleted, waiting for them to go */
+  SHOT_TEARDOWN_FAILED,   /* the last step failed: its error and Retry */
 } Shot;
 
 static void
@@ -934,10 +979,10 @@ static void
 test_screenshots (void)
 {
   static const char *names[] = { "rotate-normal", "rotate-error", "teardown-confirm",
-                                 "teardown-running" };
+                                 "teardown-running", "teardown-failed" };
   AdwStyleManager *style = adw_style_manager_get_default ();
 
-  for (Shot shot = SHOT_ROTATE; shot <= SHOT_TEARDOWN_RUNNING; shot++)
+  for (Shot shot = SHOT_ROTATE; shot <= SHOT_TEARDOWN_FAILED; shot++)
     for (guint dark = 0; dark <= 1; dark++)
       for (guint narrow = 0; narrow <= 1; narrow++)
         {
@@ -961,6 +1006,22 @@ test_screenshots (void)
               field = kl_rotate_page_get_field (fixture.win.rotate_page);
               kl_field_set_text (field, shot == SHOT_ROTATE ? NEW_KEY : OTHER_VAULT_KEY);
             }
+          else if (shot == SHOT_TEARDOWN_FAILED)
+            {
+              full_setup (fixture.project);
+              window_open (&fixture.win, fixture.project, width, 900);
+              show_teardown (&fixture.win, KL_TEARDOWN_PRIVATE_NETWORKING);
+              kl_sim_add_fault (fixture.project->sim,
+                                "{\"path\":\"" EAR_PATH "\",\"method\":\"PATCH\","
+                                "\"kind\":\"status\",\"status\":500,\"count\":1}", NULL);
+              confirm (&fixture.win, KL_TEARDOWN_PRIVATE_NETWORKING);
+              start (&fixture.win, KL_TEARDOWN_PRIVATE_NETWORKING);
+              wait_step (fixture.win.teardown_page, KL_STEP_WAIT_ENDPOINTS_GONE,
+                         KL_STEP_STATE_RUNNING);
+              kl_sim_advance (fixture.project->sim, KL_SIM_DELETING_SECONDS);
+              g_assert_true (kl_test_wait_until (teardown_stopped, fixture.win.teardown_page,
+                                                 TIMEOUT_MS));
+            }
           else
             {
               full_setup (fixture.project);
@@ -978,6 +1039,8 @@ test_screenshots (void)
                 }
             }
 
+          /* Two frames: wrapped labels that changed last settle in the second. */
+          g_assert_true (kl_test_window_show (fixture.win.window));
           g_assert_true (kl_test_window_show (fixture.win.window));
           g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture.win.window)), ==, width);
           name = g_strdup_printf ("%s-%s%s", names[shot], dark ? "dark" : "light",
@@ -1012,6 +1075,7 @@ main (int   argc,
   g_test_add_func ("/teardown/private-networking", test_teardown_private_networking);
   g_test_add_func ("/teardown/cmk", test_teardown_cmk);
   g_test_add_func ("/teardown/retry", test_teardown_retry);
+  g_test_add_func ("/teardown/stop", test_teardown_stop);
   g_test_add_func ("/teardown/resume", test_teardown_resume);
   g_test_add_func ("/rotate-teardown/screenshots", test_screenshots);
 

@@ -389,6 +389,14 @@ kl_clusters_page_apply_async (KlPage              *page,
   bind_steps (self);
 }
 
+/* Without a chosen project there is nothing to show: the page does not apply (the way GNOME
+ * Initial Setup's pages hide themselves). */
+static void
+update_applies (KlClustersPage *self)
+{
+  kl_page_set_hidden (KL_PAGE (self), kl_session_get_project (self->session) == NULL);
+}
+
 static void
 kl_clusters_page_dispose (GObject *object)
 {
@@ -425,6 +433,9 @@ kl_clusters_page_constructed (GObject *object)
 
   g_signal_connect_object (self->session, "notify::plan", G_CALLBACK (session_plan_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::project", G_CALLBACK (update_applies), self,
+                           G_CONNECT_SWAPPED);
+  update_applies (self);
   update_next (self);
 }
 

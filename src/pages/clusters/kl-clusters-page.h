@@ -17,6 +17,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KlClustersPage, kl_clusters_page, KL, CLUSTERS_PAGE, KlPage)
 
+/* Hidden while the session has no project (nothing to show). Next turns the key on for the
+ * chosen clusters, in parallel, and follows each until it is idle on the key. */
 KlPage       *kl_clusters_page_new                (KlSession      *session);
 KlSession    *kl_clusters_page_get_session        (KlClustersPage *self);
 /* The row of the cluster called @name, or NULL. */

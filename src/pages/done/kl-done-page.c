@@ -316,6 +316,14 @@ kl_done_page_shown (KlPage *page)
   kl_session_refresh_async (self->session, self->cancellable, refresh_cb, g_object_ref (self));
 }
 
+/* Without a chosen project there is nothing to show: the page does not apply (the way GNOME
+ * Initial Setup's pages hide themselves). */
+static void
+update_applies (KlDonePage *self)
+{
+  kl_page_set_hidden (KL_PAGE (self), kl_session_get_project (self->session) == NULL);
+}
+
 static void
 kl_done_page_dispose (GObject *object)
 {
@@ -353,6 +361,9 @@ kl_done_page_constructed (GObject *object)
 
   g_signal_connect_object (self->session, "notify::plan", G_CALLBACK (update_state), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::project", G_CALLBACK (update_applies), self,
+                           G_CONNECT_SWAPPED);
+  update_applies (self);
   update_state (self);
 }
 

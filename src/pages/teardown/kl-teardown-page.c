@@ -91,16 +91,28 @@ n_shown_steps (KlTeardownPage *self)
   return self->shown_steps != NULL ? g_list_model_get_n_items (self->shown_steps) : 0;
 }
 
+/* The last run stopped at a failed step, whose row offers Retry. */
+static gboolean
+has_failed (KlTeardownPage *self)
+{
+  const GError *error = self->teardown != NULL ? kl_teardown_get_error (self->teardown) : NULL;
+
+  return !is_running (self) && error != NULL &&
+         !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+         self->shown_steps == kl_teardown_get_steps (self->teardown);
+}
+
 static void
 update_controls (KlTeardownPage *self)
 {
   gboolean running = is_running (self);
+  gboolean failed = has_failed (self);
   gboolean nothing_left = self->loaded && !running && n_shown_steps (self) == 0;
-  gboolean can_start = self->loaded && !running && !self->finished && !nothing_left;
+  gboolean can_start = self->loaded && !running && !self->finished && !nothing_left && !failed;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "teardown.start",
                                  can_start && name_matches (self));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "teardown.retry", can_start);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "teardown.retry", failed);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "teardown.stop", running);
 
   gtk_widget_set_visible (GTK_WIDGET (self->confirm_group), can_start);
@@ -535,7 +547,7 @@ retry_action (GtkWidget  *widget,
   KlTeardownPage *self = KL_TEARDOWN_PAGE (widget);
 
   /* Confirmed already for this run; a retry continues it from the server's state. */
-  if (is_running (self) || self->teardown == NULL)
+  if (!has_failed (self))
     return;
 
   start (self);

@@ -68,11 +68,6 @@ update_state (KlTeardownStepRow *self)
   gtk_spinner_set_spinning (self->spinner, g_str_equal (shown, "running"));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle != NULL ? subtitle : "");
   gtk_widget_set_visible (GTK_WIDGET (self->retry_button), state == KL_STEP_STATE_FAILED);
-
-  if (state == KL_STEP_STATE_FAILED)
-    gtk_widget_add_css_class (GTK_WIDGET (self), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self), "error");
 }
 
 static void
