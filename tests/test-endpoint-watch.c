@@ -16,9 +16,11 @@
 #include "kl-test-project.h"
 #include "kl-test-utils.h"
 
-#define GROUP                KL_SIM_GROUP_READY
-#define ENDPOINTS_PATH       "/api/atlas/v2/groups/" GROUP "/encryptionAtRest/AZURE/privateEndpoints"
-#define CODE_DELETE_BLOCKED  "ENCRYPTION_AT_REST_PRIVATE_ENDPOINT_DELETE_BLOCKED_DURING_PROVISIONING"
+#define GROUP          KL_SIM_GROUP_READY
+#define ENDPOINTS_PATH \
+  "/api/atlas/v2/groups/" GROUP "/encryptionAtRest/AZURE/privateEndpoints"
+#define CODE_DELETE_BLOCKED \
+  "ENCRYPTION_AT_REST_PRIVATE_ENDPOINT_DELETE_BLOCKED_DURING_PROVISIONING"
 
 typedef struct
 {
@@ -256,7 +258,8 @@ test_transitions (Fixture       *fixture,
   g_assert_cmpint (kl_endpoint_watch_get_status_since (fixture->watch, id), >, since);
   since_date = kl_endpoint_watch_dup_status_since_date (fixture->watch, id);
   g_assert_nonnull (since_date);
-  g_assert_null (kl_endpoint_watch_dup_status_since_date (fixture->watch, "000000000000000000000000"));
+  g_assert_null (kl_endpoint_watch_dup_status_since_date (fixture->watch,
+                                                          "000000000000000000000000"));
   g_assert_true (kl_endpoint_watch_get_running (fixture->watch));
 
   /* Approved in Azure → ACTIVE; then nothing is pending and the watch stops by itself. */

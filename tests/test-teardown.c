@@ -120,7 +120,8 @@ full_setup (Fixture *fixture)
   g_assert_cmpuint (endpoints->len, ==, 2);
   for (guint i = 0; i < endpoints->len; i++)
     {
-      kl_sim_approve_endpoint (sim, GROUP, kl_private_endpoint_get_id (endpoints->pdata[i]), &error);
+      kl_sim_approve_endpoint (sim, GROUP, kl_private_endpoint_get_id (endpoints->pdata[i]),
+                               &error);
       g_assert_no_error (error);
     }
   kl_sim_advance (sim, 180);
@@ -366,7 +367,8 @@ test_cmk (Fixture       *fixture,
                    ((KlSimRequest *) patches->pdata[1])->end_us);
   g_assert_cmpint (((KlSimRequest *) patches->pdata[1])->start_us, <,
                    ((KlSimRequest *) patches->pdata[0])->end_us);
-  g_assert_true (g_str_has_suffix (((KlSimRequest *) patches->pdata[2])->path, "/encryptionAtRest"));
+  g_assert_true (g_str_has_suffix (((KlSimRequest *) patches->pdata[2])->path,
+                                   "/encryptionAtRest"));
 
   ear = kl_test_project_get_ear (fixture->project, GROUP);
   g_assert_false (kl_azure_key_vault_get_enabled (kl_encryption_at_rest_get_azure_key_vault (ear)));
@@ -554,6 +556,65 @@ test_error_kept (Fixture       *fixture,
                     kl_encryption_at_rest_get_azure_key_vault (ear)));
 }
 
+static void
+flaky_wait_cb (KlTeardown *teardown,
+               guint       index,
+               Fixture    *fixture)
+{
+  g_autoptr(KlStep) step = g_list_model_get_item (kl_teardown_get_steps (teardown), index);
+  g_autoptr(GError) error = NULL;
+
+  if (kl_step_get_kind (step) != KL_STEP_WAIT_ENDPOINTS_GONE)
+    return;
+
+  /* The next two polls fail with a 5xx that the client does not retry. */
+  kl_atlas_client_set_retry_policy (fixture->project->client, 1, 10, 100);
+  kl_sim_add_fault (fixture->project->sim,
+                    "{\"path\":\"" ENDPOINTS_PATH "\",\"method\":\"GET\",\"kind\":\"status\","
+                    "\"status\":503,\"count\":2}", &error);
+  g_assert_no_error (error);
+  kl_sim_advance (fixture->project->sim, 60);
+}
+
+static void
+count_poll_errors_cb (KlWatch *watch,
+                      GError  *error,
+                      guint   *n_errors)
+{
+  g_assert_error (error, KL_ERROR, KL_ERROR_SERVER);
+  (*n_errors)++;
+}
+
+static void
+test_transient_poll_errors (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  static const char * const regions[] = { "US_EAST_2", NULL };
+  g_autoptr(KlTeardown) teardown = NULL;
+  g_autoptr(GPtrArray) lists = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_errors = 0;
+
+  kl_test_project_enable_cmk (fixture->project, GROUP, TRUE);
+  create_endpoints (fixture, regions);
+  kl_sim_advance (fixture->project->sim, 90);
+
+  teardown = teardown_new (fixture, KL_TEARDOWN_PRIVATE_NETWORKING);
+  g_signal_connect (teardown, "step-started", G_CALLBACK (flaky_wait_cb), fixture);
+  g_signal_connect (kl_teardown_get_endpoint_watch (teardown), "error",
+                    G_CALLBACK (count_poll_errors_cb), &n_errors);
+  kl_sim_clear_requests (fixture->project->sim);
+
+  /* The wait rides out the failed polls (the watch backs off and goes on). */
+  g_assert_true (teardown_run (teardown, NULL, &error));
+  g_assert_no_error (error);
+  assert_all_done (teardown, fixture);
+  g_assert_cmpuint (n_errors, ==, 2);
+  lists = kl_test_project_requests (fixture->project, "GET", "/privateEndpoints");
+  g_assert_cmpuint (lists->len, ==, 1 + 3);  /* the state read, then 503, 503, 200 */
+  g_assert_cmpuint (((KlSimRequest *) lists->pdata[3])->status, ==, 200);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -568,6 +629,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/teardown/error-kept", Fixture, NULL, fixture_set_up, test_error_kept,
               fixture_tear_down);
+  g_test_add ("/teardown/transient-poll-errors", Fixture, NULL, fixture_set_up,
+              test_transient_poll_errors, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -273,7 +273,8 @@ watch_apply (KlWatch   *self,
       const char *key = item_key (self, item);
       Since *since;
 
-      if (key == NULL || g_hash_table_lookup (fresh, key) != item || g_hash_table_contains (present, key))
+      if (key == NULL || g_hash_table_lookup (fresh, key) != item ||
+          g_hash_table_contains (present, key))
         continue;
 
       g_hash_table_add (present, (gpointer) key);

@@ -30,8 +30,8 @@ G_BEGIN_DECLS
  * ones removed. For each object the watch keeps when it first saw its current state
  * (kl_watch_get_state_since()).
  *
- * Main-loop only: no thread, no blocking call; timeouts are named GSources on the
- * thread-default main context of the caller. */
+ * Main-loop only: no thread, no blocking call; the waits between polls are g_timeout_add()
+ * sources named after the class (g_source_set_name). */
 
 #define KL_TYPE_WATCH (kl_watch_get_type ())
 
