@@ -9,7 +9,7 @@ packages=(
   libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev
   libjson-glib-dev libsecret-1-dev python3 python3-yaml
   # data validators
-  desktop-file-utils appstream yelp-tools
+  desktop-file-utils appstream yelp-tools flatpak-builder
   # test session: X server, D-Bus, a real keyring, accessibility
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools at-spi2-core
   python3-gi gir1.2-atspi-2.0 imagemagick
