@@ -82,8 +82,8 @@ open_window (Fixture *fixture,
 
   header = adw_header_bar_new ();
   adw_header_bar_set_title_widget (ADW_HEADER_BAR (header),
-                                   adw_window_title_new ("Keylink",
-                                                         "Atlas encryption at rest with your Azure key"));
+                                   adw_window_title_new ("Keylink", "Atlas encryption at rest "
+                                                                    "with your Azure key"));
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   gtk_box_append (GTK_BOX (box), header);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (fixture->assistant));
@@ -295,8 +295,10 @@ test_enable_parallel (void)
   g_assert_cmpuint (clusters->len, ==, 2);
   for (guint i = 0; i < clusters->len; i++)
     {
-      g_assert_cmpstr (kl_cluster_get_encryption_at_rest_provider (clusters->pdata[i]), ==, "AZURE");
-      g_assert_cmpstr (kl_cluster_get_state_name (clusters->pdata[i]), ==, "IDLE");
+      KlCluster *cluster = g_ptr_array_index (clusters, i);
+
+      g_assert_cmpstr (kl_cluster_get_encryption_at_rest_provider (cluster), ==, "AZURE");
+      g_assert_cmpstr (kl_cluster_get_state_name (cluster), ==, "IDLE");
     }
 
   /* On to the summary, read from the server. */
@@ -371,8 +373,10 @@ test_ineligible (void)
     {
       KlSimRequest *request = g_ptr_array_index (patches, i);
 
-      g_assert_true (g_str_equal (request->path, CLUSTERS_PATCH_PATH (KL_SIM_GROUP_MIXED, "analytics-aws")) ||
-                     g_str_equal (request->path, CLUSTERS_PATCH_PATH (KL_SIM_GROUP_MIXED, "analytics-azure")));
+      g_assert_true (g_str_equal (request->path,
+                                  CLUSTERS_PATCH_PATH (KL_SIM_GROUP_MIXED, "analytics-aws")) ||
+                     g_str_equal (request->path,
+                                  CLUSTERS_PATCH_PATH (KL_SIM_GROUP_MIXED, "analytics-azure")));
     }
 
   g_assert_true (kl_test_wait_until (done_loaded, &fixture, TIMEOUT_MS));
@@ -410,7 +414,8 @@ test_error_on_row (void)
   g_assert_true (kl_test_wait_until (apply_over, fixture.clusters_page, TIMEOUT_MS));
 
   /* Still on the page, with the error at the top and on its row. */
-  g_assert_true (kl_assistant_get_current_page (fixture.assistant) == KL_PAGE (fixture.clusters_page));
+  g_assert_true (kl_assistant_get_current_page (fixture.assistant) ==
+                 KL_PAGE (fixture.clusters_page));
   g_assert_nonnull (kl_page_get_error (KL_PAGE (fixture.clusters_page)));
   g_assert_nonnull (kl_cluster_row_get_error (eu));
   g_assert_null (kl_cluster_row_get_error (us));
@@ -569,7 +574,8 @@ test_screenshots (void)
             }
           else
             {
-              fixture_open (&fixture, shot == SHOT_CLUSTERS ? KL_SIM_GROUP_MIXED : KL_SIM_GROUP_READY,
+              fixture_open (&fixture,
+                            shot == SHOT_CLUSTERS ? KL_SIM_GROUP_MIXED : KL_SIM_GROUP_READY,
                             TRUE, width, 900);
               show_clusters (&fixture);
               if (shot == SHOT_CLUSTERS_UPDATING)

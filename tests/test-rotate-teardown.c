@@ -33,13 +33,15 @@
 
 /* What kl_test_project_enable_cmk() sets up. */
 #define VAULT       "contoso-keys"
-#define CURRENT_KEY "https://contoso-keys.vault.azure.net/keys/atlas/0123456789abcdef0123456789abcdef"
-#define NEW_KEY     "https://contoso-keys.vault.azure.net/keys/atlas/fedcba9876543210fedcba9876543210"
-#define NEW_KEY_443 "https://contoso-keys.vault.azure.net:443/keys/atlas/fedcba9876543210fedcba9876543210"
-#define OTHER_VAULT_KEY "https://fabrikam-keys.vault.azure.net/keys/atlas/fedcba9876543210fedcba9876543210"
-#define CHINA_KEY   "https://contoso-keys.vault.azure.cn/keys/atlas/fedcba9876543210fedcba9876543210"
-#define UNUSABLE_KEY "https://contoso-keys.vault.azure.net/keys/" KL_SIM_UNUSABLE_KEY_NAME \
-                     "/fedcba9876543210fedcba9876543210"
+#define OLD_VERSION "0123456789abcdef0123456789abcdef"
+#define NEW_VERSION "fedcba9876543210fedcba9876543210"
+#define CURRENT_KEY "https://contoso-keys.vault.azure.net/keys/atlas/" OLD_VERSION
+#define NEW_KEY     "https://contoso-keys.vault.azure.net/keys/atlas/" NEW_VERSION
+#define NEW_KEY_443 "https://contoso-keys.vault.azure.net:443/keys/atlas/" NEW_VERSION
+#define OTHER_VAULT_KEY "https://fabrikam-keys.vault.azure.net/keys/atlas/" NEW_VERSION
+#define CHINA_KEY   "https://contoso-keys.vault.azure.cn/keys/atlas/" NEW_VERSION
+#define UNUSABLE_KEY "https://contoso-keys.vault.azure.net/keys/" KL_SIM_UNUSABLE_KEY_NAME "/" \
+                     NEW_VERSION
 
 static KlApplication *app;
 
@@ -128,8 +130,8 @@ window_open (Window        *win,
 
   header = adw_header_bar_new ();
   adw_header_bar_set_title_widget (ADW_HEADER_BAR (header),
-                                   adw_window_title_new ("Keylink",
-                                                         "Atlas encryption at rest with your Azure key"));
+                                   adw_window_title_new ("Keylink", "Atlas encryption at rest "
+                                                                    "with your Azure key"));
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   gtk_box_append (GTK_BOX (box), header);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (win->assistant));
@@ -435,9 +437,9 @@ static GtkWidget *
 start_button (KlTeardownPage *page,
               KlTeardownKind  kind)
 {
-  GtkWidget *button = kl_test_find_by_label (GTK_WIDGET (page),
-                                             kind == KL_TEARDOWN_CMK ? "_Turn Off Your Key"
-                                                                     : "_Turn Off Private Networking");
+  const char *label = kind == KL_TEARDOWN_CMK ? "_Turn Off Your Key"
+                                              : "_Turn Off Private Networking";
+  GtkWidget *button = kl_test_find_by_label (GTK_WIDGET (page), label);
 
   g_assert_true (GTK_IS_BUTTON (button));
   g_assert_true (gtk_widget_has_css_class (button, "destructive-action"));
@@ -642,7 +644,8 @@ test_rotate_not_valid (void)
 
   error = kl_page_get_error (KL_PAGE (page));
   g_assert_nonnull (error);
-  g_assert_true (g_str_has_prefix (error, "Atlas took the new key identifier but cannot use the key"));
+  g_assert_true (g_str_has_prefix (error, "Atlas took the new key identifier but cannot use "
+                                          "the key"));
   g_assert_true (g_str_has_suffix (error, "rotate to the previous key: " CURRENT_KEY));
   g_assert_true (kl_assistant_get_current_page (fixture.win.assistant) == KL_PAGE (page));
   /* One PATCH, then reads: never a second PATCH by itself. */
@@ -682,8 +685,10 @@ test_teardown_private_networking (void)
 
   g_assert_cmpstr (kl_page_get_title (KL_PAGE (page)), ==, "Turn Off Private Networking");
   assert_kinds (page, expected, G_N_ELEMENTS (expected));
-  g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (page), "Delete the private endpoint in US_EAST_2"));
-  g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (page), "Stop requiring private networking for the key vault"));
+  g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (page),
+                                           "Delete the private endpoint in US_EAST_2"));
+  g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (page),
+                                           "Stop requiring private networking for the key vault"));
   assert_warning_shown (&fixture.win);
   /* Reading changed nothing. */
   g_assert_cmpuint (count_requests (fixture.project, "DELETE", NULL), ==, 0);
@@ -785,7 +790,8 @@ test_teardown_cmk (void)
   show_teardown (&fixture.win, KL_TEARDOWN_CMK);
   g_assert_cmpstr (kl_page_get_title (KL_PAGE (page)), ==, "Turn Off Your Key");
   assert_kinds (page, expected, G_N_ELEMENTS (expected));
-  g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (page), "Stop using your key on cluster “payments-eu”"));
+  g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (page),
+                                           "Stop using your key on cluster “payments-eu”"));
 
   confirm (&fixture.win, KL_TEARDOWN_CMK);
   start (&fixture.win, KL_TEARDOWN_CMK);
@@ -810,6 +816,7 @@ test_teardown_retry (void)
 {
   Fixture fixture = { NULL };
   g_autoptr(GError) error = NULL;
+  const GError *step_error;
   KlTeardownStepRow *row;
   KlTeardownPage *page;
   GtkWidget *retry;
@@ -835,9 +842,9 @@ test_teardown_retry (void)
   row = find_step_row (GTK_WIDGET (page), KL_STEP_DISABLE_PRIVATE_NETWORKING);
   g_assert_nonnull (row);
   g_assert_cmpstr (kl_teardown_step_row_get_shown_state (row), ==, "failed");
-  g_assert_nonnull (kl_step_get_error (kl_teardown_step_row_get_step (row)));
-  g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (row),
-                                           kl_step_get_error (kl_teardown_step_row_get_step (row))->message));
+  step_error = kl_step_get_error (kl_teardown_step_row_get_step (row));
+  g_assert_nonnull (step_error);
+  g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (row), step_error->message));
   g_assert_false (kl_page_get_complete (KL_PAGE (page)));
   g_assert_cmpuint (last, ==, 3);
 

@@ -209,7 +209,8 @@ update_check (KlClusterRow *self)
   if (on_key)
     gtk_widget_set_tooltip_text (GTK_WIDGET (self->check_button), _("This cluster uses your key"));
   else if (self->reason != NULL)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->check_button), _("This cluster cannot use your key"));
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->check_button),
+                                 _("This cluster cannot use your key"));
   else
     gtk_widget_set_tooltip_text (GTK_WIDGET (self->check_button), NULL);
 }

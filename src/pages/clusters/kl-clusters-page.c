@@ -173,6 +173,13 @@ session_plan_cb (KlClustersPage *self)
     update_rows (self);
 }
 
+/* Whether the session has a client and a project to work on. */
+static gboolean
+has_project (KlSession *session)
+{
+  return kl_session_get_client (session) != NULL && kl_session_get_group_id (session) != NULL;
+}
+
 static void
 refresh_cb (GObject      *object,
             GAsyncResult *result,
@@ -193,17 +200,19 @@ refresh_cb (GObject      *object,
 
   gtk_spinner_set_spinning (self->loading_spinner, FALSE);
   /* Translators: %s says what went wrong and what to do */
-  message = g_strdup_printf (_("Keylink could not read the project’s clusters. %s"), error->message);
+  message = g_strdup_printf (_("Keylink could not read the project’s clusters. %s"),
+                             error->message);
   kl_page_set_error (KL_PAGE (self), message);
 }
 
 static void
 refresh (KlClustersPage *self)
 {
-  if (kl_session_get_client (self->session) == NULL || kl_session_get_group_id (self->session) == NULL)
+  if (!has_project (self->session))
     {
       kl_page_set_error (KL_PAGE (self),
-                         _("No project is chosen yet. Go back to the project list and choose one."));
+                         _("No project is chosen yet. Go back to the project list and "
+                           "choose one."));
       return;
     }
 
@@ -504,8 +513,8 @@ kl_clusters_page_class_init (KlClustersPageClass *klass)
 
   g_type_ensure (KL_TYPE_CLUSTER_ROW);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               RESOURCE_PREFIX "/pages/clusters/kl-clusters-page.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX
+                                               "/pages/clusters/kl-clusters-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KlClustersPage, stack);
   gtk_widget_class_bind_template_child (widget_class, KlClustersPage, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, KlClustersPage, list_box);

@@ -199,8 +199,10 @@ update_state (KlDonePage *self)
   enabled = kl_azure_key_vault_get_enabled (akv);
   private_networking = kl_azure_key_vault_get_require_private_networking (akv);
 
-  kl_page_set_title (KL_PAGE (self),
-                     kl_plan_get_stage (plan) == KL_PROJECT_STAGE_DONE ? _("All Set") : _("Summary"));
+  if (kl_plan_get_stage (plan) == KL_PROJECT_STAGE_DONE)
+    kl_page_set_title (KL_PAGE (self), _("All Set"));
+  else
+    kl_page_set_title (KL_PAGE (self), _("Summary"));
   summary = kl_plan_dup_summary (plan);
   gtk_label_set_label (self->summary_label, summary);
 
@@ -219,6 +221,7 @@ update_state (KlDonePage *self)
     {
       const char *key_id = kl_azure_key_vault_get_key_identifier (akv);
       const char *group = kl_azure_key_vault_get_resource_group_name (akv);
+      const char *cloud = kl_azure_key_vault_get_azure_environment (akv);
 
       adw_action_row_set_subtitle (self->key_row, key_id != NULL ? key_id : _("None"));
       /* Translators: a vault, its resource group and its cloud, e.g.
@@ -226,7 +229,7 @@ update_state (KlDonePage *self)
       vault = g_strdup_printf (_("%s (resource group %s, %s)"),
                                kl_azure_key_vault_get_key_vault_name (akv),
                                group != NULL ? group : "?",
-                               environment_display_name (kl_azure_key_vault_get_azure_environment (akv)));
+                               environment_display_name (cloud));
       adw_action_row_set_subtitle (self->vault_row, vault);
     }
 
@@ -268,6 +271,13 @@ update_state (KlDonePage *self)
   update_next_steps (self, akv, private_networking);
 }
 
+/* Whether the session has a client and a project to work on. */
+static gboolean
+has_project (KlSession *session)
+{
+  return kl_session_get_client (session) != NULL && kl_session_get_group_id (session) != NULL;
+}
+
 static void
 refresh_cb (GObject      *object,
             GAsyncResult *result,
@@ -303,9 +313,10 @@ kl_done_page_shown (KlPage *page)
   kl_page_set_error (page, NULL);
   update_state (self);
 
-  if (kl_session_get_client (self->session) == NULL || kl_session_get_group_id (self->session) == NULL)
+  if (!has_project (self->session))
     {
-      kl_page_set_error (page, _("No project is chosen yet. Go back to the project list and choose one."));
+      kl_page_set_error (page, _("No project is chosen yet. Go back to the project list "
+                                 "and choose one."));
       return;
     }
 

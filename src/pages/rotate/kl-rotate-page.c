@@ -188,6 +188,13 @@ update_current (KlRotatePage *self)
   update_complete (self);
 }
 
+/* Whether the session has a client and a project to work on. */
+static gboolean
+has_project (KlSession *session)
+{
+  return kl_session_get_client (session) != NULL && kl_session_get_group_id (session) != NULL;
+}
+
 static void
 refresh_cb (GObject      *object,
             GAsyncResult *result,
@@ -226,9 +233,10 @@ kl_rotate_page_shown (KlPage *page)
     return;
 
   update_current (self);
-  if (kl_session_get_client (self->session) == NULL || kl_session_get_group_id (self->session) == NULL)
+  if (!has_project (self->session))
     {
-      kl_page_set_error (page, _("No project is chosen yet. Go back to the project list and choose one."));
+      kl_page_set_error (page, _("No project is chosen yet. Go back to the project list "
+                                 "and choose one."));
       return;
     }
 
@@ -318,7 +326,8 @@ verify_later (GTask *task)
   g_assert (data->wait_source == NULL);
 
   data->wait_source = g_timeout_source_new (data->interval_ms);
-  g_source_set_callback (data->wait_source, verify_wait_done_cb, g_object_ref (task), g_object_unref);
+  g_source_set_callback (data->wait_source, verify_wait_done_cb, g_object_ref (task),
+                         g_object_unref);
   g_source_attach (data->wait_source, g_task_get_context (task));
 
   if (cancellable != NULL)
@@ -501,7 +510,7 @@ kl_rotate_page_apply_async (KlPage              *page,
   task = g_task_new (page, cancellable, callback, user_data);
   g_task_set_source_tag (task, kl_rotate_page_apply_async);
 
-  if (kl_session_get_client (self->session) == NULL || kl_session_get_group_id (self->session) == NULL)
+  if (!has_project (self->session))
     {
       g_task_return_new_error (task, KL_ERROR, KL_ERROR_FAILED, "%s",
                                _("Keylink is not connected to a project, so nothing was sent. "

@@ -75,8 +75,9 @@ static gboolean
 name_matches (KlTeardownPage *self)
 {
   const char *name = project_name (self);
+  const char *typed = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
 
-  return name != NULL && g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->name_row)), name) == 0;
+  return name != NULL && g_strcmp0 (typed, name) == 0;
 }
 
 static gboolean
@@ -150,8 +151,10 @@ update_progress (KlTeardownPage *self)
   else if (failed)
     /* Translators: %u of %u are steps */
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "Stopped at a failed step, %u of %u step done. Fix what it says, then press Retry.",
-                                         "Stopped at a failed step, %u of %u steps done. Fix what it says, then press Retry.",
+                                         "Stopped at a failed step, %u of %u step done. "
+                                         "Fix what it says, then press Retry.",
+                                         "Stopped at a failed step, %u of %u steps done. "
+                                         "Fix what it says, then press Retry.",
                                          n_steps),
                             n_done, n_steps);
   else if (is_running (self))
@@ -345,6 +348,13 @@ refresh_cb (GObject      *object,
   update_controls (self);
 }
 
+/* Whether the session has a client and a project to work on. */
+static gboolean
+has_project (KlSession *session)
+{
+  return kl_session_get_client (session) != NULL && kl_session_get_group_id (session) != NULL;
+}
+
 static void
 reload (KlTeardownPage *self)
 {
@@ -357,11 +367,12 @@ reload (KlTeardownPage *self)
   update_progress (self);
   update_controls (self);
 
-  if (kl_session_get_client (self->session) == NULL || kl_session_get_group_id (self->session) == NULL)
+  if (!has_project (self->session))
     {
       set_placeholder (self, _("No project is chosen."), FALSE);
       kl_page_set_error (KL_PAGE (self),
-                         _("No project is chosen yet. Go back to the project list and choose one."));
+                         _("No project is chosen yet. Go back to the project list and "
+                           "choose one."));
       return;
     }
 
@@ -475,6 +486,7 @@ start (KlTeardownPage *self)
   KlAtlasClient *client = kl_session_get_client (self->session);
   const char *group_id = kl_session_get_group_id (self->session);
   GtkWidget *assistant;
+  GCancellable *window_cancellable = NULL;
 
   g_return_if_fail (!is_running (self));
 
@@ -504,9 +516,11 @@ start (KlTeardownPage *self)
 
   /* Closing the window stops the run (the window cancels the assistant's cancellable). */
   assistant = gtk_widget_get_ancestor (GTK_WIDGET (self), KL_TYPE_ASSISTANT);
-  if (assistant != NULL && kl_assistant_get_cancellable (KL_ASSISTANT (assistant)) != NULL)
+  if (assistant != NULL)
+    window_cancellable = kl_assistant_get_cancellable (KL_ASSISTANT (assistant));
+  if (window_cancellable != NULL)
     {
-      self->window_cancellable = g_object_ref (kl_assistant_get_cancellable (KL_ASSISTANT (assistant)));
+      self->window_cancellable = g_object_ref (window_cancellable);
       self->window_cancelled_id = g_signal_connect (self->window_cancellable, "cancelled",
                                                     G_CALLBACK (window_cancelled_cb), self);
       if (g_cancellable_is_cancelled (self->window_cancellable))
@@ -713,8 +727,8 @@ kl_teardown_page_class_init (KlTeardownPageClass *klass)
 
   g_type_ensure (KL_TYPE_TEARDOWN_STEP_ROW);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               RESOURCE_PREFIX "/pages/teardown/kl-teardown-page.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX
+                                               "/pages/teardown/kl-teardown-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KlTeardownPage, intro_label);
   gtk_widget_class_bind_template_child (widget_class, KlTeardownPage, steps_list);
   gtk_widget_class_bind_template_child (widget_class, KlTeardownPage, placeholder_spinner);

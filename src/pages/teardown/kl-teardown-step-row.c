@@ -91,8 +91,8 @@ kl_teardown_step_row_class_init (KlTeardownStepRowClass *klass)
 
   object_class->dispose = kl_teardown_step_row_dispose;
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               RESOURCE_PREFIX "/pages/teardown/kl-teardown-step-row.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX
+                                               "/pages/teardown/kl-teardown-step-row.ui");
   gtk_widget_class_bind_template_child (widget_class, KlTeardownStepRow, state_stack);
   gtk_widget_class_bind_template_child (widget_class, KlTeardownStepRow, number_label);
   gtk_widget_class_bind_template_child (widget_class, KlTeardownStepRow, spinner);
