@@ -17,13 +17,17 @@
 #include "kl-setup-answers.h"
 #include "kl-window.h"
 #include "pages/azure-app/kl-azure-app-page.h"
+#include "pages/clusters/kl-clusters-page.h"
+#include "pages/done/kl-done-page.h"
 #include "pages/endpoints/kl-endpoints-page.h"
 #include "pages/key-vault/kl-key-vault-page.h"
 #include "pages/private-networking/kl-private-networking-page.h"
 #include "pages/project/kl-project-page.h"
 #include "pages/review/kl-review-page.h"
+#include "pages/rotate/kl-rotate-page.h"
 #include "pages/sign-in/kl-sign-in.h"
 #include "pages/sign-in/kl-sign-in-page.h"
+#include "pages/teardown/kl-teardown-page.h"
 #include "pages/welcome/kl-welcome-page.h"
 
 /* The flow (design.md section 2). The window owns the session (client, project, state and
@@ -151,6 +155,37 @@ new_endpoints_page (KlWindow *self)
   return page;
 }
 
+static KlPage *
+new_clusters_page (KlWindow *self)
+{
+  return kl_clusters_page_new (self->session);
+}
+
+static KlPage *
+new_done_page (KlWindow *self)
+{
+  return kl_done_page_new (self->session);
+}
+
+static KlPage *
+new_rotate_page (KlWindow *self)
+{
+  return kl_rotate_page_new (self->session);
+}
+
+static KlPage *
+new_teardown_page (KlWindow *self)
+{
+  return kl_teardown_page_new (self->session);
+}
+
+static void
+prepare_teardown_page (KlWindow *self,
+                       KlPage   *page)
+{
+  kl_teardown_page_set_kind (KL_TEARDOWN_PAGE (page), self->teardown_kind);
+}
+
 static const FlowPage flow_pages[] = {
   { KL_PAGE_WELCOME,   FLOW_ALL,   new_welcome_page,   NULL },
   { KL_PAGE_SIGN_IN,   FLOW_ALL,   new_sign_in_page,   NULL },
@@ -160,6 +195,10 @@ static const FlowPage flow_pages[] = {
   { KL_PAGE_REVIEW,    FLOW_SETUP, new_review_page,    NULL },
   { KL_PAGE_PRIVATE_NETWORKING, FLOW_SETUP, new_private_networking_page, NULL },
   { KL_PAGE_ENDPOINTS, FLOW_SETUP | FLOW_ENDPOINTS, new_endpoints_page, NULL },
+  { KL_PAGE_CLUSTERS,  FLOW_SETUP, new_clusters_page,  NULL },
+  { KL_PAGE_DONE,      FLOW_SETUP, new_done_page,      NULL },
+  { KL_PAGE_ROTATE,    FLOW_ROTATE, new_rotate_page,   NULL },
+  { KL_PAGE_TEARDOWN,  FLOW_TEARDOWN, new_teardown_page, prepare_teardown_page },
 };
 
 /* The setup flow's pages after Project, in the order kl-plan resumes them. */
