@@ -49,30 +49,6 @@
 
 static KlApplication *app;
 
-/* ---- A page that stands in for one another helper builds ------------------------------- */
-
-#define KL_TYPE_STUB_PAGE (kl_stub_page_get_type ())
-G_DECLARE_FINAL_TYPE (KlStubPage, kl_stub_page, KL, STUB_PAGE, KlPage)
-
-struct _KlStubPage
-{
-  KlPage parent_instance;
-};
-
-G_DEFINE_FINAL_TYPE (KlStubPage, kl_stub_page, KL_TYPE_PAGE)
-
-static void
-kl_stub_page_class_init (KlStubPageClass *klass)
-{
-}
-
-static void
-kl_stub_page_init (KlStubPage *self)
-{
-  kl_page_set_title (KL_PAGE (self), "Stand-in");
-  kl_page_set_complete (KL_PAGE (self), TRUE);
-}
-
 /* ---- Fixture ---------------------------------------------------------------------------- */
 
 typedef struct
@@ -1119,7 +1095,7 @@ test_walk_to_enabled_key (Fixture       *fixture,
   g_autoptr(KlEncryptionAtRest) ear = NULL;
   KlAzureKeyVault *akv;
   KlProjectPage *projects;
-  KlPage *review;
+  KlPage *review, *networking;
   gpointer status_wait[2];
 
   /* Welcome → Sign in → Project. */
@@ -1142,8 +1118,8 @@ test_walk_to_enabled_key (Fixture       *fixture,
   kl_assistant_next (fixture->assistant);
   g_assert_true (kl_page_get_applying (review));
 
-  /* The end of the flow in this build: back on the project, its state read again. */
-  wait_for_page (fixture, KL_PAGE_PROJECT, TIMEOUT_MS);
+  /* On to the next step, private networking; the project's state is read again. */
+  networking = wait_for_page (fixture, KL_PAGE_PRIVATE_NETWORKING, TIMEOUT_MS);
   g_assert_null (kl_page_get_error (review));
   /* Atlas has the Azure secret now: Keylink's copy is gone. */
   g_assert_false (kl_setup_answers_get_has_client_secret (kl_window_get_answers (fixture->window)));
@@ -1159,6 +1135,14 @@ test_walk_to_enabled_key (Fixture       *fixture,
   status_wait[1] = (gpointer) "Your Azure key is enabled and valid. Private networking is not "
                               "required yet.";
   g_assert_true (kl_test_wait_until (shows_status, status_wait, TIMEOUT_MS));
+
+  /* With the key read back as valid, private networking is ready to turn on; the pages
+   * before show what Atlas now holds, read-only. */
+  g_assert_true (kl_page_get_complete (networking));
+  g_assert_true (kl_page_get_needs_apply (networking));
+  g_assert_cmpstr (kl_page_get_next_label (networking), ==, "_Turn On");
+  g_assert_true (kl_page_get_read_only (review));
+  g_assert_true (current_page (fixture) == networking);
 }
 
 /* ---- Resume -------------------------------------------------------------------------------- */
@@ -1201,15 +1185,6 @@ make_half_done (Fixture *fixture)
   g_assert_true (kl_azure_key_vault_get_require_private_networking (
     kl_encryption_at_rest_get_azure_key_vault (wait.ear)));
   g_clear_object (&wait.ear);
-}
-
-/* The endpoints page comes from another branch; until it lands, a stand-in takes its place. */
-static void
-ensure_endpoints_page (Fixture *fixture)
-{
-  if (kl_assistant_get_page (fixture->assistant, KL_PAGE_ENDPOINTS) == NULL)
-    kl_assistant_add_page (fixture->assistant,
-                           g_object_new (KL_TYPE_STUB_PAGE, "page-id", KL_PAGE_ENDPOINTS, NULL));
 }
 
 static void
@@ -1258,7 +1233,7 @@ test_resume (Fixture       *fixture,
   Credentials credentials = good_sa;
   g_autoptr(KlProfile) saved = NULL;
   KlProjectPage *projects;
-  KlPage *welcome, *page;
+  KlPage *welcome, *page, *networking;
 
   if (keyring_missing ())
     return;
@@ -1276,7 +1251,6 @@ test_resume (Fixture       *fixture,
 
   /* The app opens again: the welcome page offers to continue. */
   window_open (fixture, 720, 800);
-  ensure_endpoints_page (fixture);
   welcome = kl_assistant_get_page (fixture->assistant, KL_PAGE_WELCOME);
   wait_for_label (fixture->window, "Continue with Payments");
   save_screenshot (GTK_WIDGET (fixture->window), "welcome-continue-light");
@@ -1290,11 +1264,17 @@ test_resume (Fixture       *fixture,
                    KL_PAGE_ENDPOINTS);
   assert_read_only_answers (fixture);
 
-  /* Back shows the earlier answers; Next does not send them again. */
+  /* Back shows the earlier steps as done; Next does not send them again. */
+  kl_assistant_back (fixture->assistant);
+  networking = current_page (fixture);
+  g_assert_cmpstr (kl_page_get_page_id (networking), ==, KL_PAGE_PRIVATE_NETWORKING);
+  g_assert_true (kl_page_get_read_only (networking));
+  g_assert_false (kl_page_get_needs_apply (networking));
   kl_assistant_back (fixture->assistant);
   g_assert_cmpstr (current_page_id (fixture), ==, KL_PAGE_REVIEW);
   kl_assistant_back (fixture->assistant);
   g_assert_cmpstr (current_page_id (fixture), ==, KL_PAGE_KEY_VAULT);
+  kl_assistant_next (fixture->assistant);
   kl_assistant_next (fixture->assistant);
   kl_assistant_next (fixture->assistant);
   g_assert_true (current_page (fixture) == page);
@@ -1310,6 +1290,8 @@ test_resume (Fixture       *fixture,
   kl_assistant_next (fixture->assistant);
   wait_for_page (fixture, KL_PAGE_ENDPOINTS, TIMEOUT_MS);
   assert_read_only_answers (fixture);
+  kl_assistant_back (fixture->assistant);
+  g_assert_cmpstr (current_page_id (fixture), ==, KL_PAGE_PRIVATE_NETWORKING);
   kl_assistant_back (fixture->assistant);
   g_assert_cmpstr (current_page_id (fixture), ==, KL_PAGE_REVIEW);
 
@@ -1433,7 +1415,7 @@ test_demo (Fixture       *fixture,
   g_assert_false (gtk_widget_get_visible (fill));
   kl_review_page_set_verify_policy (KL_REVIEW_PAGE (page), 2, 20);
   kl_assistant_next (fixture->assistant);
-  wait_for_page (fixture, KL_PAGE_PROJECT, TIMEOUT_MS);
+  wait_for_page (fixture, KL_PAGE_PRIVATE_NETWORKING, TIMEOUT_MS);
   g_assert_null (kl_page_get_error (page));
 }
 

@@ -749,7 +749,10 @@ test_review_enable (Fixture       *fixture,
   g_assert_true (kl_page_get_applying (atlas.review));
   g_assert_true (kl_test_wait_until (not_applying, atlas.review, TIMEOUT_MS));
   g_assert_null (kl_page_get_error (atlas.review));
-  g_assert_true (atlas.finished);
+  /* Review is not the end of the setup: the assistant goes on to private networking. */
+  g_assert_false (atlas.finished);
+  g_assert_cmpstr (kl_page_get_page_id (kl_assistant_get_current_page (fixture->assistant)), ==,
+                   "private-networking");
 
   /* What Atlas now holds is what the user reviewed. */
   kl_atlas_client_get_encryption_at_rest_async (atlas.client, KL_SIM_GROUP_READY, NULL,
