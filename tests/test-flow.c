@@ -15,10 +15,15 @@
 #include "kl-assistant.h"
 #include "kl-atlas-client.h"
 #include "kl-credentials.h"
+#include "kl-endpoint-watch.h"
 #include "kl-plan.h"
 #include "kl-sim.h"
 #include "kl-window.h"
 #include "kl-test-widget.h"
+#include "pages/clusters/kl-cluster-row.h"
+#include "pages/clusters/kl-clusters-page.h"
+#include "pages/done/kl-done-page.h"
+#include "pages/endpoints/kl-endpoints-page.h"
 #include "pages/project/kl-project-page.h"
 #include "pages/review/kl-review-page.h"
 #include "pages/welcome/kl-welcome-page.h"
@@ -1145,6 +1150,222 @@ test_walk_to_enabled_key (Fixture       *fixture,
   g_assert_true (current_page (fixture) == networking);
 }
 
+/* ---- The whole setup ------------------------------------------------------------------------ */
+
+#define CLUSTERS_PATH "/api/atlas/v2/groups/" KL_SIM_GROUP_READY "/clusters/"
+
+typedef struct
+{
+  KlEndpointsPage  *page;
+  KlEndpointStatus  status;
+} EndpointsWait;
+
+/* Every endpoint the page follows (at least two) has @status. */
+static gboolean
+endpoints_have_status (gpointer user_data)
+{
+  EndpointsWait *wait = user_data;
+  KlEndpointWatch *watch = kl_endpoints_page_get_watch (wait->page);
+  GListModel *model = kl_endpoint_watch_get_model (watch);
+  guint n = g_list_model_get_n_items (model);
+
+  /* The clock only moves when the test says so: keep the watch looking. */
+  kl_endpoint_watch_poke (watch);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KlPrivateEndpoint) endpoint = g_list_model_get_item (model, i);
+
+      if (kl_private_endpoint_get_status (endpoint) != wait->status)
+        return FALSE;
+    }
+
+  return n >= 2;
+}
+
+static void
+wait_for_endpoints (KlEndpointsPage  *page,
+                    KlEndpointStatus  status)
+{
+  EndpointsWait wait = { page, status };
+
+  if (!kl_test_wait_until (endpoints_have_status, &wait, TIMEOUT_MS))
+    g_error ("The endpoints did not all reach status %d", status);
+}
+
+static gboolean
+endpoints_loaded (gpointer user_data)
+{
+  KlEndpointWatch *watch = kl_endpoints_page_get_watch (KL_ENDPOINTS_PAGE (user_data));
+
+  return watch != NULL && kl_watch_get_n_polls (KL_WATCH (watch)) > 0 &&
+         !kl_endpoints_page_get_busy (KL_ENDPOINTS_PAGE (user_data));
+}
+
+static gboolean
+page_complete (gpointer user_data)
+{
+  return kl_page_get_complete (KL_PAGE (user_data));
+}
+
+static guint
+count_cluster_patches (Fixture *fixture)
+{
+  g_autoptr(GPtrArray) requests = kl_sim_dup_requests (fixture->sim);
+  guint n = 0;
+
+  for (guint i = 0; i < requests->len; i++)
+    {
+      KlSimRequest *request = g_ptr_array_index (requests, i);
+
+      if (g_str_equal (request->method, "PATCH") &&
+          g_str_has_prefix (request->path, CLUSTERS_PATH) && request->status == 200)
+        n++;
+    }
+
+  return n;
+}
+
+static gboolean
+clusters_patched (gpointer user_data)
+{
+  return count_cluster_patches (user_data) == 2;
+}
+
+static gboolean
+done_loaded (gpointer user_data)
+{
+  return kl_done_page_get_loaded (KL_DONE_PAGE (user_data));
+}
+
+static gboolean
+stage_is_done (gpointer user_data)
+{
+  KlPlan *plan = kl_session_get_plan (KL_SESSION (user_data));
+
+  return plan != NULL && kl_plan_get_stage (plan) == KL_PROJECT_STAGE_DONE;
+}
+
+/* One window, every step against the simulator, its clock frozen: only kl_sim_advance()
+ * moves the endpoints and the clusters on. */
+static void
+test_whole_setup (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  KlAssistant *assistant = fixture->assistant;
+  KlClustersPage *clusters_page;
+  KlEndpointsPage *endpoints_page;
+  KlProjectPage *projects;
+  KlPage *page;
+  KlClusterRow *row;
+  gpointer status_wait[2];
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) regions = NULL;
+  g_autoptr(KlEncryptionAtRest) ear = NULL;
+  const char *names[] = { "payments-eu", "payments-us" };
+
+  endpoints_page = KL_ENDPOINTS_PAGE (kl_assistant_get_page (assistant, KL_PAGE_ENDPOINTS));
+  clusters_page = KL_CLUSTERS_PAGE (kl_assistant_get_page (assistant, KL_PAGE_CLUSTERS));
+  kl_endpoints_page_set_poll_intervals (endpoints_page, 5, 40);
+  kl_clusters_page_set_poll_intervals (clusters_page, 5, 40);
+  kl_review_page_set_verify_policy (KL_REVIEW_PAGE (kl_assistant_get_page (assistant,
+                                                                           KL_PAGE_REVIEW)),
+                                    2, 20);
+
+  /* Sign in, the project, the Azure answers, Enable. */
+  projects = sign_in (fixture, &good_sa);
+  choose_project (fixture, projects, "Payments");
+  kl_assistant_next (assistant);
+  fill_azure (fixture);
+  page = wait_for_page (fixture, KL_PAGE_REVIEW, TIMEOUT_MS);
+  kl_assistant_next (assistant);
+
+  /* Private networking: ready once the key reads back valid; Turn On. */
+  page = wait_for_page (fixture, KL_PAGE_PRIVATE_NETWORKING, TIMEOUT_MS);
+  g_assert_true (kl_test_wait_until (page_complete, page, TIMEOUT_MS));
+  g_assert_cmpstr (kl_page_get_next_label (page), ==, "_Turn On");
+  kl_assistant_next (assistant);
+
+  /* Endpoints: the regions of the project's clusters, created at once. */
+  page = wait_for_page (fixture, KL_PAGE_ENDPOINTS, TIMEOUT_MS);
+  g_assert_null (kl_page_get_error (kl_assistant_get_page (assistant,
+                                                           KL_PAGE_PRIVATE_NETWORKING)));
+  g_assert_true (kl_azure_key_vault_get_require_private_networking (
+    kl_encryption_at_rest_get_azure_key_vault (
+      kl_session_get_encryption_at_rest (fixture->session))));
+  g_assert_true (kl_test_wait_until (endpoints_loaded, endpoints_page, TIMEOUT_MS));
+  regions = kl_endpoints_page_dup_new_regions (endpoints_page);
+  g_assert_cmpuint (g_strv_length (regions), ==, 2);
+  g_assert_cmpstr (regions[0], ==, "EUROPE_WEST");
+  g_assert_cmpstr (regions[1], ==, "US_EAST_2");
+  g_assert_false (kl_page_get_complete (page));
+  g_signal_emit_by_name (kl_test_find_by_label (GTK_WIDGET (page), "_Create Endpoints"),
+                         "clicked");
+  g_assert_true (kl_test_wait_until (endpoints_loaded, endpoints_page, TIMEOUT_MS));
+  g_assert_null (kl_page_get_error (page));
+  g_assert_cmpuint (count_requests (fixture, "POST", "/api/atlas/v2/groups/" KL_SIM_GROUP_READY
+                                    "/encryptionAtRest/AZURE/privateEndpoints"), ==, 2);
+  wait_for_endpoints (endpoints_page, KL_ENDPOINT_STATUS_INITIATING);
+
+  /* Atlas is done with them; approved in (simulated) Azure; Atlas notices. */
+  kl_sim_advance (fixture->sim, KL_SIM_INITIATING_SECONDS);
+  wait_for_endpoints (endpoints_page, KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE);
+  for (guint i = 0; regions[i] != NULL; i++)
+    {
+      KlPrivateEndpoint *endpoint =
+        kl_endpoint_watch_lookup_region (kl_endpoints_page_get_watch (endpoints_page), regions[i]);
+
+      g_assert_true (kl_sim_approve_endpoint (fixture->sim, KL_SIM_GROUP_READY,
+                                              kl_private_endpoint_get_id (endpoint), &error));
+      g_assert_no_error (error);
+    }
+  kl_sim_advance (fixture->sim, KL_SIM_ACTIVATION_SECONDS);
+  wait_for_endpoints (endpoints_page, KL_ENDPOINT_STATUS_ACTIVE);
+  g_assert_true (kl_test_wait_until (page_complete, page, TIMEOUT_MS));
+  kl_assistant_next (assistant);
+
+  /* Clusters: both chosen by default; the key turned on for both, followed to IDLE. */
+  page = wait_for_page (fixture, KL_PAGE_CLUSTERS, TIMEOUT_MS);
+  g_assert_true (kl_test_wait_until (page_complete, page, TIMEOUT_MS));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      row = kl_clusters_page_get_row (clusters_page, names[i]);
+      g_assert_nonnull (row);
+      g_assert_true (kl_cluster_row_get_selected (row));
+    }
+  g_assert_cmpstr (kl_page_get_next_label (page), ==, "_Use Key on 2 Clusters");
+  kl_sim_clear_requests (fixture->sim);
+  kl_assistant_next (assistant);
+  g_assert_true (kl_test_wait_until (clusters_patched, fixture, TIMEOUT_MS));
+  g_assert_true (kl_page_get_applying (page));
+  kl_sim_advance (fixture->sim, KL_SIM_CLUSTER_UPDATE_SECONDS);
+
+  /* Done: the summary, read from the server. */
+  page = wait_for_page (fixture, KL_PAGE_DONE, TIMEOUT_MS);
+  g_assert_null (kl_page_get_error (kl_assistant_get_page (assistant, KL_PAGE_CLUSTERS)));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_assert_cmpstr (kl_cluster_row_get_status_text (kl_clusters_page_get_row (clusters_page,
+                                                                               names[i])),
+                     ==, "Idle · Uses your key");
+  g_assert_true (kl_test_wait_until (done_loaded, page, TIMEOUT_MS));
+  g_assert_true (kl_test_wait_until (stage_is_done, fixture->session, TIMEOUT_MS));
+  g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (page), "On, and Atlas can use the key"));
+  g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (page), "Uses your key · Idle"));
+
+  ear = read_back (fixture);
+  g_assert_true (kl_azure_key_vault_get_enabled (kl_encryption_at_rest_get_azure_key_vault (ear)));
+  g_assert_true (kl_azure_key_vault_get_valid (kl_encryption_at_rest_get_azure_key_vault (ear)));
+
+  /* The last step: back on the project, which says it is done. */
+  g_assert_true (kl_page_get_complete (page));
+  kl_assistant_next (assistant);
+  wait_for_page (fixture, KL_PAGE_PROJECT, TIMEOUT_MS);
+  wait_for_label (fixture->window, "Finished. Here is where the project stands now.");
+  status_wait[0] = projects;
+  status_wait[1] = (gpointer) "Done: every eligible cluster uses your Azure key over Private "
+                              "Link.";
+  g_assert_true (kl_test_wait_until (shows_status, status_wait, TIMEOUT_MS));
+}
+
 /* ---- Resume -------------------------------------------------------------------------------- */
 
 /* What earlier runs of the flow left: the key enabled and valid, private networking required,
@@ -1572,6 +1793,7 @@ main (int   argc,
   ADD ("project/search", test_project_search);
   ADD ("project/states", test_project_states);
   ADD ("walk-to-enabled-key", test_walk_to_enabled_key);
+  ADD ("whole-setup", test_whole_setup);
   ADD ("resume", test_resume);
   ADD ("help", test_help);
   g_test_add_func ("/flow/screenshots", test_screenshots);
