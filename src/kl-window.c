@@ -145,14 +145,9 @@ new_private_networking_page (KlWindow *self)
 static KlPage *
 new_endpoints_page (KlWindow *self)
 {
-  KlPage *page = kl_endpoints_page_new (self->session, self->answers);
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
-
-  /* Demo mode: "Approve in Azure (simulated)" talks to the in-process simulator. */
-  if (KL_IS_APPLICATION (app))
-    kl_endpoints_page_set_demo_sim (KL_ENDPOINTS_PAGE (page),
-                                    kl_application_get_demo_sim (KL_APPLICATION (app)));
-  return page;
+  /* The demo's simulator, for "Approve in Azure (simulated)", comes with the demo
+   * (start_demo): the window has no application yet while its pages are built. */
+  return kl_endpoints_page_new (self->session, self->answers);
 }
 
 static KlPage *
@@ -899,6 +894,10 @@ start_demo (KlWindow      *self,
       kl_page_set_error (get_page (self, KL_PAGE_WELCOME), error->message);
       return;
     }
+
+  /* Running now: "Approve in Azure (simulated)" talks to it. */
+  kl_endpoints_page_set_demo_sim (KL_ENDPOINTS_PAGE (get_page (self, KL_PAGE_ENDPOINTS)),
+                                  kl_application_get_demo_sim (app));
 
   kl_sign_in_async (client, self->cancellable, demo_signed_in_cb, weak_ref_new (self));
 }

@@ -1575,6 +1575,7 @@ test_demo (Fixture       *fixture,
 {
   GVariantDict *options;
   GtkWidget *banner, *revealer, *fill;
+  KlEndpointsPage *endpoints;
   KlProjectPage *projects;
   AdwEntryRow *tenant;
   KlPage *page;
@@ -1589,6 +1590,10 @@ test_demo (Fixture       *fixture,
   banner = kl_test_find_by_label (GTK_WIDGET (fixture->window), "Demo — nothing real is changed");
   revealer = gtk_widget_get_ancestor (banner, GTK_TYPE_REVEALER);
   g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
+  /* Approving an endpoint in the simulated Azure talks to that simulator. */
+  endpoints = KL_ENDPOINTS_PAGE (kl_assistant_get_page (fixture->assistant, KL_PAGE_ENDPOINTS));
+  g_assert_nonnull (kl_application_get_demo_sim (app));
+  g_assert_true (kl_endpoints_page_get_demo_sim (endpoints) == kl_application_get_demo_sim (app));
   window_close (fixture);
 
   /* The command line's path: `keylink --demo`. */
@@ -1603,6 +1608,8 @@ test_demo (Fixture       *fixture,
   /* Signed in by itself to the simulator in this process, on the project list. */
   g_assert_true (kl_test_wait_until (project_list_ready, fixture, TIMEOUT_MS));
   g_assert_nonnull (kl_application_get_demo_sim (app));
+  endpoints = KL_ENDPOINTS_PAGE (kl_assistant_get_page (fixture->assistant, KL_PAGE_ENDPOINTS));
+  g_assert_true (kl_endpoints_page_get_demo_sim (endpoints) == kl_application_get_demo_sim (app));
   assert_contains (kl_atlas_client_get_base_url (kl_session_get_client (fixture->session)),
                    "http://127.0.0.1:");
   banner = kl_test_find_by_label (GTK_WIDGET (fixture->window), "Demo — nothing real is changed");
