@@ -981,13 +981,16 @@ session_plan_changed_cb (KlWindow *self)
   update_pages (self);
   update_demo_button (self);
 
-  /* "Continue with <project>": straight to where it stands. */
+  /* "Continue with <project>": straight to where it stands, when the Project page would go
+   * on (not for a project that cannot be set up now, such as an inactive one); a project
+   * with nothing left to set up shows its summary. */
   if (self->resume_group_id != NULL && g_strcmp0 (self->resume_group_id, group_id) == 0)
     {
       g_clear_pointer (&self->resume_group_id, g_free);
       page_id = resume_page (self);
       if (page_id != NULL && !kl_page_get_hidden (get_page (self, page_id)) &&
-          kl_page_get_complete (get_page (self, KL_PAGE_PROJECT)))
+          (kl_page_get_complete (get_page (self, KL_PAGE_PROJECT)) ||
+           g_str_equal (page_id, KL_PAGE_DONE)))
         kl_assistant_set_current_page (self->assistant, page_id);
     }
 }
@@ -1055,6 +1058,12 @@ static void
 current_page_changed_cb (KlWindow *self)
 {
   KlPage *page = kl_assistant_get_current_page (self->assistant);
+
+  /* Back on the Project page (Back, or the end of a rotation or teardown): the flows start
+   * there, and until the user chooses one it counts the setup's steps. */
+  if (self->flow != FLOW_SETUP && page != NULL &&
+      g_str_equal (kl_page_get_page_id (page), KL_PAGE_PROJECT))
+    set_flow (self, FLOW_SETUP);
 
   /* Arrived where Next from the Project page was going: the pages skipped show again. */
   if (self->skipped != NULL && page != NULL &&

@@ -26,6 +26,8 @@
 #include "pages/endpoints/kl-endpoints-page.h"
 #include "pages/project/kl-project-page.h"
 #include "pages/review/kl-review-page.h"
+#include "pages/rotate/kl-rotate-page.h"
+#include "pages/teardown/kl-teardown-page.h"
 #include "pages/welcome/kl-welcome-page.h"
 
 /* The flow in the real window against the simulator in this process: sign-in, the project
@@ -1519,6 +1521,270 @@ test_resume (Fixture       *fixture,
   delete_saved_profile (saved);
 }
 
+/* ---- Resume further along, and the Project page's other flows ---------------------------- */
+
+typedef struct
+{
+  GAsyncResult *result;
+} AsyncWait;
+
+static void
+async_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  AsyncWait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+}
+
+static gboolean
+async_done (gpointer user_data)
+{
+  return ((AsyncWait *) user_data)->result != NULL;
+}
+
+/* Waits for the answer; transfer full. */
+static GAsyncResult *
+async_wait (AsyncWait *wait)
+{
+  g_assert_true (kl_test_wait_until (async_done, wait, TIMEOUT_MS));
+  return g_steal_pointer (&wait->result);
+}
+
+/* What earlier runs left on top of make_half_done(): an endpoint in each region of the
+ * project's clusters, approved in Azure and ACTIVE. */
+static void
+make_endpoints_active (Fixture *fixture)
+{
+  const char *regions[] = { "EUROPE_WEST", "US_EAST_2" };
+  g_autoptr(KlAtlasClient) client = test_client (fixture);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  AsyncWait wait = { NULL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (regions); i++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(KlPrivateEndpoint) endpoint = NULL;
+
+      kl_atlas_client_create_private_endpoint_async (client, KL_SIM_GROUP_READY, regions[i],
+                                                     NULL, async_cb, &wait);
+      result = async_wait (&wait);
+      endpoint = kl_atlas_client_create_private_endpoint_finish (client, result, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (ids, g_strdup (kl_private_endpoint_get_id (endpoint)));
+    }
+
+  kl_sim_advance (fixture->sim, KL_SIM_INITIATING_SECONDS);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_assert_true (kl_sim_approve_endpoint (fixture->sim, KL_SIM_GROUP_READY,
+                                              g_ptr_array_index (ids, i), &error));
+      g_assert_no_error (error);
+    }
+  kl_sim_advance (fixture->sim, KL_SIM_ACTIVATION_SECONDS);
+}
+
+/* …and both of its clusters on the key, IDLE. */
+static void
+make_clusters_on_key (Fixture *fixture)
+{
+  const char *names[] = { "payments-eu", "payments-us" };
+  g_autoptr(KlAtlasClient) client = test_client (fixture);
+  g_autoptr(GError) error = NULL;
+  AsyncWait wait = { NULL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(KlCluster) cluster = NULL;
+
+      kl_atlas_client_set_cluster_encryption_async (client, KL_SIM_GROUP_READY, names[i], "AZURE",
+                                                    NULL, async_cb, &wait);
+      result = async_wait (&wait);
+      cluster = kl_atlas_client_set_cluster_encryption_finish (client, result, &error);
+      g_assert_no_error (error);
+    }
+  kl_sim_advance (fixture->sim, KL_SIM_CLUSTER_UPDATE_SECONDS);
+}
+
+/* First run with a remembered profile and Payments chosen; then @prepare changes what the
+ * server holds, the window closes, a new one opens and “Continue with Payments” is chosen.
+ * Returns the saved profile (the caller deletes it). */
+static KlProfile *
+continue_after (Fixture *fixture,
+                void   (*prepare) (Fixture *fixture))
+{
+  Credentials credentials = good_sa;
+  KlProjectPage *projects;
+  KlProfile *saved;
+
+  credentials.profile = "Resume test account";
+  projects = sign_in (fixture, &credentials);
+  choose_project (fixture, projects, "Payments");
+  saved = find_saved_profile ("Resume test account");
+  g_assert_nonnull (saved);
+
+  prepare (fixture);
+  window_close (fixture);
+
+  window_open (fixture, 720, 800);
+  wait_for_label (fixture->window, "Continue with Payments");
+  activate_row (GTK_WIDGET (kl_assistant_get_page (fixture->assistant, KL_PAGE_WELCOME)),
+                "Continue with Payments");
+  return saved;
+}
+
+static void
+prepare_endpoints_active (Fixture *fixture)
+{
+  make_half_done (fixture);
+  make_endpoints_active (fixture);
+}
+
+static void
+prepare_all_done (Fixture *fixture)
+{
+  prepare_endpoints_active (fixture);
+  make_clusters_on_key (fixture);
+}
+
+/* Key enabled and valid, private networking required, every endpoint ACTIVE: the clusters
+ * are next. */
+static void
+test_resume_clusters (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autoptr(KlProfile) saved = NULL;
+  KlPage *page;
+
+  if (keyring_missing ())
+    return;
+
+  saved = continue_after (fixture, prepare_endpoints_active);
+  page = wait_for_page (fixture, KL_PAGE_CLUSTERS, TIMEOUT_MS);
+  g_assert_cmpint (kl_plan_get_stage (kl_session_get_plan (fixture->session)), ==,
+                   KL_PROJECT_STAGE_CLUSTERS);
+  g_assert_true (kl_test_wait_until (page_complete, page, TIMEOUT_MS));
+  g_assert_cmpstr (kl_page_get_next_label (page), ==, "_Use Key on 2 Clusters");
+  assert_read_only_answers (fixture);
+
+  /* Back: the endpoints, all active; private networking, done. */
+  kl_assistant_back (fixture->assistant);
+  page = current_page (fixture);
+  g_assert_cmpstr (kl_page_get_page_id (page), ==, KL_PAGE_ENDPOINTS);
+  g_assert_true (kl_test_wait_until (page_complete, page, TIMEOUT_MS));
+  kl_assistant_back (fixture->assistant);
+  page = current_page (fixture);
+  g_assert_cmpstr (kl_page_get_page_id (page), ==, KL_PAGE_PRIVATE_NETWORKING);
+  g_assert_true (kl_page_get_read_only (page));
+
+  delete_saved_profile (saved);
+}
+
+/* Everything set up: the summary. */
+static void
+test_resume_done (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(KlProfile) saved = NULL;
+  KlPage *page;
+
+  if (keyring_missing ())
+    return;
+
+  saved = continue_after (fixture, prepare_all_done);
+  page = wait_for_page (fixture, KL_PAGE_DONE, TIMEOUT_MS);
+  g_assert_cmpint (kl_plan_get_stage (kl_session_get_plan (fixture->session)), ==,
+                   KL_PROJECT_STAGE_DONE);
+  g_assert_true (kl_test_wait_until (done_loaded, page, TIMEOUT_MS));
+  g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (page), "On, and Atlas can use the key"));
+  assert_read_only_answers (fixture);
+
+  delete_saved_profile (saved);
+}
+
+/* Requests that change something on the server. */
+static guint
+count_changes (Fixture *fixture)
+{
+  g_autoptr(GPtrArray) requests = kl_sim_dup_requests (fixture->sim);
+  guint n = 0;
+
+  for (guint i = 0; i < requests->len; i++)
+    {
+      KlSimRequest *request = g_ptr_array_index (requests, i);
+
+      if (!g_str_equal (request->method, "GET") && !g_str_has_prefix (request->path, "/api/oauth/"))
+        n++;
+    }
+
+  return n;
+}
+
+/* From the Project page of a fully set-up project: rotation, endpoints and both teardowns,
+ * each a flow of its own. */
+static void
+test_project_actions (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  const struct
+  {
+    const char     *row;
+    const char     *page_id;
+    KlTeardownKind  kind;
+  } actions[] = {
+    { "Rotate the Key", KL_PAGE_ROTATE, 0 },
+    { "Manage Private Endpoints", KL_PAGE_ENDPOINTS, 0 },
+    { "Turn Off Private Networking", KL_PAGE_TEARDOWN, KL_TEARDOWN_PRIVATE_NETWORKING },
+    { "Turn Off Your Key", KL_PAGE_TEARDOWN, KL_TEARDOWN_CMK },
+  };
+  KlProjectPage *projects;
+
+  prepare_all_done (fixture);
+  projects = sign_in (fixture, &good_sa);
+  choose_project (fixture, projects, "Payments");
+  g_assert_cmpint (kl_plan_get_stage (kl_session_get_plan (fixture->session)), ==,
+                   KL_PROJECT_STAGE_DONE);
+  /* Nothing left to set up. */
+  g_assert_false (row_shown (projects, "Set Up Encryption"));
+  kl_sim_clear_requests (fixture->sim);
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      KlPage *page;
+
+      g_assert_true (row_shown (projects, actions[i].row));
+      activate_row (GTK_WIDGET (projects), actions[i].row);
+      page = wait_for_page (fixture, actions[i].page_id, TIMEOUT_MS);
+      if (g_str_equal (actions[i].page_id, KL_PAGE_TEARDOWN))
+        g_assert_cmpint (kl_teardown_page_get_kind (KL_TEARDOWN_PAGE (page)), ==,
+                         actions[i].kind);
+
+      /* A flow of its own: none of the setup steps around it. */
+      for (const char * const *id = (const char * const []) { KL_PAGE_AZURE_APP,
+                                                              KL_PAGE_REVIEW,
+                                                              KL_PAGE_CLUSTERS, KL_PAGE_DONE,
+                                                              NULL };
+           *id != NULL; id++)
+        g_assert_true (kl_page_get_hidden (kl_assistant_get_page (fixture->assistant, *id)));
+
+      /* Back leads to the project again, in the setup flow (its steps counted again), and
+       * nothing was changed. */
+      kl_assistant_back (fixture->assistant);
+      g_assert_true (current_page (fixture) == KL_PAGE (projects));
+      g_assert_false (kl_page_get_hidden (kl_assistant_get_page (fixture->assistant,
+                                                                 KL_PAGE_AZURE_APP)));
+      g_assert_true (kl_page_get_hidden (kl_assistant_get_page (fixture->assistant,
+                                                                KL_PAGE_ROTATE)));
+      g_assert_true (kl_page_get_hidden (kl_assistant_get_page (fixture->assistant,
+                                                                KL_PAGE_TEARDOWN)));
+    }
+
+  g_assert_cmpuint (count_changes (fixture), ==, 0);
+}
+
 /* ---- Command line ------------------------------------------------------------------------ */
 
 /* `keylink --atlas-url URL`: the sign-in page starts on that address. */
@@ -1802,6 +2068,9 @@ main (int   argc,
   ADD ("walk-to-enabled-key", test_walk_to_enabled_key);
   ADD ("whole-setup", test_whole_setup);
   ADD ("resume", test_resume);
+  ADD ("resume/clusters", test_resume_clusters);
+  ADD ("resume/done", test_resume_done);
+  ADD ("project-actions", test_project_actions);
   ADD ("help", test_help);
   g_test_add_func ("/flow/screenshots", test_screenshots);
   /* The command line's options stay for the process, demo mode above all: in the suite that
