@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "kl-a11y.h"
 #include "kl-assistant.h"
 #include "kl-plan.h"
 #include "kl-setup-answers.h"
@@ -1247,9 +1248,8 @@ kl_window_init (KlWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  /* GTK 4.8 would name it by its text twice, mnemonic included: once is enough. */
-  gtk_accessible_reset_property (GTK_ACCESSIBLE (self->fill_demo_button),
-                                 GTK_ACCESSIBLE_PROPERTY_LABEL);
+  /* Named by the text it shows, once, without the mnemonic. */
+  kl_a11y_name_button_by_text (GTK_BUTTON (self->fill_demo_button));
 
   self->cancellable = g_cancellable_new ();
   self->session = kl_session_new ();

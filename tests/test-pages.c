@@ -606,7 +606,7 @@ test_review (Fixture       *fixture,
 {
   KlAssistant *assistant = fixture->assistant;
   KlPage *page;
-  GtkWidget *secret_row;
+  GtkWidget *secret_row, *edit_app, *edit_vault;
 
   fill_azure_app (show_page (fixture, "azure-app"));
   kl_assistant_next (assistant);
@@ -630,8 +630,20 @@ test_review (Fixture       *fixture,
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (secret_row)), ==, "••••••••");
   g_assert_false (any_label_contains (GTK_WIDGET (fixture->window), CLIENT_SECRET));
 
+  /* Two buttons a person reads as “Edit”, each described by what it edits. */
+  edit_app = kl_test_find_by_label (GTK_WIDGET (page), "E_dit");
+  edit_vault = kl_test_find_by_label (GTK_WIDGET (page), "Ed_it");
+  kl_test_assert_named_by_text (edit_app, "Edit");
+  kl_test_assert_named_by_text (edit_vault, "Edit");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (edit_app),
+                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                       "Edit the Azure application");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (edit_vault),
+                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                       "Edit the key vault and key");
+
   /* Edit goes back to the page, answers intact. */
-  gtk_widget_activate_action (GTK_WIDGET (page), "assistant.show-page", "s", "key-vault");
+  g_signal_emit_by_name (edit_vault, "clicked");
   g_assert_cmpstr (row_text (find_entry (kl_assistant_get_current_page (assistant),
                                          "Key Identifier")), ==, KEY_ID);
   kl_assistant_next (assistant);
