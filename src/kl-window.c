@@ -63,6 +63,8 @@ struct _KlWindow
 
   KlFlow                flow;
   KlTeardownKind        teardown_kind;
+  const char           *entered;           /* the page an action of the Project page opened,
+                                            * while it is the current one */
   GPtrArray            *skipped;           /* page ids hidden while Next jumps ahead */
   char                 *answers_group_id;  /* the project whose server answers are shown */
   char                 *resume_group_id;   /* "Continue with": resume it once its state is read */
@@ -192,9 +194,11 @@ static const FlowPage flow_pages[] = {
   { KL_PAGE_PRIVATE_NETWORKING, FLOW_SETUP, new_private_networking_page, NULL },
   { KL_PAGE_ENDPOINTS, FLOW_SETUP | FLOW_ENDPOINTS, new_endpoints_page, NULL },
   { KL_PAGE_CLUSTERS,  FLOW_SETUP, new_clusters_page,  NULL },
-  { KL_PAGE_DONE,      FLOW_SETUP, new_done_page,      NULL },
   { KL_PAGE_ROTATE,    FLOW_ROTATE, new_rotate_page,   NULL },
   { KL_PAGE_TEARDOWN,  FLOW_TEARDOWN, new_teardown_page, prepare_teardown_page },
+  /* The summary ends the setup, a rotation (the new key) and a teardown (what to keep in
+   * Azure): after the pages of all three. */
+  { KL_PAGE_DONE,      FLOW_SETUP | FLOW_ROTATE | FLOW_TEARDOWN, new_done_page, NULL },
 };
 
 /* The setup flow's pages after Project, in the order kl-plan resumes them. */
@@ -274,7 +278,10 @@ update_pages (KlWindow *self)
       if (page == NULL)
         continue;
 
+      /* Rotation and teardown are entered from the Project page only: once left, they are
+       * out of the Next/Back order (Back from the summary goes to the project). */
       hidden = !(entry->flows & self->flow) ||
+               (!(entry->flows & FLOW_SETUP) && g_strcmp0 (self->entered, entry->id) != 0) ||
                (self->demo && g_str_equal (entry->id, KL_PAGE_SIGN_IN)) ||
                (is_flow_step (entry) && plan != NULL && !kl_plan_page_applies (plan, entry->id)) ||
                (self->skipped != NULL && g_ptr_array_find_with_equal_func (self->skipped, entry->id,
@@ -1048,9 +1055,11 @@ project_action_cb (KlWindow   *self,
 
   g_return_if_fail (target != NULL && get_page (self, target) != NULL);
 
-  set_flow (self, flow);
   entry = find_flow_page (target);
-  if (entry != NULL && entry->prepare != NULL)
+  g_assert (entry != NULL);
+  self->entered = entry->id;
+  set_flow (self, flow);
+  if (entry->prepare != NULL)
     entry->prepare (self, get_page (self, target));
   kl_assistant_set_current_page (self->assistant, target);
 }
@@ -1059,11 +1068,18 @@ static void
 current_page_changed_cb (KlWindow *self)
 {
   KlPage *page = kl_assistant_get_current_page (self->assistant);
+  const char *page_id = page != NULL ? kl_page_get_page_id (page) : NULL;
+
+  /* Left the page the Project page's action opened (for the summary, or Back). */
+  if (self->entered != NULL && g_strcmp0 (page_id, self->entered) != 0)
+    {
+      self->entered = NULL;
+      update_pages (self);
+    }
 
   /* Back on the Project page (Back, or the end of a rotation or teardown): the flows start
    * there, and until the user chooses one it counts the setup's steps. */
-  if (self->flow != FLOW_SETUP && page != NULL &&
-      g_str_equal (kl_page_get_page_id (page), KL_PAGE_PROJECT))
+  if (self->flow != FLOW_SETUP && g_strcmp0 (page_id, KL_PAGE_PROJECT) == 0)
     set_flow (self, FLOW_SETUP);
 
   /* Arrived where Next from the Project page was going: the pages skipped show again. */
