@@ -12,16 +12,23 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "kl-a11y.h"
 #include "kl-assistant.h"
 #include "kl-plan.h"
 #include "kl-setup-answers.h"
 #include "kl-window.h"
 #include "pages/azure-app/kl-azure-app-page.h"
+#include "pages/clusters/kl-clusters-page.h"
+#include "pages/done/kl-done-page.h"
+#include "pages/endpoints/kl-endpoints-page.h"
 #include "pages/key-vault/kl-key-vault-page.h"
+#include "pages/private-networking/kl-private-networking-page.h"
 #include "pages/project/kl-project-page.h"
 #include "pages/review/kl-review-page.h"
+#include "pages/rotate/kl-rotate-page.h"
 #include "pages/sign-in/kl-sign-in.h"
 #include "pages/sign-in/kl-sign-in-page.h"
+#include "pages/teardown/kl-teardown-page.h"
 #include "pages/welcome/kl-welcome-page.h"
 
 /* The flow (design.md section 2). The window owns the session (client, project, state and
@@ -56,6 +63,8 @@ struct _KlWindow
 
   KlFlow                flow;
   KlTeardownKind        teardown_kind;
+  const char           *entered;           /* the page an action of the Project page opened,
+                                            * while it is the current one */
   GPtrArray            *skipped;           /* page ids hidden while Next jumps ahead */
   char                 *answers_group_id;  /* the project whose server answers are shown */
   char                 *resume_group_id;   /* "Continue with": resume it once its state is read */
@@ -130,6 +139,51 @@ new_review_page (KlWindow *self)
   return kl_review_page_new (self->answers);
 }
 
+static KlPage *
+new_private_networking_page (KlWindow *self)
+{
+  return kl_private_networking_page_new (self->session);
+}
+
+static KlPage *
+new_endpoints_page (KlWindow *self)
+{
+  /* The demo's simulator, for "Approve in Azure (simulated)", comes with the demo
+   * (start_demo): the window has no application yet while its pages are built. */
+  return kl_endpoints_page_new (self->session, self->answers);
+}
+
+static KlPage *
+new_clusters_page (KlWindow *self)
+{
+  return kl_clusters_page_new (self->session);
+}
+
+static KlPage *
+new_done_page (KlWindow *self)
+{
+  return kl_done_page_new (self->session);
+}
+
+static KlPage *
+new_rotate_page (KlWindow *self)
+{
+  return kl_rotate_page_new (self->session);
+}
+
+static KlPage *
+new_teardown_page (KlWindow *self)
+{
+  return kl_teardown_page_new (self->session);
+}
+
+static void
+prepare_teardown_page (KlWindow *self,
+                       KlPage   *page)
+{
+  kl_teardown_page_set_kind (KL_TEARDOWN_PAGE (page), self->teardown_kind);
+}
+
 static const FlowPage flow_pages[] = {
   { KL_PAGE_WELCOME,   FLOW_ALL,   new_welcome_page,   NULL },
   { KL_PAGE_SIGN_IN,   FLOW_ALL,   new_sign_in_page,   NULL },
@@ -137,11 +191,14 @@ static const FlowPage flow_pages[] = {
   { KL_PAGE_AZURE_APP, FLOW_SETUP, new_azure_app_page, NULL },
   { KL_PAGE_KEY_VAULT, FLOW_SETUP, new_key_vault_page, NULL },
   { KL_PAGE_REVIEW,    FLOW_SETUP, new_review_page,    NULL },
-  /* Next: { KL_PAGE_PRIVATE_NETWORKING, FLOW_SETUP, … },
-   *       { KL_PAGE_ENDPOINTS, FLOW_SETUP | FLOW_ENDPOINTS, … },
-   *       { KL_PAGE_CLUSTERS, FLOW_SETUP, … }, { KL_PAGE_DONE, FLOW_SETUP, … },
-   *       { "rotate", FLOW_ROTATE, … },
-   *       { "teardown", FLOW_TEARDOWN, …, a prepare that hands it self->teardown_kind }. */
+  { KL_PAGE_PRIVATE_NETWORKING, FLOW_SETUP, new_private_networking_page, NULL },
+  { KL_PAGE_ENDPOINTS, FLOW_SETUP | FLOW_ENDPOINTS, new_endpoints_page, NULL },
+  { KL_PAGE_CLUSTERS,  FLOW_SETUP, new_clusters_page,  NULL },
+  { KL_PAGE_ROTATE,    FLOW_ROTATE, new_rotate_page,   NULL },
+  { KL_PAGE_TEARDOWN,  FLOW_TEARDOWN, new_teardown_page, prepare_teardown_page },
+  /* The summary ends the setup, a rotation (the new key) and a teardown (what to keep in
+   * Azure): after the pages of all three. */
+  { KL_PAGE_DONE,      FLOW_SETUP | FLOW_ROTATE | FLOW_TEARDOWN, new_done_page, NULL },
 };
 
 /* The setup flow's pages after Project, in the order kl-plan resumes them. */
@@ -221,7 +278,10 @@ update_pages (KlWindow *self)
       if (page == NULL)
         continue;
 
+      /* Rotation and teardown are entered from the Project page only: once left, they are
+       * out of the Next/Back order (Back from the summary goes to the project). */
       hidden = !(entry->flows & self->flow) ||
+               (!(entry->flows & FLOW_SETUP) && g_strcmp0 (self->entered, entry->id) != 0) ||
                (self->demo && g_str_equal (entry->id, KL_PAGE_SIGN_IN)) ||
                (is_flow_step (entry) && plan != NULL && !kl_plan_page_applies (plan, entry->id)) ||
                (self->skipped != NULL && g_ptr_array_find_with_equal_func (self->skipped, entry->id,
@@ -843,6 +903,10 @@ start_demo (KlWindow      *self,
       return;
     }
 
+  /* Running now: "Approve in Azure (simulated)" talks to it. */
+  kl_endpoints_page_set_demo_sim (KL_ENDPOINTS_PAGE (get_page (self, KL_PAGE_ENDPOINTS)),
+                                  kl_application_get_demo_sim (app));
+
   kl_sign_in_async (client, self->cancellable, demo_signed_in_cb, weak_ref_new (self));
 }
 
@@ -925,13 +989,16 @@ session_plan_changed_cb (KlWindow *self)
   update_pages (self);
   update_demo_button (self);
 
-  /* "Continue with <project>": straight to where it stands. */
+  /* "Continue with <project>": straight to where it stands, when the Project page would go
+   * on (not for a project that cannot be set up now, such as an inactive one); a project
+   * with nothing left to set up shows its summary. */
   if (self->resume_group_id != NULL && g_strcmp0 (self->resume_group_id, group_id) == 0)
     {
       g_clear_pointer (&self->resume_group_id, g_free);
       page_id = resume_page (self);
       if (page_id != NULL && !kl_page_get_hidden (get_page (self, page_id)) &&
-          kl_page_get_complete (get_page (self, KL_PAGE_PROJECT)))
+          (kl_page_get_complete (get_page (self, KL_PAGE_PROJECT)) ||
+           g_str_equal (page_id, KL_PAGE_DONE)))
         kl_assistant_set_current_page (self->assistant, page_id);
     }
 }
@@ -988,9 +1055,11 @@ project_action_cb (KlWindow   *self,
 
   g_return_if_fail (target != NULL && get_page (self, target) != NULL);
 
-  set_flow (self, flow);
   entry = find_flow_page (target);
-  if (entry != NULL && entry->prepare != NULL)
+  g_assert (entry != NULL);
+  self->entered = entry->id;
+  set_flow (self, flow);
+  if (entry->prepare != NULL)
     entry->prepare (self, get_page (self, target));
   kl_assistant_set_current_page (self->assistant, target);
 }
@@ -999,6 +1068,19 @@ static void
 current_page_changed_cb (KlWindow *self)
 {
   KlPage *page = kl_assistant_get_current_page (self->assistant);
+  const char *page_id = page != NULL ? kl_page_get_page_id (page) : NULL;
+
+  /* Left the page the Project page's action opened (for the summary, or Back). */
+  if (self->entered != NULL && g_strcmp0 (page_id, self->entered) != 0)
+    {
+      self->entered = NULL;
+      update_pages (self);
+    }
+
+  /* Back on the Project page (Back, or the end of a rotation or teardown): the flows start
+   * there, and until the user chooses one it counts the setup's steps. */
+  if (self->flow != FLOW_SETUP && g_strcmp0 (page_id, KL_PAGE_PROJECT) == 0)
+    set_flow (self, FLOW_SETUP);
 
   /* Arrived where Next from the Project page was going: the pages skipped show again. */
   if (self->skipped != NULL && page != NULL &&
@@ -1182,9 +1264,8 @@ kl_window_init (KlWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  /* GTK 4.8 would name it by its text twice, mnemonic included: once is enough. */
-  gtk_accessible_reset_property (GTK_ACCESSIBLE (self->fill_demo_button),
-                                 GTK_ACCESSIBLE_PROPERTY_LABEL);
+  /* Named by the text it shows, once, without the mnemonic. */
+  kl_a11y_name_button_by_text (GTK_BUTTON (self->fill_demo_button));
 
   self->cancellable = g_cancellable_new ();
   self->session = kl_session_new ();

@@ -1,0 +1,603 @@
+/* kl-cluster-row.c
+ *
+ * Copyright 2026 The Keylink authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kl-cluster-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kl-cluster-row.h"
+
+struct _KlClusterRow
+{
+  GtkListBoxRow  parent_instance;
+
+  KlCluster     *cluster;
+  KlStep        *step;
+  char          *reason;      /* why the key cannot be turned on, or NULL */
+  gboolean       locked;
+
+  /* Template widgets */
+  GtkCheckButton *check_button;
+  GtkLabel       *name_label;
+  GtkLabel       *details_label;
+  GtkSpinner     *spinner;
+  GtkLabel       *status_label;
+  GtkLabel       *reason_label;
+  GtkWidget      *error_box;
+  GtkLabel       *error_label;
+};
+
+G_DEFINE_FINAL_TYPE (KlClusterRow, kl_cluster_row, GTK_TYPE_LIST_BOX_ROW)
+
+enum {
+  PROP_0,
+  PROP_CLUSTER,
+  PROP_SELECTED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const char *
+provider_display_name (const char *provider)
+{
+  if (g_strcmp0 (provider, "AZURE") == 0)
+    return _("Azure");
+  if (g_strcmp0 (provider, "AWS") == 0)
+    return _("AWS");
+  if (g_strcmp0 (provider, "GCP") == 0)
+    return _("Google Cloud");
+  return provider;
+}
+
+static void
+add_unique (GPtrArray  *array,
+            const char *text)
+{
+  if (text == NULL)
+    return;
+
+  for (guint i = 0; i < array->len; i++)
+    if (g_str_equal (g_ptr_array_index (array, i), text))
+      return;
+
+  g_ptr_array_add (array, (gpointer) text);
+}
+
+/**
+ * kl_cluster_row_dup_details:
+ *
+ * Returns: (transfer full): tier, provider(s) and regions in one line
+ */
+char *
+kl_cluster_row_dup_details (KlCluster *cluster)
+{
+  g_autoptr(GPtrArray) providers = g_ptr_array_new ();
+  g_autoptr(GPtrArray) regions = g_ptr_array_new ();
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  const KlRegionConfig *configs;
+  const char *tier;
+  guint n_configs = 0;
+
+  g_return_val_if_fail (KL_IS_CLUSTER (cluster), NULL);
+
+  configs = kl_cluster_get_region_configs (cluster, &n_configs);
+  for (guint i = 0; i < n_configs; i++)
+    {
+      /* Shared tiers run on a cloud underneath: that is the provider people know. */
+      const char *provider = configs[i].backing_provider_name != NULL
+                             ? configs[i].backing_provider_name : configs[i].provider_name;
+
+      add_unique (providers, provider_display_name (provider));
+      add_unique (regions, configs[i].region_name);
+    }
+
+  if (kl_cluster_is_serverless (cluster))
+    tier = _("Serverless");
+  else if (kl_cluster_is_flex (cluster))
+    tier = _("Flex");
+  else
+    tier = kl_cluster_get_instance_size (cluster);
+
+  if (tier != NULL)
+    g_ptr_array_add (parts, g_strdup (tier));
+
+  if (providers->len > 0)
+    {
+      g_ptr_array_add (providers, NULL);
+      /* Translators: joins the cloud providers of a multi-cloud cluster, e.g. “Azure + AWS” */
+      g_ptr_array_add (parts, g_strjoinv (C_("providers", " + "), (char **) providers->pdata));
+    }
+
+  if (regions->len > 0)
+    {
+      g_ptr_array_add (regions, NULL);
+      g_ptr_array_add (parts, g_strjoinv (", ", (char **) regions->pdata));
+    }
+
+  if (parts->len == 0)
+    return g_strdup (_("No tier or region given by Atlas"));
+
+  g_ptr_array_add (parts, NULL);
+  /* Translators: separates tier, provider and regions, e.g. “M10 · Azure · US_EAST_2” */
+  return g_strjoinv (C_("cluster details", " · "), (char **) parts->pdata);
+}
+
+/**
+ * kl_cluster_row_cmk_label:
+ *
+ * Returns: which key encrypts the cluster's data, in words
+ */
+const char *
+kl_cluster_row_cmk_label (KlCluster *cluster)
+{
+  const char *provider;
+
+  g_return_val_if_fail (KL_IS_CLUSTER (cluster), NULL);
+
+  provider = kl_cluster_get_encryption_at_rest_provider (cluster);
+
+  if (g_strcmp0 (provider, "AZURE") == 0)
+    return _("Uses your key");
+  if (g_strcmp0 (provider, "AWS") == 0)
+    return _("Uses a key in AWS KMS");
+  if (g_strcmp0 (provider, "GCP") == 0)
+    return _("Uses a key in Google Cloud KMS");
+  return _("Atlas-managed");
+}
+
+/**
+ * kl_cluster_row_dup_state_label:
+ *
+ * Returns: (transfer full): the cluster's state (stateName), in words
+ */
+char *
+kl_cluster_row_dup_state_label (KlCluster *cluster)
+{
+  const char *state;
+
+  g_return_val_if_fail (KL_IS_CLUSTER (cluster), NULL);
+
+  if (kl_cluster_get_paused (cluster))
+    return g_strdup (_("Paused"));
+
+  state = kl_cluster_get_state_name (cluster);
+  if (state == NULL)
+    return g_strdup (_("State unknown"));
+  if (g_str_equal (state, "IDLE"))
+    return g_strdup (_("Idle"));
+  if (g_str_equal (state, "UPDATING"))
+    return g_strdup (_("Updating…"));
+  if (g_str_equal (state, "CREATING"))
+    return g_strdup (_("Creating…"));
+  if (g_str_equal (state, "DELETING"))
+    return g_strdup (_("Deleting…"));
+  if (g_str_equal (state, "REPAIRING"))
+    return g_strdup (_("Repairing…"));
+
+  /* A state this version does not know: Atlas's own word for it. */
+  return g_strdup (state);
+}
+
+static gboolean
+is_on_key (KlCluster *cluster)
+{
+  return g_strcmp0 (kl_cluster_get_encryption_at_rest_provider (cluster), "AZURE") == 0;
+}
+
+static void
+update_check (KlClusterRow *self)
+{
+  gboolean on_key = self->cluster != NULL && is_on_key (self->cluster);
+  gboolean choosable = self->cluster != NULL && self->reason == NULL && !on_key && !self->locked;
+
+  /* Already on the key: shown ticked, as done; ineligible: empty and off. */
+  if (on_key)
+    gtk_check_button_set_active (self->check_button, TRUE);
+  else if (self->reason != NULL)
+    gtk_check_button_set_active (self->check_button, FALSE);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->check_button), choosable);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (self), choosable);
+
+  if (on_key)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->check_button), _("This cluster uses your key"));
+  else if (self->reason != NULL)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->check_button),
+                                 _("This cluster cannot use your key"));
+  else
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->check_button), NULL);
+}
+
+static void
+update_status (KlClusterRow *self)
+{
+  KlStepState state = self->step != NULL ? kl_step_get_state (self->step) : KL_STEP_STATE_PENDING;
+  const GError *error = self->step != NULL ? kl_step_get_error (self->step) : NULL;
+  g_autofree char *cluster_state = NULL;
+  g_autofree char *status = NULL;
+  gboolean busy = FALSE;
+
+  if (self->cluster == NULL)
+    return;
+
+  cluster_state = kl_cluster_row_dup_state_label (self->cluster);
+
+  switch (state)
+    {
+    case KL_STEP_STATE_RUNNING:
+      busy = TRUE;
+      status = g_strdup (_("Updating…"));
+      break;
+
+    case KL_STEP_STATE_WAITING:
+      busy = TRUE;
+      status = g_strdup (_("Waiting for an update in progress to finish…"));
+      break;
+
+    case KL_STEP_STATE_PENDING:
+    case KL_STEP_STATE_DONE:
+    case KL_STEP_STATE_SKIPPED:
+    case KL_STEP_STATE_FAILED:
+    default:
+      /* Translators: a cluster's state and which key it uses, e.g. “Idle · Uses your key” */
+      status = g_strdup_printf (C_("cluster status", "%s · %s"), cluster_state,
+                                kl_cluster_row_cmk_label (self->cluster));
+      break;
+    }
+
+  gtk_label_set_label (self->status_label, status);
+  gtk_spinner_set_spinning (self->spinner, busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+
+  if (state == KL_STEP_STATE_FAILED && error != NULL)
+    gtk_label_set_label (self->error_label, error->message);
+  gtk_widget_set_visible (self->error_box, state == KL_STEP_STATE_FAILED && error != NULL);
+}
+
+static void
+update_cluster (KlClusterRow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *details = NULL;
+  g_autofree char *check_label = NULL;
+  const char *name;
+
+  g_clear_pointer (&self->reason, g_free);
+  if (self->cluster == NULL)
+    return;
+
+  name = kl_cluster_get_name (self->cluster);
+  if (!kl_cluster_check_cmk_eligible (self->cluster, &error))
+    self->reason = g_strdup (error->message);
+
+  details = kl_cluster_row_dup_details (self->cluster);
+  gtk_label_set_label (self->name_label, name);
+  gtk_label_set_label (self->details_label, details);
+  gtk_label_set_label (self->reason_label, self->reason);
+  gtk_widget_set_visible (GTK_WIDGET (self->reason_label), self->reason != NULL);
+
+  /* A cluster that cannot use the key looks disabled; its reason stays readable. */
+  if (self->reason != NULL)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->name_label), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "dim-label");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->name_label), "dim-label");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "dim-label");
+    }
+
+  /* Translators: the accessible name of a cluster's check button; %s is its name */
+  check_label = g_strdup_printf (_("Use your key on “%s”"), name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->check_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, check_label,
+                                  -1);
+
+  update_check (self);
+  update_status (self);
+}
+
+static void
+step_notify_cb (KlClusterRow *self,
+                GParamSpec   *pspec,
+                KlStep       *step)
+{
+  KlCluster *cluster = kl_step_get_object (step);
+
+  /* The step holds the cluster as last seen by the watch. */
+  if (KL_IS_CLUSTER (cluster) && cluster != self->cluster)
+    kl_cluster_row_set_cluster (self, cluster);
+  else
+    update_status (self);
+}
+
+static void
+check_toggled_cb (KlClusterRow *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+}
+
+static void
+kl_cluster_row_dispose (GObject *object)
+{
+  KlClusterRow *self = KL_CLUSTER_ROW (object);
+
+  kl_cluster_row_set_step (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), KL_TYPE_CLUSTER_ROW);
+  g_clear_object (&self->cluster);
+
+  G_OBJECT_CLASS (kl_cluster_row_parent_class)->dispose (object);
+}
+
+static void
+kl_cluster_row_finalize (GObject *object)
+{
+  KlClusterRow *self = KL_CLUSTER_ROW (object);
+
+  g_clear_pointer (&self->reason, g_free);
+
+  G_OBJECT_CLASS (kl_cluster_row_parent_class)->finalize (object);
+}
+
+static void
+kl_cluster_row_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  KlClusterRow *self = KL_CLUSTER_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLUSTER:
+      g_value_set_object (value, self->cluster);
+      break;
+
+    case PROP_SELECTED:
+      g_value_set_boolean (value, kl_cluster_row_get_selected (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kl_cluster_row_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  KlClusterRow *self = KL_CLUSTER_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLUSTER:
+      kl_cluster_row_set_cluster (self, g_value_get_object (value));
+      break;
+
+    case PROP_SELECTED:
+      kl_cluster_row_set_selected (self, g_value_get_boolean (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kl_cluster_row_class_init (KlClusterRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = kl_cluster_row_dispose;
+  object_class->finalize = kl_cluster_row_finalize;
+  object_class->get_property = kl_cluster_row_get_property;
+  object_class->set_property = kl_cluster_row_set_property;
+
+  properties[PROP_CLUSTER] =
+    g_param_spec_object ("cluster", NULL, NULL,
+                         KL_TYPE_CLUSTER,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * KlClusterRow:selected:
+   * Whether the user chose to turn the key on for this cluster.
+   */
+  properties[PROP_SELECTED] =
+    g_param_spec_boolean ("selected", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/pages/clusters/kl-cluster-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, KlClusterRow, check_button);
+  gtk_widget_class_bind_template_child (widget_class, KlClusterRow, name_label);
+  gtk_widget_class_bind_template_child (widget_class, KlClusterRow, details_label);
+  gtk_widget_class_bind_template_child (widget_class, KlClusterRow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, KlClusterRow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, KlClusterRow, reason_label);
+  gtk_widget_class_bind_template_child (widget_class, KlClusterRow, error_box);
+  gtk_widget_class_bind_template_child (widget_class, KlClusterRow, error_label);
+  gtk_widget_class_bind_template_callback (widget_class, check_toggled_cb);
+}
+
+static void
+kl_cluster_row_init (KlClusterRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (self->check_button),
+                                  GTK_ACCESSIBLE_RELATION_DESCRIBED_BY,
+                                  self->details_label, self->status_label, self->reason_label,
+                                  self->error_label, NULL,
+                                  -1);
+}
+
+GtkWidget *
+kl_cluster_row_new (KlCluster *cluster)
+{
+  g_return_val_if_fail (KL_IS_CLUSTER (cluster), NULL);
+
+  return g_object_new (KL_TYPE_CLUSTER_ROW,
+                       "cluster", cluster,
+                       NULL);
+}
+
+/**
+ * kl_cluster_row_get_cluster:
+ *
+ * Returns: (transfer none): the cluster as last seen
+ */
+KlCluster *
+kl_cluster_row_get_cluster (KlClusterRow *self)
+{
+  g_return_val_if_fail (KL_IS_CLUSTER_ROW (self), NULL);
+
+  return self->cluster;
+}
+
+void
+kl_cluster_row_set_cluster (KlClusterRow *self,
+                            KlCluster    *cluster)
+{
+  g_return_if_fail (KL_IS_CLUSTER_ROW (self));
+  g_return_if_fail (KL_IS_CLUSTER (cluster));
+
+  if (!g_set_object (&self->cluster, cluster))
+    return;
+
+  update_cluster (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLUSTER]);
+}
+
+gboolean
+kl_cluster_row_get_eligible (KlClusterRow *self)
+{
+  g_return_val_if_fail (KL_IS_CLUSTER_ROW (self), FALSE);
+
+  return self->cluster != NULL && self->reason == NULL;
+}
+
+gboolean
+kl_cluster_row_get_on_key (KlClusterRow *self)
+{
+  g_return_val_if_fail (KL_IS_CLUSTER_ROW (self), FALSE);
+
+  return self->cluster != NULL && is_on_key (self->cluster);
+}
+
+gboolean
+kl_cluster_row_get_selected (KlClusterRow *self)
+{
+  g_return_val_if_fail (KL_IS_CLUSTER_ROW (self), FALSE);
+
+  return kl_cluster_row_get_eligible (self) &&
+         !kl_cluster_row_get_on_key (self) &&
+         gtk_check_button_get_active (self->check_button);
+}
+
+void
+kl_cluster_row_set_selected (KlClusterRow *self,
+                             gboolean      selected)
+{
+  g_return_if_fail (KL_IS_CLUSTER_ROW (self));
+
+  if (!kl_cluster_row_get_eligible (self) || kl_cluster_row_get_on_key (self))
+    return;
+
+  /* "toggled" notifies. */
+  gtk_check_button_set_active (self->check_button, selected);
+}
+
+void
+kl_cluster_row_set_locked (KlClusterRow *self,
+                           gboolean      locked)
+{
+  g_return_if_fail (KL_IS_CLUSTER_ROW (self));
+
+  self->locked = !!locked;
+  update_check (self);
+}
+
+void
+kl_cluster_row_set_step (KlClusterRow *self,
+                         KlStep       *step)
+{
+  g_return_if_fail (KL_IS_CLUSTER_ROW (self));
+  g_return_if_fail (!step || KL_IS_STEP (step));
+
+  if (self->step == step)
+    return;
+
+  if (self->step != NULL)
+    g_signal_handlers_disconnect_by_data (self->step, self);
+  g_set_object (&self->step, step);
+  if (step != NULL)
+    g_signal_connect_object (step, "notify", G_CALLBACK (step_notify_cb), self,
+                             G_CONNECT_SWAPPED);
+
+  if (step != NULL && KL_IS_CLUSTER (kl_step_get_object (step)))
+    kl_cluster_row_set_cluster (self, kl_step_get_object (step));
+  update_status (self);
+}
+
+/**
+ * kl_cluster_row_get_step:
+ *
+ * Returns: (transfer none) (nullable): the step the row follows
+ */
+KlStep *
+kl_cluster_row_get_step (KlClusterRow *self)
+{
+  g_return_val_if_fail (KL_IS_CLUSTER_ROW (self), NULL);
+
+  return self->step;
+}
+
+const char *
+kl_cluster_row_get_status_text (KlClusterRow *self)
+{
+  g_return_val_if_fail (KL_IS_CLUSTER_ROW (self), NULL);
+
+  return gtk_label_get_label (self->status_label);
+}
+
+/**
+ * kl_cluster_row_get_reason:
+ *
+ * Returns: (nullable): why the key cannot be turned on for the cluster
+ */
+const char *
+kl_cluster_row_get_reason (KlClusterRow *self)
+{
+  g_return_val_if_fail (KL_IS_CLUSTER_ROW (self), NULL);
+
+  return self->reason;
+}
+
+/**
+ * kl_cluster_row_get_error:
+ *
+ * Returns: (nullable): the error shown on the row
+ */
+const char *
+kl_cluster_row_get_error (KlClusterRow *self)
+{
+  g_return_val_if_fail (KL_IS_CLUSTER_ROW (self), NULL);
+
+  if (!gtk_widget_get_visible (self->error_box))
+    return NULL;
+  return gtk_label_get_label (self->error_label);
+}

@@ -1,0 +1,58 @@
+/* kl-cluster-row.h
+ *
+ * Copyright 2026 The Keylink authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "kl-atlas-types.h"
+#include "kl-step.h"
+
+G_BEGIN_DECLS
+
+/* One cluster on the Clusters page: name, tier, provider and regions, state, whether it uses
+ * the key; a check button when the key can be turned on for it, else the reason it cannot;
+ * while the key is being turned on, the progress and any error of its KlStep. */
+
+#define KL_TYPE_CLUSTER_ROW (kl_cluster_row_get_type ())
+
+G_DECLARE_FINAL_TYPE (KlClusterRow, kl_cluster_row, KL, CLUSTER_ROW, GtkListBoxRow)
+
+GtkWidget  *kl_cluster_row_new            (KlCluster    *cluster);
+
+KlCluster  *kl_cluster_row_get_cluster    (KlClusterRow *self);
+void        kl_cluster_row_set_cluster    (KlClusterRow *self,
+                                           KlCluster    *cluster);
+/* Whether the key can be turned on for the cluster (kl_cluster_check_cmk_eligible()). */
+gboolean    kl_cluster_row_get_eligible   (KlClusterRow *self);
+/* Whether the cluster already uses the key (encryptionAtRestProvider AZURE). */
+gboolean    kl_cluster_row_get_on_key     (KlClusterRow *self);
+/* Whether the user chose it: eligible, not on the key yet, and its check button active. */
+gboolean    kl_cluster_row_get_selected   (KlClusterRow *self);
+void        kl_cluster_row_set_selected   (KlClusterRow *self,
+                                           gboolean      selected);
+/* Whether the check button may change (not while the key is being turned on). */
+void        kl_cluster_row_set_locked     (KlClusterRow *self,
+                                           gboolean      locked);
+/* Follows @step (nullable): spinner while it runs, the cluster as last seen, its error. */
+void        kl_cluster_row_set_step       (KlClusterRow *self,
+                                           KlStep       *step);
+KlStep     *kl_cluster_row_get_step       (KlClusterRow *self);
+/* The texts shown, for tests and the screen reader: state line and error (nullable). */
+const char *kl_cluster_row_get_status_text (KlClusterRow *self);
+const char *kl_cluster_row_get_reason     (KlClusterRow *self);
+const char *kl_cluster_row_get_error      (KlClusterRow *self);
+
+/* Texts about a cluster, shared with the Done page. */
+/* "M10 · Azure · US_EAST_2, EUROPE_WEST" */
+char       *kl_cluster_row_dup_details    (KlCluster    *cluster);
+/* "Uses your key" / "Atlas-managed" / … */
+const char *kl_cluster_row_cmk_label      (KlCluster    *cluster);
+/* "Idle", "Updating…", "Paused", … */
+char       *kl_cluster_row_dup_state_label (KlCluster   *cluster);
+
+G_END_DECLS

@@ -1,0 +1,608 @@
+/* kl-clusters-page.c
+ *
+ * Copyright 2026 The Keylink authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kl-clusters-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kl-clusters-page.h"
+#include "kl-error.h"
+#include "kl-setup-runner.h"
+
+/* Step 9 of the flow (design.md section 2): every cluster of the project with its tier,
+ * provider, regions, state and key; the ones that cannot use a customer-managed key say why.
+ * Next turns the key on for the chosen clusters, all at once (KlSetupRunner), and follows each
+ * through UPDATING until it is idle on the key, row by row. */
+
+struct _KlClustersPage
+{
+  KlPage          parent_instance;
+
+  KlSession      *session;
+  GCancellable   *cancellable;     /* the page's reads; cancelled on dispose */
+  KlSetupRunner  *runner;
+  guint           poll_base_ms;
+  guint           poll_max_ms;
+  gboolean        loaded;
+
+  /* Template widgets */
+  GtkStack       *stack;
+  GtkSpinner     *loading_spinner;
+  GtkListBox     *list_box;
+  GtkLabel       *progress_label;
+};
+
+G_DEFINE_FINAL_TYPE (KlClustersPage, kl_clusters_page, KL_TYPE_PAGE)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static GPtrArray *
+dup_rows (KlClustersPage *self)
+{
+  GPtrArray *rows = g_ptr_array_new ();
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list_box));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (KL_IS_CLUSTER_ROW (child))
+      g_ptr_array_add (rows, child);
+
+  return rows;
+}
+
+static guint
+count_selected (KlClustersPage *self)
+{
+  g_autoptr(GPtrArray) rows = dup_rows (self);
+  guint n = 0;
+
+  for (guint i = 0; i < rows->len; i++)
+    if (kl_cluster_row_get_selected (g_ptr_array_index (rows, i)))
+      n++;
+
+  return n;
+}
+
+static void
+update_next (KlClustersPage *self)
+{
+  guint n = count_selected (self);
+  g_autofree char *label = NULL;
+
+  if (n > 0)
+    /* Translators: the Next button of the Clusters page */
+    label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "_Use Key on %u Cluster",
+                                          "_Use Key on %u Clusters", n), n);
+
+  kl_page_set_next_label (KL_PAGE (self), label);
+  kl_page_set_complete (KL_PAGE (self), self->loaded);
+
+  /* Nothing chosen: Next simply moves on. */
+  if (n > 0)
+    kl_page_set_needs_apply (KL_PAGE (self), TRUE);
+  else
+    kl_page_set_needs_apply (KL_PAGE (self), FALSE);
+}
+
+static void
+row_selected_cb (KlClustersPage *self)
+{
+  if (kl_page_get_applying (KL_PAGE (self)))
+    return;
+
+  kl_page_set_error (KL_PAGE (self), NULL);
+  update_next (self);
+}
+
+static void
+row_activated_cb (KlClustersPage *self,
+                  GtkListBoxRow  *row)
+{
+  KlClusterRow *cluster_row = KL_CLUSTER_ROW (row);
+
+  if (gtk_list_box_row_get_activatable (row))
+    kl_cluster_row_set_selected (cluster_row, !kl_cluster_row_get_selected (cluster_row));
+}
+
+/* The rows follow the session's list: existing rows keep their choice and their step. */
+static void
+update_rows (KlClustersPage *self)
+{
+  GPtrArray *clusters = kl_session_get_clusters (self->session);
+  g_autoptr(GPtrArray) rows = dup_rows (self);
+  g_autoptr(GHashTable) listed = g_hash_table_new (g_str_hash, g_str_equal);
+
+  if (clusters == NULL)
+    return;
+
+  for (guint i = 0; i < clusters->len; i++)
+    {
+      KlCluster *cluster = g_ptr_array_index (clusters, i);
+      const char *name = kl_cluster_get_name (cluster);
+      KlClusterRow *row;
+
+      if (name == NULL || !g_hash_table_add (listed, (gpointer) name))
+        continue;
+
+      row = kl_clusters_page_get_row (self, name);
+      if (row != NULL)
+        {
+          kl_cluster_row_set_cluster (row, cluster);
+          continue;
+        }
+
+      row = KL_CLUSTER_ROW (kl_cluster_row_new (cluster));
+      /* The default: every cluster that can use the key and does not yet. */
+      kl_cluster_row_set_selected (row, TRUE);
+      g_signal_connect_object (row, "notify::selected", G_CALLBACK (row_selected_cb), self,
+                               G_CONNECT_SWAPPED);
+      gtk_list_box_append (self->list_box, GTK_WIDGET (row));
+    }
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      KlClusterRow *row = g_ptr_array_index (rows, i);
+
+      if (!g_hash_table_contains (listed, kl_cluster_get_name (kl_cluster_row_get_cluster (row))))
+        gtk_list_box_remove (self->list_box, GTK_WIDGET (row));
+    }
+
+  self->loaded = TRUE;
+  gtk_spinner_set_spinning (self->loading_spinner, FALSE);
+  gtk_stack_set_visible_child_name (self->stack, g_hash_table_size (listed) > 0 ? "list" : "empty");
+  update_next (self);
+}
+
+static void
+session_plan_cb (KlClustersPage *self)
+{
+  /* While the key is being turned on, the rows follow their steps instead. */
+  if (!kl_page_get_applying (KL_PAGE (self)))
+    update_rows (self);
+}
+
+/* Whether the session has a client and a project to work on. */
+static gboolean
+has_project (KlSession *session)
+{
+  return kl_session_get_client (session) != NULL && kl_session_get_group_id (session) != NULL;
+}
+
+static void
+refresh_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(KlClustersPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (kl_session_refresh_finish (KL_SESSION (object), result, &error))
+    {
+      update_rows (self);
+      return;
+    }
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  gtk_spinner_set_spinning (self->loading_spinner, FALSE);
+  /* Translators: %s says what went wrong and what to do */
+  message = g_strdup_printf (_("Keylink could not read the project’s clusters. %s"),
+                             error->message);
+  kl_page_set_error (KL_PAGE (self), message);
+}
+
+static void
+refresh (KlClustersPage *self)
+{
+  if (!has_project (self->session))
+    {
+      kl_page_set_error (KL_PAGE (self),
+                         _("No project is chosen yet. Go back to the project list and "
+                           "choose one."));
+      return;
+    }
+
+  if (!self->loaded)
+    {
+      gtk_spinner_set_spinning (self->loading_spinner, TRUE);
+      gtk_stack_set_visible_child_name (self->stack, "loading");
+    }
+
+  kl_session_refresh_async (self->session, self->cancellable, refresh_cb, g_object_ref (self));
+}
+
+static void
+kl_clusters_page_shown (KlPage *page)
+{
+  KlClustersPage *self = KL_CLUSTERS_PAGE (page);
+
+  if (kl_page_get_applying (page))
+    return;
+
+  /* What the session already knows shows at once; the refresh brings it up to date. */
+  if (kl_session_get_clusters (self->session) != NULL)
+    update_rows (self);
+  refresh (self);
+}
+
+/* ---- apply: turn the key on for the chosen clusters ---- */
+
+static void
+update_progress (KlClustersPage *self)
+{
+  GListModel *steps = kl_setup_runner_get_steps (self->runner);
+  guint n_steps = g_list_model_get_n_items (steps);
+  guint n_done = 0, n_failed = 0;
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; i < n_steps; i++)
+    {
+      g_autoptr(KlStep) step = g_list_model_get_item (steps, i);
+
+      if (kl_step_get_state (step) == KL_STEP_STATE_DONE ||
+          kl_step_get_state (step) == KL_STEP_STATE_SKIPPED)
+        n_done++;
+      else if (kl_step_get_state (step) == KL_STEP_STATE_FAILED)
+        n_failed++;
+    }
+
+  if (n_failed > 0)
+    /* Translators: overall progress on the Clusters page, e.g. “1 of 3 done, 1 failed” */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u done, %u failed",
+                                         "%u of %u done, %u failed", n_steps),
+                            n_done, n_steps, n_failed);
+  else
+    /* Translators: overall progress on the Clusters page, e.g. “2 of 3 done” */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u done", "%u of %u done",
+                                         n_steps),
+                            n_done, n_steps);
+
+  gtk_label_set_label (self->progress_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_label), n_steps > 0);
+}
+
+static void
+lock_rows (KlClustersPage *self,
+           gboolean        locked)
+{
+  g_autoptr(GPtrArray) rows = dup_rows (self);
+
+  for (guint i = 0; i < rows->len; i++)
+    kl_cluster_row_set_locked (g_ptr_array_index (rows, i), locked);
+}
+
+static void
+bind_steps (KlClustersPage *self)
+{
+  GListModel *steps = kl_setup_runner_get_steps (self->runner);
+  guint n_steps = g_list_model_get_n_items (steps);
+
+  for (guint i = 0; i < n_steps; i++)
+    {
+      g_autoptr(KlStep) step = g_list_model_get_item (steps, i);
+      KlClusterRow *row = kl_clusters_page_get_row (self, kl_step_get_target (step));
+
+      if (row != NULL)
+        kl_cluster_row_set_step (row, step);
+      g_signal_connect_object (step, "notify::state", G_CALLBACK (update_progress), self,
+                               G_CONNECT_SWAPPED);
+    }
+
+  update_progress (self);
+}
+
+static void
+apply_refresh_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* The clusters are on the key: a failed read-back only means the summary reads again. */
+  if (!kl_session_refresh_finish (KL_SESSION (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Reading the project back failed: %s", error->message);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+enable_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KlClustersPage *self = g_task_get_source_object (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(GError) error = NULL;
+
+  lock_rows (self, FALSE);
+  update_progress (self);
+
+  if (!kl_setup_runner_enable_clusters_finish (KL_SETUP_RUNNER (object), result, &error))
+    {
+      update_next (self);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  kl_session_refresh_async (self->session, cancellable, apply_refresh_cb,
+                            g_steal_pointer (&task));
+}
+
+static void
+kl_clusters_page_apply_async (KlPage              *page,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  KlClustersPage *self = KL_CLUSTERS_PAGE (page);
+  g_autoptr(GPtrArray) rows = dup_rows (self);
+  g_autoptr(GPtrArray) chosen = g_ptr_array_new ();
+  g_autoptr(GTask) task = NULL;
+  KlAtlasClient *client = kl_session_get_client (self->session);
+  const char *group_id = kl_session_get_group_id (self->session);
+
+  task = g_task_new (page, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kl_clusters_page_apply_async);
+
+  for (guint i = 0; i < rows->len; i++)
+    if (kl_cluster_row_get_selected (g_ptr_array_index (rows, i)))
+      g_ptr_array_add (chosen, kl_cluster_row_get_cluster (g_ptr_array_index (rows, i)));
+
+  if (chosen->len == 0)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  if (client == NULL || group_id == NULL)
+    {
+      g_task_return_new_error (task, KL_ERROR, KL_ERROR_FAILED, "%s",
+                               _("Keylink is not connected to a project, so nothing was sent. "
+                                 "Sign in and choose a project first, then try again."));
+      return;
+    }
+
+  /* A runner per project: the session may have moved to another one. */
+  if (self->runner != NULL &&
+      (kl_setup_runner_get_client (self->runner) != client ||
+       g_strcmp0 (kl_setup_runner_get_group_id (self->runner), group_id) != 0))
+    g_clear_object (&self->runner);
+  if (self->runner == NULL)
+    {
+      self->runner = kl_setup_runner_new (client, group_id);
+      if (self->poll_base_ms > 0)
+        kl_setup_runner_set_poll_intervals (self->runner, self->poll_base_ms, self->poll_max_ms);
+    }
+
+  lock_rows (self, TRUE);
+  kl_setup_runner_enable_clusters_async (self->runner, chosen, cancellable, enable_cb,
+                                         g_object_ref (task));
+  /* The steps exist (and ineligible ones have failed) as soon as the operation starts. */
+  bind_steps (self);
+}
+
+/* Without a chosen project there is nothing to show: the page does not apply (the way GNOME
+ * Initial Setup's pages hide themselves). */
+static void
+update_applies (KlClustersPage *self)
+{
+  kl_page_set_hidden (KL_PAGE (self), kl_session_get_project (self->session) == NULL);
+}
+
+static void
+kl_clusters_page_dispose (GObject *object)
+{
+  KlClustersPage *self = KL_CLUSTERS_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), KL_TYPE_CLUSTERS_PAGE);
+
+  g_clear_object (&self->runner);
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (kl_clusters_page_parent_class)->dispose (object);
+}
+
+static void
+kl_clusters_page_finalize (GObject *object)
+{
+  KlClustersPage *self = KL_CLUSTERS_PAGE (object);
+
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (kl_clusters_page_parent_class)->finalize (object);
+}
+
+static void
+kl_clusters_page_constructed (GObject *object)
+{
+  KlClustersPage *self = KL_CLUSTERS_PAGE (object);
+
+  G_OBJECT_CLASS (kl_clusters_page_parent_class)->constructed (object);
+
+  g_signal_connect_object (self->session, "notify::plan", G_CALLBACK (session_plan_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::project", G_CALLBACK (update_applies), self,
+                           G_CONNECT_SWAPPED);
+  update_applies (self);
+  update_next (self);
+}
+
+static void
+kl_clusters_page_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  KlClustersPage *self = KL_CLUSTERS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kl_clusters_page_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  KlClustersPage *self = KL_CLUSTERS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      self->session = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kl_clusters_page_class_init (KlClustersPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  KlPageClass *page_class = KL_PAGE_CLASS (klass);
+
+  object_class->constructed = kl_clusters_page_constructed;
+  object_class->dispose = kl_clusters_page_dispose;
+  object_class->finalize = kl_clusters_page_finalize;
+  object_class->get_property = kl_clusters_page_get_property;
+  object_class->set_property = kl_clusters_page_set_property;
+
+  page_class->page_id = KL_PAGE_CLUSTERS;
+  page_class->help_id = "clusters";
+  page_class->shown = kl_clusters_page_shown;
+  page_class->apply_async = kl_clusters_page_apply_async;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL,
+                         KL_TYPE_SESSION,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (KL_TYPE_CLUSTER_ROW);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX
+                                               "/pages/clusters/kl-clusters-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KlClustersPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, KlClustersPage, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, KlClustersPage, list_box);
+  gtk_widget_class_bind_template_child (widget_class, KlClustersPage, progress_label);
+  gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+}
+
+static void
+kl_clusters_page_init (KlClustersPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+}
+
+KlPage *
+kl_clusters_page_new (KlSession *session)
+{
+  g_return_val_if_fail (KL_IS_SESSION (session), NULL);
+
+  return g_object_new (KL_TYPE_CLUSTERS_PAGE,
+                       "session", session,
+                       NULL);
+}
+
+/**
+ * kl_clusters_page_get_session:
+ *
+ * Returns: (transfer none): the session the page reads and changes
+ */
+KlSession *
+kl_clusters_page_get_session (KlClustersPage *self)
+{
+  g_return_val_if_fail (KL_IS_CLUSTERS_PAGE (self), NULL);
+
+  return self->session;
+}
+
+/**
+ * kl_clusters_page_get_row:
+ *
+ * Returns: (transfer none) (nullable): the row of the cluster called @name
+ */
+KlClusterRow *
+kl_clusters_page_get_row (KlClustersPage *self,
+                          const char     *name)
+{
+  g_return_val_if_fail (KL_IS_CLUSTERS_PAGE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list_box));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (KL_IS_CLUSTER_ROW (child) &&
+          g_strcmp0 (kl_cluster_get_name (kl_cluster_row_get_cluster (KL_CLUSTER_ROW (child))),
+                     name) == 0)
+        return KL_CLUSTER_ROW (child);
+    }
+
+  return NULL;
+}
+
+/**
+ * kl_clusters_page_get_progress_text:
+ *
+ * Returns: (nullable): the overall progress line, when shown
+ */
+const char *
+kl_clusters_page_get_progress_text (KlClustersPage *self)
+{
+  g_return_val_if_fail (KL_IS_CLUSTERS_PAGE (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->progress_label)))
+    return NULL;
+  return gtk_label_get_label (self->progress_label);
+}
+
+void
+kl_clusters_page_set_poll_intervals (KlClustersPage *self,
+                                     guint           base_ms,
+                                     guint           max_ms)
+{
+  g_return_if_fail (KL_IS_CLUSTERS_PAGE (self));
+  g_return_if_fail (base_ms >= 1 && max_ms >= base_ms);
+
+  self->poll_base_ms = base_ms;
+  self->poll_max_ms = max_ms;
+  if (self->runner != NULL)
+    kl_setup_runner_set_poll_intervals (self->runner, base_ms, max_ms);
+}

@@ -1,0 +1,497 @@
+/* kl-done-page.c
+ *
+ * Copyright 2026 The Keylink authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kl-done-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kl-done-page.h"
+#include "pages/clusters/kl-cluster-row.h"
+
+/* Step 10 of the flow (design.md section 2): the project's state in one view, read from the
+ * server when the page is shown (key, vault, private networking and each endpoint, each
+ * cluster and whether it uses the key), and what is left to do on the Azure side. Also where
+ * rotation and teardown end. */
+
+struct _KlDonePage
+{
+  KlPage               parent_instance;
+
+  KlSession           *session;
+  GCancellable        *cancellable;   /* the page's reads; cancelled on dispose */
+  gboolean             loaded;
+
+  /* Rows added to the groups below, removed on every update */
+  GPtrArray           *endpoint_rows;
+  GPtrArray           *cluster_rows;
+  GPtrArray           *next_rows;
+
+  /* Template widgets */
+  GtkSpinner          *spinner;
+  GtkLabel            *summary_label;
+  AdwActionRow        *key_state_row;
+  AdwActionRow        *key_row;
+  AdwActionRow        *vault_row;
+  AdwPreferencesGroup *network_group;
+  AdwActionRow        *network_row;
+  AdwPreferencesGroup *clusters_group;
+  AdwPreferencesGroup *next_group;
+};
+
+G_DEFINE_FINAL_TYPE (KlDonePage, kl_done_page, KL_TYPE_PAGE)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const char *
+environment_display_name (const char *environment)
+{
+  if (g_strcmp0 (environment, "AZURE_CHINA") == 0)
+    return _("Azure China");
+  if (g_strcmp0 (environment, "AZURE_US_GOVERNMENT") == 0)
+    return _("Azure US Government");
+  return _("Azure");
+}
+
+static char *
+dup_endpoint_status (KlPrivateEndpoint *endpoint)
+{
+  const char *message = kl_private_endpoint_get_error_message (endpoint);
+
+  switch (kl_private_endpoint_get_status (endpoint))
+    {
+    case KL_ENDPOINT_STATUS_ACTIVE:
+      return g_strdup (_("Active"));
+    case KL_ENDPOINT_STATUS_INITIATING:
+      return g_strdup (_("Being created — this can take a while"));
+    case KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE:
+      return g_strdup (_("Waiting for approval in Azure"));
+    case KL_ENDPOINT_STATUS_PENDING_RECREATION:
+      return g_strdup (_("Rejected or removed in Azure — Atlas is creating it again"));
+    case KL_ENDPOINT_STATUS_DELETING:
+      return g_strdup (_("Being deleted"));
+    case KL_ENDPOINT_STATUS_FAILED:
+      if (message != NULL)
+        /* Translators: %s is Atlas's error message for the endpoint */
+        return g_strdup_printf (_("Failed: %s"), message);
+      return g_strdup (_("Failed"));
+    case KL_ENDPOINT_STATUS_UNKNOWN:
+    default:
+      return g_strdup (kl_private_endpoint_get_status_text (endpoint));
+    }
+}
+
+static void
+clear_rows (AdwPreferencesGroup *group,
+            GPtrArray           *rows)
+{
+  for (guint i = 0; i < rows->len; i++)
+    adw_preferences_group_remove (group, g_ptr_array_index (rows, i));
+  g_ptr_array_set_size (rows, 0);
+}
+
+static void
+add_row (AdwPreferencesGroup *group,
+         GPtrArray           *rows,
+         const char          *title,
+         const char          *subtitle,
+         const char          *icon_name,
+         gboolean             property)
+{
+  GtkWidget *row = g_object_new (ADW_TYPE_ACTION_ROW,
+                                 "title", title,
+                                 "subtitle", subtitle,
+                                 "use-markup", FALSE,
+                                 "title-lines", 0,
+                                 "subtitle-lines", 0,
+                                 NULL);
+
+  if (property)
+    gtk_widget_add_css_class (row, "kl-property");
+  if (icon_name != NULL)
+    adw_action_row_set_icon_name (ADW_ACTION_ROW (row), icon_name);
+
+  adw_preferences_group_add (group, row);
+  g_ptr_array_add (rows, row);
+}
+
+static void
+update_next_steps (KlDonePage      *self,
+                   KlAzureKeyVault *akv,
+                   gboolean         private_networking)
+{
+  g_autofree char *public_access = NULL;
+  const char *vault = kl_azure_key_vault_get_key_vault_name (akv);
+
+  clear_rows (self->next_group, self->next_rows);
+
+  if (!kl_azure_key_vault_get_enabled (akv))
+    {
+      adw_preferences_group_set_title (self->next_group, _("What to Keep in Azure"));
+      add_row (self->next_group, self->next_rows,
+               _("Keep the key until old backups are gone"),
+               _("Backup snapshots taken while your key was on stay encrypted with it. Keep the "
+                 "key and all its versions, enabled, until no such snapshot is left."),
+               "document-save-symbolic", FALSE);
+      add_row (self->next_group, self->next_rows,
+               _("Then clean up"),
+               _("Once no snapshot needs the key, you may remove the application’s access to "
+                 "the vault and its client secret in Azure."),
+               "edit-clear-all-symbolic", FALSE);
+      return;
+    }
+
+  adw_preferences_group_set_title (self->next_group, _("What to Do Next in Azure"));
+
+  if (private_networking)
+    {
+      /* Translators: %s is the key vault's name; the rest is the Azure portal's path */
+      public_access = g_strdup_printf (_("Atlas reaches the vault over Private Link now. In the "
+                                         "Azure portal, open Key vaults → %s → Settings → "
+                                         "Networking and choose “Disable public access”, unless "
+                                         "other applications still need it."),
+                                       vault != NULL ? vault : "…");
+      add_row (self->next_group, self->next_rows,
+               _("Turn off public access to the vault"), public_access,
+               "network-wired-disconnected-symbolic", FALSE);
+    }
+
+  add_row (self->next_group, self->next_rows,
+           _("Mind the client secret’s expiry"),
+           _("An application’s client secret lasts two years at most. Before it expires, add a "
+             "new secret to the app registration in Azure and give it to Atlas, or Atlas loses "
+             "access to the key."),
+           "alarm-symbolic", FALSE);
+  add_row (self->next_group, self->next_rows,
+           _("Keep the key and its old versions"),
+           _("Never disable or delete the key, or an old version of it, while a cluster or a "
+             "backup snapshot uses it. To move to a new key, rotate it with Keylink."),
+           "dialog-warning-symbolic", FALSE);
+}
+
+static void
+update_state (KlDonePage *self)
+{
+  KlEncryptionAtRest *ear = kl_session_get_encryption_at_rest (self->session);
+  GPtrArray *endpoints = kl_session_get_endpoints (self->session);
+  GPtrArray *clusters = kl_session_get_clusters (self->session);
+  KlPlan *plan = kl_session_get_plan (self->session);
+  g_autofree char *summary = NULL;
+  g_autofree char *vault = NULL;
+  KlAzureKeyVault *akv;
+  gboolean enabled, private_networking;
+
+  if (ear == NULL || plan == NULL)
+    return;
+
+  akv = kl_encryption_at_rest_get_azure_key_vault (ear);
+  enabled = kl_azure_key_vault_get_enabled (akv);
+  private_networking = kl_azure_key_vault_get_require_private_networking (akv);
+
+  if (kl_plan_get_stage (plan) == KL_PROJECT_STAGE_DONE)
+    kl_page_set_title (KL_PAGE (self), _("All Set"));
+  else
+    kl_page_set_title (KL_PAGE (self), _("Summary"));
+  summary = kl_plan_dup_summary (plan);
+  gtk_label_set_label (self->summary_label, summary);
+
+  /* The key */
+  if (enabled && kl_azure_key_vault_get_valid (akv))
+    adw_action_row_set_subtitle (self->key_state_row, _("On, and Atlas can use the key"));
+  else if (enabled)
+    adw_action_row_set_subtitle (self->key_state_row,
+                                 _("On, but Atlas cannot use the key: check its access in Azure"));
+  else
+    adw_action_row_set_subtitle (self->key_state_row, _("Off: Atlas manages the keys"));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->key_row), enabled);
+  gtk_widget_set_visible (GTK_WIDGET (self->vault_row), enabled);
+  if (enabled)
+    {
+      const char *key_id = kl_azure_key_vault_get_key_identifier (akv);
+      const char *group = kl_azure_key_vault_get_resource_group_name (akv);
+      const char *cloud = kl_azure_key_vault_get_azure_environment (akv);
+
+      adw_action_row_set_subtitle (self->key_row, key_id != NULL ? key_id : _("None"));
+      /* Translators: a vault, its resource group and its cloud, e.g.
+       * “contoso-keys (resource group rg-keys, Azure)” */
+      vault = g_strdup_printf (_("%s (resource group %s, %s)"),
+                               kl_azure_key_vault_get_key_vault_name (akv),
+                               group != NULL ? group : "?",
+                               environment_display_name (cloud));
+      adw_action_row_set_subtitle (self->vault_row, vault);
+    }
+
+  /* Private networking and its endpoints */
+  adw_action_row_set_subtitle (self->network_row,
+                               private_networking
+                               ? _("On: Atlas reaches the vault over Azure Private Link only")
+                               : _("Off"));
+  clear_rows (self->network_group, self->endpoint_rows);
+  for (guint i = 0; endpoints != NULL && i < endpoints->len; i++)
+    {
+      KlPrivateEndpoint *endpoint = g_ptr_array_index (endpoints, i);
+      g_autofree char *status = dup_endpoint_status (endpoint);
+      g_autofree char *title = NULL;
+
+      /* Translators: %s is an Atlas region such as US_EAST_2 */
+      title = g_strdup_printf (_("Endpoint in %s"), kl_private_endpoint_get_region_name (endpoint));
+      add_row (self->network_group, self->endpoint_rows, title, status, NULL, TRUE);
+    }
+
+  /* Clusters */
+  clear_rows (self->clusters_group, self->cluster_rows);
+  for (guint i = 0; clusters != NULL && i < clusters->len; i++)
+    {
+      KlCluster *cluster = g_ptr_array_index (clusters, i);
+      g_autofree char *state = kl_cluster_row_dup_state_label (cluster);
+      g_autofree char *subtitle = NULL;
+
+      /* Translators: a cluster's key and state, e.g. “Uses your key · Idle” */
+      subtitle = g_strdup_printf (C_("cluster status", "%s · %s"),
+                                  kl_cluster_row_cmk_label (cluster), state);
+      add_row (self->clusters_group, self->cluster_rows, kl_cluster_get_name (cluster), subtitle,
+               NULL, TRUE);
+    }
+  if (clusters == NULL || clusters->len == 0)
+    add_row (self->clusters_group, self->cluster_rows, _("No clusters"),
+             _("Atlas lists no clusters in this project."), NULL, TRUE);
+
+  update_next_steps (self, akv, private_networking);
+}
+
+/* Whether the session has a client and a project to work on. */
+static gboolean
+has_project (KlSession *session)
+{
+  return kl_session_get_client (session) != NULL && kl_session_get_group_id (session) != NULL;
+}
+
+static void
+refresh_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(KlDonePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  gtk_spinner_set_spinning (self->spinner, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
+
+  if (kl_session_refresh_finish (KL_SESSION (object), result, &error))
+    {
+      self->loaded = TRUE;
+      update_state (self);
+      return;
+    }
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  /* Translators: %s says what went wrong and what to do */
+  message = g_strdup_printf (_("Keylink could not read the project’s state. %s"), error->message);
+  kl_page_set_error (KL_PAGE (self), message);
+}
+
+static void
+kl_done_page_shown (KlPage *page)
+{
+  KlDonePage *self = KL_DONE_PAGE (page);
+
+  kl_page_set_error (page, NULL);
+  update_state (self);
+
+  if (!has_project (self->session))
+    {
+      kl_page_set_error (page, _("No project is chosen yet. Go back to the project list "
+                                 "and choose one."));
+      return;
+    }
+
+  /* The summary is what the server says now, not what the flow remembers. */
+  self->loaded = FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), TRUE);
+  gtk_spinner_set_spinning (self->spinner, TRUE);
+  kl_session_refresh_async (self->session, self->cancellable, refresh_cb, g_object_ref (self));
+}
+
+/* Without a chosen project there is nothing to show: the page does not apply (the way GNOME
+ * Initial Setup's pages hide themselves). */
+static void
+update_applies (KlDonePage *self)
+{
+  kl_page_set_hidden (KL_PAGE (self), kl_session_get_project (self->session) == NULL);
+}
+
+static void
+kl_done_page_dispose (GObject *object)
+{
+  KlDonePage *self = KL_DONE_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), KL_TYPE_DONE_PAGE);
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (kl_done_page_parent_class)->dispose (object);
+}
+
+static void
+kl_done_page_finalize (GObject *object)
+{
+  KlDonePage *self = KL_DONE_PAGE (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->endpoint_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->cluster_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->next_rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (kl_done_page_parent_class)->finalize (object);
+}
+
+static void
+kl_done_page_constructed (GObject *object)
+{
+  KlDonePage *self = KL_DONE_PAGE (object);
+
+  G_OBJECT_CLASS (kl_done_page_parent_class)->constructed (object);
+
+  g_signal_connect_object (self->session, "notify::plan", G_CALLBACK (update_state), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::project", G_CALLBACK (update_applies), self,
+                           G_CONNECT_SWAPPED);
+  update_applies (self);
+  update_state (self);
+}
+
+static void
+kl_done_page_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  KlDonePage *self = KL_DONE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kl_done_page_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  KlDonePage *self = KL_DONE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      self->session = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kl_done_page_class_init (KlDonePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  KlPageClass *page_class = KL_PAGE_CLASS (klass);
+
+  object_class->constructed = kl_done_page_constructed;
+  object_class->dispose = kl_done_page_dispose;
+  object_class->finalize = kl_done_page_finalize;
+  object_class->get_property = kl_done_page_get_property;
+  object_class->set_property = kl_done_page_set_property;
+
+  page_class->page_id = KL_PAGE_DONE;
+  page_class->help_id = "clusters";
+  page_class->shown = kl_done_page_shown;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL,
+                         KL_TYPE_SESSION,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/pages/done/kl-done-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KlDonePage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, KlDonePage, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, KlDonePage, key_state_row);
+  gtk_widget_class_bind_template_child (widget_class, KlDonePage, key_row);
+  gtk_widget_class_bind_template_child (widget_class, KlDonePage, vault_row);
+  gtk_widget_class_bind_template_child (widget_class, KlDonePage, network_group);
+  gtk_widget_class_bind_template_child (widget_class, KlDonePage, network_row);
+  gtk_widget_class_bind_template_child (widget_class, KlDonePage, clusters_group);
+  gtk_widget_class_bind_template_child (widget_class, KlDonePage, next_group);
+}
+
+static void
+kl_done_page_init (KlDonePage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->endpoint_rows = g_ptr_array_new ();
+  self->cluster_rows = g_ptr_array_new ();
+  self->next_rows = g_ptr_array_new ();
+  kl_page_set_complete (KL_PAGE (self), TRUE);
+}
+
+KlPage *
+kl_done_page_new (KlSession *session)
+{
+  g_return_val_if_fail (KL_IS_SESSION (session), NULL);
+
+  return g_object_new (KL_TYPE_DONE_PAGE,
+                       "session", session,
+                       NULL);
+}
+
+/**
+ * kl_done_page_get_session:
+ *
+ * Returns: (transfer none): the session the page reads
+ */
+KlSession *
+kl_done_page_get_session (KlDonePage *self)
+{
+  g_return_val_if_fail (KL_IS_DONE_PAGE (self), NULL);
+
+  return self->session;
+}
+
+gboolean
+kl_done_page_get_loaded (KlDonePage *self)
+{
+  g_return_val_if_fail (KL_IS_DONE_PAGE (self), FALSE);
+
+  return self->loaded;
+}

@@ -1,0 +1,69 @@
+/* kl-endpoint-row.h
+ *
+ * Copyright 2026 The Keylink authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "kl-atlas-types.h"
+
+G_BEGIN_DECLS
+
+/* One private endpoint on the Region endpoints page: its region by name, its status with an
+ * icon and what it means in plain words, how long it has been so, Atlas's errorMessage, and
+ * what the user can do: the approval command and portal path while Azure waits for approval,
+ * Retry when it failed, Delete. The buttons activate the page's "endpoints.*" actions with the
+ * endpoint id as target (see kl-endpoints-page.c). */
+
+#define KL_TYPE_ENDPOINT_ROW (kl_endpoint_row_get_type ())
+
+G_DECLARE_FINAL_TYPE (KlEndpointRow, kl_endpoint_row, KL, ENDPOINT_ROW, GtkListBoxRow)
+
+/* Properties: "endpoint" (construct-only), "resource-group", "vault-name" (for the approval
+ * command), "status-since" (g_get_monotonic_time() when the status was first seen, 0 if
+ * unknown), "demo" (offer the simulated Azure actions), "recreated" (the connection was
+ * rejected or removed before: ask for the approval again), "busy", "notice" (a message from
+ * the last action, nullable). */
+GtkWidget         *kl_endpoint_row_new                (KlPrivateEndpoint *endpoint);
+
+KlPrivateEndpoint *kl_endpoint_row_get_endpoint       (KlEndpointRow     *self);
+void               kl_endpoint_row_set_approval_target (KlEndpointRow    *self,
+                                                        const char       *resource_group,
+                                                        const char       *vault_name);
+void               kl_endpoint_row_set_status_since   (KlEndpointRow     *self,
+                                                       gint64             since_us);
+void               kl_endpoint_row_set_demo           (KlEndpointRow     *self,
+                                                       gboolean           demo);
+void               kl_endpoint_row_set_recreated      (KlEndpointRow     *self,
+                                                       gboolean           recreated);
+void               kl_endpoint_row_set_busy           (KlEndpointRow     *self,
+                                                       gboolean           busy);
+void               kl_endpoint_row_set_notice         (KlEndpointRow     *self,
+                                                       const char        *notice);
+/* Updates "for 3 min" from the monotonic clock (the page calls it on a timer). */
+void               kl_endpoint_row_update_time        (KlEndpointRow     *self);
+
+/* The command of design.md section 5, with the status words the user guide uses. The
+ * approval command is NULL when a value is missing. */
+const char        *kl_endpoint_row_get_status_title   (KlEndpointRow     *self);
+const char        *kl_endpoint_row_get_explanation    (KlEndpointRow     *self);
+const char        *kl_endpoint_row_get_time_text      (KlEndpointRow     *self);
+const char        *kl_endpoint_row_get_approval_command (KlEndpointRow   *self);
+
+/* az keyvault private-endpoint-connection approve --resource-group RG --vault-name VAULT
+ * --name CONNECTION --description "MongoDB Atlas encryption at rest", on one line, each value
+ * shell-quoted unless it is only [A-Za-z0-9._-]. NULL when a value is NULL or empty. */
+char              *kl_endpoint_build_approval_command (const char        *resource_group,
+                                                       const char        *vault_name,
+                                                       const char        *connection_name);
+/* "Waiting for approval in Azure" and the like; unknown status text as it is. */
+const char        *kl_endpoint_status_title           (KlEndpointStatus   status,
+                                                       const char        *status_text);
+/* "for 3 min" for a duration in seconds ("for less than a minute" under 60). */
+char              *kl_endpoint_format_duration        (gint64             seconds);
+
+G_END_DECLS

@@ -1,0 +1,1647 @@
+/* kl-endpoints-page.c
+ *
+ * Copyright 2026 The Keylink authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kl-endpoints-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kl-a11y.h"
+#include "kl-endpoint-row.h"
+#include "kl-endpoints-page.h"
+#include "kl-error.h"
+#include "kl-regions.h"
+#include "kl-setup-runner.h"
+
+/* Step 8 of the flow (design.md section 2), also the "manage endpoints" page: choose regions
+ * (by default those of the project's clusters that have no endpoint yet), create the missing
+ * endpoints all at once (KlSetupRunner: a fresh list, then the client's ensure call per
+ * region, so a region never gets a second one), then follow them live (KlEndpointWatch: one
+ * list request per tick) until every one is ACTIVE. Each row says what its status means and
+ * what to do: the approval command and portal path while Azure waits for approval, Retry when
+ * it failed, Delete.
+ *
+ * Nothing is kept locally: a closed and reopened Keylink lists the endpoints from Atlas again.
+ * The watch runs while the page is shown, is paused when it is left, and is poked when the
+ * window becomes active again. An endpoint that turns ACTIVE or FAILED while the window is not
+ * active sends a desktop notification, withdrawn when the window comes back. */
+
+/* How often "for 3 min" is brought up to date while the page is shown. */
+#define TICK_SECONDS 20
+
+#define DELETE_BLOCKED_CODE "ENCRYPTION_AT_REST_PRIVATE_ENDPOINT_DELETE_BLOCKED_DURING_PROVISIONING"
+
+struct _KlEndpointsPage
+{
+  KlPage               parent_instance;
+
+  KlSession           *session;
+  KlSetupAnswers      *answers;
+  KlSim               *demo_sim;
+
+  KlEndpointWatch     *watch;
+  GtkSortListModel    *sorted_endpoints; /* the watch's list, by region name */
+  KlSetupRunner       *runner;
+  GCancellable        *cancellable;   /* the operations of the current watch */
+
+  GListStore          *new_regions;   /* KlRegion: the regions to create endpoints in */
+  GtkCustomFilter     *region_filter;
+  GtkFilterListModel  *region_choices;
+
+  GHashTable          *create_errors; /* region name → why its create failed */
+  GHashTable          *notices;       /* endpoint id → what the last action on it said */
+  GHashTable          *recreated;     /* endpoint ids seen PENDING_RECREATION */
+  GHashTable          *busy_ids;      /* endpoint ids with a delete or retry in flight */
+  GHashTable          *notifications; /* ids of the desktop notifications sent */
+
+  GtkWindow           *window;        /* the toplevel whose is-active is followed */
+  char                *poll_error;
+  guint                base_interval;
+  guint                max_interval;
+  guint                tick_id;
+  guint                n_operations;
+  guint                generation;    /* bumped when the operations in flight are dropped */
+  guint                creating : 1;
+  guint                defaults_chosen : 1;
+  guint                loaded : 1;
+  guint                is_shown : 1;
+  guint                own_session : 1;   /* made here: no window decides what is hidden */
+
+  /* Template widgets */
+  GtkLabel            *summary_label;
+  AdwPreferencesGroup *endpoints_group;
+  GtkListBox          *endpoints_list;
+  AdwPreferencesGroup *new_group;
+  GtkMenuButton       *add_button;
+  GtkListBox          *new_list;
+  GtkButton           *finish_later_button;
+  GtkButton           *create_button;
+  GtkPopover          *add_popover;
+  GtkSearchEntry      *region_search;
+  GtkListBox          *region_list;
+};
+
+G_DEFINE_FINAL_TYPE (KlEndpointsPage, kl_endpoints_page, KL_TYPE_PAGE)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  PROP_ANSWERS,
+  PROP_DEMO_SIM,
+  PROP_BUSY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void update_state (KlEndpointsPage *self);
+
+/* ---- What the project says ------------------------------------------------------------ */
+
+static KlAzureKeyVault *
+get_key_vault (KlEndpointsPage *self)
+{
+  KlEncryptionAtRest *ear;
+
+  /* Before construction is over and after dispose, there is no session. */
+  if (self->session == NULL)
+    return NULL;
+
+  ear = kl_session_get_encryption_at_rest (self->session);
+  return ear != NULL ? kl_encryption_at_rest_get_azure_key_vault (ear) : NULL;
+}
+
+/* The server's value when it has one, else the answer given on the Key Vault page. */
+static const char *
+get_resource_group (KlEndpointsPage *self)
+{
+  KlAzureKeyVault *akv = get_key_vault (self);
+  const char *value = akv != NULL ? kl_azure_key_vault_get_resource_group_name (akv) : NULL;
+
+  if ((value == NULL || value[0] == '\0') && self->answers != NULL)
+    value = kl_setup_answers_get_resource_group (self->answers);
+  return value;
+}
+
+static const char *
+get_vault_name (KlEndpointsPage *self)
+{
+  KlAzureKeyVault *akv = get_key_vault (self);
+  const char *value = akv != NULL ? kl_azure_key_vault_get_key_vault_name (akv) : NULL;
+
+  if ((value == NULL || value[0] == '\0') && self->answers != NULL)
+    value = kl_setup_answers_get_key_vault_name (self->answers);
+  return value;
+}
+
+static const char *
+get_environment (KlEndpointsPage *self)
+{
+  KlAzureKeyVault *akv = get_key_vault (self);
+  const char *value = akv != NULL ? kl_azure_key_vault_get_azure_environment (akv) : NULL;
+
+  if ((value == NULL || value[0] == '\0') && self->answers != NULL)
+    value = kl_setup_answers_get_azure_environment (self->answers);
+  return value != NULL && value[0] != '\0' ? value : "AZURE";
+}
+
+static void
+add_toast (KlEndpointsPage *self,
+           const char      *text)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+}
+
+static void
+set_busy (KlEndpointsPage *self,
+          guint            n_operations)
+{
+  gboolean was_busy = self->n_operations > 0;
+
+  self->n_operations = n_operations;
+  if (was_busy != (n_operations > 0))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+/* ---- Rows ------------------------------------------------------------------------------ */
+
+static void
+configure_row (KlEndpointsPage *self,
+               KlEndpointRow   *row)
+{
+  KlPrivateEndpoint *endpoint = kl_endpoint_row_get_endpoint (row);
+  const char *id = kl_private_endpoint_get_id (endpoint);
+  gboolean waiting =
+    kl_private_endpoint_get_status (endpoint) == KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE;
+
+  kl_endpoint_row_set_approval_target (row, get_resource_group (self), get_vault_name (self));
+  if (self->watch != NULL && id != NULL)
+    kl_endpoint_row_set_status_since (row, kl_endpoint_watch_get_status_since (self->watch, id));
+  kl_endpoint_row_set_demo (row, self->demo_sim != NULL);
+  kl_endpoint_row_set_recreated (row, waiting && id != NULL &&
+                                      g_hash_table_contains (self->recreated, id));
+  kl_endpoint_row_set_busy (row, id != NULL && g_hash_table_contains (self->busy_ids, id));
+  kl_endpoint_row_set_notice (row, id != NULL ? g_hash_table_lookup (self->notices, id) : NULL);
+}
+
+static GtkWidget *
+create_endpoint_row (gpointer item,
+                     gpointer user_data)
+{
+  KlEndpointsPage *self = user_data;
+  GtkWidget *row = kl_endpoint_row_new (KL_PRIVATE_ENDPOINT (item));
+
+  configure_row (self, KL_ENDPOINT_ROW (row));
+  return row;
+}
+
+static void
+refresh_endpoint_rows (KlEndpointsPage *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->endpoints_list));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (KL_IS_ENDPOINT_ROW (child))
+      configure_row (self, KL_ENDPOINT_ROW (child));
+}
+
+static KlEndpointRow *
+find_endpoint_row (KlEndpointsPage *self,
+                   const char      *endpoint_id)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->endpoints_list));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      KlPrivateEndpoint *endpoint;
+
+      if (!KL_IS_ENDPOINT_ROW (child))
+        continue;
+      endpoint = kl_endpoint_row_get_endpoint (KL_ENDPOINT_ROW (child));
+      if (g_strcmp0 (kl_private_endpoint_get_id (endpoint), endpoint_id) == 0)
+        return KL_ENDPOINT_ROW (child);
+    }
+
+  return NULL;
+}
+
+static void
+set_notice (KlEndpointsPage *self,
+            const char      *endpoint_id,
+            const char      *notice)
+{
+  if (notice != NULL)
+    g_hash_table_replace (self->notices, g_strdup (endpoint_id), g_strdup (notice));
+  else
+    g_hash_table_remove (self->notices, endpoint_id);
+}
+
+static GtkWidget *
+create_new_region_row (gpointer item,
+                       gpointer user_data)
+{
+  KlEndpointsPage *self = user_data;
+  KlRegion *region = KL_REGION (item);
+  const char *error = g_hash_table_lookup (self->create_errors, kl_region_get_name (region));
+  g_autofree char *label = NULL;
+  GtkWidget *row;
+  GtkWidget *suffix;
+
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), kl_region_get_title (region));
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, kl_region_get_title (region),
+                                  -1);
+
+  if (self->creating)
+    {
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Creating…"));
+      suffix = g_object_new (GTK_TYPE_SPINNER, "spinning", TRUE, "valign", GTK_ALIGN_CENTER, NULL);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (suffix),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Creating"), -1);
+    }
+  else
+    {
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   error != NULL ? error : _("Not created yet"));
+      if (error != NULL)
+        adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+
+      label = g_strdup_printf (_("Remove %s from the new endpoints"), kl_region_get_title (region));
+      suffix = g_object_new (GTK_TYPE_BUTTON,
+                             "icon-name", "list-remove-symbolic",
+                             "valign", GTK_ALIGN_CENTER,
+                             "tooltip-text", label,
+                             "action-name", "endpoints.remove-region",
+                             NULL);
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (suffix), "s", kl_region_get_name (region));
+      gtk_widget_add_css_class (suffix, "flat");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (suffix),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+    }
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), suffix);
+
+  return row;
+}
+
+static void
+refresh_new_region_rows (KlEndpointsPage *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->new_regions));
+
+  /* Rebuilds the rows (a handful) with the current state. */
+  g_list_model_items_changed (G_LIST_MODEL (self->new_regions), 0, n, n);
+}
+
+static void
+region_choice_activated_cb (AdwActionRow    *row,
+                            KlEndpointsPage *self)
+{
+  const char *name = g_object_get_data (G_OBJECT (row), "kl-region-name");
+
+  gtk_popover_popdown (self->add_popover);
+  kl_endpoints_page_add_region (self, name);
+}
+
+static GtkWidget *
+create_region_choice_row (gpointer item,
+                          gpointer user_data)
+{
+  KlEndpointsPage *self = user_data;
+  KlRegion *region = KL_REGION (item);
+  GtkWidget *row;
+
+  row = g_object_new (ADW_TYPE_ACTION_ROW,
+                      "title", kl_region_get_display_name (region),
+                      "subtitle", kl_region_get_name (region),
+                      "use-markup", FALSE,
+                      "activatable", TRUE,
+                      NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, kl_region_get_title (region),
+                                  -1);
+  g_object_set_data_full (G_OBJECT (row), "kl-region-name",
+                          g_strdup (kl_region_get_name (region)), g_free);
+  g_signal_connect_object (row, "activated", G_CALLBACK (region_choice_activated_cb), self, 0);
+
+  return row;
+}
+
+static gboolean
+is_new_region (KlEndpointsPage *self,
+               const char      *name,
+               guint           *position)
+{
+  GListModel *model = G_LIST_MODEL (self->new_regions);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(KlRegion) region = g_list_model_get_item (model, i);
+
+      if (g_str_equal (kl_region_get_name (region), name))
+        {
+          if (position != NULL)
+            *position = i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+static gboolean
+has_endpoint (KlEndpointsPage *self,
+              const char      *region_name)
+{
+  return self->watch != NULL &&
+         kl_endpoint_watch_lookup_region (self->watch, region_name) != NULL;
+}
+
+static gboolean
+region_filter_func (gpointer item,
+                    gpointer user_data)
+{
+  KlEndpointsPage *self = user_data;
+  KlRegion *region = KL_REGION (item);
+  const char *name = kl_region_get_name (region);
+
+  return g_str_equal (kl_region_get_environment (region), get_environment (self)) &&
+         kl_region_matches (region, gtk_editable_get_text (GTK_EDITABLE (self->region_search))) &&
+         !is_new_region (self, name, NULL) &&
+         !has_endpoint (self, name);
+}
+
+static void
+refilter_regions (KlEndpointsPage *self)
+{
+  gtk_filter_changed (GTK_FILTER (self->region_filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
+region_search_changed_cb (KlEndpointsPage *self)
+{
+  refilter_regions (self);
+}
+
+/* Enter in the search adds the first match. */
+static void
+region_search_activate_cb (KlEndpointsPage *self)
+{
+  g_autoptr(KlRegion) region = g_list_model_get_item (G_LIST_MODEL (self->region_choices), 0);
+
+  if (region == NULL)
+    return;
+
+  gtk_popover_popdown (self->add_popover);
+  kl_endpoints_page_add_region (self, kl_region_get_name (region));
+}
+
+static void
+add_popover_show_cb (KlEndpointsPage *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->region_search), "");
+  refilter_regions (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->region_search));
+}
+
+/* ---- Desktop notifications ------------------------------------------------------------- */
+
+static void
+withdraw_notifications (KlEndpointsPage *self)
+{
+  GApplication *app = g_application_get_default ();
+  GHashTableIter iter;
+  const char *id;
+
+  if (self->window != NULL && gtk_window_get_application (self->window) != NULL)
+    app = G_APPLICATION (gtk_window_get_application (self->window));
+
+  g_hash_table_iter_init (&iter, self->notifications);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
+    if (app != NULL)
+      g_application_withdraw_notification (app, id);
+  g_hash_table_remove_all (self->notifications);
+}
+
+static void
+notify_status (KlEndpointsPage   *self,
+               KlPrivateEndpoint *endpoint)
+{
+  KlEndpointStatus status = kl_private_endpoint_get_status (endpoint);
+  g_autofree char *region = kl_regions_dup_title (kl_private_endpoint_get_region_name (endpoint));
+  g_autofree char *title = NULL;
+  g_autofree char *id = NULL;
+  g_autoptr(GNotification) notification = NULL;
+  const char *body;
+  GApplication *app = NULL;
+
+  /* Only when the user is not looking at Keylink. */
+  if (self->window == NULL || gtk_window_is_active (self->window))
+    return;
+
+  if (gtk_window_get_application (self->window) != NULL)
+    app = G_APPLICATION (gtk_window_get_application (self->window));
+  else
+    app = g_application_get_default ();
+  if (app == NULL || !g_application_get_is_registered (app))
+    return;
+
+  if (status == KL_ENDPOINT_STATUS_ACTIVE)
+    {
+      /* Translators: %s is a region such as "East US 2 (US_EAST_2)" */
+      title = g_strdup_printf (_("Endpoint active in %s"), region);
+      body = _("Atlas now reaches the key vault privately in this region.");
+    }
+  else
+    {
+      /* Translators: %s is a region such as "East US 2 (US_EAST_2)" */
+      title = g_strdup_printf (_("Endpoint failed in %s"), region);
+      body = kl_private_endpoint_get_error_message (endpoint);
+      if (body == NULL || body[0] == '\0')
+        body = _("Open Keylink to see why and to retry it.");
+    }
+
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, body);
+  id = g_strdup_printf ("endpoint-%s", kl_private_endpoint_get_id (endpoint));
+  g_application_send_notification (app, id, notification);
+  g_hash_table_add (self->notifications, g_steal_pointer (&id));
+}
+
+static void
+window_active_cb (KlEndpointsPage *self)
+{
+  if (self->window == NULL || !gtk_window_is_active (self->window))
+    return;
+
+  withdraw_notifications (self);
+
+  /* Back from elsewhere: look again at once. */
+  if (self->is_shown && self->watch != NULL)
+    kl_endpoint_watch_poke (self->watch);
+}
+
+/* ---- The watch ------------------------------------------------------------------------- */
+
+static void
+choose_default_regions (KlEndpointsPage *self)
+{
+  KlPlan *plan = kl_session_get_plan (self->session);
+  GListModel *model = kl_endpoint_watch_get_model (self->watch);
+  g_autoptr(GPtrArray) endpoints = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(KlPlan) fresh = NULL;
+  g_auto(GStrv) cluster_regions = NULL;
+  g_auto(GStrv) missing = NULL;
+
+  self->defaults_chosen = TRUE;
+  if (plan == NULL)
+    return;
+
+  /* The regions of the clusters, less those the list just read has an endpoint for. */
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    g_ptr_array_add (endpoints, g_list_model_get_item (model, i));
+  fresh = kl_plan_new (kl_session_get_encryption_at_rest (self->session), endpoints,
+                       kl_session_get_clusters (self->session));
+  cluster_regions = kl_plan_dup_cluster_regions (plan);
+  missing = kl_plan_dup_missing_regions (fresh, (const char * const *) cluster_regions);
+
+  for (guint i = 0; missing != NULL && missing[i] != NULL; i++)
+    if (!kl_endpoints_page_add_region (self, missing[i]))
+      g_debug ("Region %s of a cluster is not offered for endpoints", missing[i]);
+}
+
+static void
+watch_updated_cb (KlEndpointsPage *self)
+{
+  self->loaded = TRUE;
+  g_clear_pointer (&self->poll_error, g_free);
+
+  if (!self->defaults_chosen)
+    choose_default_regions (self);
+
+  refresh_endpoint_rows (self);
+  refilter_regions (self);
+  update_state (self);
+}
+
+static void
+watch_error_cb (KlEndpointsPage *self,
+                const GError    *error)
+{
+  g_free (self->poll_error);
+  self->poll_error = g_strdup (error->message);
+  update_state (self);
+}
+
+static void
+watch_status_changed_cb (KlEndpointsPage   *self,
+                         KlPrivateEndpoint *endpoint,
+                         KlEndpointStatus   old_status)
+{
+  KlEndpointStatus status = kl_private_endpoint_get_status (endpoint);
+  const char *id = kl_private_endpoint_get_id (endpoint);
+
+  if (id == NULL)
+    return;
+
+  /* Rejected or removed in Azure: when it waits for approval again, say it must be approved
+   * again. */
+  if (status == KL_ENDPOINT_STATUS_PENDING_RECREATION)
+    g_hash_table_add (self->recreated, g_strdup (id));
+  else if (status == KL_ENDPOINT_STATUS_ACTIVE)
+    g_hash_table_remove (self->recreated, id);
+
+  /* What the last action said is about the old status. */
+  set_notice (self, id, NULL);
+
+  if (status == KL_ENDPOINT_STATUS_ACTIVE || status == KL_ENDPOINT_STATUS_FAILED)
+    notify_status (self, endpoint);
+
+  refresh_endpoint_rows (self);
+  update_state (self);
+}
+
+static void
+watch_endpoint_removed_cb (KlEndpointsPage   *self,
+                           KlPrivateEndpoint *endpoint)
+{
+  const char *id = kl_private_endpoint_get_id (endpoint);
+
+  if (id == NULL)
+    return;
+
+  g_hash_table_remove (self->notices, id);
+  g_hash_table_remove (self->recreated, id);
+  refilter_regions (self);
+}
+
+static void
+model_items_changed_cb (KlEndpointsPage *self)
+{
+  update_state (self);
+}
+
+/* Cancels what is in flight; their late answers are ignored. */
+static void
+drop_operations (KlEndpointsPage *self)
+{
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  self->generation++;
+  self->creating = FALSE;
+  if (self->busy_ids != NULL)
+    g_hash_table_remove_all (self->busy_ids);
+  set_busy (self, 0);
+}
+
+static void
+drop_watch (KlEndpointsPage *self)
+{
+  drop_operations (self);
+  g_clear_object (&self->cancellable);
+
+  if (self->watch != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->watch, self);
+      g_signal_handlers_disconnect_by_data (kl_endpoint_watch_get_model (self->watch), self);
+      kl_endpoint_watch_stop (self->watch);
+    }
+  if (self->endpoints_list != NULL)
+    gtk_list_box_bind_model (self->endpoints_list, NULL, NULL, NULL, NULL);
+  g_clear_object (&self->sorted_endpoints);
+  g_clear_object (&self->runner);
+  g_clear_object (&self->watch);
+
+  if (self->new_regions != NULL)
+    g_list_store_remove_all (self->new_regions);
+  if (self->create_errors != NULL)
+    {
+      g_hash_table_remove_all (self->create_errors);
+      g_hash_table_remove_all (self->notices);
+      g_hash_table_remove_all (self->recreated);
+    }
+  g_clear_pointer (&self->poll_error, g_free);
+  self->defaults_chosen = FALSE;
+  self->loaded = FALSE;
+}
+
+static int
+compare_endpoints (gconstpointer a,
+                   gconstpointer b,
+                   gpointer      user_data)
+{
+  g_autofree char *title_a =
+    kl_regions_dup_title (kl_private_endpoint_get_region_name ((KlPrivateEndpoint *) a));
+  g_autofree char *title_b =
+    kl_regions_dup_title (kl_private_endpoint_get_region_name ((KlPrivateEndpoint *) b));
+
+  return g_utf8_collate (title_a, title_b);
+}
+
+/* The watch follows the session's project; a new project or client gets a new watch. */
+static void
+ensure_watch (KlEndpointsPage *self)
+{
+  KlAtlasClient *client = kl_session_get_client (self->session);
+  const char *group_id = kl_session_get_group_id (self->session);
+  GListModel *model;
+
+  if (self->watch != NULL &&
+      kl_endpoint_watch_get_client (self->watch) == client &&
+      g_strcmp0 (kl_endpoint_watch_get_group_id (self->watch), group_id) == 0)
+    return;
+
+  drop_watch (self);
+  if (client == NULL || group_id == NULL)
+    return;
+
+  self->cancellable = g_cancellable_new ();
+  self->watch = kl_endpoint_watch_new (client, group_id);
+  kl_watch_set_intervals (KL_WATCH (self->watch), self->base_interval, self->max_interval);
+  g_signal_connect_swapped (self->watch, "updated", G_CALLBACK (watch_updated_cb), self);
+  g_signal_connect_swapped (self->watch, "error", G_CALLBACK (watch_error_cb), self);
+  g_signal_connect_swapped (self->watch, "status-changed",
+                            G_CALLBACK (watch_status_changed_cb), self);
+  g_signal_connect_swapped (self->watch, "endpoint-removed",
+                            G_CALLBACK (watch_endpoint_removed_cb), self);
+
+  self->runner = kl_setup_runner_new (client, group_id);
+  kl_setup_runner_set_endpoint_watch (self->runner, self->watch);
+
+  /* By region, so that rows stay in place while their status changes. */
+  model = kl_endpoint_watch_get_model (self->watch);
+  self->sorted_endpoints =
+    gtk_sort_list_model_new (g_object_ref (model),
+                             GTK_SORTER (gtk_custom_sorter_new (compare_endpoints, NULL, NULL)));
+  gtk_list_box_bind_model (self->endpoints_list, G_LIST_MODEL (self->sorted_endpoints),
+                           create_endpoint_row, self, NULL);
+  g_signal_connect_swapped (model, "items-changed", G_CALLBACK (model_items_changed_cb), self);
+}
+
+static void
+start_watch (KlEndpointsPage *self)
+{
+  gboolean was_paused;
+
+  ensure_watch (self);
+  if (self->watch == NULL)
+    return;
+
+  was_paused = kl_watch_get_paused (KL_WATCH (self->watch));
+  kl_endpoint_watch_resume (self->watch);
+  if (!kl_endpoint_watch_get_running (self->watch))
+    kl_endpoint_watch_start (self->watch);
+  else if (!was_paused)
+    kl_endpoint_watch_poke (self->watch);
+}
+
+/* The window hides the pages that do not apply to its session's project. A page with a
+ * session of its own hides itself while that session has no project: nothing to show. */
+static void
+update_hidden (KlEndpointsPage *self)
+{
+  if (self->own_session)
+    kl_page_set_hidden (KL_PAGE (self), kl_session_get_project (self->session) == NULL);
+}
+
+static void
+session_changed_cb (KlEndpointsPage *self)
+{
+  update_hidden (self);
+
+  /* Another project or client: another watch, started if the page is shown. A refresh of
+   * the same project needs no extra poll. */
+  ensure_watch (self);
+  if (self->is_shown && self->watch != NULL && !kl_endpoint_watch_get_running (self->watch))
+    kl_endpoint_watch_start (self->watch);
+
+  refresh_endpoint_rows (self);
+  refilter_regions (self);
+  update_state (self);
+}
+
+/* ---- State ----------------------------------------------------------------------------- */
+
+static void
+update_state (KlEndpointsPage *self)
+{
+  GListModel *model = self->watch != NULL ? kl_endpoint_watch_get_model (self->watch) : NULL;
+  guint n_endpoints = model != NULL ? g_list_model_get_n_items (model) : 0;
+  guint n_new = g_list_model_get_n_items (G_LIST_MODEL (self->new_regions));
+  gboolean runner_busy = self->runner != NULL && kl_setup_runner_get_busy (self->runner);
+  guint n_active = 0;
+  gboolean all_active;
+  g_autofree char *summary = NULL;
+
+  for (guint i = 0; i < n_endpoints; i++)
+    {
+      g_autoptr(KlPrivateEndpoint) endpoint = g_list_model_get_item (model, i);
+
+      if (kl_private_endpoint_get_status (endpoint) == KL_ENDPOINT_STATUS_ACTIVE)
+        n_active++;
+    }
+  all_active = n_endpoints > 0 && n_active == n_endpoints;
+
+  if (self->watch == NULL)
+    summary = g_strdup (_("Keylink has not read a project yet. Sign in to Atlas and choose a "
+                          "project first."));
+  else if (self->poll_error != NULL)
+    summary = g_strdup_printf (_("Keylink could not read the endpoints from Atlas: %s Keylink "
+                                 "keeps trying."),
+                               self->poll_error);
+  else if (!self->loaded)
+    summary = g_strdup (_("Reading the endpoints from Atlas…"));
+  else if (n_endpoints == 0)
+    summary = g_strdup (_("This project has no endpoint yet. Check the regions below, then "
+                          "create the endpoints."));
+  else if (all_active)
+    summary = g_strdup (_("Every endpoint is active: Atlas reaches the key vault privately in "
+                          "each of these regions."));
+  else
+    summary = g_strdup_printf (ngettext ("%u of %u endpoint is active. Keylink follows them "
+                                         "live; you can also close it and come back later.",
+                                         "%u of %u endpoints are active. Keylink follows them "
+                                         "live; you can also close it and come back later.",
+                                         n_endpoints),
+                               n_active, n_endpoints);
+  gtk_label_set_label (self->summary_label, summary);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->endpoints_group), n_endpoints > 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->add_button), self->watch != NULL && self->loaded);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "endpoints.create",
+                                 self->loaded && n_new > 0 && !runner_busy);
+  gtk_button_set_label (self->create_button,
+                        self->creating ? _("Creating…") : _("_Create Endpoints"));
+  gtk_widget_set_visible (GTK_WIDGET (self->create_button), n_new > 0 || self->creating);
+  gtk_widget_set_visible (GTK_WIDGET (self->finish_later_button), !all_active);
+
+  kl_page_set_complete (KL_PAGE (self), all_active && !self->creating);
+}
+
+/* ---- Actions --------------------------------------------------------------------------- */
+
+typedef struct
+{
+  KlEndpointsPage *page;
+  char            *endpoint_id;
+  guint            generation;
+} Operation;
+
+static Operation *
+operation_new (KlEndpointsPage *self,
+               const char      *endpoint_id)
+{
+  Operation *op = g_new0 (Operation, 1);
+
+  op->page = g_object_ref (self);
+  op->endpoint_id = g_strdup (endpoint_id);
+  op->generation = self->generation;
+  set_busy (self, self->n_operations + 1);
+  if (endpoint_id != NULL)
+    g_hash_table_add (self->busy_ids, g_strdup (endpoint_id));
+  return op;
+}
+
+/* Returns whether the page still cares: the operation was neither cancelled nor dropped
+ * (another project, or the window went away). */
+static gboolean
+operation_end (Operation    *op,
+               const GError *error)
+{
+  KlEndpointsPage *self = op->page;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      op->generation != self->generation)
+    return FALSE;
+
+  set_busy (self, self->n_operations - 1);
+  if (op->endpoint_id != NULL)
+    g_hash_table_remove (self->busy_ids, op->endpoint_id);
+  return TRUE;
+}
+
+static void
+operation_free (Operation *op)
+{
+  g_clear_object (&op->page);
+  g_clear_pointer (&op->endpoint_id, g_free);
+  g_free (op);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Operation, operation_free)
+
+static void
+create_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(Operation) op = user_data;
+  KlEndpointsPage *self = op->page;
+  KlSetupRunner *runner = KL_SETUP_RUNNER (object);
+  g_autoptr(GError) error = NULL;
+  GListModel *steps;
+
+  kl_setup_runner_create_endpoints_finish (runner, result, &error);
+  if (!operation_end (op, error))
+    return;
+
+  self->creating = FALSE;
+
+  /* Created or found already there: no longer new. Failed: kept, with why. */
+  steps = kl_setup_runner_get_steps (runner);
+  for (guint i = 0; i < g_list_model_get_n_items (steps); i++)
+    {
+      g_autoptr(KlStep) step = g_list_model_get_item (steps, i);
+      const char *region = kl_step_get_target (step);
+      guint position;
+
+      if (kl_step_get_state (step) == KL_STEP_STATE_DONE ||
+          kl_step_get_state (step) == KL_STEP_STATE_SKIPPED)
+        {
+          if (is_new_region (self, region, &position))
+            g_list_store_remove (self->new_regions, position);
+        }
+      else if (kl_step_get_state (step) == KL_STEP_STATE_FAILED && kl_step_get_error (step) != NULL)
+        {
+          g_hash_table_replace (self->create_errors, g_strdup (region),
+                                g_strdup (kl_step_get_error (step)->message));
+        }
+    }
+
+  if (error != NULL)
+    kl_page_set_error (KL_PAGE (self), error->message);
+
+  if (self->watch != NULL)
+    kl_endpoint_watch_poke (self->watch);
+  refresh_new_region_rows (self);
+  refilter_regions (self);
+  update_state (self);
+}
+
+static void
+create_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  KlEndpointsPage *self = KL_ENDPOINTS_PAGE (widget);
+  g_auto(GStrv) regions = kl_endpoints_page_dup_new_regions (self);
+
+  if (self->runner == NULL || regions[0] == NULL || kl_setup_runner_get_busy (self->runner))
+    return;
+
+  g_hash_table_remove_all (self->create_errors);
+  kl_page_set_error (KL_PAGE (self), NULL);
+  self->creating = TRUE;
+
+  /* All at once; the runner lists first and never POSTs for a region that has one. */
+  kl_setup_runner_create_endpoints_async (self->runner, (const char * const *) regions,
+                                          self->cancellable, create_cb,
+                                          operation_new (self, NULL));
+  refresh_new_region_rows (self);
+  update_state (self);
+}
+
+static void
+remove_region_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  kl_endpoints_page_remove_region (KL_ENDPOINTS_PAGE (widget),
+                                   g_variant_get_string (parameter, NULL));
+}
+
+static void
+copy_command_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  KlEndpointsPage *self = KL_ENDPOINTS_PAGE (widget);
+  KlEndpointRow *row = find_endpoint_row (self, g_variant_get_string (parameter, NULL));
+  const char *command = row != NULL ? kl_endpoint_row_get_approval_command (row) : NULL;
+
+  if (command == NULL)
+    return;
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), command);
+  /* Translators: a toast after the approval command was copied to the clipboard */
+  add_toast (self, _("Copied"));
+}
+
+static void
+simulate (KlEndpointsPage *self,
+          const char      *endpoint_id,
+          gboolean         approve)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (self->demo_sim == NULL || self->watch == NULL)
+    return;
+
+  if (approve)
+    ok = kl_sim_approve_endpoint (self->demo_sim, kl_endpoint_watch_get_group_id (self->watch),
+                                  endpoint_id, &error);
+  else
+    ok = kl_sim_reject_endpoint (self->demo_sim, kl_endpoint_watch_get_group_id (self->watch),
+                                 endpoint_id, &error);
+
+  if (!ok)
+    {
+      g_autofree char *notice = NULL;
+
+      g_debug ("The simulated Azure refused: %s", error->message);
+      notice = g_strdup_printf (_("The simulated Azure refused this: %s"), error->message);
+      set_notice (self, endpoint_id, notice);
+      refresh_endpoint_rows (self);
+      return;
+    }
+
+  kl_endpoint_watch_poke (self->watch);
+}
+
+static void
+approve_simulated_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  simulate (KL_ENDPOINTS_PAGE (widget), g_variant_get_string (parameter, NULL), TRUE);
+}
+
+static void
+reject_simulated_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  simulate (KL_ENDPOINTS_PAGE (widget), g_variant_get_string (parameter, NULL), FALSE);
+}
+
+static void
+delete_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(Operation) op = user_data;
+  KlEndpointsPage *self = op->page;
+  g_autoptr(GError) error = NULL;
+
+  kl_atlas_client_delete_private_endpoint_finish (KL_ATLAS_CLIENT (object), result, &error);
+  if (!operation_end (op, error))
+    return;
+
+  if (g_strcmp0 (kl_error_get_atlas_code (error), DELETE_BLOCKED_CODE) == 0)
+    {
+      /* The server's reason, in words. */
+      g_debug ("Delete refused: %s", error->message);
+      set_notice (self, op->endpoint_id,
+                  _("Atlas is still creating this endpoint; you can delete it once it leaves "
+                    "Initiating."));
+    }
+  else if (error != NULL)
+    {
+      set_notice (self, op->endpoint_id, error->message);
+    }
+  else
+    {
+      set_notice (self, op->endpoint_id, NULL);
+      if (self->watch != NULL)
+        kl_endpoint_watch_poke (self->watch);
+    }
+
+  refresh_endpoint_rows (self);
+  update_state (self);
+}
+
+static void
+delete_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    KlEndpointsPage  *self)
+{
+  const char *endpoint_id = g_object_get_data (G_OBJECT (dialog), "kl-endpoint-id");
+
+  if (g_strcmp0 (response, "delete") != 0 || self->watch == NULL)
+    return;
+
+  set_notice (self, endpoint_id, NULL);
+  kl_atlas_client_delete_private_endpoint_async (kl_endpoint_watch_get_client (self->watch),
+                                                 kl_endpoint_watch_get_group_id (self->watch),
+                                                 endpoint_id, self->cancellable, delete_cb,
+                                                 operation_new (self, endpoint_id));
+  refresh_endpoint_rows (self);
+  update_state (self);
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  KlEndpointsPage *self = KL_ENDPOINTS_PAGE (widget);
+  const char *endpoint_id = g_variant_get_string (parameter, NULL);
+  KlPrivateEndpoint *endpoint;
+  g_autofree char *region = NULL;
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *dialog;
+
+  if (self->watch == NULL || g_hash_table_contains (self->busy_ids, endpoint_id))
+    return;
+  endpoint = kl_endpoint_watch_lookup (self->watch, endpoint_id);
+  if (endpoint == NULL)
+    return;
+
+  region = kl_regions_dup_title (kl_private_endpoint_get_region_name (endpoint));
+  /* Translators: %s is a region such as "East US 2 (US_EAST_2)" */
+  heading = g_strdup_printf (_("Delete the Endpoint in %s?"), region);
+  body = g_strdup_printf (_("Atlas stops reaching the key vault through %s. Clusters there "
+                            "cannot use the key until the region has an active endpoint again."),
+                          region);
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "delete", _("_Delete"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "kl-endpoint-id", g_strdup (endpoint_id), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (delete_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+retry_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(Operation) op = user_data;
+  KlEndpointsPage *self = op->page;
+  g_autoptr(KlPrivateEndpoint) endpoint = NULL;
+  g_autoptr(GError) error = NULL;
+
+  endpoint = kl_setup_runner_retry_endpoint_finish (KL_SETUP_RUNNER (object), result, &error);
+  if (!operation_end (op, error))
+    return;
+
+  if (endpoint == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Retrying failed: %s"), error->message);
+
+      if (find_endpoint_row (self, op->endpoint_id) != NULL)
+        set_notice (self, op->endpoint_id, message);
+      else
+        kl_page_set_error (KL_PAGE (self), message);
+    }
+
+  refresh_endpoint_rows (self);
+  update_state (self);
+}
+
+static void
+retry_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  KlEndpointsPage *self = KL_ENDPOINTS_PAGE (widget);
+  const char *endpoint_id = g_variant_get_string (parameter, NULL);
+  KlPrivateEndpoint *endpoint;
+
+  if (self->watch == NULL || g_hash_table_contains (self->busy_ids, endpoint_id))
+    return;
+  endpoint = kl_endpoint_watch_lookup (self->watch, endpoint_id);
+  if (endpoint == NULL)
+    return;
+
+  if (kl_setup_runner_get_busy (self->runner))
+    {
+      set_notice (self, endpoint_id,
+                  _("Keylink is still creating endpoints. Retry once that is done."));
+      refresh_endpoint_rows (self);
+      return;
+    }
+
+  /* Delete, wait until it is gone, create again. */
+  set_notice (self, endpoint_id, NULL);
+  kl_setup_runner_retry_endpoint_async (self->runner, endpoint, self->cancellable, retry_cb,
+                                        operation_new (self, endpoint_id));
+  refresh_endpoint_rows (self);
+  update_state (self);
+}
+
+static void
+finish_later_response_cb (AdwMessageDialog *dialog,
+                          const char       *response,
+                          KlEndpointsPage  *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (g_strcmp0 (response, "close") == 0 && GTK_IS_WINDOW (root))
+    gtk_window_close (GTK_WINDOW (root));
+}
+
+static void
+finish_later_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Finish Later?"),
+                                   _("Atlas goes on with the endpoints without Keylink. Approve "
+                                     "each one in Azure when it waits for approval. When you "
+                                     "open Keylink again and choose this project, it picks up "
+                                     "where things stand."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "stay", _("_Stay"),
+                                    "close", _("_Close Keylink"),
+                                    NULL);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "stay");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "stay");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (finish_later_response_cb), widget, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- KlPage ---------------------------------------------------------------------------- */
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  KlEndpointsPage *self = user_data;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->endpoints_list));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (KL_IS_ENDPOINT_ROW (child))
+      kl_endpoint_row_update_time (KL_ENDPOINT_ROW (child));
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+kl_endpoints_page_shown (KlPage *page)
+{
+  KlEndpointsPage *self = KL_ENDPOINTS_PAGE (page);
+
+  self->is_shown = TRUE;
+  start_watch (self);
+
+  if (self->tick_id == 0)
+    {
+      self->tick_id = g_timeout_add_seconds (TICK_SECONDS, tick_cb, self);
+      g_source_set_name_by_id (self->tick_id, "KlEndpointsPage tick");
+    }
+
+  refresh_endpoint_rows (self);
+  update_state (self);
+}
+
+static void
+kl_endpoints_page_leave (KlPage *page)
+{
+  KlEndpointsPage *self = KL_ENDPOINTS_PAGE (page);
+
+  self->is_shown = FALSE;
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  if (self->watch != NULL)
+    kl_endpoint_watch_pause (self->watch);
+}
+
+/* ---- GObject --------------------------------------------------------------------------- */
+
+static void
+kl_endpoints_page_root (GtkWidget *widget)
+{
+  KlEndpointsPage *self = KL_ENDPOINTS_PAGE (widget);
+  GtkRoot *root;
+
+  GTK_WIDGET_CLASS (kl_endpoints_page_parent_class)->root (widget);
+
+  /* Back in a window after being taken out of one: operations may run again. */
+  if (self->cancellable != NULL && g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_clear_object (&self->cancellable);
+      self->cancellable = g_cancellable_new ();
+    }
+
+  root = gtk_widget_get_root (widget);
+  if (GTK_IS_WINDOW (root))
+    {
+      self->window = GTK_WINDOW (root);
+      g_signal_connect_swapped (root, "notify::is-active", G_CALLBACK (window_active_cb), self);
+    }
+}
+
+static void
+kl_endpoints_page_unroot (GtkWidget *widget)
+{
+  KlEndpointsPage *self = KL_ENDPOINTS_PAGE (widget);
+
+  if (self->window != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->window, window_active_cb, self);
+      withdraw_notifications (self);
+      self->window = NULL;
+    }
+
+  /* The window is going away: so does everything in flight. */
+  drop_operations (self);
+  if (self->watch != NULL)
+    kl_endpoint_watch_stop (self->watch);
+
+  GTK_WIDGET_CLASS (kl_endpoints_page_parent_class)->unroot (widget);
+}
+
+static void
+kl_endpoints_page_constructed (GObject *object)
+{
+  KlEndpointsPage *self = KL_ENDPOINTS_PAGE (object);
+
+  G_OBJECT_CLASS (kl_endpoints_page_parent_class)->constructed (object);
+
+  if (self->session == NULL)
+    {
+      self->session = kl_session_new ();
+      self->own_session = TRUE;
+    }
+
+  g_signal_connect_swapped (self->session, "notify::client",
+                            G_CALLBACK (session_changed_cb), self);
+  g_signal_connect_swapped (self->session, "notify::project",
+                            G_CALLBACK (session_changed_cb), self);
+  g_signal_connect_swapped (self->session, "notify::plan",
+                            G_CALLBACK (session_changed_cb), self);
+  if (self->answers != NULL)
+    g_signal_connect_swapped (self->answers, "notify", G_CALLBACK (refresh_endpoint_rows), self);
+
+  update_hidden (self);
+  ensure_watch (self);
+  update_state (self);
+}
+
+static void
+kl_endpoints_page_dispose (GObject *object)
+{
+  KlEndpointsPage *self = KL_ENDPOINTS_PAGE (object);
+
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  drop_watch (self);
+
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  if (self->answers != NULL)
+    g_signal_handlers_disconnect_by_data (self->answers, self);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), KL_TYPE_ENDPOINTS_PAGE);
+
+  g_clear_object (&self->region_choices);
+  g_clear_object (&self->region_filter);
+  g_clear_object (&self->new_regions);
+  g_clear_object (&self->session);
+  g_clear_object (&self->answers);
+  g_clear_object (&self->demo_sim);
+
+  G_OBJECT_CLASS (kl_endpoints_page_parent_class)->dispose (object);
+}
+
+static void
+kl_endpoints_page_finalize (GObject *object)
+{
+  KlEndpointsPage *self = KL_ENDPOINTS_PAGE (object);
+
+  g_clear_pointer (&self->create_errors, g_hash_table_unref);
+  g_clear_pointer (&self->notices, g_hash_table_unref);
+  g_clear_pointer (&self->recreated, g_hash_table_unref);
+  g_clear_pointer (&self->busy_ids, g_hash_table_unref);
+  g_clear_pointer (&self->notifications, g_hash_table_unref);
+  g_clear_pointer (&self->poll_error, g_free);
+
+  G_OBJECT_CLASS (kl_endpoints_page_parent_class)->finalize (object);
+}
+
+static void
+kl_endpoints_page_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  KlEndpointsPage *self = KL_ENDPOINTS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+
+    case PROP_ANSWERS:
+      g_value_set_object (value, self->answers);
+      break;
+
+    case PROP_DEMO_SIM:
+      g_value_set_object (value, self->demo_sim);
+      break;
+
+    case PROP_BUSY:
+      g_value_set_boolean (value, kl_endpoints_page_get_busy (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kl_endpoints_page_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  KlEndpointsPage *self = KL_ENDPOINTS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      self->session = g_value_dup_object (value);
+      break;
+
+    case PROP_ANSWERS:
+      self->answers = g_value_dup_object (value);
+      break;
+
+    case PROP_DEMO_SIM:
+      kl_endpoints_page_set_demo_sim (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kl_endpoints_page_class_init (KlEndpointsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  KlPageClass *page_class = KL_PAGE_CLASS (klass);
+
+  object_class->constructed = kl_endpoints_page_constructed;
+  object_class->dispose = kl_endpoints_page_dispose;
+  object_class->finalize = kl_endpoints_page_finalize;
+  object_class->get_property = kl_endpoints_page_get_property;
+  object_class->set_property = kl_endpoints_page_set_property;
+
+  widget_class->root = kl_endpoints_page_root;
+  widget_class->unroot = kl_endpoints_page_unroot;
+
+  page_class->page_id = KL_PAGE_ENDPOINTS;
+  page_class->help_id = "endpoints";
+  page_class->shown = kl_endpoints_page_shown;
+  page_class->leave = kl_endpoints_page_leave;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL,
+                         KL_TYPE_SESSION,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_ANSWERS] =
+    g_param_spec_object ("answers", NULL, NULL,
+                         KL_TYPE_SETUP_ANSWERS,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * KlEndpointsPage:demo-sim:
+   * The in-process simulator of demo mode, for the simulated Azure actions; %NULL otherwise.
+   */
+  properties[PROP_DEMO_SIM] =
+    g_param_spec_object ("demo-sim", NULL, NULL,
+                         KL_TYPE_SIM,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX
+                                               "/pages/endpoints/kl-endpoints-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KlEndpointsPage, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, KlEndpointsPage, endpoints_group);
+  gtk_widget_class_bind_template_child (widget_class, KlEndpointsPage, endpoints_list);
+  gtk_widget_class_bind_template_child (widget_class, KlEndpointsPage, new_group);
+  gtk_widget_class_bind_template_child (widget_class, KlEndpointsPage, add_button);
+  gtk_widget_class_bind_template_child (widget_class, KlEndpointsPage, new_list);
+  gtk_widget_class_bind_template_child (widget_class, KlEndpointsPage, finish_later_button);
+  gtk_widget_class_bind_template_child (widget_class, KlEndpointsPage, create_button);
+  gtk_widget_class_bind_template_child (widget_class, KlEndpointsPage, add_popover);
+  gtk_widget_class_bind_template_child (widget_class, KlEndpointsPage, region_search);
+  gtk_widget_class_bind_template_child (widget_class, KlEndpointsPage, region_list);
+  gtk_widget_class_bind_template_callback (widget_class, region_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, region_search_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, add_popover_show_cb);
+
+  gtk_widget_class_install_action (widget_class, "endpoints.create", NULL, create_action);
+  gtk_widget_class_install_action (widget_class, "endpoints.remove-region", "s",
+                                   remove_region_action);
+  gtk_widget_class_install_action (widget_class, "endpoints.copy-command", "s",
+                                   copy_command_action);
+  gtk_widget_class_install_action (widget_class, "endpoints.approve-simulated", "s",
+                                   approve_simulated_action);
+  gtk_widget_class_install_action (widget_class, "endpoints.reject-simulated", "s",
+                                   reject_simulated_action);
+  gtk_widget_class_install_action (widget_class, "endpoints.delete", "s", delete_action);
+  gtk_widget_class_install_action (widget_class, "endpoints.retry", "s", retry_action);
+  gtk_widget_class_install_action (widget_class, "endpoints.finish-later", NULL,
+                                   finish_later_action);
+}
+
+static void
+kl_endpoints_page_init (KlEndpointsPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Named by the text they show, once, without the mnemonic. */
+  kl_a11y_name_button_by_text (self->finish_later_button);
+  kl_a11y_name_button_by_text (self->create_button);
+
+  self->base_interval = KL_WATCH_DEFAULT_BASE_INTERVAL;
+  self->max_interval = KL_WATCH_DEFAULT_MAX_INTERVAL;
+  self->create_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->notices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->recreated = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->busy_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->notifications = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  self->new_regions = g_list_store_new (KL_TYPE_REGION);
+  gtk_list_box_bind_model (self->new_list, G_LIST_MODEL (self->new_regions),
+                           create_new_region_row, self, NULL);
+
+  self->region_filter = gtk_custom_filter_new (region_filter_func, self, NULL);
+  self->region_choices =
+    gtk_filter_list_model_new (g_object_ref (kl_regions_get_default ()),
+                               g_object_ref (GTK_FILTER (self->region_filter)));
+  gtk_list_box_bind_model (self->region_list, G_LIST_MODEL (self->region_choices),
+                           create_region_choice_row, self, NULL);
+}
+
+KlPage *
+kl_endpoints_page_new (KlSession      *session,
+                       KlSetupAnswers *answers)
+{
+  g_return_val_if_fail (!session || KL_IS_SESSION (session), NULL);
+  g_return_val_if_fail (!answers || KL_IS_SETUP_ANSWERS (answers), NULL);
+
+  return g_object_new (KL_TYPE_ENDPOINTS_PAGE,
+                       "session", session,
+                       "answers", answers,
+                       NULL);
+}
+
+/**
+ * kl_endpoints_page_get_session:
+ *
+ * Returns: (transfer none): the session whose project the page shows
+ */
+KlSession *
+kl_endpoints_page_get_session (KlEndpointsPage *self)
+{
+  g_return_val_if_fail (KL_IS_ENDPOINTS_PAGE (self), NULL);
+
+  return self->session;
+}
+
+/**
+ * kl_endpoints_page_get_demo_sim:
+ *
+ * Returns: (transfer none) (nullable): the simulator of demo mode
+ */
+KlSim *
+kl_endpoints_page_get_demo_sim (KlEndpointsPage *self)
+{
+  g_return_val_if_fail (KL_IS_ENDPOINTS_PAGE (self), NULL);
+
+  return self->demo_sim;
+}
+
+void
+kl_endpoints_page_set_demo_sim (KlEndpointsPage *self,
+                                KlSim           *sim)
+{
+  g_return_if_fail (KL_IS_ENDPOINTS_PAGE (self));
+  g_return_if_fail (!sim || KL_IS_SIM (sim));
+
+  if (!g_set_object (&self->demo_sim, sim))
+    return;
+
+  refresh_endpoint_rows (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEMO_SIM]);
+}
+
+/**
+ * kl_endpoints_page_get_watch:
+ *
+ * Returns: (transfer none) (nullable): the watch of the current project
+ */
+KlEndpointWatch *
+kl_endpoints_page_get_watch (KlEndpointsPage *self)
+{
+  g_return_val_if_fail (KL_IS_ENDPOINTS_PAGE (self), NULL);
+
+  return self->watch;
+}
+
+GStrv
+kl_endpoints_page_dup_new_regions (KlEndpointsPage *self)
+{
+  GListModel *model;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (KL_IS_ENDPOINTS_PAGE (self), NULL);
+
+  model = G_LIST_MODEL (self->new_regions);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(KlRegion) region = g_list_model_get_item (model, i);
+
+      g_strv_builder_add (builder, kl_region_get_name (region));
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+gboolean
+kl_endpoints_page_add_region (KlEndpointsPage *self,
+                              const char      *region_name)
+{
+  KlRegion *region;
+
+  g_return_val_if_fail (KL_IS_ENDPOINTS_PAGE (self), FALSE);
+  g_return_val_if_fail (region_name != NULL, FALSE);
+
+  region = kl_regions_lookup (region_name);
+  if (region == NULL ||
+      !g_str_equal (kl_region_get_environment (region), get_environment (self)) ||
+      is_new_region (self, region_name, NULL) ||
+      has_endpoint (self, region_name) ||
+      self->creating)
+    return FALSE;
+
+  g_hash_table_remove (self->create_errors, region_name);
+  g_list_store_append (self->new_regions, region);
+  refilter_regions (self);
+  update_state (self);
+  return TRUE;
+}
+
+void
+kl_endpoints_page_remove_region (KlEndpointsPage *self,
+                                 const char      *region_name)
+{
+  guint position;
+
+  g_return_if_fail (KL_IS_ENDPOINTS_PAGE (self));
+  g_return_if_fail (region_name != NULL);
+
+  if (self->creating || !is_new_region (self, region_name, &position))
+    return;
+
+  g_list_store_remove (self->new_regions, position);
+  g_hash_table_remove (self->create_errors, region_name);
+  refilter_regions (self);
+  update_state (self);
+}
+
+gboolean
+kl_endpoints_page_get_busy (KlEndpointsPage *self)
+{
+  g_return_val_if_fail (KL_IS_ENDPOINTS_PAGE (self), FALSE);
+
+  return self->n_operations > 0;
+}
+
+void
+kl_endpoints_page_set_poll_intervals (KlEndpointsPage *self,
+                                      guint            base_ms,
+                                      guint            max_ms)
+{
+  g_return_if_fail (KL_IS_ENDPOINTS_PAGE (self));
+  g_return_if_fail (base_ms >= 1 && max_ms >= base_ms);
+
+  self->base_interval = base_ms;
+  self->max_interval = max_ms;
+  if (self->watch != NULL)
+    kl_watch_set_intervals (KL_WATCH (self->watch), base_ms, max_ms);
+}

@@ -1,0 +1,470 @@
+/* kl-private-networking-page.c
+ *
+ * Copyright 2026 The Keylink authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kl-private-networking-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kl-error.h"
+#include "kl-private-networking-page.h"
+
+/* Step 7 of the flow (design.md section 2): before PATCH requirePrivateNetworking: true, say
+ * what it freezes (with the current values), which multi-cloud clusters it disables (by
+ * name) and that new clusters then only go to regions with an active endpoint. Apply sends
+ * the PATCH and reads the project back. When the project already requires private
+ * networking the page only shows it, and Next goes on. */
+
+typedef enum
+{
+  PAGE_STATE_NOT_CONNECTED, /* no project read yet */
+  PAGE_STATE_KEY_NOT_READY, /* CMK not enabled and valid: the earlier steps come first */
+  PAGE_STATE_READY,         /* Apply turns it on */
+  PAGE_STATE_DONE,          /* already required */
+} PageState;
+
+struct _KlPrivateNetworkingPage
+{
+  KlPage        parent_instance;
+
+  KlSession    *session;
+  GPtrArray    *cluster_rows;
+  gboolean      own_session;  /* made here: no window decides what is hidden */
+
+  /* Template widgets */
+  GtkLabel            *state_label;
+  AdwPreferencesGroup *frozen_group;
+  AdwActionRow        *vault_row;
+  AdwActionRow        *resource_group_row;
+  AdwActionRow        *subscription_row;
+  AdwPreferencesGroup *clusters_group;
+  AdwActionRow        *no_clusters_row;
+};
+
+G_DEFINE_FINAL_TYPE (KlPrivateNetworkingPage, kl_private_networking_page, KL_TYPE_PAGE)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static PageState
+get_state (KlPrivateNetworkingPage *self)
+{
+  KlEncryptionAtRest *ear = kl_session_get_encryption_at_rest (self->session);
+  KlPlan *plan = kl_session_get_plan (self->session);
+  KlAzureKeyVault *akv;
+
+  if (ear == NULL || plan == NULL)
+    return PAGE_STATE_NOT_CONNECTED;
+
+  akv = kl_encryption_at_rest_get_azure_key_vault (ear);
+  if (kl_azure_key_vault_get_require_private_networking (akv))
+    return PAGE_STATE_DONE;
+
+  switch (kl_plan_get_stage (plan))
+    {
+    case KL_PROJECT_STAGE_OTHER_PROVIDER:
+    case KL_PROJECT_STAGE_NOT_CONFIGURED:
+    case KL_PROJECT_STAGE_KEY_NOT_VALID:
+      return PAGE_STATE_KEY_NOT_READY;
+
+    case KL_PROJECT_STAGE_KEY_READY:
+    case KL_PROJECT_STAGE_ENDPOINTS:
+    case KL_PROJECT_STAGE_CLUSTERS:
+    case KL_PROJECT_STAGE_DONE:
+    default:
+      return PAGE_STATE_READY;
+    }
+}
+
+static void
+set_value (AdwActionRow *row,
+           const char   *value)
+{
+  /* Translators: shown for a setting Atlas has no value for */
+  adw_action_row_set_subtitle (row, value != NULL && value[0] != '\0' ? value : _("Not set"));
+}
+
+static const char *
+provider_display_name (const char *provider)
+{
+  if (g_strcmp0 (provider, "AZURE") == 0)
+    return _("Azure");
+  if (g_strcmp0 (provider, "AWS") == 0)
+    return _("AWS");
+  if (g_strcmp0 (provider, "GCP") == 0)
+    return _("Google Cloud");
+  return provider;
+}
+
+/* "Azure EUROPE_NORTH, AWS EU_WEST_1" */
+static char *
+dup_cluster_regions (KlCluster *cluster)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  const KlRegionConfig *configs;
+  guint n_configs = 0;
+
+  configs = kl_cluster_get_region_configs (cluster, &n_configs);
+  for (guint i = 0; i < n_configs; i++)
+    {
+      const char *provider = configs[i].provider_name;
+
+      if (provider == NULL)
+        continue;
+      if (text->len > 0)
+        g_string_append (text, ", ");
+      if (configs[i].region_name != NULL)
+        /* Translators: a cloud provider and a region of a cluster, e.g. "Azure EUROPE_NORTH" */
+        g_string_append_printf (text, _("%s %s"), provider_display_name (provider),
+                                configs[i].region_name);
+      else
+        g_string_append (text, provider_display_name (provider));
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+update_clusters (KlPrivateNetworkingPage *self,
+                 PageState                state)
+{
+  KlPlan *plan = kl_session_get_plan (self->session);
+  g_autoptr(GPtrArray) clusters = NULL;
+
+  for (guint i = 0; i < self->cluster_rows->len; i++)
+    adw_preferences_group_remove (self->clusters_group, g_ptr_array_index (self->cluster_rows, i));
+  g_ptr_array_set_size (self->cluster_rows, 0);
+
+  if (state == PAGE_STATE_DONE)
+    {
+      adw_preferences_group_set_title (self->clusters_group, _("Disabled Multi-Cloud Clusters"));
+      adw_preferences_group_set_description (self->clusters_group,
+                                             _("These clusters span several cloud providers, "
+                                               "which private networking does not allow: Atlas "
+                                               "paused them."));
+    }
+  else
+    {
+      adw_preferences_group_set_title (self->clusters_group, _("Clusters That Will Be Disabled"));
+      adw_preferences_group_set_description (self->clusters_group,
+                                             _("These clusters span several cloud providers, "
+                                               "which private networking does not allow: Atlas "
+                                               "pauses them."));
+    }
+
+  if (plan != NULL)
+    clusters = kl_plan_dup_multi_cloud_clusters (plan);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->no_clusters_row),
+                          clusters == NULL || clusters->len == 0);
+
+  for (guint i = 0; clusters != NULL && i < clusters->len; i++)
+    {
+      KlCluster *cluster = g_ptr_array_index (clusters, i);
+      g_autofree char *regions = dup_cluster_regions (cluster);
+      GtkWidget *row;
+
+      row = g_object_new (ADW_TYPE_ACTION_ROW,
+                          "title", kl_cluster_get_name (cluster),
+                          "subtitle", regions,
+                          "use-markup", FALSE,
+                          NULL);
+      adw_preferences_group_add (self->clusters_group, row);
+      g_ptr_array_add (self->cluster_rows, row);
+    }
+}
+
+static void
+update (KlPrivateNetworkingPage *self)
+{
+  KlPage *page = KL_PAGE (self);
+  KlEncryptionAtRest *ear = kl_session_get_encryption_at_rest (self->session);
+  KlAzureKeyVault *akv = ear != NULL ? kl_encryption_at_rest_get_azure_key_vault (ear) : NULL;
+  PageState state = get_state (self);
+
+  /* The window hides the pages that do not apply to its session's project. With a session
+   * of its own, the page hides itself while there is no project: nothing to show. */
+  if (self->own_session)
+    kl_page_set_hidden (page, kl_session_get_project (self->session) == NULL);
+
+  set_value (self->vault_row, akv != NULL ? kl_azure_key_vault_get_key_vault_name (akv) : NULL);
+  set_value (self->resource_group_row,
+             akv != NULL ? kl_azure_key_vault_get_resource_group_name (akv) : NULL);
+  set_value (self->subscription_row,
+             akv != NULL ? kl_azure_key_vault_get_subscription_id (akv) : NULL);
+  update_clusters (self, state);
+
+  switch (state)
+    {
+    case PAGE_STATE_NOT_CONNECTED:
+      gtk_label_set_label (self->state_label,
+                           _("Keylink has not read a project yet. Sign in to Atlas and "
+                             "choose a project first."));
+      break;
+
+    case PAGE_STATE_KEY_NOT_READY:
+      gtk_label_set_label (self->state_label,
+                           _("Atlas does not use the key of this project yet. Enable the key "
+                             "on the previous step first: private networking needs it."));
+      break;
+
+    case PAGE_STATE_DONE:
+      gtk_label_set_label (self->state_label,
+                           _("Private networking is already required for this project. Go "
+                             "on to create or check its region endpoints."));
+      break;
+
+    case PAGE_STATE_READY:
+    default:
+      break;
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->state_label), state != PAGE_STATE_READY);
+  adw_preferences_group_set_title (self->frozen_group,
+                                   state == PAGE_STATE_DONE
+                                   ? _("Fixed While Private Networking Is Required")
+                                   : _("Fixed From Now On"));
+
+  kl_page_set_read_only (page, state == PAGE_STATE_DONE);
+  kl_page_set_complete (page, state == PAGE_STATE_READY || state == PAGE_STATE_DONE);
+  kl_page_set_needs_apply (page, state == PAGE_STATE_READY);
+  kl_page_set_next_label (page, state == PAGE_STATE_READY ? _("_Turn On") : NULL);
+}
+
+static void
+refresh_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!kl_session_refresh_finish (KL_SESSION (object), result, &error))
+    {
+      /* The PATCH went through: only reading it back failed. */
+      g_debug ("Reading the project back failed: %s", error->message);
+      g_task_return_new_error (task, KL_ERROR, KL_ERROR_FAILED,
+                               _("Atlas took the change, but reading the project back failed. %s"),
+                               error->message);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+patch_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KlPrivateNetworkingPage *self = g_task_get_source_object (task);
+  g_autoptr(KlEncryptionAtRest) ear = NULL;
+  g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
+
+  ear = kl_atlas_client_patch_encryption_at_rest_finish (KL_ATLAS_CLIENT (object), result, &error);
+  if (ear == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* The server is the source of truth: read the whole project back. */
+  cancellable = g_task_get_cancellable (task);
+  kl_session_refresh_async (self->session, cancellable, refresh_cb, g_steal_pointer (&task));
+}
+
+static void
+kl_private_networking_page_apply_async (KlPage              *page,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  KlPrivateNetworkingPage *self = KL_PRIVATE_NETWORKING_PAGE (page);
+  KlAtlasClient *client = kl_session_get_client (self->session);
+  const char *group_id = kl_session_get_group_id (self->session);
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GBytes) body = NULL;
+
+  task = g_task_new (page, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kl_private_networking_page_apply_async);
+
+  if (client == NULL || group_id == NULL)
+    {
+      g_task_return_new_error (task, KL_ERROR, KL_ERROR_FAILED, "%s",
+                               _("Keylink is not connected to Atlas yet, so nothing was sent. "
+                                 "Sign in to Atlas and choose a project first, then try again."));
+      return;
+    }
+
+  if (get_state (self) == PAGE_STATE_DONE)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  body = kl_encryption_at_rest_build_private_networking (TRUE);
+  kl_atlas_client_patch_encryption_at_rest_async (client, group_id, body, cancellable,
+                                                  patch_cb, g_steal_pointer (&task));
+}
+
+static void
+kl_private_networking_page_shown (KlPage *page)
+{
+  update (KL_PRIVATE_NETWORKING_PAGE (page));
+}
+
+static void
+kl_private_networking_page_constructed (GObject *object)
+{
+  KlPrivateNetworkingPage *self = KL_PRIVATE_NETWORKING_PAGE (object);
+
+  G_OBJECT_CLASS (kl_private_networking_page_parent_class)->constructed (object);
+
+  if (self->session == NULL)
+    {
+      self->session = kl_session_new ();
+      self->own_session = TRUE;
+    }
+
+  g_signal_connect_object (self->session, "notify::plan", G_CALLBACK (update), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::project", G_CALLBACK (update), self,
+                           G_CONNECT_SWAPPED);
+  update (self);
+}
+
+static void
+kl_private_networking_page_dispose (GObject *object)
+{
+  KlPrivateNetworkingPage *self = KL_PRIVATE_NETWORKING_PAGE (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), KL_TYPE_PRIVATE_NETWORKING_PAGE);
+
+  g_clear_pointer (&self->cluster_rows, g_ptr_array_unref);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (kl_private_networking_page_parent_class)->dispose (object);
+}
+
+static void
+kl_private_networking_page_get_property (GObject    *object,
+                                         guint       prop_id,
+                                         GValue     *value,
+                                         GParamSpec *pspec)
+{
+  KlPrivateNetworkingPage *self = KL_PRIVATE_NETWORKING_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kl_private_networking_page_set_property (GObject      *object,
+                                         guint         prop_id,
+                                         const GValue *value,
+                                         GParamSpec   *pspec)
+{
+  KlPrivateNetworkingPage *self = KL_PRIVATE_NETWORKING_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      self->session = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kl_private_networking_page_class_init (KlPrivateNetworkingPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  KlPageClass *page_class = KL_PAGE_CLASS (klass);
+
+  object_class->constructed = kl_private_networking_page_constructed;
+  object_class->dispose = kl_private_networking_page_dispose;
+  object_class->get_property = kl_private_networking_page_get_property;
+  object_class->set_property = kl_private_networking_page_set_property;
+
+  page_class->page_id = KL_PAGE_PRIVATE_NETWORKING;
+  page_class->help_id = "private-networking";
+  page_class->shown = kl_private_networking_page_shown;
+  page_class->apply_async = kl_private_networking_page_apply_async;
+
+  /**
+   * KlPrivateNetworkingPage:session:
+   * The signed-in session: its project's state is what the page shows and changes.
+   */
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL,
+                         KL_TYPE_SESSION,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX
+                                               "/pages/private-networking/"
+                                               "kl-private-networking-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KlPrivateNetworkingPage, state_label);
+  gtk_widget_class_bind_template_child (widget_class, KlPrivateNetworkingPage, frozen_group);
+  gtk_widget_class_bind_template_child (widget_class, KlPrivateNetworkingPage, vault_row);
+  gtk_widget_class_bind_template_child (widget_class, KlPrivateNetworkingPage, resource_group_row);
+  gtk_widget_class_bind_template_child (widget_class, KlPrivateNetworkingPage, subscription_row);
+  gtk_widget_class_bind_template_child (widget_class, KlPrivateNetworkingPage, clusters_group);
+  gtk_widget_class_bind_template_child (widget_class, KlPrivateNetworkingPage, no_clusters_row);
+}
+
+static void
+kl_private_networking_page_init (KlPrivateNetworkingPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cluster_rows = g_ptr_array_new ();
+}
+
+KlPage *
+kl_private_networking_page_new (KlSession *session)
+{
+  g_return_val_if_fail (!session || KL_IS_SESSION (session), NULL);
+
+  return g_object_new (KL_TYPE_PRIVATE_NETWORKING_PAGE,
+                       "session", session,
+                       NULL);
+}
+
+/**
+ * kl_private_networking_page_get_session:
+ *
+ * Returns: (transfer none): the session the page shows
+ */
+KlSession *
+kl_private_networking_page_get_session (KlPrivateNetworkingPage *self)
+{
+  g_return_val_if_fail (KL_IS_PRIVATE_NETWORKING_PAGE (self), NULL);
+
+  return self->session;
+}

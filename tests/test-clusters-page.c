@@ -1,0 +1,627 @@
+/* test-clusters-page.c — the Clusters and Done pages against the in-process simulator:
+ * enabling the key on clusters in parallel, ineligible clusters, errors on their row, the
+ * summary; and screenshots of both pages.
+ *
+ * Copyright 2026 The Keylink authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "kl-application.h"
+#include "kl-assistant.h"
+#include "kl-session.h"
+#include "kl-setup-runner.h"
+#include "kl-test-project.h"
+#include "kl-test-widget.h"
+#include "pages/clusters/kl-clusters-page.h"
+#include "pages/done/kl-done-page.h"
+
+#define TIMEOUT_MS KL_TEST_DEADLINE_MS
+
+#define CLUSTERS_PATCH_PATH(group, name) "/api/atlas/v2/groups/" group "/clusters/" name
+
+static KlApplication *app;
+
+typedef struct
+{
+  KlTestProject  *project;
+  KlSession      *session;
+  GtkWindow      *window;
+  GCancellable   *cancellable;   /* the window's: cancelled when it closes */
+  KlAssistant    *assistant;
+  KlClustersPage *clusters_page;
+  KlDonePage     *done_page;
+} Fixture;
+
+/* ---- the window: what KlWindow does for the pages, without its setup pages ---- */
+
+static gboolean
+close_request_cb (GtkWindow    *window,
+                  GCancellable *cancellable)
+{
+  g_cancellable_cancel (cancellable);
+  return FALSE;
+}
+
+typedef struct
+{
+  GtkWidget *widget;
+  int        width;
+} WidthWait;
+
+static gboolean
+has_width (gpointer user_data)
+{
+  WidthWait *wait = user_data;
+
+  return gtk_widget_get_width (wait->widget) == wait->width;
+}
+
+static void
+open_window (Fixture *fixture,
+             int      width,
+             int      height)
+{
+  GtkWidget *box, *header;
+  WidthWait wait;
+  int border;
+
+  fixture->cancellable = g_cancellable_new ();
+  fixture->window = GTK_WINDOW (adw_application_window_new (GTK_APPLICATION (app)));
+  g_object_ref_sink (fixture->window);
+  g_signal_connect (fixture->window, "close-request", G_CALLBACK (close_request_cb),
+                    fixture->cancellable);
+
+  fixture->assistant = kl_assistant_new ();
+  gtk_widget_set_vexpand (GTK_WIDGET (fixture->assistant), TRUE);
+  kl_assistant_set_cancellable (fixture->assistant, fixture->cancellable);
+
+  header = adw_header_bar_new ();
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header),
+                                   adw_window_title_new ("Keylink", "Atlas encryption at rest "
+                                                                    "with your Azure key"));
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append (GTK_BOX (box), header);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (fixture->assistant));
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (fixture->window), box);
+
+  fixture->clusters_page = KL_CLUSTERS_PAGE (kl_clusters_page_new (fixture->session));
+  kl_clusters_page_set_poll_intervals (fixture->clusters_page, 5, 40);
+  fixture->done_page = KL_DONE_PAGE (kl_done_page_new (fixture->session));
+  kl_assistant_add_page (fixture->assistant, KL_PAGE (fixture->clusters_page));
+  kl_assistant_add_page (fixture->assistant, KL_PAGE (fixture->done_page));
+
+  gtk_window_set_default_size (fixture->window, width, height);
+  g_assert_true (kl_test_window_show (fixture->window));
+
+  /* The default size counts the resize border of client-side decorations. */
+  border = width - gtk_widget_get_width (GTK_WIDGET (fixture->window));
+  if (border != 0)
+    {
+      wait = (WidthWait) { GTK_WIDGET (fixture->window), width };
+      gtk_window_set_default_size (fixture->window, width + border, height + border);
+      g_assert_true (kl_test_wait_until (has_width, &wait, TIMEOUT_MS));
+      g_assert_true (kl_test_window_show (fixture->window));
+    }
+}
+
+static KlProject *
+get_project (KlTestProject *project,
+             const char    *group_id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  KlTestAsync async = { NULL };
+  KlProject *found;
+
+  kl_atlas_client_get_project_async (project->client, group_id, NULL, kl_test_async_cb, &async);
+  result = kl_test_async_wait (&async);
+  found = kl_atlas_client_get_project_finish (project->client, result, &error);
+  g_assert_no_error (error);
+  return found;
+}
+
+static void
+fixture_open (Fixture    *fixture,
+              const char *group_id,
+              gboolean    enable_cmk,
+              int         width,
+              int         height)
+{
+  g_autoptr(KlProject) project = NULL;
+
+  fixture->project = kl_test_project_new (0);  /* frozen clock: the test moves it */
+  if (enable_cmk)
+    kl_test_project_enable_cmk (fixture->project, group_id, FALSE);
+
+  project = get_project (fixture->project, group_id);
+  fixture->session = kl_session_new ();
+  kl_session_set_client (fixture->session, fixture->project->client);
+  kl_session_set_project (fixture->session, project);
+
+  open_window (fixture, width, height);
+}
+
+static gboolean
+nothing_in_flight (gpointer user_data)
+{
+  Fixture *fixture = user_data;
+
+  /* The pages' reads hold them until their (cancelled) answers are in. */
+  return G_OBJECT (fixture->clusters_page)->ref_count == 1 &&
+         G_OBJECT (fixture->done_page)->ref_count == 1;
+}
+
+static void
+fixture_close (Fixture *fixture)
+{
+  g_object_ref (fixture->clusters_page);
+  g_object_ref (fixture->done_page);
+  /* What KlWindow does when it goes: stop everything in flight. */
+  g_cancellable_cancel (fixture->cancellable);
+  gtk_window_destroy (fixture->window);
+  g_assert_finalize_object (fixture->window);
+  g_assert_true (kl_test_wait_until (nothing_in_flight, fixture, TIMEOUT_MS));
+  g_assert_finalize_object (fixture->clusters_page);
+  g_assert_finalize_object (fixture->done_page);
+  g_assert_finalize_object (fixture->session);
+  g_clear_object (&fixture->cancellable);
+  kl_test_project_free (fixture->project);
+}
+
+/* ---- helpers ---- */
+
+static gboolean
+page_loaded (gpointer user_data)
+{
+  Fixture *fixture = user_data;
+
+  return kl_page_get_complete (KL_PAGE (fixture->clusters_page)) &&
+         kl_session_get_clusters (fixture->session) != NULL;
+}
+
+static void
+show_clusters (Fixture *fixture)
+{
+  g_assert_true (kl_assistant_set_current_page (fixture->assistant, KL_PAGE_CLUSTERS));
+  g_assert_true (kl_test_wait_until (page_loaded, fixture, TIMEOUT_MS));
+}
+
+typedef struct
+{
+  KlTestProject *project;
+  guint          n;
+} RequestsWait;
+
+static gboolean
+patches_answered (gpointer user_data)
+{
+  RequestsWait *wait = user_data;
+  g_autoptr(GPtrArray) patches = kl_test_project_requests (wait->project, "PATCH", NULL);
+
+  return patches->len >= wait->n;
+}
+
+static gboolean
+apply_over (gpointer user_data)
+{
+  return !kl_page_get_applying (KL_PAGE (user_data));
+}
+
+static gboolean
+done_loaded (gpointer user_data)
+{
+  Fixture *fixture = user_data;
+
+  return kl_assistant_get_current_page (fixture->assistant) == KL_PAGE (fixture->done_page) &&
+         kl_done_page_get_loaded (fixture->done_page);
+}
+
+static GtkWidget *
+find_label (GtkWidget  *root,
+            const char *text)
+{
+  return kl_test_find_by_label (root, text);
+}
+
+/* ---- tests ---- */
+
+/* Both clusters of the ready project are enabled at once: both PATCHes are in before either is
+ * answered; both go through UPDATING and end IDLE on the key; the summary follows. */
+static void
+test_enable_parallel (void)
+{
+  g_autoptr(GPtrArray) patches = NULL;
+  g_autoptr(GPtrArray) clusters = NULL;
+  Fixture fixture = { NULL };
+  RequestsWait wait;
+  KlClusterRow *eu, *us;
+  gint64 first_answer;
+
+  fixture_open (&fixture, KL_SIM_GROUP_READY, TRUE, 720, 900);
+  show_clusters (&fixture);
+
+  eu = kl_clusters_page_get_row (fixture.clusters_page, "payments-eu");
+  us = kl_clusters_page_get_row (fixture.clusters_page, "payments-us");
+  g_assert_nonnull (eu);
+  g_assert_nonnull (us);
+  /* The default: every eligible cluster not on the key yet. */
+  g_assert_true (kl_cluster_row_get_selected (eu));
+  g_assert_true (kl_cluster_row_get_selected (us));
+  g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==, "Idle · Atlas-managed");
+  g_assert_nonnull (find_label (GTK_WIDGET (eu), "M30 · Azure · EUROPE_WEST"));
+  g_assert_cmpstr (kl_page_get_next_label (KL_PAGE (fixture.clusters_page)), ==,
+                   "_Use Key on 2 Clusters");
+
+  /* Answers take a while, so two requests in parallel overlap for sure. */
+  kl_sim_set_latency (fixture.project->sim, 100);
+  kl_sim_clear_requests (fixture.project->sim);
+  kl_assistant_next (fixture.assistant);
+  g_assert_true (kl_page_get_applying (KL_PAGE (fixture.clusters_page)));
+
+  wait = (RequestsWait) { fixture.project, 2 };
+  g_assert_true (kl_test_wait_until (patches_answered, &wait, TIMEOUT_MS));
+  patches = kl_test_project_requests (fixture.project, "PATCH", NULL);
+  g_assert_cmpuint (patches->len, ==, 2);
+  first_answer = MIN (((KlSimRequest *) patches->pdata[0])->end_us,
+                      ((KlSimRequest *) patches->pdata[1])->end_us);
+  for (guint i = 0; i < patches->len; i++)
+    {
+      KlSimRequest *request = g_ptr_array_index (patches, i);
+
+      g_assert_cmpuint (request->status, ==, 200);
+      g_assert_cmpint (request->start_us, <, first_answer);
+    }
+  kl_sim_set_latency (fixture.project->sim, 0);
+
+  /* Frozen clock: both UPDATING, each row says so. */
+  g_assert_true (kl_page_get_applying (KL_PAGE (fixture.clusters_page)));
+  g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==, "Updating…");
+  g_assert_cmpstr (kl_cluster_row_get_status_text (us), ==, "Updating…");
+  g_assert_cmpstr (kl_clusters_page_get_progress_text (fixture.clusters_page), ==, "0 of 2 done");
+
+  kl_sim_advance (fixture.project->sim, KL_SIM_CLUSTER_UPDATE_SECONDS);
+  g_assert_true (kl_test_wait_until (apply_over, fixture.clusters_page, TIMEOUT_MS));
+  g_assert_null (kl_page_get_error (KL_PAGE (fixture.clusters_page)));
+  g_assert_cmpstr (kl_clusters_page_get_progress_text (fixture.clusters_page), ==, "2 of 2 done");
+  g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==, "Idle · Uses your key");
+  g_assert_cmpstr (kl_cluster_row_get_status_text (us), ==, "Idle · Uses your key");
+
+  clusters = kl_test_project_list_clusters (fixture.project, KL_SIM_GROUP_READY);
+  g_assert_cmpuint (clusters->len, ==, 2);
+  for (guint i = 0; i < clusters->len; i++)
+    {
+      KlCluster *cluster = g_ptr_array_index (clusters, i);
+
+      g_assert_cmpstr (kl_cluster_get_encryption_at_rest_provider (cluster), ==, "AZURE");
+      g_assert_cmpstr (kl_cluster_get_state_name (cluster), ==, "IDLE");
+    }
+
+  /* On to the summary, read from the server. */
+  g_assert_true (kl_test_wait_until (done_loaded, &fixture, TIMEOUT_MS));
+  g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page), "payments-eu"));
+  g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page), "Uses your key · Idle"));
+  g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page), "Mind the client secret’s expiry"));
+  g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page), "On, and Atlas can use the key"));
+
+  /* Back on the page: nothing left to choose, Next just moves on. */
+  kl_assistant_back (fixture.assistant);
+  g_assert_true (kl_test_wait_until (page_loaded, &fixture, TIMEOUT_MS));
+  g_assert_false (kl_cluster_row_get_selected (eu));
+  g_assert_null (kl_page_get_next_label (KL_PAGE (fixture.clusters_page)));
+  g_assert_false (kl_page_get_needs_apply (KL_PAGE (fixture.clusters_page)));
+
+  fixture_close (&fixture);
+}
+
+/* The MIXED project: the ineligible clusters are disabled with the reason, and no request is
+ * ever sent for them; the eligible ones are enabled. */
+static void
+test_ineligible (void)
+{
+  static const char *ineligible[] = { "analytics-free", "analytics-flex", "analytics-multicloud" };
+  static const char *eligible[] = { "analytics-aws", "analytics-azure" };
+  g_autoptr(GPtrArray) patches = NULL;
+  Fixture fixture = { NULL };
+  RequestsWait wait;
+
+  fixture_open (&fixture, KL_SIM_GROUP_MIXED, TRUE, 720, 900);
+  show_clusters (&fixture);
+
+  /* The cluster API does not list the serverless instance: the page shows what it lists. */
+  g_assert_null (kl_clusters_page_get_row (fixture.clusters_page, "analytics-serverless"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (ineligible); i++)
+    {
+      KlClusterRow *row = kl_clusters_page_get_row (fixture.clusters_page, ineligible[i]);
+      g_autoptr(GError) error = NULL;
+      GtkWidget *check;
+
+      g_assert_nonnull (row);
+      g_assert_false (kl_cluster_row_get_eligible (row));
+      g_assert_false (kl_cluster_row_get_selected (row));
+      g_assert_false (kl_cluster_check_cmk_eligible (kl_cluster_row_get_cluster (row), &error));
+      g_assert_cmpstr (kl_cluster_row_get_reason (row), ==, error->message);
+      /* Shown, next to a check button that cannot be used. */
+      g_assert_nonnull (find_label (GTK_WIDGET (row), error->message));
+      check = kl_test_find_by_type (GTK_WIDGET (row), GTK_TYPE_CHECK_BUTTON);
+      g_assert_false (gtk_widget_get_sensitive (check));
+      g_assert_false (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (row)));
+      kl_cluster_row_set_selected (row, TRUE);
+      g_assert_false (kl_cluster_row_get_selected (row));
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (eligible); i++)
+    g_assert_true (kl_cluster_row_get_selected (kl_clusters_page_get_row (fixture.clusters_page,
+                                                                          eligible[i])));
+
+  kl_sim_clear_requests (fixture.project->sim);
+  kl_assistant_next (fixture.assistant);
+  wait = (RequestsWait) { fixture.project, 2 };
+  g_assert_true (kl_test_wait_until (patches_answered, &wait, TIMEOUT_MS));
+  kl_sim_advance (fixture.project->sim, KL_SIM_CLUSTER_UPDATE_SECONDS);
+  g_assert_true (kl_test_wait_until (apply_over, fixture.clusters_page, TIMEOUT_MS));
+  g_assert_null (kl_page_get_error (KL_PAGE (fixture.clusters_page)));
+
+  patches = kl_test_project_requests (fixture.project, "PATCH", NULL);
+  g_assert_cmpuint (patches->len, ==, 2);
+  for (guint i = 0; i < patches->len; i++)
+    {
+      KlSimRequest *request = g_ptr_array_index (patches, i);
+
+      g_assert_true (g_str_equal (request->path,
+                                  CLUSTERS_PATCH_PATH (KL_SIM_GROUP_MIXED, "analytics-aws")) ||
+                     g_str_equal (request->path,
+                                  CLUSTERS_PATCH_PATH (KL_SIM_GROUP_MIXED, "analytics-azure")));
+    }
+
+  g_assert_true (kl_test_wait_until (done_loaded, &fixture, TIMEOUT_MS));
+  g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page), "analytics-free"));
+
+  fixture_close (&fixture);
+}
+
+/* A PATCH that fails shows on its own row; the other cluster still gets the key; Next again
+ * retries only the one that failed. */
+static void
+test_error_on_row (void)
+{
+  g_autoptr(GPtrArray) patches = NULL;
+  g_autoptr(GError) error = NULL;
+  Fixture fixture = { NULL };
+  KlClusterRow *eu, *us;
+  RequestsWait wait;
+
+  fixture_open (&fixture, KL_SIM_GROUP_READY, TRUE, 720, 900);
+  show_clusters (&fixture);
+  eu = kl_clusters_page_get_row (fixture.clusters_page, "payments-eu");
+  us = kl_clusters_page_get_row (fixture.clusters_page, "payments-us");
+
+  kl_sim_add_fault (fixture.project->sim,
+                    "{\"path\":\"" CLUSTERS_PATCH_PATH (KL_SIM_GROUP_READY, "payments-eu") "\","
+                    "\"method\":\"PATCH\",\"kind\":\"status\",\"status\":500,\"count\":1}",
+                    &error);
+  g_assert_no_error (error);
+
+  kl_assistant_next (fixture.assistant);
+  wait = (RequestsWait) { fixture.project, 2 };
+  g_assert_true (kl_test_wait_until (patches_answered, &wait, TIMEOUT_MS));
+  kl_sim_advance (fixture.project->sim, KL_SIM_CLUSTER_UPDATE_SECONDS);
+  g_assert_true (kl_test_wait_until (apply_over, fixture.clusters_page, TIMEOUT_MS));
+
+  /* Still on the page, with the error at the top and on its row. */
+  g_assert_true (kl_assistant_get_current_page (fixture.assistant) ==
+                 KL_PAGE (fixture.clusters_page));
+  g_assert_nonnull (kl_page_get_error (KL_PAGE (fixture.clusters_page)));
+  g_assert_nonnull (kl_cluster_row_get_error (eu));
+  g_assert_null (kl_cluster_row_get_error (us));
+  g_assert_cmpstr (kl_cluster_row_get_status_text (us), ==, "Idle · Uses your key");
+  g_assert_cmpstr (kl_clusters_page_get_progress_text (fixture.clusters_page), ==,
+                   "1 of 2 done, 1 failed");
+  g_assert_true (kl_cluster_row_get_selected (eu));
+  g_assert_false (kl_cluster_row_get_selected (us));
+  g_assert_cmpstr (kl_page_get_next_label (KL_PAGE (fixture.clusters_page)), ==,
+                   "_Use Key on 1 Cluster");
+
+  /* Again: only the failed one is sent. */
+  kl_sim_clear_requests (fixture.project->sim);
+  kl_assistant_next (fixture.assistant);
+  wait = (RequestsWait) { fixture.project, 1 };
+  g_assert_true (kl_test_wait_until (patches_answered, &wait, TIMEOUT_MS));
+  kl_sim_advance (fixture.project->sim, KL_SIM_CLUSTER_UPDATE_SECONDS);
+  g_assert_true (kl_test_wait_until (done_loaded, &fixture, TIMEOUT_MS));
+  patches = kl_test_project_requests (fixture.project, "PATCH", NULL);
+  g_assert_cmpuint (patches->len, ==, 1);
+  g_assert_cmpstr (((KlSimRequest *) patches->pdata[0])->path, ==,
+                   CLUSTERS_PATCH_PATH (KL_SIM_GROUP_READY, "payments-eu"));
+  g_assert_null (kl_cluster_row_get_error (eu));
+
+  fixture_close (&fixture);
+}
+
+/* Without a chosen project the pages do not apply: hidden, until one is chosen. */
+static void
+test_applies (void)
+{
+  g_autoptr(KlTestProject) project = kl_test_project_new (0);
+  g_autoptr(KlProject) group = get_project (project, KL_SIM_GROUP_READY);
+  g_autoptr(KlSession) session = kl_session_new ();
+  KlPage *pages[2];
+
+  pages[0] = g_object_ref_sink (kl_clusters_page_new (session));
+  pages[1] = g_object_ref_sink (kl_done_page_new (session));
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    g_assert_true (kl_page_get_hidden (pages[i]));
+
+  kl_session_set_client (session, project->client);
+  kl_session_set_project (session, group);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    g_assert_false (kl_page_get_hidden (pages[i]));
+
+  kl_session_set_project (session, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_assert_true (kl_page_get_hidden (pages[i]));
+      g_assert_finalize_object (pages[i]);
+    }
+}
+
+/* ---- screenshots ---- */
+
+typedef enum
+{
+  SHOT_CLUSTERS,          /* the MIXED project: eligible and not */
+  SHOT_CLUSTERS_UPDATING, /* the key being turned on */
+  SHOT_DONE,              /* the summary after everything */
+  SHOT_DONE_NEXT,         /* the same, scrolled to what to do next */
+} Shot;
+
+static void
+full_setup (Fixture *fixture)
+{
+  KlSim *sim = fixture->project->sim;
+  g_autoptr(KlSetupRunner) runner = NULL;
+  g_autoptr(GPtrArray) endpoints = NULL;
+  g_autoptr(GPtrArray) clusters = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *regions[] = { "EUROPE_WEST", "US_EAST_2", NULL };
+  KlTestAsync async = { NULL };
+  RequestsWait wait;
+
+  kl_test_project_enable_cmk (fixture->project, KL_SIM_GROUP_READY, TRUE);
+  runner = kl_setup_runner_new (fixture->project->client, KL_SIM_GROUP_READY);
+  kl_setup_runner_set_poll_intervals (runner, 5, 40);
+  kl_setup_runner_create_endpoints_async (runner, regions, NULL, kl_test_async_cb, &async);
+  result = kl_test_async_wait (&async);
+  g_assert_true (kl_setup_runner_create_endpoints_finish (runner, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  kl_sim_advance (sim, KL_SIM_INITIATING_SECONDS);
+  endpoints = kl_test_project_list_endpoints (fixture->project, KL_SIM_GROUP_READY);
+  for (guint i = 0; i < endpoints->len; i++)
+    {
+      kl_sim_approve_endpoint (sim, KL_SIM_GROUP_READY,
+                               kl_private_endpoint_get_id (endpoints->pdata[i]), &error);
+      g_assert_no_error (error);
+    }
+  kl_sim_advance (sim, KL_SIM_ACTIVATION_SECONDS);
+
+  clusters = kl_test_project_list_clusters (fixture->project, KL_SIM_GROUP_READY);
+  kl_sim_clear_requests (sim);
+  kl_setup_runner_enable_clusters_async (runner, clusters, NULL, kl_test_async_cb, &async);
+  wait = (RequestsWait) { fixture->project, 2 };
+  g_assert_true (kl_test_wait_until (patches_answered, &wait, TIMEOUT_MS));
+  kl_sim_advance (sim, KL_SIM_CLUSTER_UPDATE_SECONDS);
+  result = kl_test_async_wait (&async);
+  g_assert_true (kl_setup_runner_enable_clusters_finish (runner, result, &error));
+  g_assert_no_error (error);
+}
+
+static void
+scroll_to_end (GtkWidget *page)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (page, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment;
+
+  /* Laid out with the loaded rows first. */
+  g_assert_true (kl_test_window_show (GTK_WINDOW (gtk_widget_get_root (page))));
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) -
+                                        gtk_adjustment_get_page_size (adjustment));
+}
+
+static void
+test_screenshots (void)
+{
+  static const char *names[] = { "clusters-normal", "clusters-updating", "done-normal",
+                                 "done-next" };
+  AdwStyleManager *style = adw_style_manager_get_default ();
+
+  for (Shot shot = SHOT_CLUSTERS; shot <= SHOT_DONE_NEXT; shot++)
+    for (guint dark = 0; dark <= 1; dark++)
+      for (guint narrow = 0; narrow <= 1; narrow++)
+        {
+          g_autofree char *name = NULL;
+          g_autofree char *path = NULL;
+          Fixture fixture = { NULL };
+          int width = narrow ? 360 : 720;
+
+          adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                                          : ADW_COLOR_SCHEME_FORCE_LIGHT);
+
+          if (shot == SHOT_DONE || shot == SHOT_DONE_NEXT)
+            {
+              g_autoptr(KlProject) project = NULL;
+
+              fixture.project = kl_test_project_new (0);
+              full_setup (&fixture);
+              project = get_project (fixture.project, KL_SIM_GROUP_READY);
+              fixture.session = kl_session_new ();
+              kl_session_set_client (fixture.session, fixture.project->client);
+              kl_session_set_project (fixture.session, project);
+              open_window (&fixture, width, 900);
+              g_assert_true (kl_assistant_set_current_page (fixture.assistant, KL_PAGE_DONE));
+              g_assert_true (kl_test_wait_until (done_loaded, &fixture, TIMEOUT_MS));
+              if (shot == SHOT_DONE_NEXT)
+                scroll_to_end (GTK_WIDGET (fixture.done_page));
+            }
+          else
+            {
+              fixture_open (&fixture,
+                            shot == SHOT_CLUSTERS ? KL_SIM_GROUP_MIXED : KL_SIM_GROUP_READY,
+                            TRUE, width, 900);
+              show_clusters (&fixture);
+              if (shot == SHOT_CLUSTERS_UPDATING)
+                {
+                  RequestsWait wait = { fixture.project, 2 };
+
+                  kl_assistant_next (fixture.assistant);
+                  g_assert_true (kl_test_wait_until (patches_answered, &wait, TIMEOUT_MS));
+                }
+            }
+
+          g_assert_true (kl_test_window_show (fixture.window));
+          g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture.window)), ==, width);
+          name = g_strdup_printf ("%s-%s%s", names[shot], dark ? "dark" : "light",
+                                  narrow ? "-narrow" : "");
+          path = kl_test_save_screenshot (GTK_WIDGET (fixture.window), name);
+          g_test_message ("saved %s", path);
+
+          fixture_close (&fixture);
+        }
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  kl_test_widget_init (&argc, &argv);
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  app = kl_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  g_test_add_func ("/clusters-page/enable-parallel", test_enable_parallel);
+  g_test_add_func ("/clusters-page/ineligible", test_ineligible);
+  g_test_add_func ("/clusters-page/error-on-row", test_error_on_row);
+  g_test_add_func ("/clusters-page/applies", test_applies);
+  g_test_add_func ("/clusters-page/screenshots", test_screenshots);
+
+  ret = g_test_run ();
+  g_clear_object (&app);
+  return ret;
+}
