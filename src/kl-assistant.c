@@ -128,7 +128,9 @@ update_navigation (KlAssistant *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "assistant.cancel", applying);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "assistant.show-page", !applying);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->back_button), has_prev);
+  /* While a step applies, Cancel takes the room of Back (which could not be used anyway):
+   * at 360 px, and in longer languages, the bar holds Back + Next or Cancel + Next. */
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), has_prev && !applying);
   gtk_widget_set_visible (GTK_WIDGET (self->next_button), has_next || kl_page_has_apply (page));
 
   next_label = kl_page_get_next_label (page);
