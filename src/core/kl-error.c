@@ -46,7 +46,12 @@ kl_error_private_clear (KlErrorPrivate *priv)
   g_clear_object (&priv->atlas_error);
 }
 
+/* GLib's macro casts a guint8 * to the private struct; clang's -Wcast-align objects although
+ * GLib aligns it. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wcast-align"
 G_DEFINE_EXTENDED_ERROR (KlError, kl_error)
+#pragma GCC diagnostic pop
 
 /* Longest wait we accept from Retry-After: a day. */
 #define MAX_RETRY_AFTER (24 * 60 * 60)
