@@ -114,6 +114,7 @@ pending_free (Pending *pending)
       g_source_unref (pending->source);
     }
   g_object_unref (pending->msg);
+  kl_sim_fault_decision_clear (&pending->decision);
   g_free (pending);
 }
 
@@ -878,6 +879,106 @@ respond_injected_status (SoupServerMessage        *msg,
   respond_error (msg, decision->status, decision->error_code, NULL, detail);
 }
 
+/* A "body" fault: the rule's text, padded with spaces, as status and type it says. */
+static void
+respond_body (SoupServerMessage        *msg,
+              const KlSimFaultDecision *decision)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  g_autofree char *vendor = NULL;
+  g_autofree char *content_type = NULL;
+  gsize length = g_bytes_get_size (decision->body);
+  gsize total = length + decision->pad_bytes;
+  char *data;
+
+  soup_message_headers_clear (headers);
+  soup_message_body_truncate (soup_server_message_get_response_body (msg));
+
+  accept_has_type (msg, NULL, &vendor);
+  if (decision->content_type != NULL)
+    content_type = g_strdup (decision->content_type);
+  else
+    content_type = vendor ? g_strconcat (vendor, ";charset=utf-8", NULL)
+                          : g_strdup ("application/json");
+
+  for (guint i = 0; decision->headers != NULL && decision->headers[i] != NULL
+                    && decision->headers[i + 1] != NULL; i += 2)
+    soup_message_headers_replace (headers, decision->headers[i], decision->headers[i + 1]);
+
+  data = g_malloc (MAX (total, 1));
+  memcpy (data, g_bytes_get_data (decision->body, NULL), length);
+  memset (data + length, ' ', decision->pad_bytes);
+  soup_server_message_set_status (msg, decision->status, NULL);
+  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_TAKE, data, total);
+  if (decision->chunked)
+    {
+      /* A chunked answer ends when its body is complete. */
+      soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+      soup_message_body_complete (soup_server_message_get_response_body (msg));
+    }
+}
+
+/* A "lying_pages" fault: the real page of a list, with a "next" link whatever the page, and
+ * the rule's totalCount when it has one. Anything but a 2xx page is left alone. */
+static void
+respond_lying_page (KlSim                    *self,
+                    SoupServerMessage        *msg,
+                    const KlSimFaultDecision *decision)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  GUri *uri = soup_server_message_get_uri (msg);
+  g_autoptr(GHashTable) query = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *content_type = NULL;
+  JsonObject *object;
+  JsonArray *links;
+  JsonArray *kept;
+  JsonNode *root;
+  gint64 page;
+  gint64 per_page;
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_server_message_get_status (msg)))
+    return;
+  bytes = soup_message_body_flatten (body);
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
+                                   (gssize) g_bytes_get_size (bytes), NULL)
+      || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return;
+  object = json_node_get_object (root);
+  if (!json_object_has_member (object, "results")
+      || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "links")))
+    return;
+
+  if (g_uri_get_query (uri) != NULL)
+    query = soup_form_decode (g_uri_get_query (uri));
+  parse_int_param (query, "pageNum", 1, G_MAXINT32, 1, &page);
+  parse_int_param (query, "itemsPerPage", 1, MAX_ITEMS_PER_PAGE, 100, &per_page);
+
+  links = json_object_get_array_member (object, "links");
+  kept = json_array_new ();
+  for (guint i = 0; i < json_array_get_length (links); i++)
+    {
+      JsonNode *link = json_array_get_element (links, i);
+
+      if (!JSON_NODE_HOLDS_OBJECT (link)
+          || g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (link),
+                                                                    "rel", NULL), "next") != 0)
+        json_array_add_element (kept, json_node_copy (link));
+    }
+  json_array_add_element (kept, page_link (self->base_url, g_uri_get_path (uri),
+                                           MIN (page + 1, G_MAXINT32), per_page, "next"));
+  json_object_set_array_member (object, "links", kept);
+  if (decision->total_count >= 0)
+    json_object_set_int_member (object, "totalCount", decision->total_count);
+
+  /* soup_server_message_set_response() appends. */
+  content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
+  soup_message_body_truncate (body);
+  respond_json (msg, soup_server_message_get_status (msg), content_type, root, FALSE);
+}
+
 static void
 drop_connection (KlSim             *self,
                  SoupServerMessage *msg)
@@ -908,6 +1009,12 @@ apply_fault (KlSim                    *self,
     case KL_SIM_FAULT_DROP:
       drop_connection (self, msg);
       return FALSE;
+    case KL_SIM_FAULT_BODY:
+      respond_body (msg, decision);
+      return TRUE;
+    case KL_SIM_FAULT_LYING_PAGES:
+      respond_lying_page (self, msg, decision);
+      return TRUE;
     case KL_SIM_FAULT_NONE:
     case KL_SIM_FAULT_LATENCY:
     case KL_SIM_FAULT_STALL:
@@ -999,7 +1106,7 @@ process_request (KlSim                    *self,
   pending = g_new0 (Pending, 1);
   pending->self = self;
   pending->msg = g_object_ref (msg);
-  pending->decision = *decision;
+  kl_sim_fault_decision_copy (decision, &pending->decision);
   soup_server_message_pause (msg);
   if (decision->kind != KL_SIM_FAULT_STALL)
     {
@@ -1300,6 +1407,7 @@ server_handler (SoupServer        *server,
 
   kl_sim_faults_decide (self->faults, soup_server_message_get_method (msg), path, &decision);
   process_request (self, msg, &decision);
+  kl_sim_fault_decision_clear (&decision);
 }
 
 /* Public API */
