@@ -289,6 +289,7 @@ test_stall (SimFixture    *f,
   new_session (f);
   g_assert_true (kl_sim_add_fault (f->sim, "{\"path\": \"" GROUPS "/*\", \"kind\": \"stall\"}",
                                    NULL));
+  g_assert_cmpuint (kl_sim_count_stalled (f->sim), ==, 0);
   later = g_timeout_source_new (100);
   g_source_set_callback (later, clear_faults_cb, f->sim, NULL);
   g_source_attach (later, g_main_context_get_thread_default ());
@@ -306,6 +307,8 @@ test_stall (SimFixture    *f,
 
     g_assert_error (hanging->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   }
+  /* The simulator still holds it (and counts it). */
+  g_assert_cmpuint (kl_sim_count_stalled (f->sim), ==, 1);
   f->cancel_after_ms = 0;
 }
 
@@ -527,12 +530,12 @@ test_body (SimFixture    *f,
 
   /* Padded with spaces (still one JSON document), with Content-Length or chunked. */
   add_rule (f, "{\"path\": \"" GROUPS "\", \"kind\": \"body\", \"body\": {\"results\": []}, "
-               "\"padBytes\": 1048576, \"count\": 1}");
+               "\"padBytes\": 5242880, \"count\": 1}");
   padded = sim_get (f, GROUPS, V20230101);
   g_assert_cmpuint (padded->status, ==, 200);
-  g_assert_cmpuint (g_bytes_get_size (padded->body), ==, strlen ("{\"results\":[]}") + 1048576);
+  g_assert_cmpuint (g_bytes_get_size (padded->body), ==, strlen ("{\"results\":[]}") + 5242880);
   g_assert_cmpint (soup_message_headers_get_content_length (padded->headers), ==,
-                   strlen ("{\"results\":[]}") + 1048576);
+                   strlen ("{\"results\":[]}") + 5242880);
   g_assert_nonnull (padded->json);
   add_rule (f, "{\"path\": \"" GROUPS "\", \"kind\": \"body\", \"body\": [1, 2], "
                "\"padBytes\": 70000, \"chunked\": true, \"count\": 1}");

@@ -879,20 +879,64 @@ respond_injected_status (SoupServerMessage        *msg,
   respond_error (msg, decision->status, decision->error_code, NULL, detail);
 }
 
-/* A "body" fault: the rule's text, padded with spaces, as status and type it says. */
+/* Padding of a "body" fault, written 64 KiB at a time as the client reads: a huge answer
+ * never sits in the simulator's memory. */
+#define PAD_CHUNK_BYTES (64 * 1024)
+
+typedef struct
+{
+  GBytes  *spaces;     /* PAD_CHUNK_BYTES spaces */
+  guint64  remaining;
+} Padding;
+
+static void
+padding_free (gpointer  data,
+              GClosure *closure)
+{
+  Padding *padding = data;
+
+  g_bytes_unref (padding->spaces);
+  g_free (padding);
+}
+
+static void
+padding_append (SoupServerMessage *msg,
+                Padding           *padding)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+  gsize size = (gsize) MIN (padding->remaining, (guint64) PAD_CHUNK_BYTES);
+  g_autoptr(GBytes) chunk = NULL;
+
+  if (size == 0)
+    return;
+  chunk = g_bytes_new_from_bytes (padding->spaces, 0, size);
+  soup_message_body_append_bytes (body, chunk);
+  padding->remaining -= size;
+  /* The end of a chunked answer. */
+  if (padding->remaining == 0)
+    soup_message_body_complete (body);
+}
+
+static void
+padding_wrote_chunk_cb (SoupServerMessage *msg,
+                        gpointer           user_data)
+{
+  padding_append (msg, user_data);
+}
+
+/* A "body" fault: the rule's text, then its padding, as status and type it says. */
 static void
 respond_body (SoupServerMessage        *msg,
               const KlSimFaultDecision *decision)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
   g_autofree char *vendor = NULL;
   g_autofree char *content_type = NULL;
   gsize length = g_bytes_get_size (decision->body);
-  gsize total = length + decision->pad_bytes;
-  char *data;
 
   soup_message_headers_clear (headers);
-  soup_message_body_truncate (soup_server_message_get_response_body (msg));
+  soup_message_body_truncate (body);
 
   accept_has_type (msg, NULL, &vendor);
   if (decision->content_type != NULL)
@@ -905,16 +949,31 @@ respond_body (SoupServerMessage        *msg,
                     && decision->headers[i + 1] != NULL; i += 2)
     soup_message_headers_replace (headers, decision->headers[i], decision->headers[i + 1]);
 
-  data = g_malloc (MAX (total, 1));
-  memcpy (data, g_bytes_get_data (decision->body, NULL), length);
-  memset (data + length, ' ', decision->pad_bytes);
   soup_server_message_set_status (msg, decision->status, NULL);
-  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_TAKE, data, total);
+  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY,
+                                    g_bytes_get_data (decision->body, NULL), length);
   if (decision->chunked)
+    soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+  else
+    soup_message_headers_set_content_length (headers, (goffset) length + decision->pad_bytes);
+
+  if (decision->pad_bytes > 0)
     {
-      /* A chunked answer ends when its body is complete. */
-      soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
-      soup_message_body_complete (soup_server_message_get_response_body (msg));
+      Padding *padding = g_new0 (Padding, 1);
+      char *spaces = g_malloc (PAD_CHUNK_BYTES);
+
+      memset (spaces, ' ', PAD_CHUNK_BYTES);
+      padding->spaces = g_bytes_new_take (spaces, PAD_CHUNK_BYTES);
+      padding->remaining = decision->pad_bytes;
+      /* What was written is dropped: memory stays at one chunk. */
+      soup_message_body_set_accumulate (body, FALSE);
+      padding_append (msg, padding);
+      g_signal_connect_data (msg, "wrote-chunk", G_CALLBACK (padding_wrote_chunk_cb), padding,
+                             padding_free, 0);
+    }
+  else if (decision->chunked)
+    {
+      soup_message_body_complete (body);
     }
 }
 
@@ -1658,6 +1717,19 @@ kl_sim_add_fault (KlSim       *self,
     return FALSE;
   rule = kl_sim_faults_add (self->faults, json_parser_get_root (parser), error);
   return rule != NULL;
+}
+
+guint
+kl_sim_count_stalled (KlSim *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (KL_IS_SIM (self), 0);
+
+  for (GList *l = self->pending; l != NULL; l = l->next)
+    if (((Pending *) l->data)->source == NULL)
+      n++;
+  return n;
 }
 
 void
