@@ -32,6 +32,9 @@
 #define TOKEN_MARGIN_SECONDS 60
 /* No list is longer than this many pages (a server looping on "next" would be). */
 #define MAX_PAGES 1000
+/* The largest answer read: the biggest the Admin API sends (a page of 500 clusters) is a few
+ * MB; what is larger is not Atlas talking, and is not kept in memory. */
+#define MAX_BODY_BYTES (16 * 1024 * 1024)
 
 #define DEFAULT_MAX_ATTEMPTS  4
 #define DEFAULT_BASE_DELAY_MS 1000
@@ -455,22 +458,22 @@ request_retry_later (GTask *task,
                g_object_ref (task));
 }
 
+/* Takes the references on @owned_task, and on @owned_bytes (the whole body) or @owned_error. */
 static void
-request_sent_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+request_answered (GTask  *owned_task,
+                  GBytes *owned_bytes,
+                  GError *owned_error)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr(GTask) task = owned_task;
   KlAtlasClient *self = g_task_get_source_object (task);
   Request *request = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = owned_error;
+  g_autoptr(GBytes) bytes = owned_bytes;
   SoupMessageHeaders *headers;
   gboolean can_retry;
   GError *http_error;
   guint status;
 
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   can_retry = request->attempt < self->max_attempts;
 
   if (bytes == NULL)
@@ -478,6 +481,17 @@ request_sent_cb (GObject      *source,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+
+      /* Not an Atlas answer: not read further, not asked again. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+        {
+          g_autoptr(GError) too_big = NULL;
+
+          kl_error_set_bad_response (&too_big, "%s %s: an answer of more than %u bytes",
+                                     request->method, request->path, MAX_BODY_BYTES);
+          g_task_return_error (task, g_steal_pointer (&too_big));
           return;
         }
 
@@ -552,6 +566,71 @@ request_sent_cb (GObject      *source,
   g_task_return_error (task, http_error);
 }
 
+/* GMemoryOutputStream fails the write (G_IO_ERROR_NO_SPACE) when its buffer cannot grow. */
+static gpointer
+body_realloc (gpointer data,
+              gsize    size)
+{
+  if (size > MAX_BODY_BYTES)
+    return NULL;
+
+  return g_realloc (data, size);
+}
+
+static void
+request_read_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GError *error = NULL;
+
+  if (g_output_stream_splice_finish (G_OUTPUT_STREAM (source), result, &error) < 0)
+    {
+      request_answered (user_data, NULL, error);
+      return;
+    }
+
+  request_answered (user_data,
+                    g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (source)),
+                    NULL);
+}
+
+/* The answer's headers are in: read its body, up to MAX_BODY_BYTES. */
+static void
+request_sent_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  Request *request = g_task_get_task_data (task);
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GOutputStream) body = NULL;
+  SoupMessageHeaders *headers;
+  GError *error = NULL;
+
+  if (!(stream = soup_session_send_finish (SOUP_SESSION (source), result, &error)))
+    {
+      request_answered (task, NULL, error);
+      return;
+    }
+
+  headers = soup_message_get_response_headers (request->message);
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > MAX_BODY_BYTES)
+    {
+      request_answered (task, NULL,
+                        g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NO_SPACE, "Content-Length"));
+      return;
+    }
+
+  body = g_memory_output_stream_new (NULL, 0, body_realloc, g_free);
+  g_output_stream_splice_async (body, stream,
+                                G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
+                                G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                                G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                                request_read_cb, task);
+}
+
 static void
 request_send_message (GTask *task)
 {
@@ -609,8 +688,8 @@ request_send_message (GTask *task)
                                G_CALLBACK (on_authenticate), self, 0);
     }
 
-  soup_session_send_and_read_async (self->session, request->message, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task), request_sent_cb, task);
+  soup_session_send_async (self->session, request->message, G_PRIORITY_DEFAULT,
+                           g_task_get_cancellable (task), request_sent_cb, task);
 }
 
 static void
