@@ -712,8 +712,6 @@ static const char *
 known_bug (Op    op,
            Fault fault)
 {
-  if (fault == F_NEXT_FOREVER)
-    return "a next link for ever: 1000 requests, the same items listed 1000 times";
   if (op == OP_DELETE_ENDPOINT && (fault == F_MALFORMED || fault == F_MALFORMED_AFTER))
     return "DELETE takes any 2xx as done, even with a body that is not JSON";
   return NULL;

@@ -1360,12 +1360,17 @@ typedef GPtrArray *(*ParsePageFunc) (const char  *json,
                                      gboolean    *has_next,
                                      GError     **error);
 
+/* What tells two items of a list apart: an id, or a cluster's name. */
+typedef const char *(*ItemKeyFunc) (gpointer item);
+
 typedef struct
 {
   char          *path;
   const char    *media_type;
   ParsePageFunc  parse;
+  ItemKeyFunc    key;
   GPtrArray     *items;
+  GHashTable    *seen;   /* keys of @items, borrowed from them */
   guint          page;
 } ListCall;
 
@@ -1375,6 +1380,7 @@ list_call_free (gpointer data)
   ListCall *call = data;
 
   g_free (call->path);
+  g_clear_pointer (&call->seen, g_hash_table_unref);
   g_clear_pointer (&call->items, g_ptr_array_unref);
   g_free (call);
 }
@@ -1393,8 +1399,9 @@ list_page_cb (GObject      *source,
   g_autoptr(GPtrArray) items = NULL;
   gboolean has_next = FALSE;
   const char *data;
-  guint n_items;
+  guint n_new = 0;
   gsize size;
+  guint i;
 
   if (!(bytes = request_finish (result, &error)))
     {
@@ -1409,10 +1416,23 @@ list_page_cb (GObject      *source,
       return;
     }
 
-  n_items = items->len;
-  g_ptr_array_extend_and_steal (call->items, g_steal_pointer (&items));
+  /* An item seen on an earlier page (the list shifted, or the server repeats itself) is not
+   * listed twice; a page with nothing new ends the list, whatever "next" says. */
+  for (i = 0; i < items->len; i++)
+    {
+      gpointer item = g_ptr_array_index (items, i);
+      const char *key = call->key (item);
 
-  if (has_next && n_items > 0 && call->page < MAX_PAGES)
+      if (key != NULL && !g_hash_table_add (call->seen, (gpointer) key))
+        continue;
+      g_ptr_array_add (call->items, g_object_ref (item));
+      n_new++;
+    }
+
+  if (has_next && n_new == 0)
+    g_debug ("GET %s: page %u brings nothing new; the list ends there", call->path, call->page);
+
+  if (has_next && n_new > 0 && call->page < MAX_PAGES)
     {
       call->page++;
       list_request_page (g_steal_pointer (&task));
@@ -1443,6 +1463,7 @@ list_call (KlAtlasClient       *self,
            char                *path,
            const char          *media_type,
            ParsePageFunc        parse,
+           ItemKeyFunc          key,
            GCancellable        *cancellable,
            GAsyncReadyCallback  callback,
            gpointer             user_data)
@@ -1453,7 +1474,9 @@ list_call (KlAtlasClient       *self,
   call->path = path;
   call->media_type = media_type;
   call->parse = parse;
+  call->key = key;
   call->items = g_ptr_array_new_with_free_func (g_object_unref);
+  call->seen = g_hash_table_new (g_str_hash, g_str_equal);
   call->page = 1;
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, call, list_call_free);
@@ -1487,7 +1510,8 @@ kl_atlas_client_list_projects_async (KlAtlasClient       *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   list_call (self, kl_atlas_client_list_projects_async, g_strdup (GROUPS_PATH), MEDIA_2023,
-             kl_project_parse_page, cancellable, callback, user_data);
+             kl_project_parse_page, (ItemKeyFunc) kl_project_get_id, cancellable, callback,
+             user_data);
 }
 
 GPtrArray *
@@ -1622,7 +1646,8 @@ kl_atlas_client_list_private_endpoints_async (KlAtlasClient       *self,
     }
 
   list_call (self, kl_atlas_client_list_private_endpoints_async, endpoints_path (group_id),
-             MEDIA_2023, kl_private_endpoint_parse_page, cancellable, callback, user_data);
+             MEDIA_2023, kl_private_endpoint_parse_page, (ItemKeyFunc) kl_private_endpoint_get_id,
+             cancellable, callback, user_data);
 }
 
 GPtrArray *
@@ -1973,7 +1998,8 @@ kl_atlas_client_list_clusters_async (KlAtlasClient       *self,
     }
 
   list_call (self, kl_atlas_client_list_clusters_async, group_path (group_id, "/clusters"),
-             MEDIA_CLUSTER_READ, kl_cluster_parse_page, cancellable, callback, user_data);
+             MEDIA_CLUSTER_READ, kl_cluster_parse_page, (ItemKeyFunc) kl_cluster_get_name,
+             cancellable, callback, user_data);
 }
 
 GPtrArray *
