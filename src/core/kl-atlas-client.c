@@ -1928,6 +1928,23 @@ delete_cb (GObject      *source,
       return;
     }
 
+  /* Atlas answers 204 without a body: a 2xx with one that is not even JSON did not come from
+   * Atlas, and is no proof that anything was deleted. */
+  if (g_bytes_get_size (bytes) > 0)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+      gsize size;
+      const char *data = g_bytes_get_data (bytes, &size);
+
+      if (!json_parser_load_from_data (parser, data, (gssize) size, NULL))
+        {
+          kl_error_set_bad_response (&error, "DELETE: a %" G_GSIZE_FORMAT "-byte answer that is "
+                                     "not JSON", size);
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+
   g_task_return_boolean (task, TRUE);
 }
 
