@@ -149,6 +149,7 @@ typedef enum
   F_LYING_TOTAL,      /* pages promise more than exist, totalCount lies */
   F_NEXT_FOREVER,     /* the same page with a next link, for ever */
   F_HOSTILE,          /* an error whose text holds printf directives and markup */
+  F_DEEP_NESTING,     /* 200000 nested arrays: a parser that recurses would overflow */
   N_FAULTS
 } Fault;
 
@@ -191,6 +192,7 @@ static const FaultInfo faults[N_FAULTS] = {
   [F_LYING_TOTAL]     = { "lying-total-count", 0 },
   [F_NEXT_FOREVER]    = { "next-forever", 0 },
   [F_HOSTILE]         = { "hostile-text", 0 },
+  [F_DEEP_NESTING]    = { "deep-nesting", 0 },
 };
 
 /* What a case must end with. */
@@ -225,6 +227,7 @@ typedef struct
   GCancellable   *cancellable;
   SoupServer     *tls_server;   /* F_TLS_SELF_SIGNED */
   GSocketService *plain_server; /* F_TLS_PLAIN */
+  GSocket        *refusing_socket; /* F_REFUSED */
   char           *endpoint_id;  /* OP_HAS_EP */
   char           *endpoint_path;
 
@@ -428,26 +431,23 @@ admin_list_clusters (Case    *c,
 /* ------------------------------------------------------------------------------------------ */
 /* Broken addresses                                                                            */
 
-/* A loopback port nobody listens on (bound, then closed at once). */
+/* A loopback port nobody listens on: bound (so that no one else gets it while the case
+ * runs) but not listening, so connections to it are refused. */
 static guint
-unused_port (void)
+refusing_port (Case *c)
 {
-  g_autoptr(GSocket) socket = NULL;
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
   g_autoptr(GSocketAddress) bound = NULL;
   g_autoptr(GError) error = NULL;
-  guint port;
 
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-                         &error);
+  c->refusing_socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                     G_SOCKET_PROTOCOL_TCP, &error);
   g_assert_no_error (error);
-  g_assert_true (g_socket_bind (socket, address, FALSE, &error));
-  bound = g_socket_get_local_address (socket, &error);
+  g_assert_true (g_socket_bind (c->refusing_socket, address, FALSE, &error));
+  bound = g_socket_get_local_address (c->refusing_socket, &error);
   g_assert_no_error (error);
-  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-  g_assert_true (g_socket_close (socket, &error));
-  return port;
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
 /* A plain HTTP server that answers whatever comes (a TLS handshake too) with a 400 at once,
@@ -700,10 +700,24 @@ expectation (Op    op,
     case F_HOSTILE:
       return expect_error (KL_ERROR_BAD_REQUEST, no);
 
+    case F_DEEP_NESTING:
+      return expect_error (KL_ERROR_BAD_RESPONSE, no);
+
     case N_FAULTS:
     default:
       g_assert_not_reached ();
     }
+}
+
+/* Bugs this suite found that are not fixed yet: their cases are not run, and the test is
+ * marked incomplete (TAP "TODO") with the reason. */
+static const char *
+known_bug (Op    op,
+           Fault fault)
+{
+  if (fault == F_DEEP_NESTING)
+    return "json-glib recurses once per level: 200000 nested arrays overflow the stack";
+  return NULL;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -942,6 +956,13 @@ fault_rule (Case *c)
       break;
     case F_HOSTILE:
       break;
+    case F_DEEP_NESTING:
+      {
+        g_autofree char *brackets = g_strnfill (200000, '[');
+
+        return g_strdup_printf ("{\"path\":\"%s\",\"method\":\"%s\",\"kind\":\"body\","
+                                "\"bodyText\":\"%s\"}", path, method, brackets);
+      }
     case N_FAULTS:
     default:
       g_assert_not_reached ();
@@ -1123,7 +1144,7 @@ case_new (Op    op,
   switch (fault)
     {
     case F_REFUSED:
-      url = g_strdup_printf ("http://127.0.0.1:%u", unused_port ());
+      url = g_strdup_printf ("http://127.0.0.1:%u", refusing_port (c));
       break;
     case F_DNS:
       url = g_strdup ("https://keylink-fault-suite.invalid");
@@ -1156,6 +1177,7 @@ case_new (Op    op,
     case F_LYING_TOTAL:
     case F_NEXT_FOREVER:
     case F_HOSTILE:
+    case F_DEEP_NESTING:
     case N_FAULTS:
     default:
       url = g_strdup (kl_sim_get_base_url (c->sim));
@@ -1210,6 +1232,11 @@ case_free (Case *c)
     {
       soup_server_disconnect (c->tls_server);
       g_clear_object (&c->tls_server);
+    }
+  if (c->refusing_socket != NULL)
+    {
+      g_socket_close (c->refusing_socket, NULL);
+      g_clear_object (&c->refusing_socket);
     }
   if (c->plain_server != NULL)
     {
@@ -1835,12 +1862,22 @@ test_fault (gconstpointer data)
 {
   Fault fault = GPOINTER_TO_UINT (data);
   g_autoptr(GPtrArray) cases = g_ptr_array_new ();
+  const char *todo = NULL;
   guint failures = 0;
   guint i;
 
   for (Op op = 0; op < N_OPS; op++)
     {
-      Case *c = case_new (op, fault);
+      Case *c;
+
+      if (known_bug (op, fault) != NULL && !expectation (op, fault).na)
+        {
+          todo = known_bug (op, fault);
+          outcomes[op][fault] = g_strdup ("TODO");
+          continue;
+        }
+
+      c = case_new (op, fault);
 
       if (c->expect.na)
         {
@@ -1908,6 +1945,8 @@ test_fault (gconstpointer data)
   /* The other faults still run: their matrix and summary are worth having. */
   if (failures > 0)
     g_test_fail_printf ("%u checks failed (see the FAILED lines)", failures);
+  else if (todo != NULL)
+    g_test_incomplete (todo);
 }
 
 /* ------------------------------------------------------------------------------------------ */
