@@ -845,7 +845,9 @@ token_parse (GBytes   *bytes,
 
   data = g_bytes_unref_to_data (g_bytes_ref (bytes), &size);
 
-  if (!json_parser_load_from_data (parser, data, (gssize) size, &local_error))
+  if (!kl_json_depth_is_safe (data, (gssize) size))
+    kl_error_set_bad_response (error, "token answer nested too deep");
+  else if (!json_parser_load_from_data (parser, data, (gssize) size, &local_error))
     kl_error_set_bad_response (error, "token answer: %s", local_error->message);
   else if ((root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     kl_error_set_bad_response (error, "token answer is not an object");
@@ -1936,7 +1938,8 @@ delete_cb (GObject      *source,
       gsize size;
       const char *data = g_bytes_get_data (bytes, &size);
 
-      if (!json_parser_load_from_data (parser, data, (gssize) size, NULL))
+      if (!kl_json_depth_is_safe (data, (gssize) size) ||
+          !json_parser_load_from_data (parser, data, (gssize) size, NULL))
         {
           kl_error_set_bad_response (&error, "DELETE: a %" G_GSIZE_FORMAT "-byte answer that is "
                                      "not JSON", size);

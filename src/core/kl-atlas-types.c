@@ -35,6 +35,12 @@ parse_root (const char  *json,
       return NULL;
     }
 
+  if (!kl_json_depth_is_safe (json, length))
+    {
+      kl_error_set_bad_response (error, "JSON nested deeper than %d levels", KL_JSON_MAX_DEPTH);
+      return NULL;
+    }
+
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, json, length, &local_error))
     {
@@ -205,6 +211,47 @@ kl_atlas_id_is_valid (const char *id)
     }
 
   return i == 24;
+}
+
+gboolean
+kl_json_depth_is_safe (const char *json,
+                       gssize      length)
+{
+  gsize size;
+  gsize i;
+  guint depth = 0;
+  gboolean in_string = FALSE;
+
+  g_return_val_if_fail (json != NULL || length == 0, FALSE);
+
+  size = length < 0 ? strlen (json) : (gsize) length;
+  for (i = 0; i < size; i++)
+    {
+      char c = json[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        {
+          in_string = TRUE;
+        }
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > KL_JSON_MAX_DEPTH)
+            return FALSE;
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        {
+          depth--;
+        }
+    }
+
+  return TRUE;
 }
 
 void
