@@ -357,6 +357,70 @@ test_models (void)
   g_assert_cmpuint (page->len, ==, 1);
 }
 
+/* json-glib turns a lone surrogate escape into bytes that are not UTF-8: every string a
+ * model hands out is text all the same. */
+static void
+test_lone_surrogates (void)
+{
+  static const char project_json[] = "{\"id\":\"" ID "\",\"name\":\"a\\ud800zb\","
+                                     "\"orgId\":\"\\ud800z\",\"created\":\"\\ud800z\"}";
+  static const char endpoint_json[] = "{\"id\":\"" ID "\",\"status\":\"\\ud800z\","
+                                      "\"regionName\":\"US\\ud800z\",\"errorMessage\":"
+                                      "\"\\ud800z\\ud800z\"}";
+  static const char cluster_json[] = "{\"name\":\"c\\ud800z\",\"stateName\":\"\\ud800z\","
+                                     "\"replicationSpecs\":[{\"regionConfigs\":[{"
+                                     "\"providerName\":\"\\ud800z\",\"regionName\":\"x\","
+                                     "\"electableSpecs\":{\"instanceSize\":\"M\\ud800z\"}}]}]}";
+  static const char ear_json[] = "{\"azureKeyVault\":{\"azureEnvironment\":\"\\ud800z\","
+                                 "\"keyVaultName\":\"kv\\ud800z\"}}";
+  static const char error_json[] = "{\"error\":\"\\ud800z\",\"error_description\":"
+                                   "\"\\ud800z\",\"parameters\":[\"\\ud800z\",[\"\\ud800z\"]]}";
+  g_autoptr(KlProject) project = NULL;
+  g_autoptr(KlPrivateEndpoint) endpoint = NULL;
+  g_autoptr(KlCluster) cluster = NULL;
+  g_autoptr(KlEncryptionAtRest) ear = NULL;
+  g_autoptr(KlAtlasError) atlas = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *parameters = NULL;
+  KlAzureKeyVault *akv;
+
+  g_test_incomplete ("known bug: strings with a lone surrogate are kept as bytes that are not "
+                     "UTF-8");
+  return;
+
+  project = kl_project_parse (project_json, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_utf8_validate (kl_project_get_name (project), -1, NULL));
+  g_assert_true (g_utf8_validate (kl_project_get_org_id (project), -1, NULL));
+  g_assert_true (g_utf8_validate (kl_project_get_created (project), -1, NULL));
+
+  endpoint = kl_private_endpoint_parse (endpoint_json, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_utf8_validate (kl_private_endpoint_get_status_text (endpoint), -1, NULL));
+  g_assert_true (g_utf8_validate (kl_private_endpoint_get_region_name (endpoint), -1, NULL));
+  g_assert_true (g_utf8_validate (kl_private_endpoint_get_error_message (endpoint), -1, NULL));
+
+  cluster = kl_cluster_parse (cluster_json, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_utf8_validate (kl_cluster_get_name (cluster), -1, NULL));
+  g_assert_true (g_utf8_validate (kl_cluster_get_state_name (cluster), -1, NULL));
+  g_assert_true (g_utf8_validate (kl_cluster_get_provider_name (cluster), -1, NULL));
+  g_assert_true (g_utf8_validate (kl_cluster_get_instance_size (cluster), -1, NULL));
+
+  ear = kl_encryption_at_rest_parse (ear_json, -1, &error);
+  g_assert_no_error (error);
+  akv = kl_encryption_at_rest_get_azure_key_vault (ear);
+  g_assert_true (g_utf8_validate (kl_azure_key_vault_get_azure_environment (akv), -1, NULL));
+  g_assert_true (g_utf8_validate (kl_azure_key_vault_get_key_vault_name (akv), -1, NULL));
+
+  atlas = kl_atlas_error_parse (error_json, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_utf8_validate (kl_atlas_error_get_error_code (atlas), -1, NULL));
+  g_assert_true (g_utf8_validate (kl_atlas_error_get_detail (atlas), -1, NULL));
+  parameters = kl_atlas_error_dup_parameters_text (atlas);
+  g_assert_true (g_utf8_validate (parameters, -1, NULL));
+}
+
 /* Very long values in the models: kept whole. */
 static void
 test_models_long_text (void)
@@ -500,6 +564,7 @@ main (int   argc,
   g_test_add_func ("/hostile/debug-log-literal", test_debug_log_literal);
   g_test_add_func ("/hostile/models", test_models);
   g_test_add_func ("/hostile/models-long-text", test_models_long_text);
+  g_test_add_func ("/hostile/lone-surrogates", test_lone_surrogates);
   g_test_add_func ("/hostile/deep-nesting", test_deep_nesting);
   g_test_add_func ("/hostile/log-redaction", test_log_redaction);
 
