@@ -86,8 +86,10 @@ member_string (JsonObject  *object,
       return FALSE;
     }
 
+  /* json-glib lets a lone surrogate (\ud800) through as bytes that are not UTF-8: what a
+   * label shows must be text. */
   g_free (*out);
-  *out = g_strdup (json_node_get_string (node));
+  *out = g_utf8_make_valid (json_node_get_string (node), -1);
   return TRUE;
 }
 
@@ -1996,7 +1998,7 @@ kl_atlas_error_new_from_node (JsonNode  *node,
         }
       else if (type == G_TYPE_STRING && self->error_code == NULL)
         {
-          self->error_code = g_strdup (json_node_get_string (status));
+          self->error_code = g_utf8_make_valid (json_node_get_string (status), -1);
           if (self->detail == NULL &&
               !member_string (object, "error_description", &self->detail, error))
             return NULL;
@@ -2117,5 +2119,5 @@ kl_atlas_error_dup_parameters_text (KlAtlasError *self)
   if (text->len == 0)
     return NULL;
 
-  return g_string_free (g_steal_pointer (&text), FALSE);
+  return g_utf8_make_valid (text->str, (gssize) text->len);
 }
