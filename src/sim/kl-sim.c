@@ -598,6 +598,7 @@ read_json_body (SoupServerMessage *msg,
     }
   bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   if (g_bytes_get_size (bytes) == 0
+      || !kl_sim_json_depth_is_safe (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes))
       || !json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
                                       g_bytes_get_size (bytes), &error))
     {
@@ -1192,8 +1193,9 @@ read_control_body (SoupServerMessage *msg,
       respond_error (msg, 400, "SIM_INVALID_REQUEST", NULL, "A JSON object body is required.");
       return NULL;
     }
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
-                                   g_bytes_get_size (bytes), NULL)
+  if (!kl_sim_json_depth_is_safe (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes))
+      || !json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
+                                      g_bytes_get_size (bytes), NULL)
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       respond_error (msg, 400, "SIM_INVALID_REQUEST", NULL, "The body must be a JSON object.");
@@ -1713,6 +1715,12 @@ kl_sim_add_fault (KlSim       *self,
   g_return_val_if_fail (KL_IS_SIM (self), FALSE);
   g_return_val_if_fail (rule_json != NULL, FALSE);
 
+  if (!kl_sim_json_depth_is_safe (rule_json, strlen (rule_json)))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           "A fault rule must be a JSON object, nested at most 64 deep.");
+      return FALSE;
+    }
   if (!json_parser_load_from_data (parser, rule_json, -1, error))
     return FALSE;
   rule = kl_sim_faults_add (self->faults, json_parser_get_root (parser), error);
