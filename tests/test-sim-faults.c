@@ -289,6 +289,7 @@ test_stall (SimFixture    *f,
   new_session (f);
   g_assert_true (kl_sim_add_fault (f->sim, "{\"path\": \"" GROUPS "/*\", \"kind\": \"stall\"}",
                                    NULL));
+  g_assert_cmpuint (kl_sim_count_stalled (f->sim), ==, 0);
   later = g_timeout_source_new (100);
   g_source_set_callback (later, clear_faults_cb, f->sim, NULL);
   g_source_attach (later, g_main_context_get_thread_default ());
@@ -306,6 +307,8 @@ test_stall (SimFixture    *f,
 
     g_assert_error (hanging->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   }
+  /* The simulator still holds it (and counts it). */
+  g_assert_cmpuint (kl_sim_count_stalled (f->sim), ==, 1);
   f->cancel_after_ms = 0;
 }
 
@@ -480,6 +483,198 @@ test_control_clock (SimFixture    *f,
   g_assert_cmpfloat (json_object_get_double_member (sim_object (settings), "timeScale"), ==, 0);
 }
 
+/* "body": any answer the rule spells out, for the client's tests of hostile or odd servers. */
+static void
+test_body (SimFixture    *f,
+           gconstpointer  data)
+{
+  g_autoptr(SimResponse) custom = NULL;
+  g_autoptr(SimResponse) text = NULL;
+  g_autoptr(SimResponse) padded = NULL;
+  g_autoptr(SimResponse) chunked = NULL;
+  g_autoptr(SimResponse) after = NULL;
+  g_autoptr(SimResponse) rules = NULL;
+  g_autoptr(SimResponse) real = NULL;
+  JsonObject *rule;
+
+  sim_use_token (f);
+  f->skip_schema = TRUE;
+
+  /* JSON, labelled with the vendor type asked for, with extra headers; one time only. */
+  add_rule (f, "{\"path\": \"" READY "\", \"kind\": \"body\", \"status\": 400, "
+               "\"body\": {\"detail\": \"%s%n <b>&amp;\", \"errorCode\": 7}, "
+               "\"headers\": {\"X-Error-Code\": \"%x%x\", \"Retry-After\": \"5\"}, \"count\": 1}");
+  custom = sim_get (f, READY, V20230101);
+  g_assert_cmpuint (custom->status, ==, 400);
+  g_assert_cmpstr (soup_message_headers_get_one (custom->headers, "Content-Type"), ==,
+                   "application/vnd.atlas.2023-01-01+json;charset=utf-8");
+  g_assert_cmpstr (soup_message_headers_get_one (custom->headers, "X-Error-Code"), ==, "%x%x");
+  g_assert_cmpstr (soup_message_headers_get_one (custom->headers, "Retry-After"), ==, "5");
+  g_assert_cmpstr (sim_member_string (custom, "detail"), ==, "%s%n <b>&amp;");
+  g_assert_cmpint (json_object_get_int_member (sim_object (custom), "errorCode"), ==, 7);
+  f->skip_schema = FALSE;
+  real = sim_get (f, READY, V20230101);
+  sim_assert_ok (real, 200, V20230101);
+  f->skip_schema = TRUE;
+
+  /* Text with its own type: a proxy's HTML page. */
+  add_rule (f, "{\"path\": \"" GROUPS "\", \"kind\": \"body\", \"status\": 502, "
+               "\"bodyText\": \"<html><b>Bad gateway</b></html>\", \"contentType\": \"text/html\", "
+               "\"count\": 1}");
+  text = sim_get (f, GROUPS, V20230101);
+  g_assert_cmpuint (text->status, ==, 502);
+  g_assert_cmpstr (soup_message_headers_get_one (text->headers, "Content-Type"), ==, "text/html");
+  g_assert_cmpmem (g_bytes_get_data (text->body, NULL), g_bytes_get_size (text->body),
+                   "<html><b>Bad gateway</b></html>", strlen ("<html><b>Bad gateway</b></html>"));
+  g_assert_null (text->json);
+
+  /* Padded with spaces (still one JSON document), with Content-Length or chunked. */
+  add_rule (f, "{\"path\": \"" GROUPS "\", \"kind\": \"body\", \"body\": {\"results\": []}, "
+               "\"padBytes\": 5242880, \"count\": 1}");
+  padded = sim_get (f, GROUPS, V20230101);
+  g_assert_cmpuint (padded->status, ==, 200);
+  g_assert_cmpuint (g_bytes_get_size (padded->body), ==, strlen ("{\"results\":[]}") + 5242880);
+  g_assert_cmpint (soup_message_headers_get_content_length (padded->headers), ==,
+                   strlen ("{\"results\":[]}") + 5242880);
+  g_assert_nonnull (padded->json);
+  add_rule (f, "{\"path\": \"" GROUPS "\", \"kind\": \"body\", \"body\": [1, 2], "
+               "\"padBytes\": 70000, \"chunked\": true, \"count\": 1}");
+  chunked = sim_get (f, GROUPS, V20230101);
+  g_assert_cmpuint (chunked->status, ==, 200);
+  g_assert_cmpint (soup_message_headers_get_encoding (chunked->headers), ==,
+                   SOUP_ENCODING_CHUNKED);
+  g_assert_cmpuint (g_bytes_get_size (chunked->body), ==, strlen ("[1,2]") + 70000);
+
+  /* After processing: the endpoint POST takes effect, the answer is the rule's. */
+  sim_enable_cmk (f, KL_SIM_GROUP_READY, TRUE);
+  add_rule (f, "{\"path\": \"" READY_PES "\", \"method\": \"POST\", \"kind\": \"body\", "
+               "\"afterProcessing\": true, \"body\": {\"status\": 12}, \"count\": 1}");
+  after = sim_send (f, "POST", READY_PES, V20230101, "{\"regionName\": \"US_EAST_2\"}");
+  g_assert_cmpuint (after->status, ==, 200);
+  g_assert_cmpint (json_object_get_int_member (sim_object (after), "status"), ==, 12);
+  f->skip_schema = FALSE;
+  {
+    g_autoptr(SimResponse) listed = sim_get (f, READY_PES, V20230101);
+
+    sim_assert_ok (listed, 200, V20230101);
+    g_assert_cmpint (json_object_get_int_member (sim_object (listed), "totalCount"), ==, 1);
+  }
+
+  /* The stored rule says what it sends. */
+  add_rule (f, "{\"path\": \"/nowhere\", \"kind\": \"body\", \"bodyText\": \"x\", "
+               "\"contentType\": \"text/plain\", \"padBytes\": 3}");
+  rules = sim_control (f, "GET", "/__sim/faults", NULL);
+  g_assert_cmpuint (rules->status, ==, 200);
+  {
+    JsonArray *list = json_object_get_array_member (sim_object (rules), "faults");
+
+    rule = json_array_get_object_element (list, json_array_get_length (list) - 1);
+  }
+  g_assert_cmpstr (json_object_get_string_member (rule, "kind"), ==, "body");
+  g_assert_cmpstr (json_object_get_string_member (rule, "bodyText"), ==, "x");
+  g_assert_cmpstr (json_object_get_string_member (rule, "contentType"), ==, "text/plain");
+  g_assert_cmpint (json_object_get_int_member (rule, "status"), ==, 200);
+  g_assert_cmpint (json_object_get_int_member (rule, "padBytes"), ==, 3);
+}
+
+static void
+test_body_rules_refused (SimFixture    *f,
+                         gconstpointer  data)
+{
+  static const char *const refused[] = {
+    "{\"path\": \"/a\", \"kind\": \"body\"}",
+    "{\"path\": \"/a\", \"kind\": \"body\", \"body\": 1, \"bodyText\": \"1\"}",
+    "{\"path\": \"/a\", \"kind\": \"status\", \"body\": 1}",
+    "{\"path\": \"/a\", \"kind\": \"body\", \"body\": 1, \"headers\": [\"X\"]}",
+    "{\"path\": \"/a\", \"kind\": \"body\", \"body\": 1, \"headers\": {\"X Y\": \"1\"}}",
+    "{\"path\": \"/a\", \"kind\": \"body\", \"body\": 1, \"headers\": {\"X\": \"1\\r\\nY: 2\"}}",
+    "{\"path\": \"/a\", \"kind\": \"body\", \"body\": 1, \"padBytes\": -1}",
+    "{\"path\": \"/a\", \"kind\": \"body\", \"body\": 1, \"padBytes\": 1000000000}",
+    "{\"path\": \"/a\", \"kind\": \"body\", \"body\": 1, \"chunked\": 1}",
+    "{\"path\": \"/a\", \"kind\": \"status\", \"totalCount\": 3}",
+    "{\"path\": \"/a\", \"kind\": \"lying_pages\", \"totalCount\": -3}",
+    "{\"path\": \"/a\", \"kind\": \"lying_pages\", \"padBytes\": 3}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(SimResponse) response = sim_control (f, "POST", "/__sim/faults", refused[i]);
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s", refused[i]);
+      sim_assert_error (response, 400, "SIM_INVALID_FAULT");
+      g_assert_false (kl_sim_add_fault (f->sim, refused[i], &error));
+      g_assert_nonnull (error);
+    }
+}
+
+/* "lying_pages": the real pages, but "next" never ends and totalCount says what the rule says. */
+static void
+test_lying_pages (SimFixture    *f,
+                  gconstpointer  data)
+{
+  g_autoptr(SimResponse) last = NULL;
+  g_autoptr(SimResponse) beyond = NULL;
+  g_autoptr(SimResponse) error = NULL;
+  JsonArray *links;
+  gboolean has_next = FALSE;
+
+  sim_use_token (f);
+  add_rule (f, "{\"path\": \"" GROUPS "\", \"kind\": \"lying_pages\", \"totalCount\": 5000}");
+
+  /* 15 projects: page 3 of 5 is the real last one, yet it promises a fourth. */
+  last = sim_get (f, GROUPS "?itemsPerPage=5&pageNum=3", V20230101);
+  sim_assert_ok (last, 200, V20230101);
+  g_assert_cmpint (json_object_get_int_member (sim_object (last), "totalCount"), ==, 5000);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (sim_object (last),
+                                                                         "results")), ==, 5);
+  links = json_object_get_array_member (sim_object (last), "links");
+  for (guint i = 0; i < json_array_get_length (links); i++)
+    {
+      JsonObject *link = json_array_get_object_element (links, i);
+
+      if (g_strcmp0 (json_object_get_string_member (link, "rel"), "next") == 0)
+        {
+          g_assert_false (has_next);
+          has_next = TRUE;
+          g_assert_true (g_str_has_suffix (json_object_get_string_member (link, "href"),
+                                           GROUPS "?pageNum=4&itemsPerPage=5"));
+        }
+    }
+  g_assert_true (has_next);
+
+  beyond = sim_get (f, GROUPS "?itemsPerPage=5&pageNum=40", V20230101);
+  sim_assert_ok (beyond, 200, V20230101);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (sim_object (beyond),
+                                                                         "results")), ==, 0);
+
+  /* Errors stay errors. */
+  error = sim_get (f, GROUPS "?pageNum=0", V20230101);
+  sim_assert_error (error, 400, "INVALID_QUERY_PARAMETER");
+}
+
+/* JSON nested 200000 deep (json-glib recurses once per level): refused, and the simulator
+ * (in-process in demo mode, its control API open to any local client) lives on. */
+static void
+test_deep_bodies (SimFixture    *f,
+                  gconstpointer  data)
+{
+  g_autofree char *deep = g_strnfill (200000, '[');
+  g_autoptr(SimResponse) control = NULL;
+  g_autoptr(SimResponse) api = NULL;
+  g_autoptr(SimResponse) alive = NULL;
+
+  control = sim_control (f, "POST", "/__sim/faults", deep);
+  sim_assert_error (control, 400, "SIM_INVALID_REQUEST");
+
+  sim_use_token (f);
+  api = sim_send (f, "PATCH", READY "/encryptionAtRest", V20230101, deep);
+  sim_assert_error (api, 400, "INVALID_JSON");
+
+  alive = sim_get (f, GROUPS, V20230101);
+  sim_assert_ok (alive, 200, V20230101);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -498,6 +693,10 @@ main (int   argc,
   add_fixture_test ("/sim-faults/rules-api", test_rules_api);
   add_fixture_test ("/sim-faults/request-log", test_request_log);
   add_fixture_test ("/sim-faults/control-clock", test_control_clock);
+  add_fixture_test ("/sim-faults/body", test_body);
+  add_fixture_test ("/sim-faults/body-rules-refused", test_body_rules_refused);
+  add_fixture_test ("/sim-faults/lying-pages", test_lying_pages);
+  add_fixture_test ("/sim-faults/deep-bodies", test_deep_bodies);
 
   return g_test_run ();
 }

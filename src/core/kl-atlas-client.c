@@ -32,6 +32,9 @@
 #define TOKEN_MARGIN_SECONDS 60
 /* No list is longer than this many pages (a server looping on "next" would be). */
 #define MAX_PAGES 1000
+/* The largest answer read: the biggest the Admin API sends (a page of 500 clusters) is a few
+ * MB; what is larger is not Atlas talking, and is not kept in memory. */
+#define MAX_BODY_BYTES (16 * 1024 * 1024)
 
 #define DEFAULT_MAX_ATTEMPTS  4
 #define DEFAULT_BASE_DELAY_MS 1000
@@ -455,22 +458,22 @@ request_retry_later (GTask *task,
                g_object_ref (task));
 }
 
+/* Takes the references on @owned_task, and on @owned_bytes (the whole body) or @owned_error. */
 static void
-request_sent_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+request_answered (GTask  *owned_task,
+                  GBytes *owned_bytes,
+                  GError *owned_error)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr(GTask) task = owned_task;
   KlAtlasClient *self = g_task_get_source_object (task);
   Request *request = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = owned_error;
+  g_autoptr(GBytes) bytes = owned_bytes;
   SoupMessageHeaders *headers;
   gboolean can_retry;
   GError *http_error;
   guint status;
 
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   can_retry = request->attempt < self->max_attempts;
 
   if (bytes == NULL)
@@ -478,6 +481,17 @@ request_sent_cb (GObject      *source,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+
+      /* Not an Atlas answer: not read further, not asked again. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+        {
+          g_autoptr(GError) too_big = NULL;
+
+          kl_error_set_bad_response (&too_big, "%s %s: an answer of more than %u bytes",
+                                     request->method, request->path, MAX_BODY_BYTES);
+          g_task_return_error (task, g_steal_pointer (&too_big));
           return;
         }
 
@@ -552,6 +566,71 @@ request_sent_cb (GObject      *source,
   g_task_return_error (task, http_error);
 }
 
+/* GMemoryOutputStream fails the write (G_IO_ERROR_NO_SPACE) when its buffer cannot grow. */
+static gpointer
+body_realloc (gpointer data,
+              gsize    size)
+{
+  if (size > MAX_BODY_BYTES)
+    return NULL;
+
+  return g_realloc (data, size);
+}
+
+static void
+request_read_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GError *error = NULL;
+
+  if (g_output_stream_splice_finish (G_OUTPUT_STREAM (source), result, &error) < 0)
+    {
+      request_answered (user_data, NULL, error);
+      return;
+    }
+
+  request_answered (user_data,
+                    g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (source)),
+                    NULL);
+}
+
+/* The answer's headers are in: read its body, up to MAX_BODY_BYTES. */
+static void
+request_sent_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  Request *request = g_task_get_task_data (task);
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GOutputStream) body = NULL;
+  SoupMessageHeaders *headers;
+  GError *error = NULL;
+
+  if (!(stream = soup_session_send_finish (SOUP_SESSION (source), result, &error)))
+    {
+      request_answered (task, NULL, error);
+      return;
+    }
+
+  headers = soup_message_get_response_headers (request->message);
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > MAX_BODY_BYTES)
+    {
+      request_answered (task, NULL,
+                        g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NO_SPACE, "Content-Length"));
+      return;
+    }
+
+  body = g_memory_output_stream_new (NULL, 0, body_realloc, g_free);
+  g_output_stream_splice_async (body, stream,
+                                G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
+                                G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                                G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                                request_read_cb, task);
+}
+
 static void
 request_send_message (GTask *task)
 {
@@ -609,8 +688,8 @@ request_send_message (GTask *task)
                                G_CALLBACK (on_authenticate), self, 0);
     }
 
-  soup_session_send_and_read_async (self->session, request->message, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task), request_sent_cb, task);
+  soup_session_send_async (self->session, request->message, G_PRIORITY_DEFAULT,
+                           g_task_get_cancellable (task), request_sent_cb, task);
 }
 
 static void
@@ -766,7 +845,9 @@ token_parse (GBytes   *bytes,
 
   data = g_bytes_unref_to_data (g_bytes_ref (bytes), &size);
 
-  if (!json_parser_load_from_data (parser, data, (gssize) size, &local_error))
+  if (!kl_json_depth_is_safe (data, (gssize) size))
+    kl_error_set_bad_response (error, "token answer nested too deep");
+  else if (!json_parser_load_from_data (parser, data, (gssize) size, &local_error))
     kl_error_set_bad_response (error, "token answer: %s", local_error->message);
   else if ((root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     kl_error_set_bad_response (error, "token answer is not an object");
@@ -1281,12 +1362,17 @@ typedef GPtrArray *(*ParsePageFunc) (const char  *json,
                                      gboolean    *has_next,
                                      GError     **error);
 
+/* What tells two items of a list apart: an id, or a cluster's name. */
+typedef const char *(*ItemKeyFunc) (gpointer item);
+
 typedef struct
 {
   char          *path;
   const char    *media_type;
   ParsePageFunc  parse;
+  ItemKeyFunc    key;
   GPtrArray     *items;
+  GHashTable    *seen;   /* keys of @items, borrowed from them */
   guint          page;
 } ListCall;
 
@@ -1296,6 +1382,7 @@ list_call_free (gpointer data)
   ListCall *call = data;
 
   g_free (call->path);
+  g_clear_pointer (&call->seen, g_hash_table_unref);
   g_clear_pointer (&call->items, g_ptr_array_unref);
   g_free (call);
 }
@@ -1314,8 +1401,9 @@ list_page_cb (GObject      *source,
   g_autoptr(GPtrArray) items = NULL;
   gboolean has_next = FALSE;
   const char *data;
-  guint n_items;
+  guint n_new = 0;
   gsize size;
+  guint i;
 
   if (!(bytes = request_finish (result, &error)))
     {
@@ -1330,10 +1418,23 @@ list_page_cb (GObject      *source,
       return;
     }
 
-  n_items = items->len;
-  g_ptr_array_extend_and_steal (call->items, g_steal_pointer (&items));
+  /* An item seen on an earlier page (the list shifted, or the server repeats itself) is not
+   * listed twice; a page with nothing new ends the list, whatever "next" says. */
+  for (i = 0; i < items->len; i++)
+    {
+      gpointer item = g_ptr_array_index (items, i);
+      const char *key = call->key (item);
 
-  if (has_next && n_items > 0 && call->page < MAX_PAGES)
+      if (key != NULL && !g_hash_table_add (call->seen, (gpointer) key))
+        continue;
+      g_ptr_array_add (call->items, g_object_ref (item));
+      n_new++;
+    }
+
+  if (has_next && n_new == 0)
+    g_debug ("GET %s: page %u brings nothing new; the list ends there", call->path, call->page);
+
+  if (has_next && n_new > 0 && call->page < MAX_PAGES)
     {
       call->page++;
       list_request_page (g_steal_pointer (&task));
@@ -1364,6 +1465,7 @@ list_call (KlAtlasClient       *self,
            char                *path,
            const char          *media_type,
            ParsePageFunc        parse,
+           ItemKeyFunc          key,
            GCancellable        *cancellable,
            GAsyncReadyCallback  callback,
            gpointer             user_data)
@@ -1374,7 +1476,9 @@ list_call (KlAtlasClient       *self,
   call->path = path;
   call->media_type = media_type;
   call->parse = parse;
+  call->key = key;
   call->items = g_ptr_array_new_with_free_func (g_object_unref);
+  call->seen = g_hash_table_new (g_str_hash, g_str_equal);
   call->page = 1;
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, call, list_call_free);
@@ -1408,7 +1512,8 @@ kl_atlas_client_list_projects_async (KlAtlasClient       *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   list_call (self, kl_atlas_client_list_projects_async, g_strdup (GROUPS_PATH), MEDIA_2023,
-             kl_project_parse_page, cancellable, callback, user_data);
+             kl_project_parse_page, (ItemKeyFunc) kl_project_get_id, cancellable, callback,
+             user_data);
 }
 
 GPtrArray *
@@ -1543,7 +1648,8 @@ kl_atlas_client_list_private_endpoints_async (KlAtlasClient       *self,
     }
 
   list_call (self, kl_atlas_client_list_private_endpoints_async, endpoints_path (group_id),
-             MEDIA_2023, kl_private_endpoint_parse_page, cancellable, callback, user_data);
+             MEDIA_2023, kl_private_endpoint_parse_page, (ItemKeyFunc) kl_private_endpoint_get_id,
+             cancellable, callback, user_data);
 }
 
 GPtrArray *
@@ -1870,6 +1976,24 @@ delete_cb (GObject      *source,
       return;
     }
 
+  /* Atlas answers 204 without a body: a 2xx with one that is not even JSON did not come from
+   * Atlas, and is no proof that anything was deleted. */
+  if (g_bytes_get_size (bytes) > 0)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+      gsize size;
+      const char *data = g_bytes_get_data (bytes, &size);
+
+      if (!kl_json_depth_is_safe (data, (gssize) size) ||
+          !json_parser_load_from_data (parser, data, (gssize) size, NULL))
+        {
+          kl_error_set_bad_response (&error, "DELETE: a %" G_GSIZE_FORMAT "-byte answer that is "
+                                     "not JSON", size);
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1940,7 +2064,8 @@ kl_atlas_client_list_clusters_async (KlAtlasClient       *self,
     }
 
   list_call (self, kl_atlas_client_list_clusters_async, group_path (group_id, "/clusters"),
-             MEDIA_CLUSTER_READ, kl_cluster_parse_page, cancellable, callback, user_data);
+             MEDIA_CLUSTER_READ, kl_cluster_parse_page, (ItemKeyFunc) kl_cluster_get_name,
+             cancellable, callback, user_data);
 }
 
 GPtrArray *

@@ -31,7 +31,8 @@ G_BEGIN_DECLS
  * 5xx and broken connections; then exponential backoff with jitter (defaults: 4 attempts, base
  * 1 s, cap 30 s; a Retry-After beyond the cap is not waited for: the error reports it). Other
  * POSTs and PATCHes are never retried blindly; use kl_atlas_client_ensure_private_endpoint_async()
- * to create endpoints. Lists are read whole, page after page.
+ * to create endpoints. Lists are read whole, page after page. An answer larger than 16 MiB is
+ * not read further: KL_ERROR_BAD_RESPONSE.
  *
  * Ids are checked (24 lowercase hex; cluster names ^[a-zA-Z0-9][a-zA-Z0-9-]*$) before anything
  * is sent: a malformed one is KL_ERROR_INVALID_INPUT. */

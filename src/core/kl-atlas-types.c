@@ -35,6 +35,12 @@ parse_root (const char  *json,
       return NULL;
     }
 
+  if (!kl_json_depth_is_safe (json, length))
+    {
+      kl_error_set_bad_response (error, "JSON nested deeper than %d levels", KL_JSON_MAX_DEPTH);
+      return NULL;
+    }
+
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, json, length, &local_error))
     {
@@ -80,8 +86,10 @@ member_string (JsonObject  *object,
       return FALSE;
     }
 
+  /* json-glib lets a lone surrogate (\ud800) through as bytes that are not UTF-8: what a
+   * label shows must be text. */
   g_free (*out);
-  *out = g_strdup (json_node_get_string (node));
+  *out = g_utf8_make_valid (json_node_get_string (node), -1);
   return TRUE;
 }
 
@@ -205,6 +213,47 @@ kl_atlas_id_is_valid (const char *id)
     }
 
   return i == 24;
+}
+
+gboolean
+kl_json_depth_is_safe (const char *json,
+                       gssize      length)
+{
+  gsize size;
+  gsize i;
+  guint depth = 0;
+  gboolean in_string = FALSE;
+
+  g_return_val_if_fail (json != NULL || length == 0, FALSE);
+
+  size = length < 0 ? strlen (json) : (gsize) length;
+  for (i = 0; i < size; i++)
+    {
+      char c = json[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        {
+          in_string = TRUE;
+        }
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > KL_JSON_MAX_DEPTH)
+            return FALSE;
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        {
+          depth--;
+        }
+    }
+
+  return TRUE;
 }
 
 void
@@ -1949,7 +1998,7 @@ kl_atlas_error_new_from_node (JsonNode  *node,
         }
       else if (type == G_TYPE_STRING && self->error_code == NULL)
         {
-          self->error_code = g_strdup (json_node_get_string (status));
+          self->error_code = g_utf8_make_valid (json_node_get_string (status), -1);
           if (self->detail == NULL &&
               !member_string (object, "error_description", &self->detail, error))
             return NULL;
@@ -2070,5 +2119,5 @@ kl_atlas_error_dup_parameters_text (KlAtlasError *self)
   if (text->len == 0)
     return NULL;
 
-  return g_string_free (g_steal_pointer (&text), FALSE);
+  return g_utf8_make_valid (text->str, (gssize) text->len);
 }

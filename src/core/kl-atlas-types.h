@@ -28,6 +28,13 @@ gboolean      kl_atlas_id_is_valid          (const char    *id);
 /* Zeroes a secret string, then frees it. NULL-safe. */
 void          kl_secret_free                (char          *secret);
 
+/* json-glib recurses once per nesting level, so enough '[' from a server would overflow the
+ * stack: every parser of server answers first checks that @json (@length bytes, -1: up to
+ * the NUL) nests arrays and objects at most KL_JSON_MAX_DEPTH deep. */
+#define KL_JSON_MAX_DEPTH 128
+gboolean      kl_json_depth_is_safe         (const char    *json,
+                                             gssize         length);
+
 #define KL_TYPE_PROJECT            (kl_project_get_type ())
 #define KL_TYPE_AZURE_KEY_VAULT    (kl_azure_key_vault_get_type ())
 #define KL_TYPE_ENCRYPTION_AT_REST (kl_encryption_at_rest_get_type ())

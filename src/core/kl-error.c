@@ -46,7 +46,12 @@ kl_error_private_clear (KlErrorPrivate *priv)
   g_clear_object (&priv->atlas_error);
 }
 
+/* GLib's macro casts a guint8 * to the private struct; clang's -Wcast-align objects although
+ * GLib aligns it. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wcast-align"
 G_DEFINE_EXTENDED_ERROR (KlError, kl_error)
+#pragma GCC diagnostic pop
 
 /* Longest wait we accept from Retry-After: a day. */
 #define MAX_RETRY_AFTER (24 * 60 * 60)
@@ -168,6 +173,31 @@ code_for_answer (guint         status,
   return KL_ERROR_BAD_RESPONSE;
 }
 
+/* Atlas's own words quoted in a message: at most this many characters (the whole text stays
+ * in the KlAtlasError for a details view). */
+#define MAX_QUOTED_CHARS 300
+
+/* @text as a message may quote it: valid UTF-8, cut (with an ellipsis) when too long. */
+static char *
+quote_server_text (const char *text)
+{
+  g_autofree char *valid = NULL;
+  const char *end;
+  glong n;
+
+  if (text == NULL)
+    return NULL;
+
+  valid = g_utf8_make_valid (text, -1);
+  end = valid;
+  for (n = 0; n < MAX_QUOTED_CHARS && *end != '\0'; n++)
+    end = g_utf8_next_char (end);
+  if (*end == '\0')
+    return g_steal_pointer (&valid);
+
+  return g_strdup_printf ("%.*s…", (int) (end - valid), valid);
+}
+
 static char *
 message_for_answer (KlError       code,
                     guint         status,
@@ -175,11 +205,16 @@ message_for_answer (KlError       code,
                     guint         retry_after)
 {
   const char *atlas_code = atlas_error != NULL ? kl_atlas_error_get_error_code (atlas_error) : NULL;
-  const char *detail = atlas_error != NULL ? kl_atlas_error_get_detail (atlas_error) : NULL;
+  g_autofree char *detail = NULL;
   g_autofree char *parameters = NULL;
 
   if (atlas_error != NULL)
-    parameters = kl_atlas_error_dup_parameters_text (atlas_error);
+    {
+      g_autofree char *all_parameters = kl_atlas_error_dup_parameters_text (atlas_error);
+
+      detail = quote_server_text (kl_atlas_error_get_detail (atlas_error));
+      parameters = quote_server_text (all_parameters);
+    }
 
   switch (code)
     {
@@ -324,8 +359,13 @@ kl_error_new_from_http (guint       status,
                  parse_error->message);
     }
 
+  /* A header is bytes: the code is kept as text. */
   if (atlas_error == NULL && x_error_code != NULL && x_error_code[0] != '\0')
-    atlas_error = kl_atlas_error_new (status, x_error_code);
+    {
+      g_autofree char *code_text = g_utf8_make_valid (x_error_code, -1);
+
+      atlas_error = kl_atlas_error_new (status, code_text);
+    }
 
   if (atlas_error != NULL)
     atlas_code = kl_atlas_error_get_error_code (atlas_error);

@@ -114,6 +114,7 @@ pending_free (Pending *pending)
       g_source_unref (pending->source);
     }
   g_object_unref (pending->msg);
+  kl_sim_fault_decision_clear (&pending->decision);
   g_free (pending);
 }
 
@@ -597,6 +598,7 @@ read_json_body (SoupServerMessage *msg,
     }
   bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   if (g_bytes_get_size (bytes) == 0
+      || !kl_sim_json_depth_is_safe (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes))
       || !json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
                                       g_bytes_get_size (bytes), &error))
     {
@@ -878,6 +880,165 @@ respond_injected_status (SoupServerMessage        *msg,
   respond_error (msg, decision->status, decision->error_code, NULL, detail);
 }
 
+/* Padding of a "body" fault, written 64 KiB at a time as the client reads: a huge answer
+ * never sits in the simulator's memory. */
+#define PAD_CHUNK_BYTES (64 * 1024)
+
+typedef struct
+{
+  GBytes  *spaces;     /* PAD_CHUNK_BYTES spaces */
+  guint64  remaining;
+} Padding;
+
+static void
+padding_free (gpointer  data,
+              GClosure *closure)
+{
+  Padding *padding = data;
+
+  g_bytes_unref (padding->spaces);
+  g_free (padding);
+}
+
+static void
+padding_append (SoupServerMessage *msg,
+                Padding           *padding)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+  gsize size = (gsize) MIN (padding->remaining, (guint64) PAD_CHUNK_BYTES);
+  g_autoptr(GBytes) chunk = NULL;
+
+  if (size == 0)
+    return;
+  chunk = g_bytes_new_from_bytes (padding->spaces, 0, size);
+  soup_message_body_append_bytes (body, chunk);
+  padding->remaining -= size;
+  /* The end of a chunked answer. */
+  if (padding->remaining == 0)
+    soup_message_body_complete (body);
+}
+
+static void
+padding_wrote_chunk_cb (SoupServerMessage *msg,
+                        gpointer           user_data)
+{
+  padding_append (msg, user_data);
+}
+
+/* A "body" fault: the rule's text, then its padding, as status and type it says. */
+static void
+respond_body (SoupServerMessage        *msg,
+              const KlSimFaultDecision *decision)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+  g_autofree char *vendor = NULL;
+  g_autofree char *content_type = NULL;
+  gsize length = g_bytes_get_size (decision->body);
+
+  soup_message_headers_clear (headers);
+  soup_message_body_truncate (body);
+
+  accept_has_type (msg, NULL, &vendor);
+  if (decision->content_type != NULL)
+    content_type = g_strdup (decision->content_type);
+  else
+    content_type = vendor ? g_strconcat (vendor, ";charset=utf-8", NULL)
+                          : g_strdup ("application/json");
+
+  for (guint i = 0; decision->headers != NULL && decision->headers[i] != NULL
+                    && decision->headers[i + 1] != NULL; i += 2)
+    soup_message_headers_replace (headers, decision->headers[i], decision->headers[i + 1]);
+
+  soup_server_message_set_status (msg, decision->status, NULL);
+  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY,
+                                    g_bytes_get_data (decision->body, NULL), length);
+  if (decision->chunked)
+    soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+  else
+    soup_message_headers_set_content_length (headers, (goffset) length + decision->pad_bytes);
+
+  if (decision->pad_bytes > 0)
+    {
+      Padding *padding = g_new0 (Padding, 1);
+      char *spaces = g_malloc (PAD_CHUNK_BYTES);
+
+      memset (spaces, ' ', PAD_CHUNK_BYTES);
+      padding->spaces = g_bytes_new_take (spaces, PAD_CHUNK_BYTES);
+      padding->remaining = decision->pad_bytes;
+      /* What was written is dropped: memory stays at one chunk. */
+      soup_message_body_set_accumulate (body, FALSE);
+      padding_append (msg, padding);
+      g_signal_connect_data (msg, "wrote-chunk", G_CALLBACK (padding_wrote_chunk_cb), padding,
+                             padding_free, 0);
+    }
+  else if (decision->chunked)
+    {
+      soup_message_body_complete (body);
+    }
+}
+
+/* A "lying_pages" fault: the real page of a list, with a "next" link whatever the page, and
+ * the rule's totalCount when it has one. Anything but a 2xx page is left alone. */
+static void
+respond_lying_page (KlSim                    *self,
+                    SoupServerMessage        *msg,
+                    const KlSimFaultDecision *decision)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  GUri *uri = soup_server_message_get_uri (msg);
+  g_autoptr(GHashTable) query = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *content_type = NULL;
+  JsonObject *object;
+  JsonArray *links;
+  JsonArray *kept;
+  JsonNode *root;
+  gint64 page;
+  gint64 per_page;
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_server_message_get_status (msg)))
+    return;
+  bytes = soup_message_body_flatten (body);
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
+                                   (gssize) g_bytes_get_size (bytes), NULL)
+      || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return;
+  object = json_node_get_object (root);
+  if (!json_object_has_member (object, "results")
+      || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "links")))
+    return;
+
+  if (g_uri_get_query (uri) != NULL)
+    query = soup_form_decode (g_uri_get_query (uri));
+  parse_int_param (query, "pageNum", 1, G_MAXINT32, 1, &page);
+  parse_int_param (query, "itemsPerPage", 1, MAX_ITEMS_PER_PAGE, 100, &per_page);
+
+  links = json_object_get_array_member (object, "links");
+  kept = json_array_new ();
+  for (guint i = 0; i < json_array_get_length (links); i++)
+    {
+      JsonNode *link = json_array_get_element (links, i);
+
+      if (!JSON_NODE_HOLDS_OBJECT (link)
+          || g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (link),
+                                                                    "rel", NULL), "next") != 0)
+        json_array_add_element (kept, json_node_copy (link));
+    }
+  json_array_add_element (kept, page_link (self->base_url, g_uri_get_path (uri),
+                                           MIN (page + 1, G_MAXINT32), per_page, "next"));
+  json_object_set_array_member (object, "links", kept);
+  if (decision->total_count >= 0)
+    json_object_set_int_member (object, "totalCount", decision->total_count);
+
+  /* soup_server_message_set_response() appends. */
+  content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
+  soup_message_body_truncate (body);
+  respond_json (msg, soup_server_message_get_status (msg), content_type, root, FALSE);
+}
+
 static void
 drop_connection (KlSim             *self,
                  SoupServerMessage *msg)
@@ -908,6 +1069,12 @@ apply_fault (KlSim                    *self,
     case KL_SIM_FAULT_DROP:
       drop_connection (self, msg);
       return FALSE;
+    case KL_SIM_FAULT_BODY:
+      respond_body (msg, decision);
+      return TRUE;
+    case KL_SIM_FAULT_LYING_PAGES:
+      respond_lying_page (self, msg, decision);
+      return TRUE;
     case KL_SIM_FAULT_NONE:
     case KL_SIM_FAULT_LATENCY:
     case KL_SIM_FAULT_STALL:
@@ -999,7 +1166,7 @@ process_request (KlSim                    *self,
   pending = g_new0 (Pending, 1);
   pending->self = self;
   pending->msg = g_object_ref (msg);
-  pending->decision = *decision;
+  kl_sim_fault_decision_copy (decision, &pending->decision);
   soup_server_message_pause (msg);
   if (decision->kind != KL_SIM_FAULT_STALL)
     {
@@ -1026,8 +1193,9 @@ read_control_body (SoupServerMessage *msg,
       respond_error (msg, 400, "SIM_INVALID_REQUEST", NULL, "A JSON object body is required.");
       return NULL;
     }
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
-                                   g_bytes_get_size (bytes), NULL)
+  if (!kl_sim_json_depth_is_safe (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes))
+      || !json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
+                                      g_bytes_get_size (bytes), NULL)
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       respond_error (msg, 400, "SIM_INVALID_REQUEST", NULL, "The body must be a JSON object.");
@@ -1300,6 +1468,7 @@ server_handler (SoupServer        *server,
 
   kl_sim_faults_decide (self->faults, soup_server_message_get_method (msg), path, &decision);
   process_request (self, msg, &decision);
+  kl_sim_fault_decision_clear (&decision);
 }
 
 /* Public API */
@@ -1546,10 +1715,29 @@ kl_sim_add_fault (KlSim       *self,
   g_return_val_if_fail (KL_IS_SIM (self), FALSE);
   g_return_val_if_fail (rule_json != NULL, FALSE);
 
+  if (!kl_sim_json_depth_is_safe (rule_json, strlen (rule_json)))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           "A fault rule must be a JSON object, nested at most 64 deep.");
+      return FALSE;
+    }
   if (!json_parser_load_from_data (parser, rule_json, -1, error))
     return FALSE;
   rule = kl_sim_faults_add (self->faults, json_parser_get_root (parser), error);
   return rule != NULL;
+}
+
+guint
+kl_sim_count_stalled (KlSim *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (KL_IS_SIM (self), 0);
+
+  for (GList *l = self->pending; l != NULL; l = l->next)
+    if (((Pending *) l->data)->source == NULL)
+      n++;
+  return n;
 }
 
 void

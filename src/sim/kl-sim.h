@@ -118,6 +118,8 @@ gboolean    kl_sim_add_fault           (KlSim       *self,
                                         GError     **error);
 /* Also answers the requests that "stall" faults hold. */
 void        kl_sim_clear_faults        (KlSim       *self);
+/* How many requests "stall" faults hold right now. */
+guint       kl_sim_count_stalled       (KlSim       *self);
 /* Element type KlSimRequest, in the order the answers completed. */
 GPtrArray  *kl_sim_dup_requests        (KlSim       *self);
 void        kl_sim_clear_requests      (KlSim       *self);

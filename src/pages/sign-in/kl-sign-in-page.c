@@ -333,10 +333,12 @@ update_default_name (KlSignInPage *self)
       break;
     }
 
-  /* Translators: a profile's suggested name, e.g. “Atlas — service account” */
-  name = g_strdup_printf (get_auth_type (self) == KL_AUTH_API_KEY ? _("%s — API key")
-                                                                   : _("%s — service account"),
-                          service_name);
+  if (get_auth_type (self) == KL_AUTH_API_KEY)
+    /* Translators: a profile's suggested name, e.g. “Atlas — API key” */
+    name = g_strdup_printf (_("%s — API key"), service_name);
+  else
+    /* Translators: a profile's suggested name, e.g. “Atlas — service account” */
+    name = g_strdup_printf (_("%s — service account"), service_name);
 
   self->loading = TRUE;
   if (g_strcmp0 (kl_field_get_text (self->name_field), name) != 0)

@@ -1,0 +1,46 @@
+/* fuzz-atlas-common.h
+ *
+ * Copyright 2026 The Keylink authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <stdlib.h>
+
+#include <glib.h>
+
+#include "kl-error.h"
+
+/* What every fuzz-atlas-* target checks beyond the sanitizers: a promise of the API that
+ * breaks aborts, with the condition printed. */
+
+int LLVMFuzzerTestOneInput (const guint8 *data,
+                            size_t        size);
+
+#define REQUIRE(cond) \
+  G_STMT_START { \
+    if (!(cond)) \
+      { \
+        g_printerr ("invariant broken: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
+        abort (); \
+      } \
+  } G_STMT_END
+
+/* Text a page may show: NULL (absent) or valid UTF-8. */
+#define REQUIRE_TEXT(text) \
+  G_STMT_START { \
+    const char *_text = (text); \
+    REQUIRE (_text == NULL || g_utf8_validate (_text, -1, NULL)); \
+  } G_STMT_END
+
+/* A parser's refusal: KL_ERROR_BAD_RESPONSE with a message a person can read. */
+static inline void
+require_bad_response (const GError *error)
+{
+  REQUIRE (error != NULL);
+  REQUIRE (g_error_matches (error, KL_ERROR, KL_ERROR_BAD_RESPONSE));
+  REQUIRE (error->message != NULL && error->message[0] != '\0');
+  REQUIRE (g_utf8_validate (error->message, -1, NULL));
+}

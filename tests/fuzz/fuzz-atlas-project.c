@@ -1,0 +1,74 @@
+/* fuzz-atlas-project.c
+ *
+ * Copyright 2026 The Keylink authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "kl-atlas-types.h"
+
+#include "fuzz-atlas-common.h"
+
+/* libFuzzer target for kl_project_parse() and kl_project_parse_page(), on any bytes. Beyond
+ * the sanitizers it aborts when a promise breaks: a model or a KL_ERROR_BAD_RESPONSE, never
+ * both nor neither; a project has a valid id and a name; every string is UTF-8; a refused
+ * page says there is no next one. */
+
+static void
+check_project (KlProject *project)
+{
+  g_autofree char *id = NULL;
+  g_autofree char *name = NULL;
+  gint64 count = 0;
+
+  REQUIRE (kl_atlas_id_is_valid (kl_project_get_id (project)));
+  REQUIRE (kl_project_get_name (project) != NULL);
+  REQUIRE_TEXT (kl_project_get_name (project));
+  REQUIRE_TEXT (kl_project_get_org_id (project));
+  REQUIRE_TEXT (kl_project_get_created (project));
+  g_object_get (project, "id", &id, "name", &name, "cluster-count", &count, NULL);
+  REQUIRE (g_strcmp0 (id, kl_project_get_id (project)) == 0);
+  REQUIRE (g_strcmp0 (name, kl_project_get_name (project)) == 0);
+  REQUIRE (count == kl_project_get_cluster_count (project));
+}
+
+int
+LLVMFuzzerTestOneInput (const guint8 *data,
+                        size_t        size)
+{
+  const char *json = (const char *) data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) page_error = NULL;
+  g_autoptr(KlProject) project = NULL;
+  g_autoptr(GPtrArray) page = NULL;
+  gboolean has_next = TRUE;
+  guint i;
+
+  project = kl_project_parse (json, (gssize) size, &error);
+  if (project != NULL)
+    {
+      REQUIRE (error == NULL);
+      check_project (project);
+    }
+  else
+    {
+      require_bad_response (error);
+    }
+
+  page = kl_project_parse_page (json, (gssize) size, &has_next, &page_error);
+  if (page != NULL)
+    {
+      REQUIRE (page_error == NULL);
+      for (i = 0; i < page->len; i++)
+        check_project (g_ptr_array_index (page, i));
+    }
+  else
+    {
+      require_bad_response (page_error);
+      REQUIRE (!has_next);
+    }
+
+  return 0;
+}
