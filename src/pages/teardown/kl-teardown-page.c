@@ -430,13 +430,15 @@ run_refresh_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(KlTeardownPage) self = user_data;
+  KlTeardownPage *self = user_data; /* a reference, kept until the read is over */
   g_autoptr(GError) error = NULL;
 
   /* Only so the other pages see the new state; the teardown itself is over. */
   if (!kl_session_refresh_finish (KL_SESSION (object), result, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_debug ("Reading the project back failed: %s", error->message);
+
+  g_object_unref (self);
 }
 
 static void
