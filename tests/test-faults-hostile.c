@@ -417,6 +417,50 @@ test_lone_surrogates (void)
   g_assert_true (g_utf8_validate (parameters, -1, NULL));
 }
 
+/* Numbers no integer can hold (1e999 is infinity to json-glib): refused, never cast. The
+ * cast itself is what UBSan catches in the sanitize build. */
+static void
+test_numbers_out_of_range (void)
+{
+  static const char *const refused[] = {
+    "1e999", "-1e999", "1e19", "-9.3e18", "9223372036854775808.0", "1.5", "-0.5",
+  };
+  static const struct
+  {
+    const char *text;
+    gint64      value;
+  } accepted[] = {
+    { "12", 12 }, { "1e3", 1000 }, { "-1", -1 }, { "2.0", 2 }, { "-9.2e18", -9200000000000000000 },
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"id\":\"" ID "\",\"name\":\"n\","
+                                               "\"clusterCount\":%s}", refused[i]);
+      g_autoptr(KlProject) project = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s", refused[i]);
+      project = kl_project_parse (json, -1, &error);
+      g_assert_null (project);
+      g_assert_error (error, KL_ERROR, KL_ERROR_BAD_RESPONSE);
+    }
+
+  for (i = 0; i < G_N_ELEMENTS (accepted); i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"id\":\"" ID "\",\"name\":\"n\","
+                                               "\"clusterCount\":%s}", accepted[i].text);
+      g_autoptr(KlProject) project = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s", accepted[i].text);
+      project = kl_project_parse (json, -1, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (kl_project_get_cluster_count (project), ==, accepted[i].value);
+    }
+}
+
 /* Very long values in the models: kept whole. */
 static void
 test_models_long_text (void)
@@ -561,6 +605,7 @@ main (int   argc,
   g_test_add_func ("/hostile/models", test_models);
   g_test_add_func ("/hostile/models-long-text", test_models_long_text);
   g_test_add_func ("/hostile/lone-surrogates", test_lone_surrogates);
+  g_test_add_func ("/hostile/numbers-out-of-range", test_numbers_out_of_range);
   g_test_add_func ("/hostile/deep-nesting", test_deep_nesting);
   g_test_add_func ("/hostile/log-redaction", test_log_redaction);
 

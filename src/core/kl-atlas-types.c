@@ -142,7 +142,10 @@ member_int (JsonObject  *object,
     {
       double value = json_node_get_double (node);
 
-      if (value == (double) (gint64) value)
+      /* In range first (NaN and ±inf are not): casting a double a gint64 cannot hold is
+       * undefined. -2^63 is exact as a double; 2^63 is the first value beyond. */
+      if (value >= -9223372036854775808.0 && value < 9223372036854775808.0 &&
+          value == (double) (gint64) value)
         {
           *out = (gint64) value;
           return TRUE;
