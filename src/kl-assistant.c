@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kl-a11y.h"
 #include "kl-assistant.h"
 
 /* Navigation between KlPages (GNOME Initial Setup's GisAssistant): a GtkStack holds every
@@ -34,6 +35,7 @@ struct _KlAssistant
   GtkStack      *stack;
   GtkButton     *back_button;
   GtkButton     *next_button;
+  GtkButton     *cancel_button;
   GtkStack      *status_stack;
   GtkLabel      *step_label;
   GtkSpinner    *spinner;
@@ -507,6 +509,7 @@ kl_assistant_class_init (KlAssistantClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KlAssistant, stack);
   gtk_widget_class_bind_template_child (widget_class, KlAssistant, back_button);
   gtk_widget_class_bind_template_child (widget_class, KlAssistant, next_button);
+  gtk_widget_class_bind_template_child (widget_class, KlAssistant, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, KlAssistant, status_stack);
   gtk_widget_class_bind_template_child (widget_class, KlAssistant, step_label);
   gtk_widget_class_bind_template_child (widget_class, KlAssistant, spinner);
@@ -534,6 +537,11 @@ static void
 kl_assistant_init (KlAssistant *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* “Next”, not “_Next Next”, also when a page renames it. */
+  kl_a11y_name_button_by_text (self->back_button);
+  kl_a11y_name_button_by_text (self->next_button);
+  kl_a11y_name_button_by_text (self->cancel_button);
 
   self->pages = g_ptr_array_new_with_free_func (g_object_unref);
   self->current = NO_PAGE;

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "kl-a11y.h"
 #include "kl-assistant.h"
 #include "kl-plan.h"
 #include "kl-setup-answers.h"
@@ -62,6 +63,8 @@ struct _KlWindow
 
   KlFlow                flow;
   KlTeardownKind        teardown_kind;
+  const char           *entered;           /* the page an action of the Project page opened,
+                                            * while it is the current one */
   GPtrArray            *skipped;           /* page ids hidden while Next jumps ahead */
   char                 *answers_group_id;  /* the project whose server answers are shown */
   char                 *resume_group_id;   /* "Continue with": resume it once its state is read */
@@ -145,14 +148,9 @@ new_private_networking_page (KlWindow *self)
 static KlPage *
 new_endpoints_page (KlWindow *self)
 {
-  KlPage *page = kl_endpoints_page_new (self->session, self->answers);
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
-
-  /* Demo mode: "Approve in Azure (simulated)" talks to the in-process simulator. */
-  if (KL_IS_APPLICATION (app))
-    kl_endpoints_page_set_demo_sim (KL_ENDPOINTS_PAGE (page),
-                                    kl_application_get_demo_sim (KL_APPLICATION (app)));
-  return page;
+  /* The demo's simulator, for "Approve in Azure (simulated)", comes with the demo
+   * (start_demo): the window has no application yet while its pages are built. */
+  return kl_endpoints_page_new (self->session, self->answers);
 }
 
 static KlPage *
@@ -196,9 +194,11 @@ static const FlowPage flow_pages[] = {
   { KL_PAGE_PRIVATE_NETWORKING, FLOW_SETUP, new_private_networking_page, NULL },
   { KL_PAGE_ENDPOINTS, FLOW_SETUP | FLOW_ENDPOINTS, new_endpoints_page, NULL },
   { KL_PAGE_CLUSTERS,  FLOW_SETUP, new_clusters_page,  NULL },
-  { KL_PAGE_DONE,      FLOW_SETUP, new_done_page,      NULL },
   { KL_PAGE_ROTATE,    FLOW_ROTATE, new_rotate_page,   NULL },
   { KL_PAGE_TEARDOWN,  FLOW_TEARDOWN, new_teardown_page, prepare_teardown_page },
+  /* The summary ends the setup, a rotation (the new key) and a teardown (what to keep in
+   * Azure): after the pages of all three. */
+  { KL_PAGE_DONE,      FLOW_SETUP | FLOW_ROTATE | FLOW_TEARDOWN, new_done_page, NULL },
 };
 
 /* The setup flow's pages after Project, in the order kl-plan resumes them. */
@@ -278,7 +278,10 @@ update_pages (KlWindow *self)
       if (page == NULL)
         continue;
 
+      /* Rotation and teardown are entered from the Project page only: once left, they are
+       * out of the Next/Back order (Back from the summary goes to the project). */
       hidden = !(entry->flows & self->flow) ||
+               (!(entry->flows & FLOW_SETUP) && g_strcmp0 (self->entered, entry->id) != 0) ||
                (self->demo && g_str_equal (entry->id, KL_PAGE_SIGN_IN)) ||
                (is_flow_step (entry) && plan != NULL && !kl_plan_page_applies (plan, entry->id)) ||
                (self->skipped != NULL && g_ptr_array_find_with_equal_func (self->skipped, entry->id,
@@ -900,6 +903,10 @@ start_demo (KlWindow      *self,
       return;
     }
 
+  /* Running now: "Approve in Azure (simulated)" talks to it. */
+  kl_endpoints_page_set_demo_sim (KL_ENDPOINTS_PAGE (get_page (self, KL_PAGE_ENDPOINTS)),
+                                  kl_application_get_demo_sim (app));
+
   kl_sign_in_async (client, self->cancellable, demo_signed_in_cb, weak_ref_new (self));
 }
 
@@ -982,13 +989,16 @@ session_plan_changed_cb (KlWindow *self)
   update_pages (self);
   update_demo_button (self);
 
-  /* "Continue with <project>": straight to where it stands. */
+  /* "Continue with <project>": straight to where it stands, when the Project page would go
+   * on (not for a project that cannot be set up now, such as an inactive one); a project
+   * with nothing left to set up shows its summary. */
   if (self->resume_group_id != NULL && g_strcmp0 (self->resume_group_id, group_id) == 0)
     {
       g_clear_pointer (&self->resume_group_id, g_free);
       page_id = resume_page (self);
       if (page_id != NULL && !kl_page_get_hidden (get_page (self, page_id)) &&
-          kl_page_get_complete (get_page (self, KL_PAGE_PROJECT)))
+          (kl_page_get_complete (get_page (self, KL_PAGE_PROJECT)) ||
+           g_str_equal (page_id, KL_PAGE_DONE)))
         kl_assistant_set_current_page (self->assistant, page_id);
     }
 }
@@ -1045,9 +1055,11 @@ project_action_cb (KlWindow   *self,
 
   g_return_if_fail (target != NULL && get_page (self, target) != NULL);
 
-  set_flow (self, flow);
   entry = find_flow_page (target);
-  if (entry != NULL && entry->prepare != NULL)
+  g_assert (entry != NULL);
+  self->entered = entry->id;
+  set_flow (self, flow);
+  if (entry->prepare != NULL)
     entry->prepare (self, get_page (self, target));
   kl_assistant_set_current_page (self->assistant, target);
 }
@@ -1056,6 +1068,19 @@ static void
 current_page_changed_cb (KlWindow *self)
 {
   KlPage *page = kl_assistant_get_current_page (self->assistant);
+  const char *page_id = page != NULL ? kl_page_get_page_id (page) : NULL;
+
+  /* Left the page the Project page's action opened (for the summary, or Back). */
+  if (self->entered != NULL && g_strcmp0 (page_id, self->entered) != 0)
+    {
+      self->entered = NULL;
+      update_pages (self);
+    }
+
+  /* Back on the Project page (Back, or the end of a rotation or teardown): the flows start
+   * there, and until the user chooses one it counts the setup's steps. */
+  if (self->flow != FLOW_SETUP && g_strcmp0 (page_id, KL_PAGE_PROJECT) == 0)
+    set_flow (self, FLOW_SETUP);
 
   /* Arrived where Next from the Project page was going: the pages skipped show again. */
   if (self->skipped != NULL && page != NULL &&
@@ -1239,9 +1264,8 @@ kl_window_init (KlWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  /* GTK 4.8 would name it by its text twice, mnemonic included: once is enough. */
-  gtk_accessible_reset_property (GTK_ACCESSIBLE (self->fill_demo_button),
-                                 GTK_ACCESSIBLE_PROPERTY_LABEL);
+  /* Named by the text it shows, once, without the mnemonic. */
+  kl_a11y_name_button_by_text (GTK_BUTTON (self->fill_demo_button));
 
   self->cancellable = g_cancellable_new ();
   self->session = kl_session_new ();

@@ -169,3 +169,21 @@ kl_test_find_by_type (GtkWidget *root,
 
   return NULL;
 }
+
+void
+kl_test_assert_named_by_text (GtkWidget  *button,
+                              const char *text)
+{
+  GtkWidget *child;
+
+  g_assert_true (GTK_IS_BUTTON (button));
+  child = gtk_button_get_child (GTK_BUTTON (button));
+  g_assert_true (GTK_IS_LABEL (child));
+
+  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    g_error ("The button “%s” has an accessible label of its own: AT-SPI names it twice",
+             gtk_label_get_text (GTK_LABEL (child)));
+  gtk_test_accessible_assert_relation (GTK_ACCESSIBLE (button),
+                                       GTK_ACCESSIBLE_RELATION_LABELLED_BY, child, NULL);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child)), ==, text);
+}

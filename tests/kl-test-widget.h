@@ -28,6 +28,12 @@ char     *kl_test_save_screenshot    (GtkWidget  *widget,
 GtkWidget *kl_test_find_by_label     (GtkWidget  *root,
                                       const char *label);
 
+/* Asserts that AT-SPI names @button “@text” and nothing more: GTK 4.8 names a button by its
+ * accessible label, when set, followed by its label child's text (the mnemonic's “_Next” and
+ * then “Next”). Needs GTK_A11Y=test. */
+void      kl_test_assert_named_by_text (GtkWidget  *button,
+                                        const char *text);
+
 /* Depth-first search for the first descendant of @root (or @root) of @type. */
 GtkWidget *kl_test_find_by_type      (GtkWidget  *root,
                                       GType       type);

@@ -654,6 +654,34 @@ test_jump_and_read_only (Fixture       *fixture,
                    "earlier answer");
 }
 
+/* Screen readers hear the buttons as they read: “Next”, not “_Next Next”, also after a page
+ * renames Next. */
+static void
+test_accessible_names (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  KlAssistant *assistant = fixture->assistant;
+  KlPage *first = test_page_new ("first");
+  KlPage *second = test_page_new ("second");
+
+  kl_assistant_add_page (assistant, first);
+  kl_assistant_add_page (assistant, second);
+  show (fixture);
+
+  kl_test_assert_named_by_text (find_button (assistant, "_Next"), "Next");
+  kl_test_assert_named_by_text (find_button (assistant, "_Back"), "Back");
+  kl_test_assert_named_by_text (find_button (assistant, "_Cancel"), "Cancel");
+
+  kl_page_set_next_label (first, "_Enable");
+  kl_test_assert_named_by_text (find_button (assistant, "_Enable"), "Enable");
+
+  kl_page_set_complete (first, TRUE);
+  kl_assistant_next (assistant);
+  g_assert_cmpstr (current_id (assistant), ==, "second");
+  kl_test_assert_named_by_text (find_button (assistant, "_Next"), "Next");
+  kl_test_assert_named_by_text (find_button (assistant, "_Back"), "Back");
+}
+
 /* Closing the window cancels the apply in flight, through the window's cancellable. */
 static void
 test_window_close_cancels_apply (void)
@@ -699,6 +727,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* Accessible properties are checked through GTK's test backend. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   kl_test_widget_init (&argc, &argv);
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
@@ -713,6 +743,7 @@ main (int   argc,
   ADD ("apply-failure-stays", test_apply_failure_stays);
   ADD ("apply-cancel", test_apply_cancel);
   ADD ("jump-and-read-only", test_jump_and_read_only);
+  ADD ("accessible-names", test_accessible_names);
   g_test_add_func ("/assistant/window-close-cancels-apply", test_window_close_cancels_apply);
 
 #undef ADD

@@ -695,8 +695,14 @@ test_private_networking (Fixture       *f,
   KlSession *session = kl_private_networking_page_get_session (KL_PRIVATE_NETWORKING_PAGE (page));
   g_autoptr(KlEncryptionAtRest) ear = NULL;
 
-  /* Not connected: nothing to show, the flow skips it. */
-  g_assert_true (kl_page_get_hidden (page));
+  /* The window's session, and the window decides what is hidden: the setup flow has this
+   * page. Without a project it cannot be passed, and says why. */
+  g_assert_true (session == kl_window_get_session (f->window));
+  g_assert_false (kl_page_get_hidden (page));
+  g_assert_false (kl_page_get_complete (page));
+  g_assert_true (shows_label (GTK_WIDGET (page),
+                              "Keylink has not read a project yet. Sign in to Atlas and choose a "
+                              "project first."));
 
   kl_test_project_enable_cmk (f->project, KL_SIM_GROUP_MIXED, FALSE);
   connect_session (f, session, KL_SIM_GROUP_MIXED);

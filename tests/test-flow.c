@@ -15,12 +15,19 @@
 #include "kl-assistant.h"
 #include "kl-atlas-client.h"
 #include "kl-credentials.h"
+#include "kl-endpoint-watch.h"
 #include "kl-plan.h"
 #include "kl-sim.h"
 #include "kl-window.h"
 #include "kl-test-widget.h"
+#include "pages/clusters/kl-cluster-row.h"
+#include "pages/clusters/kl-clusters-page.h"
+#include "pages/done/kl-done-page.h"
+#include "pages/endpoints/kl-endpoints-page.h"
 #include "pages/project/kl-project-page.h"
 #include "pages/review/kl-review-page.h"
+#include "pages/rotate/kl-rotate-page.h"
+#include "pages/teardown/kl-teardown-page.h"
 #include "pages/welcome/kl-welcome-page.h"
 
 /* The flow in the real window against the simulator in this process: sign-in, the project
@@ -48,30 +55,6 @@
                         "0123456789abcdef0123456789abcdef"
 
 static KlApplication *app;
-
-/* ---- A page that stands in for one another helper builds ------------------------------- */
-
-#define KL_TYPE_STUB_PAGE (kl_stub_page_get_type ())
-G_DECLARE_FINAL_TYPE (KlStubPage, kl_stub_page, KL, STUB_PAGE, KlPage)
-
-struct _KlStubPage
-{
-  KlPage parent_instance;
-};
-
-G_DEFINE_FINAL_TYPE (KlStubPage, kl_stub_page, KL_TYPE_PAGE)
-
-static void
-kl_stub_page_class_init (KlStubPageClass *klass)
-{
-}
-
-static void
-kl_stub_page_init (KlStubPage *self)
-{
-  kl_page_set_title (KL_PAGE (self), "Stand-in");
-  kl_page_set_complete (KL_PAGE (self), TRUE);
-}
 
 /* ---- Fixture ---------------------------------------------------------------------------- */
 
@@ -1119,7 +1102,7 @@ test_walk_to_enabled_key (Fixture       *fixture,
   g_autoptr(KlEncryptionAtRest) ear = NULL;
   KlAzureKeyVault *akv;
   KlProjectPage *projects;
-  KlPage *review;
+  KlPage *review, *networking;
   gpointer status_wait[2];
 
   /* Welcome → Sign in → Project. */
@@ -1142,8 +1125,8 @@ test_walk_to_enabled_key (Fixture       *fixture,
   kl_assistant_next (fixture->assistant);
   g_assert_true (kl_page_get_applying (review));
 
-  /* The end of the flow in this build: back on the project, its state read again. */
-  wait_for_page (fixture, KL_PAGE_PROJECT, TIMEOUT_MS);
+  /* On to the next step, private networking; the project's state is read again. */
+  networking = wait_for_page (fixture, KL_PAGE_PRIVATE_NETWORKING, TIMEOUT_MS);
   g_assert_null (kl_page_get_error (review));
   /* Atlas has the Azure secret now: Keylink's copy is gone. */
   g_assert_false (kl_setup_answers_get_has_client_secret (kl_window_get_answers (fixture->window)));
@@ -1158,6 +1141,230 @@ test_walk_to_enabled_key (Fixture       *fixture,
   status_wait[0] = projects;
   status_wait[1] = (gpointer) "Your Azure key is enabled and valid. Private networking is not "
                               "required yet.";
+  g_assert_true (kl_test_wait_until (shows_status, status_wait, TIMEOUT_MS));
+
+  /* With the key read back as valid, private networking is ready to turn on; the pages
+   * before show what Atlas now holds, read-only. */
+  g_assert_true (kl_page_get_complete (networking));
+  g_assert_true (kl_page_get_needs_apply (networking));
+  g_assert_cmpstr (kl_page_get_next_label (networking), ==, "_Turn On");
+  g_assert_true (kl_page_get_read_only (review));
+  g_assert_true (current_page (fixture) == networking);
+}
+
+/* ---- The whole setup ------------------------------------------------------------------------ */
+
+#define CLUSTERS_PATH "/api/atlas/v2/groups/" KL_SIM_GROUP_READY "/clusters/"
+
+typedef struct
+{
+  KlEndpointsPage  *page;
+  KlEndpointStatus  status;
+} EndpointsWait;
+
+/* Every endpoint the page follows (at least two) has @status. */
+static gboolean
+endpoints_have_status (gpointer user_data)
+{
+  EndpointsWait *wait = user_data;
+  KlEndpointWatch *watch = kl_endpoints_page_get_watch (wait->page);
+  GListModel *model = kl_endpoint_watch_get_model (watch);
+  guint n = g_list_model_get_n_items (model);
+
+  /* The clock only moves when the test says so: keep the watch looking. */
+  kl_endpoint_watch_poke (watch);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KlPrivateEndpoint) endpoint = g_list_model_get_item (model, i);
+
+      if (kl_private_endpoint_get_status (endpoint) != wait->status)
+        return FALSE;
+    }
+
+  return n >= 2;
+}
+
+static void
+wait_for_endpoints (KlEndpointsPage  *page,
+                    KlEndpointStatus  status)
+{
+  EndpointsWait wait = { page, status };
+
+  if (!kl_test_wait_until (endpoints_have_status, &wait, TIMEOUT_MS))
+    g_error ("The endpoints did not all reach status %d", status);
+}
+
+static gboolean
+endpoints_loaded (gpointer user_data)
+{
+  KlEndpointWatch *watch = kl_endpoints_page_get_watch (KL_ENDPOINTS_PAGE (user_data));
+
+  return watch != NULL && kl_watch_get_n_polls (KL_WATCH (watch)) > 0 &&
+         !kl_endpoints_page_get_busy (KL_ENDPOINTS_PAGE (user_data));
+}
+
+static gboolean
+page_complete (gpointer user_data)
+{
+  return kl_page_get_complete (KL_PAGE (user_data));
+}
+
+static guint
+count_cluster_patches (Fixture *fixture)
+{
+  g_autoptr(GPtrArray) requests = kl_sim_dup_requests (fixture->sim);
+  guint n = 0;
+
+  for (guint i = 0; i < requests->len; i++)
+    {
+      KlSimRequest *request = g_ptr_array_index (requests, i);
+
+      if (g_str_equal (request->method, "PATCH") &&
+          g_str_has_prefix (request->path, CLUSTERS_PATH) && request->status == 200)
+        n++;
+    }
+
+  return n;
+}
+
+static gboolean
+clusters_patched (gpointer user_data)
+{
+  return count_cluster_patches (user_data) == 2;
+}
+
+static gboolean
+done_loaded (gpointer user_data)
+{
+  return kl_done_page_get_loaded (KL_DONE_PAGE (user_data));
+}
+
+static gboolean
+stage_is_done (gpointer user_data)
+{
+  KlPlan *plan = kl_session_get_plan (KL_SESSION (user_data));
+
+  return plan != NULL && kl_plan_get_stage (plan) == KL_PROJECT_STAGE_DONE;
+}
+
+/* One window, every step against the simulator, its clock frozen: only kl_sim_advance()
+ * moves the endpoints and the clusters on. */
+static void
+test_whole_setup (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  KlAssistant *assistant = fixture->assistant;
+  KlClustersPage *clusters_page;
+  KlEndpointsPage *endpoints_page;
+  KlProjectPage *projects;
+  KlPage *page;
+  KlClusterRow *row;
+  gpointer status_wait[2];
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) regions = NULL;
+  g_autoptr(KlEncryptionAtRest) ear = NULL;
+  const char *names[] = { "payments-eu", "payments-us" };
+
+  endpoints_page = KL_ENDPOINTS_PAGE (kl_assistant_get_page (assistant, KL_PAGE_ENDPOINTS));
+  clusters_page = KL_CLUSTERS_PAGE (kl_assistant_get_page (assistant, KL_PAGE_CLUSTERS));
+  kl_endpoints_page_set_poll_intervals (endpoints_page, 5, 40);
+  kl_clusters_page_set_poll_intervals (clusters_page, 5, 40);
+  kl_review_page_set_verify_policy (KL_REVIEW_PAGE (kl_assistant_get_page (assistant,
+                                                                           KL_PAGE_REVIEW)),
+                                    2, 20);
+
+  /* Sign in, the project, the Azure answers, Enable. */
+  projects = sign_in (fixture, &good_sa);
+  choose_project (fixture, projects, "Payments");
+  kl_assistant_next (assistant);
+  fill_azure (fixture);
+  page = wait_for_page (fixture, KL_PAGE_REVIEW, TIMEOUT_MS);
+  kl_assistant_next (assistant);
+
+  /* Private networking: ready once the key reads back valid; Turn On. */
+  page = wait_for_page (fixture, KL_PAGE_PRIVATE_NETWORKING, TIMEOUT_MS);
+  g_assert_true (kl_test_wait_until (page_complete, page, TIMEOUT_MS));
+  g_assert_cmpstr (kl_page_get_next_label (page), ==, "_Turn On");
+  kl_assistant_next (assistant);
+
+  /* Endpoints: the regions of the project's clusters, created at once. */
+  page = wait_for_page (fixture, KL_PAGE_ENDPOINTS, TIMEOUT_MS);
+  g_assert_null (kl_page_get_error (kl_assistant_get_page (assistant,
+                                                           KL_PAGE_PRIVATE_NETWORKING)));
+  g_assert_true (kl_azure_key_vault_get_require_private_networking (
+    kl_encryption_at_rest_get_azure_key_vault (
+      kl_session_get_encryption_at_rest (fixture->session))));
+  g_assert_true (kl_test_wait_until (endpoints_loaded, endpoints_page, TIMEOUT_MS));
+  regions = kl_endpoints_page_dup_new_regions (endpoints_page);
+  g_assert_cmpuint (g_strv_length (regions), ==, 2);
+  g_assert_cmpstr (regions[0], ==, "EUROPE_WEST");
+  g_assert_cmpstr (regions[1], ==, "US_EAST_2");
+  g_assert_false (kl_page_get_complete (page));
+  g_signal_emit_by_name (kl_test_find_by_label (GTK_WIDGET (page), "_Create Endpoints"),
+                         "clicked");
+  g_assert_true (kl_test_wait_until (endpoints_loaded, endpoints_page, TIMEOUT_MS));
+  g_assert_null (kl_page_get_error (page));
+  g_assert_cmpuint (count_requests (fixture, "POST", "/api/atlas/v2/groups/" KL_SIM_GROUP_READY
+                                    "/encryptionAtRest/AZURE/privateEndpoints"), ==, 2);
+  wait_for_endpoints (endpoints_page, KL_ENDPOINT_STATUS_INITIATING);
+
+  /* Atlas is done with them; approved in (simulated) Azure; Atlas notices. */
+  kl_sim_advance (fixture->sim, KL_SIM_INITIATING_SECONDS);
+  wait_for_endpoints (endpoints_page, KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE);
+  for (guint i = 0; regions[i] != NULL; i++)
+    {
+      KlPrivateEndpoint *endpoint =
+        kl_endpoint_watch_lookup_region (kl_endpoints_page_get_watch (endpoints_page), regions[i]);
+
+      g_assert_true (kl_sim_approve_endpoint (fixture->sim, KL_SIM_GROUP_READY,
+                                              kl_private_endpoint_get_id (endpoint), &error));
+      g_assert_no_error (error);
+    }
+  kl_sim_advance (fixture->sim, KL_SIM_ACTIVATION_SECONDS);
+  wait_for_endpoints (endpoints_page, KL_ENDPOINT_STATUS_ACTIVE);
+  g_assert_true (kl_test_wait_until (page_complete, page, TIMEOUT_MS));
+  kl_assistant_next (assistant);
+
+  /* Clusters: both chosen by default; the key turned on for both, followed to IDLE. */
+  page = wait_for_page (fixture, KL_PAGE_CLUSTERS, TIMEOUT_MS);
+  g_assert_true (kl_test_wait_until (page_complete, page, TIMEOUT_MS));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      row = kl_clusters_page_get_row (clusters_page, names[i]);
+      g_assert_nonnull (row);
+      g_assert_true (kl_cluster_row_get_selected (row));
+    }
+  g_assert_cmpstr (kl_page_get_next_label (page), ==, "_Use Key on 2 Clusters");
+  kl_sim_clear_requests (fixture->sim);
+  kl_assistant_next (assistant);
+  g_assert_true (kl_test_wait_until (clusters_patched, fixture, TIMEOUT_MS));
+  g_assert_true (kl_page_get_applying (page));
+  kl_sim_advance (fixture->sim, KL_SIM_CLUSTER_UPDATE_SECONDS);
+
+  /* Done: the summary, read from the server. */
+  page = wait_for_page (fixture, KL_PAGE_DONE, TIMEOUT_MS);
+  g_assert_null (kl_page_get_error (kl_assistant_get_page (assistant, KL_PAGE_CLUSTERS)));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_assert_cmpstr (kl_cluster_row_get_status_text (kl_clusters_page_get_row (clusters_page,
+                                                                               names[i])),
+                     ==, "Idle · Uses your key");
+  g_assert_true (kl_test_wait_until (done_loaded, page, TIMEOUT_MS));
+  g_assert_true (kl_test_wait_until (stage_is_done, fixture->session, TIMEOUT_MS));
+  g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (page), "On, and Atlas can use the key"));
+  g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (page), "Uses your key · Idle"));
+
+  ear = read_back (fixture);
+  g_assert_true (kl_azure_key_vault_get_enabled (kl_encryption_at_rest_get_azure_key_vault (ear)));
+  g_assert_true (kl_azure_key_vault_get_valid (kl_encryption_at_rest_get_azure_key_vault (ear)));
+
+  /* The last step: back on the project, which says it is done. */
+  g_assert_true (kl_page_get_complete (page));
+  kl_assistant_next (assistant);
+  wait_for_page (fixture, KL_PAGE_PROJECT, TIMEOUT_MS);
+  wait_for_label (fixture->window, "Finished. Here is where the project stands now.");
+  status_wait[0] = projects;
+  status_wait[1] = (gpointer) "Done: every eligible cluster uses your Azure key over Private "
+                              "Link.";
   g_assert_true (kl_test_wait_until (shows_status, status_wait, TIMEOUT_MS));
 }
 
@@ -1201,15 +1408,6 @@ make_half_done (Fixture *fixture)
   g_assert_true (kl_azure_key_vault_get_require_private_networking (
     kl_encryption_at_rest_get_azure_key_vault (wait.ear)));
   g_clear_object (&wait.ear);
-}
-
-/* The endpoints page comes from another branch; until it lands, a stand-in takes its place. */
-static void
-ensure_endpoints_page (Fixture *fixture)
-{
-  if (kl_assistant_get_page (fixture->assistant, KL_PAGE_ENDPOINTS) == NULL)
-    kl_assistant_add_page (fixture->assistant,
-                           g_object_new (KL_TYPE_STUB_PAGE, "page-id", KL_PAGE_ENDPOINTS, NULL));
 }
 
 static void
@@ -1258,7 +1456,7 @@ test_resume (Fixture       *fixture,
   Credentials credentials = good_sa;
   g_autoptr(KlProfile) saved = NULL;
   KlProjectPage *projects;
-  KlPage *welcome, *page;
+  KlPage *welcome, *page, *networking;
 
   if (keyring_missing ())
     return;
@@ -1276,7 +1474,6 @@ test_resume (Fixture       *fixture,
 
   /* The app opens again: the welcome page offers to continue. */
   window_open (fixture, 720, 800);
-  ensure_endpoints_page (fixture);
   welcome = kl_assistant_get_page (fixture->assistant, KL_PAGE_WELCOME);
   wait_for_label (fixture->window, "Continue with Payments");
   save_screenshot (GTK_WIDGET (fixture->window), "welcome-continue-light");
@@ -1290,11 +1487,17 @@ test_resume (Fixture       *fixture,
                    KL_PAGE_ENDPOINTS);
   assert_read_only_answers (fixture);
 
-  /* Back shows the earlier answers; Next does not send them again. */
+  /* Back shows the earlier steps as done; Next does not send them again. */
+  kl_assistant_back (fixture->assistant);
+  networking = current_page (fixture);
+  g_assert_cmpstr (kl_page_get_page_id (networking), ==, KL_PAGE_PRIVATE_NETWORKING);
+  g_assert_true (kl_page_get_read_only (networking));
+  g_assert_false (kl_page_get_needs_apply (networking));
   kl_assistant_back (fixture->assistant);
   g_assert_cmpstr (current_page_id (fixture), ==, KL_PAGE_REVIEW);
   kl_assistant_back (fixture->assistant);
   g_assert_cmpstr (current_page_id (fixture), ==, KL_PAGE_KEY_VAULT);
+  kl_assistant_next (fixture->assistant);
   kl_assistant_next (fixture->assistant);
   kl_assistant_next (fixture->assistant);
   g_assert_true (current_page (fixture) == page);
@@ -1311,9 +1514,403 @@ test_resume (Fixture       *fixture,
   wait_for_page (fixture, KL_PAGE_ENDPOINTS, TIMEOUT_MS);
   assert_read_only_answers (fixture);
   kl_assistant_back (fixture->assistant);
+  g_assert_cmpstr (current_page_id (fixture), ==, KL_PAGE_PRIVATE_NETWORKING);
+  kl_assistant_back (fixture->assistant);
   g_assert_cmpstr (current_page_id (fixture), ==, KL_PAGE_REVIEW);
 
   delete_saved_profile (saved);
+}
+
+/* ---- Resume further along, and the Project page's other flows ---------------------------- */
+
+typedef struct
+{
+  GAsyncResult *result;
+} AsyncWait;
+
+static void
+async_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  AsyncWait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+}
+
+static gboolean
+async_done (gpointer user_data)
+{
+  return ((AsyncWait *) user_data)->result != NULL;
+}
+
+/* Waits for the answer; transfer full. */
+static GAsyncResult *
+async_wait (AsyncWait *wait)
+{
+  g_assert_true (kl_test_wait_until (async_done, wait, TIMEOUT_MS));
+  return g_steal_pointer (&wait->result);
+}
+
+/* What earlier runs left on top of make_half_done(): an endpoint in each region of the
+ * project's clusters, approved in Azure and ACTIVE. */
+static void
+make_endpoints_active (Fixture *fixture)
+{
+  const char *regions[] = { "EUROPE_WEST", "US_EAST_2" };
+  g_autoptr(KlAtlasClient) client = test_client (fixture);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  AsyncWait wait = { NULL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (regions); i++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(KlPrivateEndpoint) endpoint = NULL;
+
+      kl_atlas_client_create_private_endpoint_async (client, KL_SIM_GROUP_READY, regions[i],
+                                                     NULL, async_cb, &wait);
+      result = async_wait (&wait);
+      endpoint = kl_atlas_client_create_private_endpoint_finish (client, result, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (ids, g_strdup (kl_private_endpoint_get_id (endpoint)));
+    }
+
+  kl_sim_advance (fixture->sim, KL_SIM_INITIATING_SECONDS);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_assert_true (kl_sim_approve_endpoint (fixture->sim, KL_SIM_GROUP_READY,
+                                              g_ptr_array_index (ids, i), &error));
+      g_assert_no_error (error);
+    }
+  kl_sim_advance (fixture->sim, KL_SIM_ACTIVATION_SECONDS);
+}
+
+/* …and both of its clusters on the key, IDLE. */
+static void
+make_clusters_on_key (Fixture *fixture)
+{
+  const char *names[] = { "payments-eu", "payments-us" };
+  g_autoptr(KlAtlasClient) client = test_client (fixture);
+  g_autoptr(GError) error = NULL;
+  AsyncWait wait = { NULL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(KlCluster) cluster = NULL;
+
+      kl_atlas_client_set_cluster_encryption_async (client, KL_SIM_GROUP_READY, names[i], "AZURE",
+                                                    NULL, async_cb, &wait);
+      result = async_wait (&wait);
+      cluster = kl_atlas_client_set_cluster_encryption_finish (client, result, &error);
+      g_assert_no_error (error);
+    }
+  kl_sim_advance (fixture->sim, KL_SIM_CLUSTER_UPDATE_SECONDS);
+}
+
+/* First run with a remembered profile and Payments chosen; then @prepare changes what the
+ * server holds, the window closes, a new one opens and “Continue with Payments” is chosen.
+ * Returns the saved profile (the caller deletes it). */
+static KlProfile *
+continue_after (Fixture *fixture,
+                void   (*prepare) (Fixture *fixture))
+{
+  Credentials credentials = good_sa;
+  KlProjectPage *projects;
+  KlProfile *saved;
+
+  credentials.profile = "Resume test account";
+  projects = sign_in (fixture, &credentials);
+  choose_project (fixture, projects, "Payments");
+  saved = find_saved_profile ("Resume test account");
+  g_assert_nonnull (saved);
+
+  prepare (fixture);
+  window_close (fixture);
+
+  window_open (fixture, 720, 800);
+  wait_for_label (fixture->window, "Continue with Payments");
+  activate_row (GTK_WIDGET (kl_assistant_get_page (fixture->assistant, KL_PAGE_WELCOME)),
+                "Continue with Payments");
+  return saved;
+}
+
+static void
+prepare_endpoints_active (Fixture *fixture)
+{
+  make_half_done (fixture);
+  make_endpoints_active (fixture);
+}
+
+static void
+prepare_all_done (Fixture *fixture)
+{
+  prepare_endpoints_active (fixture);
+  make_clusters_on_key (fixture);
+}
+
+/* Key enabled and valid, private networking required, every endpoint ACTIVE: the clusters
+ * are next. */
+static void
+test_resume_clusters (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autoptr(KlProfile) saved = NULL;
+  KlPage *page;
+
+  if (keyring_missing ())
+    return;
+
+  saved = continue_after (fixture, prepare_endpoints_active);
+  page = wait_for_page (fixture, KL_PAGE_CLUSTERS, TIMEOUT_MS);
+  g_assert_cmpint (kl_plan_get_stage (kl_session_get_plan (fixture->session)), ==,
+                   KL_PROJECT_STAGE_CLUSTERS);
+  g_assert_true (kl_test_wait_until (page_complete, page, TIMEOUT_MS));
+  g_assert_cmpstr (kl_page_get_next_label (page), ==, "_Use Key on 2 Clusters");
+  assert_read_only_answers (fixture);
+
+  /* Back: the endpoints, all active; private networking, done. */
+  kl_assistant_back (fixture->assistant);
+  page = current_page (fixture);
+  g_assert_cmpstr (kl_page_get_page_id (page), ==, KL_PAGE_ENDPOINTS);
+  g_assert_true (kl_test_wait_until (page_complete, page, TIMEOUT_MS));
+  kl_assistant_back (fixture->assistant);
+  page = current_page (fixture);
+  g_assert_cmpstr (kl_page_get_page_id (page), ==, KL_PAGE_PRIVATE_NETWORKING);
+  g_assert_true (kl_page_get_read_only (page));
+
+  delete_saved_profile (saved);
+}
+
+/* Everything set up: the summary. */
+static void
+test_resume_done (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(KlProfile) saved = NULL;
+  KlPage *page;
+
+  if (keyring_missing ())
+    return;
+
+  saved = continue_after (fixture, prepare_all_done);
+  page = wait_for_page (fixture, KL_PAGE_DONE, TIMEOUT_MS);
+  g_assert_cmpint (kl_plan_get_stage (kl_session_get_plan (fixture->session)), ==,
+                   KL_PROJECT_STAGE_DONE);
+  g_assert_true (kl_test_wait_until (done_loaded, page, TIMEOUT_MS));
+  g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (page), "On, and Atlas can use the key"));
+  assert_read_only_answers (fixture);
+
+  delete_saved_profile (saved);
+}
+
+/* Requests that change something on the server. */
+static guint
+count_changes (Fixture *fixture)
+{
+  g_autoptr(GPtrArray) requests = kl_sim_dup_requests (fixture->sim);
+  guint n = 0;
+
+  for (guint i = 0; i < requests->len; i++)
+    {
+      KlSimRequest *request = g_ptr_array_index (requests, i);
+
+      if (!g_str_equal (request->method, "GET") && !g_str_has_prefix (request->path, "/api/oauth/"))
+        n++;
+    }
+
+  return n;
+}
+
+/* From the Project page of a fully set-up project: rotation, endpoints and both teardowns,
+ * each a flow of its own. */
+static void
+test_project_actions (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  const struct
+  {
+    const char     *row;
+    const char     *page_id;
+    KlTeardownKind  kind;
+  } actions[] = {
+    { "Rotate the Key", KL_PAGE_ROTATE, 0 },
+    { "Manage Private Endpoints", KL_PAGE_ENDPOINTS, 0 },
+    { "Turn Off Private Networking", KL_PAGE_TEARDOWN, KL_TEARDOWN_PRIVATE_NETWORKING },
+    { "Turn Off Your Key", KL_PAGE_TEARDOWN, KL_TEARDOWN_CMK },
+  };
+  KlProjectPage *projects;
+
+  prepare_all_done (fixture);
+  projects = sign_in (fixture, &good_sa);
+  choose_project (fixture, projects, "Payments");
+  g_assert_cmpint (kl_plan_get_stage (kl_session_get_plan (fixture->session)), ==,
+                   KL_PROJECT_STAGE_DONE);
+  /* Nothing left to set up. */
+  g_assert_false (row_shown (projects, "Set Up Encryption"));
+  kl_sim_clear_requests (fixture->sim);
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      KlPage *page;
+
+      g_assert_true (row_shown (projects, actions[i].row));
+      activate_row (GTK_WIDGET (projects), actions[i].row);
+      page = wait_for_page (fixture, actions[i].page_id, TIMEOUT_MS);
+      if (g_str_equal (actions[i].page_id, KL_PAGE_TEARDOWN))
+        g_assert_cmpint (kl_teardown_page_get_kind (KL_TEARDOWN_PAGE (page)), ==,
+                         actions[i].kind);
+
+      /* A flow of its own: none of the setup steps around it; rotations and teardowns end
+       * on the summary. */
+      for (const char * const *id = (const char * const []) { KL_PAGE_AZURE_APP,
+                                                              KL_PAGE_REVIEW,
+                                                              KL_PAGE_CLUSTERS, NULL };
+           *id != NULL; id++)
+        g_assert_true (kl_page_get_hidden (kl_assistant_get_page (fixture->assistant, *id)));
+      g_assert_true (kl_page_get_hidden (kl_assistant_get_page (fixture->assistant,
+                                                                KL_PAGE_DONE)) ==
+                     g_str_equal (actions[i].page_id, KL_PAGE_ENDPOINTS));
+
+      /* Back leads to the project again, in the setup flow (its steps counted again), and
+       * nothing was changed. */
+      kl_assistant_back (fixture->assistant);
+      g_assert_true (current_page (fixture) == KL_PAGE (projects));
+      g_assert_false (kl_page_get_hidden (kl_assistant_get_page (fixture->assistant,
+                                                                 KL_PAGE_AZURE_APP)));
+      g_assert_true (kl_page_get_hidden (kl_assistant_get_page (fixture->assistant,
+                                                                KL_PAGE_ROTATE)));
+      g_assert_true (kl_page_get_hidden (kl_assistant_get_page (fixture->assistant,
+                                                                KL_PAGE_TEARDOWN)));
+    }
+
+  g_assert_cmpuint (count_changes (fixture), ==, 0);
+}
+
+#define NEW_KEY_ID "https://contoso-keys.vault.azure.net/keys/atlas-cmk/" \
+                   "fedcba9876543210fedcba9876543210"
+
+static gboolean
+teardown_loaded (gpointer user_data)
+{
+  return kl_teardown_page_get_loaded (KL_TEARDOWN_PAGE (user_data));
+}
+
+static gboolean
+teardown_over (gpointer user_data)
+{
+  return !kl_teardown_page_get_running (KL_TEARDOWN_PAGE (user_data)) &&
+         kl_page_get_complete (KL_PAGE (user_data));
+}
+
+typedef struct
+{
+  Fixture    *fixture;
+  const char *method;
+  guint       n;
+} RequestsWait;
+
+static gboolean
+requests_answered (gpointer user_data)
+{
+  RequestsWait *wait = user_data;
+  g_autoptr(GPtrArray) requests = kl_sim_dup_requests (wait->fixture->sim);
+  guint n = 0;
+
+  for (guint i = 0; i < requests->len; i++)
+    if (g_str_equal (((KlSimRequest *) requests->pdata[i])->method, wait->method))
+      n++;
+
+  return n >= wait->n;
+}
+
+/* A rotation from the Project page ends on the summary, which shows the new key. */
+static void
+test_rotate (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  g_autoptr(KlEncryptionAtRest) ear = NULL;
+  KlProjectPage *projects;
+  KlRotatePage *rotate;
+  KlPage *page;
+
+  make_half_done (fixture);
+  projects = sign_in (fixture, &good_sa);
+  choose_project (fixture, projects, "Payments");
+  kl_sim_clear_requests (fixture->sim);
+
+  activate_row (GTK_WIDGET (projects), "Rotate the Key");
+  rotate = KL_ROTATE_PAGE (wait_for_page (fixture, KL_PAGE_ROTATE, TIMEOUT_MS));
+  kl_rotate_page_set_verify_policy (rotate, 2, 10);
+  type_text (kl_field_get_row (kl_rotate_page_get_field (rotate)), NEW_KEY_ID);
+  kl_field_validate (kl_rotate_page_get_field (rotate));
+  g_assert_true (kl_page_get_complete (KL_PAGE (rotate)));
+  kl_assistant_next (fixture->assistant);
+
+  page = wait_for_page (fixture, KL_PAGE_DONE, TIMEOUT_MS);
+  g_assert_null (kl_page_get_error (KL_PAGE (rotate)));
+  g_assert_true (kl_test_wait_until (done_loaded, page, TIMEOUT_MS));
+  g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (page), NEW_KEY_ID));
+  g_assert_cmpuint (count_requests (fixture, "PATCH", "/api/atlas/v2/groups/" KL_SIM_GROUP_READY
+                                    "/encryptionAtRest"), ==, 1);
+  ear = read_back (fixture);
+  g_assert_cmpstr (kl_azure_key_vault_get_key_identifier (
+                     kl_encryption_at_rest_get_azure_key_vault (ear)), ==, NEW_KEY_ID);
+
+  /* Back from the summary: the project (the rotation is done, and out of the way). */
+  kl_assistant_back (fixture->assistant);
+  g_assert_true (current_page (fixture) == KL_PAGE (projects));
+}
+
+/* Turning private networking off from the Project page ends on the summary. */
+static void
+test_teardown (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autoptr(KlEncryptionAtRest) ear = NULL;
+  KlProjectPage *projects;
+  KlPage *page;
+  GtkWidget *start;
+  RequestsWait wait;
+
+  prepare_endpoints_active (fixture);
+  projects = sign_in (fixture, &good_sa);
+  choose_project (fixture, projects, "Payments");
+  kl_sim_clear_requests (fixture->sim);
+
+  activate_row (GTK_WIDGET (projects), "Turn Off Private Networking");
+  page = wait_for_page (fixture, KL_PAGE_TEARDOWN, TIMEOUT_MS);
+  kl_teardown_page_set_poll_intervals (KL_TEARDOWN_PAGE (page), 5, 40);
+  g_assert_true (kl_test_wait_until (teardown_loaded, page, TIMEOUT_MS));
+  g_assert_false (kl_page_get_complete (page));
+
+  /* The project's name first, then the destructive button. */
+  start = kl_test_find_by_label (GTK_WIDGET (page), "_Turn Off Private Networking");
+  g_assert_true (GTK_IS_BUTTON (start));
+  g_assert_false (gtk_widget_is_sensitive (start));
+  type_text (find_entry (page, "Project Name"), "Payments");
+  g_assert_true (gtk_widget_is_sensitive (start));
+  g_signal_emit_by_name (start, "clicked");
+
+  wait = (RequestsWait) { fixture, "DELETE", 2 };
+  g_assert_true (kl_test_wait_until (requests_answered, &wait, TIMEOUT_MS));
+  kl_sim_advance (fixture->sim, KL_SIM_DELETING_SECONDS);
+  g_assert_true (kl_test_wait_until (teardown_over, page, TIMEOUT_MS));
+  g_assert_null (kl_page_get_error (page));
+  ear = read_back (fixture);
+  g_assert_false (kl_azure_key_vault_get_require_private_networking (
+                    kl_encryption_at_rest_get_azure_key_vault (ear)));
+
+  kl_assistant_next (fixture->assistant);
+  page = wait_for_page (fixture, KL_PAGE_DONE, TIMEOUT_MS);
+  g_assert_true (kl_test_wait_until (done_loaded, page, TIMEOUT_MS));
+  g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (page), "On, and Atlas can use the key"));
+
+  /* Next: back on the project, which can be set up again. */
+  kl_assistant_next (fixture->assistant);
+  wait_for_page (fixture, KL_PAGE_PROJECT, TIMEOUT_MS);
+  g_assert_true (row_shown (projects, "Continue Setup"));
 }
 
 /* ---- Command line ------------------------------------------------------------------------ */
@@ -1372,6 +1969,7 @@ test_demo (Fixture       *fixture,
 {
   GVariantDict *options;
   GtkWidget *banner, *revealer, *fill;
+  KlEndpointsPage *endpoints;
   KlProjectPage *projects;
   AdwEntryRow *tenant;
   KlPage *page;
@@ -1386,6 +1984,10 @@ test_demo (Fixture       *fixture,
   banner = kl_test_find_by_label (GTK_WIDGET (fixture->window), "Demo — nothing real is changed");
   revealer = gtk_widget_get_ancestor (banner, GTK_TYPE_REVEALER);
   g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
+  /* Approving an endpoint in the simulated Azure talks to that simulator. */
+  endpoints = KL_ENDPOINTS_PAGE (kl_assistant_get_page (fixture->assistant, KL_PAGE_ENDPOINTS));
+  g_assert_nonnull (kl_application_get_demo_sim (app));
+  g_assert_true (kl_endpoints_page_get_demo_sim (endpoints) == kl_application_get_demo_sim (app));
   window_close (fixture);
 
   /* The command line's path: `keylink --demo`. */
@@ -1400,6 +2002,8 @@ test_demo (Fixture       *fixture,
   /* Signed in by itself to the simulator in this process, on the project list. */
   g_assert_true (kl_test_wait_until (project_list_ready, fixture, TIMEOUT_MS));
   g_assert_nonnull (kl_application_get_demo_sim (app));
+  endpoints = KL_ENDPOINTS_PAGE (kl_assistant_get_page (fixture->assistant, KL_PAGE_ENDPOINTS));
+  g_assert_true (kl_endpoints_page_get_demo_sim (endpoints) == kl_application_get_demo_sim (app));
   assert_contains (kl_atlas_client_get_base_url (kl_session_get_client (fixture->session)),
                    "http://127.0.0.1:");
   banner = kl_test_find_by_label (GTK_WIDGET (fixture->window), "Demo — nothing real is changed");
@@ -1433,7 +2037,7 @@ test_demo (Fixture       *fixture,
   g_assert_false (gtk_widget_get_visible (fill));
   kl_review_page_set_verify_policy (KL_REVIEW_PAGE (page), 2, 20);
   kl_assistant_next (fixture->assistant);
-  wait_for_page (fixture, KL_PAGE_PROJECT, TIMEOUT_MS);
+  wait_for_page (fixture, KL_PAGE_PRIVATE_NETWORKING, TIMEOUT_MS);
   g_assert_null (kl_page_get_error (page));
 }
 
@@ -1590,7 +2194,13 @@ main (int   argc,
   ADD ("project/search", test_project_search);
   ADD ("project/states", test_project_states);
   ADD ("walk-to-enabled-key", test_walk_to_enabled_key);
+  ADD ("whole-setup", test_whole_setup);
   ADD ("resume", test_resume);
+  ADD ("resume/clusters", test_resume_clusters);
+  ADD ("resume/done", test_resume_done);
+  ADD ("project-actions", test_project_actions);
+  ADD ("rotate", test_rotate);
+  ADD ("teardown", test_teardown);
   ADD ("help", test_help);
   g_test_add_func ("/flow/screenshots", test_screenshots);
   /* The command line's options stay for the process, demo mode above all: in the suite that

@@ -606,7 +606,7 @@ test_review (Fixture       *fixture,
 {
   KlAssistant *assistant = fixture->assistant;
   KlPage *page;
-  GtkWidget *secret_row;
+  GtkWidget *secret_row, *edit_app, *edit_vault;
 
   fill_azure_app (show_page (fixture, "azure-app"));
   kl_assistant_next (assistant);
@@ -630,8 +630,20 @@ test_review (Fixture       *fixture,
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (secret_row)), ==, "••••••••");
   g_assert_false (any_label_contains (GTK_WIDGET (fixture->window), CLIENT_SECRET));
 
+  /* Two buttons a person reads as “Edit”, each described by what it edits. */
+  edit_app = kl_test_find_by_label (GTK_WIDGET (page), "E_dit");
+  edit_vault = kl_test_find_by_label (GTK_WIDGET (page), "Ed_it");
+  kl_test_assert_named_by_text (edit_app, "Edit");
+  kl_test_assert_named_by_text (edit_vault, "Edit");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (edit_app),
+                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                       "Edit the Azure application");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (edit_vault),
+                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                       "Edit the key vault and key");
+
   /* Edit goes back to the page, answers intact. */
-  gtk_widget_activate_action (GTK_WIDGET (page), "assistant.show-page", "s", "key-vault");
+  g_signal_emit_by_name (edit_vault, "clicked");
   g_assert_cmpstr (row_text (find_entry (kl_assistant_get_current_page (assistant),
                                          "Key Identifier")), ==, KEY_ID);
   kl_assistant_next (assistant);
@@ -749,7 +761,10 @@ test_review_enable (Fixture       *fixture,
   g_assert_true (kl_page_get_applying (atlas.review));
   g_assert_true (kl_test_wait_until (not_applying, atlas.review, TIMEOUT_MS));
   g_assert_null (kl_page_get_error (atlas.review));
-  g_assert_true (atlas.finished);
+  /* Review is not the end of the setup: the assistant goes on to private networking. */
+  g_assert_false (atlas.finished);
+  g_assert_cmpstr (kl_page_get_page_id (kl_assistant_get_current_page (fixture->assistant)), ==,
+                   "private-networking");
 
   /* What Atlas now holds is what the user reviewed. */
   kl_atlas_client_get_encryption_at_rest_async (atlas.client, KL_SIM_GROUP_READY, NULL,

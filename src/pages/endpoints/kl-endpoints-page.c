@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kl-a11y.h"
 #include "kl-endpoint-row.h"
 #include "kl-endpoints-page.h"
 #include "kl-error.h"
@@ -1471,6 +1472,10 @@ static void
 kl_endpoints_page_init (KlEndpointsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Named by the text they show, once, without the mnemonic. */
+  kl_a11y_name_button_by_text (self->finish_later_button);
+  kl_a11y_name_button_by_text (self->create_button);
 
   self->base_interval = KL_WATCH_DEFAULT_BASE_INTERVAL;
   self->max_interval = KL_WATCH_DEFAULT_MAX_INTERVAL;

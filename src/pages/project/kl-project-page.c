@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kl-a11y.h"
 #include "kl-assistant.h"
 #include "kl-project-page.h"
 
@@ -748,9 +749,8 @@ kl_project_page_init (KlProjectPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  /* GTK 4.8 would name it by its text twice, mnemonic included: once is enough. */
-  gtk_accessible_reset_property (GTK_ACCESSIBLE (self->reload_button),
-                                 GTK_ACCESSIBLE_PROPERTY_LABEL);
+  /* Named by the text it shows, once, without the mnemonic. */
+  kl_a11y_name_button_by_text (GTK_BUTTON (self->reload_button));
 
   self->projects = g_list_store_new (KL_TYPE_PROJECT);
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);

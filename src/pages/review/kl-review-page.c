@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kl-a11y.h"
 #include "kl-error.h"
 #include "kl-review-page.h"
 
@@ -530,6 +531,10 @@ static void
 kl_review_page_init (KlReviewPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* “Edit”, as shown; what each edits is in its description. */
+  kl_a11y_name_button_by_text (GTK_BUTTON (self->edit_app_button));
+  kl_a11y_name_button_by_text (GTK_BUTTON (self->edit_vault_button));
 
   self->verify_attempts = VERIFY_ATTEMPTS;
   self->verify_interval_ms = VERIFY_INTERVAL_MS;

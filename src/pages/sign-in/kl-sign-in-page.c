@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kl-a11y.h"
 #include "kl-error.h"
 #include "kl-field.h"
 #include "kl-sign-in.h"
@@ -962,10 +963,8 @@ kl_sign_in_page_init (KlSignInPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  /* GTK 4.8 names a button by both its label text, mnemonic included, and its label child
-   * ("Continue _Without Saving Continue Without Saving"): keep only what is shown. */
-  gtk_accessible_reset_property (GTK_ACCESSIBLE (self->continue_button),
-                                 GTK_ACCESSIBLE_PROPERTY_LABEL);
+  /* Named by the text it shows, once, without the mnemonic. */
+  kl_a11y_name_button_by_text (GTK_BUTTON (self->continue_button));
 
   self->url_field = kl_field_new (self->url_row, check_url, self);
   self->client_id_field = kl_field_new (self->client_id_row, check_client_id, self);

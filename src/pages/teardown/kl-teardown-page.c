@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kl-a11y.h"
 #include "kl-assistant.h"
 #include "kl-teardown-page.h"
 #include "kl-teardown-step-row.h"
@@ -750,6 +751,10 @@ static void
 kl_teardown_page_init (KlTeardownPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Named by the text they show, once, without the mnemonic. */
+  kl_a11y_name_button_by_text (self->stop_button);
+  kl_a11y_name_button_by_text (self->start_button);
 
   self->cancellable = g_cancellable_new ();
   self->plan_steps = g_list_store_new (KL_TYPE_STEP);

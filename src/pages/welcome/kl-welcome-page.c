@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kl-a11y.h"
 #include "kl-welcome-page.h"
 
 /* Step 1 of the flow (design.md section 2): what Keylink does, what it needs, the project
@@ -34,6 +35,7 @@ struct _KlWelcomePage
   GtkListBox *profiles_list;
   GtkLabel   *placeholder_label;
   GtkWidget  *demo_box;
+  GtkWidget  *demo_button;
 };
 
 G_DEFINE_FINAL_TYPE (KlWelcomePage, kl_welcome_page, KL_TYPE_PAGE)
@@ -197,6 +199,7 @@ kl_welcome_page_class_init (KlWelcomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KlWelcomePage, profiles_list);
   gtk_widget_class_bind_template_child (widget_class, KlWelcomePage, placeholder_label);
   gtk_widget_class_bind_template_child (widget_class, KlWelcomePage, demo_box);
+  gtk_widget_class_bind_template_child (widget_class, KlWelcomePage, demo_button);
   gtk_widget_class_bind_template_callback (widget_class, profile_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, continue_activated_cb);
 }
@@ -205,6 +208,9 @@ static void
 kl_welcome_page_init (KlWelcomePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Named by the text it shows, once, without the mnemonic. */
+  kl_a11y_name_button_by_text (GTK_BUTTON (self->demo_button));
 }
 
 KlPage *
