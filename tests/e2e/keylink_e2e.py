@@ -243,6 +243,7 @@ class App:
         self.frame = find_all(self.root, 'frame')[0]
         self._focus_events = 0
         self._last_page = None
+        self._stack = None
         self._focus_listener = Atspi.EventListener.new(self._on_focus)
         self._focus_listener.register('object:state-changed:focused')
 
@@ -278,7 +279,24 @@ class App:
                    timeout=timeout, what='%s “%s” to go away' % (role, name))
 
     def headings(self):
-        return find_all(self.root, 'heading')
+        """The title of each assistant page (the first heading of each page of its stack)."""
+        if self._stack is None:
+            assistants = find_all(self.root, 'filler', 'KlAssistant')
+            if not assistants:
+                return find_all(self.root, 'heading')
+            stacks = [n for n in walk(assistants[0], max_depth=3)
+                      if n.get_role_name() == 'panel' and n.get_child_count() > 0 and
+                      n.get_child_at_index(0).get_name() == 'GtkStackPage']
+            if not stacks:
+                return find_all(self.root, 'heading')
+            self._stack = stacks[0]
+        found = []
+        for i in range(self._stack.get_child_count()):
+            for node in walk(self._stack.get_child_at_index(i), max_depth=6):
+                if node.get_role_name() == 'heading':
+                    found.append(node)
+                    break
+        return found
 
     def current_page(self):
         """The title of the assistant page on screen (None during a transition)."""
@@ -377,12 +395,13 @@ class App:
                 key(KEY_SHIFT_L, Atspi.KeySynthType.RELEASE)
             else:
                 key(KEY_TAB)
-            # Entries take the focus without telling (their text is not in the tree): a Tab
-            # that raises no event within a second went to one of them.
+            # Entries take the focus without telling (their text is not in the tree), but what
+            # had it tells that it lost it: a Tab with no event at all within half a second
+            # went from an entry to an entry.
             try:
                 wait_until(lambda: self._focus_events > seen or
                            has_state(node, Atspi.StateType.FOCUSED),
-                           timeout=1.0, events=('object:state-changed:focused',))
+                           timeout=0.5, events=('object:state-changed:focused',))
             except Timeout:
                 pass
         raise Timeout('could not move the focus to %s with the keyboard' %
@@ -444,19 +463,41 @@ class App:
                 pass
         os.makedirs(SCREENSHOT_DIR, exist_ok=True)
         path = os.path.join(SCREENSHOT_DIR, name + '.png')
-        # The X window (found by its title: there is no window manager) has a margin around
-        # the client-side decorated frame; the frame's extents give the part to keep.
-        cmd = ['import', '-window', self.frame.get_name()]
-        try:
-            frame = self.frame.get_component_iface().get_extents(Atspi.CoordType.WINDOW)
-            cmd += ['-gravity', 'center', '-crop', '%dx%d+0+0' % (frame.width, frame.height),
-                    '+repage']
-        except GLib.Error:
-            pass
-        if subprocess.run(cmd + [path]).returncode != 0:
-            subprocess.run(['import', '-window', 'root', path], check=True)
+        # ImageMagick cannot read the window itself (a 32-bit ARGB visual): the screen, cropped.
+        cmd = ['import', '-window', 'root']
+        geometry = self._window_geometry()
+        if geometry:
+            cmd += ['-crop', geometry, '+repage']
+        subprocess.run(cmd + [path], check=True)
         note('screenshot %s' % name)
         return path
+
+    def _window_geometry(self):
+        """WxH+X+Y of this app's main window on the X screen (xwininfo, from x11-utils; there
+        is no window manager), without the margin GTK keeps around its client-side decorated
+        frame; None if it cannot be told."""
+        try:
+            info = subprocess.run(['xwininfo', '-name', self.frame.get_name()],
+                                  capture_output=True, text=True, check=True).stdout
+        except (OSError, subprocess.CalledProcessError):
+            return None
+        values = {}
+        for field in ('Absolute upper-left X', 'Absolute upper-left Y', 'Width', 'Height'):
+            m = re.search(r'%s:\s+(-?\d+)' % re.escape(field), info)
+            if not m:
+                return None
+            values[field] = int(m.group(1))
+        x, y = values['Absolute upper-left X'], values['Absolute upper-left Y']
+        width, height = values['Width'], values['Height']
+        try:
+            frame = self.frame.get_component_iface().get_extents(Atspi.CoordType.WINDOW)
+        except GLib.Error:
+            frame = None
+        if frame is not None and 0 < frame.width <= width and 0 < frame.height <= height:
+            x += (width - frame.width) // 2
+            y += (height - frame.height) // 2
+            width, height = frame.width, frame.height
+        return '%dx%d+%d+%d' % (width, height, x, y)
 
     # ---- Ending --------------------------------------------------------------------------
 
