@@ -15,7 +15,7 @@ def test_menu_and_about():
     app = e2e.App(['--demo'])
     try:
         app.find('frame', 'Keylink')
-        app.find('label', 'Demo mode: nothing real is changed')
+        app.find('label', 'Demo mode: nothing real is changed', mapped=True)
         app.click('push button', 'Main Menu')
         app.click('menu item', 'About Keylink')
         app.find('frame', 'About')
