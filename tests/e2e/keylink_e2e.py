@@ -513,14 +513,20 @@ class App:
         assert self.proc.returncode == 0, 'Keylink exited with %d' % self.proc.returncode
 
     def quit(self, timeout=20.0):
-        if self.proc.poll() is None:
+        """Ends the app; fails if it had ended by itself (a crash, a fatal warning, an ASan
+        report) in the meantime."""
+        self._forget()
+        ended = self.proc.poll()
+        if ended is None:
             self.proc.terminate()
             try:
                 self.proc.wait(timeout)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        self._forget()
+        elif ended != 0:
+            raise AssertionError('Keylink ended by itself during the test, with status %d' %
+                                 ended)
 
     def kill(self):
         self.proc.kill()

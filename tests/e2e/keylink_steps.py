@@ -65,8 +65,11 @@ def sign_in(app, api_key=True, remember=True, profile_name=PROFILE_NAME):
         app.type_into('Client ID', SA_CLIENT_ID, root=page)
         app.type_into('Client Secret', SA_SECRET, root=page)
     switch = app.find('check box', 'Remember in Keyring', root=page)
-    if e2e.has_state(switch, e2e.Atspi.StateType.CHECKED) != remember:
+    checked = e2e.Atspi.StateType.CHECKED
+    if e2e.has_state(switch, checked) != remember:
         app.click('check box', 'Remember in Keyring', root=page)
+        e2e.wait_until(lambda: e2e.has_state(switch, checked) == remember,
+                       what='Remember in Keyring turned %s' % ('on' if remember else 'off'))
     if remember:
         app.type_into('Profile Name', profile_name, root=page)
     app.press('Sign In')
@@ -76,8 +79,10 @@ def sign_in(app, api_key=True, remember=True, profile_name=PROFILE_NAME):
 def choose_project(app, name=PROJECT, status=None):
     """Search, Enter on the one project left; waits for its state (status, if given)."""
     page = app.page('Choose a Project')
+    projects = app.find('list', 'Projects', root=page)
     app.type_into('Search projects', name, role='entry', root=page)
-    app.gone('list item', lambda n: n and n != name, root=page)
+    app.gone('list item', lambda n: n != name, root=projects)
+    app.find('list item', name, root=projects, mapped=True)
     e2e.press_enter()
     app.find('image', 'Chosen', root=page, mapped=True)
     if status is not None:
