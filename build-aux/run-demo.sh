@@ -16,4 +16,6 @@ meson compile -C _build/demo
 
 # Run from the build tree: the schema compiled there, nothing installed system-wide.
 export GSETTINGS_SCHEMA_DIR="$PWD/_build/demo/data"
+# …and its translations (LANGUAGE=de or fr with a matching locale shows them).
+export KEYLINK_LOCALEDIR="$PWD/_build/demo/po"
 exec _build/demo/src/keylink --demo "$@"
