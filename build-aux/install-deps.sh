@@ -12,7 +12,7 @@ packages=(
   desktop-file-utils appstream yelp-tools flatpak-builder
   # test session: X server, D-Bus, a real keyring, accessibility
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools at-spi2-core
-  python3-gi gir1.2-atspi-2.0 imagemagick
+  python3-gi gir1.2-atspi-2.0 imagemagick x11-utils
 )
 
 sudo=
