@@ -587,6 +587,48 @@ test_log_redaction (void)
   g_assert_nonnull (strstr (redacted, "\"client_secret\": \"[REDACTED]\""));
 }
 
+/* Lines made only of the characters a form key may hold (a base64 blob, a long token):
+ * the redactor stops at their end. (The overflow it had shows under AddressSanitizer.) */
+static void
+test_redaction_bounds (void)
+{
+  static const char *const lines[] = {
+    "TTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTT",
+    "a",
+    "client_secret",
+    "x=1&TTTTTTTTTTTTTTTTTTTTTTTTTTT",
+    "GET /api?TTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTT",
+    "GET /api?a=1&TTTTTTTTTTTTTTTTTTTTTTTTTTTTTT",
+    "Bearer TTTTTTTTTTTTTTTTTTTTT",
+    "%+~.-_",
+  };
+  guint i;
+
+  /* 2^n - 1 characters: the redactor's copies of the line fill their buffers exactly, so a
+   * read past the end leaves them. */
+  for (i = 4; i < 12; i++)
+    {
+      g_autofree char *line = g_strnfill ((1 << i) - 1, 'T');
+      g_autofree char *query = g_strconcat ("?", line + 1, NULL);
+      g_autofree char *redacted = kl_http_log_redact (line);
+      g_autofree char *redacted_query = kl_http_log_redact (query);
+
+      g_assert_cmpstr (redacted, ==, line);
+      g_assert_cmpstr (redacted_query, ==, query);
+    }
+
+  for (i = 0; i < G_N_ELEMENTS (lines); i++)
+    {
+      KlHttpLogRedactor redactor = KL_HTTP_LOG_REDACTOR_INIT;
+      g_autofree char *line = g_strdup (lines[i]);
+      g_autofree char *redacted = kl_http_log_redact_line (line, &redactor);
+      g_autofree char *whole = kl_http_log_redact (line);
+
+      g_assert_nonnull (redacted);
+      g_assert_cmpstr (redacted, ==, whole);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -608,6 +650,7 @@ main (int   argc,
   g_test_add_func ("/hostile/numbers-out-of-range", test_numbers_out_of_range);
   g_test_add_func ("/hostile/deep-nesting", test_deep_nesting);
   g_test_add_func ("/hostile/log-redaction", test_log_redaction);
+  g_test_add_func ("/hostile/redaction-bounds", test_redaction_bounds);
 
   status = g_test_run ();
   g_ptr_array_unref (captured);

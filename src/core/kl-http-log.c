@@ -74,11 +74,12 @@ is_secret_name (const char *name,
   return FALSE;
 }
 
+/* (strchr() finds the terminating NUL too: it never counts as one of the marks.) */
 static gboolean
 is_token_char (char c)
 {
   /* RFC 7235 token68, plus what form encoding adds. */
-  return g_ascii_isalnum (c) || strchr ("-._~+/=%", c) != NULL;
+  return c != '\0' && (g_ascii_isalnum (c) || strchr ("-._~+/=%", c) != NULL);
 }
 
 /* ---- PEM private keys ---- */
@@ -240,7 +241,7 @@ redact_schemes (const char *line)
 static gboolean
 is_form_key_char (char c)
 {
-  return g_ascii_isalnum (c) || strchr ("_.~%+-", c) != NULL;
+  return c != '\0' && (g_ascii_isalnum (c) || strchr ("_.~%+-", c) != NULL);
 }
 
 /* A whole line of key=value&key=value (no spaces, no quotes): a form body. */
