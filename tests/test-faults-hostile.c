@@ -211,8 +211,8 @@ static void
 test_error_mapping_invalid_utf8 (void)
 {
   static const char body[] = "{\"detail\":\"bad \xff\xfe text %s\",\"error\":400,"
-                             "\"errorCode\":\"VALIDATION_\xc3\x28\",\"parameters\":[\"\xed\xa0\x80\"],"
-                             "\"reason\":\"x\"}";
+                             "\"errorCode\":\"VALIDATION_\xc3\x28\","
+                             "\"parameters\":[\"\xed\xa0\x80\"],\"reason\":\"x\"}";
   /* A lone surrogate, escaped: valid JSON text, not a character. */
   static const char escaped[] = "{\"detail\":\"half \\ud800 of a pair\",\"error\":400,"
                                 "\"errorCode\":\"VALIDATION_\\udfff\",\"parameters\":[],"
