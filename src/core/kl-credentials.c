@@ -1080,6 +1080,87 @@ any_locked (GList *items)
   return FALSE;
 }
 
+static GList *
+locked_items (GList *items)
+{
+  GList *locked = NULL;
+
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      if (secret_item_get_locked (l->data))
+        locked = g_list_prepend (locked, g_object_ref (l->data));
+    }
+  return locked;
+}
+
+/* Asks to unlock @objects (a prompt may come up: see op_abandon ()). Takes the reference on
+ * @task. */
+static void
+op_unlock (GTask               *task,
+           GList               *objects,
+           GAsyncReadyCallback  callback)
+{
+  Op *op = g_task_get_task_data (task);
+
+  op->prompting = TRUE;
+  secret_service_unlock (op->service, objects, NULL, callback, task);
+}
+
+/* Finishes op_unlock (). FALSE when the task has returned already (see op_abandon ()): the
+ * late answer only unlocked the keyring, and is dropped. */
+static gboolean
+op_unlock_finish (Op            *op,
+                  GObject       *object,
+                  GAsyncResult  *result,
+                  GList        **unlocked,
+                  GError       **error)
+{
+  op->prompting = FALSE;
+  if (op->abandoned)
+    {
+      secret_service_unlock_finish (SECRET_SERVICE (object), result, NULL, NULL);
+      g_debug ("The unlock prompt was answered after Keylink stopped waiting");
+      return FALSE;
+    }
+
+  secret_service_unlock_finish (SECRET_SERVICE (object), result, unlocked, error);
+  return TRUE;
+}
+
+/* Finishes a secret_service_search () into op->items. */
+static gboolean
+op_search_finish (Op            *op,
+                  GAsyncResult  *result,
+                  GError       **error)
+{
+  GError *local_error = NULL;
+
+  g_list_free_full (op->items, g_object_unref);
+  op->items = secret_service_search_finish (op->service, result, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static GError *
+not_saved_error (void)
+{
+  return g_error_new_literal (KL_ERROR, KL_ERROR_NOT_FOUND,
+                              _("This saved sign-in is no longer in the keyring (it may have been "
+                                "deleted in Passwords and Keys). Sign in again."));
+}
+
+static GError *
+azure_not_saved_error (void)
+{
+  return g_error_new_literal (KL_ERROR, KL_ERROR_NOT_FOUND,
+                              _("No Azure client secret is remembered for this project. Type it "
+                                "in."));
+}
+
 /* Forward declarations: the steps call each other. */
 static void op_search            (GTask *task);
 static void op_act_on_items      (GTask *task);
@@ -1095,6 +1176,15 @@ op_get_service (GTask              *task,
   Op *op = g_task_get_task_data (task);
 
   secret_service_get (flags, op->cancellable, callback, task);
+}
+
+static gboolean
+op_get_service_finish (Op            *op,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  op->service = secret_service_get_finish (result, error);
+  return op->service != NULL;
 }
 
 /* Store: default collection -> unlock it -> create the item -> drop older items of the same
@@ -1159,15 +1249,8 @@ on_collection_unlocked (GObject      *object,
   g_autolist(GDBusProxy) unlocked = NULL;
   GError *error = NULL;
 
-  if (op->abandoned)
-    {
-      /* The task has returned already (see op_abandon ()). */
-      secret_service_unlock_finish (SECRET_SERVICE (object), result, NULL, NULL);
-      g_debug ("The unlock prompt was answered after Keylink stopped waiting");
-      return;
-    }
-  op->prompting = FALSE;
-  secret_service_unlock_finish (SECRET_SERVICE (object), result, &unlocked, &error);
+  if (!op_unlock_finish (op, object, result, &unlocked, &error))
+    return;
   if (error != NULL)
     {
       op_return_error (task, error);
@@ -1216,10 +1299,8 @@ on_default_collection (GObject      *object,
     }
 
   g_debug ("The default collection is locked: asking to unlock it");
-  op->prompting = TRUE;
   objects = g_list_append (NULL, g_object_ref (op->collection));
-  secret_service_unlock (op->service, objects, NULL, on_collection_unlocked,
-                         g_steal_pointer (&task));
+  op_unlock (g_steal_pointer (&task), objects, on_collection_unlocked);
 }
 
 /* Search, unlock, then act on what was found. */
@@ -1233,15 +1314,8 @@ on_items_unlocked (GObject      *object,
   Op *op = g_task_get_task_data (task);
   GError *error = NULL;
 
-  if (op->abandoned)
-    {
-      /* The task has returned already (see op_abandon ()). */
-      secret_service_unlock_finish (SECRET_SERVICE (object), result, NULL, NULL);
-      g_debug ("The unlock prompt was answered after Keylink stopped waiting");
-      return;
-    }
-  op->prompting = FALSE;
-  secret_service_unlock_finish (SECRET_SERVICE (object), result, NULL, &error);
+  if (!op_unlock_finish (op, object, result, NULL, &error))
+    return;
   if (error != NULL)
     {
       op_return_error (task, error);
@@ -1256,20 +1330,13 @@ static void
 op_unlock_items (GTask *task)
 {
   Op *op = g_task_get_task_data (task);
-  g_autolist(GDBusProxy) locked = NULL;
+  g_autolist(GDBusProxy) locked = locked_items (op->items);
 
   g_assert (!op->tried_unlock);
   op->tried_unlock = TRUE;
 
-  for (GList *l = op->items; l != NULL; l = l->next)
-    {
-      if (secret_item_get_locked (l->data))
-        locked = g_list_prepend (locked, g_object_ref (l->data));
-    }
-
   g_debug ("%u keyring item(s) are locked: asking to unlock them", g_list_length (locked));
-  op->prompting = TRUE;
-  secret_service_unlock (op->service, locked, NULL, on_items_unlocked, task);
+  op_unlock (task, locked, on_items_unlocked);
 }
 
 static int
@@ -1352,10 +1419,8 @@ on_search (GObject      *object,
   Op *op = g_task_get_task_data (task);
   GError *error = NULL;
 
-  g_list_free_full (op->items, g_object_unref);
-  op->items = secret_service_search_finish (op->service, result, &error);
   op->next = NULL;
-  if (error != NULL)
+  if (!op_search_finish (op, result, &error))
     {
       op_return_error (task, error);
       return;
@@ -1406,9 +1471,7 @@ on_search (GObject      *object,
       if (op->items == NULL)
         {
           if (op->not_found_is_error)
-            g_task_return_new_error (task, KL_ERROR, KL_ERROR_NOT_FOUND,
-                                     _("This saved sign-in is no longer in the keyring (it may "
-                                       "have been deleted in Passwords and Keys). Sign in again."));
+            g_task_return_error (task, not_saved_error ());
           else
             g_task_return_boolean (task, TRUE);
           return;
@@ -1612,8 +1675,7 @@ on_service (GObject      *object,
   Op *op = g_task_get_task_data (task);
   GError *error = NULL;
 
-  op->service = secret_service_get_finish (result, &error);
-  if (op->service == NULL)
+  if (!op_get_service_finish (op, result, &error))
     {
       op_return_error (task, error);
       return;
@@ -1670,6 +1732,34 @@ finish_boolean (KlCredentials  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+static gpointer
+finish_pointer (KlCredentials  *self,
+                GAsyncResult   *result,
+                gpointer        source_tag,
+                GError        **error)
+{
+  g_return_val_if_fail (KL_IS_CREDENTIALS (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Starts the keyring part of @task: a search for the items with @search_attributes (taken),
+ * then what the task's kind does with them. */
+static void
+op_start_search (GTask      *task,
+                 GHashTable *search_attributes,
+                 gboolean    not_found_is_error)
+{
+  Op *op = g_task_get_task_data (task);
+
+  op->schema = kl_credentials_get_schema ();
+  op->search_attributes = search_attributes;
+  op->not_found_is_error = not_found_is_error;
+  op_start (task);
+}
+
 /* Public API: profiles */
 
 void
@@ -1716,12 +1806,10 @@ kl_credentials_store_async (KlCredentials       *self,
       return;
     }
 
-  op->schema = kl_credentials_get_schema ();
   op->attributes = profile_to_attributes (profile);
-  op->search_attributes = profile_search_attributes (profile->id);
   op->label = profile_label (profile);
   op->secret = secret_value_ref (secret);
-  op_start (g_steal_pointer (&task));
+  op_start_search (g_steal_pointer (&task), profile_search_attributes (profile->id), FALSE);
 }
 
 gboolean
@@ -1739,13 +1827,11 @@ kl_credentials_list_async (KlCredentials       *self,
                            gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  Op *op;
 
   g_return_if_fail (KL_IS_CREDENTIALS (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   task = op_task_new (self, OP_LIST, cancellable, callback, user_data, kl_credentials_list_async);
-  op = g_task_get_task_data (task);
 
   if (self->memory_only)
     {
@@ -1761,9 +1847,7 @@ kl_credentials_list_async (KlCredentials       *self,
       return;
     }
 
-  op->schema = kl_credentials_get_schema ();
-  op->search_attributes = profile_search_attributes (NULL);
-  op_start (g_steal_pointer (&task));
+  op_start_search (g_steal_pointer (&task), profile_search_attributes (NULL), FALSE);
 }
 
 GPtrArray *
@@ -1771,20 +1855,7 @@ kl_credentials_list_finish (KlCredentials  *self,
                             GAsyncResult   *result,
                             GError        **error)
 {
-  g_return_val_if_fail (KL_IS_CREDENTIALS (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kl_credentials_list_async,
-                        NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static GError *
-not_saved_error (void)
-{
-  return g_error_new_literal (KL_ERROR, KL_ERROR_NOT_FOUND,
-                              _("This saved sign-in is no longer in the keyring (it may have been "
-                                "deleted in Passwords and Keys). Sign in again."));
+  return finish_pointer (self, result, kl_credentials_list_async, error);
 }
 
 void
@@ -1795,7 +1866,6 @@ kl_credentials_lookup_async (KlCredentials       *self,
                              gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  Op *op;
 
   g_return_if_fail (KL_IS_CREDENTIALS (self));
   g_return_if_fail (profile_id != NULL);
@@ -1803,7 +1873,6 @@ kl_credentials_lookup_async (KlCredentials       *self,
 
   task = op_task_new (self, OP_LOOKUP, cancellable, callback, user_data,
                       kl_credentials_lookup_async);
-  op = g_task_get_task_data (task);
 
   if (self->memory_only)
     {
@@ -1816,10 +1885,7 @@ kl_credentials_lookup_async (KlCredentials       *self,
       return;
     }
 
-  op->schema = kl_credentials_get_schema ();
-  op->search_attributes = profile_search_attributes (profile_id);
-  op->not_found_is_error = TRUE;
-  op_start (g_steal_pointer (&task));
+  op_start_search (g_steal_pointer (&task), profile_search_attributes (profile_id), TRUE);
 }
 
 SecretValue *
@@ -1827,12 +1893,7 @@ kl_credentials_lookup_finish (KlCredentials  *self,
                               GAsyncResult   *result,
                               GError        **error)
 {
-  g_return_val_if_fail (KL_IS_CREDENTIALS (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kl_credentials_lookup_async,
-                        NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return finish_pointer (self, result, kl_credentials_lookup_async, error);
 }
 
 static void
@@ -1879,12 +1940,9 @@ update_start (KlCredentials       *self,
       return;
     }
 
-  op->schema = kl_credentials_get_schema ();
-  op->search_attributes = profile_search_attributes (profile_id);
-  op->not_found_is_error = TRUE;
   op->profile = profile != NULL ? kl_profile_copy (profile) : NULL;
   op->display_name = g_strdup (display_name);
-  op_start (g_steal_pointer (&task));
+  op_start_search (g_steal_pointer (&task), profile_search_attributes (profile_id), TRUE);
 }
 
 void
@@ -1943,7 +2001,6 @@ kl_credentials_delete_async (KlCredentials       *self,
                              gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  Op *op;
 
   g_return_if_fail (KL_IS_CREDENTIALS (self));
   g_return_if_fail (profile_id != NULL);
@@ -1951,7 +2008,6 @@ kl_credentials_delete_async (KlCredentials       *self,
 
   task = op_task_new (self, OP_DELETE, cancellable, callback, user_data,
                       kl_credentials_delete_async);
-  op = g_task_get_task_data (task);
 
   if (self->memory_only)
     {
@@ -1960,9 +2016,7 @@ kl_credentials_delete_async (KlCredentials       *self,
       return;
     }
 
-  op->schema = kl_credentials_get_schema ();
-  op->search_attributes = profile_search_attributes (profile_id);
-  op_start (g_steal_pointer (&task));
+  op_start_search (g_steal_pointer (&task), profile_search_attributes (profile_id), FALSE);
 }
 
 gboolean
@@ -2005,12 +2059,11 @@ kl_credentials_store_azure_secret_async (KlCredentials       *self,
       return;
     }
 
-  op->schema = kl_credentials_get_schema ();
   op->attributes = azure_attributes (project_id, azure_client_id, TRUE);
-  op->search_attributes = azure_attributes (project_id, azure_client_id, FALSE);
   op->label = g_strdup_printf (_("Keylink: Azure client secret for Atlas project %s"), project_id);
   op->secret = secret_value_ref (secret);
-  op_start (g_steal_pointer (&task));
+  op_start_search (g_steal_pointer (&task), azure_attributes (project_id, azure_client_id, FALSE),
+                   FALSE);
 }
 
 gboolean
@@ -2030,7 +2083,6 @@ kl_credentials_lookup_azure_secret_async (KlCredentials       *self,
                                           gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  Op *op;
 
   g_return_if_fail (KL_IS_CREDENTIALS (self));
   g_return_if_fail (project_id != NULL && project_id[0] != '\0');
@@ -2039,7 +2091,6 @@ kl_credentials_lookup_azure_secret_async (KlCredentials       *self,
 
   task = op_task_new (self, OP_LOOKUP, cancellable, callback, user_data,
                       kl_credentials_lookup_azure_secret_async);
-  op = g_task_get_task_data (task);
 
   if (self->memory_only)
     {
@@ -2047,18 +2098,14 @@ kl_credentials_lookup_azure_secret_async (KlCredentials       *self,
       SecretValue *value = g_hash_table_lookup (self->memory_azure, key);
 
       if (value == NULL)
-        g_task_return_new_error (task, KL_ERROR, KL_ERROR_NOT_FOUND,
-                                 _("No Azure client secret is remembered for this project. "
-                                   "Type it in."));
+        g_task_return_error (task, azure_not_saved_error ());
       else
         g_task_return_pointer (task, secret_rewrap (value), secret_value_unref);
       return;
     }
 
-  op->schema = kl_credentials_get_schema ();
-  op->search_attributes = azure_attributes (project_id, azure_client_id, FALSE);
-  op->not_found_is_error = TRUE;
-  op_start (g_steal_pointer (&task));
+  op_start_search (g_steal_pointer (&task), azure_attributes (project_id, azure_client_id, FALSE),
+                   TRUE);
 }
 
 SecretValue *
@@ -2069,18 +2116,11 @@ kl_credentials_lookup_azure_secret_finish (KlCredentials  *self,
   g_autoptr(GError) local_error = NULL;
   SecretValue *value;
 
-  g_return_val_if_fail (KL_IS_CREDENTIALS (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        kl_credentials_lookup_azure_secret_async, NULL);
-
-  value = g_task_propagate_pointer (G_TASK (result), &local_error);
+  value = finish_pointer (self, result, kl_credentials_lookup_azure_secret_async, &local_error);
   if (g_error_matches (local_error, KL_ERROR, KL_ERROR_NOT_FOUND))
     {
       /* The profile wording does not fit here. */
-      g_set_error_literal (error, KL_ERROR, KL_ERROR_NOT_FOUND,
-                           _("No Azure client secret is remembered for this project. Type it "
-                             "in."));
+      g_propagate_error (error, azure_not_saved_error ());
       return NULL;
     }
   if (local_error != NULL)
@@ -2097,7 +2137,6 @@ kl_credentials_delete_azure_secret_async (KlCredentials       *self,
                                           gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  Op *op;
 
   g_return_if_fail (KL_IS_CREDENTIALS (self));
   g_return_if_fail (project_id != NULL && project_id[0] != '\0');
@@ -2106,7 +2145,6 @@ kl_credentials_delete_azure_secret_async (KlCredentials       *self,
 
   task = op_task_new (self, OP_DELETE, cancellable, callback, user_data,
                       kl_credentials_delete_azure_secret_async);
-  op = g_task_get_task_data (task);
 
   if (self->memory_only)
     {
@@ -2117,9 +2155,8 @@ kl_credentials_delete_azure_secret_async (KlCredentials       *self,
       return;
     }
 
-  op->schema = kl_credentials_get_schema ();
-  op->search_attributes = azure_attributes (project_id, azure_client_id, FALSE);
-  op_start (g_steal_pointer (&task));
+  op_start_search (g_steal_pointer (&task), azure_attributes (project_id, azure_client_id, FALSE),
+                   FALSE);
 }
 
 gboolean
@@ -2137,17 +2174,28 @@ kl_credentials_delete_azure_secret_finish (KlCredentials  *self,
  * (public_api_key, client_id) when unlocked. Never prompts; keyring trouble becomes each
  * profile's problem. */
 
-static GHashTable *
-cli_search_attributes (const char *profile_name,
-                       const char *property)
+/* Searches the keyring items of the CLI profile @profile_name into op->items. Takes the
+ * reference on @task. */
+static void
+cli_search (GTask               *task,
+            const char          *profile_name,
+            GAsyncReadyCallback  callback)
 {
-  GHashTable *attributes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  Op *op = g_task_get_task_data (task);
+  g_autoptr(GHashTable) attributes = NULL;
 
+  attributes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_hash_table_insert (attributes, g_strdup ("service"),
                        g_strconcat (KL_CLI_SERVICE_PREFIX, profile_name, NULL));
-  if (property != NULL)
-    g_hash_table_insert (attributes, g_strdup ("username"), g_strdup (property));
-  return attributes;
+  secret_service_search (op->service, get_cli_schema (), attributes, SECRET_SEARCH_ALL,
+                         op->cancellable, callback, task);
+}
+
+/* The CLI properties that are not secret, whose values a listing shows. */
+static gboolean
+is_cli_id_property (const char *property)
+{
+  return g_str_equal (property, KL_CLI_PUBLIC_API_KEY) || g_str_equal (property, KL_CLI_CLIENT_ID);
 }
 
 static const char *
@@ -2168,19 +2216,6 @@ cli_items_unreadable (GList *items)
         return TRUE;
     }
   return FALSE;
-}
-
-static GList *
-locked_items (GList *items)
-{
-  GList *locked = NULL;
-
-  for (GList *l = items; l != NULL; l = l->next)
-    {
-      if (secret_item_get_locked (l->data))
-        locked = g_list_prepend (locked, g_object_ref (l->data));
-    }
-  return locked;
 }
 
 static void
@@ -2236,7 +2271,7 @@ on_cli_ids_loaded (GObject      *object,
 
       if (property == NULL)
         continue;
-      if (g_str_equal (property, KL_CLI_PUBLIC_API_KEY) || g_str_equal (property, KL_CLI_CLIENT_ID))
+      if (is_cli_id_property (property))
         value = secret_item_get_secret (l->data);
       kl_cli_profile_add_keyring_property (profile, property,
                                            value != NULL ? secret_value_get_text (value) : NULL);
@@ -2255,13 +2290,8 @@ on_cli_list_unlocked (GObject      *object,
   Op *op = g_task_get_task_data (task);
   GError *error = NULL;
 
-  op->prompting = FALSE;
-  if (op->abandoned)
-    {
-      secret_service_unlock_finish (SECRET_SERVICE (object), result, NULL, NULL);
-      return;
-    }
-  secret_service_unlock_finish (SECRET_SERVICE (object), result, NULL, &error);
+  if (!op_unlock_finish (op, object, result, NULL, &error))
+    return;
   if (error != NULL)
     {
       cli_list_keyring_failed (task, error);
@@ -2282,9 +2312,7 @@ on_cli_items (GObject      *object,
   g_autolist(SecretItem) ids = NULL;
   GError *error = NULL;
 
-  g_list_free_full (op->items, g_object_unref);
-  op->items = secret_service_search_finish (op->service, result, &error);
-  if (error != NULL)
+  if (!op_search_finish (op, result, &error))
     {
       cli_list_keyring_failed (task, error);
       return;
@@ -2298,9 +2326,7 @@ on_cli_items (GObject      *object,
       if (!op->tried_unlock)
         {
           op->tried_unlock = TRUE;
-          op->prompting = TRUE;
-          secret_service_unlock (op->service, locked, NULL, on_cli_list_unlocked,
-                                 g_steal_pointer (&task));
+          op_unlock (g_steal_pointer (&task), locked, on_cli_list_unlocked);
           return;
         }
 
@@ -2321,8 +2347,7 @@ on_cli_items (GObject      *object,
       g_autoptr(GHashTable) attributes = secret_item_get_attributes (l->data);
       const char *property = item_username (attributes);
 
-      if (property != NULL && !secret_item_get_locked (l->data) &&
-          (g_str_equal (property, KL_CLI_PUBLIC_API_KEY) || g_str_equal (property, KL_CLI_CLIENT_ID)))
+      if (property != NULL && !secret_item_get_locked (l->data) && is_cli_id_property (property))
         ids = g_list_prepend (ids, g_object_ref (l->data));
     }
 
@@ -2334,8 +2359,6 @@ static void
 cli_list_next (GTask *task)
 {
   Op *op = g_task_get_task_data (task);
-  g_autoptr(GHashTable) attributes = NULL;
-  KlCliProfile *profile;
 
   if (op->cli_index >= op->cli_profiles->len)
     {
@@ -2344,10 +2367,8 @@ cli_list_next (GTask *task)
       return;
     }
 
-  profile = op->cli_profiles->pdata[op->cli_index];
-  attributes = cli_search_attributes (kl_cli_profile_get_name (profile), NULL);
-  secret_service_search (op->service, get_cli_schema (), attributes, SECRET_SEARCH_ALL,
-                         op->cancellable, on_cli_items, task);
+  cli_search (task, kl_cli_profile_get_name (op->cli_profiles->pdata[op->cli_index]),
+              on_cli_items);
 }
 
 static void
@@ -2359,8 +2380,7 @@ on_cli_list_service (GObject      *object,
   Op *op = g_task_get_task_data (task);
   GError *error = NULL;
 
-  op->service = secret_service_get_finish (result, &error);
-  if (op->service == NULL)
+  if (!op_get_service_finish (op, result, &error))
     {
       cli_list_keyring_failed (task, error);
       return;
@@ -2369,15 +2389,24 @@ on_cli_list_service (GObject      *object,
   cli_list_next (g_steal_pointer (&task));
 }
 
-static GError *
-cli_file_error (const char *path,
-                GError     *error)
+/* The CLI configuration could not be read (but for a missing file, which callers handle). */
+static void
+cli_file_return_error (GTask  *task,
+                       GError *error)
 {
-  g_debug ("Cannot read %s: %s", path, error->message);
-  return g_error_new (KL_ERROR, KL_ERROR_FAILED,
-                      _("The Atlas CLI configuration “%s” cannot be read: %s. Check its "
-                        "permissions, or sign in by hand."),
-                      path, error->message);
+  Op *op = g_task_get_task_data (task);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      op_return_error (task, g_error_copy (error));
+      return;
+    }
+
+  g_debug ("Cannot read %s: %s", op->path, error->message);
+  g_task_return_new_error (task, KL_ERROR, KL_ERROR_FAILED,
+                           _("The Atlas CLI configuration “%s” cannot be read: %s. Check its "
+                             "permissions, or sign in by hand."),
+                           op->path, error->message);
 }
 
 static void
@@ -2399,10 +2428,8 @@ on_cli_config_loaded (GObject      *object,
           op->cli_profiles = g_ptr_array_new_with_free_func (g_object_unref);
           cli_list_return (task);
         }
-      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        op_return_error (task, g_steal_pointer (&error));
       else
-        g_task_return_error (task, cli_file_error (op->path, error));
+        cli_file_return_error (task, error);
       return;
     }
 
@@ -2453,12 +2480,7 @@ kl_credentials_list_cli_profiles_finish (KlCredentials  *self,
                                          GAsyncResult   *result,
                                          GError        **error)
 {
-  g_return_val_if_fail (KL_IS_CREDENTIALS (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        kl_credentials_list_cli_profiles_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return finish_pointer (self, result, kl_credentials_list_cli_profiles_async, error);
 }
 
 /* The Atlas CLI: import.
@@ -2538,15 +2560,8 @@ on_cli_import_unlocked (GObject      *object,
   Op *op = g_task_get_task_data (task);
   GError *error = NULL;
 
-  if (op->abandoned)
-    {
-      /* The task has returned already (see op_abandon ()). */
-      secret_service_unlock_finish (SECRET_SERVICE (object), result, NULL, NULL);
-      g_debug ("The unlock prompt was answered after Keylink stopped waiting");
-      return;
-    }
-  op->prompting = FALSE;
-  secret_service_unlock_finish (SECRET_SERVICE (object), result, NULL, &error);
+  if (!op_unlock_finish (op, object, result, NULL, &error))
+    return;
   if (error != NULL)
     {
       cli_import_keyring_failed (g_steal_pointer (&task), error);
@@ -2568,9 +2583,7 @@ on_cli_import_items (GObject      *object,
   g_autolist(SecretItem) wanted = NULL;
   GError *error = NULL;
 
-  g_list_free_full (op->items, g_object_unref);
-  op->items = secret_service_search_finish (op->service, result, &error);
-  if (error != NULL)
+  if (!op_search_finish (op, result, &error))
     {
       cli_import_keyring_failed (g_steal_pointer (&task), error);
       return;
@@ -2595,9 +2608,7 @@ on_cli_import_items (GObject      *object,
           return;
         }
       op->tried_unlock = TRUE;
-      op->prompting = TRUE;
-      secret_service_unlock (op->service, locked, NULL, on_cli_import_unlocked,
-                             g_steal_pointer (&task));
+      op_unlock (g_steal_pointer (&task), locked, on_cli_import_unlocked);
       return;
     }
 
@@ -2616,11 +2627,8 @@ static void
 cli_import_search (GTask *task)
 {
   Op *op = g_task_get_task_data (task);
-  g_autoptr(GHashTable) attributes = NULL;
 
-  attributes = cli_search_attributes (kl_cli_profile_get_name (op->cli_profile), NULL);
-  secret_service_search (op->service, get_cli_schema (), attributes, SECRET_SEARCH_ALL,
-                         op->cancellable, on_cli_import_items, task);
+  cli_search (task, kl_cli_profile_get_name (op->cli_profile), on_cli_import_items);
 }
 
 static void
@@ -2632,8 +2640,7 @@ on_cli_import_service (GObject      *object,
   Op *op = g_task_get_task_data (task);
   GError *error = NULL;
 
-  op->service = secret_service_get_finish (result, &error);
-  if (op->service == NULL)
+  if (!op_get_service_finish (op, result, &error))
     {
       cli_import_keyring_failed (g_steal_pointer (&task), error);
       return;
@@ -2656,10 +2663,7 @@ on_cli_import_file_loaded (GObject      *object,
 
   if (!g_file_load_contents_finish (G_FILE (object), result, &contents, &length, NULL, &error))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        op_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_error (task, cli_file_error (op->path, error));
+      cli_file_return_error (task, error);
       return;
     }
 
@@ -2785,10 +2789,5 @@ kl_credentials_import_cli_profile_finish (KlCredentials  *self,
                                           GAsyncResult   *result,
                                           GError        **error)
 {
-  g_return_val_if_fail (KL_IS_CREDENTIALS (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        kl_credentials_import_cli_profile_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return finish_pointer (self, result, kl_credentials_import_cli_profile_async, error);
 }
