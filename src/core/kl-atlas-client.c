@@ -262,6 +262,29 @@ check_region_name (const char  *region,
   return FALSE;
 }
 
+typedef gboolean (*CheckFunc) (const char  *value,
+                               GError     **error);
+
+/* TRUE when @group_id, and @other if @check_other is given, are valid. Otherwise reports the
+ * error to @callback as the call tagged @source_tag, and returns FALSE. */
+static gboolean
+check_arguments (KlAtlasClient       *self,
+                 const char          *group_id,
+                 CheckFunc            check_other,
+                 const char          *other,
+                 gpointer             source_tag,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  GError *error = NULL;
+
+  if (check_group_id (group_id, &error) && (check_other == NULL || check_other (other, &error)))
+    return TRUE;
+
+  g_task_report_error (self, callback, user_data, source_tag, error);
+  return FALSE;
+}
+
 static gboolean
 is_loopback_host (const char *host)
 {
@@ -741,6 +764,55 @@ request_start (GTask *task)
   request_send_message (task);
 }
 
+/* Takes @path and @body. */
+static Request *
+request_new (const char   *method,
+             char         *path,
+             const char   *accept,
+             const char   *content_type,
+             GBytes       *body,
+             RequestFlags  flags)
+{
+  Request *request = g_new0 (Request, 1);
+
+  request->method = method;
+  request->path = path;
+  request->accept = accept;
+  request->content_type = content_type;
+  request->body = body;
+  request->flags = flags;
+  request->attempt = 1;
+  return request;
+}
+
+/* Sends @request (taken); @callback gets the answer's body with request_finish (). */
+static void
+request_send (KlAtlasClient       *self,
+              Request             *request,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, request_send);
+  g_task_set_task_data (task, request, request_free);
+  request_start (task);
+}
+
+/* A form POST to one of the OAuth endpoints, with the client's Basic credentials. */
+static Request *
+request_new_oauth (KlAtlasClient *self,
+                   const char    *path,
+                   GBytes        *body)
+{
+  Request *request = request_new (SOUP_METHOD_POST, g_strdup (path), MEDIA_JSON, MEDIA_FORM, body,
+                                  REQUEST_OWN_AUTH);
+
+  request->authorization = basic_authorization (self);
+  return request;
+}
+
 static void
 request_async (KlAtlasClient       *self,
                const char          *method,
@@ -752,20 +824,10 @@ request_async (KlAtlasClient       *self,
                GAsyncReadyCallback  callback,
                gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  Request *request = g_new0 (Request, 1);
-
-  request->method = method;
-  request->path = path;
-  request->accept = accept;
-  request->content_type = accept;
-  request->body = body != NULL ? g_bytes_ref (body) : NULL;
-  request->flags = flags;
-  request->attempt = 1;
-
-  g_task_set_source_tag (task, request_async);
-  g_task_set_task_data (task, request, request_free);
-  request_start (task);
+  request_send (self,
+                request_new (method, path, accept, accept, body != NULL ? g_bytes_ref (body) : NULL,
+                             flags),
+                cancellable, callback, user_data);
 }
 
 static GBytes *
@@ -938,8 +1000,7 @@ token_get_async (KlAtlasClient       *self,
                  gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  Request *request;
-  GTask *token_task;
+  GBytes *body;
 
   g_task_set_source_tag (task, token_get_async);
 
@@ -963,21 +1024,12 @@ token_get_async (KlAtlasClient       *self,
     return;
 
   self->token_in_flight = TRUE;
-  token_task = g_task_new (self, self->cancellable, token_request_cb, NULL);
-  request = g_new0 (Request, 1);
-  request->method = SOUP_METHOD_POST;
-  request->path = g_strdup (TOKEN_PATH);
-  request->accept = MEDIA_JSON;
-  request->content_type = MEDIA_FORM;
-  request->body = g_bytes_new_static ("grant_type=client_credentials",
-                                      strlen ("grant_type=client_credentials"));
-  request->authorization = basic_authorization (self);
-  /* Minting twice could leave a spare token: only 429 (nothing was done) is repeated. */
-  request->flags = REQUEST_OWN_AUTH;
-  request->attempt = 1;
-  g_task_set_source_tag (token_task, request_async);
-  g_task_set_task_data (token_task, request, request_free);
-  request_start (token_task);
+  body = g_bytes_new_static ("grant_type=client_credentials",
+                             strlen ("grant_type=client_credentials"));
+  /* Minting twice could leave a spare token: only 429 (nothing was done) is repeated (no
+   * REQUEST_RETRY_TRANSIENT). */
+  request_send (self, request_new_oauth (self, TOKEN_PATH, body), self->cancellable,
+                token_request_cb, NULL);
 }
 
 static gboolean
@@ -1341,6 +1393,19 @@ object_call (KlAtlasClient       *self,
   request_async (self, method, path, media_type, body, flags, cancellable, object_call_cb, task);
 }
 
+static gboolean
+call_finish_boolean (KlAtlasClient  *self,
+                     GAsyncResult   *result,
+                     gpointer        source_tag,
+                     GError        **error)
+{
+  g_return_val_if_fail (KL_IS_ATLAS_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 static gpointer
 call_finish (KlAtlasClient  *self,
              GAsyncResult   *result,
@@ -1499,6 +1564,21 @@ endpoints_path (const char *group_id)
   return group_path (group_id, "/encryptionAtRest/AZURE/privateEndpoints");
 }
 
+static char *
+endpoint_path (const char *group_id,
+               const char *endpoint_id)
+{
+  return g_strconcat (GROUPS_PATH "/", group_id, "/encryptionAtRest/AZURE/privateEndpoints/",
+                      endpoint_id, NULL);
+}
+
+static char *
+cluster_path (const char *group_id,
+              const char *cluster_name)
+{
+  return g_strconcat (GROUPS_PATH "/", group_id, "/clusters/", cluster_name, NULL);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Projects                                                                                    */
 
@@ -1531,16 +1611,13 @@ kl_atlas_client_get_project_async (KlAtlasClient       *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  GError *error = NULL;
 
   g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  if (!check_group_id (group_id, &error))
-    {
-      g_task_report_error (self, callback, user_data, kl_atlas_client_get_project_async, error);
-      return;
-    }
+  if (!check_arguments (self, group_id, NULL, NULL, kl_atlas_client_get_project_async,
+                        callback, user_data))
+    return;
 
   object_call (self, kl_atlas_client_get_project_async, SOUP_METHOD_GET,
                group_path (group_id, ""), MEDIA_2023, NULL, REQUEST_RETRY_TRANSIENT,
@@ -1565,17 +1642,13 @@ kl_atlas_client_get_encryption_at_rest_async (KlAtlasClient       *self,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data)
 {
-  GError *error = NULL;
 
   g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  if (!check_group_id (group_id, &error))
-    {
-      g_task_report_error (self, callback, user_data,
-                           kl_atlas_client_get_encryption_at_rest_async, error);
-      return;
-    }
+  if (!check_arguments (self, group_id, NULL, NULL, kl_atlas_client_get_encryption_at_rest_async,
+                        callback, user_data))
+    return;
 
   object_call (self, kl_atlas_client_get_encryption_at_rest_async, SOUP_METHOD_GET,
                group_path (group_id, "/encryptionAtRest"), MEDIA_2023, NULL,
@@ -1599,18 +1672,14 @@ kl_atlas_client_patch_encryption_at_rest_async (KlAtlasClient       *self,
                                                 GAsyncReadyCallback  callback,
                                                 gpointer             user_data)
 {
-  GError *error = NULL;
 
   g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
   g_return_if_fail (body != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  if (!check_group_id (group_id, &error))
-    {
-      g_task_report_error (self, callback, user_data,
-                           kl_atlas_client_patch_encryption_at_rest_async, error);
-      return;
-    }
+  if (!check_arguments (self, group_id, NULL, NULL, kl_atlas_client_patch_encryption_at_rest_async,
+                        callback, user_data))
+    return;
 
   object_call (self, kl_atlas_client_patch_encryption_at_rest_async, "PATCH",
                group_path (group_id, "/encryptionAtRest"), MEDIA_2023, body, 0,
@@ -1635,17 +1704,13 @@ kl_atlas_client_list_private_endpoints_async (KlAtlasClient       *self,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data)
 {
-  GError *error = NULL;
 
   g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  if (!check_group_id (group_id, &error))
-    {
-      g_task_report_error (self, callback, user_data,
-                           kl_atlas_client_list_private_endpoints_async, error);
-      return;
-    }
+  if (!check_arguments (self, group_id, NULL, NULL, kl_atlas_client_list_private_endpoints_async,
+                        callback, user_data))
+    return;
 
   list_call (self, kl_atlas_client_list_private_endpoints_async, endpoints_path (group_id),
              MEDIA_2023, kl_private_endpoint_parse_page, (ItemKeyFunc) kl_private_endpoint_get_id,
@@ -1668,22 +1733,16 @@ kl_atlas_client_get_private_endpoint_async (KlAtlasClient       *self,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data)
 {
-  GError *error = NULL;
 
   g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  if (!check_group_id (group_id, &error) || !check_endpoint_id (endpoint_id, &error))
-    {
-      g_task_report_error (self, callback, user_data,
-                           kl_atlas_client_get_private_endpoint_async, error);
-      return;
-    }
+  if (!check_arguments (self, group_id, check_endpoint_id, endpoint_id,
+                        kl_atlas_client_get_private_endpoint_async, callback, user_data))
+    return;
 
   object_call (self, kl_atlas_client_get_private_endpoint_async, SOUP_METHOD_GET,
-               g_strconcat (GROUPS_PATH "/", group_id,
-                            "/encryptionAtRest/AZURE/privateEndpoints/", endpoint_id, NULL),
-               MEDIA_2023, NULL, REQUEST_RETRY_TRANSIENT,
+               endpoint_path (group_id, endpoint_id), MEDIA_2023, NULL, REQUEST_RETRY_TRANSIENT,
                (ParseFunc) kl_private_endpoint_parse, cancellable, callback, user_data);
 }
 
@@ -1704,17 +1763,13 @@ kl_atlas_client_create_private_endpoint_async (KlAtlasClient       *self,
                                                gpointer             user_data)
 {
   g_autoptr(GBytes) body = NULL;
-  GError *error = NULL;
 
   g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  if (!check_group_id (group_id, &error) || !check_region_name (region_name, &error))
-    {
-      g_task_report_error (self, callback, user_data,
-                           kl_atlas_client_create_private_endpoint_async, error);
-      return;
-    }
+  if (!check_arguments (self, group_id, check_region_name, region_name,
+                        kl_atlas_client_create_private_endpoint_async, callback, user_data))
+    return;
 
   body = kl_private_endpoint_build_create (region_name);
   object_call (self, kl_atlas_client_create_private_endpoint_async, SOUP_METHOD_POST,
@@ -1893,16 +1948,12 @@ ensure_task_new (KlAtlasClient       *self,
                  GAsyncReadyCallback  callback,
                  gpointer             user_data)
 {
-  GError *error = NULL;
   EnsureCall *call;
   GTask *task;
 
-  if (!check_group_id (group_id, &error) || !check_region_name (region_name, &error))
-    {
-      g_task_report_error (self, callback, user_data,
-                           kl_atlas_client_ensure_private_endpoint_async, error);
-      return NULL;
-    }
+  if (!check_arguments (self, group_id, check_region_name, region_name,
+                        kl_atlas_client_ensure_private_endpoint_async, callback, user_data))
+    return NULL;
 
   task = g_task_new (self, cancellable, callback, user_data);
   call = g_new0 (EnsureCall, 1);
@@ -2005,26 +2056,19 @@ kl_atlas_client_delete_private_endpoint_async (KlAtlasClient       *self,
                                                GAsyncReadyCallback  callback,
                                                gpointer             user_data)
 {
-  GError *error = NULL;
   GTask *task;
 
   g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  if (!check_group_id (group_id, &error) || !check_endpoint_id (endpoint_id, &error))
-    {
-      g_task_report_error (self, callback, user_data,
-                           kl_atlas_client_delete_private_endpoint_async, error);
-      return;
-    }
+  if (!check_arguments (self, group_id, check_endpoint_id, endpoint_id,
+                        kl_atlas_client_delete_private_endpoint_async, callback, user_data))
+    return;
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, kl_atlas_client_delete_private_endpoint_async);
 
-  request_async (self, SOUP_METHOD_DELETE,
-                 g_strconcat (GROUPS_PATH "/", group_id,
-                              "/encryptionAtRest/AZURE/privateEndpoints/", endpoint_id, NULL),
-                 MEDIA_2023, NULL, REQUEST_RETRY_TRANSIENT | REQUEST_GONE_IS_DONE,
+  request_async (self, SOUP_METHOD_DELETE, endpoint_path (group_id, endpoint_id), MEDIA_2023, NULL, REQUEST_RETRY_TRANSIENT | REQUEST_GONE_IS_DONE,
                  cancellable, delete_cb, task);
 }
 
@@ -2033,12 +2077,7 @@ kl_atlas_client_delete_private_endpoint_finish (KlAtlasClient  *self,
                                                 GAsyncResult   *result,
                                                 GError        **error)
 {
-  g_return_val_if_fail (KL_IS_ATLAS_CLIENT (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        kl_atlas_client_delete_private_endpoint_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return call_finish_boolean (self, result, kl_atlas_client_delete_private_endpoint_async, error);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -2051,17 +2090,13 @@ kl_atlas_client_list_clusters_async (KlAtlasClient       *self,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  GError *error = NULL;
 
   g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  if (!check_group_id (group_id, &error))
-    {
-      g_task_report_error (self, callback, user_data, kl_atlas_client_list_clusters_async,
-                           error);
-      return;
-    }
+  if (!check_arguments (self, group_id, NULL, NULL, kl_atlas_client_list_clusters_async,
+                        callback, user_data))
+    return;
 
   list_call (self, kl_atlas_client_list_clusters_async, group_path (group_id, "/clusters"),
              MEDIA_CLUSTER_READ, kl_cluster_parse_page, (ItemKeyFunc) kl_cluster_get_name,
@@ -2084,19 +2119,16 @@ kl_atlas_client_get_cluster_async (KlAtlasClient       *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  GError *error = NULL;
 
   g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  if (!check_group_id (group_id, &error) || !check_cluster_name (cluster_name, &error))
-    {
-      g_task_report_error (self, callback, user_data, kl_atlas_client_get_cluster_async, error);
-      return;
-    }
+  if (!check_arguments (self, group_id, check_cluster_name, cluster_name,
+                        kl_atlas_client_get_cluster_async, callback, user_data))
+    return;
 
   object_call (self, kl_atlas_client_get_cluster_async, SOUP_METHOD_GET,
-               g_strconcat (GROUPS_PATH "/", group_id, "/clusters/", cluster_name, NULL),
+               cluster_path (group_id, cluster_name),
                MEDIA_CLUSTER_READ, NULL, REQUEST_RETRY_TRANSIENT,
                (ParseFunc) kl_cluster_parse, cancellable, callback, user_data);
 }
@@ -2119,22 +2151,18 @@ kl_atlas_client_set_cluster_encryption_async (KlAtlasClient       *self,
                                               gpointer             user_data)
 {
   g_autoptr(GBytes) body = NULL;
-  GError *error = NULL;
 
   g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
   g_return_if_fail (provider != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  if (!check_group_id (group_id, &error) || !check_cluster_name (cluster_name, &error))
-    {
-      g_task_report_error (self, callback, user_data,
-                           kl_atlas_client_set_cluster_encryption_async, error);
-      return;
-    }
+  if (!check_arguments (self, group_id, check_cluster_name, cluster_name,
+                        kl_atlas_client_set_cluster_encryption_async, callback, user_data))
+    return;
 
   body = kl_cluster_build_encryption_patch (provider);
   object_call (self, kl_atlas_client_set_cluster_encryption_async, "PATCH",
-               g_strconcat (GROUPS_PATH "/", group_id, "/clusters/", cluster_name, NULL),
+               cluster_path (group_id, cluster_name),
                MEDIA_CLUSTER_PATCH, body, 0, (ParseFunc) kl_cluster_parse,
                cancellable, callback, user_data);
 }
@@ -2218,17 +2246,7 @@ kl_atlas_client_sign_out_async (KlAtlasClient       *self,
 
   /* What the revocation needs, taken before everything is wiped. */
   if (self->auth_type == KL_AUTH_SERVICE_ACCOUNT && !self->signed_out && self->token != NULL)
-    {
-      request = g_new0 (Request, 1);
-      request->method = SOUP_METHOD_POST;
-      request->path = g_strdup (REVOKE_PATH);
-      request->accept = MEDIA_JSON;
-      request->content_type = MEDIA_FORM;
-      request->body = build_revoke_body (self->token);
-      request->authorization = basic_authorization (self);
-      request->flags = REQUEST_OWN_AUTH;
-      request->attempt = 1;
-    }
+    request = request_new_oauth (self, REVOKE_PATH, build_revoke_body (self->token));
 
   self->signed_out = TRUE;
   kl_secret_free (g_steal_pointer (&self->secret));
@@ -2244,13 +2262,7 @@ kl_atlas_client_sign_out_async (KlAtlasClient       *self,
       return;
     }
 
-  {
-    GTask *revoke = g_task_new (self, cancellable, sign_out_revoked_cb, g_steal_pointer (&task));
-
-    g_task_set_source_tag (revoke, request_async);
-    g_task_set_task_data (revoke, request, request_free);
-    request_start (revoke);
-  }
+  request_send (self, request, cancellable, sign_out_revoked_cb, g_steal_pointer (&task));
 }
 
 gboolean
@@ -2258,10 +2270,5 @@ kl_atlas_client_sign_out_finish (KlAtlasClient  *self,
                                  GAsyncResult   *result,
                                  GError        **error)
 {
-  g_return_val_if_fail (KL_IS_ATLAS_CLIENT (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kl_atlas_client_sign_out_async,
-                        FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return call_finish_boolean (self, result, kl_atlas_client_sign_out_async, error);
 }
