@@ -889,9 +889,10 @@ token_waiters_complete (KlAtlasClient *self,
     }
 }
 
-/* Reads {access_token, token_type, expires_in}, zeroing what held the token. */
+/* Reads {access_token, token_type, expires_in} from @owned_bytes (taken: the only reference),
+ * zeroing what held the token: the answer's buffer and json-glib's copy of the string. */
 static gboolean
-token_parse (GBytes   *bytes,
+token_parse (GBytes   *owned_bytes,
              char    **token,
              gint64   *expires_in,
              GError  **error)
@@ -905,7 +906,9 @@ token_parse (GBytes   *bytes,
   gsize size = 0;
   char *data;
 
-  data = g_bytes_unref_to_data (g_bytes_ref (bytes), &size);
+  /* request_read_cb () made @owned_bytes around a g_malloc ()ed buffer: as the only reference,
+   * g_bytes_unref_to_data () hands back that very buffer (not a copy), for us to wipe. */
+  data = g_bytes_unref_to_data (owned_bytes, &size);
 
   if (!kl_json_depth_is_safe (data, (gssize) size))
     kl_error_set_bad_response (error, "token answer nested too deep");
@@ -953,7 +956,8 @@ token_parse (GBytes   *bytes,
         }
     }
 
-  explicit_bzero (data, size);
+  if (data != NULL)
+    explicit_bzero (data, size);
   g_free (data);
 
   return ok;
@@ -973,7 +977,7 @@ token_request_cb (GObject      *source,
   self->token_in_flight = FALSE;
   bytes = request_finish (result, &error);
 
-  if (bytes != NULL && token_parse (bytes, &token, &expires_in, &error))
+  if (bytes != NULL && token_parse (g_steal_pointer (&bytes), &token, &expires_in, &error))
     {
       /* A token that expires at once is still good for the calls waiting for it. */
       gint64 margin = MIN (TOKEN_MARGIN_SECONDS, expires_in / 2);
