@@ -299,7 +299,9 @@ is_resource_group (const char *s)
     {
       gunichar c = g_utf8_get_char (p);
 
-      if (!g_unichar_isalnum (c) && !strchr ("_-.()", (int) c))
+      /* strchr () would look for the character's low byte only (U+202E, a right-to-left
+       * override, for '.'): only ASCII is looked up in the set. */
+      if (!g_unichar_isalnum (c) && !(c < 0x80 && strchr ("_-.()", (int) c) != NULL))
         return FALSE;
     }
   return TRUE;
