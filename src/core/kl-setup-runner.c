@@ -66,25 +66,97 @@ cluster_is_idle (KlCluster *cluster)
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Building block: DELETE an endpoint, waiting out INITIATING                                  */
+/* Building blocks: one call, sent again once the object it was refused for is no longer busy  */
 
 typedef struct
 {
-  KlEndpointWatch *watch;
-  char            *endpoint_id;
-  KlStep          *step;
-} DeleteData;
+  KlWatch *watch;     /* KlEndpointWatch (DELETE) or KlClusterWatch (PATCH) */
+  char    *key;       /* the endpoint ID or the cluster name */
+  char    *provider;  /* PATCH: the provider to set */
+  KlStep  *step;
+  void   (*send) (GTask *task);
+} BlockData;
 
 static void
-delete_data_free (gpointer data)
+block_data_free (gpointer data)
 {
-  DeleteData *delete = data;
+  BlockData *block = data;
 
-  g_clear_object (&delete->watch);
-  g_free (delete->endpoint_id);
-  g_clear_object (&delete->step);
-  g_free (delete);
+  g_clear_object (&block->watch);
+  g_free (block->key);
+  g_free (block->provider);
+  g_clear_object (&block->step);
+  g_free (block);
 }
+
+/* Takes the reference on the new task, and sends. */
+static void
+block_start (gpointer             watch,
+             const char          *key,
+             const char          *provider,
+             KlStep              *step,
+             void               (*send) (GTask *task),
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data,
+             gpointer             source_tag)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  BlockData *block = g_new0 (BlockData, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  block->watch = g_object_ref (watch);
+  block->key = g_strdup (key);
+  block->provider = g_strdup (provider);
+  block->step = step != NULL ? g_object_ref (step) : NULL;
+  block->send = send;
+  g_task_set_task_data (task, block, block_data_free);
+
+  send (task);
+}
+
+static void
+block_set_state (BlockData   *block,
+                 KlStepState  state)
+{
+  if (block->step != NULL)
+    kl_step_set_state (block->step, state);
+}
+
+static void
+block_waited_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BlockData *block = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!kl_watch_wait_finish (KL_WATCH (source), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  block->send (g_steal_pointer (&task));
+}
+
+/* The call was refused while the object is busy: not a failure. Waits on the watch until
+ * @condition holds for the object, then sends again. Takes the reference on @task. */
+static void
+block_wait (GTask            *task,
+            KlWatchCondition  condition)
+{
+  BlockData *block = g_task_get_task_data (task);
+  /* (Not in the call: argument evaluation order is unspecified.) */
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  block_set_state (block, KL_STEP_STATE_WAITING);
+  kl_watch_wait_async (block->watch, condition, g_strdup (block->key), g_free, cancellable,
+                       block_waited_cb, task);
+}
+
+/* DELETE an endpoint, waiting out INITIATING. */
 
 static gboolean
 endpoint_left_initiating (KlWatch  *watch,
@@ -96,32 +168,13 @@ endpoint_left_initiating (KlWatch  *watch,
          kl_private_endpoint_get_status (endpoint) != KL_ENDPOINT_STATUS_INITIATING;
 }
 
-static void delete_send (GTask *task);
-
-static void
-delete_waited_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!kl_watch_wait_finish (KL_WATCH (source), result, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  delete_send (g_steal_pointer (&task));
-}
-
 static void
 delete_sent_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  DeleteData *delete = g_task_get_task_data (task);
+  BlockData *delete = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
   if (kl_atlas_client_delete_private_endpoint_finish (KL_ATLAS_CLIENT (source), result, &error) ||
@@ -131,23 +184,16 @@ delete_sent_cb (GObject      *source,
       /* No poke: the caller waits on the watch next, and the waits of deletions answered
        * together share one poll. */
       if (error != NULL)
-        g_debug ("Endpoint %s was already gone", delete->endpoint_id);
+        g_debug ("Endpoint %s was already gone", delete->key);
       g_task_return_boolean (task, TRUE);
       return;
     }
 
-  /* Still being provisioned: not a failure; wait until it leaves INITIATING. */
+  /* Still being provisioned: wait until it leaves INITIATING. */
   if (g_strcmp0 (kl_error_get_atlas_code (error), CODE_DELETE_BLOCKED) == 0)
     {
-      /* (Not in the call: argument evaluation order is unspecified.) */
-      GCancellable *cancellable = g_task_get_cancellable (task);
-
-      g_debug ("Endpoint %s is INITIATING: waiting before deleting it", delete->endpoint_id);
-      if (delete->step != NULL)
-        kl_step_set_state (delete->step, KL_STEP_STATE_WAITING);
-      kl_watch_wait_async (KL_WATCH (delete->watch), endpoint_left_initiating,
-                           g_strdup (delete->endpoint_id), g_free, cancellable,
-                           delete_waited_cb, g_steal_pointer (&task));
+      g_debug ("Endpoint %s is INITIATING: waiting before deleting it", delete->key);
+      block_wait (g_steal_pointer (&task), endpoint_left_initiating);
       return;
     }
 
@@ -158,14 +204,13 @@ delete_sent_cb (GObject      *source,
 static void
 delete_send (GTask *task)
 {
-  DeleteData *delete = g_task_get_task_data (task);
+  BlockData *delete = g_task_get_task_data (task);
+  KlEndpointWatch *watch = KL_ENDPOINT_WATCH (delete->watch);
 
-  if (delete->step != NULL)
-    kl_step_set_state (delete->step, KL_STEP_STATE_RUNNING);
-  kl_atlas_client_delete_private_endpoint_async (kl_endpoint_watch_get_client (delete->watch),
-                                                 kl_endpoint_watch_get_group_id (delete->watch),
-                                                 delete->endpoint_id,
-                                                 g_task_get_cancellable (task),
+  block_set_state (delete, KL_STEP_STATE_RUNNING);
+  kl_atlas_client_delete_private_endpoint_async (kl_endpoint_watch_get_client (watch),
+                                                 kl_endpoint_watch_get_group_id (watch),
+                                                 delete->key, g_task_get_cancellable (task),
                                                  delete_sent_cb, task);
 }
 
@@ -177,22 +222,12 @@ kl_setup_delete_endpoint_async (KlEndpointWatch     *watch,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  GTask *task;
-  DeleteData *delete;
-
   g_return_if_fail (KL_IS_ENDPOINT_WATCH (watch));
   g_return_if_fail (endpoint_id != NULL);
   g_return_if_fail (step == NULL || KL_IS_STEP (step));
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, kl_setup_delete_endpoint_async);
-  delete = g_new0 (DeleteData, 1);
-  delete->watch = g_object_ref (watch);
-  delete->endpoint_id = g_strdup (endpoint_id);
-  delete->step = step != NULL ? g_object_ref (step) : NULL;
-  g_task_set_task_data (task, delete, delete_data_free);
-
-  delete_send (task);
+  block_start (watch, endpoint_id, NULL, step, delete_send, cancellable, callback, user_data,
+               kl_setup_delete_endpoint_async);
 }
 
 gboolean
@@ -206,28 +241,7 @@ kl_setup_delete_endpoint_finish (GAsyncResult  *result,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* ------------------------------------------------------------------------------------------ */
-/* Building block: PATCH a cluster's provider, waiting out an update in progress              */
-
-typedef struct
-{
-  KlClusterWatch *watch;
-  char           *cluster_name;
-  char           *provider;
-  KlStep         *step;
-} ProviderData;
-
-static void
-provider_data_free (gpointer data)
-{
-  ProviderData *provider = data;
-
-  g_clear_object (&provider->watch);
-  g_free (provider->cluster_name);
-  g_free (provider->provider);
-  g_clear_object (&provider->step);
-  g_free (provider);
-}
+/* PATCH a cluster's provider, waiting out an update in progress. */
 
 static gboolean
 cluster_left_updating (KlWatch  *watch,
@@ -238,32 +252,13 @@ cluster_left_updating (KlWatch  *watch,
   return cluster == NULL || cluster_is_idle (cluster);
 }
 
-static void provider_send (GTask *task);
-
-static void
-provider_waited_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!kl_watch_wait_finish (KL_WATCH (source), result, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  provider_send (g_steal_pointer (&task));
-}
-
 static void
 provider_sent_cb (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  ProviderData *provider = g_task_get_task_data (task);
+  BlockData *provider = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(KlCluster) cluster = NULL;
 
@@ -272,23 +267,17 @@ provider_sent_cb (GObject      *source,
   if (cluster != NULL)
     {
       /* No poke: the caller waits on the watch next (see kl_setup_delete_endpoint_async). */
-      kl_cluster_watch_expect_provider (provider->watch, provider->cluster_name,
+      kl_cluster_watch_expect_provider (KL_CLUSTER_WATCH (provider->watch), provider->key,
                                         provider->provider);
       g_task_return_pointer (task, g_steal_pointer (&cluster), g_object_unref);
       return;
     }
 
-  /* Still updating from an earlier change: wait until it is IDLE, then send again. */
+  /* Still updating from an earlier change: wait until it is IDLE. */
   if (g_strcmp0 (kl_error_get_atlas_code (error), CODE_CLUSTER_BUSY) == 0)
     {
-      GCancellable *cancellable = g_task_get_cancellable (task);
-
-      g_debug ("Cluster %s is updating: waiting before changing it", provider->cluster_name);
-      if (provider->step != NULL)
-        kl_step_set_state (provider->step, KL_STEP_STATE_WAITING);
-      kl_watch_wait_async (KL_WATCH (provider->watch), cluster_left_updating,
-                           g_strdup (provider->cluster_name), g_free, cancellable,
-                           provider_waited_cb, g_steal_pointer (&task));
+      g_debug ("Cluster %s is updating: waiting before changing it", provider->key);
+      block_wait (g_steal_pointer (&task), cluster_left_updating);
       return;
     }
 
@@ -299,13 +288,13 @@ provider_sent_cb (GObject      *source,
 static void
 provider_send (GTask *task)
 {
-  ProviderData *provider = g_task_get_task_data (task);
+  BlockData *provider = g_task_get_task_data (task);
+  KlClusterWatch *watch = KL_CLUSTER_WATCH (provider->watch);
 
-  if (provider->step != NULL)
-    kl_step_set_state (provider->step, KL_STEP_STATE_RUNNING);
-  kl_atlas_client_set_cluster_encryption_async (kl_cluster_watch_get_client (provider->watch),
-                                                kl_cluster_watch_get_group_id (provider->watch),
-                                                provider->cluster_name, provider->provider,
+  block_set_state (provider, KL_STEP_STATE_RUNNING);
+  kl_atlas_client_set_cluster_encryption_async (kl_cluster_watch_get_client (watch),
+                                                kl_cluster_watch_get_group_id (watch),
+                                                provider->key, provider->provider,
                                                 g_task_get_cancellable (task),
                                                 provider_sent_cb, task);
 }
@@ -319,24 +308,13 @@ kl_setup_set_cluster_provider_async (KlClusterWatch      *watch,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  GTask *task;
-  ProviderData *provider;
-
   g_return_if_fail (KL_IS_CLUSTER_WATCH (watch));
   g_return_if_fail (cluster_name != NULL);
   g_return_if_fail (provider_name != NULL);
   g_return_if_fail (step == NULL || KL_IS_STEP (step));
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, kl_setup_set_cluster_provider_async);
-  provider = g_new0 (ProviderData, 1);
-  provider->watch = g_object_ref (watch);
-  provider->cluster_name = g_strdup (cluster_name);
-  provider->provider = g_strdup (provider_name);
-  provider->step = step != NULL ? g_object_ref (step) : NULL;
-  g_task_set_task_data (task, provider, provider_data_free);
-
-  provider_send (task);
+  block_start (watch, cluster_name, provider_name, step, provider_send, cancellable, callback,
+               user_data, kl_setup_set_cluster_provider_async);
 }
 
 KlCluster *
