@@ -1193,51 +1193,6 @@ check_members (JsonObject         *object,
   return TRUE;
 }
 
-/* Reads a string member; FALSE (with a failure) if present and not a string. */
-static gboolean
-get_string_member (JsonObject     *object,
-                   const char     *name,
-                   const char    **value,
-                   KlSimFailure  **failure)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  *value = NULL;
-  if (node == NULL)
-    return TRUE;
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    {
-      *value = json_node_get_string (node);
-      return TRUE;
-    }
-  return fail (failure, kl_sim_failure_new (400, CODE_INVALID_JSON_ATTRIBUTE,
-                                            string_params (name, NULL),
-                                            "Received JSON for the %s attribute does not match "
-                                            "expected format: it must be a string.", name));
-}
-
-static gboolean
-get_boolean_member (JsonObject     *object,
-                    const char     *name,
-                    int            *value, /* -1 when absent */
-                    KlSimFailure  **failure)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  *value = -1;
-  if (node == NULL)
-    return TRUE;
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
-    {
-      *value = json_node_get_boolean (node);
-      return TRUE;
-    }
-  return fail (failure, kl_sim_failure_new (400, CODE_INVALID_JSON_ATTRIBUTE,
-                                            string_params (name, NULL),
-                                            "Received JSON for the %s attribute does not match "
-                                            "expected format: it must be true or false.", name));
-}
-
 static gboolean
 bad_format (KlSimFailure **failure,
             const char    *name,
@@ -1247,6 +1202,57 @@ bad_format (KlSimFailure **failure,
                                             string_params (name, NULL),
                                             "Received JSON for the %s attribute does not match "
                                             "expected format: %s.", name, what));
+}
+
+/* Reads a member that must be a value of @type (@what says so); *@node is NULL when it is
+ * absent. FALSE (with a failure) if present and of another type. */
+static gboolean
+get_value_member (JsonObject     *object,
+                  const char     *name,
+                  GType           type,
+                  const char     *what,
+                  JsonNode      **node,
+                  KlSimFailure  **failure)
+{
+  *node = json_object_get_member (object, name);
+  if (*node == NULL ||
+      (JSON_NODE_HOLDS_VALUE (*node) && json_node_get_value_type (*node) == type))
+    return TRUE;
+  return bad_format (failure, name, what);
+}
+
+/* Reads a string member; FALSE (with a failure) if present and not a string. */
+static gboolean
+get_string_member (JsonObject     *object,
+                   const char     *name,
+                   const char    **value,
+                   KlSimFailure  **failure)
+{
+  JsonNode *node;
+
+  *value = NULL;
+  if (!get_value_member (object, name, G_TYPE_STRING, "it must be a string", &node, failure))
+    return FALSE;
+  if (node != NULL)
+    *value = json_node_get_string (node);
+  return TRUE;
+}
+
+static gboolean
+get_boolean_member (JsonObject     *object,
+                    const char     *name,
+                    int            *value, /* -1 when absent */
+                    KlSimFailure  **failure)
+{
+  JsonNode *node;
+
+  *value = -1;
+  if (!get_value_member (object, name, G_TYPE_BOOLEAN, "it must be true or false", &node,
+                         failure))
+    return FALSE;
+  if (node != NULL)
+    *value = json_node_get_boolean (node);
+  return TRUE;
 }
 
 JsonNode *
@@ -1844,6 +1850,21 @@ kl_sim_world_create_endpoint (KlSimWorld    *world,
   return endpoint_view (endpoint);
 }
 
+/* The endpoint @endpoint_id of @cloud_provider in @group_id, or NULL with a failure. */
+static Endpoint *
+find_endpoint (KlSimWorld    *world,
+               const char    *group_id,
+               const char    *cloud_provider,
+               const char    *endpoint_id,
+               KlSimFailure **failure)
+{
+  Group *group = lookup_group (world, group_id, failure);
+
+  if (group == NULL || !check_cloud_provider (cloud_provider, failure))
+    return NULL;
+  return lookup_endpoint (group, cloud_provider, endpoint_id, failure);
+}
+
 JsonNode *
 kl_sim_world_get_endpoint (KlSimWorld    *world,
                            const char    *group_id,
@@ -1851,12 +1872,8 @@ kl_sim_world_get_endpoint (KlSimWorld    *world,
                            const char    *endpoint_id,
                            KlSimFailure **failure)
 {
-  Group *group = lookup_group (world, group_id, failure);
-  Endpoint *endpoint;
+  Endpoint *endpoint = find_endpoint (world, group_id, cloud_provider, endpoint_id, failure);
 
-  if (group == NULL || !check_cloud_provider (cloud_provider, failure))
-    return NULL;
-  endpoint = lookup_endpoint (group, cloud_provider, endpoint_id, failure);
   return endpoint ? endpoint_view (endpoint) : NULL;
 }
 
@@ -1867,12 +1884,8 @@ kl_sim_world_delete_endpoint (KlSimWorld    *world,
                               const char    *endpoint_id,
                               KlSimFailure **failure)
 {
-  Group *group = lookup_group (world, group_id, failure);
-  Endpoint *endpoint;
+  Endpoint *endpoint = find_endpoint (world, group_id, cloud_provider, endpoint_id, failure);
 
-  if (group == NULL || !check_cloud_provider (cloud_provider, failure))
-    return FALSE;
-  endpoint = lookup_endpoint (group, cloud_provider, endpoint_id, failure);
   if (endpoint == NULL)
     return FALSE;
 
