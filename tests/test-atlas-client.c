@@ -1048,12 +1048,24 @@ cancel_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Lists the projects, cancelling the call after 300 ms. */
+static GPtrArray *
+list_projects_cancelled (Fixture  *f,
+                         GError  **error)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+
+  kl_atlas_client_list_projects_async (f->client, cancellable, store_result_cb, &result);
+  g_timeout_add_full (G_PRIORITY_DEFAULT, 300, cancel_cb, g_object_ref (cancellable),
+                      g_object_unref);
+  return kl_atlas_client_list_projects_finish (f->client, wait_result (&result), error);
+}
+
 static void
 test_stall_cancelled (Fixture       *f,
                       gconstpointer  data)
 {
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) projects = NULL;
   g_autoptr(GError) error = NULL;
   gint64 start;
@@ -1061,10 +1073,7 @@ test_stall_cancelled (Fixture       *f,
 
   add_fault (f, "{\"path\":\"/api/atlas/v2/groups\",\"kind\":\"stall\"}");
   start = g_get_monotonic_time ();
-  kl_atlas_client_list_projects_async (f->client, cancellable, store_result_cb, &result);
-  g_timeout_add_full (G_PRIORITY_DEFAULT, 300, cancel_cb, g_object_ref (cancellable),
-                      g_object_unref);
-  projects = kl_atlas_client_list_projects_finish (f->client, wait_result (&result), &error);
+  projects = list_projects_cancelled (f, &error);
   elapsed = g_get_monotonic_time () - start;
   g_assert_null (projects);
   /* Silent, and prompt. */
@@ -1093,8 +1102,6 @@ static void
 test_cancel_during_backoff (Fixture       *f,
                             gconstpointer  data)
 {
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) projects = NULL;
   g_autoptr(GError) error = NULL;
   gint64 start;
@@ -1102,10 +1109,7 @@ test_cancel_during_backoff (Fixture       *f,
   /* A 2 s Retry-After being waited out is cut short by the cancellable. */
   add_fault (f, "{\"path\":\"/api/atlas/v2/groups\",\"kind\":\"retry_after\",\"retryAfter\":2}");
   start = g_get_monotonic_time ();
-  kl_atlas_client_list_projects_async (f->client, cancellable, store_result_cb, &result);
-  g_timeout_add_full (G_PRIORITY_DEFAULT, 300, cancel_cb, g_object_ref (cancellable),
-                      g_object_unref);
-  projects = kl_atlas_client_list_projects_finish (f->client, wait_result (&result), &error);
+  projects = list_projects_cancelled (f, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
 }
