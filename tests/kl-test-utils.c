@@ -56,6 +56,31 @@ kl_test_wait_for_flag (const gboolean *flag,
   return kl_test_wait_until (flag_is_set, (gpointer) flag, timeout_ms);
 }
 
+void
+kl_test_store_result (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  g_assert_null (*slot);
+  *slot = g_object_ref (result);
+}
+
+static gboolean
+result_is_set (gpointer user_data)
+{
+  return *(GAsyncResult **) user_data != NULL;
+}
+
+GAsyncResult *
+kl_test_wait_result (GAsyncResult **slot,
+                     guint          timeout_ms)
+{
+  g_assert_true (kl_test_wait_until (result_is_set, slot, timeout_ms));
+  return *slot;
+}
+
 char *
 kl_test_shared_path (const char *relative)
 {

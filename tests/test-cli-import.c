@@ -20,6 +20,7 @@
 #include "kl-cli-config.h"
 #include "kl-credentials.h"
 #include "kl-error.h"
+#include "kl-test-credentials.h"
 #include "kl-test-utils.h"
 
 #define WAIT_MS 60000
@@ -36,68 +37,6 @@ static const char * const fixture_profiles[] = {
   "default", "dev", "gov", "legacy", "nokeys", "onprem", "sso",
 };
 
-/* Waiting for async results */
-
-static gboolean
-result_is_set (gpointer user_data)
-{
-  return *(GAsyncResult **) user_data != NULL;
-}
-
-static void
-on_result (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  g_assert_null (*slot);
-  *slot = g_object_ref (result);
-}
-
-static void
-wait_result (GAsyncResult **slot)
-{
-  g_assert_true (kl_test_wait_until (result_is_set, slot, WAIT_MS));
-}
-
-static GPtrArray *
-list_cli (KlCredentials  *creds,
-          GError        **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  kl_credentials_list_cli_profiles_async (creds, NULL, on_result, &result);
-  wait_result (&result);
-  return kl_credentials_list_cli_profiles_finish (creds, result, error);
-}
-
-static KlProfile *
-import_cli (KlCredentials  *creds,
-            KlCliProfile   *cli,
-            GError        **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  kl_credentials_import_cli_profile_async (creds, cli, NULL, on_result, &result);
-  wait_result (&result);
-  return kl_credentials_import_cli_profile_finish (creds, result, error);
-}
-
-static char *
-lookup (KlCredentials  *creds,
-        const char     *id,
-        GError        **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(SecretValue) value = NULL;
-
-  kl_credentials_lookup_async (creds, id, NULL, on_result, &result);
-  wait_result (&result);
-  value = kl_credentials_lookup_finish (creds, result, error);
-  return value != NULL ? g_strdup (secret_value_get_text (value)) : NULL;
-}
-
 static void
 delete (KlCredentials *creds,
         const char    *id)
@@ -105,8 +44,8 @@ delete (KlCredentials *creds,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  kl_credentials_delete_async (creds, id, NULL, on_result, &result);
-  wait_result (&result);
+  kl_credentials_delete_async (creds, id, NULL, kl_test_store_result, &result);
+  kl_test_wait_result (&result, WAIT_MS);
   g_assert_true (kl_credentials_delete_finish (creds, result, &error));
   g_assert_no_error (error);
 }
@@ -171,49 +110,18 @@ copy_fixture (void)
   write_config (text, (gssize) length);
 }
 
-static gboolean
-subprocess_done (gpointer user_data)
-{
-  return *(GAsyncResult **) user_data != NULL;
-}
-
-/* `secret-tool store` the way the CLI's go-keyring stores ("Password for '<user>' on
- * '<service>'"): the secret goes on stdin, never on the command line. */
-static void
-secret_tool_store (const char *profile,
-                   const char *property,
-                   const char *secret)
-{
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *service = g_strconcat ("atlascli_", profile, NULL);
-  g_autofree char *label = g_strdup_printf ("Password for '%s' on '%s'", property, service);
-
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE, &error,
-                              "secret-tool", "store", "--label", label,
-                              "service", service, "username", property, NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, secret, NULL, on_result, &result);
-  g_assert_true (kl_test_wait_until (subprocess_done, &result, WAIT_MS));
-  g_assert_true (g_subprocess_communicate_utf8_finish (process, result, NULL, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
-}
-
 static void
 create_cli_items (void)
 {
-  secret_tool_store ("default", "client_id", DEFAULT_CLIENT_ID);
-  secret_tool_store ("default", "client_secret", DEFAULT_SECRET);
-  secret_tool_store ("gov", "public_api_key", GOV_PUBLIC_KEY);
-  secret_tool_store ("gov", "private_api_key", GOV_SECRET);
-  secret_tool_store ("dev", "client_secret", DEV_SECRET);
-  secret_tool_store ("sso", "access_token", "eyJhbGciOiJub25lIn0.e30.");
-  secret_tool_store ("sso", "refresh_token", "sso-refresh-token");
+  kl_test_secret_tool_store ("default", "client_id", DEFAULT_CLIENT_ID);
+  kl_test_secret_tool_store ("default", "client_secret", DEFAULT_SECRET);
+  kl_test_secret_tool_store ("gov", "public_api_key", GOV_PUBLIC_KEY);
+  kl_test_secret_tool_store ("gov", "private_api_key", GOV_SECRET);
+  kl_test_secret_tool_store ("dev", "client_secret", DEV_SECRET);
+  kl_test_secret_tool_store ("sso", "access_token", "eyJhbGciOiJub25lIn0.e30.");
+  kl_test_secret_tool_store ("sso", "refresh_token", "sso-refresh-token");
   /* Not a profile of this file: must not leak into "default". */
-  secret_tool_store ("defaultx", "client_secret", "someone-else");
+  kl_test_secret_tool_store ("defaultx", "client_secret", "someone-else");
 }
 
 static GList *
@@ -227,8 +135,8 @@ cli_items (const char *profile)
 
   g_hash_table_insert (attributes, (char *) "service", service);
   secret_service_search (NULL, NULL, attributes, SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS,
-                         NULL, on_result, &result);
-  wait_result (&result);
+                         NULL, kl_test_store_result, &result);
+  kl_test_wait_result (&result, WAIT_MS);
   items = secret_service_search_finish (NULL, result, &error);
   g_assert_no_error (error);
   return items;
@@ -674,7 +582,7 @@ test_keyring_list_and_import (void)
   create_cli_items ();
   before = snapshot_cli ();
 
-  profiles = list_cli (creds, &error);
+  profiles = kl_test_list_cli (creds, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (profiles->len, ==, G_N_ELEMENTS (fixture_profiles));
 
@@ -691,13 +599,13 @@ test_keyring_list_and_import (void)
       g_assert_cmpstr (kl_cli_profile_get_client_id (cli), ==, expected[i].client_id);
       g_assert_cmpint (kl_cli_profile_get_secret_location (cli), ==, expected[i].location);
 
-      profile = import_cli (creds, cli, &error);
+      profile = kl_test_import_cli (creds, cli, &error);
       g_assert_no_error (error);
       g_assert_cmpstr (kl_profile_get_display_name (profile), ==, expected[i].name);
       g_assert_cmpint (kl_profile_get_auth_type (profile), ==, expected[i].auth);
       g_assert_cmpint (kl_profile_get_service (profile), ==, expected[i].service);
       g_assert_cmpstr (kl_profile_get_client_id (profile), ==, expected[i].client_id);
-      secret = lookup (creds, kl_profile_get_id (profile), &error);
+      secret = kl_test_lookup_secret (creds, kl_profile_get_id (profile), &error);
       g_assert_no_error (error);
       g_assert_cmpstr (secret, ==, expected[i].secret);
       g_ptr_array_add (imported, g_steal_pointer (&profile));
@@ -713,7 +621,7 @@ test_keyring_list_and_import (void)
   cli = find_cli (profiles, "sso");
   g_assert_false (kl_cli_profile_is_importable (cli));
   {
-    g_autoptr(KlProfile) refused = import_cli (creds, cli, &error);
+    g_autoptr(KlProfile) refused = kl_test_import_cli (creds, cli, &error);
 
     g_assert_null (refused);
     g_assert_error (error, KL_ERROR, KL_ERROR_INVALID_INPUT);
@@ -733,8 +641,9 @@ test_keyring_list_and_import (void)
     g_autoptr(GAsyncResult) result = NULL;
     g_autofree char *changed = NULL;
 
-    secret_item_set_label (items->data, "Relabelled by the test", NULL, on_result, &result);
-    wait_result (&result);
+    secret_item_set_label (items->data, "Relabelled by the test", NULL, kl_test_store_result,
+                           &result);
+    kl_test_wait_result (&result, WAIT_MS);
     g_assert_true (secret_item_set_label_finish (items->data, result, &error));
     g_assert_no_error (error);
     changed = snapshot_cli ();
@@ -754,7 +663,7 @@ test_keyring_no_config (void)
   g_autofree char *path = config_path ();
 
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
-  profiles = list_cli (creds, &error);
+  profiles = kl_test_list_cli (creds, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (profiles->len, ==, 0);
 }
@@ -768,7 +677,7 @@ test_keyring_malformed_file (void)
   g_autofree char *path = config_path ();
 
   write_config ("[default]\n  org_id = \"5e2211c17a3e5a48f5497de3\n", -1);
-  profiles = list_cli (creds, &error);
+  profiles = kl_test_list_cli (creds, &error);
   g_assert_null (profiles);
   g_assert_error (error, KL_ERROR, KL_ERROR_FAILED);
   g_assert_nonnull (strstr (error->message, path));
@@ -791,11 +700,11 @@ test_keyring_import_memory_only (void)
   create_cli_items ();
   kl_credentials_set_memory_only (creds, TRUE);
 
-  profiles = list_cli (creds, &error);
+  profiles = kl_test_list_cli (creds, &error);
   g_assert_no_error (error);
-  profile = import_cli (creds, find_cli (profiles, "default"), &error);
+  profile = kl_test_import_cli (creds, find_cli (profiles, "default"), &error);
   g_assert_no_error (error);
-  secret = lookup (creds, kl_profile_get_id (profile), &error);
+  secret = kl_test_lookup_secret (creds, kl_profile_get_id (profile), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (secret, ==, DEFAULT_SECRET);
 
@@ -805,8 +714,9 @@ test_keyring_import_memory_only (void)
     g_autoptr(GAsyncResult) result = NULL;
 
     g_hash_table_insert (attributes, (char *) "profile-id", (char *) kl_profile_get_id (profile));
-    secret_service_search (NULL, NULL, attributes, SECRET_SEARCH_ALL, NULL, on_result, &result);
-    wait_result (&result);
+    secret_service_search (NULL, NULL, attributes, SECRET_SEARCH_ALL, NULL, kl_test_store_result,
+                           &result);
+    kl_test_wait_result (&result, WAIT_MS);
     items = secret_service_search_finish (NULL, result, &error);
     g_assert_no_error (error);
     g_assert_null (items);
@@ -828,7 +738,7 @@ test_no_keyring_list_and_import (void)
   copy_fixture ();
 
   /* The file still lists; what only the keyring holds says the keyring is missing. */
-  profiles = list_cli (creds, &error);
+  profiles = kl_test_list_cli (creds, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (profiles->len, ==, G_N_ELEMENTS (fixture_profiles));
   cli = find_cli (profiles, "default");
@@ -842,17 +752,17 @@ test_no_keyring_list_and_import (void)
   g_assert_cmpint (kl_cli_profile_get_secret_location (cli), ==, KL_CLI_SECRET_FILE);
 
   /* ...but cannot be saved without a keyring... */
-  profile = import_cli (creds, cli, &error);
+  profile = kl_test_import_cli (creds, cli, &error);
   g_assert_null (profile);
   g_assert_error (error, KL_ERROR, KL_ERROR_KEYRING_UNAVAILABLE);
   g_clear_error (&error);
 
   /* ...unless the user continues without saving. */
   kl_credentials_set_memory_only (creds, TRUE);
-  profile = import_cli (creds, cli, &error);
+  profile = kl_test_import_cli (creds, cli, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (kl_profile_get_client_id (profile), ==, "legacypub");
-  secret = lookup (creds, kl_profile_get_id (profile), &error);
+  secret = kl_test_lookup_secret (creds, kl_profile_get_id (profile), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (secret, ==, LEGACY_SECRET);
 

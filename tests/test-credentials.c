@@ -24,6 +24,7 @@
 
 #include "kl-credentials.h"
 #include "kl-error.h"
+#include "kl-test-credentials.h"
 #include "kl-test-utils.h"
 
 #define WAIT_MS 60000
@@ -32,31 +33,6 @@
  * G_TEST_OPTION_ISOLATE_DIRS points HOME and the XDG dirs into a directory per test. */
 static char *session_root;
 static char **session_environ;
-
-/* Waiting for async results */
-
-static gboolean
-result_is_set (gpointer user_data)
-{
-  return *(GAsyncResult **) user_data != NULL;
-}
-
-static void
-on_result (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  g_assert_null (*slot);
-  *slot = g_object_ref (result);
-}
-
-static void
-wait_result (GAsyncResult **slot)
-{
-  g_assert_true (kl_test_wait_until (result_is_set, slot, WAIT_MS));
-}
 
 static gboolean
 store (KlCredentials  *creds,
@@ -67,8 +43,8 @@ store (KlCredentials  *creds,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(SecretValue) value = kl_secret_new (secret, -1);
 
-  kl_credentials_store_async (creds, profile, value, NULL, on_result, &result);
-  wait_result (&result);
+  kl_credentials_store_async (creds, profile, value, NULL, kl_test_store_result, &result);
+  kl_test_wait_result (&result, WAIT_MS);
   return kl_credentials_store_finish (creds, result, error);
 }
 
@@ -78,24 +54,9 @@ list (KlCredentials  *creds,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  kl_credentials_list_async (creds, NULL, on_result, &result);
-  wait_result (&result);
+  kl_credentials_list_async (creds, NULL, kl_test_store_result, &result);
+  kl_test_wait_result (&result, WAIT_MS);
   return kl_credentials_list_finish (creds, result, error);
-}
-
-/* The secret's text (tests only: the app never copies it out). */
-static char *
-lookup (KlCredentials  *creds,
-        const char     *id,
-        GError        **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(SecretValue) value = NULL;
-
-  kl_credentials_lookup_async (creds, id, NULL, on_result, &result);
-  wait_result (&result);
-  value = kl_credentials_lookup_finish (creds, result, error);
-  return value != NULL ? g_strdup (secret_value_get_text (value)) : NULL;
 }
 
 static gboolean
@@ -106,8 +67,8 @@ rename_profile (KlCredentials  *creds,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  kl_credentials_rename_async (creds, id, name, NULL, on_result, &result);
-  wait_result (&result);
+  kl_credentials_rename_async (creds, id, name, NULL, kl_test_store_result, &result);
+  kl_test_wait_result (&result, WAIT_MS);
   return kl_credentials_rename_finish (creds, result, error);
 }
 
@@ -118,8 +79,8 @@ update (KlCredentials  *creds,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  kl_credentials_update_async (creds, profile, NULL, on_result, &result);
-  wait_result (&result);
+  kl_credentials_update_async (creds, profile, NULL, kl_test_store_result, &result);
+  kl_test_wait_result (&result, WAIT_MS);
   return kl_credentials_update_finish (creds, result, error);
 }
 
@@ -130,8 +91,8 @@ delete (KlCredentials  *creds,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  kl_credentials_delete_async (creds, id, NULL, on_result, &result);
-  wait_result (&result);
+  kl_credentials_delete_async (creds, id, NULL, kl_test_store_result, &result);
+  kl_test_wait_result (&result, WAIT_MS);
   return kl_credentials_delete_finish (creds, result, error);
 }
 
@@ -145,9 +106,9 @@ store_azure (KlCredentials  *creds,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(SecretValue) value = kl_secret_new (secret, -1);
 
-  kl_credentials_store_azure_secret_async (creds, project, client, value, NULL, on_result,
-                                           &result);
-  wait_result (&result);
+  kl_credentials_store_azure_secret_async (creds, project, client, value, NULL,
+                                           kl_test_store_result, &result);
+  kl_test_wait_result (&result, WAIT_MS);
   return kl_credentials_store_azure_secret_finish (creds, result, error);
 }
 
@@ -160,8 +121,9 @@ lookup_azure (KlCredentials  *creds,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(SecretValue) value = NULL;
 
-  kl_credentials_lookup_azure_secret_async (creds, project, client, NULL, on_result, &result);
-  wait_result (&result);
+  kl_credentials_lookup_azure_secret_async (creds, project, client, NULL, kl_test_store_result,
+                                            &result);
+  kl_test_wait_result (&result, WAIT_MS);
   value = kl_credentials_lookup_azure_secret_finish (creds, result, error);
   return value != NULL ? g_strdup (secret_value_get_text (value)) : NULL;
 }
@@ -174,32 +136,10 @@ delete_azure (KlCredentials  *creds,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  kl_credentials_delete_azure_secret_async (creds, project, client, NULL, on_result, &result);
-  wait_result (&result);
+  kl_credentials_delete_azure_secret_async (creds, project, client, NULL, kl_test_store_result,
+                                            &result);
+  kl_test_wait_result (&result, WAIT_MS);
   return kl_credentials_delete_azure_secret_finish (creds, result, error);
-}
-
-static GPtrArray *
-list_cli (KlCredentials  *creds,
-          GError        **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  kl_credentials_list_cli_profiles_async (creds, NULL, on_result, &result);
-  wait_result (&result);
-  return kl_credentials_list_cli_profiles_finish (creds, result, error);
-}
-
-static KlProfile *
-import_cli (KlCredentials  *creds,
-            KlCliProfile   *cli,
-            GError        **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  kl_credentials_import_cli_profile_async (creds, cli, NULL, on_result, &result);
-  wait_result (&result);
-  return kl_credentials_import_cli_profile_finish (creds, result, error);
 }
 
 /* Looking at the keyring directly, as another program would. */
@@ -211,8 +151,8 @@ get_service (void)
   g_autoptr(GError) error = NULL;
   SecretService *service;
 
-  secret_service_get (SECRET_SERVICE_OPEN_SESSION, NULL, on_result, &result);
-  wait_result (&result);
+  secret_service_get (SECRET_SERVICE_OPEN_SESSION, NULL, kl_test_store_result, &result);
+  kl_test_wait_result (&result, WAIT_MS);
   service = secret_service_get_finish (result, &error);
   g_assert_no_error (error);
   return service;
@@ -236,8 +176,9 @@ keyring_search (const char *first_name,
   va_end (args);
 
   secret_service_search (service, NULL, attributes,
-                         SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS, NULL, on_result, &result);
-  wait_result (&result);
+                         SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS, NULL,
+                         kl_test_store_result, &result);
+  kl_test_wait_result (&result, WAIT_MS);
   items = secret_service_search_finish (service, result, &error);
   g_assert_no_error (error);
   return items;
@@ -251,8 +192,8 @@ default_collection (SecretService *service)
   SecretCollection *collection;
 
   secret_collection_for_alias (service, SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE, NULL,
-                               on_result, &result);
-  wait_result (&result);
+                               kl_test_store_result, &result);
+  kl_test_wait_result (&result, WAIT_MS);
   collection = secret_collection_for_alias_finish (result, &error);
   g_assert_no_error (error);
   return collection;
@@ -384,7 +325,7 @@ test_store_list_lookup (void)
   g_assert_cmpstr (kl_profile_get_org_id (listed), ==, "5e2211c17a3e5a48f5497de3");
   g_assert_cmpstr (kl_profile_get_project_id (listed), ==, "60d8d8c1b1b6a72a3c8e4d11");
 
-  secret = lookup (creds, kl_profile_get_id (profile), &error);
+  secret = kl_test_lookup_secret (creds, kl_profile_get_id (profile), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (secret, ==, "mdb_sa_sk_store-list-lookup");
 
@@ -408,7 +349,7 @@ test_store_list_lookup (void)
   /* A second object (the app restarted) finds it too. */
   {
     g_autoptr(KlCredentials) again = kl_credentials_new ();
-    g_autofree char *secret2 = lookup (again, kl_profile_get_id (profile), &error);
+    g_autofree char *secret2 = kl_test_lookup_secret (again, kl_profile_get_id (profile), &error);
 
     g_assert_no_error (error);
     g_assert_cmpstr (secret2, ==, "mdb_sa_sk_store-list-lookup");
@@ -451,9 +392,9 @@ test_two_profiles (void)
   g_assert_cmpint (kl_profile_get_service (listed), ==, KL_ATLAS_SERVICE_GOVERNMENT);
   g_assert_cmpstr (kl_profile_get_client_id (listed), ==, "pubkey01");
 
-  secret1 = lookup (creds, kl_profile_get_id (first), &error);
+  secret1 = kl_test_lookup_secret (creds, kl_profile_get_id (first), &error);
   g_assert_no_error (error);
-  secret2 = lookup (creds, kl_profile_get_id (second), &error);
+  secret2 = kl_test_lookup_secret (creds, kl_profile_get_id (second), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (secret1, ==, "first-secret");
   g_assert_cmpstr (secret2, ==, "second-secret");
@@ -461,7 +402,7 @@ test_two_profiles (void)
   /* Storing again replaces: still one item, the new secret. */
   g_assert_true (store (creds, first, "first-secret-rotated", &error));
   g_assert_no_error (error);
-  secret3 = lookup (creds, kl_profile_get_id (first), &error);
+  secret3 = kl_test_lookup_secret (creds, kl_profile_get_id (first), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (secret3, ==, "first-secret-rotated");
   items = keyring_search ("profile-id", kl_profile_get_id (first), NULL);
@@ -510,7 +451,7 @@ test_rename_update (void)
   g_assert_cmpuint (g_list_length (items), ==, 1);
   label = secret_item_get_label (items->data);
   g_assert_cmpstr (label, ==, "Keylink: Atlas profile “New name”");
-  secret = lookup (creds, kl_profile_get_id (profile), &error);
+  secret = kl_test_lookup_secret (creds, kl_profile_get_id (profile), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (secret, ==, "rename-secret");
 
@@ -526,7 +467,7 @@ test_rename_update (void)
   listed = find_profile (profiles, kl_profile_get_id (profile));
   g_assert_cmpstr (kl_profile_get_project_id (listed), ==, "60d8d8c1b1b6a72a3c8e4d11");
   g_clear_pointer (&secret, g_free);
-  secret = lookup (creds, kl_profile_get_id (profile), &error);
+  secret = kl_test_lookup_secret (creds, kl_profile_get_id (profile), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (secret, ==, "rename-secret");
 
@@ -559,7 +500,7 @@ test_delete (void)
 
   items = keyring_search ("profile-id", kl_profile_get_id (profile), NULL);
   g_assert_null (items);
-  secret = lookup (creds, kl_profile_get_id (profile), &error);
+  secret = kl_test_lookup_secret (creds, kl_profile_get_id (profile), &error);
   g_assert_null (secret);
   g_assert_error (error, KL_ERROR, KL_ERROR_NOT_FOUND);
   g_clear_error (&error);
@@ -662,8 +603,8 @@ test_cancel (void)
 
   /* Cancelled before it starts. */
   g_cancellable_cancel (cancellable);
-  kl_credentials_store_async (creds, profile, value, cancellable, on_result, &stored);
-  wait_result (&stored);
+  kl_credentials_store_async (creds, profile, value, cancellable, kl_test_store_result, &stored);
+  kl_test_wait_result (&stored, WAIT_MS);
   g_assert_false (kl_credentials_store_finish (creds, stored, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
@@ -671,9 +612,9 @@ test_cancel (void)
   /* Cancelled while in flight. */
   g_clear_object (&cancellable);
   cancellable = g_cancellable_new ();
-  kl_credentials_list_async (creds, cancellable, on_result, &listed);
+  kl_credentials_list_async (creds, cancellable, kl_test_store_result, &listed);
   g_cancellable_cancel (cancellable);
-  wait_result (&listed);
+  kl_test_wait_result (&listed, WAIT_MS);
   profiles = kl_credentials_list_finish (creds, listed, &error);
   g_assert_null (profiles);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -706,7 +647,7 @@ test_memory_only (void)
   g_assert_no_error (error);
   g_assert_cmpuint (profiles->len, ==, 1);
   g_assert_cmpstr (kl_profile_get_display_name (profiles->pdata[0]), ==, "In memory");
-  secret = lookup (creds, kl_profile_get_id (profile), &error);
+  secret = kl_test_lookup_secret (creds, kl_profile_get_id (profile), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (secret, ==, "memory-secret");
 
@@ -739,7 +680,7 @@ test_memory_only (void)
   g_assert_true (delete_azure (creds, "60d8d8c1b1b6a72a3c8e4d11", "c", &error));
   g_assert_no_error (error);
   g_clear_pointer (&secret, g_free);
-  secret = lookup (creds, kl_profile_get_id (profile), &error);
+  secret = kl_test_lookup_secret (creds, kl_profile_get_id (profile), &error);
   g_assert_error (error, KL_ERROR, KL_ERROR_NOT_FOUND);
   g_clear_error (&error);
   g_clear_pointer (&profiles, g_ptr_array_unref);
@@ -749,37 +690,6 @@ test_memory_only (void)
 }
 
 /* No secret in any file or log */
-
-static gboolean
-subprocess_done (gpointer user_data)
-{
-  return *(GAsyncResult **) user_data != NULL;
-}
-
-/* `secret-tool store` the way the Atlas CLI's go-keyring stores: secret on stdin, never on the
- * command line. */
-static void
-secret_tool_store (const char *profile,
-                   const char *property,
-                   const char *secret)
-{
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *service = g_strconcat ("atlascli_", profile, NULL);
-  g_autofree char *label = g_strdup_printf ("Password for '%s' on '%s'", property, service);
-
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE, &error,
-                              "secret-tool", "store", "--label", label,
-                              "service", service, "username", property, NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, secret, NULL, on_result, &result);
-  g_assert_true (kl_test_wait_until (subprocess_done, &result, WAIT_MS));
-  g_assert_true (g_subprocess_communicate_utf8_finish (process, result, NULL, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
-}
 
 /* The patterns a secret could show as: its bytes, and GVariant's rendering of a byte array
  * (what G_DBUS_DEBUG=message prints for an unencrypted secret). */
@@ -932,8 +842,8 @@ test_no_secret_leaks (void)
   config = g_build_filename (g_get_user_config_dir (), "atlascli", "config.toml", NULL);
   write_file (config, "[leaktest]\n  auth_type = \"service_account\"\n"
                       "  org_id = \"5e2211c17a3e5a48f5497de3\"\n");
-  secret_tool_store ("leaktest", "client_id", "mdb_sa_id_cccccccccccccccccccccccc");
-  secret_tool_store ("leaktest", "client_secret", cli);
+  kl_test_secret_tool_store ("leaktest", "client_id", "mdb_sa_id_cccccccccccccccccccccccc");
+  kl_test_secret_tool_store ("leaktest", "client_secret", cli);
 
   /* The worker does the work with every debug log on, and gets the secrets on stdin. */
   self_exe = g_file_read_link ("/proc/self/exe", &error);
@@ -956,8 +866,8 @@ test_no_secret_leaks (void)
   g_assert_no_error (error);
 
   input = g_strjoin ("\n", sa, api, azure, cli, "", NULL);
-  g_subprocess_communicate_utf8_async (worker, input, NULL, on_result, &result);
-  g_assert_true (kl_test_wait_until (subprocess_done, &result, WAIT_MS));
+  g_subprocess_communicate_utf8_async (worker, input, NULL, kl_test_store_result, &result);
+  kl_test_wait_result (&result, WAIT_MS);
   g_assert_true (g_subprocess_communicate_utf8_finish (worker, result, &output, NULL, &error));
   g_assert_no_error (error);
   if (!g_subprocess_get_if_exited (worker) || g_subprocess_get_exit_status (worker) != 0 ||
@@ -1056,11 +966,11 @@ run_secret_worker (void)
   g_assert_no_error (error);
   profiles = list (creds, &error);
   g_assert_no_error (error);
-  got = lookup (creds, kl_profile_get_id (sa), &error);
+  got = kl_test_lookup_secret (creds, kl_profile_get_id (sa), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (got, ==, lines[0]);
   g_clear_pointer (&got, g_free);
-  got = lookup (creds, kl_profile_get_id (api), &error);
+  got = kl_test_lookup_secret (creds, kl_profile_get_id (api), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (got, ==, lines[1]);
   g_clear_pointer (&got, g_free);
@@ -1078,13 +988,13 @@ run_secret_worker (void)
   g_assert_cmpstr (got, ==, lines[2]);
   g_clear_pointer (&got, g_free);
 
-  cli = list_cli (creds, &error);
+  cli = kl_test_list_cli (creds, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (cli->len, ==, 1);
   g_assert_true (kl_cli_profile_is_importable (cli->pdata[0]));
-  imported = import_cli (creds, cli->pdata[0], &error);
+  imported = kl_test_import_cli (creds, cli->pdata[0], &error);
   g_assert_no_error (error);
-  got = lookup (creds, kl_profile_get_id (imported), &error);
+  got = kl_test_lookup_secret (creds, kl_profile_get_id (imported), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (got, ==, lines[3]);
   g_clear_pointer (&got, g_free);
@@ -1096,7 +1006,7 @@ run_secret_worker (void)
   kl_credentials_set_memory_only (creds, TRUE);
   g_assert_true (store (creds, api, lines[1], &error));
   g_assert_no_error (error);
-  got = lookup (creds, kl_profile_get_id (api), &error);
+  got = kl_test_lookup_secret (creds, kl_profile_get_id (api), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (got, ==, lines[1]);
   g_clear_pointer (&got, g_free);
@@ -1131,7 +1041,7 @@ test_no_keyring_errors (void)
   assert_keyring_error (error, KL_ERROR_KEYRING_UNAVAILABLE);
   g_clear_error (&error);
 
-  secret = lookup (creds, kl_profile_get_id (profile), &error);
+  secret = kl_test_lookup_secret (creds, kl_profile_get_id (profile), &error);
   g_assert_null (secret);
   assert_keyring_error (error, KL_ERROR_KEYRING_UNAVAILABLE);
   g_clear_error (&error);
@@ -1175,7 +1085,7 @@ test_no_keyring_memory_fallback (void)
   profiles = list (creds, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (profiles->len, ==, 1);
-  secret = lookup (creds, kl_profile_get_id (profile), &error);
+  secret = kl_test_lookup_secret (creds, kl_profile_get_id (profile), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (secret, ==, "session-secret");
 }
@@ -1202,8 +1112,8 @@ lock_default_collection (void)
                                                 "config.toml", NULL);
 
     write_file (config, "[locked]\n  auth_type = \"api_keys\"\n");
-    secret_tool_store ("locked", "public_api_key", "lockedpub");
-    secret_tool_store ("locked", "private_api_key", "locked-cli-secret");
+    kl_test_secret_tool_store ("locked", "public_api_key", "lockedpub");
+    kl_test_secret_tool_store ("locked", "private_api_key", "locked-cli-secret");
   }
 
   /* A profile saved while it was unlocked. */
@@ -1214,8 +1124,8 @@ lock_default_collection (void)
 
   collection = default_collection (service);
   objects = g_list_append (NULL, g_object_ref (collection));
-  secret_service_lock (service, objects, NULL, on_result, &result);
-  wait_result (&result);
+  secret_service_lock (service, objects, NULL, kl_test_store_result, &result);
+  kl_test_wait_result (&result, WAIT_MS);
   g_assert_cmpint (secret_service_lock_finish (service, result, &locked, &error), ==, 1);
   g_assert_no_error (error);
 
@@ -1269,7 +1179,7 @@ check_locked_in_session (void)
 
   /* What needs the secret or a change asks to unlock, and fails cleanly. */
   start = g_get_monotonic_time ();
-  secret = lookup (creds, kl_profile_get_id (locked_profile), &error);
+  secret = kl_test_lookup_secret (creds, kl_profile_get_id (locked_profile), &error);
   g_assert_null (secret);
   assert_locked_in_time (error, start, timeout_ms);
   g_clear_error (&error);
@@ -1299,11 +1209,11 @@ check_locked_in_session (void)
       g_autoptr(SecretValue) value = NULL;
 
       kl_credentials_lookup_async (creds, kl_profile_get_id (locked_profile), cancellable,
-                                   on_result, &result);
+                                   kl_test_store_result, &result);
       /* A person pressing Cancel a moment after the prompt appeared. */
       g_timeout_add_once (300, (GSourceOnceFunc) g_cancellable_cancel, cancellable);
       start = g_get_monotonic_time ();
-      wait_result (&result);
+      kl_test_wait_result (&result, WAIT_MS);
       value = kl_credentials_lookup_finish (creds, result, &error);
       g_assert_null (value);
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -1317,7 +1227,7 @@ check_locked_in_session (void)
 
   /* The CLI's items: listed (their attributes are readable), not imported (locked). */
   {
-    g_autoptr(GPtrArray) cli = list_cli (creds, &error);
+    g_autoptr(GPtrArray) cli = kl_test_list_cli (creds, &error);
     g_autoptr(KlProfile) imported = NULL;
 
     g_assert_no_error (error);
@@ -1327,7 +1237,7 @@ check_locked_in_session (void)
     /* The public key is a secret of a locked item: unknown until the import unlocks it. */
     g_assert_null (kl_cli_profile_get_client_id (cli->pdata[0]));
     start = g_get_monotonic_time ();
-    imported = import_cli (creds, cli->pdata[0], &error);
+    imported = kl_test_import_cli (creds, cli->pdata[0], &error);
     g_assert_null (imported);
     assert_locked_in_time (error, start, timeout_ms);
     g_clear_error (&error);
@@ -1337,7 +1247,7 @@ check_locked_in_session (void)
   kl_credentials_set_memory_only (creds, TRUE);
   g_assert_true (store (creds, fresh, "fresh-secret", &error));
   g_assert_no_error (error);
-  secret = lookup (creds, kl_profile_get_id (fresh), &error);
+  secret = kl_test_lookup_secret (creds, kl_profile_get_id (fresh), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (secret, ==, "fresh-secret");
 
@@ -1451,7 +1361,7 @@ check_locked_fresh_daemon (void)
 
   /* The CLI's profile cannot be told apart without unlocking: it says why. */
   {
-    g_autoptr(GPtrArray) cli = list_cli (creds, &error);
+    g_autoptr(GPtrArray) cli = kl_test_list_cli (creds, &error);
 
     g_assert_no_error (error);
     g_assert_cmpuint (cli->len, ==, 1);
