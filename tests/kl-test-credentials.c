@@ -69,3 +69,15 @@ kl_test_lookup_secret (KlCredentials  *creds,
   value = kl_credentials_lookup_finish (creds, result, error);
   return value != NULL ? g_strdup (secret_value_get_text (value)) : NULL;
 }
+
+void
+kl_test_assert_secret (KlCredentials *creds,
+                       const char    *id,
+                       const char    *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *secret = kl_test_lookup_secret (creds, id, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (secret, ==, expected);
+}

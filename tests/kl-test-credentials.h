@@ -31,5 +31,9 @@ KlProfile    *kl_test_import_cli   (KlCredentials  *creds,
 char         *kl_test_lookup_secret       (KlCredentials  *creds,
                                                 const char     *id,
                                                 GError        **error);
+/* Asserts that the saved secret of @id is @expected. */
+void          kl_test_assert_secret            (KlCredentials  *creds,
+                                                const char     *id,
+                                                const char     *expected);
 
 G_END_DECLS

@@ -605,9 +605,7 @@ test_keyring_list_and_import (void)
       g_assert_cmpint (kl_profile_get_auth_type (profile), ==, expected[i].auth);
       g_assert_cmpint (kl_profile_get_service (profile), ==, expected[i].service);
       g_assert_cmpstr (kl_profile_get_client_id (profile), ==, expected[i].client_id);
-      secret = kl_test_lookup_secret (creds, kl_profile_get_id (profile), &error);
-      g_assert_no_error (error);
-      g_assert_cmpstr (secret, ==, expected[i].secret);
+      kl_test_assert_secret (creds, kl_profile_get_id (profile), expected[i].secret);
       g_ptr_array_add (imported, g_steal_pointer (&profile));
     }
 
@@ -693,7 +691,6 @@ test_keyring_import_memory_only (void)
   g_autoptr(GPtrArray) saved = NULL;
   g_autoptr(KlProfile) profile = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *secret = NULL;
   g_autolist(SecretItem) items = NULL;
 
   copy_fixture ();
@@ -704,9 +701,7 @@ test_keyring_import_memory_only (void)
   g_assert_no_error (error);
   profile = kl_test_import_cli (creds, find_cli (profiles, "default"), &error);
   g_assert_no_error (error);
-  secret = kl_test_lookup_secret (creds, kl_profile_get_id (profile), &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (secret, ==, DEFAULT_SECRET);
+  kl_test_assert_secret (creds, kl_profile_get_id (profile), DEFAULT_SECRET);
 
   /* Kept in memory only. */
   {
@@ -762,9 +757,7 @@ test_no_keyring_list_and_import (void)
   profile = kl_test_import_cli (creds, cli, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (kl_profile_get_client_id (profile), ==, "legacypub");
-  secret = kl_test_lookup_secret (creds, kl_profile_get_id (profile), &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (secret, ==, LEGACY_SECRET);
+  kl_test_assert_secret (creds, kl_profile_get_id (profile), LEGACY_SECRET);
 
   /* dev's stale file secret is all there is without the keyring. */
   cli = find_cli (profiles, "dev");

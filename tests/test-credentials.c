@@ -128,6 +128,19 @@ lookup_azure (KlCredentials  *creds,
   return value != NULL ? g_strdup (secret_value_get_text (value)) : NULL;
 }
 
+static void
+assert_azure_secret (KlCredentials *creds,
+                     const char    *project,
+                     const char    *client,
+                     const char    *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *secret = lookup_azure (creds, project, client, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (secret, ==, expected);
+}
+
 static gboolean
 delete_azure (KlCredentials  *creds,
               const char     *project,
@@ -299,7 +312,6 @@ test_store_list_lookup (void)
   g_autoptr(KlProfile) profile = NULL;
   g_autoptr(GPtrArray) profiles = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *secret = NULL;
   g_autolist(SecretItem) items = NULL;
   g_autoptr(GHashTable) attributes = NULL;
   g_autofree char *label = NULL;
@@ -325,9 +337,7 @@ test_store_list_lookup (void)
   g_assert_cmpstr (kl_profile_get_org_id (listed), ==, "5e2211c17a3e5a48f5497de3");
   g_assert_cmpstr (kl_profile_get_project_id (listed), ==, "60d8d8c1b1b6a72a3c8e4d11");
 
-  secret = kl_test_lookup_secret (creds, kl_profile_get_id (profile), &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (secret, ==, "mdb_sa_sk_store-list-lookup");
+  kl_test_assert_secret (creds, kl_profile_get_id (profile), "mdb_sa_sk_store-list-lookup");
 
   /* One item, in the default (login) collection, as documented. */
   items = keyring_search ("profile-id", kl_profile_get_id (profile), NULL);
@@ -369,7 +379,6 @@ test_two_profiles (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *secret1 = NULL;
   g_autofree char *secret2 = NULL;
-  g_autofree char *secret3 = NULL;
   g_autolist(SecretItem) items = NULL;
   KlProfile *listed;
 
@@ -402,9 +411,7 @@ test_two_profiles (void)
   /* Storing again replaces: still one item, the new secret. */
   g_assert_true (store (creds, first, "first-secret-rotated", &error));
   g_assert_no_error (error);
-  secret3 = kl_test_lookup_secret (creds, kl_profile_get_id (first), &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (secret3, ==, "first-secret-rotated");
+  kl_test_assert_secret (creds, kl_profile_get_id (first), "first-secret-rotated");
   items = keyring_search ("profile-id", kl_profile_get_id (first), NULL);
   g_assert_cmpuint (g_list_length (items), ==, 1);
   g_clear_pointer (&profiles, g_ptr_array_unref);
@@ -451,9 +458,7 @@ test_rename_update (void)
   g_assert_cmpuint (g_list_length (items), ==, 1);
   label = secret_item_get_label (items->data);
   g_assert_cmpstr (label, ==, "Keylink: Atlas profile “New name”");
-  secret = kl_test_lookup_secret (creds, kl_profile_get_id (profile), &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (secret, ==, "rename-secret");
+  kl_test_assert_secret (creds, kl_profile_get_id (profile), "rename-secret");
 
   /* Remembering the org and project chosen last keeps the secret. */
   kl_profile_set_display_name (profile, "New name");
@@ -466,10 +471,7 @@ test_rename_update (void)
   g_assert_no_error (error);
   listed = find_profile (profiles, kl_profile_get_id (profile));
   g_assert_cmpstr (kl_profile_get_project_id (listed), ==, "60d8d8c1b1b6a72a3c8e4d11");
-  g_clear_pointer (&secret, g_free);
-  secret = kl_test_lookup_secret (creds, kl_profile_get_id (profile), &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (secret, ==, "rename-secret");
+  kl_test_assert_secret (creds, kl_profile_get_id (profile), "rename-secret");
 
   /* What is not saved cannot be renamed; an empty name is refused. */
   g_assert_false (rename_profile (creds, "no-such-profile", "x", &error));
@@ -525,9 +527,7 @@ test_azure_secret (void)
 
   g_assert_true (store_azure (creds, project, client, "azure~secret~1", &error));
   g_assert_no_error (error);
-  secret = lookup_azure (creds, project, client, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (secret, ==, "azure~secret~1");
+  assert_azure_secret (creds, project, client, "azure~secret~1");
 
   items = keyring_search ("kind", "azure-client-secret", "project-id", project, NULL);
   g_assert_cmpuint (g_list_length (items), ==, 1);
@@ -546,10 +546,7 @@ test_azure_secret (void)
   /* A new secret replaces the old one. */
   g_assert_true (store_azure (creds, project, client, "azure~secret~2", &error));
   g_assert_no_error (error);
-  g_clear_pointer (&secret, g_free);
-  secret = lookup_azure (creds, project, client, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (secret, ==, "azure~secret~2");
+  assert_azure_secret (creds, project, client, "azure~secret~2");
   items = keyring_search ("kind", "azure-client-secret", "project-id", project, NULL);
   g_assert_cmpuint (g_list_length (items), ==, 1);
   g_clear_list (&items, g_object_unref);
@@ -628,7 +625,6 @@ test_memory_only (void)
   g_autoptr(GPtrArray) profiles = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *secret = NULL;
-  g_autofree char *azure = NULL;
   g_autolist(SecretItem) items = NULL;
   int notified = 0;
 
@@ -647,9 +643,7 @@ test_memory_only (void)
   g_assert_no_error (error);
   g_assert_cmpuint (profiles->len, ==, 1);
   g_assert_cmpstr (kl_profile_get_display_name (profiles->pdata[0]), ==, "In memory");
-  secret = kl_test_lookup_secret (creds, kl_profile_get_id (profile), &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (secret, ==, "memory-secret");
+  kl_test_assert_secret (creds, kl_profile_get_id (profile), "memory-secret");
 
   g_assert_true (rename_profile (creds, kl_profile_get_id (profile), "Renamed", &error));
   g_assert_no_error (error);
@@ -665,9 +659,7 @@ test_memory_only (void)
 
   g_assert_true (store_azure (creds, "60d8d8c1b1b6a72a3c8e4d11", "c", "memory-azure", &error));
   g_assert_no_error (error);
-  azure = lookup_azure (creds, "60d8d8c1b1b6a72a3c8e4d11", "c", &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (azure, ==, "memory-azure");
+  assert_azure_secret (creds, "60d8d8c1b1b6a72a3c8e4d11", "c", "memory-azure");
 
   /* Nothing reached the keyring. */
   items = keyring_search ("profile-id", kl_profile_get_id (profile), NULL);
@@ -949,7 +941,6 @@ run_secret_worker (void)
   g_autoptr(GPtrArray) cli = NULL;
   g_autoptr(GError) error = NULL;
   char lines[4][256];
-  g_autofree char *got = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
     {
@@ -966,14 +957,8 @@ run_secret_worker (void)
   g_assert_no_error (error);
   profiles = list (creds, &error);
   g_assert_no_error (error);
-  got = kl_test_lookup_secret (creds, kl_profile_get_id (sa), &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (got, ==, lines[0]);
-  g_clear_pointer (&got, g_free);
-  got = kl_test_lookup_secret (creds, kl_profile_get_id (api), &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (got, ==, lines[1]);
-  g_clear_pointer (&got, g_free);
+  kl_test_assert_secret (creds, kl_profile_get_id (sa), lines[0]);
+  kl_test_assert_secret (creds, kl_profile_get_id (api), lines[1]);
   g_assert_true (rename_profile (creds, kl_profile_get_id (sa), "Worker SA renamed", &error));
   g_assert_no_error (error);
   kl_profile_set_org_id (api, "5e2211c17a3e5a48f5497de3");
@@ -982,11 +967,8 @@ run_secret_worker (void)
   g_assert_true (store_azure (creds, "60d8d8c1b1b6a72a3c8e4d11", "0b9a8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d",
                               lines[2], &error));
   g_assert_no_error (error);
-  got = lookup_azure (creds, "60d8d8c1b1b6a72a3c8e4d11", "0b9a8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d",
-                      &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (got, ==, lines[2]);
-  g_clear_pointer (&got, g_free);
+  assert_azure_secret (creds, "60d8d8c1b1b6a72a3c8e4d11", "0b9a8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d",
+                       lines[2]);
 
   cli = kl_test_list_cli (creds, &error);
   g_assert_no_error (error);
@@ -994,10 +976,7 @@ run_secret_worker (void)
   g_assert_true (kl_cli_profile_is_importable (cli->pdata[0]));
   imported = kl_test_import_cli (creds, cli->pdata[0], &error);
   g_assert_no_error (error);
-  got = kl_test_lookup_secret (creds, kl_profile_get_id (imported), &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (got, ==, lines[3]);
-  g_clear_pointer (&got, g_free);
+  kl_test_assert_secret (creds, kl_profile_get_id (imported), lines[3]);
 
   g_assert_true (delete (creds, kl_profile_get_id (api), &error));
   g_assert_no_error (error);
@@ -1006,10 +985,7 @@ run_secret_worker (void)
   kl_credentials_set_memory_only (creds, TRUE);
   g_assert_true (store (creds, api, lines[1], &error));
   g_assert_no_error (error);
-  got = kl_test_lookup_secret (creds, kl_profile_get_id (api), &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (got, ==, lines[1]);
-  g_clear_pointer (&got, g_free);
+  kl_test_assert_secret (creds, kl_profile_get_id (api), lines[1]);
 
   explicit_bzero (lines, sizeof lines);
   g_print ("worker: done\n");
@@ -1071,7 +1047,6 @@ test_no_keyring_memory_fallback (void)
   g_autoptr(KlProfile) profile = NULL;
   g_autoptr(GPtrArray) profiles = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *secret = NULL;
 
   profile = kl_profile_new ("Session only", KL_AUTH_API_KEY, KL_ATLAS_SERVICE_ATLAS, "pubkey08");
   g_assert_false (store (creds, profile, "session-secret", &error));
@@ -1085,9 +1060,7 @@ test_no_keyring_memory_fallback (void)
   profiles = list (creds, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (profiles->len, ==, 1);
-  secret = kl_test_lookup_secret (creds, kl_profile_get_id (profile), &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (secret, ==, "session-secret");
+  kl_test_assert_secret (creds, kl_profile_get_id (profile), "session-secret");
 }
 
 /* The default collection locked (KL_TEST_LOCKED_KEYRING=1) */
@@ -1247,9 +1220,7 @@ check_locked_in_session (void)
   kl_credentials_set_memory_only (creds, TRUE);
   g_assert_true (store (creds, fresh, "fresh-secret", &error));
   g_assert_no_error (error);
-  secret = kl_test_lookup_secret (creds, kl_profile_get_id (fresh), &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (secret, ==, "fresh-secret");
+  kl_test_assert_secret (creds, kl_profile_get_id (fresh), "fresh-secret");
 
   g_clear_object (&locked_profile);
 }
