@@ -89,27 +89,14 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   guint i;
 
   cluster = kl_cluster_parse (json, (gssize) size, &error);
-  if (cluster != NULL)
-    {
-      REQUIRE (error == NULL);
-      check_cluster (cluster);
-    }
-  else
-    {
-      require_bad_response (error);
-    }
+  if (require_model_or_refusal (cluster, error))
+    check_cluster (cluster);
 
   page = kl_cluster_parse_page (json, (gssize) size, &has_next, &page_error);
-  if (page != NULL)
+  if (require_page_or_refusal (page, has_next, page_error))
     {
-      REQUIRE (page_error == NULL);
       for (i = 0; i < page->len; i++)
         check_cluster (g_ptr_array_index (page, i));
-    }
-  else
-    {
-      require_bad_response (page_error);
-      REQUIRE (!has_next);
     }
 
   return 0;

@@ -44,3 +44,34 @@ require_bad_response (const GError *error)
   REQUIRE (error->message != NULL && error->message[0] != '\0');
   REQUIRE (g_utf8_validate (error->message, -1, NULL));
 }
+
+/* What a model's parser gave: a model (@object) or a refusal (@error), never both nor neither.
+ * TRUE for a model, for the caller to check. */
+static inline gboolean
+require_model_or_refusal (gconstpointer  object,
+                          const GError  *error)
+{
+  if (object == NULL)
+    {
+      require_bad_response (error);
+      return FALSE;
+    }
+  REQUIRE (error == NULL);
+  return TRUE;
+}
+
+/* The same for a page parser: a refused page says there is no next one. */
+static inline gboolean
+require_page_or_refusal (const GPtrArray *page,
+                         gboolean         has_next,
+                         const GError    *error)
+{
+  if (page == NULL)
+    {
+      require_bad_response (error);
+      REQUIRE (!has_next);
+      return FALSE;
+    }
+  REQUIRE (error == NULL);
+  return TRUE;
+}

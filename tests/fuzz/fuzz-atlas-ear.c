@@ -114,13 +114,9 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   KlAzureKeyVault *akv;
 
   ear = kl_encryption_at_rest_parse ((const char *) data, (gssize) size, &error);
-  if (ear == NULL)
-    {
-      require_bad_response (error);
-      return 0;
-    }
+  if (!require_model_or_refusal (ear, error))
+    return 0;
 
-  REQUIRE (error == NULL);
   akv = kl_encryption_at_rest_get_azure_key_vault (ear);
   REQUIRE (akv != NULL);
   REQUIRE (!kl_azure_key_vault_has_secret (akv));

@@ -58,27 +58,14 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   guint i;
 
   endpoint = kl_private_endpoint_parse (json, (gssize) size, &error);
-  if (endpoint != NULL)
-    {
-      REQUIRE (error == NULL);
-      check_endpoint (endpoint);
-    }
-  else
-    {
-      require_bad_response (error);
-    }
+  if (require_model_or_refusal (endpoint, error))
+    check_endpoint (endpoint);
 
   page = kl_private_endpoint_parse_page (json, (gssize) size, &has_next, &page_error);
-  if (page != NULL)
+  if (require_page_or_refusal (page, has_next, page_error))
     {
-      REQUIRE (page_error == NULL);
       for (i = 0; i < page->len; i++)
         check_endpoint (g_ptr_array_index (page, i));
-    }
-  else
-    {
-      require_bad_response (page_error);
-      REQUIRE (!has_next);
     }
 
   return 0;

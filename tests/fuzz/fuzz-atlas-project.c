@@ -47,27 +47,14 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   guint i;
 
   project = kl_project_parse (json, (gssize) size, &error);
-  if (project != NULL)
-    {
-      REQUIRE (error == NULL);
-      check_project (project);
-    }
-  else
-    {
-      require_bad_response (error);
-    }
+  if (require_model_or_refusal (project, error))
+    check_project (project);
 
   page = kl_project_parse_page (json, (gssize) size, &has_next, &page_error);
-  if (page != NULL)
+  if (require_page_or_refusal (page, has_next, page_error))
     {
-      REQUIRE (page_error == NULL);
       for (i = 0; i < page->len; i++)
         check_project (g_ptr_array_index (page, i));
-    }
-  else
-    {
-      require_bad_response (page_error);
-      REQUIRE (!has_next);
     }
 
   return 0;
