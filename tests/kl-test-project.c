@@ -59,23 +59,32 @@ kl_test_async_cb (GObject      *source,
 {
   KlTestAsync *async = user_data;
 
-  g_assert_null (async->result);
-  async->result = g_object_ref (result);
-}
-
-static gboolean
-async_done (gpointer user_data)
-{
-  KlTestAsync *async = user_data;
-
-  return async->result != NULL;
+  kl_test_store_result (source, result, &async->result);
 }
 
 GAsyncResult *
 kl_test_async_wait (KlTestAsync *async)
 {
-  g_assert_true (kl_test_wait_until (async_done, async, KL_TEST_DEADLINE_MS));
+  kl_test_wait_result (&async->result, KL_TEST_DEADLINE_MS);
   return g_steal_pointer (&async->result);
+}
+
+static KlEncryptionAtRest *
+patch_ear (KlTestProject *project,
+           const char    *group_id,
+           GBytes        *body)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  KlTestAsync async = { NULL };
+  KlEncryptionAtRest *ear;
+
+  kl_atlas_client_patch_encryption_at_rest_async (project->client, group_id, body, NULL,
+                                                  kl_test_async_cb, &async);
+  result = kl_test_async_wait (&async);
+  ear = kl_atlas_client_patch_encryption_at_rest_finish (project->client, result, &error);
+  g_assert_no_error (error);
+  return ear;
 }
 
 void
@@ -85,10 +94,8 @@ kl_test_project_enable_cmk (KlTestProject *project,
 {
   g_autoptr(KlAzureKeyVault) wanted = kl_azure_key_vault_new ();
   g_autoptr(KlEncryptionAtRest) ear = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
-  KlTestAsync async = { NULL };
 
   kl_azure_key_vault_set_azure_environment (wanted, "AZURE");
   kl_azure_key_vault_set_client_id (wanted, "6f1d9a52-3c1e-4b8a-9d2e-0a7c5e3f1b24");
@@ -102,26 +109,17 @@ kl_test_project_enable_cmk (KlTestProject *project,
 
   body = kl_encryption_at_rest_build_patch (NULL, wanted, &error);
   g_assert_no_error (error);
-  kl_atlas_client_patch_encryption_at_rest_async (project->client, group_id, body, NULL,
-                                                  kl_test_async_cb, &async);
-  result = kl_test_async_wait (&async);
-  ear = kl_atlas_client_patch_encryption_at_rest_finish (project->client, result, &error);
-  g_assert_no_error (error);
+  ear = patch_ear (project, group_id, body);
   g_assert_true (kl_azure_key_vault_get_enabled (kl_encryption_at_rest_get_azure_key_vault (ear)));
   g_assert_true (kl_azure_key_vault_get_valid (kl_encryption_at_rest_get_azure_key_vault (ear)));
 
   if (!private_networking)
     return;
 
-  g_clear_object (&result);
   g_clear_object (&ear);
   g_clear_pointer (&body, g_bytes_unref);
   body = kl_encryption_at_rest_build_private_networking (TRUE);
-  kl_atlas_client_patch_encryption_at_rest_async (project->client, group_id, body, NULL,
-                                                  kl_test_async_cb, &async);
-  result = kl_test_async_wait (&async);
-  ear = kl_atlas_client_patch_encryption_at_rest_finish (project->client, result, &error);
-  g_assert_no_error (error);
+  ear = patch_ear (project, group_id, body);
   g_assert_true (kl_azure_key_vault_get_require_private_networking (
                    kl_encryption_at_rest_get_azure_key_vault (ear)));
 }
