@@ -93,6 +93,23 @@ pick_clusters (GPtrArray          *clusters,
   return picked;
 }
 
+/* Enables @chosen, where some are not eligible: the call fails with KL_ERROR_INELIGIBLE (its
+ * message goes to the test log). */
+static void
+enable_clusters_refused (Fixture   *fixture,
+                         GPtrArray *chosen)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  KlTestAsync async = { NULL };
+
+  kl_setup_runner_enable_clusters_async (fixture->runner, chosen, NULL, kl_test_async_cb, &async);
+  result = kl_test_async_wait (&async);
+  g_assert_false (kl_setup_runner_enable_clusters_finish (fixture->runner, result, &error));
+  g_assert_error (error, KL_ERROR, KL_ERROR_INELIGIBLE);
+  g_test_message ("%s", error->message);
+}
+
 /* Both PATCHes answered (the steps hold what they returned) and the watch saw both UPDATING. */
 static gboolean
 all_updating (gpointer user_data)
@@ -215,9 +232,7 @@ test_ineligible (Fixture       *fixture,
   g_autoptr(GPtrArray) paused = NULL;
   g_autoptr(GPtrArray) requests = NULL;
   g_autoptr(KlCluster) serverless = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  KlTestAsync async = { NULL };
 
   mixed = kl_test_project_list_clusters (fixture->project, KL_SIM_GROUP_MIXED);
   inactive = kl_test_project_list_clusters (fixture->project, KL_SIM_GROUP_INACTIVE);
@@ -236,11 +251,7 @@ test_ineligible (Fixture       *fixture,
   g_ptr_array_add (chosen, g_steal_pointer (&serverless));
 
   kl_sim_clear_requests (fixture->project->sim);
-  kl_setup_runner_enable_clusters_async (fixture->runner, chosen, NULL, kl_test_async_cb, &async);
-  result = kl_test_async_wait (&async);
-  g_assert_false (kl_setup_runner_enable_clusters_finish (fixture->runner, result, &error));
-  g_assert_error (error, KL_ERROR, KL_ERROR_INELIGIBLE);
-  g_test_message ("%s", error->message);
+  enable_clusters_refused (fixture, chosen);
 
   /* Every one refused, each with its reason. */
   g_assert_cmpuint (g_list_model_get_n_items (steps), ==, chosen->len);
@@ -270,10 +281,7 @@ test_eligible_among_ineligible (Fixture       *fixture,
   g_autoptr(GPtrArray) clusters = NULL;
   g_autoptr(GPtrArray) chosen = NULL;
   g_autoptr(GPtrArray) patches = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(KlStep) eligible = NULL;
-  KlTestAsync async = { NULL };
 
   kl_test_project_enable_cmk (fixture->project, KL_SIM_GROUP_MIXED, FALSE);
   clusters = kl_test_project_list_clusters (fixture->project, KL_SIM_GROUP_MIXED);
@@ -281,12 +289,8 @@ test_eligible_among_ineligible (Fixture       *fixture,
 
   kl_sim_set_time_scale (fixture->project->sim, 0.001);  /* UPDATING lasts 120 ms */
   kl_sim_clear_requests (fixture->project->sim);
-  kl_setup_runner_enable_clusters_async (fixture->runner, chosen, NULL, kl_test_async_cb, &async);
-  result = kl_test_async_wait (&async);
-  g_assert_false (kl_setup_runner_enable_clusters_finish (fixture->runner, result, &error));
-  g_assert_error (error, KL_ERROR, KL_ERROR_INELIGIBLE);
   /* Two refused: the message says there is one more. */
-  g_test_message ("%s", error->message);
+  enable_clusters_refused (fixture, chosen);
 
   eligible = g_list_model_get_item (steps, 1);
   g_assert_cmpstr (kl_step_get_target (eligible), ==, "analytics-azure");
