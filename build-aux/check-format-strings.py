@@ -18,6 +18,9 @@ import os
 import re
 import sys
 
+sys.dont_write_bytecode = True  # nothing written into the source tree
+from c_source import c_files, literal_end, strip_comments  # noqa: E402
+
 # Function → index of its format argument.
 PRINTF_FUNCTIONS = {
     'printf': 0, 'fprintf': 1, 'sprintf': 1, 'snprintf': 2, 'vprintf': 0, 'vfprintf': 1,
@@ -56,35 +59,6 @@ TRANSLATORS = {
 KEYWORDS_BEFORE_CALL = {'return', 'else', 'case', 'do', 'sizeof'}
 
 
-def strip_comments(text):
-    """Blanks out comments (keeping newlines and string literals) so offsets keep lines."""
-    out = []
-    i = 0
-    n = len(text)
-    while i < n:
-        c = text[i]
-        if c == '"' or c == "'":
-            j = i + 1
-            while j < n and text[j] != c:
-                j += 2 if text[j] == '\\' else 1
-            out.append(text[i:j + 1])
-            i = j + 1
-        elif text.startswith('/*', i):
-            j = text.find('*/', i + 2)
-            j = n if j < 0 else j + 2
-            out.append(re.sub(r'[^\n]', ' ', text[i:j]))
-            i = j
-        elif text.startswith('//', i):
-            j = text.find('\n', i)
-            j = n if j < 0 else j
-            out.append(' ' * (j - i))
-            i = j
-        else:
-            out.append(c)
-            i += 1
-    return ''.join(out)
-
-
 def split_arguments(text, start):
     """@start is just after '('. Returns (arguments, index after ')') or (None, …)."""
     depth = 0
@@ -95,11 +69,9 @@ def split_arguments(text, start):
     while i < n:
         c = text[i]
         if c == '"' or c == "'":
-            j = i + 1
-            while j < n and text[j] != c:
-                j += 2 if text[j] == '\\' else 1
-            current.append(text[i:j + 1])
-            i = j + 1
+            j = literal_end(text, i)
+            current.append(text[i:j])
+            i = j
             continue
         if c in '([{':
             depth += 1
@@ -186,12 +158,8 @@ def check_source(path, text):
 
 def check_tree(directory):
     problems = []
-    for root, _, files in os.walk(directory):
-        for name in sorted(files):
-            if name.endswith(('.c', '.h')):
-                path = os.path.join(root, name)
-                with open(path, encoding='utf-8') as f:
-                    problems += check_source(path, f.read())
+    for path, text in c_files(directory):
+        problems += check_source(path, text)
     return problems
 
 

@@ -15,9 +15,11 @@
 # A line may carry "kl-secret-ok: <reason>" in a comment when a reviewer has checked it.
 # Prints one line per problem and exits 1 if there is any; --self-test proves that the
 # checks catch what they should on made-up code.
-import os
 import re
 import sys
+
+sys.dont_write_bytecode = True  # nothing written into the source tree
+from c_source import c_files, literal_end, strip_comments  # noqa: E402
 
 SPAWN = re.compile(r'\b(g_spawn_\w+|g_subprocess_new\w*|g_subprocess_launcher_spawn\w*|'
                    r'g_subprocess_launcher_setenv|g_subprocess_launcher_set_environ|'
@@ -45,37 +47,6 @@ TLS_WEAKENERS = [
 OK_MARK = 'kl-secret-ok:'
 
 
-def strip_comments(text):
-    """Blanks comments out (keeping "kl-secret-ok" marks, newlines and string literals)."""
-    out = []
-    i = 0
-    n = len(text)
-    while i < n:
-        c = text[i]
-        if c == '"' or c == "'":
-            j = i + 1
-            while j < n and text[j] != c:
-                j += 2 if text[j] == '\\' else 1
-            out.append(text[i:j + 1])
-            i = j + 1
-        elif text.startswith('/*', i) or text.startswith('//', i):
-            if text.startswith('/*', i):
-                j = text.find('*/', i + 2)
-                j = n if j < 0 else j + 2
-            else:
-                j = text.find('\n', i)
-                j = n if j < 0 else j
-            comment = text[i:j]
-            keep = OK_MARK if OK_MARK in comment else ''
-            blank = re.sub(r'[^\n]', ' ', comment)
-            out.append(keep + blank[len(keep):])
-            i = j
-        else:
-            out.append(c)
-            i += 1
-    return ''.join(out)
-
-
 def functions(text):
     """(start, end) of each top-level brace block: function bodies in GNU style."""
     blocks = []
@@ -86,10 +57,7 @@ def functions(text):
     while i < n:
         c = text[i]
         if c == '"' or c == "'":
-            j = i + 1
-            while j < n and text[j] != c:
-                j += 2 if text[j] == '\\' else 1
-            i = j + 1
+            i = literal_end(text, i)
             continue
         if c == '{':
             if depth == 0:
@@ -127,7 +95,7 @@ def secret_identifiers(text):
 
 def check_source(path, text):
     problems = []
-    clean = strip_comments(text)
+    clean = strip_comments(text, OK_MARK)
     # Without string literals: "Basic " or a message about tokens is not a secret.
     code = re.sub(r'"(\\.|[^"\\])*"', '""', clean)
 
@@ -156,13 +124,9 @@ def check_source(path, text):
 def check_tree(directory):
     problems = []
     n = 0
-    for root, _, files in os.walk(directory):
-        for name in sorted(files):
-            if name.endswith(('.c', '.h')):
-                path = os.path.join(root, name)
-                with open(path, encoding='utf-8') as f:
-                    problems += check_source(path, f.read())
-                n += 1
+    for path, text in c_files(directory):
+        problems += check_source(path, text)
+        n += 1
     return problems, n
 
 
