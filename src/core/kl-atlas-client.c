@@ -2072,8 +2072,9 @@ kl_atlas_client_delete_private_endpoint_async (KlAtlasClient       *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, kl_atlas_client_delete_private_endpoint_async);
 
-  request_async (self, SOUP_METHOD_DELETE, endpoint_path (group_id, endpoint_id), MEDIA_2023, NULL, REQUEST_RETRY_TRANSIENT | REQUEST_GONE_IS_DONE,
-                 cancellable, delete_cb, task);
+  request_async (self, SOUP_METHOD_DELETE, endpoint_path (group_id, endpoint_id), MEDIA_2023,
+                 NULL, REQUEST_RETRY_TRANSIENT | REQUEST_GONE_IS_DONE, cancellable, delete_cb,
+                 task);
 }
 
 gboolean
