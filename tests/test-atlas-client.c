@@ -1359,6 +1359,34 @@ test_base_urls (void)
   g_assert_false (kl_atlas_client_is_signed_out (client));
 }
 
+/* Token answers that cannot be used fail the call (KL_ERROR_BAD_RESPONSE), whatever they hold:
+ * empty, not JSON, or JSON of the wrong content type (refused unread, and wiped). */
+static void
+test_token_answer_unusable (Fixture       *f,
+                            gconstpointer  data)
+{
+  static const char * const rules[] = {
+    "{\"path\":\"/api/oauth/token\",\"kind\":\"body\",\"status\":200,\"bodyText\":\"\"}",
+    "{\"path\":\"/api/oauth/token\",\"kind\":\"body\",\"status\":200,\"bodyText\":\"{\\\"a\\\":\"}",
+    "{\"path\":\"/api/oauth/token\",\"kind\":\"body\",\"status\":200,"
+    "\"contentType\":\"text/plain\",\"bodyText\":\"{\\\"access_token\\\":\\\"t0k3n\\\",\\\"token_type\\\":\\\"Bearer\\\"}\"}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rules); i++)
+    {
+      g_autoptr(KlAtlasClient) client = new_client (f, KL_AUTH_SERVICE_ACCOUNT, NULL);
+      g_autoptr(KlProject) project = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("rule %u: %s", i, rules[i]);
+      kl_sim_clear_faults (f->sim);
+      add_fault (f, rules[i]);
+      project = get_project (client, KL_SIM_GROUP_READY, &error);
+      g_assert_null (project);
+      g_assert_error (error, KL_ERROR, KL_ERROR_BAD_RESPONSE);
+    }
+}
+
 static void
 add_for_both (const char *name,
               void (*test) (Fixture *, gconstpointer))
@@ -1416,6 +1444,7 @@ main (int   argc,
   add_for_service_account ("token-shared", test_token_shared);
   add_for_service_account ("token-refreshed-on-401", test_token_refreshed_on_401);
   add_for_service_account ("token-limit-and-revocation", test_token_limit_and_revocation);
+  add_for_service_account ("token-answer-unusable", test_token_answer_unusable);
 
   return g_test_run ();
 }

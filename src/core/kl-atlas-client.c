@@ -348,6 +348,7 @@ typedef enum
   REQUEST_RETRY_TRANSIENT = 1 << 0, /* idempotent: repeat on 5xx and broken connections */
   REQUEST_GONE_IS_DONE    = 1 << 1, /* DELETE: a repeat that finds nothing succeeded */
   REQUEST_OWN_AUTH        = 1 << 2, /* token endpoint: Basic auth, no token, works signed out */
+  REQUEST_SECRET_ANSWER   = 1 << 3, /* the answer holds a token: wiped when dropped unread */
 } RequestFlags;
 
 typedef struct
@@ -375,6 +376,20 @@ request_free (gpointer data)
   kl_secret_free (request->authorization);
   g_clear_object (&request->message);
   g_free (request);
+}
+
+/* Frees @bytes, the only reference to an answer that may hold a secret, zeroing its buffer:
+ * request_read_cb () made it around a g_malloc ()ed buffer, which g_bytes_unref_to_data ()
+ * then hands back itself (not a copy). */
+static void
+answer_wipe_free (GBytes *bytes)
+{
+  gsize size = 0;
+  char *data = g_bytes_unref_to_data (bytes, &size);
+
+  if (data != NULL)
+    explicit_bzero (data, size);
+  g_free (data);
 }
 
 static void request_start (GTask *task);
@@ -540,6 +555,8 @@ request_answered (GTask  *owned_task,
           kl_error_set_bad_response (&error, "%s %s: HTTP %u with a %s body", request->method,
                                      request->path, status,
                                      soup_message_headers_get_content_type (headers, NULL));
+          if (request->flags & REQUEST_SECRET_ANSWER)
+            answer_wipe_free (g_steal_pointer (&bytes));
           g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
@@ -904,13 +921,12 @@ token_parse (GBytes   *owned_bytes,
   JsonNode *node;
   gboolean ok = FALSE;
   gsize size = 0;
-  char *data;
+  const char *data = g_bytes_get_data (owned_bytes, &size);
 
-  /* request_read_cb () made @owned_bytes around a g_malloc ()ed buffer: as the only reference,
-   * g_bytes_unref_to_data () hands back that very buffer (not a copy), for us to wipe. */
-  data = g_bytes_unref_to_data (owned_bytes, &size);
-
-  if (!kl_json_depth_is_safe (data, (gssize) size))
+  /* (json-glib refuses a NULL buffer with a critical, and no error.) */
+  if (size == 0)
+    kl_error_set_bad_response (error, "empty token answer");
+  else if (!kl_json_depth_is_safe (data, (gssize) size))
     kl_error_set_bad_response (error, "token answer nested too deep");
   else if (!json_parser_load_from_data (parser, data, (gssize) size, &local_error))
     kl_error_set_bad_response (error, "token answer: %s", local_error->message);
@@ -956,9 +972,7 @@ token_parse (GBytes   *owned_bytes,
         }
     }
 
-  if (data != NULL)
-    explicit_bzero (data, size);
-  g_free (data);
+  answer_wipe_free (owned_bytes);
 
   return ok;
 }
@@ -1004,6 +1018,7 @@ token_get_async (KlAtlasClient       *self,
                  gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Request *request;
   GBytes *body;
 
   g_task_set_source_tag (task, token_get_async);
@@ -1032,8 +1047,9 @@ token_get_async (KlAtlasClient       *self,
                              strlen ("grant_type=client_credentials"));
   /* Minting twice could leave a spare token: only 429 (nothing was done) is repeated (no
    * REQUEST_RETRY_TRANSIENT). */
-  request_send (self, request_new_oauth (self, TOKEN_PATH, body), self->cancellable,
-                token_request_cb, NULL);
+  request = request_new_oauth (self, TOKEN_PATH, body);
+  request->flags |= REQUEST_SECRET_ANSWER;
+  request_send (self, request, self->cancellable, token_request_cb, NULL);
 }
 
 static gboolean
