@@ -1359,6 +1359,8 @@ test_base_urls (void)
   g_assert_false (kl_atlas_client_is_signed_out (client));
 }
 
+#define TOKEN_BODY_FAULT "{\"path\":\"/api/oauth/token\",\"kind\":\"body\",\"status\":200,"
+
 /* Token answers that cannot be used fail the call (KL_ERROR_BAD_RESPONSE), whatever they hold:
  * empty, not JSON, or JSON of the wrong content type (refused unread, and wiped). */
 static void
@@ -1366,10 +1368,10 @@ test_token_answer_unusable (Fixture       *f,
                             gconstpointer  data)
 {
   static const char * const rules[] = {
-    "{\"path\":\"/api/oauth/token\",\"kind\":\"body\",\"status\":200,\"bodyText\":\"\"}",
-    "{\"path\":\"/api/oauth/token\",\"kind\":\"body\",\"status\":200,\"bodyText\":\"{\\\"a\\\":\"}",
-    "{\"path\":\"/api/oauth/token\",\"kind\":\"body\",\"status\":200,"
-    "\"contentType\":\"text/plain\",\"bodyText\":\"{\\\"access_token\\\":\\\"t0k3n\\\",\\\"token_type\\\":\\\"Bearer\\\"}\"}",
+    TOKEN_BODY_FAULT "\"bodyText\":\"\"}",
+    TOKEN_BODY_FAULT "\"bodyText\":\"{\\\"a\\\":\"}",
+    TOKEN_BODY_FAULT "\"contentType\":\"text/plain\","
+    "\"bodyText\":\"{\\\"access_token\\\":\\\"t0k3n\\\",\\\"token_type\\\":\\\"Bearer\\\"}\"}",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (rules); i++)
