@@ -4,7 +4,7 @@ import os
 import re
 
 
-def literal_end(text, i):
+def _literal_end(text, i):
     """@i is at the quote that opens a string or character literal: the index after it."""
     quote = text[i]
     j = i + 1
@@ -14,33 +14,36 @@ def literal_end(text, i):
     return j + 1
 
 
+def chunks(text, start=0):
+    """Walks C source from @start: yields (offset, chunk), a chunk being a whole string or
+    character literal, a whole comment, or one other character."""
+    i = start
+    n = len(text)
+    while i < n:
+        if text[i] == '"' or text[i] == "'":
+            j = _literal_end(text, i)
+        elif text.startswith('/*', i):
+            j = text.find('*/', i + 2)
+            j = n if j < 0 else j + 2
+        elif text.startswith('//', i):
+            j = text.find('\n', i)
+            j = n if j < 0 else j
+        else:
+            j = i + 1
+        yield i, text[i:j]
+        i = j
+
+
 def strip_comments(text, keep_mark=None):
     """Blanks comments out, keeping newlines and string literals, so that offsets keep their
     lines. A comment that holds @keep_mark keeps the mark (at the comment's start)."""
     out = []
-    i = 0
-    n = len(text)
-    while i < n:
-        c = text[i]
-        if c == '"' or c == "'":
-            j = literal_end(text, i)
-            out.append(text[i:j])
-            i = j
-        elif text.startswith('/*', i) or text.startswith('//', i):
-            if text.startswith('/*', i):
-                j = text.find('*/', i + 2)
-                j = n if j < 0 else j + 2
-            else:
-                j = text.find('\n', i)
-                j = n if j < 0 else j
-            comment = text[i:j]
-            keep = keep_mark if keep_mark is not None and keep_mark in comment else ''
-            blank = re.sub(r'[^\n]', ' ', comment)
-            out.append(keep + blank[len(keep):])
-            i = j
-        else:
-            out.append(c)
-            i += 1
+    for _, chunk in chunks(text):
+        if chunk.startswith(('/*', '//')):
+            keep = keep_mark if keep_mark is not None and keep_mark in chunk else ''
+            blank = re.sub(r'[^\n]', ' ', chunk)
+            chunk = keep + blank[len(keep):]
+        out.append(chunk)
     return ''.join(out)
 
 

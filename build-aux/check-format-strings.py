@@ -19,7 +19,7 @@ import re
 import sys
 
 sys.dont_write_bytecode = True  # nothing written into the source tree
-from c_source import c_files, literal_end, strip_comments  # noqa: E402
+from c_source import c_files, chunks, strip_comments  # noqa: E402
 
 # Function → index of its format argument.
 PRINTF_FUNCTIONS = {
@@ -64,30 +64,20 @@ def split_arguments(text, start):
     depth = 0
     args = []
     current = []
-    i = start
-    n = len(text)
-    while i < n:
-        c = text[i]
-        if c == '"' or c == "'":
-            j = literal_end(text, i)
-            current.append(text[i:j])
-            i = j
-            continue
-        if c in '([{':
+    for i, chunk in chunks(text, start):
+        if chunk in ('(', '[', '{'):
             depth += 1
-        elif c in ')]}':
+        elif chunk in (')', ']', '}'):
             if depth == 0:
                 args.append(''.join(current).strip())
                 return args, i + 1
             depth -= 1
-        elif c == ',' and depth == 0:
+        elif chunk == ',' and depth == 0:
             args.append(''.join(current).strip())
             current = []
-            i += 1
             continue
-        current.append(c)
-        i += 1
-    return None, n
+        current.append(chunk)
+    return None, len(text)
 
 
 def is_declaration(text, name_start):

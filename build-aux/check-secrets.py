@@ -19,7 +19,7 @@ import re
 import sys
 
 sys.dont_write_bytecode = True  # nothing written into the source tree
-from c_source import c_files, literal_end, strip_comments  # noqa: E402
+from c_source import c_files, chunks, strip_comments  # noqa: E402
 
 SPAWN = re.compile(r'\b(g_spawn_\w+|g_subprocess_new\w*|g_subprocess_launcher_spawn\w*|'
                    r'g_subprocess_launcher_setenv|g_subprocess_launcher_set_environ|'
@@ -52,25 +52,18 @@ def functions(text):
     blocks = []
     depth = 0
     start = None
-    i = 0
-    n = len(text)
-    while i < n:
-        c = text[i]
-        if c == '"' or c == "'":
-            i = literal_end(text, i)
-            continue
-        if c == '{':
+    for i, chunk in chunks(text):
+        if chunk == '{':
             if depth == 0:
                 # The signature belongs to the function: from the line after the last ';' or '}'.
                 k = max(text.rfind(';', 0, i), text.rfind('}', 0, i))
                 start = k + 1
             depth += 1
-        elif c == '}':
+        elif chunk == '}':
             depth -= 1
             if depth == 0 and start is not None:
                 blocks.append((start, i + 1))
                 start = None
-        i += 1
     return blocks
 
 
