@@ -1413,17 +1413,27 @@ object_call (KlAtlasClient       *self,
   request_async (self, method, path, media_type, body, flags, cancellable, object_call_cb, task);
 }
 
+/* Whether @result comes from the call of @self tagged @source_tag (a critical if not). */
+static gboolean
+call_result_is_valid (KlAtlasClient *self,
+                      GAsyncResult  *result,
+                      gpointer       source_tag)
+{
+  g_return_val_if_fail (KL_IS_ATLAS_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+
+  return TRUE;
+}
+
 static gboolean
 call_finish_boolean (KlAtlasClient  *self,
                      GAsyncResult   *result,
                      gpointer        source_tag,
                      GError        **error)
 {
-  g_return_val_if_fail (KL_IS_ATLAS_CLIENT (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return call_result_is_valid (self, result, source_tag) &&
+         g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static gpointer
@@ -1432,9 +1442,8 @@ call_finish (KlAtlasClient  *self,
              gpointer        source_tag,
              GError        **error)
 {
-  g_return_val_if_fail (KL_IS_ATLAS_CLIENT (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+  if (!call_result_is_valid (self, result, source_tag))
+    return NULL;
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

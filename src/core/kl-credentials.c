@@ -1719,17 +1719,27 @@ op_start (GTask *task)
   op_get_service (task, flags, on_service);
 }
 
+/* Whether @result comes from the call of @self tagged @source_tag (a critical if not). */
+static gboolean
+result_is_valid (KlCredentials *self,
+                 GAsyncResult  *result,
+                 gpointer       source_tag)
+{
+  g_return_val_if_fail (KL_IS_CREDENTIALS (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+
+  return TRUE;
+}
+
 static gboolean
 finish_boolean (KlCredentials  *self,
                 GAsyncResult   *result,
                 gpointer        source_tag,
                 GError        **error)
 {
-  g_return_val_if_fail (KL_IS_CREDENTIALS (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return result_is_valid (self, result, source_tag) &&
+         g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static gpointer
@@ -1738,9 +1748,8 @@ finish_pointer (KlCredentials  *self,
                 gpointer        source_tag,
                 GError        **error)
 {
-  g_return_val_if_fail (KL_IS_CREDENTIALS (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+  if (!result_is_valid (self, result, source_tag))
+    return NULL;
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
