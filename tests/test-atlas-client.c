@@ -84,28 +84,10 @@ fixture_tear_down (Fixture       *f,
   g_assert_finalize_object (g_steal_pointer (&f->sim));
 }
 
-static void
-store_result_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  g_assert_null (*out);
-  *out = g_object_ref (result);
-}
-
-static gboolean
-result_arrived (gpointer user_data)
-{
-  return *(GAsyncResult **) user_data != NULL;
-}
-
 static GAsyncResult *
 wait_result (GAsyncResult **result)
 {
-  g_assert_true (kl_test_wait_until (result_arrived, result, WAIT_MS));
-  return *result;
+  return kl_test_wait_result (result, WAIT_MS);
 }
 
 static void
@@ -166,7 +148,7 @@ list_projects (KlAtlasClient  *client,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  kl_atlas_client_list_projects_async (client, NULL, store_result_cb, &result);
+  kl_atlas_client_list_projects_async (client, NULL, kl_test_store_result, &result);
   return kl_atlas_client_list_projects_finish (client, wait_result (&result), error);
 }
 
@@ -177,7 +159,7 @@ get_project (KlAtlasClient  *client,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  kl_atlas_client_get_project_async (client, group_id, NULL, store_result_cb, &result);
+  kl_atlas_client_get_project_async (client, group_id, NULL, kl_test_store_result, &result);
   return kl_atlas_client_get_project_finish (client, wait_result (&result), error);
 }
 
@@ -188,7 +170,7 @@ get_ear (KlAtlasClient  *client,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  kl_atlas_client_get_encryption_at_rest_async (client, group_id, NULL, store_result_cb,
+  kl_atlas_client_get_encryption_at_rest_async (client, group_id, NULL, kl_test_store_result,
                                                 &result);
   return kl_atlas_client_get_encryption_at_rest_finish (client, wait_result (&result), error);
 }
@@ -201,8 +183,8 @@ patch_ear (KlAtlasClient  *client,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  kl_atlas_client_patch_encryption_at_rest_async (client, group_id, body, NULL, store_result_cb,
-                                                  &result);
+  kl_atlas_client_patch_encryption_at_rest_async (client, group_id, body, NULL,
+                                                  kl_test_store_result, &result);
   return kl_atlas_client_patch_encryption_at_rest_finish (client, wait_result (&result), error);
 }
 
@@ -213,7 +195,7 @@ list_endpoints (KlAtlasClient  *client,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  kl_atlas_client_list_private_endpoints_async (client, group_id, NULL, store_result_cb,
+  kl_atlas_client_list_private_endpoints_async (client, group_id, NULL, kl_test_store_result,
                                                 &result);
   return kl_atlas_client_list_private_endpoints_finish (client, wait_result (&result), error);
 }
@@ -227,7 +209,7 @@ get_endpoint (KlAtlasClient  *client,
   g_autoptr(GAsyncResult) result = NULL;
 
   kl_atlas_client_get_private_endpoint_async (client, group_id, endpoint_id, NULL,
-                                              store_result_cb, &result);
+                                              kl_test_store_result, &result);
   return kl_atlas_client_get_private_endpoint_finish (client, wait_result (&result), error);
 }
 
@@ -240,7 +222,7 @@ create_endpoint (KlAtlasClient  *client,
   g_autoptr(GAsyncResult) result = NULL;
 
   kl_atlas_client_create_private_endpoint_async (client, group_id, region, NULL,
-                                                 store_result_cb, &result);
+                                                 kl_test_store_result, &result);
   return kl_atlas_client_create_private_endpoint_finish (client, wait_result (&result), error);
 }
 
@@ -253,7 +235,7 @@ ensure_endpoint (KlAtlasClient  *client,
   g_autoptr(GAsyncResult) result = NULL;
 
   kl_atlas_client_ensure_private_endpoint_async (client, group_id, region, NULL,
-                                                 store_result_cb, &result);
+                                                 kl_test_store_result, &result);
   return kl_atlas_client_ensure_private_endpoint_finish (client, wait_result (&result), error);
 }
 
@@ -266,7 +248,7 @@ delete_endpoint (KlAtlasClient  *client,
   g_autoptr(GAsyncResult) result = NULL;
 
   kl_atlas_client_delete_private_endpoint_async (client, group_id, endpoint_id, NULL,
-                                                 store_result_cb, &result);
+                                                 kl_test_store_result, &result);
   return kl_atlas_client_delete_private_endpoint_finish (client, wait_result (&result), error);
 }
 
@@ -277,7 +259,7 @@ list_clusters (KlAtlasClient  *client,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  kl_atlas_client_list_clusters_async (client, group_id, NULL, store_result_cb, &result);
+  kl_atlas_client_list_clusters_async (client, group_id, NULL, kl_test_store_result, &result);
   return kl_atlas_client_list_clusters_finish (client, wait_result (&result), error);
 }
 
@@ -289,7 +271,7 @@ get_cluster (KlAtlasClient  *client,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  kl_atlas_client_get_cluster_async (client, group_id, name, NULL, store_result_cb, &result);
+  kl_atlas_client_get_cluster_async (client, group_id, name, NULL, kl_test_store_result, &result);
   return kl_atlas_client_get_cluster_finish (client, wait_result (&result), error);
 }
 
@@ -303,7 +285,7 @@ set_cluster_encryption (KlAtlasClient  *client,
   g_autoptr(GAsyncResult) result = NULL;
 
   kl_atlas_client_set_cluster_encryption_async (client, group_id, name, provider, NULL,
-                                                store_result_cb, &result);
+                                                kl_test_store_result, &result);
   return kl_atlas_client_set_cluster_encryption_finish (client, wait_result (&result), error);
 }
 
@@ -313,7 +295,7 @@ sign_out (KlAtlasClient  *client,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  kl_atlas_client_sign_out_async (client, NULL, store_result_cb, &result);
+  kl_atlas_client_sign_out_async (client, NULL, kl_test_store_result, &result);
   return kl_atlas_client_sign_out_finish (client, wait_result (&result), error);
 }
 
@@ -961,9 +943,9 @@ test_ensure_concurrent (Fixture       *f,
   /* Two pages ask for the same region at once: both lists are empty, one POST wins, the
    * other finds its endpoint. */
   kl_atlas_client_ensure_private_endpoint_async (f->client, KL_SIM_GROUP_READY, "US_EAST_2",
-                                                 NULL, store_result_cb, &first_result);
+                                                 NULL, kl_test_store_result, &first_result);
   kl_atlas_client_ensure_private_endpoint_async (f->client, KL_SIM_GROUP_READY, "US_EAST_2",
-                                                 NULL, store_result_cb, &second_result);
+                                                 NULL, kl_test_store_result, &second_result);
   first = kl_atlas_client_ensure_private_endpoint_finish (f->client, wait_result (&first_result),
                                                           &error);
   g_assert_no_error (error);
@@ -1056,7 +1038,7 @@ list_projects_cancelled (Fixture  *f,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GAsyncResult) result = NULL;
 
-  kl_atlas_client_list_projects_async (f->client, cancellable, store_result_cb, &result);
+  kl_atlas_client_list_projects_async (f->client, cancellable, kl_test_store_result, &result);
   g_timeout_add_full (G_PRIORITY_DEFAULT, 300, cancel_cb, g_object_ref (cancellable),
                       g_object_unref);
   return kl_atlas_client_list_projects_finish (f->client, wait_result (&result), error);
