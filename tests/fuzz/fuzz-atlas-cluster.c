@@ -19,8 +19,9 @@
  * refusal is KL_ERROR_INELIGIBLE with a message). */
 
 static void
-check_cluster (KlCluster *cluster)
+check_cluster (gpointer model)
 {
+  KlCluster *cluster = model;
   const KlRegionConfig *configs;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
@@ -80,24 +81,6 @@ int
 LLVMFuzzerTestOneInput (const guint8 *data,
                         size_t        size)
 {
-  const char *json = (const char *) data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GError) page_error = NULL;
-  g_autoptr(KlCluster) cluster = NULL;
-  g_autoptr(GPtrArray) page = NULL;
-  gboolean has_next = TRUE;
-  guint i;
-
-  cluster = kl_cluster_parse (json, (gssize) size, &error);
-  if (require_model_or_refusal (cluster, error))
-    check_cluster (cluster);
-
-  page = kl_cluster_parse_page (json, (gssize) size, &has_next, &page_error);
-  if (require_page_or_refusal (page, has_next, page_error))
-    {
-      for (i = 0; i < page->len; i++)
-        check_cluster (g_ptr_array_index (page, i));
-    }
-
-  return 0;
+  return fuzz_model_parsers (data, size, (FuzzParseFunc) kl_cluster_parse, kl_cluster_parse_page,
+                             check_cluster);
 }

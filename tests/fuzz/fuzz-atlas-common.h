@@ -9,7 +9,7 @@
 
 #include <stdlib.h>
 
-#include <glib.h>
+#include <glib-object.h>
 
 #include "kl-error.h"
 
@@ -74,4 +74,43 @@ require_page_or_refusal (const GPtrArray *page,
     }
   REQUIRE (error == NULL);
   return TRUE;
+}
+
+typedef gpointer   (*FuzzParseFunc)     (const char  *json,
+                                         gssize       length,
+                                         GError     **error);
+typedef GPtrArray *(*FuzzParsePageFunc) (const char  *json,
+                                         gssize       length,
+                                         gboolean    *has_next,
+                                         GError     **error);
+typedef void       (*FuzzCheckFunc)     (gpointer     model);
+
+/* The whole target for a model: @parse and @parse_page (the model's parsers, as
+ * kl-atlas-client.c calls them) on the same bytes, and @check on every model they give. */
+static inline int
+fuzz_model_parsers (const guint8      *data,
+                    size_t             size,
+                    FuzzParseFunc      parse,
+                    FuzzParsePageFunc  parse_page,
+                    FuzzCheckFunc      check)
+{
+  const char *json = (const char *) data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) page_error = NULL;
+  g_autoptr(GObject) model = NULL;
+  g_autoptr(GPtrArray) page = NULL;
+  gboolean has_next = TRUE;
+
+  model = parse (json, (gssize) size, &error);
+  if (require_model_or_refusal (model, error))
+    check (model);
+
+  page = parse_page (json, (gssize) size, &has_next, &page_error);
+  if (require_page_or_refusal (page, has_next, page_error))
+    {
+      for (guint i = 0; i < page->len; i++)
+        check (g_ptr_array_index (page, i));
+    }
+
+  return 0;
 }

@@ -17,8 +17,9 @@
  * is KL_ENDPOINT_STATUS_UNKNOWN and keeps its text). */
 
 static void
-check_endpoint (KlPrivateEndpoint *endpoint)
+check_endpoint (gpointer model)
 {
+  KlPrivateEndpoint *endpoint = model;
   KlEndpointStatus status = kl_private_endpoint_get_status (endpoint);
   const char *text = kl_private_endpoint_get_status_text (endpoint);
   g_autofree char *id = NULL;
@@ -49,24 +50,6 @@ int
 LLVMFuzzerTestOneInput (const guint8 *data,
                         size_t        size)
 {
-  const char *json = (const char *) data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GError) page_error = NULL;
-  g_autoptr(KlPrivateEndpoint) endpoint = NULL;
-  g_autoptr(GPtrArray) page = NULL;
-  gboolean has_next = TRUE;
-  guint i;
-
-  endpoint = kl_private_endpoint_parse (json, (gssize) size, &error);
-  if (require_model_or_refusal (endpoint, error))
-    check_endpoint (endpoint);
-
-  page = kl_private_endpoint_parse_page (json, (gssize) size, &has_next, &page_error);
-  if (require_page_or_refusal (page, has_next, page_error))
-    {
-      for (i = 0; i < page->len; i++)
-        check_endpoint (g_ptr_array_index (page, i));
-    }
-
-  return 0;
+  return fuzz_model_parsers (data, size, (FuzzParseFunc) kl_private_endpoint_parse,
+                             kl_private_endpoint_parse_page, check_endpoint);
 }

@@ -17,8 +17,9 @@
  * page says there is no next one. */
 
 static void
-check_project (KlProject *project)
+check_project (gpointer model)
 {
+  KlProject *project = model;
   g_autofree char *id = NULL;
   g_autofree char *name = NULL;
   gint64 count = 0;
@@ -38,24 +39,6 @@ int
 LLVMFuzzerTestOneInput (const guint8 *data,
                         size_t        size)
 {
-  const char *json = (const char *) data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GError) page_error = NULL;
-  g_autoptr(KlProject) project = NULL;
-  g_autoptr(GPtrArray) page = NULL;
-  gboolean has_next = TRUE;
-  guint i;
-
-  project = kl_project_parse (json, (gssize) size, &error);
-  if (require_model_or_refusal (project, error))
-    check_project (project);
-
-  page = kl_project_parse_page (json, (gssize) size, &has_next, &page_error);
-  if (require_page_or_refusal (page, has_next, page_error))
-    {
-      for (i = 0; i < page->len; i++)
-        check_project (g_ptr_array_index (page, i));
-    }
-
-  return 0;
+  return fuzz_model_parsers (data, size, (FuzzParseFunc) kl_project_parse, kl_project_parse_page,
+                             check_project);
 }
