@@ -1640,7 +1640,6 @@ kl_atlas_client_get_project_async (KlAtlasClient       *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-
   g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
@@ -1671,7 +1670,6 @@ kl_atlas_client_get_encryption_at_rest_async (KlAtlasClient       *self,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data)
 {
-
   g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
@@ -1701,7 +1699,6 @@ kl_atlas_client_patch_encryption_at_rest_async (KlAtlasClient       *self,
                                                 GAsyncReadyCallback  callback,
                                                 gpointer             user_data)
 {
-
   g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
   g_return_if_fail (body != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -1733,7 +1730,6 @@ kl_atlas_client_list_private_endpoints_async (KlAtlasClient       *self,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data)
 {
-
   g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
@@ -1762,7 +1758,6 @@ kl_atlas_client_get_private_endpoint_async (KlAtlasClient       *self,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data)
 {
-
   g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
@@ -2120,7 +2115,6 @@ kl_atlas_client_list_clusters_async (KlAtlasClient       *self,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-
   g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
@@ -2149,7 +2143,6 @@ kl_atlas_client_get_cluster_async (KlAtlasClient       *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-
   g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
