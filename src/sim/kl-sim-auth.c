@@ -275,6 +275,20 @@ basic_client (KlSimAuth         *auth,
   return g_strdup (text);
 }
 
+/* The client id of the HTTP Basic credentials, or NULL after answering 401 invalid_client. */
+static char *
+authenticated_client (KlSimAuth         *auth,
+                      SoupServerMessage *msg)
+{
+  char *client_id = basic_client (auth, msg);
+
+  if (client_id == NULL)
+    oauth_error (msg, SOUP_STATUS_UNAUTHORIZED, "invalid_client",
+                 "Client authentication failed: check the service account's client ID and "
+                 "secret.");
+  return client_id;
+}
+
 /* Parses an application/x-www-form-urlencoded POST body. */
 static GHashTable *
 read_form (SoupServerMessage *msg)
@@ -327,14 +341,9 @@ kl_sim_auth_handle_token (KlSimAuth         *auth,
                    "grant_type=client_credentials.");
       return;
     }
-  client_id = basic_client (auth, msg);
+  client_id = authenticated_client (auth, msg);
   if (client_id == NULL)
-    {
-      oauth_error (msg, SOUP_STATUS_UNAUTHORIZED, "invalid_client",
-                   "Client authentication failed: check the service account's client ID and "
-                   "secret.");
-      return;
-    }
+    return;
   if (g_strcmp0 (g_hash_table_lookup (form, "grant_type"), "client_credentials") != 0)
     {
       oauth_error (msg, SOUP_STATUS_BAD_REQUEST, "unsupported_grant_type",
@@ -383,14 +392,9 @@ kl_sim_auth_handle_revoke (KlSimAuth         *auth,
                    "POST an application/x-www-form-urlencoded body with token=<access token>.");
       return;
     }
-  client_id = basic_client (auth, msg);
+  client_id = authenticated_client (auth, msg);
   if (client_id == NULL)
-    {
-      oauth_error (msg, SOUP_STATUS_UNAUTHORIZED, "invalid_client",
-                   "Client authentication failed: check the service account's client ID and "
-                   "secret.");
-      return;
-    }
+    return;
   value = g_hash_table_lookup (form, "token");
   if (value == NULL || *value == '\0')
     {
