@@ -721,6 +721,20 @@ parse_key (Parser     *parser,
     }
 }
 
+/* A key, its "=" and the spaces after it. */
+static gboolean
+parse_key_and_equals (Parser    *parser,
+                      GPtrArray *parts)
+{
+  if (!parse_key (parser, parts))
+    return FALSE;
+  if (peek (parser, 0) != '=')
+    return fail (parser, N_("a key needs “=” and a value"));
+  parser->p++;
+  skip_whitespace (parser);
+  return TRUE;
+}
+
 static gboolean parse_value (Parser  *parser,
                              guint    depth,
                              char   **string_value);
@@ -775,12 +789,8 @@ parse_inline_table (Parser *parser,
       g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
 
       skip_whitespace (parser);
-      if (!parse_key (parser, parts))
+      if (!parse_key_and_equals (parser, parts))
         return FALSE;
-      if (peek (parser, 0) != '=')
-        return fail (parser, N_("a key needs “=” and a value"));
-      parser->p++;
-      skip_whitespace (parser);
       if (!parse_value (parser, depth + 1, NULL))
         return FALSE;
       skip_whitespace (parser);
@@ -925,12 +935,8 @@ parse_key_value (Parser     *parser,
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
   char *value = NULL;
 
-  if (!parse_key (parser, parts))
+  if (!parse_key_and_equals (parser, parts))
     return FALSE;
-  if (peek (parser, 0) != '=')
-    return fail (parser, N_("a key needs “=” and a value"));
-  parser->p++;
-  skip_whitespace (parser);
   if (at_end (parser) || peek (parser, 0) == '\n' || peek (parser, 0) == '\r' ||
       peek (parser, 0) == '#')
     return fail (parser, N_("a key needs “=” and a value"));
