@@ -13,6 +13,7 @@
 
 #include "kl-done-page.h"
 #include "pages/clusters/kl-cluster-row.h"
+#include "pages/kl-page-util.h"
 
 /* Step 10 of the flow (design.md section 2): the project's state in one view, read from the
  * server when the page is shown (key, vault, private networking and each endpoint, each
@@ -109,13 +110,10 @@ add_row (AdwPreferencesGroup *group,
          const char          *icon_name,
          gboolean             property)
 {
-  GtkWidget *row = g_object_new (ADW_TYPE_ACTION_ROW,
-                                 "title", title,
-                                 "subtitle", subtitle,
-                                 "use-markup", FALSE,
-                                 "title-lines", 0,
-                                 "subtitle-lines", 0,
-                                 NULL);
+  GtkWidget *row = kl_page_util_plain_row_new (title, subtitle);
+
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
 
   if (property)
     gtk_widget_add_css_class (row, "kl-property");

@@ -13,6 +13,7 @@
 
 #include "kl-error.h"
 #include "kl-private-networking-page.h"
+#include "pages/kl-page-util.h"
 
 /* Step 7 of the flow (design.md section 2): before PATCH requirePrivateNetworking: true, say
  * what it freezes (with the current values), which multi-cloud clusters it disables (by
@@ -174,11 +175,7 @@ update_clusters (KlPrivateNetworkingPage *self,
       g_autofree char *regions = dup_cluster_regions (cluster);
       GtkWidget *row;
 
-      row = g_object_new (ADW_TYPE_ACTION_ROW,
-                          "title", kl_cluster_get_name (cluster),
-                          "subtitle", regions,
-                          "use-markup", FALSE,
-                          NULL);
+      row = kl_page_util_plain_row_new (kl_cluster_get_name (cluster), regions);
       adw_preferences_group_add (self->clusters_group, row);
       g_ptr_array_add (self->cluster_rows, row);
     }

@@ -15,6 +15,7 @@
 #include "kl-assistant.h"
 #include "kl-teardown-page.h"
 #include "kl-teardown-step-row.h"
+#include "pages/kl-page-util.h"
 
 /* Teardown (design.md section 4): turn off private networking, or the customer-managed key,
  * in the safe order. The page lists first, from a fresh read of the project, every step it will
@@ -288,7 +289,7 @@ update_texts (KlTeardownPage *self)
   confirm = g_strdup_printf (_("To confirm, type the project’s name, “%s”, exactly. Keep the "
                                "key enabled in Azure until every step is done."),
                              name != NULL ? name : "");
-  adw_preferences_group_set_description (self->confirm_group, confirm);
+  kl_page_util_set_group_description (self->confirm_group, confirm);
 }
 
 /* ---- what is left: from a fresh read of the project ---- */
