@@ -70,3 +70,49 @@ kl_page_util_set_group_description (AdwPreferencesGroup *group,
 
   adw_preferences_group_set_description (group, escaped);
 }
+
+static void
+name_button (GtkButton  *button,
+             const char *name)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                  -1);
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+}
+
+static void
+button_label_changed_cb (GtkButton  *button,
+                         GParamSpec *pspec,
+                         char       *name)
+{
+  name_button (button, name);
+}
+
+static void
+free_name (gpointer  name,
+           GClosure *closure)
+{
+  g_free (name);
+}
+
+/**
+ * kl_page_util_name_button:
+ * @button: a button with a short text, such as “Edit”
+ * @name: what assistive technologies call it, starting with that text: “Edit the key vault”
+ *
+ * Names @button by @name alone, now and whenever its text changes. GTK 4.8 names a button by
+ * its accessible label followed by the label child it is labelled by: that child goes, or a
+ * screen reader would say “Edit the key vault Edit”.
+ */
+void
+kl_page_util_name_button (GtkButton  *button,
+                          const char *name)
+{
+  g_return_if_fail (GTK_IS_BUTTON (button));
+  g_return_if_fail (name != NULL);
+
+  name_button (button, name);
+  g_signal_connect_data (button, "notify::label", G_CALLBACK (button_label_changed_cb),
+                         g_strdup (name), free_name, 0);
+}

@@ -22,4 +22,7 @@ void       kl_page_util_set_group_title          (AdwPreferencesGroup *group,
 void       kl_page_util_set_group_description    (AdwPreferencesGroup *group,
                                                   const char          *text);
 
+void       kl_page_util_name_button              (GtkButton           *button,
+                                                  const char          *name);
+
 G_END_DECLS

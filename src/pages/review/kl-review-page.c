@@ -11,9 +11,9 @@
 
 #include <glib/gi18n.h>
 
-#include "kl-a11y.h"
 #include "kl-error.h"
 #include "kl-review-page.h"
+#include "pages/kl-page-util.h"
 
 /* Step 6 of the flow (design.md section 2): everything that will be sent, secret masked,
  * then Enable: PATCH encryptionAtRest with the answers, then read it back until Atlas says
@@ -27,6 +27,7 @@ struct _KlReviewPage
 {
   KlPage          parent_instance;
 
+  KlSession      *session;
   KlSetupAnswers *answers;
   KlAtlasClient  *client;
   char           *group_id;
@@ -50,6 +51,7 @@ G_DEFINE_FINAL_TYPE (KlReviewPage, kl_review_page, KL_TYPE_PAGE)
 
 enum {
   PROP_0,
+  PROP_SESSION,
   PROP_ANSWERS,
   PROP_CLIENT,
   PROP_GROUP_ID,
@@ -310,27 +312,18 @@ patch_cb (GObject      *object,
   check_in_use (task, ear);
 }
 
+/* The first enablement sends everything; later ones only what changed. */
 static void
-current_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+send_patch (GTask              *task,
+            KlEncryptionAtRest *current)
 {
-  g_autoptr(GTask) task = user_data;
   ApplyData *data = g_task_get_task_data (task);
-  g_autoptr(KlEncryptionAtRest) ear = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
-  GCancellable *cancellable;
 
-  ear = kl_atlas_client_get_encryption_at_rest_finish (KL_ATLAS_CLIENT (object), result, &error);
-  if (ear == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  /* The first enablement sends everything; later ones only what changed. */
-  body = kl_encryption_at_rest_build_patch (kl_encryption_at_rest_get_azure_key_vault (ear),
+  body = kl_encryption_at_rest_build_patch (current != NULL
+                                            ? kl_encryption_at_rest_get_azure_key_vault (current)
+                                            : NULL,
                                             data->wanted, &error);
   if (body == NULL)
     {
@@ -339,9 +332,40 @@ current_cb (GObject      *object,
     }
   g_clear_object (&data->wanted);
 
-  cancellable = g_task_get_cancellable (task);
-  kl_atlas_client_patch_encryption_at_rest_async (data->client, data->group_id, body, cancellable,
-                                                  patch_cb, g_steal_pointer (&task));
+  kl_atlas_client_patch_encryption_at_rest_async (data->client, data->group_id, body,
+                                                  g_task_get_cancellable (task),
+                                                  patch_cb, g_object_ref (task));
+}
+
+static void
+current_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(KlEncryptionAtRest) ear = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ear = kl_atlas_client_get_encryption_at_rest_finish (KL_ATLAS_CLIENT (object), result, &error);
+  if (ear == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  send_patch (task, ear);
+}
+
+/* The project's configuration as the session last read it, if the session holds this
+ * project: the flow reads it when the project is chosen and after every step. */
+static KlEncryptionAtRest *
+known_state (KlReviewPage *self)
+{
+  if (self->session == NULL ||
+      g_strcmp0 (kl_session_get_group_id (self->session), self->group_id) != 0)
+    return NULL;
+
+  return kl_session_get_encryption_at_rest (self->session);
 }
 
 static void
@@ -352,6 +376,7 @@ kl_review_page_apply_async (KlPage              *page,
 {
   KlReviewPage *self = KL_REVIEW_PAGE (page);
   g_autoptr(GTask) task = NULL;
+  KlEncryptionAtRest *current;
   ApplyData *data;
 
   task = g_task_new (page, cancellable, callback, user_data);
@@ -373,9 +398,22 @@ kl_review_page_apply_async (KlPage              *page,
   data->interval_ms = self->verify_interval_ms;
   g_task_set_task_data (task, data, (GDestroyNotify) apply_data_free);
 
-  /* Read first: whether this is the first enablement decides what the PATCH holds. */
-  kl_atlas_client_get_encryption_at_rest_async (data->client, data->group_id, cancellable,
-                                                current_cb, g_steal_pointer (&task));
+  /* Whether this is the first enablement decides what the PATCH holds: the session knows;
+   * without it (the page used on its own), read it first. */
+  current = known_state (self);
+  if (current != NULL)
+    send_patch (task, current);
+  else
+    kl_atlas_client_get_encryption_at_rest_async (data->client, data->group_id, cancellable,
+                                                  current_cb, g_steal_pointer (&task));
+}
+
+/* Back, then Next: what went wrong before is not what the page says now. */
+static void
+kl_review_page_shown (KlPage *page)
+{
+  if (!kl_page_get_applying (page))
+    kl_page_set_error (page, NULL);
 }
 
 static void
@@ -401,6 +439,7 @@ kl_review_page_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), KL_TYPE_REVIEW_PAGE);
 
+  g_clear_object (&self->session);
   g_clear_object (&self->answers);
   g_clear_object (&self->client);
 
@@ -427,6 +466,10 @@ kl_review_page_get_property (GObject    *object,
 
   switch (prop_id)
     {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+
     case PROP_ANSWERS:
       g_value_set_object (value, self->answers);
       break;
@@ -454,6 +497,10 @@ kl_review_page_set_property (GObject      *object,
 
   switch (prop_id)
     {
+    case PROP_SESSION:
+      self->session = g_value_dup_object (value);
+      break;
+
     case PROP_ANSWERS:
       self->answers = g_value_dup_object (value);
       break;
@@ -486,7 +533,18 @@ kl_review_page_class_init (KlReviewPageClass *klass)
 
   page_class->page_id = "review";
   page_class->help_id = "azure-details";
+  page_class->shown = kl_review_page_shown;
   page_class->apply_async = kl_review_page_apply_async;
+
+  /**
+   * KlReviewPage:session:
+   * The flow's session: the project's configuration as last read, which decides what Enable
+   * sends.
+   */
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL,
+                         KL_TYPE_SESSION,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   properties[PROP_ANSWERS] =
     g_param_spec_object ("answers", NULL, NULL,
@@ -532,20 +590,30 @@ kl_review_page_init (KlReviewPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  /* “Edit”, as shown; what each edits is in its description. */
-  kl_a11y_name_button_by_text (GTK_BUTTON (self->edit_app_button));
-  kl_a11y_name_button_by_text (GTK_BUTTON (self->edit_vault_button));
+  /* Both show “Edit”: each is named by what it edits. */
+  kl_page_util_name_button (GTK_BUTTON (self->edit_app_button), _("Edit the Azure application"));
+  kl_page_util_name_button (GTK_BUTTON (self->edit_vault_button), _("Edit the key vault and key"));
 
   self->verify_attempts = VERIFY_ATTEMPTS;
   self->verify_interval_ms = VERIFY_INTERVAL_MS;
 }
 
+/**
+ * kl_review_page_new:
+ * @session: (nullable): the flow's session, which knows the project's configuration
+ * @answers: (nullable): the answers to review and send
+ *
+ * Returns: (transfer floating): the page
+ */
 KlPage *
-kl_review_page_new (KlSetupAnswers *answers)
+kl_review_page_new (KlSession      *session,
+                    KlSetupAnswers *answers)
 {
+  g_return_val_if_fail (!session || KL_IS_SESSION (session), NULL);
   g_return_val_if_fail (!answers || KL_IS_SETUP_ANSWERS (answers), NULL);
 
   return g_object_new (KL_TYPE_REVIEW_PAGE,
+                       "session", session,
                        "answers", answers,
                        NULL);
 }
