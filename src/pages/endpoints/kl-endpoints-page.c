@@ -256,10 +256,8 @@ create_new_region_row (gpointer item,
   GtkWidget *row;
   GtkWidget *suffix;
 
+  /* Named by its title label alone: an accessible label too would say it twice. */
   row = kl_page_util_plain_row_new (kl_region_get_title (region), NULL);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, kl_region_get_title (region),
-                                  -1);
 
   if (self->creating)
     {
