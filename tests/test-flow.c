@@ -455,6 +455,26 @@ count_requests (Fixture    *fixture,
   return n;
 }
 
+#define EAR_PATH "/api/atlas/v2/groups/" KL_SIM_GROUP_READY "/encryptionAtRest"
+
+/* The method of the first request to @path (Digest challenges aside), or NULL. */
+static const char *
+first_request_to (Fixture    *fixture,
+                  const char *path)
+{
+  g_autoptr(GPtrArray) requests = kl_sim_dup_requests (fixture->sim);
+
+  for (guint i = 0; i < requests->len; i++)
+    {
+      KlSimRequest *request = g_ptr_array_index (requests, i);
+
+      if (g_str_equal (request->path, path) && request->status != 401)
+        return g_intern_string (request->method);
+    }
+
+  return NULL;
+}
+
 /* ---- Keyring ---------------------------------------------------------------------------- */
 
 typedef struct
@@ -1260,12 +1280,15 @@ test_walk_to_enabled_key (Fixture       *fixture,
   g_assert_cmpstr (kl_page_get_next_label (review), ==, "_Enable");
   g_assert_true (kl_page_get_complete (review));
   kl_review_page_set_verify_policy (KL_REVIEW_PAGE (review), 2, 20);
+  kl_sim_clear_requests (fixture->sim);
   kl_assistant_next (fixture->assistant);
   g_assert_true (kl_page_get_applying (review));
 
   /* On to the next step, private networking; the project's state is read again. */
   networking = wait_for_page (fixture, KL_PAGE_PRIVATE_NETWORKING, TIMEOUT_MS);
   g_assert_null (kl_page_get_error (review));
+  /* The session knew the configuration: Enable sent the PATCH without reading it first. */
+  g_assert_cmpstr (first_request_to (fixture, EAR_PATH), ==, "PATCH");
   /* Atlas has the Azure secret now: Keylink's copy is gone. */
   g_assert_false (kl_setup_answers_get_has_client_secret (kl_window_get_answers (fixture->window)));
 
@@ -1288,6 +1311,26 @@ test_walk_to_enabled_key (Fixture       *fixture,
   g_assert_cmpstr (kl_page_get_next_label (networking), ==, "_Turn On");
   g_assert_true (kl_page_get_read_only (review));
   g_assert_true (current_page (fixture) == networking);
+
+  /* Turn On is sent, but the project cannot be read back: the page says the change went out
+   * unconfirmed, and Check Again reads it again without sending it twice. */
+  g_assert_true (kl_sim_add_fault (fixture->sim,
+                                   "{\"path\": \"" EAR_PATH "\", \"method\": \"GET\","
+                                   " \"kind\": \"status\", \"status\": 403,"
+                                   " \"errorCode\": \"USER_UNAUTHORIZED\", \"count\": 1}", NULL));
+  kl_sim_clear_requests (fixture->sim);
+  kl_assistant_next (fixture->assistant);
+  g_assert_true (kl_test_wait_until (not_applying, networking, TIMEOUT_MS));
+  g_assert_true (current_page (fixture) == networking);
+  assert_contains (kl_page_get_error (networking), "sent the change to Atlas but could not read");
+  assert_contains (kl_page_get_error (networking), "Check Again");
+  g_assert_cmpstr (kl_page_get_next_label (networking), ==, "_Check Again");
+  g_assert_cmpuint (count_requests (fixture, "PATCH", EAR_PATH), ==, 1);
+
+  kl_assistant_next (fixture->assistant);
+  wait_for_page (fixture, KL_PAGE_ENDPOINTS, TIMEOUT_MS);
+  g_assert_cmpuint (count_requests (fixture, "PATCH", EAR_PATH), ==, 1);
+  g_assert_true (kl_page_get_read_only (networking));
 }
 
 /* ---- The whole setup ------------------------------------------------------------------------ */
