@@ -19,7 +19,8 @@
  * then Enable: PATCH encryptionAtRest with the answers, then read it back until Atlas says
  * the key is enabled and valid. */
 
-/* Atlas checks the key when it takes the PATCH; a few reads cover a slow check. */
+/* Atlas checks the key when it takes the PATCH; a few reads cover a slow check
+ * (kl_page_util_verify_async()). */
 #define VERIFY_ATTEMPTS    5
 #define VERIFY_INTERVAL_MS 2000
 
@@ -63,18 +64,6 @@ static GParamSpec *properties[N_PROPS];
 /* Shown instead of the secret: always the same length, so it says nothing about it. */
 #define SECRET_MASK "••••••••"
 
-static const char *
-environment_display_name (const char *environment)
-{
-  if (g_strcmp0 (environment, "AZURE") == 0)
-    return _("Azure");
-  if (g_strcmp0 (environment, "AZURE_CHINA") == 0)
-    return _("Azure China");
-  if (g_strcmp0 (environment, "AZURE_US_GOVERNMENT") == 0)
-    return _("Azure US Government");
-  return environment;
-}
-
 static void
 set_value (AdwActionRow *row,
            const char   *value)
@@ -89,7 +78,7 @@ update_rows (KlReviewPage *self)
   KlSetupAnswers *answers = self->answers;
 
   set_value (self->environment_row,
-             environment_display_name (kl_setup_answers_get_azure_environment (answers)));
+             kl_page_util_environment_name (kl_setup_answers_get_azure_environment (answers)));
   set_value (self->tenant_row, kl_setup_answers_get_tenant_id (answers));
   set_value (self->client_row, kl_setup_answers_get_client_id (answers));
   if (kl_page_get_read_only (KL_PAGE (self)))
@@ -142,10 +131,8 @@ typedef struct
   KlAtlasClient   *client;
   char            *group_id;
   KlAzureKeyVault *wanted;
-  guint            attempts_left;
+  guint            attempts;
   guint            interval_ms;
-  GSource         *wait_source;
-  GSource         *cancel_source;
 } ApplyData;
 
 static void
@@ -154,12 +141,6 @@ apply_data_free (ApplyData *data)
   g_clear_object (&data->client);
   g_clear_pointer (&data->group_id, g_free);
   g_clear_object (&data->wanted);
-  if (data->wait_source != NULL)
-    g_source_destroy (data->wait_source);
-  g_clear_pointer (&data->wait_source, g_source_unref);
-  if (data->cancel_source != NULL)
-    g_source_destroy (data->cancel_source);
-  g_clear_pointer (&data->cancel_source, g_source_unref);
   g_free (data);
 }
 
@@ -183,133 +164,36 @@ build_wanted (KlSetupAnswers *answers)
 }
 
 static gboolean
-is_in_use (KlEncryptionAtRest *ear)
+is_in_use (KlEncryptionAtRest *ear,
+           gpointer            user_data)
 {
   KlAzureKeyVault *akv = kl_encryption_at_rest_get_azure_key_vault (ear);
 
   return kl_azure_key_vault_get_enabled (akv) && kl_azure_key_vault_get_valid (akv);
 }
 
-static void verify_cb (GObject      *object,
-                       GAsyncResult *result,
-                       gpointer      user_data);
-
-static gboolean
-verify_wait_done_cb (gpointer user_data)
-{
-  GTask *task = user_data;
-  ApplyData *data = g_task_get_task_data (task);
-
-  g_source_destroy (data->cancel_source);
-  g_clear_pointer (&data->cancel_source, g_source_unref);
-  g_clear_pointer (&data->wait_source, g_source_unref);
-
-  kl_atlas_client_get_encryption_at_rest_async (data->client, data->group_id,
-                                                g_task_get_cancellable (task),
-                                                verify_cb, g_object_ref (task));
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-verify_wait_cancelled_cb (GCancellable *cancellable,
-                          gpointer      user_data)
-{
-  GTask *task = user_data;
-  ApplyData *data = g_task_get_task_data (task);
-
-  g_source_destroy (data->wait_source);
-  g_clear_pointer (&data->wait_source, g_source_unref);
-  g_clear_pointer (&data->cancel_source, g_source_unref);
-
-  g_task_return_error_if_cancelled (task);
-  return G_SOURCE_REMOVE;
-}
-
-/* Reads the configuration again after a pause; Cancel ends the pause at once. */
 static void
-verify_later (GTask *task)
-{
-  ApplyData *data = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
-
-  g_assert (data->wait_source == NULL);
-
-  data->wait_source = g_timeout_source_new (data->interval_ms);
-  g_source_set_callback (data->wait_source, verify_wait_done_cb, g_object_ref (task), g_object_unref);
-  g_source_attach (data->wait_source, g_task_get_context (task));
-
-  if (cancellable != NULL)
-    {
-      data->cancel_source = g_cancellable_source_new (cancellable);
-      g_source_set_callback (data->cancel_source, G_SOURCE_FUNC (verify_wait_cancelled_cb),
-                             g_object_ref (task), g_object_unref);
-      g_source_attach (data->cancel_source, g_task_get_context (task));
-    }
-}
-
-static void
-check_in_use (GTask              *task,
-              KlEncryptionAtRest *ear)
-{
-  ApplyData *data = g_task_get_task_data (task);
-
-  if (is_in_use (ear))
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  if (data->attempts_left == 0)
-    {
-      g_task_return_new_error (task, KL_ERROR, KL_ERROR_FAILED, "%s",
-                               _("Atlas took the settings but cannot use the key. Check that "
-                                 "the key is an enabled RSA key, that the application may get, "
-                                 "encrypt and decrypt with it (for example with the “Key Vault "
-                                 "Crypto User” role) and that the vault’s firewall lets Atlas "
-                                 "in; then press Enable again."));
-      return;
-    }
-
-  data->attempts_left--;
-  verify_later (task);
-}
-
-static void
-verify_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+verified_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(KlEncryptionAtRest) ear = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean in_use = FALSE;
 
-  ear = kl_atlas_client_get_encryption_at_rest_finish (KL_ATLAS_CLIENT (object), result, &error);
+  ear = kl_page_util_patch_and_verify_finish (result, &in_use, &error);
   if (ear == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  check_in_use (task, ear);
-}
-
-static void
-patch_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(KlEncryptionAtRest) ear = NULL;
-  g_autoptr(GError) error = NULL;
-
-  ear = kl_atlas_client_patch_encryption_at_rest_finish (KL_ATLAS_CLIENT (object), result, &error);
-  if (ear == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  check_in_use (task, ear);
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (!in_use)
+    g_task_return_new_error (task, KL_ERROR, KL_ERROR_FAILED, "%s",
+                             _("Atlas took the settings but cannot use the key. Check that "
+                               "the key is an enabled RSA key, that the application may get, "
+                               "encrypt and decrypt with it (for example with the “Key Vault "
+                               "Crypto User” role) and that the vault’s firewall lets Atlas "
+                               "in; then press Enable again."));
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 /* The first enablement sends everything; later ones only what changed. */
@@ -332,9 +216,10 @@ send_patch (GTask              *task,
     }
   g_clear_object (&data->wanted);
 
-  kl_atlas_client_patch_encryption_at_rest_async (data->client, data->group_id, body,
-                                                  g_task_get_cancellable (task),
-                                                  patch_cb, g_object_ref (task));
+  kl_page_util_patch_and_verify_async (data->client, data->group_id, body, is_in_use, NULL,
+                                       data->attempts, data->interval_ms,
+                                       g_task_get_cancellable (task), verified_cb,
+                                       g_object_ref (task));
 }
 
 static void
@@ -394,7 +279,7 @@ kl_review_page_apply_async (KlPage              *page,
   data->client = g_object_ref (self->client);
   data->group_id = g_strdup (self->group_id);
   data->wanted = build_wanted (self->answers);
-  data->attempts_left = self->verify_attempts;
+  data->attempts = self->verify_attempts;
   data->interval_ms = self->verify_interval_ms;
   g_task_set_task_data (task, data, (GDestroyNotify) apply_data_free);
 

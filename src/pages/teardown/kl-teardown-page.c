@@ -312,19 +312,14 @@ list_plan_steps (KlTeardownPage *self)
 }
 
 static void
-refresh_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+refreshed_cb (KlPage       *page,
+              const GError *error)
 {
-  g_autoptr(KlTeardownPage) self = user_data;
-  g_autoptr(GError) error = NULL;
+  KlTeardownPage *self = KL_TEARDOWN_PAGE (page);
   g_autofree char *message = NULL;
 
-  if (!kl_session_refresh_finish (KL_SESSION (object), result, &error))
+  if (error != NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-
       set_placeholder (self, _("The project’s state is not known."), FALSE);
       /* Translators: %s says what went wrong and what to do */
       message = g_strdup_printf (_("Keylink could not read the project’s state, so it cannot "
@@ -350,13 +345,6 @@ refresh_cb (GObject      *object,
   update_controls (self);
 }
 
-/* Whether the session has a client and a project to work on. */
-static gboolean
-has_project (KlSession *session)
-{
-  return kl_session_get_client (session) != NULL && kl_session_get_group_id (session) != NULL;
-}
-
 static void
 reload (KlTeardownPage *self)
 {
@@ -369,16 +357,8 @@ reload (KlTeardownPage *self)
   update_progress (self);
   update_controls (self);
 
-  if (!has_project (self->session))
-    {
-      set_placeholder (self, _("No project is chosen."), FALSE);
-      kl_page_set_error (KL_PAGE (self),
-                         _("No project is chosen yet. Go back to the project list and "
-                           "choose one."));
-      return;
-    }
-
-  kl_session_refresh_async (self->session, self->cancellable, refresh_cb, g_object_ref (self));
+  if (!kl_page_util_refresh (KL_PAGE (self), self->session, self->cancellable, refreshed_cb))
+    set_placeholder (self, _("No project is chosen."), FALSE);
 }
 
 static void
