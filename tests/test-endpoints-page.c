@@ -741,7 +741,7 @@ test_private_networking (Fixture       *f,
   g_assert_true (shows_label (GTK_WIDGET (page),
                               "Private networking is already required for this project. Go on "
                               "to create or check its region endpoints."));
-  g_assert_true (shows_label (GTK_WIDGET (page), "Disabled Multi-Cloud Clusters"));
+  g_assert_true (shows_label (GTK_WIDGET (page), "Paused Multi-Cloud Clusters"));
   g_assert_true (shows_label (GTK_WIDGET (page), "analytics-multicloud"));
 }
 

@@ -241,14 +241,16 @@ update_progress (KlClustersPage *self)
     }
 
   if (n_failed > 0)
-    /* Translators: overall progress on the Clusters page, e.g. “1 of 3 done, 1 failed” */
+    /* Translators: overall progress on the Clusters page, e.g. “1 of 3 done, 1 failed”; the
+     * number done chooses the plural form */
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u done, %u failed",
-                                         "%u of %u done, %u failed", n_steps),
+                                         "%u of %u done, %u failed", n_done),
                             n_done, n_steps, n_failed);
   else
-    /* Translators: overall progress on the Clusters page, e.g. “2 of 3 done” */
+    /* Translators: overall progress on the Clusters page, e.g. “2 of 3 done”; the number
+     * done chooses the plural form */
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u done", "%u of %u done",
-                                         n_steps),
+                                         n_done),
                             n_done, n_steps);
 
   gtk_label_set_label (self->progress_label, text);

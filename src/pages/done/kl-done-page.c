@@ -218,7 +218,8 @@ update_state (KlDonePage *self)
       const char *group = kl_azure_key_vault_get_resource_group_name (akv);
       const char *cloud = kl_azure_key_vault_get_azure_environment (akv);
 
-      adw_action_row_set_subtitle (self->key_row, key_id != NULL ? key_id : _("None"));
+      /* Translators: the key identifier Atlas has: there is none */
+      adw_action_row_set_subtitle (self->key_row, key_id != NULL ? key_id : C_("key", "None"));
       /* Translators: a vault, its resource group and its cloud, e.g.
        * “contoso-keys (resource group rg-keys, Azure)” */
       vault = g_strdup_printf (_("%s (resource group %s, %s)"),

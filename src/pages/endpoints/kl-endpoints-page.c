@@ -761,11 +761,13 @@ update_state (KlEndpointsPage *self)
     summary = g_strdup (_("Every endpoint is active: Atlas reaches the key vault privately in "
                           "each of these regions."));
   else
-    summary = g_strdup_printf (ngettext ("%u of %u endpoint is active. Keylink follows them "
+    /* Translators: the first %u is the number of active endpoints (which chooses the plural
+     * form), the second all the project's endpoints */
+    summary = g_strdup_printf (ngettext ("%u of %u endpoints is active. Keylink follows them "
                                          "live; you can also close it and come back later.",
                                          "%u of %u endpoints are active. Keylink follows them "
                                          "live; you can also close it and come back later.",
-                                         n_endpoints),
+                                         n_active),
                                n_active, n_endpoints);
   gtk_label_set_label (self->summary_label, summary);
 

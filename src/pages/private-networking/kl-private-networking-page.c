@@ -16,7 +16,7 @@
 #include "pages/kl-page-util.h"
 
 /* Step 7 of the flow (design.md section 2): before PATCH requirePrivateNetworking: true, say
- * what it freezes (with the current values), which multi-cloud clusters it disables (by
+ * what it freezes (with the current values), which multi-cloud clusters it pauses (by
  * name) and that new clusters then only go to regions with an active endpoint. Apply sends
  * the PATCH and reads the project back. When the project already requires private
  * networking the page only shows it, and Next goes on. */
@@ -149,7 +149,7 @@ update_clusters (KlPrivateNetworkingPage *self,
 
   if (state == PAGE_STATE_DONE)
     {
-      adw_preferences_group_set_title (self->clusters_group, _("Disabled Multi-Cloud Clusters"));
+      adw_preferences_group_set_title (self->clusters_group, _("Paused Multi-Cloud Clusters"));
       adw_preferences_group_set_description (self->clusters_group,
                                              _("These clusters span several cloud providers, "
                                                "which private networking does not allow: Atlas "
@@ -157,7 +157,7 @@ update_clusters (KlPrivateNetworkingPage *self,
     }
   else
     {
-      adw_preferences_group_set_title (self->clusters_group, _("Clusters That Will Be Disabled"));
+      adw_preferences_group_set_title (self->clusters_group, _("Clusters That Will Be Paused"));
       adw_preferences_group_set_description (self->clusters_group,
                                              _("These clusters span several cloud providers, "
                                                "which private networking does not allow: Atlas "

@@ -156,9 +156,12 @@ update_current (KlRotatePage *self)
       g_clear_pointer (&self->vault_name, g_free);
       g_clear_pointer (&self->environment, g_free);
       g_clear_pointer (&self->current_key_id, g_free);
-      /* Translators: shown for the current key while it is being read */
-      adw_action_row_set_subtitle (self->current_key_row, ear != NULL ? _("None") : _("Reading…"));
-      adw_action_row_set_subtitle (self->vault_row, ear != NULL ? _("None") : _("Reading…"));
+      /* Translators: the project's current key: there is none (or it is being read) */
+      adw_action_row_set_subtitle (self->current_key_row,
+                                   ear != NULL ? C_("key", "None") : _("Reading…"));
+      /* Translators: the project's key vault: there is none (or it is being read) */
+      adw_action_row_set_subtitle (self->vault_row,
+                                   ear != NULL ? C_("vault", "None") : _("Reading…"));
       update_complete (self);
       return;
     }
@@ -168,7 +171,8 @@ update_current (KlRotatePage *self)
   set_string (&self->current_key_id, kl_azure_key_vault_get_key_identifier (akv));
 
   adw_action_row_set_subtitle (self->current_key_row,
-                               self->current_key_id != NULL ? self->current_key_id : _("None"));
+                               self->current_key_id != NULL ? self->current_key_id
+                                                            : C_("key", "None"));
   /* Translators: a vault and its cloud, e.g. “contoso-keys (Azure)” */
   vault = g_strdup_printf (C_("vault", "%s (%s)"), self->vault_name,
                            environment_display_name (self->environment));
@@ -306,16 +310,16 @@ verified_cb (GObject      *object,
     g_task_return_new_error (task, KL_ERROR, KL_ERROR_FAILED,
                              _("Atlas took the new key identifier but cannot use the key "
                                "(“valid” is false). Check in Azure that the new key or version is "
-                               "enabled, is an RSA key, and that the application may get, wrap "
-                               "and unwrap with it, then press Rotate Key again. To go back, "
+                               "enabled, is an RSA key, and that the application may get, "
+                               "encrypt and decrypt with it, then press Rotate Key again. To go back, "
                                "rotate to the previous key: %s"),
                              data->old_key_id);
   else
     g_task_return_new_error (task, KL_ERROR, KL_ERROR_FAILED, "%s",
                              _("Atlas took the new key identifier but cannot use the key "
                                "(“valid” is false). Check in Azure that the new key or version is "
-                               "enabled, is an RSA key, and that the application may get, wrap "
-                               "and unwrap with it, then press Rotate Key again."));
+                               "enabled, is an RSA key, and that the application may get, "
+                               "encrypt and decrypt with it, then press Rotate Key again."));
 }
 
 static void

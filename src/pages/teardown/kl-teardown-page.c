@@ -151,18 +151,19 @@ update_progress (KlTeardownPage *self)
                      ? _("Done. Your key is no longer used by this project.")
                      : _("Done. Private networking is off for this project."));
   else if (failed)
-    /* Translators: %u of %u are steps */
+    /* Translators: %u of %u are steps; the number done chooses the plural form */
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "Stopped at a failed step, %u of %u step done. "
+                                         "Stopped at a failed step, %u of %u steps done. "
                                          "Fix what it says, then press Retry.",
                                          "Stopped at a failed step, %u of %u steps done. "
                                          "Fix what it says, then press Retry.",
-                                         n_steps),
+                                         n_done),
                             n_done, n_steps);
   else if (is_running (self))
-    /* Translators: overall progress of a teardown, e.g. “2 of 5 steps done” */
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u step done",
-                                         "%u of %u steps done", n_steps),
+    /* Translators: overall progress of a teardown, e.g. “2 of 5 steps done”; the number done
+     * chooses the plural form */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u steps done",
+                                         "%u of %u steps done", n_done),
                             n_done, n_steps);
 
   gtk_label_set_label (self->progress_label, text);
