@@ -136,7 +136,7 @@ new_key_vault_page (KlWindow *self)
 static KlPage *
 new_review_page (KlWindow *self)
 {
-  return kl_review_page_new (self->answers);
+  return kl_review_page_new (self->session, self->answers);
 }
 
 static KlPage *

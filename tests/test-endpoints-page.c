@@ -741,7 +741,7 @@ test_private_networking (Fixture       *f,
   g_assert_true (shows_label (GTK_WIDGET (page),
                               "Private networking is already required for this project. Go on "
                               "to create or check its region endpoints."));
-  g_assert_true (shows_label (GTK_WIDGET (page), "Disabled Multi-Cloud Clusters"));
+  g_assert_true (shows_label (GTK_WIDGET (page), "Paused Multi-Cloud Clusters"));
   g_assert_true (shows_label (GTK_WIDGET (page), "analytics-multicloud"));
 }
 
@@ -834,6 +834,7 @@ test_create_and_approve (Fixture       *f,
   g_autofree char *expected = NULL;
   g_autofree char *clipboard = NULL;
   KlPrivateEndpoint *endpoint;
+  GtkWidget *new_row;
   KlEndpointRow *row;
   const char *connection;
   guint n_checked = 0;
@@ -853,6 +854,15 @@ test_create_and_approve (Fixture       *f,
   g_assert_true (shows_label (GTK_WIDGET (page), "West Europe (EUROPE_WEST)"));
   g_assert_true (shows_label (GTK_WIDGET (page), "East US 2 (US_EAST_2)"));
   g_assert_false (kl_page_get_complete (KL_PAGE (page)));
+  /* Each is named once, by its title (an accessible label as well would say it twice). */
+  new_row = gtk_widget_get_ancestor (kl_test_find_by_label (GTK_WIDGET (page),
+                                                            "East US 2 (US_EAST_2)"),
+                                     ADW_TYPE_ACTION_ROW);
+  g_assert_nonnull (new_row);
+  g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (new_row),
+                                                    GTK_ACCESSIBLE_PROPERTY_LABEL));
+  g_assert_true (gtk_test_accessible_has_relation (GTK_ACCESSIBLE (new_row),
+                                                   GTK_ACCESSIBLE_RELATION_LABELLED_BY));
 
   /* Both POSTs are made before either is answered. */
   kl_sim_set_latency (f->project->sim, 100);

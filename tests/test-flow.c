@@ -455,6 +455,26 @@ count_requests (Fixture    *fixture,
   return n;
 }
 
+#define EAR_PATH "/api/atlas/v2/groups/" KL_SIM_GROUP_READY "/encryptionAtRest"
+
+/* The method of the first request to @path (Digest challenges aside), or NULL. */
+static const char *
+first_request_to (Fixture    *fixture,
+                  const char *path)
+{
+  g_autoptr(GPtrArray) requests = kl_sim_dup_requests (fixture->sim);
+
+  for (guint i = 0; i < requests->len; i++)
+    {
+      KlSimRequest *request = g_ptr_array_index (requests, i);
+
+      if (g_str_equal (request->path, path) && request->status != 401)
+        return g_intern_string (request->method);
+    }
+
+  return NULL;
+}
+
 /* ---- Keyring ---------------------------------------------------------------------------- */
 
 typedef struct
@@ -1011,6 +1031,144 @@ test_project_states (Fixture       *fixture,
   g_assert_true (kl_page_get_complete (KL_PAGE (page)));
 }
 
+/* ---- Hostile names ------------------------------------------------------------------------ */
+
+/* Text that breaks Pango markup three ways. libadwaita 1.2 reads row titles and subtitles, and
+ * group titles and descriptions, as markup: shown as such, this would warn (fatal in tests)
+ * and show nothing. */
+#define HOSTILE "<b>x</b> & <span"
+
+static gboolean
+label_contains (GtkWidget  *root,
+                const char *needle)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_visible (root) &&
+      strstr (gtk_label_get_text (GTK_LABEL (root)), needle) != NULL)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (label_contains (child, needle))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* A row showing @text as its title, literally. */
+static GtkWidget *
+plain_row (GtkWidget  *root,
+           const char *text)
+{
+  GtkWidget *row = find_row (root, text, ADW_TYPE_ACTION_ROW);
+
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, text);
+  g_assert_false (adw_preferences_row_get_use_markup (ADW_PREFERENCES_ROW (row)));
+  return row;
+}
+
+static void
+add_body_fault (Fixture    *fixture,
+                const char *path,
+                guint       status,
+                const char *headers,
+                const char *body)
+{
+  g_autofree char *rule = NULL;
+  g_autoptr(GError) error = NULL;
+
+  rule = g_strdup_printf ("{\"path\": \"%s\", \"method\": \"GET\", \"kind\": \"body\","
+                          " \"status\": %u, \"headers\": %s, \"body\": %s, \"count\": 1}",
+                          path, status, headers, body);
+  g_assert_true (kl_sim_add_fault (fixture->sim, rule, &error));
+  g_assert_no_error (error);
+}
+
+/* Names and messages from the server and the user are shown as they are, never as markup:
+ * the sign-in's error details, the project list and the chosen project, a multi-cloud
+ * cluster on the private networking page, the teardown's confirmation, saved profiles. The
+ * strict simulator takes "&" in a project's name; the rest comes from "body" faults, as from
+ * a hostile server. */
+static void
+test_hostile_names (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autofree char *group_id = NULL;
+  g_autofree char *clusters_path = NULL;
+  g_autofree char *projects = NULL;
+  g_autoptr(GError) error = NULL;
+  GLogLevelFlags fatal;
+  KlWelcomePage *welcome;
+  KlProjectPage *project_page;
+  KlPage *page;
+  GtkWidget *row;
+
+  /* GTK's markup warnings end the test (g_test_init() makes warnings fatal). */
+  fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK);
+  g_log_set_always_fatal (fatal);
+  g_assert_true (fatal & G_LOG_LEVEL_WARNING);
+
+  /* Saved profiles and "Continue with …": names the user chose. */
+  welcome = KL_WELCOME_PAGE (kl_assistant_get_page (fixture->assistant, KL_PAGE_WELCOME));
+  kl_welcome_page_add_profile (welcome, "hostile", HOSTILE, "R&D <EU>", TRUE);
+  row = plain_row (GTK_WIDGET (welcome), HOSTILE);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "R&D <EU>");
+  kl_welcome_page_set_continue (welcome, "R&D", HOSTILE);
+  g_assert_true (label_contains (GTK_WIDGET (welcome), "Continue with R&D"));
+  g_assert_true (label_contains (GTK_WIDGET (welcome), "with “" HOSTILE "”"));
+
+  /* Atlas's own words in the sign-in's details. */
+  add_body_fault (fixture, "/api/atlas/v2/groups", 403,
+                  "{\"X-Error-Code\": \"IP_ADDRESS_NOT_ON_ACCESS_LIST\"}",
+                  "{\"detail\": \"" HOSTILE "\", \"error\": 403,"
+                  " \"errorCode\": \"IP_ADDRESS_NOT_ON_ACCESS_LIST\", \"parameters\": [],"
+                  " \"reason\": \"Forbidden\"}");
+  assert_contains (sign_in_fails (fixture, &good_sa, TIMEOUT_MS), "access list");
+  row = find_row (GTK_WIDGET (current_page (fixture)), "Atlas Says", ADW_TYPE_ACTION_ROW);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, HOSTILE);
+  g_assert_true (label_contains (row, HOSTILE));
+
+  /* A project the strict simulator takes ("&"), listed under a name it would not. */
+  group_id = kl_sim_add_group (fixture->sim, "R&D-(EU)", &error);
+  g_assert_no_error (error);
+  projects = g_strdup_printf ("{\"links\": [], \"totalCount\": 1, \"results\": [{\"id\": \"%s\","
+                              " \"name\": \"" HOSTILE "\", \"orgId\": \"" KL_SIM_ORG_ID "\","
+                              " \"created\": \"2025-01-01T09:00:00Z\", \"clusterCount\": 1}]}",
+                              group_id);
+  add_body_fault (fixture, "/api/atlas/v2/groups", 200, "{}", projects);
+  /* Its one cluster: multi-cloud, so private networking lists it. */
+  clusters_path = g_strdup_printf ("/api/atlas/v2/groups/%s/clusters", group_id);
+  add_body_fault (fixture, clusters_path, 200, "{}",
+                  "{\"links\": [], \"totalCount\": 1, \"results\": [{"
+                  "\"id\": \"65f0000000000000000c0f01\", \"name\": \"" HOSTILE "\","
+                  " \"stateName\": \"IDLE\", \"encryptionAtRestProvider\": \"NONE\","
+                  " \"clusterType\": \"REPLICASET\", \"paused\": false,"
+                  " \"replicationSpecs\": [{\"regionConfigs\": ["
+                  "{\"providerName\": \"AZURE\", \"regionName\": \"EUROPE_NORTH\","
+                  " \"priority\": 7, \"electableSpecs\": {\"instanceSize\": \"M10\"}},"
+                  "{\"providerName\": \"AWS\", \"regionName\": \"EU_WEST_1\","
+                  " \"priority\": 6, \"electableSpecs\": {\"instanceSize\": \"M10\"}}]}]}]}");
+
+  project_page = sign_in (fixture, &good_sa);
+  g_assert_cmpuint (n_shown (project_page), ==, 1);
+  plain_row (GTK_WIDGET (project_page), HOSTILE);
+  choose_project (fixture, project_page, HOSTILE);
+  g_assert_cmpstr (kl_session_get_group_id (fixture->session), ==, group_id);
+  /* The chosen project's name heads its state. */
+  g_assert_true (label_contains (GTK_WIDGET (project_page), HOSTILE));
+  g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (project_page), HOSTILE));
+
+  page = kl_assistant_get_page (fixture->assistant, KL_PAGE_PRIVATE_NETWORKING);
+  row = plain_row (GTK_WIDGET (page), HOSTILE);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "Azure EUROPE_NORTH, AWS EU_WEST_1");
+
+  /* The teardown asks for the name exactly as it is. */
+  page = kl_assistant_get_page (fixture->assistant, "teardown");
+  kl_teardown_page_set_kind (KL_TEARDOWN_PAGE (page), KL_TEARDOWN_CMK);
+  g_assert_true (label_contains (GTK_WIDGET (page), "type the project’s name, “" HOSTILE "”"));
+}
+
 /* ---- The whole walk ----------------------------------------------------------------------- */
 
 static void
@@ -1122,12 +1280,15 @@ test_walk_to_enabled_key (Fixture       *fixture,
   g_assert_cmpstr (kl_page_get_next_label (review), ==, "_Enable");
   g_assert_true (kl_page_get_complete (review));
   kl_review_page_set_verify_policy (KL_REVIEW_PAGE (review), 2, 20);
+  kl_sim_clear_requests (fixture->sim);
   kl_assistant_next (fixture->assistant);
   g_assert_true (kl_page_get_applying (review));
 
   /* On to the next step, private networking; the project's state is read again. */
   networking = wait_for_page (fixture, KL_PAGE_PRIVATE_NETWORKING, TIMEOUT_MS);
   g_assert_null (kl_page_get_error (review));
+  /* The session knew the configuration: Enable sent the PATCH without reading it first. */
+  g_assert_cmpstr (first_request_to (fixture, EAR_PATH), ==, "PATCH");
   /* Atlas has the Azure secret now: Keylink's copy is gone. */
   g_assert_false (kl_setup_answers_get_has_client_secret (kl_window_get_answers (fixture->window)));
 
@@ -1150,6 +1311,26 @@ test_walk_to_enabled_key (Fixture       *fixture,
   g_assert_cmpstr (kl_page_get_next_label (networking), ==, "_Turn On");
   g_assert_true (kl_page_get_read_only (review));
   g_assert_true (current_page (fixture) == networking);
+
+  /* Turn On is sent, but the project cannot be read back: the page says the change went out
+   * unconfirmed, and Check Again reads it again without sending it twice. */
+  g_assert_true (kl_sim_add_fault (fixture->sim,
+                                   "{\"path\": \"" EAR_PATH "\", \"method\": \"GET\","
+                                   " \"kind\": \"status\", \"status\": 403,"
+                                   " \"errorCode\": \"USER_UNAUTHORIZED\", \"count\": 1}", NULL));
+  kl_sim_clear_requests (fixture->sim);
+  kl_assistant_next (fixture->assistant);
+  g_assert_true (kl_test_wait_until (not_applying, networking, TIMEOUT_MS));
+  g_assert_true (current_page (fixture) == networking);
+  assert_contains (kl_page_get_error (networking), "sent the change to Atlas but could not read");
+  assert_contains (kl_page_get_error (networking), "Check Again");
+  g_assert_cmpstr (kl_page_get_next_label (networking), ==, "_Check Again");
+  g_assert_cmpuint (count_requests (fixture, "PATCH", EAR_PATH), ==, 1);
+
+  kl_assistant_next (fixture->assistant);
+  wait_for_page (fixture, KL_PAGE_ENDPOINTS, TIMEOUT_MS);
+  g_assert_cmpuint (count_requests (fixture, "PATCH", EAR_PATH), ==, 1);
+  g_assert_true (kl_page_get_read_only (networking));
 }
 
 /* ---- The whole setup ------------------------------------------------------------------------ */
@@ -2193,6 +2374,7 @@ main (int   argc,
   ADD ("sign-in/no-keyring", test_sign_in_no_keyring);
   ADD ("project/search", test_project_search);
   ADD ("project/states", test_project_states);
+  ADD ("project/hostile-names", test_hostile_names);
   ADD ("walk-to-enabled-key", test_walk_to_enabled_key);
   ADD ("whole-setup", test_whole_setup);
   ADD ("resume", test_resume);

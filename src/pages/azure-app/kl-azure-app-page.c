@@ -15,6 +15,7 @@
 #include "kl-azure-id.h"
 #include "kl-error.h"
 #include "kl-field.h"
+#include "pages/kl-page-util.h"
 
 /* Step 4 of the flow (design.md section 2): the Azure app registration Atlas uses to reach
  * the key. Each ID is checked as typed; the page is complete when all three fields are. */
@@ -158,12 +159,6 @@ environment_changed_cb (KlAzureAppPage *self)
 }
 
 static void
-entry_activated_cb (AdwEntryRow *row)
-{
-  gtk_widget_activate_action (GTK_WIDGET (row), "assistant.next", NULL);
-}
-
-static void
 read_only_changed_cb (KlAzureAppPage *self)
 {
   gboolean editable = !kl_page_get_read_only (KL_PAGE (self));
@@ -178,14 +173,6 @@ read_only_changed_cb (KlAzureAppPage *self)
   update_complete (self);
 }
 
-static void
-load_field (KlField    *field,
-            const char *text)
-{
-  if (g_strcmp0 (kl_field_get_text (field), text != NULL ? text : "") != 0)
-    kl_field_set_text (field, text);
-}
-
 /* Resume, or answers filled in by the flow: show what the answers hold. */
 static void
 load_answers (KlAzureAppPage *self)
@@ -198,9 +185,9 @@ load_answers (KlAzureAppPage *self)
     if (g_strcmp0 (environment, environments[i]) == 0)
       adw_combo_row_set_selected (self->environment_row, i);
 
-  load_field (self->tenant_field, kl_setup_answers_get_tenant_id (self->answers));
-  load_field (self->client_field, kl_setup_answers_get_client_id (self->answers));
-  load_field (self->secret_field, kl_setup_answers_get_client_secret (self->answers));
+  kl_page_util_load_field (self->tenant_field, kl_setup_answers_get_tenant_id (self->answers));
+  kl_page_util_load_field (self->client_field, kl_setup_answers_get_client_id (self->answers));
+  kl_page_util_load_field (self->secret_field, kl_setup_answers_get_client_secret (self->answers));
 
   self->loading = FALSE;
 }
@@ -225,19 +212,16 @@ static void
 kl_azure_app_page_shown (KlPage *page)
 {
   KlAzureAppPage *self = KL_AZURE_APP_PAGE (page);
+  KlField *fields[] = { self->tenant_field, self->client_field, self->secret_field };
 
-  if (!kl_field_get_valid (self->tenant_field))
-    gtk_widget_grab_focus (GTK_WIDGET (self->tenant_row));
-  else if (!kl_field_get_valid (self->client_field))
-    gtk_widget_grab_focus (GTK_WIDGET (self->client_row));
-  else
-    gtk_widget_grab_focus (GTK_WIDGET (self->secret_row));
+  kl_page_util_focus_first_invalid (fields, G_N_ELEMENTS (fields), GTK_WIDGET (self->secret_row));
 }
 
 static void
 kl_azure_app_page_constructed (GObject *object)
 {
   KlAzureAppPage *self = KL_AZURE_APP_PAGE (object);
+  KlField *fields[] = { self->tenant_field, self->client_field, self->secret_field };
 
   G_OBJECT_CLASS (kl_azure_app_page_parent_class)->constructed (object);
 
@@ -245,9 +229,7 @@ kl_azure_app_page_constructed (GObject *object)
     load_answers (self);
 
   /* After loading, so that loading does not mark the page as changed. */
-  g_signal_connect_swapped (self->tenant_field, "notify::valid", G_CALLBACK (update_complete), self);
-  g_signal_connect_swapped (self->client_field, "notify::valid", G_CALLBACK (update_complete), self);
-  g_signal_connect_swapped (self->secret_field, "notify::valid", G_CALLBACK (update_complete), self);
+  kl_page_util_connect_valid (fields, G_N_ELEMENTS (fields), G_CALLBACK (update_complete), self);
   /* Connected after the fields' own handlers, so their validity is current here. */
   g_signal_connect_swapped (self->tenant_row, "notify::text", G_CALLBACK (input_changed_cb), self);
   g_signal_connect_swapped (self->client_row, "notify::text", G_CALLBACK (input_changed_cb), self);
@@ -349,7 +331,7 @@ kl_azure_app_page_class_init (KlAzureAppPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KlAzureAppPage, tenant_row);
   gtk_widget_class_bind_template_child (widget_class, KlAzureAppPage, client_row);
   gtk_widget_class_bind_template_child (widget_class, KlAzureAppPage, secret_row);
-  gtk_widget_class_bind_template_callback (widget_class, entry_activated_cb);
+  kl_page_util_bind_entry_activated (widget_class);
 }
 
 static void

@@ -14,6 +14,7 @@
 #include "kl-clusters-page.h"
 #include "kl-error.h"
 #include "kl-setup-runner.h"
+#include "pages/kl-page-util.h"
 
 /* Step 9 of the flow (design.md section 2): every cluster of the project with its tier,
  * provider, regions, state and key; the ones that cannot use a customer-managed key say why.
@@ -173,56 +174,35 @@ session_plan_cb (KlClustersPage *self)
     update_rows (self);
 }
 
-/* Whether the session has a client and a project to work on. */
-static gboolean
-has_project (KlSession *session)
-{
-  return kl_session_get_client (session) != NULL && kl_session_get_group_id (session) != NULL;
-}
-
 static void
-refresh_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+refreshed_cb (KlPage       *page,
+              const GError *error)
 {
-  g_autoptr(KlClustersPage) self = user_data;
-  g_autoptr(GError) error = NULL;
+  KlClustersPage *self = KL_CLUSTERS_PAGE (page);
   g_autofree char *message = NULL;
 
-  if (kl_session_refresh_finish (KL_SESSION (object), result, &error))
+  if (error == NULL)
     {
       update_rows (self);
       return;
     }
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
   gtk_spinner_set_spinning (self->loading_spinner, FALSE);
   /* Translators: %s says what went wrong and what to do */
   message = g_strdup_printf (_("Keylink could not read the project’s clusters. %s"),
                              error->message);
-  kl_page_set_error (KL_PAGE (self), message);
+  kl_page_set_error (page, message);
 }
 
 static void
 refresh (KlClustersPage *self)
 {
-  if (!has_project (self->session))
-    {
-      kl_page_set_error (KL_PAGE (self),
-                         _("No project is chosen yet. Go back to the project list and "
-                           "choose one."));
-      return;
-    }
-
-  if (!self->loaded)
+  if (kl_page_util_refresh (KL_PAGE (self), self->session, self->cancellable, refreshed_cb) &&
+      !self->loaded)
     {
       gtk_spinner_set_spinning (self->loading_spinner, TRUE);
       gtk_stack_set_visible_child_name (self->stack, "loading");
     }
-
-  kl_session_refresh_async (self->session, self->cancellable, refresh_cb, g_object_ref (self));
 }
 
 static void
@@ -261,14 +241,16 @@ update_progress (KlClustersPage *self)
     }
 
   if (n_failed > 0)
-    /* Translators: overall progress on the Clusters page, e.g. “1 of 3 done, 1 failed” */
+    /* Translators: overall progress on the Clusters page, e.g. “1 of 3 done, 1 failed”; the
+     * number done chooses the plural form */
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u done, %u failed",
-                                         "%u of %u done, %u failed", n_steps),
+                                         "%u of %u done, %u failed", n_done),
                             n_done, n_steps, n_failed);
   else
-    /* Translators: overall progress on the Clusters page, e.g. “2 of 3 done” */
+    /* Translators: overall progress on the Clusters page, e.g. “2 of 3 done”; the number
+     * done chooses the plural form */
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u done", "%u of %u done",
-                                         n_steps),
+                                         n_done),
                             n_done, n_steps);
 
   gtk_label_set_label (self->progress_label, text);
@@ -398,14 +380,6 @@ kl_clusters_page_apply_async (KlPage              *page,
   bind_steps (self);
 }
 
-/* Without a chosen project there is nothing to show: the page does not apply (the way GNOME
- * Initial Setup's pages hide themselves). */
-static void
-update_applies (KlClustersPage *self)
-{
-  kl_page_set_hidden (KL_PAGE (self), kl_session_get_project (self->session) == NULL);
-}
-
 static void
 kl_clusters_page_dispose (GObject *object)
 {
@@ -442,9 +416,7 @@ kl_clusters_page_constructed (GObject *object)
 
   g_signal_connect_object (self->session, "notify::plan", G_CALLBACK (session_plan_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->session, "notify::project", G_CALLBACK (update_applies), self,
-                           G_CONNECT_SWAPPED);
-  update_applies (self);
+  kl_page_util_hide_without_project (KL_PAGE (self), self->session);
   update_next (self);
 }
 

@@ -13,6 +13,7 @@
 
 #include "kl-done-page.h"
 #include "pages/clusters/kl-cluster-row.h"
+#include "pages/kl-page-util.h"
 
 /* Step 10 of the flow (design.md section 2): the project's state in one view, read from the
  * server when the page is shown (key, vault, private networking and each endpoint, each
@@ -54,14 +55,11 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* Atlas's default cloud when it names none. */
 static const char *
 environment_display_name (const char *environment)
 {
-  if (g_strcmp0 (environment, "AZURE_CHINA") == 0)
-    return _("Azure China");
-  if (g_strcmp0 (environment, "AZURE_US_GOVERNMENT") == 0)
-    return _("Azure US Government");
-  return _("Azure");
+  return kl_page_util_environment_name (environment != NULL ? environment : "AZURE");
 }
 
 static char *
@@ -109,13 +107,10 @@ add_row (AdwPreferencesGroup *group,
          const char          *icon_name,
          gboolean             property)
 {
-  GtkWidget *row = g_object_new (ADW_TYPE_ACTION_ROW,
-                                 "title", title,
-                                 "subtitle", subtitle,
-                                 "use-markup", FALSE,
-                                 "title-lines", 0,
-                                 "subtitle-lines", 0,
-                                 NULL);
+  GtkWidget *row = kl_page_util_plain_row_new (title, subtitle);
+
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
 
   if (property)
     gtk_widget_add_css_class (row, "kl-property");
@@ -223,7 +218,8 @@ update_state (KlDonePage *self)
       const char *group = kl_azure_key_vault_get_resource_group_name (akv);
       const char *cloud = kl_azure_key_vault_get_azure_environment (akv);
 
-      adw_action_row_set_subtitle (self->key_row, key_id != NULL ? key_id : _("None"));
+      /* Translators: the key identifier Atlas has: there is none */
+      adw_action_row_set_subtitle (self->key_row, key_id != NULL ? key_id : C_("key", "None"));
       /* Translators: a vault, its resource group and its cloud, e.g.
        * “contoso-keys (resource group rg-keys, Azure)” */
       vault = g_strdup_printf (_("%s (resource group %s, %s)"),
@@ -271,38 +267,26 @@ update_state (KlDonePage *self)
   update_next_steps (self, akv, private_networking);
 }
 
-/* Whether the session has a client and a project to work on. */
-static gboolean
-has_project (KlSession *session)
-{
-  return kl_session_get_client (session) != NULL && kl_session_get_group_id (session) != NULL;
-}
-
 static void
-refresh_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+refreshed_cb (KlPage       *page,
+              const GError *error)
 {
-  g_autoptr(KlDonePage) self = user_data;
-  g_autoptr(GError) error = NULL;
+  KlDonePage *self = KL_DONE_PAGE (page);
   g_autofree char *message = NULL;
 
   gtk_spinner_set_spinning (self->spinner, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
 
-  if (kl_session_refresh_finish (KL_SESSION (object), result, &error))
+  if (error == NULL)
     {
       self->loaded = TRUE;
       update_state (self);
       return;
     }
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
   /* Translators: %s says what went wrong and what to do */
   message = g_strdup_printf (_("Keylink could not read the project’s state. %s"), error->message);
-  kl_page_set_error (KL_PAGE (self), message);
+  kl_page_set_error (page, message);
 }
 
 static void
@@ -313,26 +297,13 @@ kl_done_page_shown (KlPage *page)
   kl_page_set_error (page, NULL);
   update_state (self);
 
-  if (!has_project (self->session))
-    {
-      kl_page_set_error (page, _("No project is chosen yet. Go back to the project list "
-                                 "and choose one."));
-      return;
-    }
-
   /* The summary is what the server says now, not what the flow remembers. */
-  self->loaded = FALSE;
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), TRUE);
-  gtk_spinner_set_spinning (self->spinner, TRUE);
-  kl_session_refresh_async (self->session, self->cancellable, refresh_cb, g_object_ref (self));
-}
-
-/* Without a chosen project there is nothing to show: the page does not apply (the way GNOME
- * Initial Setup's pages hide themselves). */
-static void
-update_applies (KlDonePage *self)
-{
-  kl_page_set_hidden (KL_PAGE (self), kl_session_get_project (self->session) == NULL);
+  if (kl_page_util_refresh (page, self->session, self->cancellable, refreshed_cb))
+    {
+      self->loaded = FALSE;
+      gtk_widget_set_visible (GTK_WIDGET (self->spinner), TRUE);
+      gtk_spinner_set_spinning (self->spinner, TRUE);
+    }
 }
 
 static void
@@ -372,9 +343,7 @@ kl_done_page_constructed (GObject *object)
 
   g_signal_connect_object (self->session, "notify::plan", G_CALLBACK (update_state), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->session, "notify::project", G_CALLBACK (update_applies), self,
-                           G_CONNECT_SWAPPED);
-  update_applies (self);
+  kl_page_util_hide_without_project (KL_PAGE (self), self->session);
   update_state (self);
 }
 

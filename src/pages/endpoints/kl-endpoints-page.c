@@ -17,6 +17,7 @@
 #include "kl-error.h"
 #include "kl-regions.h"
 #include "kl-setup-runner.h"
+#include "pages/kl-page-util.h"
 
 /* Step 8 of the flow (design.md section 2), also the "manage endpoints" page: choose regions
  * (by default those of the project's clusters that have no endpoint yet), create the missing
@@ -255,12 +256,8 @@ create_new_region_row (gpointer item,
   GtkWidget *row;
   GtkWidget *suffix;
 
-  row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), kl_region_get_title (region));
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, kl_region_get_title (region),
-                                  -1);
+  /* Named by its title label alone: an accessible label too would say it twice. */
+  row = kl_page_util_plain_row_new (kl_region_get_title (region), NULL);
 
   if (self->creating)
     {
@@ -320,12 +317,9 @@ create_region_choice_row (gpointer item,
   KlRegion *region = KL_REGION (item);
   GtkWidget *row;
 
-  row = g_object_new (ADW_TYPE_ACTION_ROW,
-                      "title", kl_region_get_display_name (region),
-                      "subtitle", kl_region_get_name (region),
-                      "use-markup", FALSE,
-                      "activatable", TRUE,
-                      NULL);
+  row = kl_page_util_plain_row_new (kl_region_get_display_name (region),
+                                    kl_region_get_name (region));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, kl_region_get_title (region),
                                   -1);
@@ -767,11 +761,13 @@ update_state (KlEndpointsPage *self)
     summary = g_strdup (_("Every endpoint is active: Atlas reaches the key vault privately in "
                           "each of these regions."));
   else
-    summary = g_strdup_printf (ngettext ("%u of %u endpoint is active. Keylink follows them "
+    /* Translators: the first %u is the number of active endpoints (which chooses the plural
+     * form), the second all the project's endpoints */
+    summary = g_strdup_printf (ngettext ("%u of %u endpoints is active. Keylink follows them "
                                          "live; you can also close it and come back later.",
                                          "%u of %u endpoints are active. Keylink follows them "
                                          "live; you can also close it and come back later.",
-                                         n_endpoints),
+                                         n_active),
                                n_active, n_endpoints);
   gtk_label_set_label (self->summary_label, summary);
 

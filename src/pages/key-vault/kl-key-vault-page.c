@@ -15,6 +15,7 @@
 #include "kl-error.h"
 #include "kl-field.h"
 #include "kl-key-vault-page.h"
+#include "pages/kl-page-util.h"
 
 /* Step 5 of the flow (design.md section 2): where the key lives. Checked as typed, with the
  * shortcuts people need: a pasted key identifier names the vault, a pasted vault resource ID
@@ -288,12 +289,6 @@ key_id_changed_cb (KlKeyVaultPage *self)
 }
 
 static void
-entry_activated_cb (AdwEntryRow *row)
-{
-  gtk_widget_activate_action (GTK_WIDGET (row), "assistant.next", NULL);
-}
-
-static void
 update_editable (KlKeyVaultPage *self)
 {
   gboolean read_only = kl_page_get_read_only (KL_PAGE (self));
@@ -309,23 +304,15 @@ update_editable (KlKeyVaultPage *self)
   update_complete (self);
 }
 
-static void
-load_field (KlField    *field,
-            const char *text)
-{
-  if (g_strcmp0 (kl_field_get_text (field), text != NULL ? text : "") != 0)
-    kl_field_set_text (field, text);
-}
-
 /* Resume, or answers filled in by the flow: show what the answers hold. */
 static void
 load_answers (KlKeyVaultPage *self)
 {
   self->loading = TRUE;
-  load_field (self->subscription_field, kl_setup_answers_get_subscription_id (self->answers));
-  load_field (self->resource_group_field, kl_setup_answers_get_resource_group (self->answers));
-  load_field (self->vault_field, kl_setup_answers_get_key_vault_name (self->answers));
-  load_field (self->key_id_field, kl_setup_answers_get_key_identifier (self->answers));
+  kl_page_util_load_field (self->subscription_field, kl_setup_answers_get_subscription_id (self->answers));
+  kl_page_util_load_field (self->resource_group_field, kl_setup_answers_get_resource_group (self->answers));
+  kl_page_util_load_field (self->vault_field, kl_setup_answers_get_key_vault_name (self->answers));
+  kl_page_util_load_field (self->key_id_field, kl_setup_answers_get_key_identifier (self->answers));
   self->loading = FALSE;
 }
 
@@ -352,38 +339,22 @@ kl_key_vault_page_shown (KlPage *page)
   KlField *fields[] = { self->subscription_field, self->resource_group_field,
                         self->vault_field, self->key_id_field };
 
-  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    {
-      AdwEntryRow *row = kl_field_get_row (fields[i]);
-
-      if (!kl_field_get_valid (fields[i]) && gtk_editable_get_editable (GTK_EDITABLE (row)))
-        {
-          gtk_widget_grab_focus (GTK_WIDGET (row));
-          return;
-        }
-    }
-
-  gtk_widget_grab_focus (GTK_WIDGET (self->key_id_row));
+  kl_page_util_focus_first_invalid (fields, G_N_ELEMENTS (fields), GTK_WIDGET (self->key_id_row));
 }
 
 static void
 kl_key_vault_page_constructed (GObject *object)
 {
   KlKeyVaultPage *self = KL_KEY_VAULT_PAGE (object);
+  KlField *fields[] = { self->subscription_field, self->resource_group_field,
+                        self->vault_field, self->key_id_field };
 
   G_OBJECT_CLASS (kl_key_vault_page_parent_class)->constructed (object);
 
   if (self->answers != NULL)
     load_answers (self);
 
-  g_signal_connect_swapped (self->subscription_field, "notify::valid",
-                            G_CALLBACK (update_complete), self);
-  g_signal_connect_swapped (self->resource_group_field, "notify::valid",
-                            G_CALLBACK (update_complete), self);
-  g_signal_connect_swapped (self->vault_field, "notify::valid",
-                            G_CALLBACK (update_complete), self);
-  g_signal_connect_swapped (self->key_id_field, "notify::valid",
-                            G_CALLBACK (update_complete), self);
+  kl_page_util_connect_valid (fields, G_N_ELEMENTS (fields), G_CALLBACK (update_complete), self);
 
   /* Connected after the fields' own handlers, so their validity is current here. */
   g_signal_connect_swapped (self->subscription_row, "notify::text",
@@ -545,7 +516,7 @@ kl_key_vault_page_class_init (KlKeyVaultPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KlKeyVaultPage, resource_group_row);
   gtk_widget_class_bind_template_child (widget_class, KlKeyVaultPage, vault_row);
   gtk_widget_class_bind_template_child (widget_class, KlKeyVaultPage, key_id_row);
-  gtk_widget_class_bind_template_callback (widget_class, entry_activated_cb);
+  kl_page_util_bind_entry_activated (widget_class);
 }
 
 static void

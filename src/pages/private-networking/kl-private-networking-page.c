@@ -13,9 +13,10 @@
 
 #include "kl-error.h"
 #include "kl-private-networking-page.h"
+#include "pages/kl-page-util.h"
 
 /* Step 7 of the flow (design.md section 2): before PATCH requirePrivateNetworking: true, say
- * what it freezes (with the current values), which multi-cloud clusters it disables (by
+ * what it freezes (with the current values), which multi-cloud clusters it pauses (by
  * name) and that new clusters then only go to regions with an active endpoint. Apply sends
  * the PATCH and reads the project back. When the project already requires private
  * networking the page only shows it, and Next goes on. */
@@ -35,6 +36,7 @@ struct _KlPrivateNetworkingPage
   KlSession    *session;
   GPtrArray    *cluster_rows;
   gboolean      own_session;  /* made here: no window decides what is hidden */
+  gboolean      unconfirmed;  /* the PATCH was sent, but reading the project back failed */
 
   /* Template widgets */
   GtkLabel            *state_label;
@@ -147,7 +149,7 @@ update_clusters (KlPrivateNetworkingPage *self,
 
   if (state == PAGE_STATE_DONE)
     {
-      adw_preferences_group_set_title (self->clusters_group, _("Disabled Multi-Cloud Clusters"));
+      adw_preferences_group_set_title (self->clusters_group, _("Paused Multi-Cloud Clusters"));
       adw_preferences_group_set_description (self->clusters_group,
                                              _("These clusters span several cloud providers, "
                                                "which private networking does not allow: Atlas "
@@ -155,7 +157,7 @@ update_clusters (KlPrivateNetworkingPage *self,
     }
   else
     {
-      adw_preferences_group_set_title (self->clusters_group, _("Clusters That Will Be Disabled"));
+      adw_preferences_group_set_title (self->clusters_group, _("Clusters That Will Be Paused"));
       adw_preferences_group_set_description (self->clusters_group,
                                              _("These clusters span several cloud providers, "
                                                "which private networking does not allow: Atlas "
@@ -174,11 +176,7 @@ update_clusters (KlPrivateNetworkingPage *self,
       g_autofree char *regions = dup_cluster_regions (cluster);
       GtkWidget *row;
 
-      row = g_object_new (ADW_TYPE_ACTION_ROW,
-                          "title", kl_cluster_get_name (cluster),
-                          "subtitle", regions,
-                          "use-markup", FALSE,
-                          NULL);
+      row = kl_page_util_plain_row_new (kl_cluster_get_name (cluster), regions);
       adw_preferences_group_add (self->clusters_group, row);
       g_ptr_array_add (self->cluster_rows, row);
     }
@@ -238,7 +236,20 @@ update (KlPrivateNetworkingPage *self)
   kl_page_set_read_only (page, state == PAGE_STATE_DONE);
   kl_page_set_complete (page, state == PAGE_STATE_READY || state == PAGE_STATE_DONE);
   kl_page_set_needs_apply (page, state == PAGE_STATE_READY);
-  kl_page_set_next_label (page, state == PAGE_STATE_READY ? _("_Turn On") : NULL);
+  if (state != PAGE_STATE_READY)
+    kl_page_set_next_label (page, NULL);
+  else if (self->unconfirmed)
+    kl_page_set_next_label (page, _("_Check Again"));
+  else
+    kl_page_set_next_label (page, _("_Turn On"));
+}
+
+/* Another project: what was sent for the last one says nothing about it. */
+static void
+project_changed_cb (KlPrivateNetworkingPage *self)
+{
+  self->unconfirmed = FALSE;
+  update (self);
 }
 
 static void
@@ -247,18 +258,32 @@ refresh_cb (GObject      *object,
             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  KlPrivateNetworkingPage *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
 
   if (!kl_session_refresh_finish (KL_SESSION (object), result, &error))
     {
-      /* The PATCH went through: only reading it back failed. */
+      /* The PATCH was sent: only reading it back failed. Next reads again, and sends
+       * nothing. */
+      self->unconfirmed = TRUE;
+      update (self);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+
       g_debug ("Reading the project back failed: %s", error->message);
       g_task_return_new_error (task, KL_ERROR, KL_ERROR_FAILED,
-                               _("Atlas took the change, but reading the project back failed. %s"),
+                               /* Translators: %s says what went wrong and what to do */
+                               _("Keylink sent the change to Atlas but could not read the "
+                                 "project back to confirm it. %s Then press Check Again: Keylink "
+                                 "reads the project again and sends nothing more."),
                                error->message);
       return;
     }
 
+  self->unconfirmed = FALSE;
   g_task_return_boolean (task, TRUE);
 }
 
@@ -314,6 +339,12 @@ kl_private_networking_page_apply_async (KlPage              *page,
       return;
     }
 
+  if (self->unconfirmed)
+    {
+      kl_session_refresh_async (self->session, cancellable, refresh_cb, g_steal_pointer (&task));
+      return;
+    }
+
   body = kl_encryption_at_rest_build_private_networking (TRUE);
   kl_atlas_client_patch_encryption_at_rest_async (client, group_id, body, cancellable,
                                                   patch_cb, g_steal_pointer (&task));
@@ -340,8 +371,8 @@ kl_private_networking_page_constructed (GObject *object)
 
   g_signal_connect_object (self->session, "notify::plan", G_CALLBACK (update), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->session, "notify::project", G_CALLBACK (update), self,
-                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::project", G_CALLBACK (project_changed_cb),
+                           self, G_CONNECT_SWAPPED);
   update (self);
 }
 

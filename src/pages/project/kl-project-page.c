@@ -14,6 +14,7 @@
 #include "kl-a11y.h"
 #include "kl-assistant.h"
 #include "kl-project-page.h"
+#include "pages/kl-page-util.h"
 
 /* Step 3 of the flow (design.md section 2): the projects the sign-in listed, searchable; the
  * chosen one's state read back from the server (KlSession) and what can be done with it.
@@ -175,12 +176,8 @@ create_row (gpointer item,
   KlProject *project = item;
   GtkWidget *row, *check;
 
-  row = g_object_new (ADW_TYPE_ACTION_ROW,
-                      "title", kl_project_get_name (project),
-                      "subtitle", kl_project_get_id (project),
-                      "use-markup", FALSE,
-                      "activatable", TRUE,
-                      NULL);
+  row = kl_page_util_plain_row_new (kl_project_get_name (project), kl_project_get_id (project));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   check = g_object_new (GTK_TYPE_IMAGE,
                         "icon-name", "object-select-symbolic",
                         "visible", g_strcmp0 (self->selected_id, kl_project_get_id (project)) == 0,
@@ -366,7 +363,7 @@ update_status (KlProjectPage *self)
   if (project == NULL)
     return;
 
-  adw_preferences_group_set_title (self->status_group, kl_project_get_name (project));
+  kl_page_util_set_group_title (self->status_group, kl_project_get_name (project));
 
   if (plan == NULL)
     {

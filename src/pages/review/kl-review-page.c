@@ -11,15 +11,16 @@
 
 #include <glib/gi18n.h>
 
-#include "kl-a11y.h"
 #include "kl-error.h"
 #include "kl-review-page.h"
+#include "pages/kl-page-util.h"
 
 /* Step 6 of the flow (design.md section 2): everything that will be sent, secret masked,
  * then Enable: PATCH encryptionAtRest with the answers, then read it back until Atlas says
  * the key is enabled and valid. */
 
-/* Atlas checks the key when it takes the PATCH; a few reads cover a slow check. */
+/* Atlas checks the key when it takes the PATCH; a few reads cover a slow check
+ * (kl_page_util_verify_async()). */
 #define VERIFY_ATTEMPTS    5
 #define VERIFY_INTERVAL_MS 2000
 
@@ -27,6 +28,7 @@ struct _KlReviewPage
 {
   KlPage          parent_instance;
 
+  KlSession      *session;
   KlSetupAnswers *answers;
   KlAtlasClient  *client;
   char           *group_id;
@@ -50,6 +52,7 @@ G_DEFINE_FINAL_TYPE (KlReviewPage, kl_review_page, KL_TYPE_PAGE)
 
 enum {
   PROP_0,
+  PROP_SESSION,
   PROP_ANSWERS,
   PROP_CLIENT,
   PROP_GROUP_ID,
@@ -60,18 +63,6 @@ static GParamSpec *properties[N_PROPS];
 
 /* Shown instead of the secret: always the same length, so it says nothing about it. */
 #define SECRET_MASK "••••••••"
-
-static const char *
-environment_display_name (const char *environment)
-{
-  if (g_strcmp0 (environment, "AZURE") == 0)
-    return _("Azure");
-  if (g_strcmp0 (environment, "AZURE_CHINA") == 0)
-    return _("Azure China");
-  if (g_strcmp0 (environment, "AZURE_US_GOVERNMENT") == 0)
-    return _("Azure US Government");
-  return environment;
-}
 
 static void
 set_value (AdwActionRow *row,
@@ -87,7 +78,7 @@ update_rows (KlReviewPage *self)
   KlSetupAnswers *answers = self->answers;
 
   set_value (self->environment_row,
-             environment_display_name (kl_setup_answers_get_azure_environment (answers)));
+             kl_page_util_environment_name (kl_setup_answers_get_azure_environment (answers)));
   set_value (self->tenant_row, kl_setup_answers_get_tenant_id (answers));
   set_value (self->client_row, kl_setup_answers_get_client_id (answers));
   if (kl_page_get_read_only (KL_PAGE (self)))
@@ -140,10 +131,8 @@ typedef struct
   KlAtlasClient   *client;
   char            *group_id;
   KlAzureKeyVault *wanted;
-  guint            attempts_left;
+  guint            attempts;
   guint            interval_ms;
-  GSource         *wait_source;
-  GSource         *cancel_source;
 } ApplyData;
 
 static void
@@ -152,12 +141,6 @@ apply_data_free (ApplyData *data)
   g_clear_object (&data->client);
   g_clear_pointer (&data->group_id, g_free);
   g_clear_object (&data->wanted);
-  if (data->wait_source != NULL)
-    g_source_destroy (data->wait_source);
-  g_clear_pointer (&data->wait_source, g_source_unref);
-  if (data->cancel_source != NULL)
-    g_source_destroy (data->cancel_source);
-  g_clear_pointer (&data->cancel_source, g_source_unref);
   g_free (data);
 }
 
@@ -181,156 +164,50 @@ build_wanted (KlSetupAnswers *answers)
 }
 
 static gboolean
-is_in_use (KlEncryptionAtRest *ear)
+is_in_use (KlEncryptionAtRest *ear,
+           gpointer            user_data)
 {
   KlAzureKeyVault *akv = kl_encryption_at_rest_get_azure_key_vault (ear);
 
   return kl_azure_key_vault_get_enabled (akv) && kl_azure_key_vault_get_valid (akv);
 }
 
-static void verify_cb (GObject      *object,
-                       GAsyncResult *result,
-                       gpointer      user_data);
-
-static gboolean
-verify_wait_done_cb (gpointer user_data)
-{
-  GTask *task = user_data;
-  ApplyData *data = g_task_get_task_data (task);
-
-  g_source_destroy (data->cancel_source);
-  g_clear_pointer (&data->cancel_source, g_source_unref);
-  g_clear_pointer (&data->wait_source, g_source_unref);
-
-  kl_atlas_client_get_encryption_at_rest_async (data->client, data->group_id,
-                                                g_task_get_cancellable (task),
-                                                verify_cb, g_object_ref (task));
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-verify_wait_cancelled_cb (GCancellable *cancellable,
-                          gpointer      user_data)
-{
-  GTask *task = user_data;
-  ApplyData *data = g_task_get_task_data (task);
-
-  g_source_destroy (data->wait_source);
-  g_clear_pointer (&data->wait_source, g_source_unref);
-  g_clear_pointer (&data->cancel_source, g_source_unref);
-
-  g_task_return_error_if_cancelled (task);
-  return G_SOURCE_REMOVE;
-}
-
-/* Reads the configuration again after a pause; Cancel ends the pause at once. */
 static void
-verify_later (GTask *task)
-{
-  ApplyData *data = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
-
-  g_assert (data->wait_source == NULL);
-
-  data->wait_source = g_timeout_source_new (data->interval_ms);
-  g_source_set_callback (data->wait_source, verify_wait_done_cb, g_object_ref (task), g_object_unref);
-  g_source_attach (data->wait_source, g_task_get_context (task));
-
-  if (cancellable != NULL)
-    {
-      data->cancel_source = g_cancellable_source_new (cancellable);
-      g_source_set_callback (data->cancel_source, G_SOURCE_FUNC (verify_wait_cancelled_cb),
-                             g_object_ref (task), g_object_unref);
-      g_source_attach (data->cancel_source, g_task_get_context (task));
-    }
-}
-
-static void
-check_in_use (GTask              *task,
-              KlEncryptionAtRest *ear)
-{
-  ApplyData *data = g_task_get_task_data (task);
-
-  if (is_in_use (ear))
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  if (data->attempts_left == 0)
-    {
-      g_task_return_new_error (task, KL_ERROR, KL_ERROR_FAILED, "%s",
-                               _("Atlas took the settings but cannot use the key. Check that "
-                                 "the key is an enabled RSA key, that the application may get, "
-                                 "encrypt and decrypt with it (for example with the “Key Vault "
-                                 "Crypto User” role) and that the vault’s firewall lets Atlas "
-                                 "in; then press Enable again."));
-      return;
-    }
-
-  data->attempts_left--;
-  verify_later (task);
-}
-
-static void
-verify_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+verified_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(KlEncryptionAtRest) ear = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean in_use = FALSE;
 
-  ear = kl_atlas_client_get_encryption_at_rest_finish (KL_ATLAS_CLIENT (object), result, &error);
+  ear = kl_page_util_patch_and_verify_finish (result, &in_use, &error);
   if (ear == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  check_in_use (task, ear);
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (!in_use)
+    g_task_return_new_error (task, KL_ERROR, KL_ERROR_FAILED, "%s",
+                             _("Atlas took the settings but cannot use the key. Check that "
+                               "the key is an enabled RSA key, that the application may get, "
+                               "encrypt and decrypt with it (for example with the “Key Vault "
+                               "Crypto User” role) and that the vault’s firewall lets Atlas "
+                               "in; then press Enable again."));
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
+/* The first enablement sends everything; later ones only what changed. */
 static void
-patch_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
+send_patch (GTask              *task,
+            KlEncryptionAtRest *current)
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(KlEncryptionAtRest) ear = NULL;
-  g_autoptr(GError) error = NULL;
-
-  ear = kl_atlas_client_patch_encryption_at_rest_finish (KL_ATLAS_CLIENT (object), result, &error);
-  if (ear == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  check_in_use (task, ear);
-}
-
-static void
-current_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
   ApplyData *data = g_task_get_task_data (task);
-  g_autoptr(KlEncryptionAtRest) ear = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
-  GCancellable *cancellable;
 
-  ear = kl_atlas_client_get_encryption_at_rest_finish (KL_ATLAS_CLIENT (object), result, &error);
-  if (ear == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  /* The first enablement sends everything; later ones only what changed. */
-  body = kl_encryption_at_rest_build_patch (kl_encryption_at_rest_get_azure_key_vault (ear),
+  body = kl_encryption_at_rest_build_patch (current != NULL
+                                            ? kl_encryption_at_rest_get_azure_key_vault (current)
+                                            : NULL,
                                             data->wanted, &error);
   if (body == NULL)
     {
@@ -339,9 +216,41 @@ current_cb (GObject      *object,
     }
   g_clear_object (&data->wanted);
 
-  cancellable = g_task_get_cancellable (task);
-  kl_atlas_client_patch_encryption_at_rest_async (data->client, data->group_id, body, cancellable,
-                                                  patch_cb, g_steal_pointer (&task));
+  kl_page_util_patch_and_verify_async (data->client, data->group_id, body, is_in_use, NULL,
+                                       data->attempts, data->interval_ms,
+                                       g_task_get_cancellable (task), verified_cb,
+                                       g_object_ref (task));
+}
+
+static void
+current_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(KlEncryptionAtRest) ear = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ear = kl_atlas_client_get_encryption_at_rest_finish (KL_ATLAS_CLIENT (object), result, &error);
+  if (ear == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  send_patch (task, ear);
+}
+
+/* The project's configuration as the session last read it, if the session holds this
+ * project: the flow reads it when the project is chosen and after every step. */
+static KlEncryptionAtRest *
+known_state (KlReviewPage *self)
+{
+  if (self->session == NULL ||
+      g_strcmp0 (kl_session_get_group_id (self->session), self->group_id) != 0)
+    return NULL;
+
+  return kl_session_get_encryption_at_rest (self->session);
 }
 
 static void
@@ -352,6 +261,7 @@ kl_review_page_apply_async (KlPage              *page,
 {
   KlReviewPage *self = KL_REVIEW_PAGE (page);
   g_autoptr(GTask) task = NULL;
+  KlEncryptionAtRest *current;
   ApplyData *data;
 
   task = g_task_new (page, cancellable, callback, user_data);
@@ -369,13 +279,26 @@ kl_review_page_apply_async (KlPage              *page,
   data->client = g_object_ref (self->client);
   data->group_id = g_strdup (self->group_id);
   data->wanted = build_wanted (self->answers);
-  data->attempts_left = self->verify_attempts;
+  data->attempts = self->verify_attempts;
   data->interval_ms = self->verify_interval_ms;
   g_task_set_task_data (task, data, (GDestroyNotify) apply_data_free);
 
-  /* Read first: whether this is the first enablement decides what the PATCH holds. */
-  kl_atlas_client_get_encryption_at_rest_async (data->client, data->group_id, cancellable,
-                                                current_cb, g_steal_pointer (&task));
+  /* Whether this is the first enablement decides what the PATCH holds: the session knows;
+   * without it (the page used on its own), read it first. */
+  current = known_state (self);
+  if (current != NULL)
+    send_patch (task, current);
+  else
+    kl_atlas_client_get_encryption_at_rest_async (data->client, data->group_id, cancellable,
+                                                  current_cb, g_steal_pointer (&task));
+}
+
+/* Back, then Next: what went wrong before is not what the page says now. */
+static void
+kl_review_page_shown (KlPage *page)
+{
+  if (!kl_page_get_applying (page))
+    kl_page_set_error (page, NULL);
 }
 
 static void
@@ -401,6 +324,7 @@ kl_review_page_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), KL_TYPE_REVIEW_PAGE);
 
+  g_clear_object (&self->session);
   g_clear_object (&self->answers);
   g_clear_object (&self->client);
 
@@ -427,6 +351,10 @@ kl_review_page_get_property (GObject    *object,
 
   switch (prop_id)
     {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+
     case PROP_ANSWERS:
       g_value_set_object (value, self->answers);
       break;
@@ -454,6 +382,10 @@ kl_review_page_set_property (GObject      *object,
 
   switch (prop_id)
     {
+    case PROP_SESSION:
+      self->session = g_value_dup_object (value);
+      break;
+
     case PROP_ANSWERS:
       self->answers = g_value_dup_object (value);
       break;
@@ -486,7 +418,18 @@ kl_review_page_class_init (KlReviewPageClass *klass)
 
   page_class->page_id = "review";
   page_class->help_id = "azure-details";
+  page_class->shown = kl_review_page_shown;
   page_class->apply_async = kl_review_page_apply_async;
+
+  /**
+   * KlReviewPage:session:
+   * The flow's session: the project's configuration as last read, which decides what Enable
+   * sends.
+   */
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL,
+                         KL_TYPE_SESSION,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   properties[PROP_ANSWERS] =
     g_param_spec_object ("answers", NULL, NULL,
@@ -532,20 +475,30 @@ kl_review_page_init (KlReviewPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  /* “Edit”, as shown; what each edits is in its description. */
-  kl_a11y_name_button_by_text (GTK_BUTTON (self->edit_app_button));
-  kl_a11y_name_button_by_text (GTK_BUTTON (self->edit_vault_button));
+  /* Both show “Edit”: each is named by what it edits. */
+  kl_page_util_name_button (GTK_BUTTON (self->edit_app_button), _("Edit the Azure application"));
+  kl_page_util_name_button (GTK_BUTTON (self->edit_vault_button), _("Edit the key vault and key"));
 
   self->verify_attempts = VERIFY_ATTEMPTS;
   self->verify_interval_ms = VERIFY_INTERVAL_MS;
 }
 
+/**
+ * kl_review_page_new:
+ * @session: (nullable): the flow's session, which knows the project's configuration
+ * @answers: (nullable): the answers to review and send
+ *
+ * Returns: (transfer floating): the page
+ */
 KlPage *
-kl_review_page_new (KlSetupAnswers *answers)
+kl_review_page_new (KlSession      *session,
+                    KlSetupAnswers *answers)
 {
+  g_return_val_if_fail (!session || KL_IS_SESSION (session), NULL);
   g_return_val_if_fail (!answers || KL_IS_SETUP_ANSWERS (answers), NULL);
 
   return g_object_new (KL_TYPE_REVIEW_PAGE,
+                       "session", session,
                        "answers", answers,
                        NULL);
 }

@@ -9,6 +9,7 @@
 
 #include "kl-atlas-client.h"
 #include "kl-page.h"
+#include "kl-session.h"
 #include "kl-setup-answers.h"
 
 G_BEGIN_DECLS
@@ -17,7 +18,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KlReviewPage, kl_review_page, KL, REVIEW_PAGE, KlPage)
 
-KlPage        *kl_review_page_new               (KlSetupAnswers *answers);
+KlPage        *kl_review_page_new               (KlSession      *session,
+                                                 KlSetupAnswers *answers);
 KlAtlasClient *kl_review_page_get_client        (KlReviewPage   *self);
 const char    *kl_review_page_get_group_id      (KlReviewPage   *self);
 void           kl_review_page_set_project       (KlReviewPage   *self,

@@ -14,6 +14,7 @@
 #include "kl-azure-id.h"
 #include "kl-error.h"
 #include "kl-rotate-page.h"
+#include "pages/kl-page-util.h"
 
 /* Rotation (design.md section 2): a new key identifier in the same vault, checked as typed
  * against the project's current vault and environment (a rotated key cannot leave the vault,
@@ -56,14 +57,11 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* Atlas's default cloud when it names none. */
 static const char *
 environment_display_name (const char *environment)
 {
-  if (g_strcmp0 (environment, "AZURE_CHINA") == 0)
-    return _("Azure China");
-  if (g_strcmp0 (environment, "AZURE_US_GOVERNMENT") == 0)
-    return _("Azure US Government");
-  return _("Azure");
+  return kl_page_util_environment_name (environment != NULL ? environment : "AZURE");
 }
 
 /* The rules a rotated key must follow, on a parsed identifier: same vault and cloud as the
@@ -135,12 +133,6 @@ key_id_changed_cb (KlRotatePage *self)
 }
 
 static void
-entry_activated_cb (AdwEntryRow *row)
-{
-  gtk_widget_activate_action (GTK_WIDGET (row), "assistant.next", NULL);
-}
-
-static void
 set_string (char       **field,
             const char  *value)
 {
@@ -164,9 +156,12 @@ update_current (KlRotatePage *self)
       g_clear_pointer (&self->vault_name, g_free);
       g_clear_pointer (&self->environment, g_free);
       g_clear_pointer (&self->current_key_id, g_free);
-      /* Translators: shown for the current key while it is being read */
-      adw_action_row_set_subtitle (self->current_key_row, ear != NULL ? _("None") : _("Reading…"));
-      adw_action_row_set_subtitle (self->vault_row, ear != NULL ? _("None") : _("Reading…"));
+      /* Translators: the project's current key: there is none (or it is being read) */
+      adw_action_row_set_subtitle (self->current_key_row,
+                                   ear != NULL ? C_("key", "None") : _("Reading…"));
+      /* Translators: the project's key vault: there is none (or it is being read) */
+      adw_action_row_set_subtitle (self->vault_row,
+                                   ear != NULL ? C_("vault", "None") : _("Reading…"));
       update_complete (self);
       return;
     }
@@ -176,7 +171,8 @@ update_current (KlRotatePage *self)
   set_string (&self->current_key_id, kl_azure_key_vault_get_key_identifier (akv));
 
   adw_action_row_set_subtitle (self->current_key_row,
-                               self->current_key_id != NULL ? self->current_key_id : _("None"));
+                               self->current_key_id != NULL ? self->current_key_id
+                                                            : C_("key", "None"));
   /* Translators: a vault and its cloud, e.g. “contoso-keys (Azure)” */
   vault = g_strdup_printf (C_("vault", "%s (%s)"), self->vault_name,
                            environment_display_name (self->environment));
@@ -188,38 +184,26 @@ update_current (KlRotatePage *self)
   update_complete (self);
 }
 
-/* Whether the session has a client and a project to work on. */
-static gboolean
-has_project (KlSession *session)
-{
-  return kl_session_get_client (session) != NULL && kl_session_get_group_id (session) != NULL;
-}
-
 static void
-refresh_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+refreshed_cb (KlPage       *page,
+              const GError *error)
 {
-  g_autoptr(KlRotatePage) self = user_data;
-  g_autoptr(GError) error = NULL;
+  KlRotatePage *self = KL_ROTATE_PAGE (page);
   g_autofree char *message = NULL;
 
-  if (kl_session_refresh_finish (KL_SESSION (object), result, &error))
+  if (error == NULL)
     {
       update_current (self);
       if (self->vault_name == NULL)
-        kl_page_set_error (KL_PAGE (self),
+        kl_page_set_error (page,
                            _("This project does not use a key of yours, so there is nothing to "
                              "rotate. Set up encryption with your key first."));
       return;
     }
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
   /* Translators: %s says what went wrong and what to do */
   message = g_strdup_printf (_("Keylink could not read the project’s key. %s"), error->message);
-  kl_page_set_error (KL_PAGE (self), message);
+  kl_page_set_error (page, message);
 }
 
 static void
@@ -233,14 +217,7 @@ kl_rotate_page_shown (KlPage *page)
     return;
 
   update_current (self);
-  if (!has_project (self->session))
-    {
-      kl_page_set_error (page, _("No project is chosen yet. Go back to the project list "
-                                 "and choose one."));
-      return;
-    }
-
-  kl_session_refresh_async (self->session, self->cancellable, refresh_cb, g_object_ref (self));
+  kl_page_util_refresh (page, self->session, self->cancellable, refreshed_cb);
 }
 
 static void
@@ -258,10 +235,8 @@ typedef struct
   char          *group_id;
   char          *key_id;        /* the new one, as it is sent */
   char          *old_key_id;    /* to go back to */
-  guint          attempts_left;
+  guint          attempts;
   guint          interval_ms;
-  GSource       *wait_source;
-  GSource       *cancel_source;
 } ApplyData;
 
 static void
@@ -271,72 +246,7 @@ apply_data_free (ApplyData *data)
   g_clear_pointer (&data->group_id, g_free);
   g_clear_pointer (&data->key_id, g_free);
   g_clear_pointer (&data->old_key_id, g_free);
-  if (data->wait_source != NULL)
-    g_source_destroy (data->wait_source);
-  g_clear_pointer (&data->wait_source, g_source_unref);
-  if (data->cancel_source != NULL)
-    g_source_destroy (data->cancel_source);
-  g_clear_pointer (&data->cancel_source, g_source_unref);
   g_free (data);
-}
-
-static void verify_cb (GObject      *object,
-                       GAsyncResult *result,
-                       gpointer      user_data);
-
-static gboolean
-verify_wait_done_cb (gpointer user_data)
-{
-  GTask *task = user_data;
-  ApplyData *data = g_task_get_task_data (task);
-
-  if (data->cancel_source != NULL)
-    g_source_destroy (data->cancel_source);
-  g_clear_pointer (&data->cancel_source, g_source_unref);
-  g_clear_pointer (&data->wait_source, g_source_unref);
-
-  kl_atlas_client_get_encryption_at_rest_async (data->client, data->group_id,
-                                                g_task_get_cancellable (task),
-                                                verify_cb, g_object_ref (task));
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-verify_wait_cancelled_cb (GCancellable *cancellable,
-                          gpointer      user_data)
-{
-  GTask *task = user_data;
-  ApplyData *data = g_task_get_task_data (task);
-
-  g_source_destroy (data->wait_source);
-  g_clear_pointer (&data->wait_source, g_source_unref);
-  g_clear_pointer (&data->cancel_source, g_source_unref);
-
-  g_task_return_error_if_cancelled (task);
-  return G_SOURCE_REMOVE;
-}
-
-/* Reads the configuration again after a pause; Cancel ends the pause at once. */
-static void
-verify_later (GTask *task)
-{
-  ApplyData *data = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
-
-  g_assert (data->wait_source == NULL);
-
-  data->wait_source = g_timeout_source_new (data->interval_ms);
-  g_source_set_callback (data->wait_source, verify_wait_done_cb, g_object_ref (task),
-                         g_object_unref);
-  g_source_attach (data->wait_source, g_task_get_context (task));
-
-  if (cancellable != NULL)
-    {
-      data->cancel_source = g_cancellable_source_new (cancellable);
-      g_source_set_callback (data->cancel_source, G_SOURCE_FUNC (verify_wait_cancelled_cb),
-                             g_object_ref (task), g_object_unref);
-      g_source_attach (data->cancel_source, g_task_get_context (task));
-    }
 }
 
 static void
@@ -355,30 +265,44 @@ apply_refresh_cb (GObject      *object,
   g_task_return_boolean (task, TRUE);
 }
 
-static void
-check_valid (GTask              *task,
-             KlEncryptionAtRest *ear)
+static gboolean
+is_taken (KlEncryptionAtRest *ear,
+          const char         *key_id)
 {
+  return g_strcmp0 (kl_azure_key_vault_get_key_identifier (
+                      kl_encryption_at_rest_get_azure_key_vault (ear)), key_id) == 0;
+}
+
+/* Atlas has the new key identifier, and can use the key. */
+static gboolean
+is_rotated (KlEncryptionAtRest *ear,
+            gpointer            user_data)
+{
+  KlAzureKeyVault *akv = kl_encryption_at_rest_get_azure_key_vault (ear);
+
+  return is_taken (ear, user_data) && kl_azure_key_vault_get_enabled (akv) &&
+         kl_azure_key_vault_get_valid (akv);
+}
+
+static void
+verified_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
   KlRotatePage *self = g_task_get_source_object (task);
   ApplyData *data = g_task_get_task_data (task);
-  KlAzureKeyVault *akv = kl_encryption_at_rest_get_azure_key_vault (ear);
-  gboolean taken = g_strcmp0 (kl_azure_key_vault_get_key_identifier (akv), data->key_id) == 0;
+  g_autoptr(KlEncryptionAtRest) ear = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean rotated = FALSE;
 
-  if (taken && kl_azure_key_vault_get_enabled (akv) && kl_azure_key_vault_get_valid (akv))
-    {
-      kl_session_refresh_async (self->session, g_task_get_cancellable (task), apply_refresh_cb,
-                                g_object_ref (task));
-      return;
-    }
-
-  if (data->attempts_left > 0)
-    {
-      data->attempts_left--;
-      verify_later (task);
-      return;
-    }
-
-  if (!taken)
+  ear = kl_page_util_patch_and_verify_finish (result, &rotated, &error);
+  if (ear == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (rotated)
+    kl_session_refresh_async (self->session, g_task_get_cancellable (task), apply_refresh_cb,
+                              g_object_ref (task));
+  else if (!is_taken (ear, data->key_id))
     g_task_return_new_error (task, KL_ERROR, KL_ERROR_FAILED, "%s",
                              _("Atlas answered, but still shows the old key identifier. Wait a "
                                "minute, then press Rotate Key again."));
@@ -386,54 +310,16 @@ check_valid (GTask              *task,
     g_task_return_new_error (task, KL_ERROR, KL_ERROR_FAILED,
                              _("Atlas took the new key identifier but cannot use the key "
                                "(“valid” is false). Check in Azure that the new key or version is "
-                               "enabled, is an RSA key, and that the application may get, wrap "
-                               "and unwrap with it, then press Rotate Key again. To go back, "
+                               "enabled, is an RSA key, and that the application may get, "
+                               "encrypt and decrypt with it, then press Rotate Key again. To go back, "
                                "rotate to the previous key: %s"),
                              data->old_key_id);
   else
     g_task_return_new_error (task, KL_ERROR, KL_ERROR_FAILED, "%s",
                              _("Atlas took the new key identifier but cannot use the key "
                                "(“valid” is false). Check in Azure that the new key or version is "
-                               "enabled, is an RSA key, and that the application may get, wrap "
-                               "and unwrap with it, then press Rotate Key again."));
-}
-
-static void
-verify_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(KlEncryptionAtRest) ear = NULL;
-  g_autoptr(GError) error = NULL;
-
-  ear = kl_atlas_client_get_encryption_at_rest_finish (KL_ATLAS_CLIENT (object), result, &error);
-  if (ear == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  check_valid (task, ear);
-}
-
-static void
-patch_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(KlEncryptionAtRest) ear = NULL;
-  g_autoptr(GError) error = NULL;
-
-  ear = kl_atlas_client_patch_encryption_at_rest_finish (KL_ATLAS_CLIENT (object), result, &error);
-  if (ear == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  check_valid (task, ear);
+                               "enabled, is an RSA key, and that the application may get, "
+                               "encrypt and decrypt with it, then press Rotate Key again."));
 }
 
 static void
@@ -448,7 +334,6 @@ current_cb (GObject      *object,
   g_autoptr(KlKeyId) id = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
-  GCancellable *cancellable;
   KlAzureKeyVault *akv;
 
   ear = kl_atlas_client_get_encryption_at_rest_finish (KL_ATLAS_CLIENT (object), result, &error);
@@ -490,9 +375,10 @@ current_cb (GObject      *object,
       return;
     }
 
-  cancellable = g_task_get_cancellable (task);
-  kl_atlas_client_patch_encryption_at_rest_async (data->client, data->group_id, body, cancellable,
-                                                  patch_cb, g_steal_pointer (&task));
+  kl_page_util_patch_and_verify_async (data->client, data->group_id, body, is_rotated,
+                                       data->key_id, data->attempts, data->interval_ms,
+                                       g_task_get_cancellable (task), verified_cb,
+                                       g_object_ref (task));
 }
 
 static void
@@ -510,7 +396,7 @@ kl_rotate_page_apply_async (KlPage              *page,
   task = g_task_new (page, cancellable, callback, user_data);
   g_task_set_source_tag (task, kl_rotate_page_apply_async);
 
-  if (!has_project (self->session))
+  if (!kl_page_util_has_project (self->session))
     {
       g_task_return_new_error (task, KL_ERROR, KL_ERROR_FAILED, "%s",
                                _("Keylink is not connected to a project, so nothing was sent. "
@@ -529,7 +415,7 @@ kl_rotate_page_apply_async (KlPage              *page,
   data->client = g_object_ref (kl_session_get_client (self->session));
   data->group_id = g_strdup (kl_session_get_group_id (self->session));
   data->key_id = g_strdup (kl_key_id_to_string (id));
-  data->attempts_left = self->verify_attempts;
+  data->attempts = self->verify_attempts;
   data->interval_ms = self->verify_interval_ms;
   g_task_set_task_data (task, data, (GDestroyNotify) apply_data_free);
 
@@ -648,7 +534,7 @@ kl_rotate_page_class_init (KlRotatePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KlRotatePage, current_key_row);
   gtk_widget_class_bind_template_child (widget_class, KlRotatePage, vault_row);
   gtk_widget_class_bind_template_child (widget_class, KlRotatePage, key_id_row);
-  gtk_widget_class_bind_template_callback (widget_class, entry_activated_cb);
+  kl_page_util_bind_entry_activated (widget_class);
 }
 
 static void

@@ -16,6 +16,7 @@
 #include "kl-field.h"
 #include "kl-sign-in.h"
 #include "kl-sign-in-page.h"
+#include "pages/kl-page-util.h"
 
 /* Step 2 of the flow (design.md section 2): which Atlas, which credentials, and whether to
  * remember them. Next is a real call (kl_sign_in_async) that proves the credentials; its
@@ -448,12 +449,6 @@ remember_changed_cb (KlSignInPage *self)
 
   update_default_name (self);
   input_changed_cb (self);
-}
-
-static void
-entry_activated_cb (AdwEntryRow *row)
-{
-  gtk_widget_activate_action (GTK_WIDGET (row), "assistant.next", NULL);
 }
 
 static void
@@ -956,7 +951,7 @@ kl_sign_in_page_class_init (KlSignInPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KlSignInPage, code_row);
   gtk_widget_class_bind_template_child (widget_class, KlSignInPage, status_row);
   gtk_widget_class_bind_template_child (widget_class, KlSignInPage, detail_row);
-  gtk_widget_class_bind_template_callback (widget_class, entry_activated_cb);
+  kl_page_util_bind_entry_activated (widget_class);
   gtk_widget_class_bind_template_callback (widget_class, continue_without_saving_cb);
 }
 

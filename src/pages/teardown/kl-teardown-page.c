@@ -15,6 +15,7 @@
 #include "kl-assistant.h"
 #include "kl-teardown-page.h"
 #include "kl-teardown-step-row.h"
+#include "pages/kl-page-util.h"
 
 /* Teardown (design.md section 4): turn off private networking, or the customer-managed key,
  * in the safe order. The page lists first, from a fresh read of the project, every step it will
@@ -150,18 +151,19 @@ update_progress (KlTeardownPage *self)
                      ? _("Done. Your key is no longer used by this project.")
                      : _("Done. Private networking is off for this project."));
   else if (failed)
-    /* Translators: %u of %u are steps */
+    /* Translators: %u of %u are steps; the number done chooses the plural form */
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "Stopped at a failed step, %u of %u step done. "
+                                         "Stopped at a failed step, %u of %u steps done. "
                                          "Fix what it says, then press Retry.",
                                          "Stopped at a failed step, %u of %u steps done. "
                                          "Fix what it says, then press Retry.",
-                                         n_steps),
+                                         n_done),
                             n_done, n_steps);
   else if (is_running (self))
-    /* Translators: overall progress of a teardown, e.g. “2 of 5 steps done” */
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u step done",
-                                         "%u of %u steps done", n_steps),
+    /* Translators: overall progress of a teardown, e.g. “2 of 5 steps done”; the number done
+     * chooses the plural form */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u steps done",
+                                         "%u of %u steps done", n_done),
                             n_done, n_steps);
 
   gtk_label_set_label (self->progress_label, text);
@@ -288,7 +290,7 @@ update_texts (KlTeardownPage *self)
   confirm = g_strdup_printf (_("To confirm, type the project’s name, “%s”, exactly. Keep the "
                                "key enabled in Azure until every step is done."),
                              name != NULL ? name : "");
-  adw_preferences_group_set_description (self->confirm_group, confirm);
+  kl_page_util_set_group_description (self->confirm_group, confirm);
 }
 
 /* ---- what is left: from a fresh read of the project ---- */
@@ -311,19 +313,14 @@ list_plan_steps (KlTeardownPage *self)
 }
 
 static void
-refresh_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+refreshed_cb (KlPage       *page,
+              const GError *error)
 {
-  g_autoptr(KlTeardownPage) self = user_data;
-  g_autoptr(GError) error = NULL;
+  KlTeardownPage *self = KL_TEARDOWN_PAGE (page);
   g_autofree char *message = NULL;
 
-  if (!kl_session_refresh_finish (KL_SESSION (object), result, &error))
+  if (error != NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-
       set_placeholder (self, _("The project’s state is not known."), FALSE);
       /* Translators: %s says what went wrong and what to do */
       message = g_strdup_printf (_("Keylink could not read the project’s state, so it cannot "
@@ -349,13 +346,6 @@ refresh_cb (GObject      *object,
   update_controls (self);
 }
 
-/* Whether the session has a client and a project to work on. */
-static gboolean
-has_project (KlSession *session)
-{
-  return kl_session_get_client (session) != NULL && kl_session_get_group_id (session) != NULL;
-}
-
 static void
 reload (KlTeardownPage *self)
 {
@@ -368,16 +358,8 @@ reload (KlTeardownPage *self)
   update_progress (self);
   update_controls (self);
 
-  if (!has_project (self->session))
-    {
-      set_placeholder (self, _("No project is chosen."), FALSE);
-      kl_page_set_error (KL_PAGE (self),
-                         _("No project is chosen yet. Go back to the project list and "
-                           "choose one."));
-      return;
-    }
-
-  kl_session_refresh_async (self->session, self->cancellable, refresh_cb, g_object_ref (self));
+  if (!kl_page_util_refresh (KL_PAGE (self), self->session, self->cancellable, refreshed_cb))
+    set_placeholder (self, _("No project is chosen."), FALSE);
 }
 
 static void

@@ -115,9 +115,10 @@ kl_teardown_step_row_new (KlStep *step,
 
   g_return_val_if_fail (KL_IS_STEP (step), NULL);
 
-  self = g_object_new (KL_TYPE_TEARDOWN_STEP_ROW,
-                       "title", kl_step_get_title (step),
-                       NULL);
+  /* Not a construct property: notifications held during construction come back in reverse
+   * order, and the title label would read the title as markup before use-markup is off. */
+  self = g_object_new (KL_TYPE_TEARDOWN_STEP_ROW, NULL);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), kl_step_get_title (step));
   self->step = g_object_ref (step);
 
   number_text = g_strdup_printf ("%u", number);

@@ -13,6 +13,7 @@
 
 #include "kl-a11y.h"
 #include "kl-welcome-page.h"
+#include "pages/kl-page-util.h"
 
 /* Step 1 of the flow (design.md section 2): what Keylink does, what it needs, the project
  * worked on last to pick up again, saved profiles to continue with, and the demo. The flow
@@ -262,13 +263,9 @@ kl_welcome_page_add_profile (KlWelcomePage *self,
   g_return_if_fail (id != NULL);
   g_return_if_fail (title != NULL);
 
-  row = g_object_new (ADW_TYPE_ACTION_ROW,
-                      "title", title,
-                      "subtitle", subtitle,
-                      "activatable", usable,
-                      "sensitive", usable,
-                      "use-markup", FALSE,
-                      NULL);
+  row = kl_page_util_plain_row_new (title, subtitle);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), usable);
+  gtk_widget_set_sensitive (row, usable);
   arrow = g_object_new (GTK_TYPE_IMAGE,
                         "icon-name", "go-next-symbolic",
                         "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
