@@ -956,6 +956,7 @@ start_demo (KlWindow      *self,
   g_autoptr(GError) error = NULL;
 
   self->demo = TRUE;
+  gtk_widget_set_visible (GTK_WIDGET (self->demo_revealer), TRUE);
   gtk_revealer_set_reveal_child (self->demo_revealer, TRUE);
   kl_welcome_page_set_demo (KL_WELCOME_PAGE (get_page (self, KL_PAGE_WELCOME)), TRUE);
   g_clear_pointer (&self->resume_group_id, g_free);
