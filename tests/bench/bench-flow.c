@@ -290,6 +290,8 @@ typedef struct
   gint64  last_wait;
   gint64  max;
   gint64  max_at;       /* monotonic µs of the latest tick */
+  gint64  max_busy;     /* of the latest tick: running */
+  gint64  max_wait;     /* of the latest tick: waiting for a CPU, or -1 */
   GArray *lateness_us;  /* gint64 */
   GArray *busy_us;      /* gint64: the part of each lateness the main thread spent running */
   GArray *own_us;       /* gint64: the lateness less the time the thread waited for a CPU */
@@ -349,9 +351,13 @@ stall_tick_cb (gpointer data)
       gint64 late = MAX (0, now - stall->last - 1000);
       gint64 busy = MIN (late, MAX (0, cpu - stall->last_cpu));
       gint64 own = busy;
+      gint64 waited = -1;
 
       if (wait >= 0 && stall->last_wait >= 0)
-        own = MAX (busy, late - MAX (0, wait - stall->last_wait));
+        {
+          waited = MAX (0, wait - stall->last_wait);
+          own = MAX (busy, late - waited);
+        }
 
       g_array_append_val (stall->lateness_us, late);
       g_array_append_val (stall->busy_us, busy);
@@ -360,6 +366,8 @@ stall_tick_cb (gpointer data)
         {
           stall->max = late;
           stall->max_at = now;
+          stall->max_busy = busy;
+          stall->max_wait = waited;
         }
     }
   stall->last = now;
@@ -380,6 +388,8 @@ stall_start (Stall *stall)
   stall->last_wait = -1;
   stall->last = 0;
   stall->max = 0;
+  stall->max_busy = 0;
+  stall->max_wait = -1;
   stall->source_id = g_timeout_add_full (G_PRIORITY_HIGH, 1, stall_tick_cb, stall, NULL);
   g_source_set_name_by_id (stall->source_id, "[bench] main-loop lateness");
 }
@@ -434,6 +444,7 @@ stall_stop (Stall       *stall,
   g_autofree char *busy_name = g_strconcat (name, "Busy", NULL);
   g_autofree char *own_name = g_strconcat (name, "Own", NULL);
   g_autofree char *at_name = g_strconcat (name, "MaxAtUs", NULL);
+  g_autofree char *max_name = g_strconcat (name, "Max", NULL);
 
   g_clear_handle_id (&stall->source_id, g_source_remove);
   add_distribution (builder, name, stall->lateness_us);
@@ -443,6 +454,13 @@ stall_stop (Stall       *stall,
   json_builder_add_boolean_value (builder, stall->schedstat_fd >= 0);
   json_builder_set_member_name (builder, at_name);
   json_builder_add_int_value (builder, stall->max_at - origin);
+  json_builder_set_member_name (builder, max_name);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "runningUs");
+  json_builder_add_int_value (builder, stall->max_busy);
+  json_builder_set_member_name (builder, "waitingUs");
+  json_builder_add_int_value (builder, stall->max_wait);
+  json_builder_end_object (builder);
   g_clear_pointer (&stall->lateness_us, g_array_unref);
   g_clear_pointer (&stall->busy_us, g_array_unref);
   g_clear_pointer (&stall->own_us, g_array_unref);

@@ -386,6 +386,13 @@ def analyse_flow(d):
     else:
         print('   waited for a CPU: no schedstat in this kernel, so only the running part: '
               'max %.2f ms.' % ms(own['maxUs']))
+    worst = d['latenessMax']
+    if worst['waitingUs'] >= 0:
+        print('   The longest (%.2f ms, at %.1f ms): running %.2f ms, waiting for a CPU %.2f ms, '
+              'blocked %.2f ms.' % (ms(late['maxUs']), ms(d['latenessMaxAtUs']),
+                                    ms(worst['runningUs']), ms(worst['waitingUs']),
+                                    ms(max(0, late['maxUs'] - worst['runningUs'] -
+                                           worst['waitingUs']))))
     print('   Reference: the same timer on the idle main loop for 2 s before the flow:')
     print('   lateness max %.2f ms, p99 %.2f ms (what the machine itself adds: other processes,'
           ' the scheduler).' % (ms(idle['maxUs']), ms(idle['p99Us'])))
