@@ -20,7 +20,7 @@
  *
  * A page may be added lazily, as a slot that knows its id and how to create it: it is
  * created when the flow first shows it, when someone asks for it (kl_assistant_get_page),
- * or on idle, one a time, after the window's first frame. Until then the slot holds its
+ * or on idle, one at a time, after the window's first frame. Until then the slot holds its
  * hidden state. Start-up builds and measures the first page only. */
 
 #define NO_PAGE G_MAXUINT
@@ -490,7 +490,7 @@ ensure_page_at (KlAssistant *self,
   return page;
 }
 
-/* After the first frame: the pages not shown yet, one an idle, so that going on to one later
+/* After the first frame: the pages not shown yet, one per idle, so that going on to one later
  * costs no more than showing it, and no single step holds the main loop for long. */
 static gboolean
 create_next_page_cb (gpointer user_data)
@@ -792,7 +792,7 @@ kl_assistant_add_page (KlAssistant *self,
  * kl_assistant_add_lazy_page:
  * @page_id: the id the page will have; unique
  * @hidden: whether the page starts hidden
- * @create: (scope notified): returns a new (floating) page with #KlPage:page-id @page_id
+ * @create: (scope forever): returns a new (floating) page with #KlPage:page-id @page_id
  * @user_data: for @create; must outlive the assistant
  *
  * Appends a page that is created only when it is needed: when the flow shows it, when
