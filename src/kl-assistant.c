@@ -16,16 +16,35 @@
 
 /* Navigation between KlPages (GNOME Initial Setup's GisAssistant): a GtkStack holds every
  * page, kept alive so Back never loses input; hidden pages are skipped both ways; Next runs
- * the page's apply and only moves on when it succeeds. */
+ * the page's apply and only moves on when it succeeds.
+ *
+ * A page may be added lazily, as a slot that knows its id and how to create it: it is
+ * created when the flow first shows it, when someone asks for it (kl_assistant_get_page),
+ * or on idle, one at a time, after the window's first frame. Until then the slot holds its
+ * hidden state. Start-up builds and measures the first page only. */
 
 #define NO_PAGE G_MAXUINT
+
+typedef struct
+{
+  char                  *page_id;
+  KlPage                *page;        /* NULL until created */
+  KlAssistantCreateFunc  create;
+  gpointer               user_data;
+  gboolean               hidden;      /* until created; then the page's */
+  gboolean               creating;    /* its create function is running */
+} PageSlot;
 
 struct _KlAssistant
 {
   AdwBin         parent_instance;
 
-  GPtrArray     *pages;               /* KlPage, in order */
+  GPtrArray     *pages;               /* PageSlot, in order */
   guint          current;             /* index into pages, or NO_PAGE */
+
+  GdkFrameClock *paint_clock;         /* while waiting for the first frame */
+  gulong         paint_id;
+  guint          create_idle_id;      /* creates the pages not shown yet */
 
   GCancellable  *cancellable;         /* the window's: cancelled when it closes */
   GCancellable  *apply_cancellable;   /* the running apply's, a child of cancellable */
@@ -55,13 +74,22 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   FINISHED,
+  PAGE_CREATED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
 
-static KlPage *
-page_at (KlAssistant *self,
+static void
+page_slot_free (PageSlot *slot)
+{
+  g_free (slot->page_id);
+  g_clear_object (&slot->page);
+  g_free (slot);
+}
+
+static PageSlot *
+slot_at (KlAssistant *self,
          guint        index)
 {
   if (index >= self->pages->len)
@@ -69,6 +97,39 @@ page_at (KlAssistant *self,
 
   return g_ptr_array_index (self->pages, index);
 }
+
+static guint
+find_slot (KlAssistant *self,
+           const char  *page_id)
+{
+  for (guint i = 0; i < self->pages->len; i++)
+    if (g_str_equal (slot_at (self, i)->page_id, page_id))
+      return i;
+
+  return NO_PAGE;
+}
+
+/* The page at @index, if it exists yet: never creates it. */
+static KlPage *
+page_at (KlAssistant *self,
+         guint        index)
+{
+  PageSlot *slot = slot_at (self, index);
+
+  return slot != NULL ? slot->page : NULL;
+}
+
+static gboolean
+hidden_at (KlAssistant *self,
+           guint        index)
+{
+  PageSlot *slot = slot_at (self, index);
+
+  return slot->page != NULL ? kl_page_get_hidden (slot->page) : slot->hidden;
+}
+
+static KlPage *ensure_page_at (KlAssistant *self,
+                               guint        index);
 
 /* The nearest page in @direction (+1 or -1) from the current one that is not hidden. */
 static guint
@@ -87,15 +148,9 @@ find_visible (KlAssistant *self,
       i += direction;
       if (i >= self->pages->len)
         return NO_PAGE;
-      if (!kl_page_get_hidden (page_at (self, i)))
+      if (!hidden_at (self, i))
         return i;
     }
-}
-
-static GtkWidget *
-page_frame (KlPage *page)
-{
-  return gtk_widget_get_ancestor (GTK_WIDGET (page), GTK_TYPE_SCROLLED_WINDOW);
 }
 
 static void
@@ -138,7 +193,7 @@ update_navigation (KlAssistant *self)
 
   for (guint i = 0; i < self->pages->len; i++)
     {
-      if (kl_page_get_hidden (page_at (self, i)))
+      if (hidden_at (self, i))
         continue;
       n_steps++;
       if (i == self->current)
@@ -167,7 +222,9 @@ switch_to (KlAssistant *self,
            guint        index)
 {
   KlPage *old_page = page_at (self, self->current);
-  KlPage *page = page_at (self, index);
+  guint old_index = self->current;
+  KlPage *page = ensure_page_at (self, index);
+  GtkStackTransitionType transition = GTK_STACK_TRANSITION_TYPE_NONE;
 
   g_assert (page != NULL);
 
@@ -177,8 +234,13 @@ switch_to (KlAssistant *self,
   if (old_page != NULL)
     kl_page_leave (old_page);
 
+  /* Pages created late sit at the end of the stack: the slide follows the flow's order. */
+  if (old_index != NO_PAGE)
+    transition = index > old_index ? GTK_STACK_TRANSITION_TYPE_SLIDE_LEFT
+                                   : GTK_STACK_TRANSITION_TYPE_SLIDE_RIGHT;
+
   self->current = index;
-  gtk_stack_set_visible_child (self->stack, page_frame (page));
+  gtk_stack_set_visible_child_full (self->stack, kl_page_get_page_id (page), transition);
   update_navigation (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT_PAGE]);
@@ -387,6 +449,109 @@ create_frame (KlPage *page)
   return scrolled;
 }
 
+/* Into the stack, and followed: for a page added as it is, or just created for its slot. */
+static void
+attach_page (KlAssistant *self,
+             PageSlot    *slot,
+             KlPage      *page)
+{
+  g_assert (slot->page == NULL);
+
+  slot->page = g_object_ref_sink (page);
+  gtk_stack_add_named (self->stack, create_frame (page), slot->page_id);
+  g_signal_connect_object (page, "notify", G_CALLBACK (page_notify_cb), self, 0);
+}
+
+/* The page at @index, created now if it was not yet. */
+static KlPage *
+ensure_page_at (KlAssistant *self,
+                guint        index)
+{
+  PageSlot *slot = slot_at (self, index);
+  KlPage *page;
+
+  if (slot == NULL || slot->page != NULL)
+    return slot != NULL ? slot->page : NULL;
+
+  /* A create function must not ask for its own page. */
+  g_assert (!slot->creating);
+  slot->creating = TRUE;
+  page = slot->create (self, slot->page_id, slot->user_data);
+  slot->creating = FALSE;
+
+  g_assert (KL_IS_PAGE (page));
+  g_assert (g_strcmp0 (kl_page_get_page_id (page), slot->page_id) == 0);
+  g_debug ("Created page “%s”", slot->page_id);
+
+  kl_page_set_hidden (page, slot->hidden);
+  attach_page (self, slot, page);
+  g_signal_emit (self, signals[PAGE_CREATED], 0, page);
+
+  return page;
+}
+
+/* After the first frame: the pages not shown yet, one per idle, so that going on to one later
+ * costs no more than showing it, and no single step holds the main loop for long. */
+static gboolean
+create_next_page_cb (gpointer user_data)
+{
+  KlAssistant *self = user_data;
+
+  for (guint i = 0; i < self->pages->len; i++)
+    {
+      if (page_at (self, i) == NULL)
+        {
+          ensure_page_at (self, i);
+          return G_SOURCE_CONTINUE;
+        }
+    }
+
+  self->create_idle_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+clear_paint_watch (KlAssistant *self)
+{
+  if (self->paint_clock != NULL)
+    g_clear_signal_handler (&self->paint_id, self->paint_clock);
+  g_clear_object (&self->paint_clock);
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                KlAssistant   *self)
+{
+  clear_paint_watch (self);
+
+  if (self->create_idle_id == 0)
+    self->create_idle_id = g_idle_add_full (G_PRIORITY_LOW, create_next_page_cb, self, NULL);
+}
+
+static void
+kl_assistant_map (GtkWidget *widget)
+{
+  KlAssistant *self = KL_ASSISTANT (widget);
+  GdkFrameClock *clock;
+
+  GTK_WIDGET_CLASS (kl_assistant_parent_class)->map (widget);
+
+  clock = gtk_widget_get_frame_clock (widget);
+  if (clock == NULL || self->paint_clock != NULL || self->create_idle_id != 0)
+    return;
+
+  self->paint_clock = g_object_ref (clock);
+  self->paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), self);
+}
+
+static void
+kl_assistant_unmap (GtkWidget *widget)
+{
+  clear_paint_watch (KL_ASSISTANT (widget));
+
+  GTK_WIDGET_CLASS (kl_assistant_parent_class)->unmap (widget);
+}
+
 static void
 kl_assistant_dispose (GObject *object)
 {
@@ -395,9 +560,12 @@ kl_assistant_dispose (GObject *object)
   if (self->apply_cancellable != NULL)
     g_cancellable_cancel (self->apply_cancellable);
   clear_apply (self);
+  clear_paint_watch (self);
+  g_clear_handle_id (&self->create_idle_id, g_source_remove);
 
   for (guint i = 0; self->pages != NULL && i < self->pages->len; i++)
-    g_signal_handlers_disconnect_by_data (page_at (self, i), self);
+    if (page_at (self, i) != NULL)
+      g_signal_handlers_disconnect_by_data (page_at (self, i), self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), KL_TYPE_ASSISTANT);
   self->stack = NULL;
@@ -475,6 +643,9 @@ kl_assistant_class_init (KlAssistantClass *klass)
   object_class->get_property = kl_assistant_get_property;
   object_class->set_property = kl_assistant_set_property;
 
+  widget_class->map = kl_assistant_map;
+  widget_class->unmap = kl_assistant_unmap;
+
   properties[PROP_CURRENT_PAGE] =
     g_param_spec_object ("current-page", NULL, NULL,
                          KL_TYPE_PAGE,
@@ -506,6 +677,20 @@ kl_assistant_class_init (KlAssistantClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
+
+  /**
+   * KlAssistant::page-created:
+   * @page: the page
+   *
+   * A page added with kl_assistant_add_lazy_page() was created and is in the assistant now
+   * (kl_assistant_get_page() returns it): the place to give it state that would change others.
+   */
+  signals[PAGE_CREATED] =
+    g_signal_new ("page-created",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, KL_TYPE_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/kl-assistant.ui");
   gtk_widget_class_bind_template_child (widget_class, KlAssistant, stack);
@@ -545,7 +730,7 @@ kl_assistant_init (KlAssistant *self)
   kl_a11y_name_button_by_text (self->next_button);
   kl_a11y_name_button_by_text (self->cancel_button);
 
-  self->pages = g_ptr_array_new_with_free_func (g_object_unref);
+  self->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) page_slot_free);
   self->current = NO_PAGE;
 
   update_navigation (self);
@@ -563,6 +748,28 @@ kl_assistant_new (void)
  *
  * Appends @page. The first page added becomes the current one.
  */
+static PageSlot *
+add_slot (KlAssistant *self,
+          const char  *page_id)
+{
+  PageSlot *slot = g_new0 (PageSlot, 1);
+
+  slot->page_id = g_strdup (page_id);
+  g_ptr_array_add (self->pages, slot);
+
+  return slot;
+}
+
+/* The first page added becomes the current one. */
+static void
+slot_added (KlAssistant *self)
+{
+  if (self->current == NO_PAGE && !hidden_at (self, self->pages->len - 1))
+    switch_to (self, self->pages->len - 1);
+  else
+    update_navigation (self);
+}
+
 void
 kl_assistant_add_page (KlAssistant *self,
                        KlPage      *page)
@@ -575,20 +782,49 @@ kl_assistant_add_page (KlAssistant *self,
 
   page_id = kl_page_get_page_id (page);
   g_return_if_fail (page_id != NULL);
-  g_return_if_fail (kl_assistant_get_page (self, page_id) == NULL);
+  g_return_if_fail (find_slot (self, page_id) == NO_PAGE);
 
-  g_ptr_array_add (self->pages, g_object_ref_sink (page));
-  gtk_stack_add_named (self->stack, create_frame (page), page_id);
-  g_signal_connect_object (page, "notify", G_CALLBACK (page_notify_cb), self, 0);
+  attach_page (self, add_slot (self, page_id), page);
+  slot_added (self);
+}
 
-  if (self->current == NO_PAGE && !kl_page_get_hidden (page))
-    switch_to (self, self->pages->len - 1);
-  else
-    update_navigation (self);
+/**
+ * kl_assistant_add_lazy_page:
+ * @page_id: the id the page will have; unique
+ * @hidden: whether the page starts hidden
+ * @create: (scope forever): returns a new (floating) page with #KlPage:page-id @page_id
+ * @user_data: for @create; must outlive the assistant
+ *
+ * Appends a page that is created only when it is needed: when the flow shows it, when
+ * kl_assistant_get_page() asks for it, or on idle after the first frame. Until then,
+ * kl_assistant_set_page_hidden() sets whether it is skipped. The first page added becomes
+ * the current one (and is created at once).
+ */
+void
+kl_assistant_add_lazy_page (KlAssistant           *self,
+                            const char            *page_id,
+                            gboolean               hidden,
+                            KlAssistantCreateFunc  create,
+                            gpointer               user_data)
+{
+  PageSlot *slot;
+
+  g_return_if_fail (KL_IS_ASSISTANT (self));
+  g_return_if_fail (page_id != NULL);
+  g_return_if_fail (create != NULL);
+  g_return_if_fail (find_slot (self, page_id) == NO_PAGE);
+
+  slot = add_slot (self, page_id);
+  slot->create = create;
+  slot->user_data = user_data;
+  slot->hidden = !!hidden;
+  slot_added (self);
 }
 
 /**
  * kl_assistant_get_page:
+ *
+ * The page called @page_id, created now if it was added lazily and not created yet.
  *
  * Returns: (transfer none) (nullable): the page called @page_id
  */
@@ -599,15 +835,72 @@ kl_assistant_get_page (KlAssistant *self,
   g_return_val_if_fail (KL_IS_ASSISTANT (self), NULL);
   g_return_val_if_fail (page_id != NULL, NULL);
 
-  for (guint i = 0; i < self->pages->len; i++)
-    {
-      KlPage *page = page_at (self, i);
+  return ensure_page_at (self, find_slot (self, page_id));
+}
 
-      if (g_strcmp0 (kl_page_get_page_id (page), page_id) == 0)
-        return page;
+/**
+ * kl_assistant_peek_page:
+ *
+ * Like kl_assistant_get_page(), but never creates the page.
+ *
+ * Returns: (transfer none) (nullable): the page called @page_id, if it exists yet
+ */
+KlPage *
+kl_assistant_peek_page (KlAssistant *self,
+                        const char  *page_id)
+{
+  g_return_val_if_fail (KL_IS_ASSISTANT (self), NULL);
+  g_return_val_if_fail (page_id != NULL, NULL);
+
+  return page_at (self, find_slot (self, page_id));
+}
+
+/**
+ * kl_assistant_has_page:
+ *
+ * Returns: whether the assistant has a page called @page_id, created yet or not
+ */
+gboolean
+kl_assistant_has_page (KlAssistant *self,
+                       const char  *page_id)
+{
+  g_return_val_if_fail (KL_IS_ASSISTANT (self), FALSE);
+  g_return_val_if_fail (page_id != NULL, FALSE);
+
+  return find_slot (self, page_id) != NO_PAGE;
+}
+
+/**
+ * kl_assistant_set_page_hidden:
+ *
+ * Sets #KlPage:hidden of the page called @page_id, or what it will be created with.
+ */
+void
+kl_assistant_set_page_hidden (KlAssistant *self,
+                              const char  *page_id,
+                              gboolean     hidden)
+{
+  guint index;
+  PageSlot *slot;
+
+  g_return_if_fail (KL_IS_ASSISTANT (self));
+  g_return_if_fail (page_id != NULL);
+
+  index = find_slot (self, page_id);
+  g_return_if_fail (index != NO_PAGE);
+
+  slot = slot_at (self, index);
+  if (slot->page != NULL)
+    {
+      kl_page_set_hidden (slot->page, hidden);
+      return;
     }
 
-  return NULL;
+  if (slot->hidden == !!hidden)
+    return;
+
+  slot->hidden = !!hidden;
+  update_navigation (self);
 }
 
 /**
@@ -635,22 +928,17 @@ gboolean
 kl_assistant_set_current_page (KlAssistant *self,
                                const char  *page_id)
 {
-  KlPage *page;
+  guint index;
 
   g_return_val_if_fail (KL_IS_ASSISTANT (self), FALSE);
   g_return_val_if_fail (page_id != NULL, FALSE);
 
-  page = kl_assistant_get_page (self, page_id);
-  if (page == NULL || kl_page_get_hidden (page))
+  index = find_slot (self, page_id);
+  if (index == NO_PAGE || hidden_at (self, index))
     return FALSE;
 
   kl_assistant_cancel (self);
-
-  for (guint i = 0; i < self->pages->len; i++)
-    {
-      if (page_at (self, i) == page)
-        switch_to (self, i);
-    }
+  switch_to (self, index);
 
   return TRUE;
 }

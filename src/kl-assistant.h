@@ -17,11 +17,34 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KlAssistant, kl_assistant, KL, ASSISTANT, AdwBin)
 
+/**
+ * KlAssistantCreateFunc:
+ *
+ * Creates the page of a slot added with kl_assistant_add_lazy_page().
+ *
+ * Returns: (transfer floating): the page, whose #KlPage:page-id is @page_id
+ */
+typedef KlPage *(*KlAssistantCreateFunc) (KlAssistant *assistant,
+                                          const char  *page_id,
+                                          gpointer     user_data);
+
 KlAssistant  *kl_assistant_new              (void);
 void          kl_assistant_add_page         (KlAssistant  *self,
                                              KlPage       *page);
+void          kl_assistant_add_lazy_page    (KlAssistant           *self,
+                                             const char            *page_id,
+                                             gboolean               hidden,
+                                             KlAssistantCreateFunc  create,
+                                             gpointer               user_data);
 KlPage       *kl_assistant_get_page         (KlAssistant  *self,
                                              const char   *page_id);
+KlPage       *kl_assistant_peek_page        (KlAssistant  *self,
+                                             const char   *page_id);
+gboolean      kl_assistant_has_page         (KlAssistant  *self,
+                                             const char   *page_id);
+void          kl_assistant_set_page_hidden  (KlAssistant  *self,
+                                             const char   *page_id,
+                                             gboolean      hidden);
 KlPage       *kl_assistant_get_current_page (KlAssistant  *self);
 gboolean      kl_assistant_set_current_page (KlAssistant  *self,
                                              const char   *page_id);

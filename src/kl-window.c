@@ -85,7 +85,11 @@ G_DEFINE_FINAL_TYPE (KlWindow, kl_window, ADW_TYPE_APPLICATION_WINDOW)
 /* ---- The pages ------------------------------------------------------------------------
  * One line per page, in the order of the flow. A page is built by its constructor with the
  * session (and what else it needs from the window), and shows in the flows named here.
- * prepare, when set, runs before the flow jumps to the page from the Project page. */
+ * prepare, when set, runs before the flow jumps to the page from the Project page.
+ *
+ * The assistant creates a page when it is first needed (kl_assistant_add_lazy_page): the
+ * constructors connect what the window follows and give the page the window's current
+ * state; code that only updates pages (update_pages) leaves those not created alone. */
 
 typedef KlPage *(*PageNewFunc)     (KlWindow *self);
 typedef void    (*PagePrepareFunc) (KlWindow *self,
@@ -99,22 +103,50 @@ typedef struct
   PagePrepareFunc  prepare;
 } FlowPage;
 
+static void profile_activated_cb  (KlWindow   *self,
+                                   const char *id);
+static void continue_activated_cb (KlWindow   *self);
+static void signed_in_cb          (KlWindow   *self,
+                                   KlProfile  *profile,
+                                   GPtrArray  *projects);
+static void project_action_cb     (KlWindow   *self,
+                                   const char *action);
+static void review_needs_apply_cb (KlWindow   *self);
+
 static KlPage *
 new_welcome_page (KlWindow *self)
 {
-  return kl_welcome_page_new ();
+  KlPage *page = kl_welcome_page_new ();
+
+  g_signal_connect_object (page, "profile-activated",
+                           G_CALLBACK (profile_activated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (page, "continue-activated",
+                           G_CALLBACK (continue_activated_cb), self, G_CONNECT_SWAPPED);
+  return page;
 }
 
 static KlPage *
 new_sign_in_page (KlWindow *self)
 {
-  return kl_sign_in_page_new (self->session, self->credentials);
+  KlPage *page = kl_sign_in_page_new (self->session, self->credentials);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (KL_IS_APPLICATION (app) && kl_application_get_atlas_url (KL_APPLICATION (app)) != NULL)
+    kl_sign_in_page_set_custom_url (KL_SIGN_IN_PAGE (page),
+                                    kl_application_get_atlas_url (KL_APPLICATION (app)));
+  g_signal_connect_object (page, "signed-in",
+                           G_CALLBACK (signed_in_cb), self, G_CONNECT_SWAPPED);
+  return page;
 }
 
 static KlPage *
 new_project_page (KlWindow *self)
 {
-  return kl_project_page_new (self->session);
+  KlPage *page = kl_project_page_new (self->session);
+
+  g_signal_connect_object (page, "action",
+                           G_CALLBACK (project_action_cb), self, G_CONNECT_SWAPPED);
+  return page;
 }
 
 static KlPage *
@@ -127,16 +159,26 @@ static KlPage *
 new_key_vault_page (KlWindow *self)
 {
   KlPage *page = kl_key_vault_page_new (self->answers);
+  KlPlan *plan = kl_session_get_plan (self->session);
 
   g_object_bind_property (self->answers, "azure-environment", page, "azure-environment",
                           G_BINDING_SYNC_CREATE);
+  if (plan != NULL)
+    kl_key_vault_page_set_vault_frozen (KL_KEY_VAULT_PAGE (page), kl_plan_vault_is_frozen (plan));
   return page;
 }
 
 static KlPage *
 new_review_page (KlWindow *self)
 {
-  return kl_review_page_new (self->session, self->answers);
+  KlPage *page = kl_review_page_new (self->session, self->answers);
+
+  if (kl_session_get_client (self->session) != NULL)
+    kl_review_page_set_project (KL_REVIEW_PAGE (page), kl_session_get_client (self->session),
+                                kl_session_get_group_id (self->session));
+  g_signal_connect_object (page, "notify::needs-apply",
+                           G_CALLBACK (review_needs_apply_cb), self, G_CONNECT_SWAPPED);
+  return page;
 }
 
 static KlPage *
@@ -148,9 +190,15 @@ new_private_networking_page (KlWindow *self)
 static KlPage *
 new_endpoints_page (KlWindow *self)
 {
+  KlPage *page = kl_endpoints_page_new (self->session, self->answers);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
   /* The demo's simulator, for "Approve in Azure (simulated)", comes with the demo
-   * (start_demo): the window has no application yet while its pages are built. */
-  return kl_endpoints_page_new (self->session, self->answers);
+   * (start_demo), or with the page when the demo runs already. */
+  if (self->demo && KL_IS_APPLICATION (app))
+    kl_endpoints_page_set_demo_sim (KL_ENDPOINTS_PAGE (page),
+                                    kl_application_get_demo_sim (KL_APPLICATION (app)));
+  return page;
 }
 
 static KlPage *
@@ -207,11 +255,20 @@ static const char * const setup_order[] = {
   KL_PAGE_ENDPOINTS, KL_PAGE_CLUSTERS, KL_PAGE_DONE, NULL
 };
 
+/* The page, created now if it was not yet. */
 static KlPage *
 get_page (KlWindow   *self,
           const char *page_id)
 {
   return kl_assistant_get_page (self->assistant, page_id);
+}
+
+/* The page if it exists yet: for updates the page's constructor would make anyway. */
+static KlPage *
+peek_page (KlWindow   *self,
+           const char *page_id)
+{
+  return kl_assistant_peek_page (self->assistant, page_id);
 }
 
 static const FlowPage *
@@ -263,6 +320,17 @@ weak_ref_steal (GWeakRef *ref)
   return self;
 }
 
+static void
+update_read_only (KlWindow       *self,
+                  const FlowPage *entry,
+                  KlPage         *page)
+{
+  KlPlan *plan = kl_session_get_plan (self->session);
+
+  if (is_flow_step (entry) && (entry->flows & FLOW_SETUP))
+    kl_page_set_read_only (page, plan != NULL && kl_plan_page_is_read_only (plan, entry->id));
+}
+
 /* Hidden and read-only follow the flow and the server's state. */
 static void
 update_pages (KlWindow *self)
@@ -272,11 +340,8 @@ update_pages (KlWindow *self)
   for (guint i = 0; i < G_N_ELEMENTS (flow_pages); i++)
     {
       const FlowPage *entry = &flow_pages[i];
-      KlPage *page = get_page (self, entry->id);
+      KlPage *page = peek_page (self, entry->id);
       gboolean hidden;
-
-      if (page == NULL)
-        continue;
 
       /* Rotation and teardown are entered from the Project page only: once left, they are
        * out of the Next/Back order (Back from the summary goes to the project). */
@@ -286,10 +351,11 @@ update_pages (KlWindow *self)
                (is_flow_step (entry) && plan != NULL && !kl_plan_page_applies (plan, entry->id)) ||
                (self->skipped != NULL && g_ptr_array_find_with_equal_func (self->skipped, entry->id,
                                                                            g_str_equal, NULL));
-      kl_page_set_hidden (page, hidden);
+      kl_assistant_set_page_hidden (self->assistant, entry->id, hidden);
 
-      if (is_flow_step (entry) && (entry->flows & FLOW_SETUP))
-        kl_page_set_read_only (page, plan != NULL && kl_plan_page_is_read_only (plan, entry->id));
+      /* A page not created yet gets it from page_created_cb. */
+      if (page != NULL)
+        update_read_only (self, entry, page);
     }
 }
 
@@ -348,7 +414,7 @@ resume_page (KlWindow *self)
     return NULL;
 
   page_id = kl_plan_get_resume_page (plan);
-  if (g_str_equal (page_id, KL_PAGE_PROJECT) || get_page (self, page_id) == NULL)
+  if (g_str_equal (page_id, KL_PAGE_PROJECT) || !kl_assistant_has_page (self->assistant, page_id))
     return NULL;
 
   return page_id;
@@ -890,6 +956,7 @@ start_demo (KlWindow      *self,
   g_autoptr(GError) error = NULL;
 
   self->demo = TRUE;
+  gtk_widget_set_visible (GTK_WIDGET (self->demo_revealer), TRUE);
   gtk_revealer_set_reveal_child (self->demo_revealer, TRUE);
   kl_welcome_page_set_demo (KL_WELCOME_PAGE (get_page (self, KL_PAGE_WELCOME)), TRUE);
   g_clear_pointer (&self->resume_group_id, g_free);
@@ -903,9 +970,11 @@ start_demo (KlWindow      *self,
       return;
     }
 
-  /* Running now: "Approve in Azure (simulated)" talks to it. */
-  kl_endpoints_page_set_demo_sim (KL_ENDPOINTS_PAGE (get_page (self, KL_PAGE_ENDPOINTS)),
-                                  kl_application_get_demo_sim (app));
+  /* Running now: "Approve in Azure (simulated)" talks to it (new_endpoints_page gives it to
+   * a page created later). */
+  if (peek_page (self, KL_PAGE_ENDPOINTS) != NULL)
+    kl_endpoints_page_set_demo_sim (KL_ENDPOINTS_PAGE (peek_page (self, KL_PAGE_ENDPOINTS)),
+                                    kl_application_get_demo_sim (app));
 
   kl_sign_in_async (client, self->cancellable, demo_signed_in_cb, weak_ref_new (self));
 }
@@ -932,6 +1001,17 @@ signed_out_cb (GObject      *object,
     g_debug ("Signing out of the previous account: %s", error->message);
 }
 
+/* The Review page reads the project back; new_review_page gives it to a page created later. */
+static void
+update_review_project (KlWindow *self)
+{
+  KlPage *review = peek_page (self, KL_PAGE_REVIEW);
+
+  if (review != NULL)
+    kl_review_page_set_project (KL_REVIEW_PAGE (review), kl_session_get_client (self->session),
+                                kl_session_get_group_id (self->session));
+}
+
 static void
 session_client_changed_cb (KlWindow *self)
 {
@@ -942,9 +1022,7 @@ session_client_changed_cb (KlWindow *self)
     kl_atlas_client_sign_out_async (self->client, NULL, signed_out_cb, NULL);
   g_set_object (&self->client, client);
 
-  kl_review_page_set_project (KL_REVIEW_PAGE (get_page (self, KL_PAGE_REVIEW)),
-                              kl_session_get_client (self->session),
-                              kl_session_get_group_id (self->session));
+  update_review_project (self);
 }
 
 static void
@@ -952,9 +1030,7 @@ session_project_changed_cb (KlWindow *self)
 {
   KlProject *project = kl_session_get_project (self->session);
 
-  kl_review_page_set_project (KL_REVIEW_PAGE (get_page (self, KL_PAGE_REVIEW)),
-                              kl_session_get_client (self->session),
-                              kl_session_get_group_id (self->session));
+  update_review_project (self);
   set_flow (self, FLOW_SETUP);
 
   if (project != NULL && !self->demo && self->settings != NULL)
@@ -971,7 +1047,7 @@ session_plan_changed_cb (KlWindow *self)
 {
   KlPlan *plan = kl_session_get_plan (self->session);
   const char *group_id = kl_session_get_group_id (self->session);
-  KlPage *key_vault = get_page (self, KL_PAGE_KEY_VAULT);
+  KlPage *key_vault = peek_page (self, KL_PAGE_KEY_VAULT);
   const char *page_id;
 
   if (plan == NULL)
@@ -984,8 +1060,9 @@ session_plan_changed_cb (KlWindow *self)
       fill_answers_from_server (self);
     }
 
-  kl_key_vault_page_set_vault_frozen (KL_KEY_VAULT_PAGE (key_vault),
-                                      kl_plan_vault_is_frozen (plan));
+  if (key_vault != NULL)
+    kl_key_vault_page_set_vault_frozen (KL_KEY_VAULT_PAGE (key_vault),
+                                        kl_plan_vault_is_frozen (plan));
   update_pages (self);
   update_demo_button (self);
 
@@ -1160,8 +1237,9 @@ kl_window_notify_application (KlWindow   *self,
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
-  if (kl_application_get_atlas_url (kl_app) != NULL)
-    kl_sign_in_page_set_custom_url (KL_SIGN_IN_PAGE (get_page (self, KL_PAGE_SIGN_IN)),
+  /* A sign-in page created later gets it from new_sign_in_page. */
+  if (kl_application_get_atlas_url (kl_app) != NULL && peek_page (self, KL_PAGE_SIGN_IN) != NULL)
+    kl_sign_in_page_set_custom_url (KL_SIGN_IN_PAGE (peek_page (self, KL_PAGE_SIGN_IN)),
                                     kl_application_get_atlas_url (kl_app));
 
   g_signal_connect_object (kl_app, "notify::demo", G_CALLBACK (app_demo_changed_cb), self,
@@ -1237,22 +1315,36 @@ kl_window_class_init (KlWindowClass *klass)
                                    kl_window_fill_demo_values_action);
 }
 
+static KlPage *
+create_page_cb (KlAssistant *assistant,
+                const char  *page_id,
+                gpointer     user_data)
+{
+  KlWindow *self = user_data;
+  const FlowPage *entry = find_flow_page (page_id);
+
+  g_assert (entry != NULL);
+
+  return entry->new_page (self);
+}
+
+/* In the assistant now: what update_pages gives the pages (hidden comes with the slot). */
+static void
+page_created_cb (KlWindow *self,
+                 KlPage   *page)
+{
+  update_read_only (self, find_flow_page (kl_page_get_page_id (page)), page);
+}
+
 static void
 kl_window_add_pages (KlWindow *self)
 {
+  g_signal_connect_object (self->assistant, "page-created",
+                           G_CALLBACK (page_created_cb), self, G_CONNECT_SWAPPED);
+  /* Only the first is created now (it shows); the rest when they are needed. */
   for (guint i = 0; i < G_N_ELEMENTS (flow_pages); i++)
-    kl_assistant_add_page (self->assistant, flow_pages[i].new_page (self));
+    kl_assistant_add_lazy_page (self->assistant, flow_pages[i].id, FALSE, create_page_cb, self);
 
-  g_signal_connect_object (get_page (self, KL_PAGE_WELCOME), "profile-activated",
-                           G_CALLBACK (profile_activated_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (get_page (self, KL_PAGE_WELCOME), "continue-activated",
-                           G_CALLBACK (continue_activated_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (get_page (self, KL_PAGE_SIGN_IN), "signed-in",
-                           G_CALLBACK (signed_in_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (get_page (self, KL_PAGE_PROJECT), "action",
-                           G_CALLBACK (project_action_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (get_page (self, KL_PAGE_REVIEW), "notify::needs-apply",
-                           G_CALLBACK (review_needs_apply_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->assistant, "notify::current-page",
                            G_CALLBACK (current_page_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->assistant, "finished",
@@ -1276,12 +1368,17 @@ kl_window_init (KlWindow *self)
   kl_assistant_set_cancellable (self->assistant, self->cancellable);
   kl_window_add_pages (self);
 
-  g_signal_connect_swapped (self->session, "notify::client",
-                            G_CALLBACK (session_client_changed_cb), self);
-  g_signal_connect_swapped (self->session, "notify::project",
-                            G_CALLBACK (session_project_changed_cb), self);
-  g_signal_connect_swapped (self->session, "notify::plan",
-                            G_CALLBACK (session_plan_changed_cb), self);
+  /* After the pages' own handlers, also those of pages created later: the window reads
+   * their state (the Project page's complete) once they have followed the session. */
+  g_signal_connect_data (self->session, "notify::client",
+                         G_CALLBACK (session_client_changed_cb), self, NULL,
+                         G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+  g_signal_connect_data (self->session, "notify::project",
+                         G_CALLBACK (session_project_changed_cb), self, NULL,
+                         G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+  g_signal_connect_data (self->session, "notify::plan",
+                         G_CALLBACK (session_plan_changed_cb), self, NULL,
+                         G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   g_signal_connect (self, "notify::application",
                     G_CALLBACK (kl_window_notify_application), NULL);
 

@@ -424,6 +424,129 @@ test_hidden_pages_skipped (Fixture       *fixture,
   g_assert_cmpstr (current_id (assistant), ==, "a");
 }
 
+/* Pages added lazily: created when shown or asked for, and the rest after the first frame. */
+
+typedef struct
+{
+  KlAssistant *assistant;
+  GPtrArray   *created;   /* page ids, in the order created */
+  gboolean     found;     /* kl_assistant_get_page() had the page in page-created */
+} LazyState;
+
+static KlPage *
+lazy_create_cb (KlAssistant *assistant,
+                const char  *page_id,
+                gpointer     user_data)
+{
+  LazyState *state = user_data;
+
+  g_ptr_array_add (state->created, g_strdup (page_id));
+  return test_page_new (page_id);
+}
+
+static void
+lazy_page_created_cb (KlAssistant *assistant,
+                      KlPage      *page,
+                      LazyState   *state)
+{
+  state->found = kl_assistant_peek_page (assistant, kl_page_get_page_id (page)) == page &&
+                 kl_assistant_get_page (assistant, kl_page_get_page_id (page)) == page;
+}
+
+static gboolean
+all_created (gpointer user_data)
+{
+  LazyState *state = user_data;
+
+  return state->created->len == 4;
+}
+
+static void
+test_lazy_pages (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  KlAssistant *assistant = fixture->assistant;
+  LazyState state = { assistant, g_ptr_array_new_with_free_func (g_free), FALSE };
+
+  g_signal_connect (assistant, "page-created", G_CALLBACK (lazy_page_created_cb), &state);
+  kl_assistant_add_lazy_page (assistant, "a", FALSE, lazy_create_cb, &state);
+  kl_assistant_add_lazy_page (assistant, "b", TRUE, lazy_create_cb, &state);
+  kl_assistant_add_lazy_page (assistant, "c", FALSE, lazy_create_cb, &state);
+  kl_assistant_add_lazy_page (assistant, "d", FALSE, lazy_create_cb, &state);
+
+  /* The first is the current page, so it exists; the others do not, yet they count. */
+  g_assert_cmpuint (state.created->len, ==, 1);
+  g_assert_cmpstr (current_id (assistant), ==, "a");
+  g_assert_true (kl_assistant_has_page (assistant, "c"));
+  g_assert_false (kl_assistant_has_page (assistant, "x"));
+  g_assert_null (kl_assistant_peek_page (assistant, "c"));
+  g_assert_null (kl_assistant_get_page (assistant, "x"));
+  g_assert_true (step_label_is (assistant, "Step 1 of 3"));
+
+  /* Next creates the next visible page; the hidden one is skipped and stays uncreated. */
+  kl_page_set_complete (kl_assistant_get_current_page (assistant), TRUE);
+  kl_assistant_next (assistant);
+  g_assert_cmpstr (current_id (assistant), ==, "c");
+  g_assert_cmpuint (state.created->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (state.created, 1), ==, "c");
+  g_assert_true (state.found);
+  g_assert_null (kl_assistant_peek_page (assistant, "b"));
+  g_assert_false (kl_assistant_set_current_page (assistant, "b"));
+
+  /* Shown while not created: it counts, and Back creates it with that state. */
+  kl_assistant_set_page_hidden (assistant, "b", FALSE);
+  g_assert_true (step_label_is (assistant, "Step 3 of 4"));
+  kl_assistant_back (assistant);
+  g_assert_cmpstr (current_id (assistant), ==, "b");
+  g_assert_false (kl_page_get_hidden (kl_assistant_get_current_page (assistant)));
+  g_assert_true (back_usable (assistant));
+
+  /* Once created, hidden goes to the page itself. */
+  kl_assistant_set_page_hidden (assistant, "c", TRUE);
+  g_assert_true (kl_page_get_hidden (kl_assistant_peek_page (assistant, "c")));
+  kl_assistant_set_page_hidden (assistant, "c", FALSE);
+
+  /* After the first frame, the rest are created on idle. */
+  g_assert_cmpuint (state.created->len, ==, 3);
+  show (fixture);
+  g_assert_true (kl_test_wait_until (all_created, &state, TIMEOUT_MS));
+  g_assert_cmpstr (g_ptr_array_index (state.created, 3), ==, "d");
+  g_assert_cmpstr (current_id (assistant), ==, "b");
+
+  g_signal_handlers_disconnect_by_data (assistant, &state);
+  g_ptr_array_unref (state.created);
+}
+
+/* A page created as Next shows it, in a window on screen, takes the focus as any page does. */
+static void
+test_lazy_page_focus (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  KlAssistant *assistant = fixture->assistant;
+  LazyState state = { assistant, g_ptr_array_new_with_free_func (g_free), FALSE };
+  GtkWidget *focus;
+  KlPage *b;
+
+  kl_assistant_add_lazy_page (assistant, "a", FALSE, lazy_create_cb, &state);
+  show (fixture);
+  /* Added after the first frame: nothing creates it before Next. */
+  kl_assistant_add_lazy_page (assistant, "b", FALSE, lazy_create_cb, &state);
+  g_assert_null (kl_assistant_peek_page (assistant, "b"));
+
+  kl_page_set_complete (kl_assistant_get_current_page (assistant), TRUE);
+  kl_assistant_next (assistant);
+  b = kl_assistant_get_current_page (assistant);
+  g_assert_cmpstr (kl_page_get_page_id (b), ==, "b");
+  g_assert_cmpuint (state.created->len, ==, 2);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (b)));
+  focus = gtk_window_get_focus (fixture->window);
+  g_assert_nonnull (focus);
+  g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (test_page_get_entry (b))));
+  g_assert_true (back_usable (assistant));
+
+  g_ptr_array_unref (state.created);
+}
+
 static void
 test_back_keeps_input (Fixture       *fixture,
                        gconstpointer  user_data)
@@ -737,6 +860,8 @@ main (int   argc,
 
   ADD ("next-needs-complete", test_next_needs_complete);
   ADD ("hidden-pages-skipped", test_hidden_pages_skipped);
+  ADD ("lazy-pages", test_lazy_pages);
+  ADD ("lazy-page-focus", test_lazy_page_focus);
   ADD ("back-keeps-input", test_back_keeps_input);
   ADD ("enter-is-next-when-complete", test_enter_is_next_when_complete);
   ADD ("apply-success-advances", test_apply_success_advances);

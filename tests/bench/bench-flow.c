@@ -31,8 +31,10 @@
 
 #include "config.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <json-glib/json-glib.h>
 
@@ -282,12 +284,17 @@ advance_initiating_cb (gpointer data)
 typedef struct
 {
   guint   source_id;
+  int     schedstat_fd; /* the main thread's /proc/thread-self/schedstat, or -1 */
   gint64  last;
   gint64  last_cpu;
+  gint64  last_wait;
   gint64  max;
   gint64  max_at;       /* monotonic µs of the latest tick */
+  gint64  max_busy;     /* of the latest tick: running */
+  gint64  max_wait;     /* of the latest tick: waiting for a CPU, or -1 */
   GArray *lateness_us;  /* gint64 */
   GArray *busy_us;      /* gint64: the part of each lateness the main thread spent running */
+  GArray *own_us;       /* gint64: the lateness less the time the thread waited for a CPU */
 } Stall;
 
 /* CPU time of the calling thread, µs. */
@@ -300,31 +307,72 @@ thread_cpu_us (void)
   return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
+/* How long the main thread has waited on a run queue, ready but without a CPU (the kernel's
+ * schedstat, second field, ns), µs; -1 when the kernel does not say. */
+static gint64
+thread_wait_us (Stall *stall)
+{
+  char buf[128];
+  char *end = NULL, *wait_end = NULL;
+  ssize_t n;
+  guint64 wait_ns;
+
+  if (stall->schedstat_fd < 0)
+    return -1;
+
+  n = pread (stall->schedstat_fd, buf, sizeof buf - 1, 0);
+  if (n <= 0)
+    return -1;
+  buf[n] = '\0';
+  /* "<running ns> <waiting ns> <timeslices>" */
+  g_ascii_strtoull (buf, &end, 10);
+  wait_ns = g_ascii_strtoull (end, &wait_end, 10);
+  if (end == buf || wait_end == end)
+    return -1;
+
+  return (gint64) (wait_ns / 1000);
+}
+
 static gboolean
 stall_tick_cb (gpointer data)
 {
   Stall *stall = data;
   gint64 now = g_get_monotonic_time ();
   gint64 cpu = thread_cpu_us ();
+  gint64 wait = thread_wait_us (stall);
 
-  /* GLib re-arms a timeout from its dispatch: it was due 1 ms after the last one. Of the
-   * lateness, what the main thread spent running (not waiting for a core: the machine may be
-   * busy with other work) is its own stall. */
+  /* GLib re-arms a timeout from its dispatch: it was due 1 ms after the last one. The
+   * lateness splits into the main thread running (its own work), waiting for a CPU while
+   * ready (other processes, or threads, had the cores: starvation, not a stall of ours), and
+   * the rest, blocked (in a system call, on a lock: a stall of ours too). Own = lateness
+   * less the wait for a CPU; without schedstat, only the running part can be told apart. */
   if (stall->last != 0)
     {
       gint64 late = MAX (0, now - stall->last - 1000);
       gint64 busy = MIN (late, MAX (0, cpu - stall->last_cpu));
+      gint64 own = busy;
+      gint64 waited = -1;
+
+      if (wait >= 0 && stall->last_wait >= 0)
+        {
+          waited = MAX (0, wait - stall->last_wait);
+          own = MAX (busy, late - waited);
+        }
 
       g_array_append_val (stall->lateness_us, late);
       g_array_append_val (stall->busy_us, busy);
+      g_array_append_val (stall->own_us, own);
       if (late > stall->max)
         {
           stall->max = late;
           stall->max_at = now;
+          stall->max_busy = busy;
+          stall->max_wait = waited;
         }
     }
   stall->last = now;
   stall->last_cpu = cpu;
+  stall->last_wait = wait;
 
   return G_SOURCE_CONTINUE;
 }
@@ -334,8 +382,14 @@ stall_start (Stall *stall)
 {
   stall->lateness_us = g_array_new (FALSE, FALSE, sizeof (gint64));
   stall->busy_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+  stall->own_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+  /* Called on the main thread: thread-self is the main loop's. */
+  stall->schedstat_fd = open ("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+  stall->last_wait = -1;
   stall->last = 0;
   stall->max = 0;
+  stall->max_busy = 0;
+  stall->max_wait = -1;
   stall->source_id = g_timeout_add_full (G_PRIORITY_HIGH, 1, stall_tick_cb, stall, NULL);
   g_source_set_name_by_id (stall->source_id, "[bench] main-loop lateness");
 }
@@ -378,8 +432,9 @@ add_distribution (JsonBuilder *builder,
   json_builder_end_object (builder);
 }
 
-/* Adds "<name>" (lateness) and "<name>Busy" (its running part); @origin: g_get_monotonic_time ()
- * of the simulator's start, the zero of the output. */
+/* Adds "<name>" (lateness), "<name>Busy" (its running part) and "<name>Own" (less the wait
+ * for a CPU); @origin: g_get_monotonic_time () of the simulator's start, the zero of the
+ * output. */
 static void
 stall_stop (Stall       *stall,
             const char  *name,
@@ -387,15 +442,31 @@ stall_stop (Stall       *stall,
             JsonBuilder *builder)
 {
   g_autofree char *busy_name = g_strconcat (name, "Busy", NULL);
+  g_autofree char *own_name = g_strconcat (name, "Own", NULL);
   g_autofree char *at_name = g_strconcat (name, "MaxAtUs", NULL);
+  g_autofree char *max_name = g_strconcat (name, "Max", NULL);
 
   g_clear_handle_id (&stall->source_id, g_source_remove);
   add_distribution (builder, name, stall->lateness_us);
   add_distribution (builder, busy_name, stall->busy_us);
+  add_distribution (builder, own_name, stall->own_us);
+  json_builder_set_member_name (builder, "schedstat");
+  json_builder_add_boolean_value (builder, stall->schedstat_fd >= 0);
   json_builder_set_member_name (builder, at_name);
   json_builder_add_int_value (builder, stall->max_at - origin);
+  json_builder_set_member_name (builder, max_name);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "runningUs");
+  json_builder_add_int_value (builder, stall->max_busy);
+  json_builder_set_member_name (builder, "waitingUs");
+  json_builder_add_int_value (builder, stall->max_wait);
+  json_builder_end_object (builder);
   g_clear_pointer (&stall->lateness_us, g_array_unref);
   g_clear_pointer (&stall->busy_us, g_array_unref);
+  g_clear_pointer (&stall->own_us, g_array_unref);
+  if (stall->schedstat_fd >= 0)
+    close (stall->schedstat_fd);
+  stall->schedstat_fd = -1;
 }
 
 /* ------------------------------------------------------------------------------------------ */
