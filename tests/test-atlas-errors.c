@@ -269,10 +269,50 @@ test_plain_errors (void)
   kl_error_set_bad_response (NULL, "ignored");
 }
 
+static GString *captured_log;
+
+static GLogWriterOutput
+capture_writer (GLogLevelFlags   log_level,
+                const GLogField *fields,
+                gsize            n_fields,
+                gpointer         user_data)
+{
+  if (captured_log != NULL)
+    {
+      for (gsize i = 0; i < n_fields; i++)
+        {
+          if (g_strcmp0 (fields[i].key, "MESSAGE") == 0)
+            g_string_append_len (captured_log, fields[i].value,
+                                 fields[i].length < 0 ? (gssize) strlen (fields[i].value)
+                                                      : fields[i].length);
+        }
+    }
+
+  return g_log_writer_default (log_level, fields, n_fields, user_data);
+}
+
+/* json-glib's parse errors quote the server's bytes: the debug log must stay UTF-8 */
+static void
+test_bad_response_log_is_utf8 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) log = g_string_new (NULL);
+
+  captured_log = log;
+  kl_error_set_bad_response (&error, "invalid string constant \"%s\"", "VALIDATION_\xed\xbf\xbf,\xff");
+  captured_log = NULL;
+
+  g_assert_error (error, KL_ERROR, KL_ERROR_BAD_RESPONSE);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_assert_nonnull (strstr (log->str, "VALIDATION_"));
+  g_assert_true (g_utf8_validate_len (log->str, log->len, NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_log_set_writer_func (capture_writer, NULL, NULL);
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/atlas-errors/http-mapping", test_http_mapping);
@@ -283,6 +323,7 @@ main (int   argc,
   g_test_add_func ("/atlas-errors/retry-after", test_retry_after_parse);
   g_test_add_func ("/atlas-errors/transport", test_transport_mapping);
   g_test_add_func ("/atlas-errors/plain", test_plain_errors);
+  g_test_add_func ("/atlas-errors/bad-response-log-utf8", test_bad_response_log_is_utf8);
 
   return g_test_run ();
 }

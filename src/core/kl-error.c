@@ -467,13 +467,17 @@ kl_error_set_bad_response (GError     **error,
                            const char  *format,
                            ...)
 {
+  g_autofree char *raw = NULL;
   g_autofree char *detail = NULL;
   va_list args;
 
   va_start (args, format);
-  detail = g_strdup_vprintf (format, args);
+  raw = g_strdup_vprintf (format, args);
   va_end (args);
 
+  /* The detail may quote the server's bytes (json-glib's parse errors do): the log takes
+   * valid UTF-8 only. */
+  detail = g_utf8_make_valid (raw, -1);
   g_debug ("Bad response: %s", detail);
   g_set_error_literal (error, KL_ERROR, KL_ERROR_BAD_RESPONSE,
                        _("Atlas sent an answer Keylink does not understand. Check that the "
