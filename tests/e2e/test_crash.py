@@ -188,6 +188,14 @@ def test_killed_and_resumed():
         page = resume(app, 'Private Networking')
         app.label(steps.VAULT, root=page)
         app.screenshot('e2e-crash-resumed-private-networking')
+        # Back: what Atlas holds, read-only (Atlas never returns the secret); then on.
+        app.press('Back')
+        page = app.page('Review and Enable')
+        shown = app.texts(page)
+        for value in (steps.TENANT_ID, steps.CLIENT_ID, steps.VAULT, steps.KEY_ID):
+            assert value in shown, '%s is not on the Review page: %s' % (value, shown)
+        app.press('Next')
+        page = app.page('Private Networking')
         assert count(since(sim, mark), 'PATCH', EAR_PATH) == 0, 'Enable was sent again'
 
         # ---- 3. Endpoints being created ----
