@@ -17,8 +17,9 @@
 #     outside memory or the keyring): the app resumes at the Azure Application page;
 #  2. the PATCH that enables the key, carried out by Atlas but its answer never seen (a stall
 #     after processing): the app resumes at Private Networking and does not PATCH again;
-#  3. the endpoints being created (INITIATING), one POST carried out but never answered: the
-#     endpoints page follows both existing endpoints and never POSTs again;
+#  3. the endpoints being created, one POST answered, the other carried out by Atlas only
+#     after the kill: the restarted app finds one PENDING_ACCEPTANCE and one INITIATING; the
+#     endpoints page follows both and never POSTs again;
 #  4. the cluster PATCHes (clusters UPDATING), one never answered: the Clusters page shows
 #     them updating on the key and does not PATCH again.
 #
@@ -199,30 +200,48 @@ def test_killed_and_resumed():
         assert count(since(sim, mark), 'PATCH', EAR_PATH) == 0, 'Enable was sent again'
 
         # ---- 3. Endpoints being created ----
+        # One POST is answered, the other one is held before Atlas carries it out; the kill
+        # comes while the page still creates them. Atlas carries the held one out only after
+        # the kill, once the first endpoint waits for approval: the restarted app finds one
+        # endpoint PENDING_ACCEPTANCE and one INITIATING, and must follow both.
         app.press('Turn On')
         page = app.page('Region Endpoints', timeout=30)
-        rule = sim.add_fault(path=ENDPOINTS_PATH, method='POST', kind='stall',
-                             afterProcessing=True, count=1)
+        rule = sim.add_fault(path=ENDPOINTS_PATH, method='POST', kind='stall', count=1)
         app.press('Create Endpoints', root=page)
         wait_fault_hit(sim, rule, 'an endpoint POST to reach Atlas')
-        e2e.wait_until(lambda: len(api.endpoints(GROUP)) == len(REGIONS),
-                       what='both endpoints on the server')
-        # One POST is answered, the other one's answer never comes: the page is still
-        # creating them, all at once.
         e2e.wait_until(lambda: [r for r in requests(sim) if r['method'] == 'POST' and
                                 r['path'] == ENDPOINTS_PATH and r['status'] == 202],
                        what='the other endpoint POST answered')
         app.button('Creating…', root=page, sensitive=False)
-        created = sorted(e['id'] for e in api.endpoints(GROUP))
-        assert all(e['status'] == 'INITIATING' for e in api.endpoints(GROUP))
         kill(app, 'while the endpoints are being created')
+        first = api.endpoints(GROUP)
+        assert len(first) == 1 and first[0]['status'] == 'INITIATING', first
+        sim.advance(90)
         sim.clear_faults()
+        endpoints = {e['regionName']: e for e in api.endpoints(GROUP)}
+        assert sorted(endpoints) == sorted(REGIONS), endpoints
+        assert sorted(e['status'] for e in endpoints.values()) == \
+            ['INITIATING', 'PENDING_ACCEPTANCE'], endpoints
+        created = sorted(e['id'] for e in endpoints.values())
 
         app = start(sim)
         mark = len(requests(sim))
         page = resume(app, 'Region Endpoints')
-        steps.wait_endpoints(app, page, 'Initiating')
+        expected = {REGIONS[r]: 'Initiating' if e['status'] == 'INITIATING' else
+                    'Waiting for approval in Azure' for r, e in endpoints.items()}
+
+        def following():
+            shown = steps.endpoint_statuses(app, page)
+            return shown.keys() == expected.keys() and \
+                all(shown[t].startswith(expected[t] + ' ·') for t in expected)
+        e2e.wait_until(following, what='the endpoints as Atlas has them: %s (shown: %s)' %
+                       (expected, steps.endpoint_statuses(app, page)))
         app.gone('push button', 'Create Endpoints', root=page)
+        # The one waiting for approval: the command with the connection name Atlas gave it.
+        for endpoint in endpoints.values():
+            if endpoint['status'] == 'PENDING_ACCEPTANCE':
+                app.label(steps.approval_command(endpoint['privateEndpointConnectionName']),
+                          root=page)
         app.screenshot('e2e-crash-resumed-endpoints')
         assert count(since(sim, mark), 'POST', ENDPOINTS_PATH) == 0, 'an endpoint POSTed again'
 
