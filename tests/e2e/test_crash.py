@@ -150,7 +150,7 @@ def fill_and_review(app):
 
 
 def cluster_rows(page):
-    """{cluster name: status line} of the Clusters page's rows."""
+    """{cluster name: [its status lines]} of the Clusters page's rows."""
     result = {}
     for name in steps.CLUSTERS:
         for row in e2e.find_all(page, 'list item'):
@@ -194,8 +194,7 @@ def test_killed_and_resumed():
                                  e2e.Atspi.StateType.SENSITIVE), 'Next with nothing typed'
 
         # ---- 2. Enable carried out by Atlas, its answer never seen ----
-        page = fill_and_review(app)
-        mark = len(requests(sim))
+        fill_and_review(app)
         rule = sim.add_fault(path=EAR_PATH, method='PATCH', kind='stall', afterProcessing=True,
                              count=1)
         app.press('Enable')
