@@ -443,6 +443,96 @@ test_error_on_row (void)
   fixture_close (&fixture);
 }
 
+static gboolean
+rows_updating (gpointer user_data)
+{
+  Fixture *fixture = user_data;
+  const char *names[] = { "payments-eu", "payments-us" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      KlClusterRow *row = kl_clusters_page_get_row (fixture->clusters_page, names[i]);
+
+      if (row == NULL ||
+          g_strcmp0 (kl_cluster_row_get_status_text (row), "Updating… · Uses your key") != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Keylink was killed after sending the PATCHes: on its next run both clusters are UPDATING
+ * on the key. They are shown so, ticked; Next follows them to IDLE without a PATCH, and only
+ * then goes on to the summary (not at once, to a summary that says they are not on it). */
+static void
+test_resume_updating (void)
+{
+  static const char *names[] = { "payments-eu", "payments-us" };
+  g_autoptr(GPtrArray) patches = NULL;
+  Fixture fixture = { NULL };
+  KlClusterRow *eu, *us;
+
+  fixture_open (&fixture, KL_SIM_GROUP_READY, TRUE, 720, 900);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(KlCluster) cluster = NULL;
+      g_autoptr(GError) error = NULL;
+      KlTestAsync async = { NULL };
+
+      kl_atlas_client_set_cluster_encryption_async (fixture.project->client, KL_SIM_GROUP_READY,
+                                                    names[i], "AZURE", NULL, kl_test_async_cb,
+                                                    &async);
+      result = kl_test_async_wait (&async);
+      cluster = kl_atlas_client_set_cluster_encryption_finish (fixture.project->client, result,
+                                                               &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (kl_cluster_get_state_name (cluster), ==, "UPDATING");
+    }
+  kl_sim_clear_requests (fixture.project->sim);
+  /* The page, the first of the assistant, read the project before the PATCHes: as a new run
+   * of Keylink would, it reads it again. */
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+    KlTestAsync async = { NULL };
+
+    kl_session_refresh_async (fixture.session, NULL, kl_test_async_cb, &async);
+    result = kl_test_async_wait (&async);
+    g_assert_true (kl_session_refresh_finish (fixture.session, result, &error));
+    g_assert_no_error (error);
+  }
+  show_clusters (&fixture);
+
+  eu = kl_clusters_page_get_row (fixture.clusters_page, "payments-eu");
+  us = kl_clusters_page_get_row (fixture.clusters_page, "payments-us");
+  g_assert_true (kl_test_wait_until (rows_updating, &fixture, TIMEOUT_MS));
+  g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==, "Updating… · Uses your key");
+  g_assert_cmpstr (kl_cluster_row_get_status_text (us), ==, "Updating… · Uses your key");
+  g_assert_false (kl_cluster_row_get_selected (eu));
+  g_assert_null (kl_page_get_next_label (KL_PAGE (fixture.clusters_page)));
+  g_assert_true (kl_page_get_needs_apply (KL_PAGE (fixture.clusters_page)));
+
+  /* Next follows them (frozen clock: they stay UPDATING, the page stays). */
+  kl_assistant_next (fixture.assistant);
+  g_assert_true (kl_page_get_applying (KL_PAGE (fixture.clusters_page)));
+  g_assert_cmpstr (kl_clusters_page_get_progress_text (fixture.clusters_page), ==, "0 of 2 done");
+  g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==, "Updating…");
+
+  kl_sim_advance (fixture.project->sim, KL_SIM_CLUSTER_UPDATE_SECONDS);
+  g_assert_true (kl_test_wait_until (apply_over, fixture.clusters_page, TIMEOUT_MS));
+  g_assert_null (kl_page_get_error (KL_PAGE (fixture.clusters_page)));
+  g_assert_cmpstr (kl_clusters_page_get_progress_text (fixture.clusters_page), ==, "2 of 2 done");
+  g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==, "Idle · Uses your key");
+  g_assert_true (kl_test_wait_until (done_loaded, &fixture, TIMEOUT_MS));
+  g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page), "Uses your key · Idle"));
+
+  /* Not one PATCH: they were sent before. */
+  patches = kl_test_project_requests (fixture.project, "PATCH", NULL);
+  g_assert_cmpuint (patches->len, ==, 0);
+
+  fixture_close (&fixture);
+}
+
 /* Without a chosen project the pages do not apply: hidden, until one is chosen. */
 static void
 test_applies (void)
@@ -618,6 +708,7 @@ main (int   argc,
   g_test_add_func ("/clusters-page/enable-parallel", test_enable_parallel);
   g_test_add_func ("/clusters-page/ineligible", test_ineligible);
   g_test_add_func ("/clusters-page/error-on-row", test_error_on_row);
+  g_test_add_func ("/clusters-page/resume-updating", test_resume_updating);
   g_test_add_func ("/clusters-page/applies", test_applies);
   g_test_add_func ("/clusters-page/screenshots", test_screenshots);
 

@@ -312,6 +312,52 @@ test_stall (SimFixture    *f,
   f->cancel_after_ms = 0;
 }
 
+/* A stall after processing: Atlas carried out the request, the client never sees the answer
+ * (what a crash test kills the app during). The effect is there at once; clearing the faults
+ * sends the answer held back, and does not carry the request out a second time. */
+static void
+test_stall_after_processing (SimFixture    *f,
+                             gconstpointer  data)
+{
+  g_autoptr(SimResponse) abandoned = NULL;
+  g_autoptr(SimResponse) listed = NULL;
+  g_autoptr(SimResponse) released = NULL;
+  g_autoptr(SimResponse) listed_again = NULL;
+  GSource *later;
+
+  sim_enable_cmk (f, KL_SIM_GROUP_READY, TRUE);
+  sim_use_token (f);
+  add_rule (f, "{\"path\": \"" READY_PES "\", \"method\": \"POST\", \"kind\": \"stall\", "
+               "\"afterProcessing\": true, \"count\": 1}");
+  f->cancel_after_ms = 150;
+  abandoned = sim_send (f, "POST", READY_PES, V20230101, "{\"regionName\": \"US_EAST_2\"}");
+  g_assert_error (abandoned->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  f->cancel_after_ms = 0;
+  g_assert_cmpuint (kl_sim_count_stalled (f->sim), ==, 1);
+  new_session (f);
+  listed = sim_get (f, READY_PES, V20230101);
+  sim_assert_ok (listed, 200, V20230101);
+  g_assert_cmpint (json_object_get_int_member (sim_object (listed), "totalCount"), ==, 1);
+  kl_sim_clear_faults (f->sim);
+  g_assert_cmpuint (kl_sim_count_stalled (f->sim), ==, 0);
+
+  /* Waited out: the answer is the one the request got when it was carried out. */
+  add_rule (f, "{\"path\": \"" READY_PES "\", \"method\": \"POST\", \"kind\": \"stall\", "
+               "\"afterProcessing\": true, \"count\": 1}");
+  later = g_timeout_source_new (100);
+  g_source_set_callback (later, clear_faults_cb, f->sim, NULL);
+  g_source_attach (later, g_main_context_get_thread_default ());
+  released = sim_send (f, "POST", READY_PES, V20230101, "{\"regionName\": \"EUROPE_WEST\"}");
+  sim_assert_ok (released, 202, V20230101);
+  g_assert_cmpint (released->elapsed_us, >=, 100000);
+  g_assert_cmpstr (sim_member_string (released, "regionName"), ==, "EUROPE_WEST");
+  g_source_destroy (later);
+  g_source_unref (later);
+  listed_again = sim_get (f, READY_PES, V20230101);
+  sim_assert_ok (listed_again, 200, V20230101);
+  g_assert_cmpint (json_object_get_int_member (sim_object (listed_again), "totalCount"), ==, 2);
+}
+
 /* The outcome of 24 GETs under a 50 % fault, as a string of 'o' and 'x'. */
 static char *
 fault_pattern (guint64 seed)
@@ -689,6 +735,7 @@ main (int   argc,
   add_fixture_test ("/sim-faults/malformed", test_malformed);
   add_fixture_test ("/sim-faults/status-after-processing", test_status_after_processing);
   add_fixture_test ("/sim-faults/stall", test_stall);
+  add_fixture_test ("/sim-faults/stall-after-processing", test_stall_after_processing);
   g_test_add_func ("/sim-faults/probability-seed", test_probability_seed);
   add_fixture_test ("/sim-faults/rules-api", test_rules_api);
   add_fixture_test ("/sim-faults/request-log", test_request_log);

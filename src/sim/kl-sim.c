@@ -1127,7 +1127,8 @@ release_stalled (KlSim *self)
       KlSimFaultDecision none = { 0, };
 
       none.kind = KL_SIM_FAULT_NONE;
-      if (run_request (self, pending->msg, &none))
+      /* A stall after processing holds an answer that is ready: it only goes out now. */
+      if (pending->decision.after_processing || run_request (self, pending->msg, &none))
         soup_server_message_unpause (pending->msg);
       pending_free (pending);
     }
@@ -1161,6 +1162,11 @@ process_request (KlSim                    *self,
       run_request (self, msg, decision);
       return;
     }
+
+  /* A stall after processing: the request takes effect now, its answer waits (the PATCH
+   * that Atlas applied while the client never saw the answer). */
+  if (decision->kind == KL_SIM_FAULT_STALL && decision->after_processing)
+    handle_request (self, msg);
 
   /* Never block the main loop: hold the message and come back to it. */
   pending = g_new0 (Pending, 1);

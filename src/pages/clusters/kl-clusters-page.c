@@ -76,6 +76,31 @@ count_selected (KlClustersPage *self)
   return n;
 }
 
+/* On the key but not idle yet: its update was sent before (by a run of Keylink that was
+ * closed or killed meanwhile), and Next follows it to the end without sending it again. */
+static gboolean
+row_is_updating_on_key (KlClusterRow *row)
+{
+  KlCluster *cluster = kl_cluster_row_get_cluster (row);
+  const char *state = cluster != NULL ? kl_cluster_get_state_name (cluster) : NULL;
+
+  return kl_cluster_row_get_eligible (row) && kl_cluster_row_get_on_key (row) &&
+         state != NULL && !g_str_equal (state, "IDLE");
+}
+
+static guint
+count_updating_on_key (KlClustersPage *self)
+{
+  g_autoptr(GPtrArray) rows = dup_rows (self);
+  guint n = 0;
+
+  for (guint i = 0; i < rows->len; i++)
+    if (row_is_updating_on_key (g_ptr_array_index (rows, i)))
+      n++;
+
+  return n;
+}
+
 static void
 update_next (KlClustersPage *self)
 {
@@ -90,8 +115,8 @@ update_next (KlClustersPage *self)
   kl_page_set_next_label (KL_PAGE (self), label);
   kl_page_set_complete (KL_PAGE (self), self->loaded);
 
-  /* Nothing chosen: Next simply moves on. */
-  if (n > 0)
+  /* Nothing chosen and nothing updating: Next simply moves on. */
+  if (n > 0 || count_updating_on_key (self) > 0)
     kl_page_set_needs_apply (KL_PAGE (self), TRUE);
   else
     kl_page_set_needs_apply (KL_PAGE (self), FALSE);
@@ -343,8 +368,11 @@ kl_clusters_page_apply_async (KlPage              *page,
   task = g_task_new (page, cancellable, callback, user_data);
   g_task_set_source_tag (task, kl_clusters_page_apply_async);
 
+  /* The chosen ones, and those already updating to the key: the runner follows those
+   * without sending their PATCH again. */
   for (guint i = 0; i < rows->len; i++)
-    if (kl_cluster_row_get_selected (g_ptr_array_index (rows, i)))
+    if (kl_cluster_row_get_selected (g_ptr_array_index (rows, i)) ||
+        row_is_updating_on_key (g_ptr_array_index (rows, i)))
       g_ptr_array_add (chosen, kl_cluster_row_get_cluster (g_ptr_array_index (rows, i)));
 
   if (chosen->len == 0)
