@@ -1,5 +1,5 @@
 #!/bin/bash
-# test-degraded.sh WRAPPER CORE-TEST KEYRING-TEST WIDGET-TEST
+# test-degraded.sh WRAPPER CORE-TEST KEYRING-TEST WIDGET-TEST FILE-KEYRING-TEST
 #
 # Proves build-aux/test-session.sh's degraded mode, the one flatpak-builder's run-tests gets: in
 # a Flatpak build sandbox (FLATPAK_ID set here) with Xvfb and gnome-keyring-daemon hidden from
@@ -12,6 +12,7 @@ wrapper=$1
 core_test=$2
 keyring_test=$3
 widget_test=$4
+file_keyring_test=$5
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kl-degraded.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -37,7 +38,7 @@ no_bus=$(make_path b Xvfb gnome-keyring-daemon dbus-daemon)
 
 n=0
 failed=0
-echo "1..9"
+echo "1..11"
 
 # check DESCRIPTION WANTED-STATUS WANTED-STDERR-TEXT PATH [VAR=VALUE...] -- COMMAND...
 check () {
@@ -80,6 +81,11 @@ check "a private session bus is there, and no display" 0 "" "$no_x_keyring" -- \
 check "no Secret Service can be activated on that bus" 0 "" "$no_x_keyring" -- \
   bash -c '! gdbus call --session --dest org.freedesktop.secrets \
              --object-path /org/freedesktop/secrets --method org.freedesktop.DBus.Peer.Ping'
+check "the keyring through libsecret's file backend works without gnome-keyring" 0 "" \
+  "$no_x_keyring" SECRET_BACKEND=file SECRET_FILE_TEST_PASSWORD=degraded-mode -- \
+  "$file_keyring_test" --tap
+check "and without dbus-daemon" 0 "" "$no_bus" SECRET_BACKEND=file \
+  SECRET_FILE_TEST_PASSWORD=degraded-mode -- "$file_keyring_test" --tap
 check "without dbus-daemon, a core test still passes" 0 "" "$no_bus" -- "$core_test" --tap
 check "without dbus-daemon, a keyring test is skipped" 77 "dbus-daemon is missing" "$no_bus" \
   KL_TEST_NEEDS_KEYRING=1 -- "$keyring_test" --tap
