@@ -89,17 +89,26 @@ fi
 # A private session bus. Services it activates write to a log file, never to the test's
 # stdout (that is TAP).
 bus_config=(--session)
+hidden_services=
 if [ -n "${KL_TEST_NO_KEYRING:-}" ]; then
+  hidden_services='^Name=org\.freedesktop\.secrets$|^Exec=.*gnome-keyring-daemon'
+elif [ -n "${KL_TEST_SECRET_PORTAL:-}" ]; then
+  # xdg-desktop-portal would start the document portal, which mounts a FUSE file system in
+  # XDG_RUNTIME_DIR: not needed for secrets, and in the way of the clean-up.
+  hidden_services='^Name=org\.freedesktop\.portal\.Documents$'
+fi
+if [ -n "$hidden_services" ]; then
   # The standard session bus would start gnome-keyring-daemon on the first call to
   # org.freedesktop.secrets (D-Bus activation): give this bus every activatable service but the
-  # Secret Service ones, so that there is truly no keyring.
+  # hidden ones (with KL_TEST_NO_KEYRING, the Secret Service ones, so that there is truly no
+  # keyring).
   mkdir "$tmp/dbus-services"
   IFS=: read -r -a data_dirs <<<"${XDG_DATA_DIRS:-/usr/local/share:/usr/share}"
   for dir in "${data_dirs[@]}"; do
     for service in "$dir"/dbus-1/services/*.service; do
       [ -f "$service" ] || continue
       [ -e "$tmp/dbus-services/${service##*/}" ] && continue
-      grep -qE '^Name=org\.freedesktop\.secrets$|^Exec=.*gnome-keyring-daemon' "$service" && continue
+      grep -qE "$hidden_services" "$service" && continue
       ln -s "$service" "$tmp/dbus-services/"
     done
   done

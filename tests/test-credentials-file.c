@@ -330,6 +330,7 @@ test_profiles (void)
   g_clear_error (&error);
   g_assert_true (delete (creds, kl_profile_get_id (second), &error));
   g_assert_no_error (error);
+  g_clear_pointer (&profiles, g_ptr_array_unref);
   profiles = list (creds, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (profiles->len, ==, 0);
