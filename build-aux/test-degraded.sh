@@ -113,6 +113,9 @@ for entry in /*; do
       ;;
   esac
 done
+# No D-Bus service to activate, as in the SDK (the host's would start xdg-desktop-portal,
+# which libsecret then asks, in a sandbox, for a Secret portal there is none of).
+[ -d /usr/share/dbus-1/services ] && runner+=(--tmpfs /usr/share/dbus-1/services)
 runner+=(--ro-bind "$tmp/flatpak-info" /.flatpak-info --)
 flatpak_id=()
 if [ ! -e /.flatpak-info ] && "${runner[@]}" test -e /.flatpak-info 2>/dev/null &&
