@@ -89,18 +89,17 @@ fi
 # A private session bus. Services it activates write to a log file, never to the test's
 # stdout (that is TAP).
 bus_config=(--session)
-hidden_services=
+# xdg-desktop-portal (which GTK starts for its settings, and KL_TEST_SECRET_PORTAL=1 below)
+# would start the document portal, which mounts a FUSE file system in XDG_RUNTIME_DIR that can
+# outlive the clean-up: no test needs it.
+hidden_services='^Name=org\.freedesktop\.portal\.Documents$'
 if [ -n "${KL_TEST_NO_KEYRING:-}" ]; then
-  hidden_services='^Name=org\.freedesktop\.secrets$|^Exec=.*gnome-keyring-daemon'
-elif [ -n "${KL_TEST_SECRET_PORTAL:-}" ]; then
-  # xdg-desktop-portal would start the document portal, which mounts a FUSE file system in
-  # XDG_RUNTIME_DIR: not needed for secrets, and in the way of the clean-up.
-  hidden_services='^Name=org\.freedesktop\.portal\.Documents$'
+  hidden_services+='|^Name=org\.freedesktop\.secrets$|^Exec=.*gnome-keyring-daemon'
 fi
 if [ -n "$hidden_services" ]; then
   # The standard session bus would start gnome-keyring-daemon on the first call to
   # org.freedesktop.secrets (D-Bus activation): give this bus every activatable service but the
-  # hidden ones (with KL_TEST_NO_KEYRING, the Secret Service ones, so that there is truly no
+  # hidden ones (with KL_TEST_NO_KEYRING, the Secret Service ones too, so that there is truly no
   # keyring).
   mkdir "$tmp/dbus-services"
   IFS=: read -r -a data_dirs <<<"${XDG_DATA_DIRS:-/usr/local/share:/usr/share}"
