@@ -11,7 +11,7 @@ packages=(
   # data validators
   desktop-file-utils appstream yelp-tools flatpak-builder
   # test session: X server, D-Bus, a real keyring, accessibility
-  xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools at-spi2-core
+  xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools at-spi2-core xdg-desktop-portal
   python3-gi gir1.2-atspi-2.0 imagemagick x11-utils
 )
 

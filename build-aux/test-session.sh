@@ -8,14 +8,54 @@
 #   KL_TEST_NO_KEYRING=1  the bus has no Secret Service at all, not even one it could start on
 #                         demand (D-Bus activation): the keyring error paths
 #   KL_TEST_NO_X=1        no X server (pure core tests may skip it to save time)
+#   KL_TEST_SECRET_PORTAL=1  also xdg-desktop-portal on the bus, with gnome-keyring as its
+#                         org.freedesktop.impl.portal.Secret: libsecret's file backend then gets
+#                         its master key from the Secret portal, as inside Flatpak
 #   KL_TEST_KEEP=1        keep the temporary directory for a look afterwards
+#
+# Degraded mode. In a Flatpak build sandbox (flatpak-builder's run-tests: /.flatpak-info or
+# FLATPAK_ID) there is no Xvfb and no gnome-keyring-daemon, and any machine may lack one of
+# them. The wrapper then starts what it finds (a private dbus-daemon if there is one) and a
+# test that declares a need it cannot meet exits 77, which meson counts as a skip, with the
+# reason on stderr:
+#   KL_TEST_NEEDS_X=1        widget and end-to-end tests: an X server
+#   KL_TEST_NEEDS_KEYRING=1  tests of the Secret Service world: gnome-keyring-daemon on a bus
+# On a complete machine these change nothing. build-aux/test-degraded.sh proves the mode.
 set -u
+
+in_flatpak=
+if [ -e /.flatpak-info ] || [ -n "${FLATPAK_ID:-}" ]; then
+  in_flatpak=1
+fi
+have () {
+  command -v "$1" >/dev/null 2>&1
+}
+skip () {
+  echo "test-session: SKIP: $*${in_flatpak:+ (Flatpak build sandbox)}" >&2
+  exit 77
+}
+if [ -z "${KL_TEST_NO_X:-}" ] && ! have Xvfb; then
+  [ -n "${KL_TEST_NEEDS_X:-}" ] && skip "this test needs an X server and there is no Xvfb"
+  KL_TEST_NO_X=1
+  unset DISPLAY
+fi
+if [ -z "${KL_TEST_NO_KEYRING:-}" ] && { ! have gnome-keyring-daemon || ! have dbus-daemon; }; then
+  [ -n "${KL_TEST_NEEDS_KEYRING:-}" ] &&
+    skip "this test needs gnome-keyring-daemon on a private D-Bus session bus, and" \
+         "$(have dbus-daemon && echo gnome-keyring-daemon || echo dbus-daemon) is missing"
+  KL_TEST_NO_KEYRING=1
+fi
+if [ -n "${KL_TEST_SECRET_PORTAL:-}" ] && ! have "${KL_XDG_DESKTOP_PORTAL:=/usr/libexec/xdg-desktop-portal}"; then
+  skip "this test needs xdg-desktop-portal ($KL_XDG_DESKTOP_PORTAL)"
+fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kl-test.XXXXXX")
 xvfb_pid=
 bus_pid=
 keyring_pid=
+portal_pid=
 cleanup () {
+  [ -n "$portal_pid" ] && kill "$portal_pid" 2>/dev/null
   [ -n "$keyring_pid" ] && kill "$keyring_pid" 2>/dev/null
   [ -n "$bus_pid" ] && kill "$bus_pid" 2>/dev/null
   [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null
@@ -49,17 +89,25 @@ fi
 # A private session bus. Services it activates write to a log file, never to the test's
 # stdout (that is TAP).
 bus_config=(--session)
+# xdg-desktop-portal (which GTK starts for its settings, and KL_TEST_SECRET_PORTAL=1 below)
+# would start the document portal, which mounts a FUSE file system in XDG_RUNTIME_DIR that can
+# outlive the clean-up: no test needs it.
+hidden_services='^Name=org\.freedesktop\.portal\.Documents$'
 if [ -n "${KL_TEST_NO_KEYRING:-}" ]; then
+  hidden_services+='|^Name=org\.freedesktop\.secrets$|^Exec=.*gnome-keyring-daemon'
+fi
+if [ -n "$hidden_services" ]; then
   # The standard session bus would start gnome-keyring-daemon on the first call to
   # org.freedesktop.secrets (D-Bus activation): give this bus every activatable service but the
-  # Secret Service ones, so that there is truly no keyring.
+  # hidden ones (with KL_TEST_NO_KEYRING, the Secret Service ones too, so that there is truly no
+  # keyring).
   mkdir "$tmp/dbus-services"
   IFS=: read -r -a data_dirs <<<"${XDG_DATA_DIRS:-/usr/local/share:/usr/share}"
   for dir in "${data_dirs[@]}"; do
     for service in "$dir"/dbus-1/services/*.service; do
       [ -f "$service" ] || continue
       [ -e "$tmp/dbus-services/${service##*/}" ] && continue
-      grep -qE '^Name=org\.freedesktop\.secrets$|^Exec=.*gnome-keyring-daemon' "$service" && continue
+      grep -qE "$hidden_services" "$service" && continue
       ln -s "$service" "$tmp/dbus-services/"
     done
   done
@@ -81,6 +129,11 @@ if [ -n "${KL_TEST_NO_KEYRING:-}" ]; then
 EOF
   bus_config=(--config-file="$tmp/bus.conf")
 fi
+if ! have dbus-daemon; then
+  # No bus at all: what needs none (the core tests) still runs.
+  "$@"
+  exit
+fi
 mkfifo "$tmp/busfd"
 # The daemons (and the services the bus starts, such as gcr-prompter) run without the test's
 # G_DEBUG=fatal-warnings: a warning of theirs (e.g. gnome-keyring's "couldn't create system
@@ -100,6 +153,19 @@ if [ -z "${KL_TEST_NO_KEYRING:-}" ]; then
   # Block until the daemon owns its name on our bus (no sleeps).
   if ! gdbus wait --session --timeout 30 org.freedesktop.secrets; then
     echo "test-session: gnome-keyring-daemon did not start" >&2
+    exit 99
+  fi
+fi
+
+if [ -n "${KL_TEST_SECRET_PORTAL:-}" ]; then
+  # Only gnome-keyring's portal backend (UseIn=gnome): no other backend is activated.
+  mkdir "$tmp/portals"
+  cp /usr/share/xdg-desktop-portal/portals/gnome-keyring.portal "$tmp/portals/"
+  env -u G_DEBUG XDG_CURRENT_DESKTOP=GNOME XDG_DESKTOP_PORTAL_DIR="$tmp/portals" \
+    "$KL_XDG_DESKTOP_PORTAL" --replace >"$tmp/portal.log" 2>&1 &
+  portal_pid=$!
+  if ! gdbus wait --session --timeout 30 org.freedesktop.portal.Desktop; then
+    echo "test-session: xdg-desktop-portal did not start" >&2
     exit 99
   fi
 fi

@@ -26,6 +26,11 @@ G_BEGIN_DECLS
  *   or the service account's client secret. An Azure client secret the user chose to remember is
  *   an item of its own: kind "azure-client-secret", project-id, azure-client-id.
  *   Nothing is written to disk, GSettings or the log by this module.
+ *   Inside a Flatpak (or Snap) sandbox, or with SECRET_BACKEND set, the same items go through
+ *   libsecret's backend instead: its file backend keeps them in the app's own
+ *   $XDG_DATA_HOME/keyrings/default.keyring, encrypted (attributes hashed) with a master key
+ *   from the Secret portal; there is no collection and nothing to unlock. The Atlas CLI's items
+ *   are always read from the Secret Service.
  *
  * Secrets in memory
  *   Secrets travel as SecretValue (libsecret's refcounted, immutable holder). Those this module
