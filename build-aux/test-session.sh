@@ -93,6 +93,13 @@ bus_config=(--session)
 # would start the document portal, which mounts a FUSE file system in XDG_RUNTIME_DIR that can
 # outlive the clean-up: no test needs it.
 hidden_services='^Name=org\.freedesktop\.portal\.Documents$'
+# Nor does any test but the Secret portal one (which starts xdg-desktop-portal itself) need the
+# desktop portal: without it GTK's settings lookup at start-up is refused at once, where
+# activating the portal and its backends can hold every GTK start-up for up to 25 s on a busy
+# machine.
+if [ -z "${KL_TEST_SECRET_PORTAL:-}" ]; then
+  hidden_services+='|^Name=org\.freedesktop\.portal\.Desktop$|^Name=org\.freedesktop\.impl\.portal\.'
+fi
 if [ -n "${KL_TEST_NO_KEYRING:-}" ]; then
   hidden_services+='|^Name=org\.freedesktop\.secrets$|^Exec=.*gnome-keyring-daemon'
 fi

@@ -1717,8 +1717,6 @@ use_secret_backend (void)
          (backend != NULL && backend[0] != '\0');
 }
 
-static GError *not_saved_error (void);
-
 static void
 on_backend_stored (GObject      *object,
                    GAsyncResult *result,
