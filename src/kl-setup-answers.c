@@ -453,17 +453,32 @@ kl_setup_answers_clear_client_secret (KlSetupAnswers *self)
  * kl_setup_answers_set_draft_settings:
  * @settings: (nullable): the application's settings, which hold the drafts; %NULL keeps none
  *
- * Where drafts are kept (the `azure-drafts` key).
+ * Where drafts are kept: the `azure-drafts` key of @settings' schema and path, in the
+ * default settings backend (the application's).
  */
 void
 kl_setup_answers_set_draft_settings (KlSetupAnswers *self,
                                      GSettings      *settings)
 {
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autofree char *path = NULL;
+
   g_return_if_fail (KL_IS_SETUP_ANSWERS (self));
   g_return_if_fail (!settings || G_IS_SETTINGS (settings));
 
   kl_setup_answers_flush_draft (self);
-  g_set_object (&self->settings, settings);
+  g_clear_object (&self->settings);
+  if (settings == NULL)
+    return;
+
+  /* An object of its own on the default store, as the application's: that one may be in
+   * delay-apply mode (g_settings_delay(), which also hides the store behind its own
+   * backend), and would hold a draft back until its next apply. */
+  g_object_get (settings,
+                "settings-schema", &schema,
+                "path", &path,
+                NULL);
+  self->settings = g_settings_new_full (schema, NULL, path);
 }
 
 /**

@@ -48,6 +48,7 @@
 typedef struct
 {
   GSettings      *settings;
+  GSettings      *app_settings;   /* as the window's: in delay-apply mode */
   KlSetupAnswers *answers;
 } Fixture;
 
@@ -57,8 +58,11 @@ fixture_set_up (Fixture       *fixture,
 {
   fixture->settings = g_settings_new (APP_ID);
   g_settings_reset (fixture->settings, DRAFTS_KEY);
+  /* The window delays its own writes (g_settings_delay()): drafts must not wait for them. */
+  fixture->app_settings = g_settings_new (APP_ID);
+  g_settings_delay (fixture->app_settings);
   fixture->answers = kl_setup_answers_new ();
-  kl_setup_answers_set_draft_settings (fixture->answers, fixture->settings);
+  kl_setup_answers_set_draft_settings (fixture->answers, fixture->app_settings);
 }
 
 static void
@@ -66,6 +70,8 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
   g_assert_finalize_object (fixture->answers);
+  g_assert_false (g_settings_get_has_unapplied (fixture->app_settings));
+  g_assert_finalize_object (fixture->app_settings);
   g_settings_reset (fixture->settings, DRAFTS_KEY);
   g_assert_finalize_object (fixture->settings);
 }
