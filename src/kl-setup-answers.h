@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -43,5 +43,16 @@ void            kl_setup_answers_set_key_vault_name    (KlSetupAnswers *self,
 const char     *kl_setup_answers_get_key_identifier    (KlSetupAnswers *self);
 void            kl_setup_answers_set_key_identifier    (KlSetupAnswers *self,
                                                         const char     *key_identifier);
+
+void            kl_setup_answers_set_draft_settings    (KlSetupAnswers *self,
+                                                        GSettings      *settings);
+void            kl_setup_answers_open_draft            (KlSetupAnswers *self,
+                                                        const char     *group_id,
+                                                        gboolean        discard);
+void            kl_setup_answers_draft_changed         (KlSetupAnswers *self);
+void            kl_setup_answers_flush_draft           (KlSetupAnswers *self);
+void            kl_setup_answers_discard_draft         (KlSetupAnswers *self,
+                                                        const char     *group_id);
+gboolean        kl_setup_answers_get_draft_restored    (KlSetupAnswers *self);
 
 G_END_DECLS

@@ -1060,6 +1060,10 @@ session_plan_changed_cb (KlWindow *self)
       fill_answers_from_server (self);
     }
 
+  /* What was typed for this project and not sent (a crash, a close), unless Atlas has it. */
+  kl_setup_answers_open_draft (self->answers, self->demo ? NULL : group_id,
+                               kl_plan_get_stage (plan) >= KL_PROJECT_STAGE_KEY_READY);
+
   if (key_vault != NULL)
     kl_key_vault_page_set_vault_frozen (KL_KEY_VAULT_PAGE (key_vault),
                                         kl_plan_vault_is_frozen (plan));
@@ -1128,6 +1132,7 @@ project_action_cb (KlWindow   *self,
       flow = FLOW_TEARDOWN;
       target = "teardown";
       self->teardown_kind = KL_TEARDOWN_CMK;
+      kl_setup_answers_discard_draft (self->answers, kl_session_get_group_id (self->session));
     }
 
   g_return_if_fail (target != NULL && get_page (self, target) != NULL);
@@ -1202,6 +1207,7 @@ kl_window_close_request (GtkWindow *window)
 
   /* Anything still in flight belongs to this window: stop it now. */
   g_cancellable_cancel (self->cancellable);
+  kl_setup_answers_flush_draft (self->answers);
 
   if (self->settings != NULL)
     {
@@ -1231,6 +1237,7 @@ kl_window_notify_application (KlWindow   *self,
 
   kl_app = KL_APPLICATION (app);
   self->settings = g_object_ref (kl_application_get_settings (kl_app));
+  kl_setup_answers_set_draft_settings (self->answers, self->settings);
 
   g_settings_get (self->settings, "window-size", "(ii)", &width, &height);
   gtk_window_set_default_size (GTK_WINDOW (self), width, height);

@@ -29,8 +29,11 @@
 #define SA_SECRET    "mdb_sa_sk_SECRETSCAN-4f7c2e9a1b3d5f7091a2"
 #define API_PUBLIC   "scanpub1"
 #define API_PRIVATE  "SECRETSCAN-8d2e4f6a-0b1c-4d3e-9f5a-7b6c8d9e0f1a"
+#define TENANT_ID    "5b0e3c1d-2f4a-4d6b-8e9f-0a1b2c3d4e5f"
+#define CLIENT_ID    "0f3e5c4a-9b2d-4e8f-a1c7-6d5b3a2f1e0d"
+#define AZURE_SECRET "Xk8Q~SECRETSCAN.Tn5-Lw9_Yb3Vd7Fh1Jm4Pc6"
 
-static const char * const secrets[] = { SA_SECRET, API_PRIVATE, NULL };
+static const char * const secrets[] = { SA_SECRET, API_PRIVATE, AZURE_SECRET, NULL };
 
 typedef struct
 {
@@ -114,6 +117,34 @@ sign_in_and_choose (KlWindow   *window,
     g_assert_true (kl_project_page_select (project_page, KL_SIM_GROUP_READY));
   }
   g_assert_true (kl_test_wait_until (has_plan, kl_window_get_session (window), TIMEOUT_MS));
+}
+
+static gboolean
+draft_has_tenant (gpointer user_data)
+{
+  g_autoptr(GVariant) drafts = g_settings_get_value (G_SETTINGS (user_data), "azure-drafts");
+  g_autofree char *text = g_variant_print (drafts, FALSE);
+
+  return strstr (text, TENANT_ID) != NULL;
+}
+
+/* Types the Azure application's details, secret included, and waits until the project's
+ * draft holds them: the scans below then look at a draft that exists. */
+static void
+type_azure_details (KlWindow      *window,
+                    KlApplication *app)
+{
+  KlAssistant *assistant = kl_window_get_assistant (window);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  KlPage *page;
+
+  g_assert_true (kl_assistant_set_current_page (assistant, KL_PAGE_AZURE_APP));
+  page = kl_assistant_get_current_page (assistant);
+  type_into (page, "Directory (Tenant) ID", TENANT_ID);
+  type_into (page, "Application (Client) ID", CLIENT_ID);
+  type_into (page, "Client Secret Value", AZURE_SECRET);
+  g_assert_true (kl_page_get_complete (page));
+  g_assert_true (kl_test_wait_until (draft_has_tenant, settings, TIMEOUT_MS));
 }
 
 static guint
@@ -203,6 +234,7 @@ test_secrets_child (void)
 
   sign_in_and_choose (window, sim, FALSE, "Scan service account");
   sign_in_and_choose (window, sim, TRUE, "Scan API key");
+  type_azure_details (window, app);
 
   gtk_window_close (GTK_WINDOW (window));
   g_assert_finalize_object (window);

@@ -36,6 +36,7 @@ struct _KlAzureAppPage
   AdwEntryRow        *tenant_row;
   AdwEntryRow        *client_row;
   AdwEntryRow        *secret_row;
+  GtkLabel           *restored_label;
 };
 
 G_DEFINE_FINAL_TYPE (KlAzureAppPage, kl_azure_app_page, KL_TYPE_PAGE)
@@ -134,6 +135,18 @@ store_answers (KlAzureAppPage *self)
                                       kl_field_get_valid (self->secret_field)
                                         ? kl_field_get_text (self->secret_field) : NULL);
   self->storing = FALSE;
+  kl_setup_answers_draft_changed (self->answers);
+}
+
+/* Restored from the project's draft, which never holds the secret: say why it is empty. */
+static void
+update_restored (KlAzureAppPage *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->restored_label),
+                          self->answers != NULL &&
+                          kl_setup_answers_get_draft_restored (self->answers) &&
+                          !kl_page_get_read_only (KL_PAGE (self)) &&
+                          kl_field_get_text (self->secret_field)[0] == '\0');
 }
 
 static void
@@ -141,6 +154,7 @@ input_changed_cb (KlAzureAppPage *self)
 {
   update_complete (self);
   store_answers (self);
+  update_restored (self);
   kl_page_input_changed (KL_PAGE (self));
 }
 
@@ -154,6 +168,7 @@ environment_changed_cb (KlAzureAppPage *self)
       self->storing = TRUE;
       kl_setup_answers_set_azure_environment (self->answers, environments[selected]);
       self->storing = FALSE;
+      kl_setup_answers_draft_changed (self->answers);
     }
   kl_page_input_changed (KL_PAGE (self));
 }
@@ -170,6 +185,7 @@ read_only_changed_cb (KlAzureAppPage *self)
   /* Atlas keeps the secret and never shows it: no empty field for it. */
   gtk_widget_set_visible (GTK_WIDGET (self->secret_row),
                           editable || kl_field_get_text (self->secret_field)[0] != '\0');
+  update_restored (self);
   update_complete (self);
 }
 
@@ -196,6 +212,9 @@ static void
 answers_changed_cb (KlAzureAppPage *self,
                     GParamSpec     *pspec)
 {
+  if (g_str_equal (pspec->name, "draft-restored"))
+    update_restored (self);
+
   /* Its own writes, and answers of other pages, are not news here. */
   if (self->storing ||
       !(g_str_equal (pspec->name, "azure-environment") ||
@@ -241,6 +260,7 @@ kl_azure_app_page_constructed (GObject *object)
     g_signal_connect_object (self->answers, "notify", G_CALLBACK (answers_changed_cb), self,
                              G_CONNECT_SWAPPED);
 
+  update_restored (self);
   update_complete (self);
 }
 
@@ -331,6 +351,7 @@ kl_azure_app_page_class_init (KlAzureAppPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KlAzureAppPage, tenant_row);
   gtk_widget_class_bind_template_child (widget_class, KlAzureAppPage, client_row);
   gtk_widget_class_bind_template_child (widget_class, KlAzureAppPage, secret_row);
+  gtk_widget_class_bind_template_child (widget_class, KlAzureAppPage, restored_label);
   kl_page_util_bind_entry_activated (widget_class);
 }
 

@@ -205,6 +205,15 @@ input_changed (KlKeyVaultPage *self)
   kl_page_input_changed (KL_PAGE (self));
 }
 
+/* The user changed a field (not the page showing the answers): into the project's draft. */
+static void
+user_input_changed (KlKeyVaultPage *self)
+{
+  input_changed (self);
+  if (self->answers != NULL && !self->loading)
+    kl_setup_answers_draft_changed (self->answers);
+}
+
 static gboolean
 fill_from_resource_id_cb (gpointer user_data)
 {
@@ -251,7 +260,7 @@ static void
 subscription_changed_cb (KlKeyVaultPage *self)
 {
   maybe_fill_from_resource_id (self, self->subscription_field);
-  input_changed (self);
+  user_input_changed (self);
 }
 
 static void
@@ -260,7 +269,7 @@ vault_changed_cb (KlKeyVaultPage *self)
   maybe_fill_from_resource_id (self, self->vault_field);
   /* Whether the key identifier matches depends on the vault name. */
   kl_field_recheck (self->key_id_field);
-  input_changed (self);
+  user_input_changed (self);
 }
 
 static void
@@ -285,7 +294,7 @@ key_id_changed_cb (KlKeyVaultPage *self)
         }
     }
 
-  input_changed (self);
+  user_input_changed (self);
 }
 
 static void
@@ -360,7 +369,7 @@ kl_key_vault_page_constructed (GObject *object)
   g_signal_connect_swapped (self->subscription_row, "notify::text",
                             G_CALLBACK (subscription_changed_cb), self);
   g_signal_connect_swapped (self->resource_group_row, "notify::text",
-                            G_CALLBACK (input_changed), self);
+                            G_CALLBACK (user_input_changed), self);
   g_signal_connect_swapped (self->vault_row, "notify::text",
                             G_CALLBACK (vault_changed_cb), self);
   g_signal_connect_swapped (self->key_id_row, "notify::text",

@@ -178,6 +178,8 @@ verified_cb (GObject      *object,
              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  KlReviewPage *self = g_task_get_source_object (task);
+  ApplyData *data = g_task_get_task_data (task);
   g_autoptr(KlEncryptionAtRest) ear = NULL;
   g_autoptr(GError) error = NULL;
   gboolean in_use = FALSE;
@@ -193,7 +195,12 @@ verified_cb (GObject      *object,
                                "Crypto User” role) and that the vault’s firewall lets Atlas "
                                "in; then press Enable again."));
   else
-    g_task_return_boolean (task, TRUE);
+    {
+      /* Atlas holds the answers now: the draft kept until then goes. */
+      if (self->answers != NULL)
+        kl_setup_answers_discard_draft (self->answers, data->group_id);
+      g_task_return_boolean (task, TRUE);
+    }
 }
 
 /* The first enablement sends everything; later ones only what changed. */
