@@ -281,6 +281,8 @@ kl_application_init (KlApplication *self)
   static const char *quit_accels[] = { "<primary>q", NULL };
   static const char *help_accels[] = { "F1", NULL };
   static const char *close_accels[] = { "<primary>w", NULL };
+  /* GtkApplication's own, which it sets only for a gtk/help-overlay.ui (KlWindow loads ours). */
+  static const char *shortcuts_accels[] = { "<Control>question", NULL };
 
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   g_application_set_option_context_summary (G_APPLICATION (self),
@@ -292,6 +294,8 @@ kl_application_init (KlApplication *self)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.help", help_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay",
+                                         shortcuts_accels);
 }
 
 KlApplication *

@@ -73,6 +73,10 @@ struct _KlWindow
   GPtrArray            *cli_profiles;      /* KlCliProfile */
   guint                 lists_pending;
 
+  GdkFrameClock        *paint_clock;       /* until the first frame: then the help overlay */
+  gulong                paint_id;
+  guint                 help_overlay_id;
+
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
   GtkRevealer          *demo_revealer;
@@ -1258,10 +1262,79 @@ kl_window_notify_application (KlWindow   *self,
     load_profiles (self);
 }
 
+/* ---- The keyboard shortcuts window ---------------------------------------------------
+ * Built after the first frame rather than with the window (GtkApplication's way), which
+ * would put a whole GtkShortcutsWindow before it. win.show-help-overlay comes with it. */
+
+static void
+clear_paint_watch (KlWindow *self)
+{
+  if (self->paint_clock != NULL)
+    g_clear_signal_handler (&self->paint_id, self->paint_clock);
+  g_clear_object (&self->paint_clock);
+}
+
+static gboolean
+load_help_overlay_cb (gpointer user_data)
+{
+  KlWindow *self = user_data;
+  g_autoptr(GtkBuilder) builder = NULL;
+  GObject *overlay;
+
+  self->help_overlay_id = 0;
+
+  builder = gtk_builder_new_from_resource (RESOURCE_PREFIX "/kl-help-overlay.ui");
+  overlay = gtk_builder_get_object (builder, "help_overlay");
+  g_assert (GTK_IS_SHORTCUTS_WINDOW (overlay));
+  gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (self),
+                                           GTK_SHORTCUTS_WINDOW (overlay));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+first_paint_cb (GdkFrameClock *clock,
+                KlWindow      *self)
+{
+  clear_paint_watch (self);
+
+  if (self->help_overlay_id == 0 &&
+      gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (self)) == NULL)
+    self->help_overlay_id = g_idle_add_full (G_PRIORITY_LOW, load_help_overlay_cb, self, NULL);
+}
+
+static void
+kl_window_realize (GtkWidget *widget)
+{
+  KlWindow *self = KL_WINDOW (widget);
+  GdkFrameClock *clock;
+
+  GTK_WIDGET_CLASS (kl_window_parent_class)->realize (widget);
+
+  clock = gtk_widget_get_frame_clock (widget);
+  if (clock == NULL || self->paint_clock != NULL ||
+      gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (self)) != NULL)
+    return;
+
+  self->paint_clock = g_object_ref (clock);
+  self->paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (first_paint_cb), self);
+}
+
+static void
+kl_window_unrealize (GtkWidget *widget)
+{
+  clear_paint_watch (KL_WINDOW (widget));
+
+  GTK_WIDGET_CLASS (kl_window_parent_class)->unrealize (widget);
+}
+
 static void
 kl_window_dispose (GObject *object)
 {
   KlWindow *self = KL_WINDOW (object);
+
+  clear_paint_watch (self);
+  g_clear_handle_id (&self->help_overlay_id, g_source_remove);
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
@@ -1305,6 +1378,9 @@ kl_window_class_init (KlWindowClass *klass)
 
   object_class->dispose = kl_window_dispose;
   object_class->finalize = kl_window_finalize;
+
+  widget_class->realize = kl_window_realize;
+  widget_class->unrealize = kl_window_unrealize;
 
   window_class->close_request = kl_window_close_request;
 

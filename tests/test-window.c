@@ -16,10 +16,17 @@
 /* One registered application per process, as in the real program. */
 static KlApplication *app;
 
+static gboolean
+has_help_overlay (gpointer user_data)
+{
+  return gtk_application_window_get_help_overlay (user_data) != NULL;
+}
+
 static void
 test_window_open_and_finalize (void)
 {
   g_autofree char *shot = NULL;
+  g_auto(GStrv) accel_actions = NULL;
   GCancellable *cancellable;
   KlWindow *window;
   GtkWidget *menu;
@@ -38,6 +45,14 @@ test_window_open_and_finalize (void)
 
   shot = kl_test_save_screenshot (GTK_WIDGET (window), "window");
   g_assert_true (g_file_test (shot, G_FILE_TEST_IS_REGULAR));
+
+  /* The keyboard shortcuts come after the first frame, with their action and accelerator. */
+  g_assert_true (kl_test_wait_until (has_help_overlay, window, 5000));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
+  accel_actions = gtk_application_get_actions_for_accel (GTK_APPLICATION (app),
+                                                        "<Control>question");
+  g_assert_true (g_strv_contains ((const char * const *) accel_actions,
+                                  "win.show-help-overlay"));
 
   /* Closing the window cancels what it had in flight. */
   cancellable = g_object_ref (kl_window_get_cancellable (window));

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "kl-a11y.h"
+#include "kl-prerequisite-row.h"
 #include "kl-welcome-page.h"
 #include "pages/kl-page-util.h"
 
@@ -190,6 +191,7 @@ kl_welcome_page_class_init (KlWelcomePageClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
 
+  g_type_ensure (KL_TYPE_PREREQUISITE_ROW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/pages/welcome/kl-welcome-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KlWelcomePage, continue_group);
