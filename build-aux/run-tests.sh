@@ -30,6 +30,18 @@ print(ok, bad)
 PY
 }
 
+fault_summary () {
+  # The fault-injection suite's own summary line ("# faults tried: N, handled: N").
+  /usr/bin/python3 - "$1" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    t = json.loads(line)
+    for out in (t.get("stdout") or "").splitlines():
+        if out.startswith("# faults tried:"):
+            print(t["name"] + ": " + out[2:])
+PY
+}
+
 run_flavour () {
   local name=$1; shift
   local dir="$top/_build/$name"
@@ -47,6 +59,7 @@ run_flavour () {
     status=1
   fi
   read -r ok bad < <(count_results "$dir/meson-logs/testlog.json")
+  fault_summary "$dir/meson-logs/testlog.json" | sed "s/^/=== $name: /"
   echo "=== $name: $ok passed, $bad failed"
   passed=$((passed + ok))
   failed=$((failed + bad))
