@@ -12,8 +12,8 @@
 
 G_BEGIN_DECLS
 
-/* What test-credentials.c and test-cli-import.c share. The calls wait on the main loop, up to
- * KL_TEST_CREDENTIALS_WAIT_MS. */
+/* What test-credentials.c, test-credentials-file.c and test-cli-import.c share. The calls
+ * wait on the main loop, up to KL_TEST_CREDENTIALS_WAIT_MS. */
 #define KL_TEST_CREDENTIALS_WAIT_MS 60000
 
 /* `secret-tool store` the way the Atlas CLI's go-keyring stores ("Password for '<user>' on
@@ -35,5 +35,43 @@ char         *kl_test_lookup_secret       (KlCredentials  *creds,
 void          kl_test_assert_secret            (KlCredentials  *creds,
                                                 const char     *id,
                                                 const char     *expected);
+
+/* KlCredentials calls made synchronous for the tests (test-credentials.c,
+ * test-credentials-file.c). */
+gboolean      kl_test_store_profile (KlCredentials *creds,
+                                     KlProfile     *profile,
+                                     const char    *secret,
+                                     GError       **error);
+GPtrArray    *kl_test_list_profiles (KlCredentials *creds,
+                                     GError       **error);
+gboolean      kl_test_rename_profile (KlCredentials *creds,
+                                      const char    *id,
+                                      const char    *name,
+                                      GError       **error);
+gboolean      kl_test_update_profile (KlCredentials *creds,
+                                      KlProfile     *profile,
+                                      GError       **error);
+gboolean      kl_test_delete_profile (KlCredentials *creds,
+                                      const char    *id,
+                                      GError       **error);
+gboolean      kl_test_store_azure (KlCredentials *creds,
+                                   const char    *project,
+                                   const char    *client,
+                                   const char    *secret,
+                                   GError       **error);
+char         *kl_test_lookup_azure (KlCredentials *creds,
+                                    const char    *project,
+                                    const char    *client,
+                                    GError       **error);
+void          kl_test_assert_azure_secret (KlCredentials *creds,
+                                           const char    *project,
+                                           const char    *client,
+                                           const char    *expected);
+gboolean      kl_test_delete_azure (KlCredentials *creds,
+                                    const char    *project,
+                                    const char    *client,
+                                    GError       **error);
+KlProfile    *kl_test_find_profile (GPtrArray  *profiles,
+                                    const char *id);
 
 G_END_DECLS

@@ -30,123 +30,10 @@
 
 #include "kl-credentials.h"
 #include "kl-error.h"
+#include "kl-test-credentials.h"
 #include "kl-test-utils.h"
 
-#define WAIT_MS 60000
-
 static char *keyring_path;
-
-static gboolean
-result_is_set (gpointer user_data)
-{
-  return *(GAsyncResult **) user_data != NULL;
-}
-
-static void
-on_result (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  g_assert_null (*slot);
-  *slot = g_object_ref (result);
-}
-
-static void
-wait_result (GAsyncResult **slot)
-{
-  g_assert_true (kl_test_wait_until (result_is_set, slot, WAIT_MS));
-}
-
-static gboolean
-store (KlCredentials  *creds,
-       KlProfile      *profile,
-       const char     *secret,
-       GError        **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(SecretValue) value = kl_secret_new (secret, -1);
-
-  kl_credentials_store_async (creds, profile, value, NULL, on_result, &result);
-  wait_result (&result);
-  return kl_credentials_store_finish (creds, result, error);
-}
-
-static GPtrArray *
-list (KlCredentials  *creds,
-      GError        **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  kl_credentials_list_async (creds, NULL, on_result, &result);
-  wait_result (&result);
-  return kl_credentials_list_finish (creds, result, error);
-}
-
-/* The secret's text (tests only: the app never copies it out). */
-static char *
-lookup (KlCredentials  *creds,
-        const char     *id,
-        GError        **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(SecretValue) value = NULL;
-
-  kl_credentials_lookup_async (creds, id, NULL, on_result, &result);
-  wait_result (&result);
-  value = kl_credentials_lookup_finish (creds, result, error);
-  return value != NULL ? g_strdup (secret_value_get_text (value)) : NULL;
-}
-
-static gboolean
-rename_profile (KlCredentials  *creds,
-                const char     *id,
-                const char     *name,
-                GError        **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  kl_credentials_rename_async (creds, id, name, NULL, on_result, &result);
-  wait_result (&result);
-  return kl_credentials_rename_finish (creds, result, error);
-}
-
-static gboolean
-update (KlCredentials  *creds,
-        KlProfile      *profile,
-        GError        **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  kl_credentials_update_async (creds, profile, NULL, on_result, &result);
-  wait_result (&result);
-  return kl_credentials_update_finish (creds, result, error);
-}
-
-static gboolean
-delete (KlCredentials  *creds,
-        const char     *id,
-        GError        **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  kl_credentials_delete_async (creds, id, NULL, on_result, &result);
-  wait_result (&result);
-  return kl_credentials_delete_finish (creds, result, error);
-}
-
-static KlProfile *
-find_profile (GPtrArray  *profiles,
-              const char *id)
-{
-  for (guint i = 0; i < profiles->len; i++)
-    {
-      if (g_str_equal (kl_profile_get_id (profiles->pdata[i]), id))
-        return profiles->pdata[i];
-    }
-  return NULL;
-}
 
 /* The file holds neither the secret nor the profile's name in clear. */
 static void
@@ -229,7 +116,7 @@ run_worker (const char *profile_id)
 {
   g_autoptr(KlCredentials) creds = kl_credentials_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *secret = lookup (creds, profile_id, &error);
+  g_autofree char *secret = kl_test_lookup_secret (creds, profile_id, &error);
 
   if (g_error_matches (error, KL_ERROR, KL_ERROR_NOT_FOUND))
     g_print ("not-found\n");
@@ -256,53 +143,56 @@ test_profiles (void)
   kl_profile_set_org_id (first, "5e2211c17a3e5a48f5497de3");
   second = kl_profile_new ("Staging", KL_AUTH_API_KEY, KL_ATLAS_SERVICE_GOVERNMENT, "pubkey01");
 
-  g_assert_true (store (creds, first, "mdb_sa_sk_file-backend-1", &error));
+  g_assert_true (kl_test_store_profile (creds, first, "mdb_sa_sk_file-backend-1", &error));
   g_assert_no_error (error);
-  g_assert_true (store (creds, second, "private-key-file-backend-2", &error));
+  g_assert_true (kl_test_store_profile (creds, second, "private-key-file-backend-2", &error));
   g_assert_no_error (error);
 
   /* Listed (sorted by name), without secrets, as with the Secret Service. */
-  profiles = list (creds, &error);
+  profiles = kl_test_list_profiles (creds, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (profiles->len, ==, 2);
   g_assert_cmpstr (kl_profile_get_display_name (profiles->pdata[0]), ==, "Production");
   g_assert_cmpstr (kl_profile_get_display_name (profiles->pdata[1]), ==, "Staging");
-  listed = find_profile (profiles, kl_profile_get_id (first));
+  listed = kl_test_find_profile (profiles, kl_profile_get_id (first));
   g_assert_nonnull (listed);
   g_assert_cmpint (kl_profile_get_auth_type (listed), ==, KL_AUTH_SERVICE_ACCOUNT);
   g_assert_cmpstr (kl_profile_get_client_id (listed), ==, "mdb_sa_id_65f1c2d3e4f5a6b7c8d9e0f1");
   g_assert_cmpstr (kl_profile_get_org_id (listed), ==, "5e2211c17a3e5a48f5497de3");
-  g_assert_cmpint (kl_profile_get_service (find_profile (profiles, kl_profile_get_id (second))),
+  g_assert_cmpint (kl_profile_get_service (kl_test_find_profile (profiles,
+                                                                 kl_profile_get_id (second))),
                    ==, KL_ATLAS_SERVICE_GOVERNMENT);
   g_clear_pointer (&profiles, g_ptr_array_unref);
 
-  secret = lookup (creds, kl_profile_get_id (first), &error);
+  secret = kl_test_lookup_secret (creds, kl_profile_get_id (first), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (secret, ==, "mdb_sa_sk_file-backend-1");
   g_clear_pointer (&secret, g_free);
 
   /* Storing the same profile again replaces it: still one, with the new secret. */
-  g_assert_true (store (creds, first, "mdb_sa_sk_file-backend-1b", &error));
+  g_assert_true (kl_test_store_profile (creds, first, "mdb_sa_sk_file-backend-1b", &error));
   g_assert_no_error (error);
-  secret = lookup (creds, kl_profile_get_id (first), &error);
+  secret = kl_test_lookup_secret (creds, kl_profile_get_id (first), &error);
   g_assert_cmpstr (secret, ==, "mdb_sa_sk_file-backend-1b");
   g_clear_pointer (&secret, g_free);
 
   /* Rename and update rewrite the item; the secret stays. */
-  g_assert_true (rename_profile (creds, kl_profile_get_id (second), "Staging (EU)", &error));
+  g_assert_true (kl_test_rename_profile (creds, kl_profile_get_id (second), "Staging (EU)",
+                                         &error));
   g_assert_no_error (error);
   kl_profile_set_project_id (first, "60d8d8c1b1b6a72a3c8e4d11");
-  g_assert_true (update (creds, first, &error));
+  g_assert_true (kl_test_update_profile (creds, first, &error));
   g_assert_no_error (error);
-  profiles = list (creds, &error);
+  profiles = kl_test_list_profiles (creds, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (profiles->len, ==, 2);
-  g_assert_cmpstr (kl_profile_get_display_name (find_profile (profiles,
-                                                              kl_profile_get_id (second))),
+  g_assert_cmpstr (kl_profile_get_display_name (kl_test_find_profile (profiles,
+                                                                      kl_profile_get_id (second))),
                    ==, "Staging (EU)");
-  g_assert_cmpstr (kl_profile_get_project_id (find_profile (profiles, kl_profile_get_id (first))),
+  g_assert_cmpstr (kl_profile_get_project_id (kl_test_find_profile (profiles,
+                                                                    kl_profile_get_id (first))),
                    ==, "60d8d8c1b1b6a72a3c8e4d11");
-  secret = lookup (creds, kl_profile_get_id (second), &error);
+  secret = kl_test_lookup_secret (creds, kl_profile_get_id (second), &error);
   g_assert_cmpstr (secret, ==, "private-key-file-backend-2");
   g_clear_pointer (&secret, g_free);
 
@@ -318,20 +208,20 @@ test_profiles (void)
   g_clear_pointer (&secret, g_free);
 
   /* Delete; deleting what is gone is not an error; an update of it is. */
-  g_assert_true (delete (creds, kl_profile_get_id (first), &error));
+  g_assert_true (kl_test_delete_profile (creds, kl_profile_get_id (first), &error));
   g_assert_no_error (error);
-  g_assert_null (lookup (creds, kl_profile_get_id (first), &error));
+  g_assert_null (kl_test_lookup_secret (creds, kl_profile_get_id (first), &error));
   g_assert_error (error, KL_ERROR, KL_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  g_assert_true (delete (creds, kl_profile_get_id (first), &error));
+  g_assert_true (kl_test_delete_profile (creds, kl_profile_get_id (first), &error));
   g_assert_no_error (error);
-  g_assert_false (rename_profile (creds, kl_profile_get_id (first), "Gone", &error));
+  g_assert_false (kl_test_rename_profile (creds, kl_profile_get_id (first), "Gone", &error));
   g_assert_error (error, KL_ERROR, KL_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  g_assert_true (delete (creds, kl_profile_get_id (second), &error));
+  g_assert_true (kl_test_delete_profile (creds, kl_profile_get_id (second), &error));
   g_assert_no_error (error);
   g_clear_pointer (&profiles, g_ptr_array_unref);
-  profiles = list (creds, &error);
+  profiles = kl_test_list_profiles (creds, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (profiles->len, ==, 0);
 }
@@ -340,37 +230,18 @@ static void
 test_azure_secret (void)
 {
   g_autoptr(KlCredentials) creds = kl_credentials_new ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(SecretValue) value = kl_secret_new ("azure~file~secret", -1);
-  g_autoptr(SecretValue) found = NULL;
   g_autoptr(GError) error = NULL;
   const char *project = "60d8d8c1b1b6a72a3c8e4d11";
   const char *client = "0b9a8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d";
 
-  kl_credentials_store_azure_secret_async (creds, project, client, value, NULL, on_result,
-                                           &result);
-  wait_result (&result);
-  g_assert_true (kl_credentials_store_azure_secret_finish (creds, result, &error));
+  g_assert_true (kl_test_store_azure (creds, project, client, "azure~file~secret", &error));
   g_assert_no_error (error);
-  g_clear_object (&result);
-
-  kl_credentials_lookup_azure_secret_async (creds, project, client, NULL, on_result, &result);
-  wait_result (&result);
-  found = kl_credentials_lookup_azure_secret_finish (creds, result, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (secret_value_get_text (found), ==, "azure~file~secret");
-  g_clear_object (&result);
+  kl_test_assert_azure_secret (creds, project, client, "azure~file~secret");
   assert_file_opaque ("azure~file~secret");
 
-  kl_credentials_delete_azure_secret_async (creds, project, client, NULL, on_result, &result);
-  wait_result (&result);
-  g_assert_true (kl_credentials_delete_azure_secret_finish (creds, result, &error));
+  g_assert_true (kl_test_delete_azure (creds, project, client, &error));
   g_assert_no_error (error);
-  g_clear_object (&result);
-
-  kl_credentials_lookup_azure_secret_async (creds, project, client, NULL, on_result, &result);
-  wait_result (&result);
-  g_assert_null (kl_credentials_lookup_azure_secret_finish (creds, result, &error));
+  g_assert_null (kl_test_lookup_azure (creds, project, client, &error));
   g_assert_error (error, KL_ERROR, KL_ERROR_NOT_FOUND);
 }
 
@@ -388,7 +259,7 @@ test_master_key (void)
   const char * const wrong_key[] = { "SECRET_FILE_TEST_PASSWORD", "not-the-master-key", NULL };
 
   profile = kl_profile_new ("Keyed", KL_AUTH_API_KEY, KL_ATLAS_SERVICE_ATLAS, "pubkey02");
-  g_assert_true (store (creds, profile, "keyed-secret", &error));
+  g_assert_true (kl_test_store_profile (creds, profile, "keyed-secret", &error));
   g_assert_no_error (error);
 
   secret = lookup_in_other_process (kl_profile_get_id (profile), NULL);
@@ -398,7 +269,7 @@ test_master_key (void)
   secret = lookup_in_other_process (kl_profile_get_id (profile), wrong_key);
   g_assert_cmpstr (secret, ==, "not-found");
 
-  g_assert_true (delete (creds, kl_profile_get_id (profile), &error));
+  g_assert_true (kl_test_delete_profile (creds, kl_profile_get_id (profile), &error));
   g_assert_no_error (error);
 }
 

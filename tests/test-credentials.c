@@ -34,126 +34,6 @@
 static char *session_root;
 static char **session_environ;
 
-static gboolean
-store (KlCredentials  *creds,
-       KlProfile      *profile,
-       const char     *secret,
-       GError        **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(SecretValue) value = kl_secret_new (secret, -1);
-
-  kl_credentials_store_async (creds, profile, value, NULL, kl_test_store_result, &result);
-  kl_test_wait_result (&result, WAIT_MS);
-  return kl_credentials_store_finish (creds, result, error);
-}
-
-static GPtrArray *
-list (KlCredentials  *creds,
-      GError        **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  kl_credentials_list_async (creds, NULL, kl_test_store_result, &result);
-  kl_test_wait_result (&result, WAIT_MS);
-  return kl_credentials_list_finish (creds, result, error);
-}
-
-static gboolean
-rename_profile (KlCredentials  *creds,
-                const char     *id,
-                const char     *name,
-                GError        **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  kl_credentials_rename_async (creds, id, name, NULL, kl_test_store_result, &result);
-  kl_test_wait_result (&result, WAIT_MS);
-  return kl_credentials_rename_finish (creds, result, error);
-}
-
-static gboolean
-update (KlCredentials  *creds,
-        KlProfile      *profile,
-        GError        **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  kl_credentials_update_async (creds, profile, NULL, kl_test_store_result, &result);
-  kl_test_wait_result (&result, WAIT_MS);
-  return kl_credentials_update_finish (creds, result, error);
-}
-
-static gboolean
-delete (KlCredentials  *creds,
-        const char     *id,
-        GError        **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  kl_credentials_delete_async (creds, id, NULL, kl_test_store_result, &result);
-  kl_test_wait_result (&result, WAIT_MS);
-  return kl_credentials_delete_finish (creds, result, error);
-}
-
-static gboolean
-store_azure (KlCredentials  *creds,
-             const char     *project,
-             const char     *client,
-             const char     *secret,
-             GError        **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(SecretValue) value = kl_secret_new (secret, -1);
-
-  kl_credentials_store_azure_secret_async (creds, project, client, value, NULL,
-                                           kl_test_store_result, &result);
-  kl_test_wait_result (&result, WAIT_MS);
-  return kl_credentials_store_azure_secret_finish (creds, result, error);
-}
-
-static char *
-lookup_azure (KlCredentials  *creds,
-              const char     *project,
-              const char     *client,
-              GError        **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(SecretValue) value = NULL;
-
-  kl_credentials_lookup_azure_secret_async (creds, project, client, NULL, kl_test_store_result,
-                                            &result);
-  kl_test_wait_result (&result, WAIT_MS);
-  value = kl_credentials_lookup_azure_secret_finish (creds, result, error);
-  return value != NULL ? g_strdup (secret_value_get_text (value)) : NULL;
-}
-
-static void
-assert_azure_secret (KlCredentials *creds,
-                     const char    *project,
-                     const char    *client,
-                     const char    *expected)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *secret = lookup_azure (creds, project, client, &error);
-
-  g_assert_no_error (error);
-  g_assert_cmpstr (secret, ==, expected);
-}
-
-static gboolean
-delete_azure (KlCredentials  *creds,
-              const char     *project,
-              const char     *client,
-              GError        **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  kl_credentials_delete_azure_secret_async (creds, project, client, NULL, kl_test_store_result,
-                                            &result);
-  kl_test_wait_result (&result, WAIT_MS);
-  return kl_credentials_delete_azure_secret_finish (creds, result, error);
-}
 
 /* Looking at the keyring directly, as another program would. */
 
@@ -293,18 +173,6 @@ test_default_collection (void)
                   g_dbus_proxy_get_object_path (G_DBUS_PROXY (collection)));
 }
 
-static KlProfile *
-find_profile (GPtrArray  *profiles,
-              const char *id)
-{
-  for (guint i = 0; i < profiles->len; i++)
-    {
-      if (g_str_equal (kl_profile_get_id (profiles->pdata[i]), id))
-        return profiles->pdata[i];
-    }
-  return NULL;
-}
-
 static void
 test_store_list_lookup (void)
 {
@@ -322,12 +190,12 @@ test_store_list_lookup (void)
                             "mdb_sa_id_65f1c2d3e4f5a6b7c8d9e0f1");
   kl_profile_set_org_id (profile, "5e2211c17a3e5a48f5497de3");
   kl_profile_set_project_id (profile, "60d8d8c1b1b6a72a3c8e4d11");
-  g_assert_true (store (creds, profile, "mdb_sa_sk_store-list-lookup", &error));
+  g_assert_true (kl_test_store_profile (creds, profile, "mdb_sa_sk_store-list-lookup", &error));
   g_assert_no_error (error);
 
-  profiles = list (creds, &error);
+  profiles = kl_test_list_profiles (creds, &error);
   g_assert_no_error (error);
-  listed = find_profile (profiles, kl_profile_get_id (profile));
+  listed = kl_test_find_profile (profiles, kl_profile_get_id (profile));
   g_assert_nonnull (listed);
   g_assert_true (listed != profile);
   g_assert_cmpstr (kl_profile_get_display_name (listed), ==, "Production");
@@ -365,7 +233,7 @@ test_store_list_lookup (void)
     g_assert_cmpstr (secret2, ==, "mdb_sa_sk_store-list-lookup");
   }
 
-  g_assert_true (delete (creds, kl_profile_get_id (profile), &error));
+  g_assert_true (kl_test_delete_profile (creds, kl_profile_get_id (profile), &error));
   g_assert_no_error (error);
 }
 
@@ -385,18 +253,18 @@ test_two_profiles (void)
   first = kl_profile_new ("B staging", KL_AUTH_SERVICE_ACCOUNT, KL_ATLAS_SERVICE_ATLAS,
                           "mdb_sa_id_aaaaaaaaaaaaaaaaaaaaaaaa");
   second = kl_profile_new ("A government", KL_AUTH_API_KEY, KL_ATLAS_SERVICE_GOVERNMENT, "pubkey01");
-  g_assert_true (store (creds, first, "first-secret", &error));
+  g_assert_true (kl_test_store_profile (creds, first, "first-secret", &error));
   g_assert_no_error (error);
-  g_assert_true (store (creds, second, "second-secret", &error));
+  g_assert_true (kl_test_store_profile (creds, second, "second-secret", &error));
   g_assert_no_error (error);
 
-  profiles = list (creds, &error);
+  profiles = kl_test_list_profiles (creds, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (profiles->len, ==, 2);
   /* Sorted by display name. */
   g_assert_cmpstr (kl_profile_get_display_name (profiles->pdata[0]), ==, "A government");
   g_assert_cmpstr (kl_profile_get_display_name (profiles->pdata[1]), ==, "B staging");
-  listed = find_profile (profiles, kl_profile_get_id (second));
+  listed = kl_test_find_profile (profiles, kl_profile_get_id (second));
   g_assert_cmpint (kl_profile_get_auth_type (listed), ==, KL_AUTH_API_KEY);
   g_assert_cmpint (kl_profile_get_service (listed), ==, KL_ATLAS_SERVICE_GOVERNMENT);
   g_assert_cmpstr (kl_profile_get_client_id (listed), ==, "pubkey01");
@@ -409,22 +277,22 @@ test_two_profiles (void)
   g_assert_cmpstr (secret2, ==, "second-secret");
 
   /* Storing again replaces: still one item, the new secret. */
-  g_assert_true (store (creds, first, "first-secret-rotated", &error));
+  g_assert_true (kl_test_store_profile (creds, first, "first-secret-rotated", &error));
   g_assert_no_error (error);
   kl_test_assert_secret (creds, kl_profile_get_id (first), "first-secret-rotated");
   items = keyring_search ("profile-id", kl_profile_get_id (first), NULL);
   g_assert_cmpuint (g_list_length (items), ==, 1);
   g_clear_pointer (&profiles, g_ptr_array_unref);
-  profiles = list (creds, &error);
+  profiles = kl_test_list_profiles (creds, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (profiles->len, ==, 2);
 
-  g_assert_true (delete (creds, kl_profile_get_id (first), &error));
+  g_assert_true (kl_test_delete_profile (creds, kl_profile_get_id (first), &error));
   g_assert_no_error (error);
-  g_assert_true (delete (creds, kl_profile_get_id (second), &error));
+  g_assert_true (kl_test_delete_profile (creds, kl_profile_get_id (second), &error));
   g_assert_no_error (error);
   g_clear_pointer (&profiles, g_ptr_array_unref);
-  profiles = list (creds, &error);
+  profiles = kl_test_list_profiles (creds, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (profiles->len, ==, 0);
 }
@@ -443,14 +311,14 @@ test_rename_update (void)
 
   profile = kl_profile_new ("Old name", KL_AUTH_API_KEY, KL_ATLAS_SERVICE_CUSTOM, "pubkey02");
   kl_profile_set_custom_url (profile, "https://atlas.example.com");
-  g_assert_true (store (creds, profile, "rename-secret", &error));
+  g_assert_true (kl_test_store_profile (creds, profile, "rename-secret", &error));
   g_assert_no_error (error);
 
-  g_assert_true (rename_profile (creds, kl_profile_get_id (profile), "New name", &error));
+  g_assert_true (kl_test_rename_profile (creds, kl_profile_get_id (profile), "New name", &error));
   g_assert_no_error (error);
-  profiles = list (creds, &error);
+  profiles = kl_test_list_profiles (creds, &error);
   g_assert_no_error (error);
-  listed = find_profile (profiles, kl_profile_get_id (profile));
+  listed = kl_test_find_profile (profiles, kl_profile_get_id (profile));
   g_assert_cmpstr (kl_profile_get_display_name (listed), ==, "New name");
   g_assert_cmpint (kl_profile_get_service (listed), ==, KL_ATLAS_SERVICE_CUSTOM);
   g_assert_cmpstr (kl_profile_get_custom_url (listed), ==, "https://atlas.example.com");
@@ -464,24 +332,24 @@ test_rename_update (void)
   kl_profile_set_display_name (profile, "New name");
   kl_profile_set_org_id (profile, "5e2211c17a3e5a48f5497de3");
   kl_profile_set_project_id (profile, "60d8d8c1b1b6a72a3c8e4d11");
-  g_assert_true (update (creds, profile, &error));
+  g_assert_true (kl_test_update_profile (creds, profile, &error));
   g_assert_no_error (error);
   g_clear_pointer (&profiles, g_ptr_array_unref);
-  profiles = list (creds, &error);
+  profiles = kl_test_list_profiles (creds, &error);
   g_assert_no_error (error);
-  listed = find_profile (profiles, kl_profile_get_id (profile));
+  listed = kl_test_find_profile (profiles, kl_profile_get_id (profile));
   g_assert_cmpstr (kl_profile_get_project_id (listed), ==, "60d8d8c1b1b6a72a3c8e4d11");
   kl_test_assert_secret (creds, kl_profile_get_id (profile), "rename-secret");
 
   /* What is not saved cannot be renamed; an empty name is refused. */
-  g_assert_false (rename_profile (creds, "no-such-profile", "x", &error));
+  g_assert_false (kl_test_rename_profile (creds, "no-such-profile", "x", &error));
   g_assert_error (error, KL_ERROR, KL_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  g_assert_false (rename_profile (creds, kl_profile_get_id (profile), "", &error));
+  g_assert_false (kl_test_rename_profile (creds, kl_profile_get_id (profile), "", &error));
   g_assert_error (error, KL_ERROR, KL_ERROR_INVALID_INPUT);
   g_clear_error (&error);
 
-  g_assert_true (delete (creds, kl_profile_get_id (profile), &error));
+  g_assert_true (kl_test_delete_profile (creds, kl_profile_get_id (profile), &error));
   g_assert_no_error (error);
 }
 
@@ -495,9 +363,9 @@ test_delete (void)
   g_autolist(SecretItem) items = NULL;
 
   profile = kl_profile_new ("To delete", KL_AUTH_API_KEY, KL_ATLAS_SERVICE_ATLAS, "pubkey03");
-  g_assert_true (store (creds, profile, "delete-secret", &error));
+  g_assert_true (kl_test_store_profile (creds, profile, "delete-secret", &error));
   g_assert_no_error (error);
-  g_assert_true (delete (creds, kl_profile_get_id (profile), &error));
+  g_assert_true (kl_test_delete_profile (creds, kl_profile_get_id (profile), &error));
   g_assert_no_error (error);
 
   items = keyring_search ("profile-id", kl_profile_get_id (profile), NULL);
@@ -508,7 +376,7 @@ test_delete (void)
   g_clear_error (&error);
 
   /* Deleting what is gone is not an error. */
-  g_assert_true (delete (creds, kl_profile_get_id (profile), &error));
+  g_assert_true (kl_test_delete_profile (creds, kl_profile_get_id (profile), &error));
   g_assert_no_error (error);
 }
 
@@ -525,9 +393,9 @@ test_azure_secret (void)
   const char *project = "60d8d8c1b1b6a72a3c8e4d11";
   const char *client = "0b9a8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d";
 
-  g_assert_true (store_azure (creds, project, client, "azure~secret~1", &error));
+  g_assert_true (kl_test_store_azure (creds, project, client, "azure~secret~1", &error));
   g_assert_no_error (error);
-  assert_azure_secret (creds, project, client, "azure~secret~1");
+  kl_test_assert_azure_secret (creds, project, client, "azure~secret~1");
 
   items = keyring_search ("kind", "azure-client-secret", "project-id", project, NULL);
   g_assert_cmpuint (g_list_length (items), ==, 1);
@@ -539,29 +407,29 @@ test_azure_secret (void)
   g_clear_list (&items, g_object_unref);
 
   /* Not a profile. */
-  profiles = list (creds, &error);
+  profiles = kl_test_list_profiles (creds, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (profiles->len, ==, 0);
 
   /* A new secret replaces the old one. */
-  g_assert_true (store_azure (creds, project, client, "azure~secret~2", &error));
+  g_assert_true (kl_test_store_azure (creds, project, client, "azure~secret~2", &error));
   g_assert_no_error (error);
-  assert_azure_secret (creds, project, client, "azure~secret~2");
+  kl_test_assert_azure_secret (creds, project, client, "azure~secret~2");
   items = keyring_search ("kind", "azure-client-secret", "project-id", project, NULL);
   g_assert_cmpuint (g_list_length (items), ==, 1);
   g_clear_list (&items, g_object_unref);
 
   /* Another client of the same project is another secret. */
   g_clear_pointer (&secret, g_free);
-  secret = lookup_azure (creds, project, "1b9a8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d", &error);
+  secret = kl_test_lookup_azure (creds, project, "1b9a8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d", &error);
   g_assert_null (secret);
   g_assert_error (error, KL_ERROR, KL_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "Azure"));
   g_clear_error (&error);
 
-  g_assert_true (delete_azure (creds, project, client, &error));
+  g_assert_true (kl_test_delete_azure (creds, project, client, &error));
   g_assert_no_error (error);
-  secret = lookup_azure (creds, project, client, &error);
+  secret = kl_test_lookup_azure (creds, project, client, &error);
   g_assert_null (secret);
   g_assert_error (error, KL_ERROR, KL_ERROR_NOT_FOUND);
 }
@@ -575,12 +443,12 @@ test_invalid_profiles (void)
   g_autoptr(GError) error = NULL;
 
   unnamed = kl_profile_new (NULL, KL_AUTH_API_KEY, KL_ATLAS_SERVICE_ATLAS, "pubkey04");
-  g_assert_false (store (creds, unnamed, "x", &error));
+  g_assert_false (kl_test_store_profile (creds, unnamed, "x", &error));
   g_assert_error (error, KL_ERROR, KL_ERROR_INVALID_INPUT);
   g_clear_error (&error);
 
   no_url = kl_profile_new ("Custom", KL_AUTH_API_KEY, KL_ATLAS_SERVICE_CUSTOM, "pubkey04");
-  g_assert_false (store (creds, no_url, "x", &error));
+  g_assert_false (kl_test_store_profile (creds, no_url, "x", &error));
   g_assert_error (error, KL_ERROR, KL_ERROR_INVALID_INPUT);
 }
 
@@ -637,29 +505,30 @@ test_memory_only (void)
 
   profile = kl_profile_new ("In memory", KL_AUTH_SERVICE_ACCOUNT, KL_ATLAS_SERVICE_ATLAS,
                             "mdb_sa_id_bbbbbbbbbbbbbbbbbbbbbbbb");
-  g_assert_true (store (creds, profile, "memory-secret", &error));
+  g_assert_true (kl_test_store_profile (creds, profile, "memory-secret", &error));
   g_assert_no_error (error);
-  profiles = list (creds, &error);
+  profiles = kl_test_list_profiles (creds, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (profiles->len, ==, 1);
   g_assert_cmpstr (kl_profile_get_display_name (profiles->pdata[0]), ==, "In memory");
   kl_test_assert_secret (creds, kl_profile_get_id (profile), "memory-secret");
 
-  g_assert_true (rename_profile (creds, kl_profile_get_id (profile), "Renamed", &error));
+  g_assert_true (kl_test_rename_profile (creds, kl_profile_get_id (profile), "Renamed", &error));
   g_assert_no_error (error);
   kl_profile_set_display_name (profile, "Renamed");
   kl_profile_set_project_id (profile, "60d8d8c1b1b6a72a3c8e4d11");
-  g_assert_true (update (creds, profile, &error));
+  g_assert_true (kl_test_update_profile (creds, profile, &error));
   g_assert_no_error (error);
   g_clear_pointer (&profiles, g_ptr_array_unref);
-  profiles = list (creds, &error);
+  profiles = kl_test_list_profiles (creds, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (kl_profile_get_display_name (profiles->pdata[0]), ==, "Renamed");
   g_assert_cmpstr (kl_profile_get_project_id (profiles->pdata[0]), ==, "60d8d8c1b1b6a72a3c8e4d11");
 
-  g_assert_true (store_azure (creds, "60d8d8c1b1b6a72a3c8e4d11", "c", "memory-azure", &error));
+  g_assert_true (kl_test_store_azure (creds, "60d8d8c1b1b6a72a3c8e4d11", "c", "memory-azure",
+                                      &error));
   g_assert_no_error (error);
-  assert_azure_secret (creds, "60d8d8c1b1b6a72a3c8e4d11", "c", "memory-azure");
+  kl_test_assert_azure_secret (creds, "60d8d8c1b1b6a72a3c8e4d11", "c", "memory-azure");
 
   /* Nothing reached the keyring. */
   items = keyring_search ("profile-id", kl_profile_get_id (profile), NULL);
@@ -667,16 +536,16 @@ test_memory_only (void)
   items = keyring_search ("kind", "azure-client-secret", "azure-client-id", "c", NULL);
   g_assert_null (items);
 
-  g_assert_true (delete (creds, kl_profile_get_id (profile), &error));
+  g_assert_true (kl_test_delete_profile (creds, kl_profile_get_id (profile), &error));
   g_assert_no_error (error);
-  g_assert_true (delete_azure (creds, "60d8d8c1b1b6a72a3c8e4d11", "c", &error));
+  g_assert_true (kl_test_delete_azure (creds, "60d8d8c1b1b6a72a3c8e4d11", "c", &error));
   g_assert_no_error (error);
   g_clear_pointer (&secret, g_free);
   secret = kl_test_lookup_secret (creds, kl_profile_get_id (profile), &error);
   g_assert_error (error, KL_ERROR, KL_ERROR_NOT_FOUND);
   g_clear_error (&error);
   g_clear_pointer (&profiles, g_ptr_array_unref);
-  profiles = list (creds, &error);
+  profiles = kl_test_list_profiles (creds, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (profiles->len, ==, 0);
 }
@@ -951,24 +820,25 @@ run_secret_worker (void)
   sa = kl_profile_new ("Worker SA", KL_AUTH_SERVICE_ACCOUNT, KL_ATLAS_SERVICE_ATLAS,
                        "mdb_sa_id_dddddddddddddddddddddddd");
   api = kl_profile_new ("Worker API", KL_AUTH_API_KEY, KL_ATLAS_SERVICE_GOVERNMENT, "pubkey06");
-  g_assert_true (store (creds, sa, lines[0], &error));
+  g_assert_true (kl_test_store_profile (creds, sa, lines[0], &error));
   g_assert_no_error (error);
-  g_assert_true (store (creds, api, lines[1], &error));
+  g_assert_true (kl_test_store_profile (creds, api, lines[1], &error));
   g_assert_no_error (error);
-  profiles = list (creds, &error);
+  profiles = kl_test_list_profiles (creds, &error);
   g_assert_no_error (error);
   kl_test_assert_secret (creds, kl_profile_get_id (sa), lines[0]);
   kl_test_assert_secret (creds, kl_profile_get_id (api), lines[1]);
-  g_assert_true (rename_profile (creds, kl_profile_get_id (sa), "Worker SA renamed", &error));
+  g_assert_true (kl_test_rename_profile (creds, kl_profile_get_id (sa), "Worker SA renamed",
+                                         &error));
   g_assert_no_error (error);
   kl_profile_set_org_id (api, "5e2211c17a3e5a48f5497de3");
-  g_assert_true (update (creds, api, &error));
+  g_assert_true (kl_test_update_profile (creds, api, &error));
   g_assert_no_error (error);
-  g_assert_true (store_azure (creds, "60d8d8c1b1b6a72a3c8e4d11", "0b9a8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d",
-                              lines[2], &error));
+  g_assert_true (kl_test_store_azure (creds, "60d8d8c1b1b6a72a3c8e4d11",
+                                      "0b9a8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d", lines[2], &error));
   g_assert_no_error (error);
-  assert_azure_secret (creds, "60d8d8c1b1b6a72a3c8e4d11", "0b9a8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d",
-                       lines[2]);
+  kl_test_assert_azure_secret (creds, "60d8d8c1b1b6a72a3c8e4d11",
+                               "0b9a8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d", lines[2]);
 
   cli = kl_test_list_cli (creds, &error);
   g_assert_no_error (error);
@@ -978,12 +848,12 @@ run_secret_worker (void)
   g_assert_no_error (error);
   kl_test_assert_secret (creds, kl_profile_get_id (imported), lines[3]);
 
-  g_assert_true (delete (creds, kl_profile_get_id (api), &error));
+  g_assert_true (kl_test_delete_profile (creds, kl_profile_get_id (api), &error));
   g_assert_no_error (error);
 
   /* And the same through the memory-only store. */
   kl_credentials_set_memory_only (creds, TRUE);
-  g_assert_true (store (creds, api, lines[1], &error));
+  g_assert_true (kl_test_store_profile (creds, api, lines[1], &error));
   g_assert_no_error (error);
   kl_test_assert_secret (creds, kl_profile_get_id (api), lines[1]);
 
@@ -1006,13 +876,13 @@ test_no_keyring_errors (void)
 
   profile = kl_profile_new ("Nowhere", KL_AUTH_API_KEY, KL_ATLAS_SERVICE_ATLAS, "pubkey07");
 
-  g_assert_false (store (creds, profile, "nowhere-secret", &error));
+  g_assert_false (kl_test_store_profile (creds, profile, "nowhere-secret", &error));
   assert_keyring_error (error, KL_ERROR_KEYRING_UNAVAILABLE);
   g_assert_nonnull (strstr (error->message, "GNOME Keyring"));
   g_test_message ("store: %s", error->message);
   g_clear_error (&error);
 
-  profiles = list (creds, &error);
+  profiles = kl_test_list_profiles (creds, &error);
   g_assert_null (profiles);
   assert_keyring_error (error, KL_ERROR_KEYRING_UNAVAILABLE);
   g_clear_error (&error);
@@ -1022,15 +892,15 @@ test_no_keyring_errors (void)
   assert_keyring_error (error, KL_ERROR_KEYRING_UNAVAILABLE);
   g_clear_error (&error);
 
-  g_assert_false (rename_profile (creds, kl_profile_get_id (profile), "x", &error));
+  g_assert_false (kl_test_rename_profile (creds, kl_profile_get_id (profile), "x", &error));
   assert_keyring_error (error, KL_ERROR_KEYRING_UNAVAILABLE);
   g_clear_error (&error);
 
-  g_assert_false (delete (creds, kl_profile_get_id (profile), &error));
+  g_assert_false (kl_test_delete_profile (creds, kl_profile_get_id (profile), &error));
   assert_keyring_error (error, KL_ERROR_KEYRING_UNAVAILABLE);
   g_clear_error (&error);
 
-  g_assert_false (store_azure (creds, "p", "c", "nowhere-azure", &error));
+  g_assert_false (kl_test_store_azure (creds, "p", "c", "nowhere-azure", &error));
   assert_keyring_error (error, KL_ERROR_KEYRING_UNAVAILABLE);
   g_clear_error (&error);
 
@@ -1049,15 +919,15 @@ test_no_keyring_memory_fallback (void)
   g_autoptr(GError) error = NULL;
 
   profile = kl_profile_new ("Session only", KL_AUTH_API_KEY, KL_ATLAS_SERVICE_ATLAS, "pubkey08");
-  g_assert_false (store (creds, profile, "session-secret", &error));
+  g_assert_false (kl_test_store_profile (creds, profile, "session-secret", &error));
   g_assert_error (error, KL_ERROR, KL_ERROR_KEYRING_UNAVAILABLE);
   g_clear_error (&error);
 
   /* "Continue without saving" */
   kl_credentials_set_memory_only (creds, TRUE);
-  g_assert_true (store (creds, profile, "session-secret", &error));
+  g_assert_true (kl_test_store_profile (creds, profile, "session-secret", &error));
   g_assert_no_error (error);
-  profiles = list (creds, &error);
+  profiles = kl_test_list_profiles (creds, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (profiles->len, ==, 1);
   kl_test_assert_secret (creds, kl_profile_get_id (profile), "session-secret");
@@ -1092,7 +962,7 @@ lock_default_collection (void)
   /* A profile saved while it was unlocked. */
   locked_profile = kl_profile_new ("Saved before locking", KL_AUTH_API_KEY, KL_ATLAS_SERVICE_ATLAS,
                                    "pubkey09");
-  g_assert_true (store (creds, locked_profile, "locked-secret", &error));
+  g_assert_true (kl_test_store_profile (creds, locked_profile, "locked-secret", &error));
   g_assert_no_error (error);
 
   collection = default_collection (service);
@@ -1145,9 +1015,9 @@ check_locked_in_session (void)
   /* The attributes of a keyring unlocked earlier in this session stay readable: listing works
    * without a prompt. */
   start = g_get_monotonic_time ();
-  profiles = list (creds, &error);
+  profiles = kl_test_list_profiles (creds, &error);
   g_assert_no_error (error);
-  g_assert_nonnull (find_profile (profiles, kl_profile_get_id (locked_profile)));
+  g_assert_nonnull (kl_test_find_profile (profiles, kl_profile_get_id (locked_profile)));
   g_assert_cmpint (g_get_monotonic_time () - start, <, timeout_ms * 1000);
 
   /* What needs the secret or a change asks to unlock, and fails cleanly. */
@@ -1159,17 +1029,17 @@ check_locked_in_session (void)
 
   fresh = kl_profile_new ("Saved while locked", KL_AUTH_API_KEY, KL_ATLAS_SERVICE_ATLAS, "pubkey10");
   start = g_get_monotonic_time ();
-  g_assert_false (store (creds, fresh, "fresh-secret", &error));
+  g_assert_false (kl_test_store_profile (creds, fresh, "fresh-secret", &error));
   assert_locked_in_time (error, start, timeout_ms);
   g_clear_error (&error);
 
   start = g_get_monotonic_time ();
-  g_assert_false (rename_profile (creds, kl_profile_get_id (locked_profile), "x", &error));
+  g_assert_false (kl_test_rename_profile (creds, kl_profile_get_id (locked_profile), "x", &error));
   assert_locked_in_time (error, start, timeout_ms);
   g_clear_error (&error);
 
   start = g_get_monotonic_time ();
-  g_assert_false (delete (creds, kl_profile_get_id (locked_profile), &error));
+  g_assert_false (kl_test_delete_profile (creds, kl_profile_get_id (locked_profile), &error));
   assert_locked_in_time (error, start, timeout_ms);
   g_clear_error (&error);
 
@@ -1218,7 +1088,7 @@ check_locked_in_session (void)
 
   /* "Continue without saving" */
   kl_credentials_set_memory_only (creds, TRUE);
-  g_assert_true (store (creds, fresh, "fresh-secret", &error));
+  g_assert_true (kl_test_store_profile (creds, fresh, "fresh-secret", &error));
   g_assert_no_error (error);
   kl_test_assert_secret (creds, kl_profile_get_id (fresh), "fresh-secret");
 
@@ -1325,7 +1195,7 @@ check_locked_fresh_daemon (void)
 
   kl_credentials_set_timeout (creds, timeout_ms);
   start = g_get_monotonic_time ();
-  profiles = list (creds, &error);
+  profiles = kl_test_list_profiles (creds, &error);
   g_assert_null (profiles);
   assert_locked_in_time (error, start, timeout_ms);
   g_clear_error (&error);
@@ -1343,7 +1213,7 @@ check_locked_fresh_daemon (void)
 
   /* "Continue without saving" */
   kl_credentials_set_memory_only (creds, TRUE);
-  profiles = list (creds, &error);
+  profiles = kl_test_list_profiles (creds, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (profiles->len, ==, 0);
 
