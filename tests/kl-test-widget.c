@@ -187,3 +187,38 @@ kl_test_assert_named_by_text (GtkWidget  *button,
                                        GTK_ACCESSIBLE_RELATION_LABELLED_BY, child, NULL);
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child)), ==, text);
 }
+
+AdwEntryRow *
+kl_test_find_entry (KlPage     *page,
+                    const char *title)
+{
+  GtkWidget *label = kl_test_find_by_label (GTK_WIDGET (page), title);
+  GtkWidget *row;
+
+  g_assert_nonnull (label);
+  row = gtk_widget_get_ancestor (label, ADW_TYPE_ENTRY_ROW);
+  g_assert_nonnull (row);
+  return ADW_ENTRY_ROW (row);
+}
+
+void
+kl_test_type_text (AdwEntryRow *row,
+                   const char  *text)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (row));
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+const char *
+kl_test_caption_text (AdwEntryRow *row)
+{
+  GtkWidget *caption = gtk_widget_get_next_sibling (GTK_WIDGET (row));
+  GtkWidget *label;
+
+  g_assert_true (GTK_IS_LIST_BOX_ROW (caption));
+  g_assert_false (ADW_IS_PREFERENCES_ROW (caption));
+  if (!gtk_widget_get_visible (caption))
+    return NULL;
+  label = kl_test_find_by_type (caption, GTK_TYPE_LABEL);
+  return gtk_label_get_text (GTK_LABEL (label));
+}

@@ -7,8 +7,9 @@
 
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
+#include "kl-page.h"
 #include "kl-test-utils.h"
 
 G_BEGIN_DECLS
@@ -37,5 +38,16 @@ void      kl_test_assert_named_by_text (GtkWidget  *button,
 /* Depth-first search for the first descendant of @root (or @root) of @type. */
 GtkWidget *kl_test_find_by_type      (GtkWidget  *root,
                                       GType       type);
+
+/* The entry row of @page whose title is @title, found as a person would: by its label. */
+AdwEntryRow *kl_test_find_entry   (KlPage      *page,
+                                   const char  *title);
+
+/* Focuses @row and types @text into it. */
+void         kl_test_type_text    (AdwEntryRow *row,
+                                   const char  *text);
+
+/* The message the field shows in the caption row right under @row, or NULL. */
+const char  *kl_test_caption_text (AdwEntryRow *row);
 
 G_END_DECLS

@@ -399,37 +399,10 @@ show_in_window (KlPage *page)
   return window;
 }
 
-static AdwEntryRow *
-find_entry (KlPage     *page,
-            const char *title)
-{
-  GtkWidget *label = kl_test_find_by_label (GTK_WIDGET (page), title);
-  GtkWidget *row;
-
-  g_assert_nonnull (label);
-  row = gtk_widget_get_ancestor (label, ADW_TYPE_ENTRY_ROW);
-  g_assert_nonnull (row);
-  return ADW_ENTRY_ROW (row);
-}
-
 static const char *
 row_text (AdwEntryRow *row)
 {
   return gtk_editable_get_text (GTK_EDITABLE (row));
-}
-
-/* The message the field shows right under @row, or NULL. */
-static const char *
-caption_text (AdwEntryRow *row)
-{
-  GtkWidget *caption = gtk_widget_get_next_sibling (GTK_WIDGET (row));
-  GtkWidget *label;
-
-  g_assert_true (GTK_IS_LIST_BOX_ROW (caption));
-  if (!gtk_widget_get_visible (caption))
-    return NULL;
-  label = kl_test_find_by_type (caption, GTK_TYPE_LABEL);
-  return gtk_label_get_text (GTK_LABEL (label));
 }
 
 static gboolean
@@ -439,14 +412,6 @@ restored_caption_shown (KlPage *page)
 
   g_assert_nonnull (label);
   return gtk_widget_is_drawable (label);
-}
-
-static void
-type_text (AdwEntryRow *row,
-           const char  *text)
-{
-  gtk_widget_grab_focus (GTK_WIDGET (row));
-  gtk_editable_set_text (GTK_EDITABLE (row), text);
 }
 
 /* What the user types on both pages is stored (the secret is not); a new window's pages
@@ -467,9 +432,9 @@ test_pages_type_and_restore (Fixture       *fixture,
 
   environment = ADW_COMBO_ROW (kl_test_find_by_type (GTK_WIDGET (app_page), ADW_TYPE_COMBO_ROW));
   adw_combo_row_set_selected (environment, 1);
-  type_text (find_entry (app_page, "Directory (Tenant) ID"), TENANT_ID);
-  type_text (find_entry (app_page, "Application (Client) ID"), CLIENT_ID);
-  type_text (find_entry (app_page, "Client Secret Value"), CLIENT_SECRET);
+  kl_test_type_text (kl_test_find_entry (app_page, "Directory (Tenant) ID"), TENANT_ID);
+  kl_test_type_text (kl_test_find_entry (app_page, "Application (Client) ID"), CLIENT_ID);
+  kl_test_type_text (kl_test_find_entry (app_page, "Client Secret Value"), CLIENT_SECRET);
   g_assert_true (wait_stored (fixture->settings, GROUP, "client-id", CLIENT_ID));
   g_assert_true (wait_stored (fixture->settings, GROUP, "azure-environment", "AZURE_CHINA"));
 
@@ -477,10 +442,10 @@ test_pages_type_and_restore (Fixture       *fixture,
   g_object_bind_property (fixture->answers, "azure-environment", vault_page, "azure-environment",
                           G_BINDING_SYNC_CREATE);
   vault_window = show_in_window (vault_page);
-  type_text (find_entry (vault_page, "Subscription ID"), SUBSCRIPTION_ID);
-  type_text (find_entry (vault_page, "Resource Group"), RESOURCE_GROUP);
+  kl_test_type_text (kl_test_find_entry (vault_page, "Subscription ID"), SUBSCRIPTION_ID);
+  kl_test_type_text (kl_test_find_entry (vault_page, "Resource Group"), RESOURCE_GROUP);
   /* The vault name comes from the key identifier. */
-  type_text (find_entry (vault_page, "Key Identifier"), KEY_ID_CHINA);
+  kl_test_type_text (kl_test_find_entry (vault_page, "Key Identifier"), KEY_ID_CHINA);
   g_assert_true (wait_stored (fixture->settings, GROUP, "key-identifier", KEY_ID_CHINA));
   g_assert_true (wait_stored (fixture->settings, GROUP, "key-vault-name", VAULT));
   g_assert_true (kl_page_get_complete (app_page));
@@ -498,10 +463,12 @@ test_pages_type_and_restore (Fixture       *fixture,
   app_window = show_in_window (app_page);
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (kl_test_find_by_type (
                       GTK_WIDGET (app_page), ADW_TYPE_COMBO_ROW))), ==, 1);
-  g_assert_cmpstr (row_text (find_entry (app_page, "Directory (Tenant) ID")), ==, TENANT_ID);
-  g_assert_cmpstr (row_text (find_entry (app_page, "Application (Client) ID")), ==, CLIENT_ID);
-  g_assert_cmpstr (row_text (find_entry (app_page, "Client Secret Value")), ==, "");
-  g_assert_null (caption_text (find_entry (app_page, "Directory (Tenant) ID")));
+  g_assert_cmpstr (row_text (kl_test_find_entry (app_page, "Directory (Tenant) ID")), ==,
+                   TENANT_ID);
+  g_assert_cmpstr (row_text (kl_test_find_entry (app_page, "Application (Client) ID")), ==,
+                   CLIENT_ID);
+  g_assert_cmpstr (row_text (kl_test_find_entry (app_page, "Client Secret Value")), ==, "");
+  g_assert_null (kl_test_caption_text (kl_test_find_entry (app_page, "Directory (Tenant) ID")));
   g_assert_true (restored_caption_shown (app_page));
   g_assert_false (kl_page_get_complete (app_page));
 
@@ -509,20 +476,22 @@ test_pages_type_and_restore (Fixture       *fixture,
   g_object_bind_property (again, "azure-environment", vault_page, "azure-environment",
                           G_BINDING_SYNC_CREATE);
   vault_window = show_in_window (vault_page);
-  g_assert_cmpstr (row_text (find_entry (vault_page, "Subscription ID")), ==, SUBSCRIPTION_ID);
-  g_assert_cmpstr (row_text (find_entry (vault_page, "Resource Group")), ==, RESOURCE_GROUP);
-  g_assert_cmpstr (row_text (find_entry (vault_page, "Key Vault Name")), ==, VAULT);
-  g_assert_cmpstr (row_text (find_entry (vault_page, "Key Identifier")), ==, KEY_ID_CHINA);
-  g_assert_null (caption_text (find_entry (vault_page, "Key Identifier")));
+  g_assert_cmpstr (row_text (kl_test_find_entry (vault_page, "Subscription ID")), ==,
+                   SUBSCRIPTION_ID);
+  g_assert_cmpstr (row_text (kl_test_find_entry (vault_page, "Resource Group")), ==,
+                   RESOURCE_GROUP);
+  g_assert_cmpstr (row_text (kl_test_find_entry (vault_page, "Key Vault Name")), ==, VAULT);
+  g_assert_cmpstr (row_text (kl_test_find_entry (vault_page, "Key Identifier")), ==, KEY_ID_CHINA);
+  g_assert_null (kl_test_caption_text (kl_test_find_entry (vault_page, "Key Identifier")));
   g_assert_true (kl_page_get_complete (vault_page));
 
   /* The secret typed again: the caption has said what it had to. */
-  type_text (find_entry (app_page, "Client Secret Value"), CLIENT_SECRET);
+  kl_test_type_text (kl_test_find_entry (app_page, "Client Secret Value"), CLIENT_SECRET);
   g_assert_false (restored_caption_shown (app_page));
   g_assert_true (kl_page_get_complete (app_page));
 
   /* Read-only (the server's answers): no caption. */
-  gtk_editable_set_text (GTK_EDITABLE (find_entry (app_page, "Client Secret Value")), "");
+  gtk_editable_set_text (GTK_EDITABLE (kl_test_find_entry (app_page, "Client Secret Value")), "");
   g_assert_true (restored_caption_shown (app_page));
   kl_page_set_read_only (app_page, TRUE);
   g_assert_false (restored_caption_shown (app_page));
@@ -553,23 +522,26 @@ test_pages_invalid_stored (Fixture       *fixture,
 
   app_page = kl_azure_app_page_new (fixture->answers);
   app_window = show_in_window (app_page);
-  g_assert_cmpstr (row_text (find_entry (app_page, "Directory (Tenant) ID")), ==, "not-a-guid");
-  g_assert_cmpstr (caption_text (find_entry (app_page, "Directory (Tenant) ID")), ==,
-                   tenant_error->message);
-  g_assert_null (caption_text (find_entry (app_page, "Application (Client) ID")));
+  g_assert_cmpstr (row_text (kl_test_find_entry (app_page, "Directory (Tenant) ID")), ==,
+                   "not-a-guid");
+  g_assert_cmpstr (kl_test_caption_text (kl_test_find_entry (app_page,
+                                                            "Directory (Tenant) ID")),
+                   ==, tenant_error->message);
+  g_assert_null (kl_test_caption_text (kl_test_find_entry (app_page, "Application (Client) ID")));
   g_assert_false (kl_page_get_complete (app_page));
   g_assert_true (restored_caption_shown (app_page));
 
   vault_page = kl_key_vault_page_new (fixture->answers);
   vault_window = show_in_window (vault_page);
-  g_assert_cmpstr (row_text (find_entry (vault_page, "Key Vault Name")), ==, "-bad--vault-");
-  g_assert_cmpstr (caption_text (find_entry (vault_page, "Key Vault Name")), ==,
-                   vault_error->message);
+  g_assert_cmpstr (row_text (kl_test_find_entry (vault_page, "Key Vault Name")), ==,
+                   "-bad--vault-");
+  g_assert_cmpstr (kl_test_caption_text (kl_test_find_entry (vault_page, "Key Vault Name")),
+                   ==, vault_error->message);
   g_assert_false (kl_page_get_complete (vault_page));
 
   /* Corrected as typed: the draft takes the good value. */
-  type_text (find_entry (app_page, "Directory (Tenant) ID"), TENANT_ID);
-  g_assert_null (caption_text (find_entry (app_page, "Directory (Tenant) ID")));
+  kl_test_type_text (kl_test_find_entry (app_page, "Directory (Tenant) ID"), TENANT_ID);
+  g_assert_null (kl_test_caption_text (kl_test_find_entry (app_page, "Directory (Tenant) ID")));
   g_assert_true (wait_stored (fixture->settings, GROUP, "tenant-id", TENANT_ID));
 
   gtk_window_destroy (app_window);

@@ -267,14 +267,6 @@ find_entry (KlPage     *page,
 }
 
 static void
-type_text (AdwEntryRow *row,
-           const char  *text)
-{
-  gtk_widget_grab_focus (GTK_WIDGET (row));
-  gtk_editable_set_text (GTK_EDITABLE (row), text);
-}
-
-static void
 choose (KlPage     *page,
         const char *title,
         guint       position)
@@ -294,21 +286,10 @@ activate_row (GtkWidget  *root,
   g_signal_emit_by_name (row, "activate");
 }
 
-/* The message the field shows under @row, once the user pauses. */
-static const char *
-caption_text (AdwEntryRow *row)
-{
-  GtkWidget *caption = gtk_widget_get_next_sibling (GTK_WIDGET (row));
-
-  if (!gtk_widget_get_visible (caption))
-    return NULL;
-  return gtk_label_get_text (GTK_LABEL (kl_test_find_by_type (caption, GTK_TYPE_LABEL)));
-}
-
 static gboolean
 shows_caption (gpointer user_data)
 {
-  return caption_text (ADW_ENTRY_ROW (user_data)) != NULL;
+  return kl_test_caption_text (ADW_ENTRY_ROW (user_data)) != NULL;
 }
 
 static const char *
@@ -316,7 +297,7 @@ wait_for_caption (AdwEntryRow *row)
 {
   g_assert_true (kl_test_wait_until (shows_caption, row, TIMEOUT_MS));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row), "error"));
-  return caption_text (row);
+  return kl_test_caption_text (row);
 }
 
 typedef struct
@@ -329,7 +310,7 @@ static gboolean
 caption_says (gpointer user_data)
 {
   CaptionWait *wait = user_data;
-  const char *text = caption_text (wait->row);
+  const char *text = kl_test_caption_text (wait->row);
 
   return text != NULL && strstr (text, wait->needle) != NULL;
 }
@@ -342,7 +323,7 @@ wait_for_message (AdwEntryRow *row,
   CaptionWait wait = { row, needle };
 
   if (!kl_test_wait_until (caption_says, &wait, TIMEOUT_MS))
-    g_error ("The field says “%s”, not “%s”", caption_text (row), needle);
+    g_error ("The field says “%s”, not “%s”", kl_test_caption_text (row), needle);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row), "error"));
 }
 
@@ -393,14 +374,17 @@ fill_sign_in (Fixture           *fixture,
 
   choose (page, "Sign In With", api_key ? 1 : 0);
   choose (page, "Service", 2);
-  type_text (find_entry (page, "Atlas Address"),
-             credentials->url != NULL ? credentials->url : kl_sim_get_base_url (fixture->sim));
-  type_text (find_entry (page, api_key ? "Public Key" : "Client ID"), credentials->principal);
-  type_text (find_entry (page, api_key ? "Private Key" : "Client Secret"), credentials->secret);
+  kl_test_type_text (find_entry (page, "Atlas Address"),
+                     credentials->url != NULL ? credentials->url
+                                              : kl_sim_get_base_url (fixture->sim));
+  kl_test_type_text (find_entry (page, api_key ? "Public Key" : "Client ID"),
+                     credentials->principal);
+  kl_test_type_text (find_entry (page, api_key ? "Private Key" : "Client Secret"),
+                     credentials->secret);
 
   gtk_switch_set_active (remember_switch (page), credentials->profile != NULL);
   if (credentials->profile != NULL)
-    type_text (find_entry (page, "Profile Name"), credentials->profile);
+    kl_test_type_text (find_entry (page, "Profile Name"), credentials->profile);
 
   g_assert_true (kl_page_get_complete (page));
   return page;
@@ -578,51 +562,51 @@ test_sign_in_validation (Fixture       *fixture,
   choose (page, "Service", 2);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (url)));
 
-  type_text (url, "cloud.mongodb.com");
+  kl_test_type_text (url, "cloud.mongodb.com");
   wait_for_message (url, "not a web address");
-  type_text (url, "https://");
+  kl_test_type_text (url, "https://");
   wait_for_message (url, "has no host name");
-  type_text (url, "https://atlas.example.com/api/atlas/v2");
+  kl_test_type_text (url, "https://atlas.example.com/api/atlas/v2");
   wait_for_message (url, "without a path");
 
   /* Plain HTTP only on loopback (the simulator). */
-  type_text (url, "http://atlas.example.com");
+  kl_test_type_text (url, "http://atlas.example.com");
   wait_for_message (url, "only over HTTPS");
   g_assert_false (kl_page_get_complete (page));
-  type_text (url, kl_sim_get_base_url (fixture->sim));
-  g_assert_null (caption_text (url));
+  kl_test_type_text (url, kl_sim_get_base_url (fixture->sim));
+  g_assert_null (kl_test_caption_text (url));
 
   /* A service account's client ID, not its secret. */
-  type_text (client_id, "65f0000000000000000000a1");
+  kl_test_type_text (client_id, "65f0000000000000000000a1");
   wait_for_message (client_id, "mdb_sa_id_");
-  type_text (client_id, SA_SECRET);
+  kl_test_type_text (client_id, SA_SECRET);
   wait_for_message (client_id, "client secret");
-  type_text (client_id, " " SA_CLIENT_ID " ");
-  g_assert_null (caption_text (client_id));
+  kl_test_type_text (client_id, " " SA_CLIENT_ID " ");
+  g_assert_null (kl_test_caption_text (client_id));
 
   /* No secret: not complete, and nothing to complain about until something is typed. */
   g_assert_false (kl_page_get_complete (page));
   gtk_widget_grab_focus (GTK_WIDGET (secret));
   gtk_widget_grab_focus (GTK_WIDGET (name));
-  g_assert_null (caption_text (secret));
-  type_text (secret, "   ");
+  g_assert_null (kl_test_caption_text (secret));
+  kl_test_type_text (secret, "   ");
   wait_for_message (secret, "empty");
   g_assert_false (kl_page_get_complete (page));
 
   /* Spaces around a pasted secret: one click repairs it. */
-  type_text (secret, SA_SECRET " ");
+  kl_test_type_text (secret, SA_SECRET " ");
   wait_for_message (secret, "space");
   fix = kl_test_find_by_label (gtk_widget_get_next_sibling (GTK_WIDGET (secret)), "_Fix");
   g_assert_true (gtk_widget_get_visible (fix));
   g_signal_emit_by_name (fix, "clicked");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (secret)), ==, SA_SECRET);
-  g_assert_null (caption_text (secret));
+  g_assert_null (kl_test_caption_text (secret));
   g_assert_true (kl_page_get_complete (page));
 
   /* Remembering needs a name; one is suggested. */
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (name)));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name)), ==, "127.0.0.1 — service account");
-  type_text (name, " ");
+  kl_test_type_text (name, " ");
   g_assert_nonnull (wait_for_caption (name));
   g_assert_false (kl_page_get_complete (page));
   gtk_switch_set_active (remember_switch (page), FALSE);
@@ -633,11 +617,11 @@ test_sign_in_validation (Fixture       *fixture,
   choose (page, "Sign In With", 1);
   g_assert_true (client_id == find_entry (page, "Public Key"));
   wait_for_message (client_id, "service account");
-  type_text (client_id, API_PRIVATE);
+  kl_test_type_text (client_id, API_PRIVATE);
   wait_for_message (client_id, "private key");
-  type_text (client_id, API_PUBLIC);
-  g_assert_null (caption_text (client_id));
-  type_text (secret, API_PRIVATE);
+  kl_test_type_text (client_id, API_PUBLIC);
+  g_assert_null (kl_test_caption_text (client_id));
+  kl_test_type_text (secret, API_PRIVATE);
   g_assert_true (kl_page_get_complete (page));
   g_assert_cmpstr (kl_page_get_next_label (page), ==, "_Sign In");
 
@@ -768,7 +752,7 @@ test_sign_in_bad_credentials (Fixture       *fixture,
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (code)), ==, "401");
 
   /* Typing again clears the error and its details. */
-  type_text (find_entry (page, "Private Key"), API_PRIVATE "x");
+  kl_test_type_text (find_entry (page, "Private Key"), API_PRIVATE "x");
   g_assert_null (kl_page_get_error (page));
   g_assert_false (gtk_widget_get_visible (gtk_widget_get_ancestor (details,
                                                                    ADW_TYPE_PREFERENCES_GROUP)));
@@ -1176,16 +1160,16 @@ fill_azure (Fixture *fixture)
 {
   KlPage *page = wait_for_page (fixture, KL_PAGE_AZURE_APP, TIMEOUT_MS);
 
-  type_text (find_entry (page, "Directory (Tenant) ID"), TENANT_ID);
-  type_text (find_entry (page, "Application (Client) ID"), CLIENT_ID);
-  type_text (find_entry (page, "Client Secret Value"), CLIENT_SECRET);
+  kl_test_type_text (find_entry (page, "Directory (Tenant) ID"), TENANT_ID);
+  kl_test_type_text (find_entry (page, "Application (Client) ID"), CLIENT_ID);
+  kl_test_type_text (find_entry (page, "Client Secret Value"), CLIENT_SECRET);
   kl_assistant_next (fixture->assistant);
 
   page = wait_for_page (fixture, KL_PAGE_KEY_VAULT, TIMEOUT_MS);
-  type_text (find_entry (page, "Subscription ID"), SUBSCRIPTION_ID);
-  type_text (find_entry (page, "Resource Group"), RESOURCE_GROUP);
-  type_text (find_entry (page, "Key Vault Name"), VAULT);
-  type_text (find_entry (page, "Key Identifier"), KEY_ID);
+  kl_test_type_text (find_entry (page, "Subscription ID"), SUBSCRIPTION_ID);
+  kl_test_type_text (find_entry (page, "Resource Group"), RESOURCE_GROUP);
+  kl_test_type_text (find_entry (page, "Key Vault Name"), VAULT);
+  kl_test_type_text (find_entry (page, "Key Identifier"), KEY_ID);
   kl_assistant_next (fixture->assistant);
 }
 
@@ -2024,7 +2008,7 @@ test_rotate (Fixture       *fixture,
   activate_row (GTK_WIDGET (projects), "Rotate the Key");
   rotate = KL_ROTATE_PAGE (wait_for_page (fixture, KL_PAGE_ROTATE, TIMEOUT_MS));
   kl_rotate_page_set_verify_policy (rotate, 2, 10);
-  type_text (kl_field_get_row (kl_rotate_page_get_field (rotate)), NEW_KEY_ID);
+  kl_test_type_text (kl_field_get_row (kl_rotate_page_get_field (rotate)), NEW_KEY_ID);
   kl_field_validate (kl_rotate_page_get_field (rotate));
   g_assert_true (kl_page_get_complete (KL_PAGE (rotate)));
   kl_assistant_next (fixture->assistant);
@@ -2070,7 +2054,7 @@ test_teardown (Fixture       *fixture,
   start = kl_test_find_by_label (GTK_WIDGET (page), "_Turn Off Private Networking");
   g_assert_true (GTK_IS_BUTTON (start));
   g_assert_false (gtk_widget_is_sensitive (start));
-  type_text (find_entry (page, "Project Name"), "Payments");
+  kl_test_type_text (find_entry (page, "Project Name"), "Payments");
   g_assert_true (gtk_widget_is_sensitive (start));
   g_signal_emit_by_name (start, "clicked");
 
@@ -2123,8 +2107,8 @@ test_atlas_url (Fixture       *fixture,
                    kl_sim_get_base_url (fixture->sim));
 
   /* The rest as usual. */
-  type_text (find_entry (page, "Client ID"), SA_CLIENT_ID);
-  type_text (find_entry (page, "Client Secret"), SA_SECRET);
+  kl_test_type_text (find_entry (page, "Client ID"), SA_CLIENT_ID);
+  kl_test_type_text (find_entry (page, "Client Secret"), SA_SECRET);
   gtk_switch_set_active (remember_switch (page), FALSE);
   g_assert_true (kl_assistant_set_current_page (fixture->assistant, KL_PAGE_SIGN_IN));
   kl_assistant_next (fixture->assistant);
@@ -2209,7 +2193,7 @@ test_demo (Fixture       *fixture,
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_entry (page, "Client Secret Value"))),
                    ==, "");
   g_assert_false (kl_page_get_complete (page));
-  type_text (find_entry (page, "Client Secret Value"), "any-demo-secret");
+  kl_test_type_text (find_entry (page, "Client Secret Value"), "any-demo-secret");
   kl_assistant_next (fixture->assistant);
   page = wait_for_page (fixture, KL_PAGE_KEY_VAULT, TIMEOUT_MS);
   g_assert_true (kl_page_get_complete (page));

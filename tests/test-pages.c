@@ -128,28 +128,6 @@ show_page (Fixture    *fixture,
   return kl_assistant_get_current_page (fixture->assistant);
 }
 
-/* The entry row whose title is @title, found as a person would: by its label. */
-static AdwEntryRow *
-find_entry (KlPage     *page,
-            const char *title)
-{
-  GtkWidget *label = kl_test_find_by_label (GTK_WIDGET (page), title);
-  GtkWidget *row;
-
-  g_assert_nonnull (label);
-  row = gtk_widget_get_ancestor (label, ADW_TYPE_ENTRY_ROW);
-  g_assert_nonnull (row);
-  return ADW_ENTRY_ROW (row);
-}
-
-static void
-type_text (AdwEntryRow *row,
-           const char  *text)
-{
-  gtk_widget_grab_focus (GTK_WIDGET (row));
-  gtk_editable_set_text (GTK_EDITABLE (row), text);
-}
-
 static const char *
 row_text (AdwEntryRow *row)
 {
@@ -167,18 +145,6 @@ caption_row (AdwEntryRow *row)
   return next;
 }
 
-static const char *
-caption_text (AdwEntryRow *row)
-{
-  GtkWidget *caption = caption_row (row);
-  GtkWidget *label;
-
-  if (!gtk_widget_get_visible (caption))
-    return NULL;
-  label = kl_test_find_by_type (caption, GTK_TYPE_LABEL);
-  return gtk_label_get_text (GTK_LABEL (label));
-}
-
 static GtkWidget *
 fix_button (AdwEntryRow *row)
 {
@@ -191,13 +157,13 @@ fix_button (AdwEntryRow *row)
 static gboolean
 shows_error (gpointer user_data)
 {
-  return caption_text (ADW_ENTRY_ROW (user_data)) != NULL;
+  return kl_test_caption_text (ADW_ENTRY_ROW (user_data)) != NULL;
 }
 
 static void
 assert_error_shown (AdwEntryRow *row)
 {
-  g_assert_nonnull (caption_text (row));
+  g_assert_nonnull (kl_test_caption_text (row));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row), "error"));
   gtk_test_accessible_assert_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_INVALID,
                                     GTK_ACCESSIBLE_INVALID_TRUE);
@@ -206,7 +172,7 @@ assert_error_shown (AdwEntryRow *row)
 static void
 assert_no_error (AdwEntryRow *row)
 {
-  g_assert_null (caption_text (row));
+  g_assert_null (kl_test_caption_text (row));
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (row), "error"));
   g_assert_false (gtk_test_accessible_has_state (GTK_ACCESSIBLE (row),
                                                  GTK_ACCESSIBLE_STATE_INVALID));
@@ -252,18 +218,18 @@ page_has_error (gpointer user_data)
 static void
 fill_azure_app (KlPage *page)
 {
-  type_text (find_entry (page, "Directory (Tenant) ID"), TENANT_ID);
-  type_text (find_entry (page, "Application (Client) ID"), CLIENT_ID);
-  type_text (find_entry (page, "Client Secret Value"), CLIENT_SECRET);
+  kl_test_type_text (kl_test_find_entry (page, "Directory (Tenant) ID"), TENANT_ID);
+  kl_test_type_text (kl_test_find_entry (page, "Application (Client) ID"), CLIENT_ID);
+  kl_test_type_text (kl_test_find_entry (page, "Client Secret Value"), CLIENT_SECRET);
 }
 
 static void
 fill_key_vault (KlPage *page)
 {
-  type_text (find_entry (page, "Subscription ID"), SUBSCRIPTION_ID);
-  type_text (find_entry (page, "Resource Group"), RESOURCE_GROUP);
-  type_text (find_entry (page, "Key Vault Name"), VAULT);
-  type_text (find_entry (page, "Key Identifier"), KEY_ID);
+  kl_test_type_text (kl_test_find_entry (page, "Subscription ID"), SUBSCRIPTION_ID);
+  kl_test_type_text (kl_test_find_entry (page, "Resource Group"), RESOURCE_GROUP);
+  kl_test_type_text (kl_test_find_entry (page, "Key Vault Name"), VAULT);
+  kl_test_type_text (kl_test_find_entry (page, "Key Identifier"), KEY_ID);
 }
 
 /* ---- Welcome ------------------------------------------------------------------------- */
@@ -325,43 +291,43 @@ test_azure_app_validation (Fixture       *fixture,
                            gconstpointer  user_data)
 {
   KlPage *page = show_page (fixture, "azure-app");
-  AdwEntryRow *tenant = find_entry (page, "Directory (Tenant) ID");
-  AdwEntryRow *client = find_entry (page, "Application (Client) ID");
-  AdwEntryRow *secret = find_entry (page, "Client Secret Value");
+  AdwEntryRow *tenant = kl_test_find_entry (page, "Directory (Tenant) ID");
+  AdwEntryRow *client = kl_test_find_entry (page, "Application (Client) ID");
+  AdwEntryRow *secret = kl_test_find_entry (page, "Client Secret Value");
 
   g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (secret));
   g_assert_false (kl_page_get_complete (page));
   assert_no_error (tenant);
 
   /* A bad GUID: not at once, but after the pause. */
-  type_text (tenant, "5b0e3c1d-2f4a-4d6b-8e9f-0a1b2c3d4e5");
-  g_assert_null (caption_text (tenant));
+  kl_test_type_text (tenant, "5b0e3c1d-2f4a-4d6b-8e9f-0a1b2c3d4e5");
+  g_assert_null (kl_test_caption_text (tenant));
   wait_for_error (tenant);
-  g_assert_nonnull (strstr (caption_text (tenant), "tenant ID"));
+  g_assert_nonnull (strstr (kl_test_caption_text (tenant), "tenant ID"));
   gtk_test_accessible_assert_relation (GTK_ACCESSIBLE (tenant),
                                        GTK_ACCESSIBLE_RELATION_DESCRIBED_BY,
                                        kl_test_find_by_type (caption_row (tenant), GTK_TYPE_LABEL),
                                        NULL);
 
   /* Fixed: the error goes at once. Spaces around a pasted ID do not matter. */
-  type_text (tenant, " " TENANT_ID "\n");
+  kl_test_type_text (tenant, " " TENANT_ID "\n");
   assert_no_error (tenant);
   g_assert_cmpstr (kl_setup_answers_get_tenant_id (fixture->answers), ==, TENANT_ID);
 
   /* Leaving a bad field shows the message at once. */
-  type_text (client, "not-a-guid");
-  g_assert_null (caption_text (client));
+  kl_test_type_text (client, "not-a-guid");
+  g_assert_null (kl_test_caption_text (client));
   gtk_widget_grab_focus (GTK_WIDGET (secret));
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (secret)))));
   assert_error_shown (client);
-  type_text (client, CLIENT_ID);
+  kl_test_type_text (client, CLIENT_ID);
   assert_no_error (client);
 
   /* The secret's ID instead of its value is the classic mistake. */
-  type_text (secret, SECRET_ID);
+  kl_test_type_text (secret, SECRET_ID);
   wait_for_error (secret);
   g_assert_false (kl_page_get_complete (page));
-  type_text (secret, CLIENT_SECRET);
+  kl_test_type_text (secret, CLIENT_SECRET);
   assert_no_error (secret);
   g_assert_true (kl_page_get_complete (page));
   g_assert_cmpstr (kl_setup_answers_get_client_secret (fixture->answers), ==, CLIENT_SECRET);
@@ -379,7 +345,7 @@ test_azure_app_validation (Fixture       *fixture,
   g_assert_cmpstr (kl_page_get_page_id (kl_assistant_get_current_page (fixture->assistant)), ==,
                    "key-vault");
   kl_assistant_back (fixture->assistant);
-  type_text (tenant, "x");
+  kl_test_type_text (tenant, "x");
   g_signal_emit_by_name (tenant, "entry-activated");
   g_assert_true (kl_assistant_get_current_page (fixture->assistant) == page);
   g_assert_null (kl_setup_answers_get_tenant_id (fixture->answers));
@@ -390,7 +356,7 @@ test_azure_app_read_only (Fixture       *fixture,
                           gconstpointer  user_data)
 {
   KlPage *page = show_page (fixture, "azure-app");
-  AdwEntryRow *tenant = find_entry (page, "Directory (Tenant) ID");
+  AdwEntryRow *tenant = kl_test_find_entry (page, "Directory (Tenant) ID");
 
   fill_azure_app (page);
   kl_page_set_read_only (page, TRUE);
@@ -410,38 +376,38 @@ test_key_vault_validation (Fixture       *fixture,
                            gconstpointer  user_data)
 {
   KlPage *page = show_page (fixture, "key-vault");
-  AdwEntryRow *subscription = find_entry (page, "Subscription ID");
-  AdwEntryRow *resource_group = find_entry (page, "Resource Group");
-  AdwEntryRow *vault = find_entry (page, "Key Vault Name");
-  AdwEntryRow *key_id = find_entry (page, "Key Identifier");
+  AdwEntryRow *subscription = kl_test_find_entry (page, "Subscription ID");
+  AdwEntryRow *resource_group = kl_test_find_entry (page, "Resource Group");
+  AdwEntryRow *vault = kl_test_find_entry (page, "Key Vault Name");
+  AdwEntryRow *key_id = kl_test_find_entry (page, "Key Identifier");
 
-  type_text (subscription, "6f1d2c3b-8e4a-4b0e-9c7d");
+  kl_test_type_text (subscription, "6f1d2c3b-8e4a-4b0e-9c7d");
   wait_for_error (subscription);
-  type_text (subscription, SUBSCRIPTION_ID);
+  kl_test_type_text (subscription, SUBSCRIPTION_ID);
   assert_no_error (subscription);
 
-  type_text (resource_group, "rg-ends-with-dot.");
+  kl_test_type_text (resource_group, "rg-ends-with-dot.");
   wait_for_error (resource_group);
-  type_text (resource_group, RESOURCE_GROUP);
+  kl_test_type_text (resource_group, RESOURCE_GROUP);
   assert_no_error (resource_group);
 
-  type_text (vault, "contoso--keys");
+  kl_test_type_text (vault, "contoso--keys");
   wait_for_error (vault);
-  type_text (vault, VAULT);
+  kl_test_type_text (vault, VAULT);
   assert_no_error (vault);
 
   g_assert_false (kl_page_get_complete (page));
-  type_text (key_id, KEY_ID);
+  kl_test_type_text (key_id, KEY_ID);
   assert_no_error (key_id);
   g_assert_true (kl_page_get_complete (page));
   g_assert_cmpstr (kl_setup_answers_get_key_identifier (fixture->answers), ==, KEY_ID);
   g_assert_cmpstr (kl_setup_answers_get_key_vault_name (fixture->answers), ==, VAULT);
 
   /* A key in another vault than the one named. */
-  type_text (vault, "other-vault");
+  kl_test_type_text (vault, "other-vault");
   wait_for_error (key_id);
   g_assert_false (kl_page_get_complete (page));
-  type_text (vault, VAULT);
+  kl_test_type_text (vault, VAULT);
   assert_no_error (key_id);
 
   /* The environment chosen earlier decides the DNS suffix. */
@@ -458,12 +424,12 @@ test_key_vault_fix_button (Fixture       *fixture,
                            gconstpointer  user_data)
 {
   KlPage *page = show_page (fixture, "key-vault");
-  AdwEntryRow *key_id = find_entry (page, "Key Identifier");
-  AdwEntryRow *vault = find_entry (page, "Key Vault Name");
+  AdwEntryRow *key_id = kl_test_find_entry (page, "Key Identifier");
+  AdwEntryRow *vault = kl_test_find_entry (page, "Key Vault Name");
   GtkWidget *fix;
 
   /* PowerShell prints the port: one click repairs it. */
-  type_text (key_id, KEY_ID_443);
+  kl_test_type_text (key_id, KEY_ID_443);
   wait_for_error (key_id);
   fix = fix_button (key_id);
   g_assert_true (gtk_widget_get_visible (fix));
@@ -476,14 +442,14 @@ test_key_vault_fix_button (Fixture       *fixture,
   g_assert_cmpstr (row_text (vault), ==, VAULT);
 
   /* Spaces and a trailing slash too. */
-  type_text (key_id, "  " KEY_ID "/ ");
+  kl_test_type_text (key_id, "  " KEY_ID "/ ");
   wait_for_error (key_id);
   g_signal_emit_by_name (fix_button (key_id), "clicked");
   g_assert_cmpstr (row_text (key_id), ==, KEY_ID);
   assert_no_error (key_id);
 
   /* Nothing to repair: no button. */
-  type_text (key_id, "https://contoso-keys.vault.azure.net/secrets/atlas-cmk/" KEY_VERSION);
+  kl_test_type_text (key_id, "https://contoso-keys.vault.azure.net/secrets/atlas-cmk/" KEY_VERSION);
   wait_for_error (key_id);
   g_assert_false (gtk_widget_get_visible (fix_button (key_id)));
 }
@@ -493,21 +459,21 @@ test_key_vault_paste_key_id_fills_vault (Fixture       *fixture,
                                          gconstpointer  user_data)
 {
   KlPage *page = show_page (fixture, "key-vault");
-  AdwEntryRow *key_id = find_entry (page, "Key Identifier");
-  AdwEntryRow *vault = find_entry (page, "Key Vault Name");
+  AdwEntryRow *key_id = kl_test_find_entry (page, "Key Identifier");
+  AdwEntryRow *vault = kl_test_find_entry (page, "Key Vault Name");
 
   /* Empty vault name: filled from the identifier. */
-  type_text (key_id, KEY_ID);
+  kl_test_type_text (key_id, KEY_ID);
   g_assert_cmpstr (row_text (vault), ==, VAULT);
   assert_no_error (key_id);
 
   /* Another identifier: the name it filled follows. */
-  type_text (key_id, "https://fabrikam-kv.vault.azure.net/keys/k1/" KEY_VERSION);
+  kl_test_type_text (key_id, "https://fabrikam-kv.vault.azure.net/keys/k1/" KEY_VERSION);
   g_assert_cmpstr (row_text (vault), ==, "fabrikam-kv");
 
   /* A name the user typed is theirs: kept, and the mismatch is shown. */
-  type_text (vault, "my-own-vault");
-  type_text (key_id, KEY_ID);
+  kl_test_type_text (vault, "my-own-vault");
+  kl_test_type_text (key_id, KEY_ID);
   g_assert_cmpstr (row_text (vault), ==, "my-own-vault");
   wait_for_error (key_id);
 }
@@ -517,12 +483,12 @@ test_key_vault_paste_resource_id (Fixture       *fixture,
                                   gconstpointer  user_data)
 {
   KlPage *page = show_page (fixture, "key-vault");
-  AdwEntryRow *subscription = find_entry (page, "Subscription ID");
-  AdwEntryRow *resource_group = find_entry (page, "Resource Group");
-  AdwEntryRow *vault = find_entry (page, "Key Vault Name");
+  AdwEntryRow *subscription = kl_test_find_entry (page, "Subscription ID");
+  AdwEntryRow *resource_group = kl_test_find_entry (page, "Resource Group");
+  AdwEntryRow *vault = kl_test_find_entry (page, "Key Vault Name");
 
   /* Into the subscription field: three fields filled. */
-  type_text (subscription, RESOURCE_ID "\n");
+  kl_test_type_text (subscription, RESOURCE_ID "\n");
   wait_for_text (subscription, SUBSCRIPTION_ID);
   g_assert_cmpstr (row_text (resource_group), ==, RESOURCE_GROUP);
   g_assert_cmpstr (row_text (vault), ==, VAULT);
@@ -532,15 +498,16 @@ test_key_vault_paste_resource_id (Fixture       *fixture,
   g_assert_cmpstr (kl_setup_answers_get_subscription_id (fixture->answers), ==, SUBSCRIPTION_ID);
 
   /* Into the vault field too, replacing what was there. */
-  type_text (vault, "/subscriptions/" TENANT_ID "/resourceGroups/other-rg"
-             "/providers/Microsoft.KeyVault/vaults/other-vault");
+  kl_test_type_text (vault, "/subscriptions/" TENANT_ID "/resourceGroups/other-rg"
+                     "/providers/Microsoft.KeyVault/vaults/other-vault");
   wait_for_text (vault, "other-vault");
   g_assert_cmpstr (row_text (subscription), ==, TENANT_ID);
   g_assert_cmpstr (row_text (resource_group), ==, "other-rg");
 
   /* Not a vault's resource ID: says so, fills nothing. */
-  type_text (subscription, "/subscriptions/" SUBSCRIPTION_ID "/resourceGroups/rg/providers/"
-             "Microsoft.Storage/storageAccounts/x");
+  kl_test_type_text (subscription,
+                     "/subscriptions/" SUBSCRIPTION_ID "/resourceGroups/rg/providers/"
+                     "Microsoft.Storage/storageAccounts/x");
   wait_for_error (subscription);
   g_assert_cmpstr (row_text (vault), ==, "other-vault");
 }
@@ -550,15 +517,17 @@ test_key_vault_frozen (Fixture       *fixture,
                        gconstpointer  user_data)
 {
   KlPage *page = show_page (fixture, "key-vault");
-  AdwEntryRow *vault = find_entry (page, "Key Vault Name");
-  AdwEntryRow *key_id = find_entry (page, "Key Identifier");
+  AdwEntryRow *subscription = kl_test_find_entry (page, "Subscription ID");
+  AdwEntryRow *group = kl_test_find_entry (page, "Resource Group");
+  AdwEntryRow *vault = kl_test_find_entry (page, "Key Vault Name");
+  AdwEntryRow *key_id = kl_test_find_entry (page, "Key Identifier");
   GtkWidget *note;
 
   fill_key_vault (page);
   kl_key_vault_page_set_vault_frozen (KL_KEY_VAULT_PAGE (page), TRUE);
 
-  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (find_entry (page, "Subscription ID"))));
-  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (find_entry (page, "Resource Group"))));
+  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (subscription)));
+  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (group)));
   g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (vault)));
   g_assert_true (gtk_editable_get_editable (GTK_EDITABLE (key_id)));
   note = gtk_widget_get_ancestor (kl_test_find_by_label (GTK_WIDGET (page),
@@ -569,9 +538,9 @@ test_key_vault_frozen (Fixture       *fixture,
 
   /* Rotating: a new key in the same vault is fine, another vault is not, and the frozen
    * vault name is not replaced. */
-  type_text (key_id, "https://contoso-keys.vault.azure.net/keys/atlas-cmk-2/" KEY_VERSION);
+  kl_test_type_text (key_id, "https://contoso-keys.vault.azure.net/keys/atlas-cmk-2/" KEY_VERSION);
   assert_no_error (key_id);
-  type_text (key_id, "https://fabrikam-kv.vault.azure.net/keys/k1/" KEY_VERSION);
+  kl_test_type_text (key_id, "https://fabrikam-kv.vault.azure.net/keys/k1/" KEY_VERSION);
   g_assert_cmpstr (row_text (vault), ==, VAULT);
   wait_for_error (key_id);
 
@@ -646,8 +615,8 @@ test_review (Fixture       *fixture,
 
   /* Edit goes back to the page, answers intact. */
   g_signal_emit_by_name (edit_vault, "clicked");
-  g_assert_cmpstr (row_text (find_entry (kl_assistant_get_current_page (assistant),
-                                         "Key Identifier")), ==, KEY_ID);
+  g_assert_cmpstr (row_text (kl_test_find_entry (kl_assistant_get_current_page (assistant),
+                                                 "Key Identifier")), ==, KEY_ID);
   kl_assistant_next (assistant);
 
   /* Not connected to Atlas yet: the apply fails, on the page, with something to do. */
@@ -722,10 +691,10 @@ fill_and_review (Fixture    *fixture,
   KlPage *page = show_page (fixture, "azure-app");
 
   fill_azure_app (page);
-  type_text (find_entry (page, "Application (Client) ID"), client_id);
+  kl_test_type_text (kl_test_find_entry (page, "Application (Client) ID"), client_id);
   page = show_page (fixture, "key-vault");
   fill_key_vault (page);
-  type_text (find_entry (page, "Key Identifier"), key_id);
+  kl_test_type_text (kl_test_find_entry (page, "Key Identifier"), key_id);
   kl_assistant_next (fixture->assistant);
   g_assert_cmpstr (kl_page_get_page_id (kl_assistant_get_current_page (fixture->assistant)), ==,
                    "review");
@@ -881,10 +850,11 @@ prepare (Fixture    *fixture,
     {
       if (state == STATE_ERROR)
         {
-          type_text (find_entry (page, "Directory (Tenant) ID"), "5b0e3c1d-2f4a-4d6b-8e9f");
-          wait_for_error (find_entry (page, "Directory (Tenant) ID"));
-          type_text (find_entry (page, "Client Secret Value"), SECRET_ID);
-          wait_for_error (find_entry (page, "Client Secret Value"));
+          kl_test_type_text (kl_test_find_entry (page, "Directory (Tenant) ID"),
+                             "5b0e3c1d-2f4a-4d6b-8e9f");
+          wait_for_error (kl_test_find_entry (page, "Directory (Tenant) ID"));
+          kl_test_type_text (kl_test_find_entry (page, "Client Secret Value"), SECRET_ID);
+          wait_for_error (kl_test_find_entry (page, "Client Secret Value"));
         }
       return;
     }
@@ -897,10 +867,10 @@ prepare (Fixture    *fixture,
         kl_key_vault_page_set_vault_frozen (KL_KEY_VAULT_PAGE (page), TRUE);
       if (state == STATE_ERROR)
         {
-          type_text (find_entry (page, "Resource Group"), "rg-atlas-keys.");
-          wait_for_error (find_entry (page, "Resource Group"));
-          type_text (find_entry (page, "Key Identifier"), KEY_ID_443);
-          wait_for_error (find_entry (page, "Key Identifier"));
+          kl_test_type_text (kl_test_find_entry (page, "Resource Group"), "rg-atlas-keys.");
+          wait_for_error (kl_test_find_entry (page, "Resource Group"));
+          kl_test_type_text (kl_test_find_entry (page, "Key Identifier"), KEY_ID_443);
+          wait_for_error (kl_test_find_entry (page, "Key Identifier"));
         }
       return;
     }
