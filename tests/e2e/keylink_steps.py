@@ -4,7 +4,9 @@
 # Copyright 2026 The Keylink authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import contextlib
 import re
+import sys
 
 import keylink_e2e as e2e
 
@@ -216,3 +218,24 @@ def check_done(api, group_id=GROUP, key_id=KEY_ID):
 def regex(text):
     """A pattern for a label that starts with text."""
     return re.compile('^' + re.escape(text))
+
+
+@contextlib.contextmanager
+def running(args):
+    """The app started with args; on a failure its accessibility tree goes to stderr, and it is
+    quit in any case."""
+    app = e2e.App(args)
+    try:
+        yield app
+    except Exception:
+        app.dump()
+        raise
+    finally:
+        app.quit()
+
+
+def run_tap(name, test):
+    """Runs test as the one TAP test name, and exits with its result."""
+    tap = e2e.Tap()
+    tap.run(name, test)
+    sys.exit(tap.done())

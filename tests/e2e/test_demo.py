@@ -11,11 +11,11 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import keylink_e2e as e2e  # noqa: E402
+import keylink_steps as steps  # noqa: E402
 
 
 def test_demo_signs_in_and_enables():
-    app = e2e.App(['--demo'])
-    try:
+    with steps.running(['--demo']) as app:
         app.find('label', 'Demo mode: nothing real is changed')
 
         # Signed in by itself: the project list, searchable.
@@ -48,14 +48,7 @@ def test_demo_signs_in_and_enables():
         page = app.page('Private Networking', timeout=60)
         app.label('keylink-demo', root=page)
         app.screenshot('demo-enabled')
-    except Exception:
-        app.dump()
-        raise
-    finally:
-        app.quit()
 
 
 if __name__ == '__main__':
-    tap = e2e.Tap()
-    tap.run('demo-signs-in-and-enables', test_demo_signs_in_and_enables)
-    sys.exit(tap.done())
+    steps.run_tap('demo-signs-in-and-enables', test_demo_signs_in_and_enables)

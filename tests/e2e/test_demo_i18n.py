@@ -16,6 +16,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import keylink_e2e as e2e  # noqa: E402
+import keylink_steps as steps  # noqa: E402
 
 LANGUAGE = os.environ['KL_TEST_LANGUAGE']
 CATALOG = gettext.translation('keylink', localedir=os.environ['KEYLINK_LOCALEDIR'],
@@ -56,8 +57,7 @@ def without_animations():
 
 def test_demo_translated():
     without_animations()
-    app = e2e.App(['--demo'])
-    try:
+    with steps.running(['--demo']) as app:
         app.find('label', _('Demo mode: nothing real is changed'))
 
         # The demo signs in by itself: the project list.
@@ -106,14 +106,7 @@ def test_demo_translated():
                        timeout=60, what='both endpoints to read “%s”' % waiting)
         no_english(app, page, ['Region Endpoints', 'Endpoints'])
         shot(app, 'endpoints')
-    except Exception:
-        app.dump()
-        raise
-    finally:
-        app.quit()
 
 
 if __name__ == '__main__':
-    tap = e2e.Tap()
-    tap.run('demo-translated-' + LANGUAGE, test_demo_translated)
-    sys.exit(tap.done())
+    steps.run_tap('demo-translated-' + LANGUAGE, test_demo_translated)
