@@ -14,6 +14,16 @@
 
 G_BEGIN_DECLS
 
+/* Made-up Azure values of the right shapes, for the pages' fields. */
+#define KL_TEST_TENANT_ID       "5b0e3c1d-2f4a-4d6b-8e9f-0a1b2c3d4e5f"
+#define KL_TEST_CLIENT_ID       "0f3e5c4a-9b2d-4e8f-a1c7-6d5b3a2f1e0d"
+#define KL_TEST_CLIENT_SECRET   "Xk8Q~q2Zr.Tn5-Lw9_Yb3Vd7Fh1Jm4Pc6Sg0Ue8a"
+#define KL_TEST_SUBSCRIPTION_ID "6f1d2c3b-8e4a-4b0e-9c7d-2a5e1f3b4c6d"
+#define KL_TEST_RESOURCE_GROUP  "rg-atlas-keys"
+#define KL_TEST_VAULT           "contoso-keys"
+#define KL_TEST_KEY_ID          "https://contoso-keys.vault.azure.net/keys/atlas-cmk/" \
+                                "0123456789abcdef0123456789abcdef"
+
 /* gtk_test_init + adw_init, with the app's resources and style registered. */
 void      kl_test_widget_init        (int        *argc,
                                       char     ***argv);

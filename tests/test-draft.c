@@ -29,14 +29,6 @@
 
 #define GROUP           "65f0000000000000000000d1"
 #define OTHER_GROUP     "65f0000000000000000000d2"
-#define TENANT_ID       "5b0e3c1d-2f4a-4d6b-8e9f-0a1b2c3d4e5f"
-#define CLIENT_ID       "0f3e5c4a-9b2d-4e8f-a1c7-6d5b3a2f1e0d"
-#define CLIENT_SECRET   "Xk8Q~q2Zr.Tn5-Lw9_Yb3Vd7Fh1Jm4Pc6Sg0Ue8a"
-#define SUBSCRIPTION_ID "6f1d2c3b-8e4a-4b0e-9c7d-2a5e1f3b4c6d"
-#define RESOURCE_GROUP  "rg-atlas-keys"
-#define VAULT           "contoso-keys"
-#define KEY_ID          "https://contoso-keys.vault.azure.net/keys/atlas-cmk/" \
-                        "0123456789abcdef0123456789abcdef"
 #define KEY_ID_CHINA    "https://contoso-keys.vault.azure.cn/keys/atlas-cmk/" \
                         "0123456789abcdef0123456789abcdef"
 
@@ -143,7 +135,7 @@ assert_no_secret_stored (GSettings *settings)
   g_autoptr(GVariant) drafts = g_settings_get_value (settings, DRAFTS_KEY);
   g_autofree char *text = g_variant_print (drafts, TRUE);
 
-  g_assert_null (strstr (text, CLIENT_SECRET));
+  g_assert_null (strstr (text, KL_TEST_CLIENT_SECRET));
   g_assert_null (strstr (text, "client-secret"));
 }
 
@@ -151,12 +143,12 @@ static void
 fill (KlSetupAnswers *answers)
 {
   kl_setup_answers_set_azure_environment (answers, "AZURE_CHINA");
-  kl_setup_answers_set_tenant_id (answers, TENANT_ID);
-  kl_setup_answers_set_client_id (answers, CLIENT_ID);
-  kl_setup_answers_set_client_secret (answers, CLIENT_SECRET);
-  kl_setup_answers_set_subscription_id (answers, SUBSCRIPTION_ID);
-  kl_setup_answers_set_resource_group (answers, RESOURCE_GROUP);
-  kl_setup_answers_set_key_vault_name (answers, VAULT);
+  kl_setup_answers_set_tenant_id (answers, KL_TEST_TENANT_ID);
+  kl_setup_answers_set_client_id (answers, KL_TEST_CLIENT_ID);
+  kl_setup_answers_set_client_secret (answers, KL_TEST_CLIENT_SECRET);
+  kl_setup_answers_set_subscription_id (answers, KL_TEST_SUBSCRIPTION_ID);
+  kl_setup_answers_set_resource_group (answers, KL_TEST_RESOURCE_GROUP);
+  kl_setup_answers_set_key_vault_name (answers, KL_TEST_VAULT);
   kl_setup_answers_set_key_identifier (answers, KEY_ID_CHINA);
 }
 
@@ -164,11 +156,11 @@ static void
 assert_filled (KlSetupAnswers *answers)
 {
   g_assert_cmpstr (kl_setup_answers_get_azure_environment (answers), ==, "AZURE_CHINA");
-  g_assert_cmpstr (kl_setup_answers_get_tenant_id (answers), ==, TENANT_ID);
-  g_assert_cmpstr (kl_setup_answers_get_client_id (answers), ==, CLIENT_ID);
-  g_assert_cmpstr (kl_setup_answers_get_subscription_id (answers), ==, SUBSCRIPTION_ID);
-  g_assert_cmpstr (kl_setup_answers_get_resource_group (answers), ==, RESOURCE_GROUP);
-  g_assert_cmpstr (kl_setup_answers_get_key_vault_name (answers), ==, VAULT);
+  g_assert_cmpstr (kl_setup_answers_get_tenant_id (answers), ==, KL_TEST_TENANT_ID);
+  g_assert_cmpstr (kl_setup_answers_get_client_id (answers), ==, KL_TEST_CLIENT_ID);
+  g_assert_cmpstr (kl_setup_answers_get_subscription_id (answers), ==, KL_TEST_SUBSCRIPTION_ID);
+  g_assert_cmpstr (kl_setup_answers_get_resource_group (answers), ==, KL_TEST_RESOURCE_GROUP);
+  g_assert_cmpstr (kl_setup_answers_get_key_vault_name (answers), ==, KL_TEST_VAULT);
   g_assert_cmpstr (kl_setup_answers_get_key_identifier (answers), ==, KEY_ID_CHINA);
 }
 
@@ -226,19 +218,20 @@ test_flush (Fixture       *fixture,
   g_autoptr(KlSetupAnswers) other = kl_setup_answers_new ();
 
   kl_setup_answers_open_draft (fixture->answers, GROUP, FALSE);
-  kl_setup_answers_set_tenant_id (fixture->answers, TENANT_ID);
+  kl_setup_answers_set_tenant_id (fixture->answers, KL_TEST_TENANT_ID);
   kl_setup_answers_draft_changed (fixture->answers);
   g_assert_false (has_draft (fixture->settings, GROUP));
   kl_setup_answers_flush_draft (fixture->answers);
-  g_assert_true (is_stored (&(StoredWait) { fixture->settings, GROUP, "tenant-id", TENANT_ID }));
+  g_assert_true (is_stored (&(StoredWait) { fixture->settings, GROUP, "tenant-id",
+                                            KL_TEST_TENANT_ID }));
 
   kl_setup_answers_set_draft_settings (other, fixture->settings);
   kl_setup_answers_open_draft (other, OTHER_GROUP, FALSE);
-  kl_setup_answers_set_client_id (other, CLIENT_ID);
+  kl_setup_answers_set_client_id (other, KL_TEST_CLIENT_ID);
   kl_setup_answers_draft_changed (other);
   g_assert_finalize_object (g_steal_pointer (&other));
   g_assert_true (is_stored (&(StoredWait) { fixture->settings, OTHER_GROUP, "client-id",
-                                            CLIENT_ID }));
+                                            KL_TEST_CLIENT_ID }));
 }
 
 /* One project's draft never shows for another; a pending change stays with its project. */
@@ -258,7 +251,8 @@ test_other_project (Fixture       *fixture,
   g_assert_false (kl_setup_answers_get_draft_restored (fixture->answers));
   kl_setup_answers_set_tenant_id (fixture->answers, "11111111-2222-4333-8444-555555555555");
   kl_setup_answers_flush_draft (fixture->answers);
-  g_assert_true (is_stored (&(StoredWait) { fixture->settings, GROUP, "tenant-id", TENANT_ID }));
+  g_assert_true (is_stored (&(StoredWait) { fixture->settings, GROUP, "tenant-id",
+                                            KL_TEST_TENANT_ID }));
   g_assert_false (has_draft (fixture->settings, OTHER_GROUP));
 
   again = kl_setup_answers_new ();
@@ -301,7 +295,7 @@ test_discard (Fixture       *fixture,
 
   /* Enable went through: a change still pending is not written after. */
   kl_setup_answers_open_draft (fixture->answers, OTHER_GROUP, FALSE);
-  kl_setup_answers_set_client_id (fixture->answers, CLIENT_ID);
+  kl_setup_answers_set_client_id (fixture->answers, KL_TEST_CLIENT_ID);
   kl_setup_answers_draft_changed (fixture->answers);
   kl_setup_answers_discard_draft (fixture->answers, OTHER_GROUP);
   kl_setup_answers_flush_draft (fixture->answers);
@@ -357,7 +351,7 @@ test_invalid_stored (Fixture       *fixture,
   g_variant_builder_add (&draft, "{ss}", "azure-environment", "AZURE_MARS");
   g_variant_builder_add (&draft, "{ss}", "tenant-id", "not-a-guid");
   g_variant_builder_add (&draft, "{ss}", "client-id", "");
-  g_variant_builder_add (&draft, "{ss}", "client-secret", CLIENT_SECRET);
+  g_variant_builder_add (&draft, "{ss}", "client-secret", KL_TEST_CLIENT_SECRET);
   g_variant_builder_add (&draft, "{ss}", "resource-group", long_value);
   g_variant_builder_add (&draft, "{ss}", "key-identifier", "https://evil.example/keys/x/y");
   g_variant_builder_add (&draft, "{ss}", "favourite-colour", "blue");
@@ -432,22 +426,22 @@ test_pages_type_and_restore (Fixture       *fixture,
 
   environment = ADW_COMBO_ROW (kl_test_find_by_type (GTK_WIDGET (app_page), ADW_TYPE_COMBO_ROW));
   adw_combo_row_set_selected (environment, 1);
-  kl_test_type_text (kl_test_find_entry (app_page, "Directory (Tenant) ID"), TENANT_ID);
-  kl_test_type_text (kl_test_find_entry (app_page, "Application (Client) ID"), CLIENT_ID);
-  kl_test_type_text (kl_test_find_entry (app_page, "Client Secret Value"), CLIENT_SECRET);
-  g_assert_true (wait_stored (fixture->settings, GROUP, "client-id", CLIENT_ID));
+  kl_test_type_text (kl_test_find_entry (app_page, "Directory (Tenant) ID"), KL_TEST_TENANT_ID);
+  kl_test_type_text (kl_test_find_entry (app_page, "Application (Client) ID"), KL_TEST_CLIENT_ID);
+  kl_test_type_text (kl_test_find_entry (app_page, "Client Secret Value"), KL_TEST_CLIENT_SECRET);
+  g_assert_true (wait_stored (fixture->settings, GROUP, "client-id", KL_TEST_CLIENT_ID));
   g_assert_true (wait_stored (fixture->settings, GROUP, "azure-environment", "AZURE_CHINA"));
 
   vault_page = kl_key_vault_page_new (fixture->answers);
   g_object_bind_property (fixture->answers, "azure-environment", vault_page, "azure-environment",
                           G_BINDING_SYNC_CREATE);
   vault_window = show_in_window (vault_page);
-  kl_test_type_text (kl_test_find_entry (vault_page, "Subscription ID"), SUBSCRIPTION_ID);
-  kl_test_type_text (kl_test_find_entry (vault_page, "Resource Group"), RESOURCE_GROUP);
+  kl_test_type_text (kl_test_find_entry (vault_page, "Subscription ID"), KL_TEST_SUBSCRIPTION_ID);
+  kl_test_type_text (kl_test_find_entry (vault_page, "Resource Group"), KL_TEST_RESOURCE_GROUP);
   /* The vault name comes from the key identifier. */
   kl_test_type_text (kl_test_find_entry (vault_page, "Key Identifier"), KEY_ID_CHINA);
   g_assert_true (wait_stored (fixture->settings, GROUP, "key-identifier", KEY_ID_CHINA));
-  g_assert_true (wait_stored (fixture->settings, GROUP, "key-vault-name", VAULT));
+  g_assert_true (wait_stored (fixture->settings, GROUP, "key-vault-name", KL_TEST_VAULT));
   g_assert_true (kl_page_get_complete (app_page));
   g_assert_true (kl_page_get_complete (vault_page));
   assert_no_secret_stored (fixture->settings);
@@ -464,9 +458,9 @@ test_pages_type_and_restore (Fixture       *fixture,
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (kl_test_find_by_type (
                       GTK_WIDGET (app_page), ADW_TYPE_COMBO_ROW))), ==, 1);
   g_assert_cmpstr (row_text (kl_test_find_entry (app_page, "Directory (Tenant) ID")), ==,
-                   TENANT_ID);
+                   KL_TEST_TENANT_ID);
   g_assert_cmpstr (row_text (kl_test_find_entry (app_page, "Application (Client) ID")), ==,
-                   CLIENT_ID);
+                   KL_TEST_CLIENT_ID);
   g_assert_cmpstr (row_text (kl_test_find_entry (app_page, "Client Secret Value")), ==, "");
   g_assert_null (kl_test_caption_text (kl_test_find_entry (app_page, "Directory (Tenant) ID")));
   g_assert_true (restored_caption_shown (app_page));
@@ -477,16 +471,16 @@ test_pages_type_and_restore (Fixture       *fixture,
                           G_BINDING_SYNC_CREATE);
   vault_window = show_in_window (vault_page);
   g_assert_cmpstr (row_text (kl_test_find_entry (vault_page, "Subscription ID")), ==,
-                   SUBSCRIPTION_ID);
+                   KL_TEST_SUBSCRIPTION_ID);
   g_assert_cmpstr (row_text (kl_test_find_entry (vault_page, "Resource Group")), ==,
-                   RESOURCE_GROUP);
-  g_assert_cmpstr (row_text (kl_test_find_entry (vault_page, "Key Vault Name")), ==, VAULT);
+                   KL_TEST_RESOURCE_GROUP);
+  g_assert_cmpstr (row_text (kl_test_find_entry (vault_page, "Key Vault Name")), ==, KL_TEST_VAULT);
   g_assert_cmpstr (row_text (kl_test_find_entry (vault_page, "Key Identifier")), ==, KEY_ID_CHINA);
   g_assert_null (kl_test_caption_text (kl_test_find_entry (vault_page, "Key Identifier")));
   g_assert_true (kl_page_get_complete (vault_page));
 
   /* The secret typed again: the caption has said what it had to. */
-  kl_test_type_text (kl_test_find_entry (app_page, "Client Secret Value"), CLIENT_SECRET);
+  kl_test_type_text (kl_test_find_entry (app_page, "Client Secret Value"), KL_TEST_CLIENT_SECRET);
   g_assert_false (restored_caption_shown (app_page));
   g_assert_true (kl_page_get_complete (app_page));
 
@@ -516,7 +510,7 @@ test_pages_invalid_stored (Fixture       *fixture,
 
   drafts = g_variant_new_parsed ("{%s: {'tenant-id': 'not-a-guid', 'client-id': %s, "
                                  "'key-vault-name': '-bad--vault-', 'azure-environment': 'X'}}",
-                                 GROUP, CLIENT_ID);
+                                 GROUP, KL_TEST_CLIENT_ID);
   g_settings_set_value (fixture->settings, DRAFTS_KEY, g_steal_pointer (&drafts));
   kl_setup_answers_open_draft (fixture->answers, GROUP, FALSE);
 
@@ -540,9 +534,9 @@ test_pages_invalid_stored (Fixture       *fixture,
   g_assert_false (kl_page_get_complete (vault_page));
 
   /* Corrected as typed: the draft takes the good value. */
-  kl_test_type_text (kl_test_find_entry (app_page, "Directory (Tenant) ID"), TENANT_ID);
+  kl_test_type_text (kl_test_find_entry (app_page, "Directory (Tenant) ID"), KL_TEST_TENANT_ID);
   g_assert_null (kl_test_caption_text (kl_test_find_entry (app_page, "Directory (Tenant) ID")));
-  g_assert_true (wait_stored (fixture->settings, GROUP, "tenant-id", TENANT_ID));
+  g_assert_true (wait_stored (fixture->settings, GROUP, "tenant-id", KL_TEST_TENANT_ID));
 
   gtk_window_destroy (app_window);
   gtk_window_destroy (vault_window);
@@ -598,7 +592,7 @@ test_enable_discards (Fixture       *fixture,
   kl_setup_answers_open_draft (fixture->answers, KL_SIM_GROUP_READY, FALSE);
   fill (fixture->answers);
   kl_setup_answers_set_azure_environment (fixture->answers, "AZURE");
-  kl_setup_answers_set_key_identifier (fixture->answers, KEY_ID);
+  kl_setup_answers_set_key_identifier (fixture->answers, KL_TEST_KEY_ID);
   kl_setup_answers_draft_changed (fixture->answers);
   kl_setup_answers_flush_draft (fixture->answers);
   /* Another project's draft is not touched. */
@@ -620,7 +614,7 @@ test_enable_discards (Fixture       *fixture,
   g_clear_error (&error);
   g_assert_true (has_draft (fixture->settings, KL_SIM_GROUP_READY));
 
-  kl_setup_answers_set_client_id (fixture->answers, CLIENT_ID);
+  kl_setup_answers_set_client_id (fixture->answers, KL_TEST_CLIENT_ID);
   enable (review, &error);
   g_assert_no_error (error);
   g_assert_false (has_draft (fixture->settings, KL_SIM_GROUP_READY));

@@ -44,16 +44,6 @@
 #define API_PUBLIC      "flowtest"
 #define API_PRIVATE     "3c9f2a71-5b8e-4d06-a1f4-9e2b7c8d0f15"
 
-/* Made-up Azure values of the right shapes. */
-#define TENANT_ID       "5b0e3c1d-2f4a-4d6b-8e9f-0a1b2c3d4e5f"
-#define CLIENT_ID       "0f3e5c4a-9b2d-4e8f-a1c7-6d5b3a2f1e0d"
-#define CLIENT_SECRET   "Xk8Q~q2Zr.Tn5-Lw9_Yb3Vd7Fh1Jm4Pc6Sg0Ue8a"
-#define SUBSCRIPTION_ID "6f1d2c3b-8e4a-4b0e-9c7d-2a5e1f3b4c6d"
-#define RESOURCE_GROUP  "rg-atlas-keys"
-#define VAULT           "contoso-keys"
-#define KEY_ID          "https://contoso-keys.vault.azure.net/keys/atlas-cmk/" \
-                        "0123456789abcdef0123456789abcdef"
-
 static KlApplication *app;
 
 /* ---- Fixture ---------------------------------------------------------------------------- */
@@ -1160,16 +1150,16 @@ fill_azure (Fixture *fixture)
 {
   KlPage *page = wait_for_page (fixture, KL_PAGE_AZURE_APP, TIMEOUT_MS);
 
-  kl_test_type_text (find_entry (page, "Directory (Tenant) ID"), TENANT_ID);
-  kl_test_type_text (find_entry (page, "Application (Client) ID"), CLIENT_ID);
-  kl_test_type_text (find_entry (page, "Client Secret Value"), CLIENT_SECRET);
+  kl_test_type_text (find_entry (page, "Directory (Tenant) ID"), KL_TEST_TENANT_ID);
+  kl_test_type_text (find_entry (page, "Application (Client) ID"), KL_TEST_CLIENT_ID);
+  kl_test_type_text (find_entry (page, "Client Secret Value"), KL_TEST_CLIENT_SECRET);
   kl_assistant_next (fixture->assistant);
 
   page = wait_for_page (fixture, KL_PAGE_KEY_VAULT, TIMEOUT_MS);
-  kl_test_type_text (find_entry (page, "Subscription ID"), SUBSCRIPTION_ID);
-  kl_test_type_text (find_entry (page, "Resource Group"), RESOURCE_GROUP);
-  kl_test_type_text (find_entry (page, "Key Vault Name"), VAULT);
-  kl_test_type_text (find_entry (page, "Key Identifier"), KEY_ID);
+  kl_test_type_text (find_entry (page, "Subscription ID"), KL_TEST_SUBSCRIPTION_ID);
+  kl_test_type_text (find_entry (page, "Resource Group"), KL_TEST_RESOURCE_GROUP);
+  kl_test_type_text (find_entry (page, "Key Vault Name"), KL_TEST_VAULT);
+  kl_test_type_text (find_entry (page, "Key Identifier"), KL_TEST_KEY_ID);
   kl_assistant_next (fixture->assistant);
 }
 
@@ -1280,8 +1270,8 @@ test_walk_to_enabled_key (Fixture       *fixture,
   akv = kl_encryption_at_rest_get_azure_key_vault (ear);
   g_assert_true (kl_azure_key_vault_get_enabled (akv));
   g_assert_true (kl_azure_key_vault_get_valid (akv));
-  g_assert_cmpstr (kl_azure_key_vault_get_tenant_id (akv), ==, TENANT_ID);
-  g_assert_cmpstr (kl_azure_key_vault_get_key_identifier (akv), ==, KEY_ID);
+  g_assert_cmpstr (kl_azure_key_vault_get_tenant_id (akv), ==, KL_TEST_TENANT_ID);
+  g_assert_cmpstr (kl_azure_key_vault_get_key_identifier (akv), ==, KL_TEST_KEY_ID);
 
   status_wait[0] = projects;
   status_wait[1] = (gpointer) "Your Azure key is enabled and valid. Private networking is not "
@@ -1547,13 +1537,13 @@ make_half_done (Fixture *fixture)
   EarWait wait = { NULL, NULL, FALSE };
 
   kl_azure_key_vault_set_azure_environment (wanted, "AZURE");
-  kl_azure_key_vault_set_tenant_id (wanted, TENANT_ID);
-  kl_azure_key_vault_set_client_id (wanted, CLIENT_ID);
-  kl_azure_key_vault_set_secret (wanted, CLIENT_SECRET);
-  kl_azure_key_vault_set_subscription_id (wanted, SUBSCRIPTION_ID);
-  kl_azure_key_vault_set_resource_group_name (wanted, RESOURCE_GROUP);
-  kl_azure_key_vault_set_key_vault_name (wanted, VAULT);
-  kl_azure_key_vault_set_key_identifier (wanted, KEY_ID);
+  kl_azure_key_vault_set_tenant_id (wanted, KL_TEST_TENANT_ID);
+  kl_azure_key_vault_set_client_id (wanted, KL_TEST_CLIENT_ID);
+  kl_azure_key_vault_set_secret (wanted, KL_TEST_CLIENT_SECRET);
+  kl_azure_key_vault_set_subscription_id (wanted, KL_TEST_SUBSCRIPTION_ID);
+  kl_azure_key_vault_set_resource_group_name (wanted, KL_TEST_RESOURCE_GROUP);
+  kl_azure_key_vault_set_key_vault_name (wanted, KL_TEST_VAULT);
+  kl_azure_key_vault_set_key_identifier (wanted, KL_TEST_KEY_ID);
   kl_azure_key_vault_set_enabled (wanted, TRUE);
   body = kl_encryption_at_rest_build_patch (NULL, wanted, &error);
   g_assert_no_error (error);
@@ -1593,15 +1583,15 @@ assert_read_only_answers (Fixture *fixture)
       g_assert_true (kl_page_get_read_only (*page));
       g_assert_true (kl_page_get_complete (*page));
     }
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (tenant)), ==, TENANT_ID);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (tenant)), ==, KL_TEST_TENANT_ID);
   g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (tenant)));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_entry (azure_app,
                                                                      "Application (Client) ID"))),
-                   ==, CLIENT_ID);
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (key_id)), ==, KEY_ID);
+                   ==, KL_TEST_CLIENT_ID);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (key_id)), ==, KL_TEST_KEY_ID);
   g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (key_id)));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_entry (key_vault, "Key Vault Name"))),
-                   ==, VAULT);
+                   ==, KL_TEST_VAULT);
 
   /* Atlas never returns the secret: it is not asked for, and not shown. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (secret)), ==, "");
