@@ -304,7 +304,6 @@ test_rename_update (void)
   g_autoptr(KlProfile) profile = NULL;
   g_autoptr(GPtrArray) profiles = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *secret = NULL;
   g_autofree char *label = NULL;
   g_autolist(SecretItem) items = NULL;
   KlProfile *listed;
