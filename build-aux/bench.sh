@@ -15,4 +15,4 @@ else
   meson setup "$dir" -Dbuildtype=release >/dev/null
 fi
 meson compile -C "$dir" >/dev/null
-exec build-aux/test-session.sh /usr/bin/python3 tests/bench/bench.py "$dir"
+exec build-aux/test-session.sh /usr/bin/python3 -B tests/bench/bench.py "$dir"
