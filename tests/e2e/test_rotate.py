@@ -23,48 +23,39 @@ SAME_VAULT = 'A rotated key must stay in the vault “%s”' % steps.VAULT
 
 def test_rotate_key():
     sim, api = steps.start_simulator()
-    app = None
     try:
         steps.prepare_done(api, sim)
-        app = e2e.App(['--atlas-url', sim.url])
-        steps.sign_in(app, api_key=True, remember=False)
-        steps.choose_project(app, status=steps.STATUS_DONE)
-        steps.project_action(app, 'Rotate the Key')
+        with steps.running(['--atlas-url', sim.url]) as app:
+            steps.sign_in(app, api_key=True, remember=False)
+            steps.choose_project(app, status=steps.STATUS_DONE)
+            steps.project_action(app, 'Rotate the Key')
 
-        page = app.page('Rotate the Key')
-        app.label(steps.KEY_ID, root=page)
+            page = app.page('Rotate the Key')
+            app.label(steps.KEY_ID, root=page)
 
-        # A key in another vault is refused before anything is sent.
-        app.type_into('New Key Identifier', OTHER_VAULT_KEY_ID, root=page)
-        app.label(steps.regex(SAME_VAULT), root=page)
-        button = app.button('Rotate Key', sensitive=False)
-        assert not e2e.has_state(button, e2e.Atspi.StateType.SENSITIVE), \
-            'Rotate Key is offered for a key in another vault'
+            # A key in another vault is refused before anything is sent.
+            app.type_into('New Key Identifier', OTHER_VAULT_KEY_ID, root=page)
+            app.label(steps.regex(SAME_VAULT), root=page)
+            button = app.button('Rotate Key', sensitive=False)
+            assert not e2e.has_state(button, e2e.Atspi.StateType.SENSITIVE), \
+                'Rotate Key is offered for a key in another vault'
 
-        # A new version of the key, in the same vault.
-        app.type_into('New Key Identifier', steps.NEW_KEY_ID, root=page)
-        app.gone('label', steps.regex(SAME_VAULT), root=page)
-        app.screenshot('e2e-rotate-new-key')
-        app.press('Rotate Key')
+            # A new version of the key, in the same vault.
+            app.type_into('New Key Identifier', steps.NEW_KEY_ID, root=page)
+            app.gone('label', steps.regex(SAME_VAULT), root=page)
+            app.screenshot('e2e-rotate-new-key')
+            app.press('Rotate Key')
 
-        # Verified: Atlas took the new identifier and can use the key.
-        page = app.page('All Set', timeout=30)
-        app.label(steps.NEW_KEY_ID, root=page)
-        app.label('On, and Atlas can use the key', root=page)
-        assert steps.KEY_ID not in e2e.names(page), 'the summary still shows the old key'
-        app.screenshot('e2e-rotate-verified')
-        steps.check_done(api, key_id=steps.NEW_KEY_ID)
-    except Exception:
-        if app is not None:
-            app.dump()
-        raise
+            # Verified: Atlas took the new identifier and can use the key.
+            page = app.page('All Set', timeout=30)
+            app.label(steps.NEW_KEY_ID, root=page)
+            app.label('On, and Atlas can use the key', root=page)
+            assert steps.KEY_ID not in e2e.names(page), 'the summary still shows the old key'
+            app.screenshot('e2e-rotate-verified')
+            steps.check_done(api, key_id=steps.NEW_KEY_ID)
     finally:
-        if app is not None:
-            app.quit()
         sim.stop()
 
 
 if __name__ == '__main__':
-    tap = e2e.Tap()
-    tap.run('rotate-key', test_rotate_key)
-    sys.exit(tap.done())
+    steps.run_tap('rotate-key', test_rotate_key)

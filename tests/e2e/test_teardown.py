@@ -43,68 +43,59 @@ def step_states(page):
 
 def test_teardown():
     sim, api = steps.start_simulator()
-    app = None
     try:
         steps.prepare_done(api, sim)
-        app = e2e.App(['--atlas-url', sim.url])
-        steps.sign_in(app, api_key=True, remember=False)
-        steps.choose_project(app, status=steps.STATUS_DONE)
-        steps.project_action(app, 'Turn Off Your Key')
+        with steps.running(['--atlas-url', sim.url]) as app:
+            steps.sign_in(app, api_key=True, remember=False)
+            steps.choose_project(app, status=steps.STATUS_DONE)
+            steps.project_action(app, 'Turn Off Your Key')
 
-        # Every step, in the safe order, before anything is done.
-        page = app.page('Turn Off Your Key')
-        app.label(steps.regex('Never disable or delete the key in Azure'), root=page)
+            # Every step, in the safe order, before anything is done.
+            page = app.page('Turn Off Your Key')
+            app.label(steps.regex('Never disable or delete the key in Azure'), root=page)
 
-        def in_order():
-            shown = list(step_states(page))
-            return sorted(shown[:2]) == DELETIONS and shown[2:] == STEPS[2:]
-        try:
-            e2e.wait_until(in_order, what='the seven steps in order')
-        except e2e.Timeout as e:
-            raise e2e.Timeout('%s: %s' % (e, list(step_states(page)))) from None
+            def in_order():
+                shown = list(step_states(page))
+                return sorted(shown[:2]) == DELETIONS and shown[2:] == STEPS[2:]
+            try:
+                e2e.wait_until(in_order, what='the seven steps in order')
+            except e2e.Timeout as e:
+                raise e2e.Timeout('%s: %s' % (e, list(step_states(page)))) from None
 
-        # Confirmed only by the project's exact name.
-        app.label('To confirm, type the project’s name, “%s”, exactly. Keep the key enabled in '
-                  'Azure until every step is done.' % steps.PROJECT, root=page)
-        button = app.button('Turn Off Your Key', root=page, sensitive=False)
-        app.type_into('Project Name', steps.PROJECT.lower(), root=page)
-        assert not e2e.has_state(button, SENSITIVE), 'confirmed with the wrong name'
-        app.type_into('Project Name', steps.PROJECT, root=page)
-        e2e.wait_until(lambda: e2e.has_state(button, SENSITIVE), what='the confirmation')
-        app.focus(button)  # with the keyboard, which scrolls the confirmation into view
-        app.screenshot('e2e-teardown-confirm')
-        assert api.endpoints(GROUP), 'something was deleted before the confirmation'
-        app.press('Turn Off Your Key', root=page)
+            # Confirmed only by the project's exact name.
+            app.label('To confirm, type the project’s name, “%s”, exactly. Keep the key '
+                      'enabled in Azure until every step is done.' % steps.PROJECT, root=page)
+            button = app.button('Turn Off Your Key', root=page, sensitive=False)
+            app.type_into('Project Name', steps.PROJECT.lower(), root=page)
+            assert not e2e.has_state(button, SENSITIVE), 'confirmed with the wrong name'
+            app.type_into('Project Name', steps.PROJECT, root=page)
+            e2e.wait_until(lambda: e2e.has_state(button, SENSITIVE), what='the confirmation')
+            app.focus(button)  # with the keyboard, which scrolls the confirmation into view
+            app.screenshot('e2e-teardown-confirm')
+            assert api.endpoints(GROUP), 'something was deleted before the confirmation'
+            app.press('Turn Off Your Key', root=page)
 
-        # Every step done.
-        try:
-            e2e.wait_until(lambda: all(s == 'Done' for s in step_states(page).values()),
-                           timeout=90, what='every step done')
-        except e2e.Timeout as e:
-            raise e2e.Timeout('%s: %s' % (e, step_states(page))) from None
-        app.label(FINISHED, root=page)
-        app.screenshot('e2e-teardown-done')
+            # Every step done.
+            try:
+                e2e.wait_until(lambda: all(s == 'Done' for s in step_states(page).values()),
+                               timeout=90, what='every step done')
+            except e2e.Timeout as e:
+                raise e2e.Timeout('%s: %s' % (e, step_states(page))) from None
+            app.label(FINISHED, root=page)
+            app.screenshot('e2e-teardown-done')
 
-        # The server: no endpoint, every cluster on Atlas's keys, the Azure key off.
-        assert api.endpoints(GROUP) == [], api.endpoints(GROUP)
-        for cluster in api.clusters(GROUP):
-            if cluster['name'] in steps.CLUSTERS:
-                assert cluster.get('encryptionAtRestProvider') == 'NONE', cluster
-                assert cluster['stateName'] == 'IDLE', cluster
-        akv = api.encryption_at_rest(GROUP)['azureKeyVault']
-        assert not akv.get('enabled'), akv
-        assert not akv.get('requirePrivateNetworking'), akv
-    except Exception:
-        if app is not None:
-            app.dump()
-        raise
+            # The server: no endpoint, every cluster on Atlas's keys, the Azure key off.
+            assert api.endpoints(GROUP) == [], api.endpoints(GROUP)
+            for cluster in api.clusters(GROUP):
+                if cluster['name'] in steps.CLUSTERS:
+                    assert cluster.get('encryptionAtRestProvider') == 'NONE', cluster
+                    assert cluster['stateName'] == 'IDLE', cluster
+            akv = api.encryption_at_rest(GROUP)['azureKeyVault']
+            assert not akv.get('enabled'), akv
+            assert not akv.get('requirePrivateNetworking'), akv
     finally:
-        if app is not None:
-            app.quit()
         sim.stop()
 
 
 if __name__ == '__main__':
-    tap = e2e.Tap()
-    tap.run('teardown', test_teardown)
-    sys.exit(tap.done())
+    steps.run_tap('teardown', test_teardown)
