@@ -93,6 +93,35 @@ test_window_demo_banner (void)
   g_assert_finalize_object (window);
 }
 
+/* GTK takes the X11 window icon from the theme at 48 px (or at each fixed size it finds):
+ * every one must be a PNG, or the SVG loader (librsvg, 6 MiB) is loaded before the first
+ * frame (issue 12). */
+static void
+test_window_icon_without_svg (void)
+{
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+  g_autofree int *sizes = gtk_icon_theme_get_icon_sizes (theme, APP_ID);
+  gboolean found_48 = FALSE;
+
+  for (guint i = 0; sizes[i] != 0; i++)
+    {
+      g_autoptr(GtkIconPaintable) icon = NULL;
+      g_autoptr(GFile) file = NULL;
+      g_autofree char *uri = NULL;
+      int size = sizes[i] == -1 ? 48 : sizes[i];
+
+      icon = gtk_icon_theme_lookup_icon (theme, APP_ID, NULL, size, 1,
+                                         GTK_TEXT_DIR_NONE, 0);
+      file = gtk_icon_paintable_get_file (icon);
+      g_assert_nonnull (file);
+      uri = g_file_get_uri (file);
+      g_test_message ("size %d: %s", sizes[i], uri);
+      g_assert_true (g_str_has_suffix (uri, ".png"));
+      found_48 |= size == 48;
+    }
+  g_assert_true (found_48);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -108,6 +137,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/window/open-and-finalize", test_window_open_and_finalize);
+  g_test_add_func ("/window/icon-without-svg", test_window_icon_without_svg);
   g_test_add_func ("/window/demo-banner", test_window_demo_banner);
 
   ret = g_test_run ();
