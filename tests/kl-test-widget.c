@@ -170,6 +170,30 @@ kl_test_find_by_type (GtkWidget *root,
   return NULL;
 }
 
+/* The first visible widget under @root (itself included) with the CSS class. */
+GtkWidget *
+kl_test_find_by_css_class (GtkWidget  *root,
+                           const char *css_class)
+{
+  if (!gtk_widget_get_visible (root))
+    return NULL;
+
+  if (gtk_widget_has_css_class (root, css_class))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = kl_test_find_by_css_class (child, css_class);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 void
 kl_test_assert_named_by_text (GtkWidget  *button,
                               const char *text)

@@ -48,6 +48,8 @@ void      kl_test_assert_named_by_text (GtkWidget  *button,
 /* Depth-first search for the first descendant of @root (or @root) of @type. */
 GtkWidget *kl_test_find_by_type      (GtkWidget  *root,
                                       GType       type);
+GtkWidget *kl_test_find_by_css_class (GtkWidget  *root,
+                                      const char *css_class);
 
 /* The entry row of @page whose title is @title, found as a person would: by its label. */
 AdwEntryRow *kl_test_find_entry   (KlPage      *page,

@@ -29,7 +29,7 @@ test_window_open_and_finalize (void)
   g_auto(GStrv) accel_actions = NULL;
   GCancellable *cancellable;
   KlWindow *window;
-  GtkWidget *menu;
+  GtkWidget *menu, *popover;
 
   window = kl_window_new (app);
   g_object_ref_sink (window);
@@ -45,6 +45,16 @@ test_window_open_and_finalize (void)
 
   shot = kl_test_save_screenshot (GTK_WIDGET (window), "window");
   g_assert_true (g_file_test (shot, G_FILE_TEST_IS_REGULAR));
+
+  /* Its popover is built when first opened (issue 12), with the app's four items. */
+  g_assert_null (gtk_menu_button_get_popover (GTK_MENU_BUTTON (menu)));
+  g_assert_true (gtk_widget_get_sensitive (menu));
+  gtk_menu_button_popup (GTK_MENU_BUTTON (menu));
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (menu)));
+  g_assert_nonnull (popover);
+  g_assert_nonnull (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu)));
+  g_assert_nonnull (kl_test_find_by_label (popover, "About Keylink"));
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (menu));
 
   /* The keyboard shortcuts come after the first frame, with their action and accelerator. */
   g_assert_true (kl_test_wait_until (has_help_overlay, window, 5000));

@@ -87,6 +87,25 @@ continue_activated_cb (KlWelcomePage *self)
   g_signal_emit (self, signals[CONTINUE_ACTIVATED], 0);
 }
 
+/* A card while it has rows; while empty, its placeholder is a line of text, not an empty card. */
+static void
+update_list_style (KlWelcomePage *self)
+{
+  gboolean empty = gtk_list_box_get_row_at_index (self->profiles_list, 0) == NULL;
+  GtkWidget *list = GTK_WIDGET (self->profiles_list);
+
+  if (empty)
+    {
+      gtk_widget_remove_css_class (list, "boxed-list");
+      gtk_widget_add_css_class (list, "kl-plain-list");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (list, "kl-plain-list");
+      gtk_widget_add_css_class (list, "boxed-list");
+    }
+}
+
 static void
 update_placeholder (KlWelcomePage *self)
 {
@@ -240,6 +259,7 @@ kl_welcome_page_clear_profiles (KlWelcomePage *self)
         self->busy_row = NULL;
       gtk_list_box_remove (self->profiles_list, GTK_WIDGET (old));
     }
+  update_list_style (self);
 }
 
 /**
@@ -287,6 +307,7 @@ kl_welcome_page_add_profile (KlWelcomePage *self,
   g_object_set_data (G_OBJECT (row), SPINNER_KEY, spinner);
   g_object_set_data (G_OBJECT (row), ARROW_KEY, arrow);
   gtk_list_box_append (self->profiles_list, row);
+  update_list_style (self);
 }
 
 /**
