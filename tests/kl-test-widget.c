@@ -125,23 +125,25 @@ kl_test_save_screenshot (GtkWidget  *widget,
   return g_steal_pointer (&path);
 }
 
+/* Depth-first, @root included; with @visible_only, hidden widgets and what they hold are
+ * skipped. */
 GtkWidget *
-kl_test_find_by_label (GtkWidget  *root,
-                       const char *label)
+kl_test_find (GtkWidget        *root,
+              gboolean          visible_only,
+              KlTestWidgetMatch match,
+              gconstpointer     data)
 {
-  if (GTK_IS_LABEL (root) &&
-      g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), label) == 0)
-    return root;
+  if (visible_only && !gtk_widget_get_visible (root))
+    return NULL;
 
-  if (GTK_IS_BUTTON (root) &&
-      g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+  if (match (root, data))
     return root;
 
   for (GtkWidget *child = gtk_widget_get_first_child (root);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = kl_test_find_by_label (child, label);
+      GtkWidget *found = kl_test_find (child, visible_only, match, data);
 
       if (found != NULL)
         return found;
@@ -150,24 +152,43 @@ kl_test_find_by_label (GtkWidget  *root,
   return NULL;
 }
 
+static gboolean
+shows_label (GtkWidget     *widget,
+             gconstpointer  label)
+{
+  if (GTK_IS_LABEL (widget))
+    return g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), label) == 0;
+  if (GTK_IS_BUTTON (widget))
+    return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+  return FALSE;
+}
+
+GtkWidget *
+kl_test_find_by_label (GtkWidget  *root,
+                       const char *label)
+{
+  return kl_test_find (root, FALSE, shows_label, label);
+}
+
+static gboolean
+is_of_type (GtkWidget     *widget,
+            gconstpointer  type)
+{
+  return g_type_is_a (G_OBJECT_TYPE (widget), GPOINTER_TO_SIZE (type));
+}
+
 GtkWidget *
 kl_test_find_by_type (GtkWidget *root,
                       GType      type)
 {
-  if (g_type_is_a (G_OBJECT_TYPE (root), type))
-    return root;
+  return kl_test_find (root, FALSE, is_of_type, GSIZE_TO_POINTER (type));
+}
 
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = kl_test_find_by_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+static gboolean
+has_css_class (GtkWidget     *widget,
+               gconstpointer  css_class)
+{
+  return gtk_widget_has_css_class (widget, css_class);
 }
 
 /* The first visible widget under @root (itself included) with the CSS class. */
@@ -175,23 +196,7 @@ GtkWidget *
 kl_test_find_by_css_class (GtkWidget  *root,
                            const char *css_class)
 {
-  if (!gtk_widget_get_visible (root))
-    return NULL;
-
-  if (gtk_widget_has_css_class (root, css_class))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = kl_test_find_by_css_class (child, css_class);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return kl_test_find (root, TRUE, has_css_class, css_class);
 }
 
 void

@@ -45,6 +45,16 @@ GtkWidget *kl_test_find_by_label     (GtkWidget  *root,
 void      kl_test_assert_named_by_text (GtkWidget  *button,
                                         const char *text);
 
+typedef gboolean (*KlTestWidgetMatch) (GtkWidget     *widget,
+                                       gconstpointer  data);
+
+/* Depth-first search for the first widget under @root (or @root) that @match accepts;
+ * @visible_only skips hidden widgets and their children. */
+GtkWidget *kl_test_find              (GtkWidget         *root,
+                                      gboolean           visible_only,
+                                      KlTestWidgetMatch  match,
+                                      gconstpointer      data);
+
 /* Depth-first search for the first descendant of @root (or @root) of @type. */
 GtkWidget *kl_test_find_by_type      (GtkWidget  *root,
                                       GType       type);

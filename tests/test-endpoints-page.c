@@ -285,8 +285,8 @@ show_page (Fixture    *f,
 /* ---- Finding things as a person would ------------------------------------------------- */
 
 static gboolean
-has_accessible_label (GtkWidget  *widget,
-                      const char *label)
+has_accessible_label (GtkWidget     *widget,
+                      gconstpointer  label)
 {
   g_autofree char *mismatch = NULL;
 
@@ -297,28 +297,12 @@ has_accessible_label (GtkWidget  *widget,
   return mismatch == NULL;
 }
 
-/* The visible, sensitive descendant of @root whose accessible name is @label. */
+/* The visible descendant of @root whose accessible name is @label. */
 static GtkWidget *
 find_by_accessible_label (GtkWidget  *root,
                           const char *label)
 {
-  if (!gtk_widget_get_visible (root))
-    return NULL;
-
-  if (has_accessible_label (root, label))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_accessible_label (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return kl_test_find (root, TRUE, has_accessible_label, label);
 }
 
 static GtkWidget *

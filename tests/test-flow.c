@@ -2198,25 +2198,19 @@ test_demo (Fixture       *fixture,
 
 /* ---- Help and screenshots ------------------------------------------------------------------ */
 
+static gboolean
+is_action_button (GtkWidget     *widget,
+                  gconstpointer  action_name)
+{
+  return GTK_IS_BUTTON (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0;
+}
+
 static GtkWidget *
 find_action_button (GtkWidget  *root,
                     const char *action_name)
 {
-  if (GTK_IS_BUTTON (root) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action_name) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_action_button (child, action_name);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return kl_test_find (root, FALSE, is_action_button, action_name);
 }
 
 static void

@@ -482,25 +482,20 @@ start (Window         *win,
   g_assert_true (kl_teardown_page_get_running (win->teardown_page));
 }
 
+static gboolean
+is_step_row (GtkWidget     *widget,
+             gconstpointer  kind)
+{
+  return KL_IS_TEARDOWN_STEP_ROW (widget) &&
+         kl_step_get_kind (kl_teardown_step_row_get_step (KL_TEARDOWN_STEP_ROW (widget))) ==
+         (KlStepKind) GPOINTER_TO_INT (kind);
+}
+
 static KlTeardownStepRow *
 find_step_row (GtkWidget  *root,
                KlStepKind  kind)
 {
-  if (KL_IS_TEARDOWN_STEP_ROW (root) &&
-      kl_step_get_kind (kl_teardown_step_row_get_step (KL_TEARDOWN_STEP_ROW (root))) == kind)
-    return KL_TEARDOWN_STEP_ROW (root);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      KlTeardownStepRow *found = find_step_row (child, kind);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return (KlTeardownStepRow *) kl_test_find (root, FALSE, is_step_row, GINT_TO_POINTER (kind));
 }
 
 /* The warning stays visible whatever the page shows. */
