@@ -27,6 +27,9 @@
 
 /* The GSettings key: {group id: {answer: value}}. */
 #define DRAFTS_KEY        "azure-drafts"
+/* Drafts kept at most: the projects typed for most recently (the key must not grow with
+ * every project ever opened). */
+#define MAX_DRAFTS        20
 #define DRAFT_SAVE_DELAY  300   /* ms */
 #define DRAFT_MAX_LENGTH  2048  /* longer stored values are not an answer anyone typed */
 
@@ -132,26 +135,44 @@ snapshot (KlSetupAnswers *self)
   return g_variant_ref_sink (g_variant_builder_end (&builder));
 }
 
-/* The drafts of all projects with @group_id's replaced by @draft, or removed (NULL). */
+/* The drafts of all projects with @group_id's replaced by @draft, or removed (NULL). They
+ * are kept oldest first: a written draft goes last, and the oldest go beyond MAX_DRAFTS. */
 static void
 write_draft (KlSetupAnswers *self,
              const char     *group_id,
              GVariant       *draft)
 {
   g_autoptr(GVariant) drafts = g_settings_get_value (self->settings, DRAFTS_KEY);
+  g_autoptr(GVariant) old = g_variant_lookup_value (drafts, group_id, NULL);
   g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a{sa{ss}}"));
+  gsize n_others = g_variant_n_children (drafts);
+  gsize n_dropped = 0;
   gboolean changed = draft != NULL;
   GVariantIter iter;
   const char *key;
   GVariant *value;
 
+  if (old != NULL)
+    {
+      n_others--;
+      changed = TRUE;
+    }
+  if (n_others + (draft != NULL) > MAX_DRAFTS)
+    n_dropped = n_others + (draft != NULL) - MAX_DRAFTS;
+
   g_variant_iter_init (&iter, drafts);
   while (g_variant_iter_next (&iter, "{&s@a{ss}}", &key, &value))
     {
-      if (g_str_equal (key, group_id))
-        changed = TRUE;
-      else
-        g_variant_builder_add (&builder, "{s@a{ss}}", key, value);
+      if (!g_str_equal (key, group_id))
+        {
+          if (n_dropped > 0)
+            {
+              g_debug ("Dropping the oldest draft, of project %s", key);
+              n_dropped--;
+            }
+          else
+            g_variant_builder_add (&builder, "{s@a{ss}}", key, value);
+        }
       g_variant_unref (value);
     }
 

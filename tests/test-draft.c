@@ -234,6 +234,48 @@ test_flush (Fixture       *fixture,
                                             KL_TEST_CLIENT_ID }));
 }
 
+/* At most 20 drafts: writing one more drops the one written longest ago; writing a project's
+ * draft again makes it the newest. */
+static void
+test_capped (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  g_autoptr(GVariant) drafts = NULL;
+  char group[32];
+
+  for (guint i = 1; i <= 25; i++)
+    {
+      g_snprintf (group, sizeof group, "65f000000000000000000e%02u", i);
+      kl_setup_answers_open_draft (fixture->answers, group, FALSE);
+      kl_setup_answers_set_tenant_id (fixture->answers, KL_TEST_TENANT_ID);
+      kl_setup_answers_draft_changed (fixture->answers);
+      kl_setup_answers_flush_draft (fixture->answers);
+    }
+
+  drafts = g_settings_get_value (fixture->settings, DRAFTS_KEY);
+  g_assert_cmpuint (g_variant_n_children (drafts), ==, 20);
+  g_assert_false (has_draft (fixture->settings, "65f000000000000000000e05"));
+  g_assert_true (has_draft (fixture->settings, "65f000000000000000000e06"));
+  g_assert_true (has_draft (fixture->settings, "65f000000000000000000e25"));
+
+  /* e06 typed in again: e07 is now the oldest, and goes with the next new one. */
+  kl_setup_answers_open_draft (fixture->answers, "65f000000000000000000e06", FALSE);
+  kl_setup_answers_set_client_id (fixture->answers, KL_TEST_CLIENT_ID);
+  kl_setup_answers_draft_changed (fixture->answers);
+  kl_setup_answers_flush_draft (fixture->answers);
+  kl_setup_answers_open_draft (fixture->answers, "65f000000000000000000e26", FALSE);
+  kl_setup_answers_set_tenant_id (fixture->answers, KL_TEST_TENANT_ID);
+  kl_setup_answers_draft_changed (fixture->answers);
+  kl_setup_answers_flush_draft (fixture->answers);
+
+  g_clear_pointer (&drafts, g_variant_unref);
+  drafts = g_settings_get_value (fixture->settings, DRAFTS_KEY);
+  g_assert_cmpuint (g_variant_n_children (drafts), ==, 20);
+  g_assert_true (has_draft (fixture->settings, "65f000000000000000000e06"));
+  g_assert_false (has_draft (fixture->settings, "65f000000000000000000e07"));
+  g_assert_true (has_draft (fixture->settings, "65f000000000000000000e26"));
+}
+
 /* One project's draft never shows for another; a pending change stays with its project. */
 static void
 test_other_project (Fixture       *fixture,
@@ -638,6 +680,7 @@ main (int   argc,
   ADD ("save-restore", test_save_restore);
   ADD ("flush", test_flush);
   ADD ("other-project", test_other_project);
+  ADD ("capped", test_capped);
   ADD ("discard", test_discard);
   ADD ("no-draft", test_no_draft);
   ADD ("invalid-stored", test_invalid_stored);
