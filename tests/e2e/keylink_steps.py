@@ -221,10 +221,10 @@ def regex(text):
 
 
 @contextlib.contextmanager
-def running(args):
-    """The app started with args; on a failure its accessibility tree goes to stderr, and it is
-    quit in any case."""
-    app = e2e.App(args)
+def running(args, env=None):
+    """The app started with args (and env added to the environment); on a failure its
+    accessibility tree goes to stderr, and it is quit in any case (after App.close() too)."""
+    app = e2e.App(args, env=env)
     try:
         yield app
     except Exception:

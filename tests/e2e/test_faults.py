@@ -15,7 +15,6 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import keylink_e2e as e2e  # noqa: E402
 import keylink_steps as steps  # noqa: E402
 from keylink_steps import GROUP, REGIONS  # noqa: E402
 
@@ -49,76 +48,70 @@ def check_answers(app):
 
 def test_server_faults():
     sim, api = steps.start_simulator()
-    app = e2e.App(['--atlas-url', sim.url])
     try:
-        steps.sign_in(app, api_key=False, remember=False)
-        steps.choose_project(app, status=steps.STATUS_NOT_SET_UP)
-        app.press('Set Up')
-        steps.fill_azure_application(app)
-        app.press('Next')
-        steps.fill_key_vault(app)
-        app.press('Next')
-        page = steps.check_review(app)
+        with steps.running(['--atlas-url', sim.url]) as app:
+            steps.sign_in(app, api_key=False, remember=False)
+            steps.choose_project(app, status=steps.STATUS_NOT_SET_UP)
+            app.press('Set Up')
+            steps.fill_azure_application(app)
+            app.press('Next')
+            steps.fill_key_vault(app)
+            app.press('Next')
+            page = steps.check_review(app)
 
-        # The connection drops on every PATCH of the key settings, after Atlas applied it.
-        sim.add_fault(path=EAR_PATH, method='PATCH', kind='drop', afterProcessing=True)
-        app.press('Enable')
-        message = steps.page_error(app, page)
-        assert message.startswith(UNREACHABLE) and 'try again' in message, message
-        assert app.current_page() == 'Review and Enable', app.current_page()
-        app.screenshot('e2e-faults-enable-dropped')
+            # The connection drops on every PATCH of the key settings, after Atlas applied it.
+            sim.add_fault(path=EAR_PATH, method='PATCH', kind='drop', afterProcessing=True)
+            app.press('Enable')
+            message = steps.page_error(app, page)
+            assert message.startswith(UNREACHABLE) and 'try again' in message, message
+            assert app.current_page() == 'Review and Enable', app.current_page()
+            app.screenshot('e2e-faults-enable-dropped')
 
-        # Nothing typed is lost; once Atlas answers again, Enable goes through.
-        page = check_answers(app)
-        sim.clear_faults()
-        app.press('Enable')
-        page = app.page('Private Networking', timeout=30)
-        akv = api.encryption_at_rest(GROUP)['azureKeyVault']
-        assert akv.get('enabled') and akv.get('valid'), akv
-        app.press('Turn On')
+            # Nothing typed is lost; once Atlas answers again, Enable goes through.
+            page = check_answers(app)
+            sim.clear_faults()
+            app.press('Enable')
+            page = app.page('Private Networking', timeout=30)
+            akv = api.encryption_at_rest(GROUP)['azureKeyVault']
+            assert akv.get('enabled') and akv.get('valid'), akv
+            app.press('Turn On')
 
-        # Endpoint creation: the first POST is carried out but answered 503, later ones 503.
-        page = app.page('Region Endpoints', timeout=30)
-        app.button('Create Endpoints', root=page)
-        sim.add_fault(path=ENDPOINTS_PATH, method='POST', kind='status', status=503,
-                      afterProcessing=True, count=1)
-        sim.add_fault(path=ENDPOINTS_PATH, method='POST', kind='status', status=503)
-        app.press('Create Endpoints', root=page)
-        message = steps.page_error(app, page)
-        assert message.startswith(HTTP_503) and 'try again' in message, message
-        # The region still to create says so too, and can be created again.
-        app.label(HTTP_503 + ' Wait a moment and try again; if it keeps happening, check the '
-                  'MongoDB Cloud status page.', root=page)
-        app.button('Create Endpoints', root=page)
-        app.screenshot('e2e-faults-endpoints-503')
-        created = api.endpoints(GROUP)
-        assert len(created) == 1, created
+            # Endpoint creation: the first POST is carried out but answered 503, later ones 503.
+            page = app.page('Region Endpoints', timeout=30)
+            app.button('Create Endpoints', root=page)
+            sim.add_fault(path=ENDPOINTS_PATH, method='POST', kind='status', status=503,
+                          afterProcessing=True, count=1)
+            sim.add_fault(path=ENDPOINTS_PATH, method='POST', kind='status', status=503)
+            app.press('Create Endpoints', root=page)
+            message = steps.page_error(app, page)
+            assert message.startswith(HTTP_503) and 'try again' in message, message
+            # The region still to create says so too, and can be created again.
+            app.label(HTTP_503 + ' Wait a moment and try again; if it keeps happening, check the '
+                      'MongoDB Cloud status page.', root=page)
+            app.button('Create Endpoints', root=page)
+            app.screenshot('e2e-faults-endpoints-503')
+            created = api.endpoints(GROUP)
+            assert len(created) == 1, created
 
-        # Atlas is back: Create Endpoints again; the region that has one keeps it.
-        sim.clear_faults()
-        app.press('Create Endpoints', root=page)
-        steps.wait_endpoints(app, page, 'Waiting for approval in Azure')
-        steps.page_error_gone(app, page)
-        endpoints = api.endpoints(GROUP)
-        assert sorted(e['regionName'] for e in endpoints) == sorted(REGIONS), endpoints
-        assert created[0]['id'] in [e['id'] for e in endpoints], (created, endpoints)
+            # Atlas is back: Create Endpoints again; the region that has one keeps it.
+            sim.clear_faults()
+            app.press('Create Endpoints', root=page)
+            steps.wait_endpoints(app, page, 'Waiting for approval in Azure')
+            steps.page_error_gone(app, page)
+            endpoints = api.endpoints(GROUP)
+            assert sorted(e['regionName'] for e in endpoints) == sorted(REGIONS), endpoints
+            assert created[0]['id'] in [e['id'] for e in endpoints], (created, endpoints)
 
-        for endpoint in endpoints:
-            sim.approve(GROUP, endpoint['id'])
-        steps.wait_endpoints(app, page, 'Active')
-        endpoints = api.endpoints(GROUP)
-        assert len(endpoints) == len(REGIONS), endpoints
-        assert all(e['status'] == 'ACTIVE' for e in endpoints), endpoints
-        app.screenshot('e2e-faults-recovered')
-    except Exception:
-        app.dump()
-        raise
+            for endpoint in endpoints:
+                sim.approve(GROUP, endpoint['id'])
+            steps.wait_endpoints(app, page, 'Active')
+            endpoints = api.endpoints(GROUP)
+            assert len(endpoints) == len(REGIONS), endpoints
+            assert all(e['status'] == 'ACTIVE' for e in endpoints), endpoints
+            app.screenshot('e2e-faults-recovered')
     finally:
-        app.quit()
         sim.stop()
 
 
 if __name__ == '__main__':
-    tap = e2e.Tap()
-    tap.run('server-faults', test_server_faults)
-    sys.exit(tap.done())
+    steps.run_tap('server-faults', test_server_faults)

@@ -30,15 +30,14 @@ def test_reopen_resumes_at_done():
     assert 'kl-test.' in os.environ.get('XDG_CONFIG_HOME', ''), \
         'run this under build-aux/test-session.sh: it writes GSettings to XDG_CONFIG_HOME'
     sim, api = steps.start_simulator()
-    app = None
     try:
         steps.prepare_done(api, sim)
 
         # First run: sign in, remembered in the keyring; the project, at Done.
-        app = e2e.App(['--atlas-url', sim.url], env=SETTINGS)
-        steps.sign_in(app, api_key=True, remember=True, profile_name=steps.PROFILE_NAME)
-        steps.choose_project(app, status=steps.STATUS_DONE)
-        app.close()
+        with steps.running(['--atlas-url', sim.url], env=SETTINGS) as app:
+            steps.sign_in(app, api_key=True, remember=True, profile_name=steps.PROFILE_NAME)
+            steps.choose_project(app, status=steps.STATUS_DONE)
+            app.close()
 
         # What outlives the run: the profile's id and the project in GSettings, never a key.
         with open(keyfile_path(), encoding='utf-8') as f:
@@ -48,35 +47,27 @@ def test_reopen_resumes_at_done():
             assert secret not in saved, 'a secret is in the GSettings keyfile'
 
         # Second run: the welcome page offers the saved profile and where it left off.
-        app = e2e.App(['--atlas-url', sim.url], env=SETTINGS)
-        page = app.page('Welcome to Keylink')
-        profile = app.find('list item', steps.PROFILE_NAME, root=page, mapped=True)
-        app.label('API key · %s' % sim.url, root=profile)
-        resume = app.find('list item', 'Continue with %s' % steps.PROJECT, root=page,
-                          mapped=True)
-        app.label('Where you left off, with “%s”' % steps.PROFILE_NAME, root=resume)
-        app.screenshot('e2e-reopen-welcome')
+        with steps.running(['--atlas-url', sim.url], env=SETTINGS) as app:
+            page = app.page('Welcome to Keylink')
+            profile = app.find('list item', steps.PROFILE_NAME, root=page, mapped=True)
+            app.label('API key · %s' % sim.url, root=profile)
+            resume = app.find('list item', 'Continue with %s' % steps.PROJECT, root=page,
+                              mapped=True)
+            app.label('Where you left off, with “%s”' % steps.PROFILE_NAME, root=resume)
+            app.screenshot('e2e-reopen-welcome')
 
-        # Continue: the secret comes from the keyring, and the project resumes at Done.
-        app.activate(resume, backwards=True)
-        page = app.page('All Set', timeout=30)
-        app.label(steps.STATUS_DONE, root=page)
-        app.label(steps.KEY_ID, root=page)
-        e2e.wait_until(lambda: e2e.names(page).count('Uses your key · Idle') == 2,
-                       what='both clusters on the key')
-        app.screenshot('e2e-reopen-done')
-        steps.check_done(api)
-    except Exception:
-        if app is not None:
-            app.dump()
-        raise
+            # Continue: the secret comes from the keyring, and the project resumes at Done.
+            app.activate(resume, backwards=True)
+            page = app.page('All Set', timeout=30)
+            app.label(steps.STATUS_DONE, root=page)
+            app.label(steps.KEY_ID, root=page)
+            e2e.wait_until(lambda: e2e.names(page).count('Uses your key · Idle') == 2,
+                           what='both clusters on the key')
+            app.screenshot('e2e-reopen-done')
+            steps.check_done(api)
     finally:
-        if app is not None:
-            app.quit()
         sim.stop()
 
 
 if __name__ == '__main__':
-    tap = e2e.Tap()
-    tap.run('reopen-resumes-at-done', test_reopen_resumes_at_done)
-    sys.exit(tap.done())
+    steps.run_tap('reopen-resumes-at-done', test_reopen_resumes_at_done)
