@@ -1,10 +1,10 @@
 #!/bin/bash
 # bench.sh — builds Keylink (release) and runs its benchmarks under Xvfb, printing every figure
 # beside its reference and the ratio (tests/bench/bench.py says what each one measures): start-up
-# against a bare libadwaita window (per GSK renderer), the setup flow against its critical path
-# (tests/bench/bench-flow.c, the core objects against the simulator with 150 ms per request), the
-# main loop's stalls, the polling cost. About 2.5 minutes. Exits 1 when a target is not met; not
-# part of the test suite's pass/fail.
+# against a bare libadwaita window (per GSK renderer and font), the setup flow against its
+# critical path (tests/bench/bench-flow.c, the core objects against the simulator with 150 ms
+# per request), the main loop's stalls, the polling cost. About a minute and a half. Exits 1
+# when a target is not met; not part of the test suite's pass/fail.
 set -eu
 cd "$(dirname "$0")/.."
 export PATH="/usr/bin:$PATH"

@@ -15,7 +15,9 @@
 # values for the start-up, default "gl,cairo": under Xvfb, gl is Mesa's llvmpipe, which
 # compiles shaders on the CPU; cairo is what the tests use), KL_BENCH_TIME_SCALE (flow, default
 # 0.05), KL_BENCH_POLL_SCALE (polling, default 0.01), KL_BENCH_ONLY (comma-separated subset of
-# startup,flow,polling), KL_BENCH_VERBOSE=1 (print the whole request log of the flow).
+# startup,flow,polling), KL_BENCH_VERBOSE=1 (print the whole request log of the flow),
+# KL_BENCH_FONTS (comma-separated GTK font names for the start-up, "none" for no setting;
+# default "Cantarell 11,none").
 #
 # Copyright 2026 The Keylink authors
 # SPDX-License-Identifier: GPL-3.0-or-later
