@@ -344,9 +344,9 @@ verify_data_free (VerifyData *data)
   g_free (data);
 }
 
-static void verify_read_cb (GObject      *object,
-                            GAsyncResult *result,
-                            gpointer      user_data);
+static void verify_answer_cb (GObject      *object,
+                              GAsyncResult *result,
+                              gpointer      user_data);
 
 static gboolean
 verify_wait_done_cb (gpointer user_data)
@@ -361,7 +361,7 @@ verify_wait_done_cb (gpointer user_data)
 
   kl_atlas_client_get_encryption_at_rest_async (data->client, data->group_id,
                                                 g_task_get_cancellable (task),
-                                                verify_read_cb, g_object_ref (task));
+                                                verify_answer_cb, g_object_ref (task));
   return G_SOURCE_REMOVE;
 }
 
@@ -427,42 +427,27 @@ verify_check (GTask              *task,
   verify_later (task);
 }
 
+/* The configuration as it is now, checked: the PATCH's own answer first, then each read. */
 static void
-verify_read_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+verify_answer_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  KlAtlasClient *client = KL_ATLAS_CLIENT (object);
   g_autoptr(KlEncryptionAtRest) ear = NULL;
   g_autoptr(GError) error = NULL;
 
-  ear = kl_atlas_client_get_encryption_at_rest_finish (KL_ATLAS_CLIENT (object), result, &error);
+  if (g_async_result_is_tagged (result, kl_atlas_client_patch_encryption_at_rest_async))
+    ear = kl_atlas_client_patch_encryption_at_rest_finish (client, result, &error);
+  else
+    ear = kl_atlas_client_get_encryption_at_rest_finish (client, result, &error);
   if (ear == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  verify_check (task, ear);
-}
-
-static void
-verify_patch_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(KlEncryptionAtRest) ear = NULL;
-  g_autoptr(GError) error = NULL;
-
-  ear = kl_atlas_client_patch_encryption_at_rest_finish (KL_ATLAS_CLIENT (object), result, &error);
-  if (ear == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  /* The PATCH's answer is the configuration as it is now: checked before any read. */
   verify_check (task, ear);
 }
 
@@ -510,7 +495,7 @@ kl_page_util_patch_and_verify_async (KlAtlasClient       *client,
   g_task_set_task_data (task, data, (GDestroyNotify) verify_data_free);
 
   kl_atlas_client_patch_encryption_at_rest_async (client, group_id, body, cancellable,
-                                                  verify_patch_cb, g_steal_pointer (&task));
+                                                  verify_answer_cb, g_steal_pointer (&task));
 }
 
 /**

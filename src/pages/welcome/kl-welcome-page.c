@@ -230,6 +230,7 @@ static void
 kl_welcome_page_init (KlWelcomePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  update_list_style (self);
 
   /* Named by the text it shows, once, without the mnemonic. */
   kl_a11y_name_button_by_text (GTK_BUTTON (self->demo_button));
