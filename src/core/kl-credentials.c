@@ -15,6 +15,7 @@
 #include "kl-credentials.h"
 #include "kl-enums.h"
 #include "kl-error.h"
+#include "kl-secret-backend.h"
 
 #define DEFAULT_TIMEOUT_MS 120000
 
@@ -1033,6 +1034,13 @@ op_translate_error (Op     *op,
                           "only."),
                         (op->timeout_ms + 999) / 1000);
 
+  /* Inside a sandbox, libsecret kept missing the Secret portal's answer (kl-secret-backend.c). */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return g_error_new_literal (KL_ERROR, KL_ERROR_KEYRING_UNAVAILABLE,
+                                _("The keyring did not answer. Try again, or continue without "
+                                  "saving: your credentials are then kept for this session "
+                                  "only."));
+
   if (error != NULL && error->domain == KL_ERROR)
     return g_error_copy (error);
 
@@ -1860,12 +1868,21 @@ on_backend_found (GObject      *object,
 }
 
 static void
-backend_start (GTask *task)
+on_backend_ready (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
+  GTask *task = user_data;
   Op *op = g_task_get_task_data (task);
   SecretSearchFlags flags = SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK;
+  GError *error = NULL;
 
-  g_debug ("Keyring %s through libsecret's backend", op_kind_name (op->kind));
+  if (!kl_secret_backend_ensure_finish (result, &error))
+    {
+      op_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
 
   switch (op->kind)
     {
@@ -1889,6 +1906,17 @@ backend_start (GTask *task)
     default:
       g_assert_not_reached ();
     }
+}
+
+/* The first call of the process has libsecret make its backend first (kl-secret-backend.c:
+ * a lost answer of the Secret portal is asked for again). */
+static void
+backend_start (GTask *task)
+{
+  Op *op = g_task_get_task_data (task);
+
+  g_debug ("Keyring %s through libsecret's backend", op_kind_name (op->kind));
+  kl_secret_backend_ensure_async (op->cancellable, on_backend_ready, task);
 }
 
 static void
