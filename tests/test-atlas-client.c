@@ -436,6 +436,44 @@ test_pagination (Fixture       *f,
   g_assert_cmpuint (pages, ==, expected_pages);
 }
 
+/* Pages of 32 KiB or more are parsed in a worker thread (kl-atlas-client.c): 450 projects in
+ * pages of 200 (two of them about 55 KiB, then a small one parsed on the main loop) come out
+ * the same, in the same order, as in pages of 25 (all parsed on the main loop). */
+static void
+test_big_pages (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GPtrArray) big = NULL;
+  g_autoptr(GPtrArray) small = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) before = list_projects (f->client, &error);
+
+  g_assert_no_error (error);
+  for (guint i = before->len; i < 450; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Big-%04u", i);
+      g_autofree char *id = kl_sim_add_group (f->sim, name, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (id);
+    }
+
+  kl_sim_clear_requests (f->sim);
+  kl_atlas_client_set_page_size (f->client, 200);
+  big = list_projects (f->client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (big->len, ==, 450);
+  g_assert_cmpuint (count_served (f, "GET", "/api/atlas/v2/groups"), ==, 3);
+
+  kl_atlas_client_set_page_size (f->client, 25);
+  small = list_projects (f->client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (small->len, ==, big->len);
+  for (guint i = 0; i < big->len; i++)
+    g_assert_cmpstr (kl_project_get_id (g_ptr_array_index (big, i)), ==,
+                     kl_project_get_id (g_ptr_array_index (small, i)));
+}
+
 static void
 test_encryption_at_rest (Fixture       *f,
                          gconstpointer  data)
@@ -1405,6 +1443,7 @@ main (int   argc,
 
   add_for_both ("projects", test_projects);
   add_for_both ("pagination", test_pagination);
+  add_for_both ("big-pages", test_big_pages);
   add_for_both ("encryption-at-rest", test_encryption_at_rest);
   add_for_both ("invalid-azure-credentials", test_invalid_azure_credentials);
   add_for_both ("endpoints", test_endpoints);

@@ -290,12 +290,34 @@ typedef struct
   gint64  last_wait;
   gint64  max;
   gint64  max_at;       /* monotonic µs of the latest tick */
+  gint64  last_woke_late;
   gint64  max_busy;     /* of the latest tick: running */
   gint64  max_wait;     /* of the latest tick: waiting for a CPU, or -1 */
+  gint64  max_woke_late; /* of the latest tick: woken late from an idle poll () */
   GArray *lateness_us;  /* gint64 */
   GArray *busy_us;      /* gint64: the part of each lateness the main thread spent running */
   GArray *own_us;       /* gint64: the lateness less the time the thread waited for a CPU */
 } Stall;
+
+/* The main context's poll (), timed: when it returns because its timeout ran out (no file
+ * descriptor ready), the time past that timeout is how late the kernel (or, in a virtual
+ * machine, the host) woke the idle main thread -- nothing of ours ran or waited meanwhile.
+ * GLib rounds a timeout up to the next millisecond, so this never counts more than the truth. */
+static GPollFunc default_poll;
+static gint64    poll_woke_late_us; /* main thread only */
+
+static gint
+timed_poll (GPollFD *fds,
+            guint    n_fds,
+            gint     timeout_ms)
+{
+  gint64 start = g_get_monotonic_time ();
+  gint ready = default_poll (fds, n_fds, timeout_ms);
+
+  if (ready == 0 && timeout_ms >= 0)
+    poll_woke_late_us += MAX (0, g_get_monotonic_time () - start - (gint64) timeout_ms * 1000);
+  return ready;
+}
 
 /* CPU time of the calling thread, µs. */
 static gint64
@@ -340,23 +362,29 @@ stall_tick_cb (gpointer data)
   gint64 now = g_get_monotonic_time ();
   gint64 cpu = thread_cpu_us ();
   gint64 wait = thread_wait_us (stall);
+  gint64 woke_late = poll_woke_late_us;
 
   /* GLib re-arms a timeout from its dispatch: it was due 1 ms after the last one. The
    * lateness splits into the main thread running (its own work), waiting for a CPU while
-   * ready (other processes, or threads, had the cores: starvation, not a stall of ours), and
-   * the rest, blocked (in a system call, on a lock: a stall of ours too). Own = lateness
-   * less the wait for a CPU; without schedstat, only the running part can be told apart. */
+   * ready (other processes, or threads, had the cores: starvation, not a stall of ours),
+   * asleep in an idle poll () past its timeout (woken late: the machine, see timed_poll ()),
+   * and the rest, blocked (in a system call, on a lock: a stall of ours too). Own = lateness
+   * less the wait for a CPU and the late wake-ups; without schedstat, only the running part
+   * can be told apart. */
   if (stall->last != 0)
     {
       gint64 late = MAX (0, now - stall->last - 1000);
       gint64 busy = MIN (late, MAX (0, cpu - stall->last_cpu));
+      gint64 slept = MIN (late, woke_late - stall->last_woke_late);
       gint64 own = busy;
       gint64 waited = -1;
 
       if (wait >= 0 && stall->last_wait >= 0)
         {
           waited = MAX (0, wait - stall->last_wait);
-          own = MAX (busy, late - waited);
+          /* A late wake-up ends with a wait for a CPU when the cores are taken: the two
+           * overlap, so only the larger is taken off (never counting less than the truth). */
+          own = MAX (busy, late - MAX (waited, slept));
         }
 
       g_array_append_val (stall->lateness_us, late);
@@ -368,11 +396,13 @@ stall_tick_cb (gpointer data)
           stall->max_at = now;
           stall->max_busy = busy;
           stall->max_wait = waited;
+          stall->max_woke_late = slept;
         }
     }
   stall->last = now;
   stall->last_cpu = cpu;
   stall->last_wait = wait;
+  stall->last_woke_late = woke_late;
 
   return G_SOURCE_CONTINUE;
 }
@@ -380,6 +410,11 @@ stall_tick_cb (gpointer data)
 static void
 stall_start (Stall *stall)
 {
+  if (default_poll == NULL)
+    {
+      default_poll = g_main_context_get_poll_func (NULL);
+      g_main_context_set_poll_func (NULL, timed_poll);
+    }
   stall->lateness_us = g_array_new (FALSE, FALSE, sizeof (gint64));
   stall->busy_us = g_array_new (FALSE, FALSE, sizeof (gint64));
   stall->own_us = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -388,8 +423,10 @@ stall_start (Stall *stall)
   stall->last_wait = -1;
   stall->last = 0;
   stall->max = 0;
+  stall->last_woke_late = poll_woke_late_us;
   stall->max_busy = 0;
   stall->max_wait = -1;
+  stall->max_woke_late = 0;
   stall->source_id = g_timeout_add_full (G_PRIORITY_HIGH, 1, stall_tick_cb, stall, NULL);
   g_source_set_name_by_id (stall->source_id, "[bench] main-loop lateness");
 }
@@ -433,7 +470,7 @@ add_distribution (JsonBuilder *builder,
 }
 
 /* Adds "<name>" (lateness), "<name>Busy" (its running part) and "<name>Own" (less the wait
- * for a CPU); @origin: g_get_monotonic_time () of the simulator's start, the zero of the
+ * for a CPU and the late wake-ups); @origin: g_get_monotonic_time () of the simulator's start, the zero of the
  * output. */
 static void
 stall_stop (Stall       *stall,
@@ -460,6 +497,8 @@ stall_stop (Stall       *stall,
   json_builder_add_int_value (builder, stall->max_busy);
   json_builder_set_member_name (builder, "waitingUs");
   json_builder_add_int_value (builder, stall->max_wait);
+  json_builder_set_member_name (builder, "wokeLateUs");
+  json_builder_add_int_value (builder, stall->max_woke_late);
   json_builder_end_object (builder);
   g_clear_pointer (&stall->lateness_us, g_array_unref);
   g_clear_pointer (&stall->busy_us, g_array_unref);
