@@ -400,8 +400,9 @@ test_portal (void)
 }
 
 /* libsecret before 0.21.4 misses the portal's Response when its main thread is late
- * (kl-secret-backend.c): a worker made to miss it still finds the secret, because Keylink asks
- * the portal again (with a libsecret that subscribes in time, it has nothing to miss). */
+ * (kl-secret-backend.c): a worker made to miss the first one still finds the secret, because
+ * Keylink asks the portal again (with a libsecret that subscribes in time, it has nothing to
+ * miss). */
 static void
 test_portal_response_lost (void)
 {
@@ -409,17 +410,22 @@ test_portal_response_lost (void)
   g_autoptr(KlProfile) profile = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *found = NULL;
-  g_autofree char *expected = NULL;
+  char *end = NULL;
+  guint64 requests;
   const char * const lose[] = { "KL_TEST_LOSE_PORTAL_RESPONSE", "1", NULL };
 
   profile = kl_profile_new ("Raced", KL_AUTH_API_KEY, KL_ATLAS_SERVICE_ATLAS, "pubkey03");
   g_assert_true (kl_test_store_profile (creds, profile, "raced-secret", &error));
   g_assert_no_error (error);
 
+  /* The first request's answer is lost for certain (with libsecret < 0.21.4); a later one may
+   * be lost by chance too on a loaded machine, as in life: at most 3 requests are made. */
   found = lookup_in_other_process (kl_profile_get_id (profile), lose);
-  expected = g_strdup_printf ("raced-secret after %u portal requests",
-                              SECRET_CHECK_VERSION (0, 21, 4) ? 1 : 2);
-  g_assert_cmpstr (found, ==, expected);
+  g_assert_true (g_str_has_prefix (found, "raced-secret after "));
+  requests = g_ascii_strtoull (found + strlen ("raced-secret after "), &end, 10);
+  g_assert_cmpstr (end, ==, " portal requests");
+  g_assert_cmpuint (requests, >=, SECRET_CHECK_VERSION (0, 21, 4) ? 1 : 2);
+  g_assert_cmpuint (requests, <=, 3);
 
   g_assert_true (kl_test_delete_profile (creds, kl_profile_get_id (profile), &error));
   g_assert_no_error (error);
