@@ -50,7 +50,6 @@ typedef struct
   GMainContext    *context;
   char            *request_prefix; /* NULL without a session bus: nothing to watch */
   int              answered;       /* atomic: the portal's Response went by */
-  guint            number;
 } Attempt;
 
 static GQueue           waiters = G_QUEUE_INIT; /* GTask, owned */
@@ -131,7 +130,7 @@ on_lost (gpointer user_data)
   g_clear_pointer (&lost_source, g_source_unref);
 
   g_debug ("The Secret portal answered request %u %u ms ago and libsecret has not taken the "
-           "answer (libsecret before 0.21.4 can miss it)%s", current->number, LOST_AFTER_MS,
+           "answer (libsecret before 0.21.4 can miss it)%s", attempts, LOST_AFTER_MS,
            attempts < MAX_ATTEMPTS ? ": asking again" : "; giving up");
   end_attempt ();
   if (attempts < MAX_ATTEMPTS)
@@ -226,7 +225,7 @@ start_attempt (void)
 
   g_atomic_ref_count_init (&attempt->ref);
   attempt->context = g_main_context_ref_thread_default ();
-  attempt->number = ++attempts;
+  attempts++;
   current = attempt;
 
   if (bus != NULL && g_dbus_connection_get_unique_name (bus) != NULL)
