@@ -190,6 +190,16 @@ update_navigation (KlAssistant *self)
 
   next_label = kl_page_get_next_label (page);
   gtk_button_set_label (self->next_button, next_label != NULL ? next_label : _("_Next"));
+  if (kl_page_get_next_destructive (page))
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->next_button), "suggested-action");
+      gtk_widget_add_css_class (GTK_WIDGET (self->next_button), "destructive-action");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->next_button), "destructive-action");
+      gtk_widget_add_css_class (GTK_WIDGET (self->next_button), "suggested-action");
+    }
 
   for (guint i = 0; i < self->pages->len; i++)
     {
@@ -358,7 +368,8 @@ page_notify_cb (KlPage      *page,
   else if (is_current &&
            (g_strcmp0 (pspec->name, "complete") == 0 ||
             g_strcmp0 (pspec->name, "applying") == 0 ||
-            g_strcmp0 (pspec->name, "next-label") == 0))
+            g_strcmp0 (pspec->name, "next-label") == 0 ||
+            g_strcmp0 (pspec->name, "next-destructive") == 0))
     {
       update_navigation (self);
     }

@@ -28,6 +28,7 @@ typedef struct
   guint     read_only : 1;
   guint     needs_apply : 1;
   guint     applying : 1;
+  guint     next_destructive : 1;
 } KlPagePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (KlPage, kl_page, ADW_TYPE_BIN)
@@ -38,6 +39,7 @@ enum {
   PROP_HELP_ID,
   PROP_TITLE,
   PROP_NEXT_LABEL,
+  PROP_NEXT_DESTRUCTIVE,
   PROP_COMPLETE,
   PROP_HIDDEN,
   PROP_READ_ONLY,
@@ -103,6 +105,10 @@ kl_page_get_property (GObject    *object,
       g_value_set_string (value, kl_page_get_next_label (self));
       break;
 
+    case PROP_NEXT_DESTRUCTIVE:
+      g_value_set_boolean (value, kl_page_get_next_destructive (self));
+      break;
+
     case PROP_COMPLETE:
       g_value_set_boolean (value, kl_page_get_complete (self));
       break;
@@ -153,6 +159,10 @@ kl_page_set_property (GObject      *object,
 
     case PROP_NEXT_LABEL:
       kl_page_set_next_label (self, g_value_get_string (value));
+      break;
+
+    case PROP_NEXT_DESTRUCTIVE:
+      kl_page_set_next_destructive (self, g_value_get_boolean (value));
       break;
 
     case PROP_COMPLETE:
@@ -217,6 +227,16 @@ kl_page_class_init (KlPageClass *klass)
     g_param_spec_string ("next-label", NULL, NULL,
                          NULL,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * KlPage:next-destructive:
+   * Whether Next does something that cannot be taken back (it is then drawn in the
+   * destructive style, and its label says what it does).
+   */
+  properties[PROP_NEXT_DESTRUCTIVE] =
+    g_param_spec_boolean ("next-destructive", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
    * KlPage:complete:
@@ -341,6 +361,32 @@ kl_page_set_next_label (KlPage     *self,
 
   if (set_string (&priv->next_label, next_label))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEXT_LABEL]);
+}
+
+gboolean
+kl_page_get_next_destructive (KlPage *self)
+{
+  KlPagePrivate *priv = kl_page_get_instance_private (self);
+
+  g_return_val_if_fail (KL_IS_PAGE (self), FALSE);
+
+  return priv->next_destructive;
+}
+
+void
+kl_page_set_next_destructive (KlPage   *self,
+                              gboolean  next_destructive)
+{
+  KlPagePrivate *priv = kl_page_get_instance_private (self);
+
+  g_return_if_fail (KL_IS_PAGE (self));
+
+  next_destructive = !!next_destructive;
+  if (priv->next_destructive == (guint) next_destructive)
+    return;
+
+  priv->next_destructive = next_destructive;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEXT_DESTRUCTIVE]);
 }
 
 gboolean

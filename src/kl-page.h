@@ -57,6 +57,9 @@ void        kl_page_set_title        (KlPage               *self,
 const char *kl_page_get_next_label   (KlPage               *self);
 void        kl_page_set_next_label   (KlPage               *self,
                                       const char           *next_label);
+gboolean    kl_page_get_next_destructive (KlPage           *self);
+void        kl_page_set_next_destructive (KlPage           *self,
+                                          gboolean          next_destructive);
 gboolean    kl_page_get_complete     (KlPage               *self);
 void        kl_page_set_complete     (KlPage               *self,
                                       gboolean              complete);

@@ -26,6 +26,7 @@ struct _KlRegion
   char    *display_name;
   char    *title;
   char    *environment;
+  gboolean known;
 };
 
 G_DEFINE_FINAL_TYPE (KlRegion, kl_region, G_TYPE_OBJECT)
@@ -230,8 +231,33 @@ kl_region_new (const char *name,
   /* Translators: a region: its Azure name, then the Atlas name, e.g. "East US 2 (US_EAST_2)" */
   self->title = g_strdup_printf (_("%s (%s)"), self->display_name, name);
   self->environment = g_strdup (kl_regions_environment_of (name));
+  self->known = TRUE;
 
   return self;
+}
+
+/* A region Atlas named that the built-in list does not hold (Azure adds regions every year):
+ * its Atlas code is its name. */
+static KlRegion *
+kl_region_new_unknown (const char *name)
+{
+  KlRegion *self = g_object_new (KL_TYPE_REGION, NULL);
+
+  self->name = g_strdup (name);
+  self->display_name = g_strdup (name);
+  self->title = g_strdup (name);
+  self->environment = g_strdup (kl_regions_environment_of (name));
+  self->known = FALSE;
+
+  return self;
+}
+
+gboolean
+kl_region_get_known (KlRegion *self)
+{
+  g_return_val_if_fail (KL_IS_REGION (self), FALSE);
+
+  return self->known;
 }
 
 const char *
@@ -392,6 +418,20 @@ kl_regions_lookup (const char *name)
     }
 
   return NULL;
+}
+
+KlRegion *
+kl_regions_dup_or_new (const char *name)
+{
+  KlRegion *region;
+
+  g_return_val_if_fail (name != NULL && name[0] != '\0', NULL);
+
+  region = kl_regions_lookup (name);
+  if (region != NULL)
+    return g_object_ref (region);
+
+  return kl_region_new_unknown (name);
 }
 
 char *

@@ -27,6 +27,9 @@ const char *kl_region_get_azure_location (KlRegion   *self);
 const char *kl_region_get_display_name   (KlRegion   *self);
 const char *kl_region_get_title          (KlRegion   *self);
 const char *kl_region_get_environment    (KlRegion   *self);
+/* FALSE for a region Atlas named that regions.json does not hold (its name, display name and
+ * title are then all the Atlas code). */
+gboolean    kl_region_get_known          (KlRegion   *self);
 /* Whether @text (any case, surrounding spaces ignored) is part of the name, the Azure
  * location or the display name; an empty text matches every region. */
 gboolean    kl_region_matches            (KlRegion   *self,
@@ -37,6 +40,9 @@ gboolean    kl_region_matches            (KlRegion   *self,
 GListModel *kl_regions_get_default       (void);
 /* Transfer none; NULL for a name the list does not hold. */
 KlRegion   *kl_regions_lookup            (const char *name);
+/* Transfer full: the region of the list, or one made for a name the list does not hold
+ * (kl_region_get_known() FALSE): Atlas knows regions that this version of Keylink may not. */
+KlRegion   *kl_regions_dup_or_new        (const char *name);
 /* "East US 2 (US_EAST_2)"; a name the list does not hold is returned as it is, and a NULL or
  * empty one as "Unknown region". */
 char       *kl_regions_dup_title         (const char *name);

@@ -616,26 +616,44 @@ test_words (void)
   g_autofree char *command = NULL;
   g_autofree char *duration = NULL;
 
-  /* design.md section 5, on one line, plain hyphens, --description. */
-  command = kl_endpoint_build_approval_command ("rg-keys", "contoso-keys", "contoso-keys."
+  /* design.md section 5, on one line, plain hyphens, --description; --subscription, since
+   * `az` resolves the vault in its active subscription. */
+  command = kl_endpoint_build_approval_command ("AZURE", "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                                                "rg-keys", "contoso-keys", "contoso-keys."
                                                 "0f3e5c4a-9b2d-4e8f-a1c7-6d5b3a2f1e0d");
   g_assert_cmpstr (command, ==,
-                   "az keyvault private-endpoint-connection approve --resource-group rg-keys "
+                   "az keyvault private-endpoint-connection approve "
+                   "--subscription 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d --resource-group rg-keys "
                    "--vault-name contoso-keys --name "
                    "contoso-keys.0f3e5c4a-9b2d-4e8f-a1c7-6d5b3a2f1e0d "
                    "--description \"MongoDB Atlas encryption at rest\"");
   g_assert_null (strstr (command, "approval-description"));
   g_clear_pointer (&command, g_free);
 
+  /* The other clouds: `az` must be switched to them first. */
+  command = kl_endpoint_build_approval_command ("AZURE_CHINA", "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                                                "rg", "vault1", "c1");
+  g_assert_cmpstr (command, ==,
+                   "az cloud set --name AzureChinaCloud && "
+                   "az keyvault private-endpoint-connection approve "
+                   "--subscription 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d --resource-group rg "
+                   "--vault-name vault1 --name c1 "
+                   "--description \"MongoDB Atlas encryption at rest\"");
+  g_clear_pointer (&command, g_free);
+  command = kl_endpoint_build_approval_command ("AZURE_US_GOVERNMENT", NULL, "rg", "vault1", "c1");
+  g_assert_true (g_str_has_prefix (command, "az cloud set --name AzureUSGovernment && az keyvault "));
+  g_assert_null (strstr (command, "--subscription"));
+  g_clear_pointer (&command, g_free);
+
   /* Anything but [A-Za-z0-9._-] is quoted for the shell. */
-  command = kl_endpoint_build_approval_command ("rg (prod)", "vault1", "it's; rm -rf ~");
+  command = kl_endpoint_build_approval_command (NULL, NULL, "rg (prod)", "vault1", "it's; rm -rf ~");
   g_assert_cmpstr (command, ==,
                    "az keyvault private-endpoint-connection approve --resource-group 'rg (prod)' "
                    "--vault-name vault1 --name 'it'\\''s; rm -rf ~' "
                    "--description \"MongoDB Atlas encryption at rest\"");
   g_clear_pointer (&command, g_free);
-  g_assert_null (kl_endpoint_build_approval_command ("rg", "vault", NULL));
-  g_assert_null (kl_endpoint_build_approval_command ("", "vault", "c"));
+  g_assert_null (kl_endpoint_build_approval_command ("AZURE", "s", "rg", "vault", NULL));
+  g_assert_null (kl_endpoint_build_approval_command ("AZURE", "s", "", "vault", "c"));
 
   g_assert_cmpstr (kl_endpoint_status_title (KL_ENDPOINT_STATUS_INITIATING, "INITIATING"), ==,
                    "Initiating");

@@ -1518,8 +1518,8 @@ test_whole_setup (Fixture       *fixture,
   wait_for_page (fixture, KL_PAGE_PROJECT, TIMEOUT_MS);
   wait_for_label (fixture->window, "Finished. Here is where the project stands now.");
   status_wait[0] = projects;
-  status_wait[1] = (gpointer) "Done: every eligible cluster uses your Azure key over Private "
-                              "Link.";
+  status_wait[1] = (gpointer) "Done: all 2 clusters that use your Azure key reach it over "
+                              "Private Link.";
   g_assert_true (kl_test_wait_until (shows_status, status_wait, TIMEOUT_MS));
 }
 

@@ -184,6 +184,150 @@ kl_plan_get_stage (KlPlan *self)
   return self->stage;
 }
 
+/* “a”, “b” and “c”: names as a person reads them in a sentence. */
+static char *
+join_names (GPtrArray *names,
+            gboolean   quote)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      if (i > 0 && i + 1 == names->len)
+        /* Translators: before the last of several names in a list, e.g. “a”, “b” and “c” */
+        g_string_append (text, _(" and "));
+      else if (i > 0)
+        /* Translators: between names in a list, e.g. “a”, “b” and “c” */
+        g_string_append (text, _(", "));
+      if (quote)
+        /* Translators: a name quoted in a sentence */
+        g_string_append_printf (text, _("“%s”"), (const char *) g_ptr_array_index (names, i));
+      else
+        g_string_append (text, g_ptr_array_index (names, i));
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static char *
+join_cluster_names (GPtrArray *clusters)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+  for (guint i = 0; i < clusters->len; i++)
+    g_ptr_array_add (names, (gpointer) kl_cluster_get_name (g_ptr_array_index (clusters, i)));
+
+  return join_names (names, TRUE);
+}
+
+/* The first line of the Done stage: exactly how the clusters on the key reach it, then what
+ * was left alone and why. */
+static char *
+dup_done_summary (KlPlan *self)
+{
+  g_autoptr(GPtrArray) over_public = g_ptr_array_new ();
+  g_autoptr(GPtrArray) not_proposed = g_ptr_array_new ();
+  g_autoptr(GPtrArray) paused = g_ptr_array_new ();
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint n_private = 0;
+
+  for (guint i = 0; i < self->clusters->len; i++)
+    {
+      KlCluster *cluster = g_ptr_array_index (self->clusters, i);
+      KlKeyAccess access = kl_plan_get_key_access (self, cluster, NULL);
+
+      if (cluster_is_on_key (cluster))
+        {
+          if (access == KL_KEY_ACCESS_PRIVATE_LINK)
+            n_private++;
+          else if (access == KL_KEY_ACCESS_PAUSED)
+            g_ptr_array_add (paused, cluster);
+          else
+            g_ptr_array_add (over_public, cluster);
+        }
+      else if (access == KL_KEY_ACCESS_PUBLIC_INTERNET)
+        g_ptr_array_add (not_proposed, cluster);
+      else if (access == KL_KEY_ACCESS_PAUSED)
+        g_ptr_array_add (paused, cluster);
+    }
+
+  if (over_public->len == 0 && n_private > 0)
+    g_string_append_printf (text,
+                            g_dngettext (GETTEXT_PACKAGE,
+                                         "Done: the cluster that uses your Azure key reaches it "
+                                         "over Private Link.",
+                                         "Done: all %u clusters that use your Azure key reach it "
+                                         "over Private Link.", n_private),
+                            n_private);
+  else if (over_public->len > 0 && n_private > 0)
+    {
+      g_autofree char *names = join_cluster_names (over_public);
+
+      g_string_append_printf (text,
+                              g_dngettext (GETTEXT_PACKAGE,
+                                           "Done: %u cluster reaches your Azure key over Private "
+                                           "Link; %s reaches it over the public internet.",
+                                           "Done: %u clusters reach your Azure key over Private "
+                                           "Link; %s reach it over the public internet.",
+                                           n_private),
+                              n_private, names);
+    }
+  else if (over_public->len > 0)
+    {
+      g_autofree char *names = join_cluster_names (over_public);
+
+      g_string_append_printf (text,
+                              g_dngettext (GETTEXT_PACKAGE,
+                                           "Done: %s uses your Azure key over the public "
+                                           "internet; no cluster reaches it over Private Link.",
+                                           "Done: %s use your Azure key over the public "
+                                           "internet; no cluster reaches it over Private Link.",
+                                           over_public->len),
+                              names);
+    }
+  else
+    g_string_append (text, _("Done: private networking is set up, and no cluster uses your "
+                             "Azure key yet."));
+
+  if (over_public->len > 0)
+    {
+      g_string_append_c (text, ' ');
+      g_string_append (text, _("Atlas offers Private Link to the key vault only to clusters on "
+                               "Azure: keep the vault’s public access on while AWS or Google "
+                               "Cloud clusters use the key."));
+    }
+
+  if (not_proposed->len > 0)
+    {
+      g_autofree char *names = join_cluster_names (not_proposed);
+
+      g_string_append_c (text, ' ');
+      g_string_append_printf (text,
+                              g_dngettext (GETTEXT_PACKAGE,
+                                           "%s is not on Azure and keeps Atlas-managed "
+                                           "encryption.",
+                                           "%s are not on Azure and keep Atlas-managed "
+                                           "encryption.", not_proposed->len),
+                              names);
+    }
+
+  if (paused->len > 0)
+    {
+      g_autofree char *names = join_cluster_names (paused);
+
+      g_string_append_c (text, ' ');
+      g_string_append_printf (text,
+                              g_dngettext (GETTEXT_PACKAGE,
+                                           "%s is paused and was left alone: resume it in "
+                                           "Atlas, then come back.",
+                                           "%s are paused and were left alone: resume them in "
+                                           "Atlas, then come back.", paused->len),
+                              names);
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 char *
 kl_plan_dup_summary (KlPlan *self)
 {
@@ -200,11 +344,28 @@ kl_plan_dup_summary (KlPlan *self)
     case KL_PROJECT_STAGE_KEY_READY:
       return g_strdup (_("Your Azure key is enabled and valid. Private networking is not required yet."));
     case KL_PROJECT_STAGE_ENDPOINTS:
-      return g_strdup (_("Private networking is required. Some regions still need an active private endpoint."));
+      {
+        g_auto(GStrv) regions = kl_plan_dup_regions_needing_endpoint (self);
+        g_autoptr(GPtrArray) names = g_ptr_array_new ();
+        g_autofree char *list = NULL;
+
+        for (guint i = 0; regions[i] != NULL; i++)
+          g_ptr_array_add (names, regions[i]);
+        if (names->len == 0)
+          return g_strdup (_("Private networking is required. The project has no private endpoint yet."));
+
+        list = join_names (names, FALSE);
+        /* Translators: %s lists Atlas regions, e.g. “US_EAST_2 and CHILE_CENTRAL” */
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "Private networking is required. %s still needs an active private endpoint.",
+                                             "Private networking is required. %s still need an active private endpoint.",
+                                             names->len),
+                                list);
+      }
     case KL_PROJECT_STAGE_CLUSTERS:
       return g_strdup (_("Private endpoints are active. Some clusters do not use your key yet."));
     case KL_PROJECT_STAGE_DONE:
-      return g_strdup (_("Done: every eligible cluster uses your Azure key over Private Link."));
+      return dup_done_summary (self);
     default:
       g_assert_not_reached ();
     }
@@ -337,20 +498,22 @@ compare_strings (gconstpointer a,
   return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
 }
 
-GStrv
-kl_plan_dup_cluster_regions (KlPlan *self)
+static GStrv
+dup_regions (KlPlan   *self,
+             gboolean  key_only)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
-
-  g_return_val_if_fail (KL_IS_PLAN (self), NULL);
 
   for (guint i = 0; i < self->clusters->len; i++)
     {
       KlCluster *cluster = g_ptr_array_index (self->clusters, i);
       const KlRegionConfig *configs;
       guint n_configs = 0;
+
+      if (key_only && !cluster_is_on_key (cluster) && !kl_plan_cluster_is_proposed (self, cluster))
+        continue;
 
       configs = kl_cluster_get_region_configs (cluster, &n_configs);
       for (guint j = 0; j < n_configs; j++)
@@ -369,6 +532,22 @@ kl_plan_dup_cluster_regions (KlPlan *self)
     g_strv_builder_add (builder, g_ptr_array_index (sorted, i));
 
   return g_strv_builder_end (builder);
+}
+
+GStrv
+kl_plan_dup_cluster_regions (KlPlan *self)
+{
+  g_return_val_if_fail (KL_IS_PLAN (self), NULL);
+
+  return dup_regions (self, FALSE);
+}
+
+GStrv
+kl_plan_dup_key_regions (KlPlan *self)
+{
+  g_return_val_if_fail (KL_IS_PLAN (self), NULL);
+
+  return dup_regions (self, TRUE);
 }
 
 static KlPrivateEndpoint *
@@ -435,12 +614,184 @@ kl_plan_dup_clusters_to_enable (KlPlan *self)
 
       if (cluster_is_on_key (cluster))
         continue;
-      if (!kl_cluster_check_cmk_eligible (cluster, NULL))
+      if (!kl_plan_cluster_is_proposed (self, cluster))
         continue;
       g_ptr_array_add (clusters, g_object_ref (cluster));
     }
 
   return clusters;
+}
+
+char *
+kl_plan_dup_cluster_names (GPtrArray *clusters)
+{
+  g_return_val_if_fail (clusters != NULL, NULL);
+
+  return join_cluster_names (clusters);
+}
+
+gboolean
+kl_plan_cluster_uses_key (KlCluster *cluster)
+{
+  g_return_val_if_fail (KL_IS_CLUSTER (cluster), FALSE);
+
+  return cluster_is_on_key (cluster);
+}
+
+/* Single-cloud Azure: every region config with a cloud names Azure. */
+static gboolean
+cluster_is_on_azure (KlCluster *cluster)
+{
+  return !kl_cluster_is_multi_cloud (cluster) && kl_cluster_uses_provider (cluster, "AZURE");
+}
+
+/* Whether each Azure region of the cluster has an ACTIVE endpoint (and it has one at least). */
+static gboolean
+cluster_regions_active (KlPlan    *self,
+                        KlCluster *cluster)
+{
+  const KlRegionConfig *configs;
+  guint n_configs = 0;
+  gboolean any = FALSE;
+
+  configs = kl_cluster_get_region_configs (cluster, &n_configs);
+  for (guint i = 0; i < n_configs; i++)
+    {
+      KlPrivateEndpoint *endpoint;
+
+      if (g_strcmp0 (configs[i].provider_name, "AZURE") != 0)
+        continue;
+      any = TRUE;
+      endpoint = plan_find_endpoint (self, configs[i].region_name);
+      if (endpoint == NULL ||
+          kl_private_endpoint_get_status (endpoint) != KL_ENDPOINT_STATUS_ACTIVE)
+        return FALSE;
+    }
+
+  return any;
+}
+
+KlKeyAccess
+kl_plan_get_key_access (KlPlan     *self,
+                        KlCluster  *cluster,
+                        char      **reason)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (reason != NULL)
+    *reason = NULL;
+
+  g_return_val_if_fail (KL_IS_PLAN (self), KL_KEY_ACCESS_INELIGIBLE);
+  g_return_val_if_fail (KL_IS_CLUSTER (cluster), KL_KEY_ACCESS_INELIGIBLE);
+
+  if (!kl_cluster_check_cmk_eligible (cluster, &error))
+    {
+      gboolean only_paused = kl_cluster_get_paused (cluster) &&
+                             !kl_cluster_is_serverless (cluster) &&
+                             !kl_cluster_is_flex (cluster) &&
+                             !kl_cluster_is_tenant (cluster) &&
+                             !kl_cluster_is_multi_cloud (cluster);
+
+      if (reason != NULL)
+        *reason = g_strdup (error->message);
+      return only_paused ? KL_KEY_ACCESS_PAUSED : KL_KEY_ACCESS_INELIGIBLE;
+    }
+
+  /* AWS, Google Cloud, or a cloud this version does not know: never Private Link. */
+  if (!cluster_is_on_azure (cluster))
+    return KL_KEY_ACCESS_PUBLIC_INTERNET;
+
+  if (!kl_azure_key_vault_get_require_private_networking (plan_vault (self)))
+    return KL_KEY_ACCESS_PUBLIC_INTERNET;
+
+  return cluster_regions_active (self, cluster) ? KL_KEY_ACCESS_PRIVATE_LINK
+                                                : KL_KEY_ACCESS_PRIVATE_LINK_WAITING;
+}
+
+gboolean
+kl_plan_cluster_is_proposed (KlPlan    *self,
+                             KlCluster *cluster)
+{
+  g_return_val_if_fail (KL_IS_PLAN (self), FALSE);
+  g_return_val_if_fail (KL_IS_CLUSTER (cluster), FALSE);
+
+  return kl_cluster_check_cmk_eligible (cluster, NULL) && cluster_is_on_azure (cluster);
+}
+
+gboolean
+kl_plan_can_close_public_access (KlPlan     *self,
+                                 GPtrArray **blocking)
+{
+  g_autoptr(GPtrArray) lose = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n_private = 0;
+
+  if (blocking != NULL)
+    *blocking = NULL;
+
+  g_return_val_if_fail (KL_IS_PLAN (self), FALSE);
+
+  for (guint i = 0; i < self->clusters->len; i++)
+    {
+      KlCluster *cluster = g_ptr_array_index (self->clusters, i);
+
+      if (!cluster_is_on_key (cluster))
+        continue;
+
+      /* A cluster on the key that is paused or became ineligible still needs the key when
+       * it runs again: only Private Link counts as safe. */
+      if (kl_plan_get_key_access (self, cluster, NULL) == KL_KEY_ACCESS_PRIVATE_LINK)
+        n_private++;
+      else
+        g_ptr_array_add (lose, g_object_ref (cluster));
+    }
+
+  if (blocking != NULL)
+    *blocking = g_ptr_array_ref (lose);
+
+  return kl_azure_key_vault_get_enabled (plan_vault (self)) &&
+         kl_azure_key_vault_get_require_private_networking (plan_vault (self)) &&
+         n_private > 0 && lose->len == 0;
+}
+
+GStrv
+kl_plan_dup_regions_needing_endpoint (KlPlan *self)
+{
+  g_auto(GStrv) regions = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (KL_IS_PLAN (self), NULL);
+
+  regions = kl_plan_dup_cluster_regions (self);
+  for (guint i = 0; regions[i] != NULL; i++)
+    {
+      KlPrivateEndpoint *endpoint = plan_find_endpoint (self, regions[i]);
+
+      if (endpoint != NULL &&
+          kl_private_endpoint_get_status (endpoint) == KL_ENDPOINT_STATUS_ACTIVE)
+        continue;
+      if (g_hash_table_add (seen, regions[i]))
+        g_ptr_array_add (sorted, regions[i]);
+    }
+
+  for (guint i = 0; i < self->endpoints->len; i++)
+    {
+      KlPrivateEndpoint *endpoint = g_ptr_array_index (self->endpoints, i);
+      const char *region = kl_private_endpoint_get_region_name (endpoint);
+
+      if (region == NULL ||
+          kl_private_endpoint_get_status (endpoint) == KL_ENDPOINT_STATUS_ACTIVE)
+        continue;
+      if (g_hash_table_add (seen, (gpointer) region))
+        g_ptr_array_add (sorted, (gpointer) region);
+    }
+
+  g_ptr_array_sort (sorted, compare_strings);
+  for (guint i = 0; i < sorted->len; i++)
+    g_strv_builder_add (builder, g_ptr_array_index (sorted, i));
+
+  return g_strv_builder_end (builder);
 }
 
 GPtrArray *

@@ -98,14 +98,58 @@ gboolean        kl_plan_can_teardown            (KlPlan     *self,
 /* The Azure regions of the project's clusters, sorted, without duplicates (the default regions
  * for endpoints). */
 GStrv           kl_plan_dup_cluster_regions     (KlPlan     *self);
+/* The Azure regions of the clusters that use the key or that Keylink proposes for it (those
+ * that need an ACTIVE endpoint to reach it over Private Link), sorted, without duplicates;
+ * regions the built-in list does not know included. */
+GStrv           kl_plan_dup_key_regions         (KlPlan     *self);
 /* Of @regions, those that have no endpoint yet (an endpoint in any state counts, so a region
  * never gets a second one). */
 GStrv           kl_plan_dup_missing_regions     (KlPlan             *self,
                                                  const char * const *regions);
-/* Whether every endpoint is ACTIVE (and there is at least one). */
+/* Whether every endpoint is ACTIVE (and there is at least one). Regions of clusters with no
+ * endpoint at all are not looked at: see kl_plan_dup_regions_needing_endpoint(). */
 gboolean        kl_plan_endpoints_all_active    (KlPlan     *self);
-/* Clusters that can use the key and do not yet (eligible, provider not AZURE). */
+/* Clusters Keylink proposes for the key and that do not use it yet: eligible single-cloud
+ * Azure clusters. AWS and Google Cloud clusters may use the key too, but only over the public
+ * internet: they are never proposed, and the setup does not wait for them. */
 GPtrArray      *kl_plan_dup_clusters_to_enable  (KlPlan     *self);
+
+/* How a cluster reaches (or would reach) the project's key in Azure Key Vault. Atlas offers
+ * Private Link to the vault only to clusters on Azure: "Atlas doesn't support AKV access over
+ * private networking for AWS or Google Cloud clusters" (MongoDB's docs); those may still use
+ * the key, over the public internet. */
+typedef enum
+{
+  KL_KEY_ACCESS_PRIVATE_LINK,         /* on Azure, an ACTIVE endpoint in each of its regions */
+  KL_KEY_ACCESS_PRIVATE_LINK_WAITING, /* on Azure, some of its regions lack an ACTIVE endpoint */
+  KL_KEY_ACCESS_PUBLIC_INTERNET,      /* on AWS or Google Cloud (or Azure while private
+                                       * networking is not required) */
+  KL_KEY_ACCESS_PAUSED,               /* paused: resume it in Atlas first; left alone */
+  KL_KEY_ACCESS_INELIGIBLE,           /* cannot use a customer key at all (tier, Flex,
+                                       * serverless, multi-cloud) */
+} KlKeyAccess;
+
+/* @reason: (out) (optional): for PAUSED and INELIGIBLE, a translated sentence saying why
+ * and what to do; else NULL. */
+KlKeyAccess     kl_plan_get_key_access          (KlPlan     *self,
+                                                 KlCluster  *cluster,
+                                                 char      **reason);
+/* Whether the cluster uses the project's Azure key (encryptionAtRestProvider AZURE). */
+gboolean        kl_plan_cluster_uses_key        (KlCluster  *cluster);
+/* Whether Keylink proposes the key for this cluster (ticked by default): eligible, on Azure. */
+gboolean        kl_plan_cluster_is_proposed     (KlPlan     *self,
+                                                 KlCluster  *cluster);
+/* Whether the vault's public network access may be turned off: private networking is
+ * required and every cluster that uses the key reaches it over Private Link (at least one).
+ * @blocking: (out) (optional) (transfer full): the clusters that use the key and would lose
+ * it (over the public internet, or in a region without an ACTIVE endpoint). */
+gboolean        kl_plan_can_close_public_access (KlPlan     *self,
+                                                 GPtrArray **blocking);
+/* The clusters' names in a sentence: “a”, “b” and “c” (translated joiners). */
+char           *kl_plan_dup_cluster_names       (GPtrArray  *clusters);
+/* The Azure regions that still need an ACTIVE endpoint: those of the clusters with no
+ * endpoint or one that is not ACTIVE, and those of endpoints that are not ACTIVE. Sorted. */
+GStrv           kl_plan_dup_regions_needing_endpoint (KlPlan *self);
 /* The multi-cloud clusters that requiring private networking will disable. */
 GPtrArray      *kl_plan_dup_multi_cloud_clusters (KlPlan    *self);
 

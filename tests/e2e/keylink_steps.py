@@ -33,7 +33,7 @@ KEY_ID = 'https://kl-e2e-vault.vault.azure.net/keys/atlas-key/0123456789abcdef01
 NEW_KEY_ID = 'https://kl-e2e-vault.vault.azure.net/keys/atlas-key/fedcba9876543210fedcba9876543210'
 
 MASKED = '••••••••'
-STATUS_DONE = 'Done: every eligible cluster uses your Azure key over Private Link.'
+STATUS_DONE = 'Done: all 2 clusters that use your Azure key reach it over Private Link.'
 STATUS_NOT_SET_UP = 'Encryption at rest with your own Azure key is not set up yet.'
 
 
@@ -47,9 +47,10 @@ def start_simulator(time_scale='0.002'):
 
 def approval_command(connection_name):
     """design.md section 5, as the endpoint row shows it."""
-    return ('az keyvault private-endpoint-connection approve --resource-group %s '
-            '--vault-name %s --name %s --description "MongoDB Atlas encryption at rest"' %
-            (RESOURCE_GROUP, VAULT, connection_name))
+    return ('az keyvault private-endpoint-connection approve --subscription %s '
+            '--resource-group %s --vault-name %s --name %s '
+            '--description "MongoDB Atlas encryption at rest"' %
+            (SUBSCRIPTION_ID, RESOURCE_GROUP, VAULT, connection_name))
 
 
 # ---- In the app ----------------------------------------------------------------------------

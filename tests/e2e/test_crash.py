@@ -48,8 +48,8 @@ VAULT_FIELDS = ('Subscription ID', 'Resource Group', 'Key Vault Name', 'Key Iden
 RESTORED = 'Restored from your last session. Type the client secret again.'
 DRAFTED = (steps.TENANT_ID, steps.CLIENT_ID, steps.SUBSCRIPTION_ID, steps.RESOURCE_GROUP,
            steps.VAULT, steps.KEY_ID)
-STATUS_ENDPOINTS = ('Private networking is required. Some regions still need an active '
-                    'private endpoint.')
+STATUS_ENDPOINTS = ('Private networking is required. EUROPE_WEST and US_EAST_2 still need an '
+                    'active private endpoint.')
 
 
 # ---- The simulator's request log -----------------------------------------------------------

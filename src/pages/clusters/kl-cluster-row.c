@@ -21,6 +21,8 @@ struct _KlClusterRow
   KlStep        *step;
   char          *reason;      /* why the key cannot be turned on, or NULL */
   gboolean       locked;
+  KlKeyAccess    access;
+  gboolean       access_known;
 
   /* Template widgets */
   GtkCheckButton *check_button;
@@ -29,6 +31,9 @@ struct _KlClusterRow
   GtkSpinner     *spinner;
   GtkLabel       *status_label;
   GtkLabel       *reason_label;
+  GtkWidget      *access_box;
+  GtkImage       *access_icon;
+  GtkLabel       *access_label;
   GtkWidget      *error_box;
   GtkLabel       *error_label;
 };
@@ -153,6 +158,35 @@ kl_cluster_row_cmk_label (KlCluster *cluster)
 }
 
 /**
+ * kl_cluster_row_access_label:
+ *
+ * Returns: which key encrypts the cluster's data and, for your key, over which path
+ */
+const char *
+kl_cluster_row_access_label (KlCluster   *cluster,
+                             KlKeyAccess  access)
+{
+  g_return_val_if_fail (KL_IS_CLUSTER (cluster), NULL);
+
+  if (g_strcmp0 (kl_cluster_get_encryption_at_rest_provider (cluster), "AZURE") != 0)
+    return kl_cluster_row_cmk_label (cluster);
+
+  switch (access)
+    {
+    case KL_KEY_ACCESS_PRIVATE_LINK:
+      return _("Uses your key over Private Link");
+    case KL_KEY_ACCESS_PRIVATE_LINK_WAITING:
+      return _("Uses your key; Private Link needs an active endpoint in each of its regions");
+    case KL_KEY_ACCESS_PUBLIC_INTERNET:
+      return _("Uses your key over the public internet");
+    case KL_KEY_ACCESS_PAUSED:
+    case KL_KEY_ACCESS_INELIGIBLE:
+    default:
+      return _("Uses your key");
+    }
+}
+
+/**
  * kl_cluster_row_dup_state_label:
  *
  * Returns: (transfer full): the cluster's state (stateName), in words
@@ -215,6 +249,71 @@ update_check (KlClusterRow *self)
     gtk_widget_set_tooltip_text (GTK_WIDGET (self->check_button), NULL);
 }
 
+/* How the cluster would reach the key, for a cluster that can use it. A cluster outside
+ * Azure reaches the vault over the public internet only: said on its row, and said louder
+ * once it is chosen, before anything is sent. */
+static void
+update_access (KlClusterRow *self)
+{
+  gboolean chosen = self->cluster != NULL && !is_on_key (self->cluster) &&
+                    gtk_check_button_get_active (self->check_button);
+  const char *text = NULL;
+  const char *icon = NULL;
+  gboolean warn = FALSE;
+
+  if (self->cluster != NULL && self->access_known && self->reason == NULL)
+    {
+      switch (self->access)
+        {
+        case KL_KEY_ACCESS_PRIVATE_LINK:
+          text = _("Reaches your key over Private Link.");
+          icon = "network-wired-symbolic";
+          break;
+        case KL_KEY_ACCESS_PRIVATE_LINK_WAITING:
+          text = _("Will reach your key over Private Link once each of its regions has an "
+                   "active private endpoint.");
+          icon = "network-wired-symbolic";
+          break;
+        case KL_KEY_ACCESS_PUBLIC_INTERNET:
+          if (chosen)
+            {
+              text = _("This cluster will reach your key over the public internet: Atlas has no "
+                       "Private Link to Azure Key Vault for clusters outside Azure. Keep public "
+                       "access to the vault on while it uses the key, or Atlas loses the key and "
+                       "pauses the cluster.");
+              icon = "dialog-warning-symbolic";
+              warn = TRUE;
+            }
+          else
+            {
+              text = _("Would reach your key over the public internet only, not over Private "
+                       "Link: not chosen by default.");
+              icon = "network-wireless-symbolic";
+            }
+          break;
+        case KL_KEY_ACCESS_PAUSED:
+        case KL_KEY_ACCESS_INELIGIBLE:
+        default:
+          break;
+        }
+    }
+
+  gtk_label_set_label (self->access_label, text);
+  if (icon != NULL)
+    gtk_image_set_from_icon_name (self->access_icon, icon);
+  if (warn)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->access_label), "warning");
+      gtk_widget_add_css_class (GTK_WIDGET (self->access_icon), "warning");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->access_label), "warning");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->access_icon), "warning");
+    }
+  gtk_widget_set_visible (self->access_box, text != NULL);
+}
+
 static void
 update_status (KlClusterRow *self)
 {
@@ -248,7 +347,9 @@ update_status (KlClusterRow *self)
     default:
       /* Translators: a cluster's state and which key it uses, e.g. “Idle · Uses your key” */
       status = g_strdup_printf (C_("cluster status", "%s · %s"), cluster_state,
-                                kl_cluster_row_cmk_label (self->cluster));
+                                self->access_known
+                                ? kl_cluster_row_access_label (self->cluster, self->access)
+                                : kl_cluster_row_cmk_label (self->cluster));
       break;
     }
 
@@ -303,6 +404,7 @@ update_cluster (KlClusterRow *self)
 
   update_check (self);
   update_status (self);
+  update_access (self);
 }
 
 static void
@@ -322,6 +424,7 @@ step_notify_cb (KlClusterRow *self,
 static void
 check_toggled_cb (KlClusterRow *self)
 {
+  update_access (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
 }
 
@@ -428,6 +531,9 @@ kl_cluster_row_class_init (KlClusterRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KlClusterRow, spinner);
   gtk_widget_class_bind_template_child (widget_class, KlClusterRow, status_label);
   gtk_widget_class_bind_template_child (widget_class, KlClusterRow, reason_label);
+  gtk_widget_class_bind_template_child (widget_class, KlClusterRow, access_box);
+  gtk_widget_class_bind_template_child (widget_class, KlClusterRow, access_icon);
+  gtk_widget_class_bind_template_child (widget_class, KlClusterRow, access_label);
   gtk_widget_class_bind_template_child (widget_class, KlClusterRow, error_box);
   gtk_widget_class_bind_template_child (widget_class, KlClusterRow, error_label);
   gtk_widget_class_bind_template_callback (widget_class, check_toggled_cb);
@@ -441,7 +547,7 @@ kl_cluster_row_init (KlClusterRow *self)
   gtk_accessible_update_relation (GTK_ACCESSIBLE (self->check_button),
                                   GTK_ACCESSIBLE_RELATION_DESCRIBED_BY,
                                   self->details_label, self->status_label, self->reason_label,
-                                  self->error_label, NULL,
+                                  self->access_label, self->error_label, NULL,
                                   -1);
 }
 
@@ -564,6 +670,39 @@ kl_cluster_row_get_step (KlClusterRow *self)
   g_return_val_if_fail (KL_IS_CLUSTER_ROW (self), NULL);
 
   return self->step;
+}
+
+void
+kl_cluster_row_set_access (KlClusterRow *self,
+                           KlKeyAccess   access)
+{
+  g_return_if_fail (KL_IS_CLUSTER_ROW (self));
+
+  if (self->access_known && self->access == access)
+    return;
+
+  self->access = access;
+  self->access_known = TRUE;
+  update_status (self);
+  update_access (self);
+}
+
+KlKeyAccess
+kl_cluster_row_get_access (KlClusterRow *self)
+{
+  g_return_val_if_fail (KL_IS_CLUSTER_ROW (self), KL_KEY_ACCESS_INELIGIBLE);
+
+  return self->access;
+}
+
+const char *
+kl_cluster_row_get_access_text (KlClusterRow *self)
+{
+  g_return_val_if_fail (KL_IS_CLUSTER_ROW (self), NULL);
+
+  if (!gtk_widget_get_visible (self->access_box))
+    return NULL;
+  return gtk_label_get_label (self->access_label);
 }
 
 const char *

@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "kl-atlas-types.h"
+#include "kl-plan.h"
 #include "kl-step.h"
 
 G_BEGIN_DECLS
@@ -43,6 +44,13 @@ void        kl_cluster_row_set_step       (KlClusterRow *self,
                                            KlStep       *step);
 KlStep     *kl_cluster_row_get_step       (KlClusterRow *self);
 /* The texts shown, for tests and the screen reader: state line and error (nullable). */
+/* How the cluster reaches (or would reach) the key, from the page's plan: shown on the row,
+ * with the consequence when a cluster that would use the public internet is chosen. */
+void        kl_cluster_row_set_access     (KlClusterRow *self,
+                                           KlKeyAccess   access);
+KlKeyAccess kl_cluster_row_get_access     (KlClusterRow *self);
+/* The access line as shown (NULL while hidden). */
+const char *kl_cluster_row_get_access_text (KlClusterRow *self);
 const char *kl_cluster_row_get_status_text (KlClusterRow *self);
 const char *kl_cluster_row_get_reason     (KlClusterRow *self);
 const char *kl_cluster_row_get_error      (KlClusterRow *self);
@@ -52,6 +60,9 @@ const char *kl_cluster_row_get_error      (KlClusterRow *self);
 char       *kl_cluster_row_dup_details    (KlCluster    *cluster);
 /* "Uses your key" / "Atlas-managed" / … */
 const char *kl_cluster_row_cmk_label      (KlCluster    *cluster);
+/* Which key encrypts the cluster's data and, for your key, over which path, in words. */
+const char *kl_cluster_row_access_label   (KlCluster    *cluster,
+                                           KlKeyAccess   access);
 /* "Idle", "Updating…", "Paused", … */
 char       *kl_cluster_row_dup_state_label (KlCluster   *cluster);
 

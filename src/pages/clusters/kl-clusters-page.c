@@ -147,10 +147,11 @@ static void
 update_rows (KlClustersPage *self)
 {
   GPtrArray *clusters = kl_session_get_clusters (self->session);
+  KlPlan *plan = kl_session_get_plan (self->session);
   g_autoptr(GPtrArray) rows = dup_rows (self);
   g_autoptr(GHashTable) listed = g_hash_table_new (g_str_hash, g_str_equal);
 
-  if (clusters == NULL)
+  if (clusters == NULL || plan == NULL)
     return;
 
   for (guint i = 0; i < clusters->len; i++)
@@ -166,12 +167,16 @@ update_rows (KlClustersPage *self)
       if (row != NULL)
         {
           kl_cluster_row_set_cluster (row, cluster);
+          kl_cluster_row_set_access (row, kl_plan_get_key_access (plan, cluster, NULL));
           continue;
         }
 
       row = KL_CLUSTER_ROW (kl_cluster_row_new (cluster));
-      /* The default: every cluster that can use the key and does not yet. */
-      kl_cluster_row_set_selected (row, TRUE);
+      kl_cluster_row_set_access (row, kl_plan_get_key_access (plan, cluster, NULL));
+      /* The default: every Azure cluster that can use the key and does not yet. Clusters on
+       * AWS or Google Cloud would reach the key over the public internet only: they stay
+       * unticked, and their row says so. */
+      kl_cluster_row_set_selected (row, kl_plan_cluster_is_proposed (plan, cluster));
       g_signal_connect_object (row, "notify::selected", G_CALLBACK (row_selected_cb), self,
                                G_CONNECT_SWAPPED);
       gtk_list_box_append (self->list_box, GTK_WIDGET (row));

@@ -123,10 +123,12 @@ add_row (AdwPreferencesGroup *group,
 
 static void
 update_next_steps (KlDonePage      *self,
+                   KlPlan          *plan,
                    KlAzureKeyVault *akv,
                    gboolean         private_networking)
 {
   g_autofree char *public_access = NULL;
+  g_autoptr(GPtrArray) blocking = NULL;
   const char *vault = kl_azure_key_vault_get_key_vault_name (akv);
 
   clear_rows (self->next_group, self->next_rows);
@@ -149,7 +151,37 @@ update_next_steps (KlDonePage      *self,
 
   adw_preferences_group_set_title (self->next_group, _("What to Do Next in Azure"));
 
-  if (private_networking)
+  /* Closing the vault's public access is safe only when every cluster on the key reaches it
+   * over Private Link: an AWS or Google Cloud cluster (or one in a region without an active
+   * endpoint) would lose its key, and Atlas would pause it. */
+  if (private_networking && !kl_plan_can_close_public_access (plan, &blocking) &&
+      blocking->len > 0)
+    {
+      g_autofree char *names = kl_plan_dup_cluster_names (blocking);
+      g_autofree char *keep = NULL;
+
+      keep = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           /* Translators: %s names clusters, e.g. “a” and “b” */
+                                           "%s reaches your key over the public internet: "
+                                           "Atlas offers Private Link to the vault only to "
+                                           "clusters on Azure, in regions with an active "
+                                           "endpoint. Do not disable public access to the "
+                                           "vault: the cluster would lose its key, and Atlas "
+                                           "would pause it.",
+                                           "%s reach your key over the public internet: Atlas "
+                                           "offers Private Link to the vault only to clusters "
+                                           "on Azure, in regions with an active endpoint. Do "
+                                           "not disable public access to the vault: these "
+                                           "clusters would lose their key, and Atlas would "
+                                           "pause them.", blocking->len),
+                              names);
+      add_row (self->next_group, self->next_rows,
+               _("Keep public access to the vault on"), keep,
+               "dialog-warning-symbolic", FALSE);
+      gtk_widget_add_css_class (g_ptr_array_index (self->next_rows, self->next_rows->len - 1),
+                                "kl-warning-row");
+    }
+  else if (private_networking && kl_plan_can_close_public_access (plan, NULL))
     {
       /* Translators: %s is the key vault's name; the rest is the Azure portal's path */
       public_access = g_strdup_printf (_("Atlas reaches the vault over Private Link now. In the "
@@ -254,9 +286,11 @@ update_state (KlDonePage *self)
       g_autofree char *state = kl_cluster_row_dup_state_label (cluster);
       g_autofree char *subtitle = NULL;
 
-      /* Translators: a cluster's key and state, e.g. “Uses your key · Idle” */
+      KlKeyAccess access = kl_plan_get_key_access (plan, cluster, NULL);
+
+      /* Translators: a cluster's key and state, e.g. “Uses your key over Private Link · Idle” */
       subtitle = g_strdup_printf (C_("cluster status", "%s · %s"),
-                                  kl_cluster_row_cmk_label (cluster), state);
+                                  kl_cluster_row_access_label (cluster, access), state);
       add_row (self->clusters_group, self->cluster_rows, kl_cluster_get_name (cluster), subtitle,
                NULL, TRUE);
     }
@@ -264,7 +298,7 @@ update_state (KlDonePage *self)
     add_row (self->clusters_group, self->cluster_rows, _("No clusters"),
              _("Atlas lists no clusters in this project."), NULL, TRUE);
 
-  update_next_steps (self, akv, private_networking);
+  update_next_steps (self, plan, akv, private_networking);
 }
 
 static void

@@ -25,6 +25,8 @@ struct _KlEndpointRow
 
   KlPrivateEndpoint *endpoint;
   char              *region_title;
+  char              *environment;
+  char              *subscription_id;
   char              *resource_group;
   char              *vault_name;
   char              *approval_command;
@@ -98,12 +100,26 @@ append_argument (GString    *command,
     }
 }
 
+/* The name `az cloud set` knows a cloud by; NULL for Azure's public cloud (the default). */
+static const char *
+az_cloud_name (const char *environment)
+{
+  if (g_strcmp0 (environment, "AZURE_CHINA") == 0)
+    return "AzureChinaCloud";
+  if (g_strcmp0 (environment, "AZURE_US_GOVERNMENT") == 0)
+    return "AzureUSGovernment";
+  return NULL;
+}
+
 char *
-kl_endpoint_build_approval_command (const char *resource_group,
+kl_endpoint_build_approval_command (const char *environment,
+                                    const char *subscription_id,
+                                    const char *resource_group,
                                     const char *vault_name,
                                     const char *connection_name)
 {
   g_autoptr(GString) command = NULL;
+  const char *cloud = az_cloud_name (environment);
 
   if (resource_group == NULL || resource_group[0] == '\0' ||
       vault_name == NULL || vault_name[0] == '\0' ||
@@ -112,7 +128,12 @@ kl_endpoint_build_approval_command (const char *resource_group,
 
   /* design.md section 5: plain hyphens, and --description (there is no
    * --approval-description). */
-  command = g_string_new ("az keyvault private-endpoint-connection approve");
+  command = g_string_new (NULL);
+  if (cloud != NULL)
+    g_string_append_printf (command, "az cloud set --name %s && ", cloud);
+  g_string_append (command, "az keyvault private-endpoint-connection approve");
+  if (subscription_id != NULL && subscription_id[0] != '\0')
+    append_argument (command, "--subscription", subscription_id);
   append_argument (command, "--resource-group", resource_group);
   append_argument (command, "--vault-name", vault_name);
   append_argument (command, "--name", connection_name);
@@ -331,7 +352,9 @@ update (KlEndpointRow *self)
   /* Approval: the exact command, filled for this endpoint, and the portal path. */
   g_clear_pointer (&self->approval_command, g_free);
   if (waiting)
-    self->approval_command = kl_endpoint_build_approval_command (self->resource_group,
+    self->approval_command = kl_endpoint_build_approval_command (self->environment,
+                                                                 self->subscription_id,
+                                                                 self->resource_group,
                                                                  self->vault_name, connection);
   gtk_label_set_label (self->command_label,
                        self->approval_command != NULL ? self->approval_command : "");
@@ -416,6 +439,8 @@ kl_endpoint_row_finalize (GObject *object)
   KlEndpointRow *self = KL_ENDPOINT_ROW (object);
 
   g_clear_pointer (&self->region_title, g_free);
+  g_clear_pointer (&self->environment, g_free);
+  g_clear_pointer (&self->subscription_id, g_free);
   g_clear_pointer (&self->resource_group, g_free);
   g_clear_pointer (&self->vault_name, g_free);
   g_clear_pointer (&self->approval_command, g_free);
@@ -537,6 +562,8 @@ kl_endpoint_row_get_endpoint (KlEndpointRow *self)
 
 /**
  * kl_endpoint_row_set_approval_target:
+ * @environment: (nullable): the vault's Azure cloud (AZURE, AZURE_CHINA, AZURE_US_GOVERNMENT)
+ * @subscription_id: (nullable): the vault's subscription
  * @resource_group: (nullable): the project's resource group
  * @vault_name: (nullable): the project's key vault
  *
@@ -544,14 +571,23 @@ kl_endpoint_row_get_endpoint (KlEndpointRow *self)
  */
 void
 kl_endpoint_row_set_approval_target (KlEndpointRow *self,
+                                     const char    *environment,
+                                     const char    *subscription_id,
                                      const char    *resource_group,
                                      const char    *vault_name)
 {
   g_return_if_fail (KL_IS_ENDPOINT_ROW (self));
 
-  if (g_strcmp0 (self->resource_group, resource_group) == 0 &&
+  if (g_strcmp0 (self->environment, environment) == 0 &&
+      g_strcmp0 (self->subscription_id, subscription_id) == 0 &&
+      g_strcmp0 (self->resource_group, resource_group) == 0 &&
       g_strcmp0 (self->vault_name, vault_name) == 0)
     return;
+
+  g_free (self->environment);
+  self->environment = g_strdup (environment);
+  g_free (self->subscription_id);
+  self->subscription_id = g_strdup (subscription_id);
 
   g_free (self->resource_group);
   self->resource_group = g_strdup (resource_group);

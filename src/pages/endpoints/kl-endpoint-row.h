@@ -32,6 +32,8 @@ GtkWidget         *kl_endpoint_row_new                (KlPrivateEndpoint *endpoi
 
 KlPrivateEndpoint *kl_endpoint_row_get_endpoint       (KlEndpointRow     *self);
 void               kl_endpoint_row_set_approval_target (KlEndpointRow    *self,
+                                                        const char       *environment,
+                                                        const char       *subscription_id,
                                                         const char       *resource_group,
                                                         const char       *vault_name);
 void               kl_endpoint_row_set_status_since   (KlEndpointRow     *self,
@@ -54,10 +56,16 @@ const char        *kl_endpoint_row_get_explanation    (KlEndpointRow     *self);
 const char        *kl_endpoint_row_get_time_text      (KlEndpointRow     *self);
 const char        *kl_endpoint_row_get_approval_command (KlEndpointRow   *self);
 
-/* az keyvault private-endpoint-connection approve --resource-group RG --vault-name VAULT
- * --name CONNECTION --description "MongoDB Atlas encryption at rest", on one line, each value
- * shell-quoted unless it is only [A-Za-z0-9._-]. NULL when a value is NULL or empty. */
-char              *kl_endpoint_build_approval_command (const char        *resource_group,
+/* az keyvault private-endpoint-connection approve --subscription SUB --resource-group RG
+ * --vault-name VAULT --name CONNECTION --description "MongoDB Atlas encryption at rest", on
+ * one line, each value shell-quoted unless it is only [A-Za-z0-9._-]. `az` resolves the vault
+ * in its active subscription, hence --subscription (left out only when @subscription_id is
+ * NULL or empty); for AZURE_CHINA and AZURE_US_GOVERNMENT it is preceded by
+ * `az cloud set --name AzureChinaCloud && ` (AzureUSGovernment). NULL when the resource
+ * group, the vault or the connection is NULL or empty. */
+char              *kl_endpoint_build_approval_command (const char        *environment,
+                                                       const char        *subscription_id,
+                                                       const char        *resource_group,
                                                        const char        *vault_name,
                                                        const char        *connection_name);
 /* "Waiting for approval in Azure" and the like; unknown status text as it is. */

@@ -141,6 +141,17 @@ get_vault_name (KlEndpointsPage *self)
 }
 
 static const char *
+get_subscription_id (KlEndpointsPage *self)
+{
+  KlAzureKeyVault *akv = get_key_vault (self);
+  const char *value = akv != NULL ? kl_azure_key_vault_get_subscription_id (akv) : NULL;
+
+  if ((value == NULL || value[0] == '\0') && self->answers != NULL)
+    value = kl_setup_answers_get_subscription_id (self->answers);
+  return value;
+}
+
+static const char *
 get_environment (KlEndpointsPage *self)
 {
   KlAzureKeyVault *akv = get_key_vault (self);
@@ -183,7 +194,8 @@ configure_row (KlEndpointsPage *self,
   gboolean waiting =
     kl_private_endpoint_get_status (endpoint) == KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE;
 
-  kl_endpoint_row_set_approval_target (row, get_resource_group (self), get_vault_name (self));
+  kl_endpoint_row_set_approval_target (row, get_environment (self), get_subscription_id (self),
+                                       get_resource_group (self), get_vault_name (self));
   if (self->watch != NULL && id != NULL)
     kl_endpoint_row_set_status_since (row, kl_endpoint_watch_get_status_since (self->watch, id));
   kl_endpoint_row_set_demo (row, self->demo_sim != NULL);
@@ -268,10 +280,16 @@ create_new_region_row (gpointer item,
     }
   else
     {
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                                   error != NULL ? error : _("Not created yet"));
       if (error != NULL)
-        adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), error);
+      else if (!kl_region_get_known (region))
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                     _("Not created yet. Keylink does not know this region: "
+                                       "Atlas names it for one of your clusters, and the "
+                                       "endpoint is created there all the same."));
+      else
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Not created yet"));
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
 
       label = g_strdup_printf (_("Remove %s from the new endpoints"), kl_region_get_title (region));
       suffix = g_object_new (GTK_TYPE_BUTTON,
@@ -725,6 +743,27 @@ session_changed_cb (KlEndpointsPage *self)
 
 /* ---- State ----------------------------------------------------------------------------- */
 
+/* The regions of the clusters that use or will use the key with no endpoint in the list just
+ * read, as
+ * titles: each counts in the "all active" decision, known to Keylink's list or not. */
+static GPtrArray *
+dup_regions_without_endpoint (KlEndpointsPage *self)
+{
+  GPtrArray *titles = g_ptr_array_new_with_free_func (g_free);
+  KlPlan *plan = self->session != NULL ? kl_session_get_plan (self->session) : NULL;
+  g_auto(GStrv) regions = NULL;
+
+  if (plan == NULL || self->watch == NULL || !self->loaded)
+    return titles;
+
+  regions = kl_plan_dup_key_regions (plan);
+  for (guint i = 0; regions[i] != NULL; i++)
+    if (!has_endpoint (self, regions[i]))
+      g_ptr_array_add (titles, kl_regions_dup_title (regions[i]));
+
+  return titles;
+}
+
 static void
 update_state (KlEndpointsPage *self)
 {
@@ -735,6 +774,7 @@ update_state (KlEndpointsPage *self)
   guint n_active = 0;
   gboolean all_active;
   g_autofree char *summary = NULL;
+  g_autoptr(GPtrArray) missing = NULL;
 
   for (guint i = 0; i < n_endpoints; i++)
     {
@@ -743,7 +783,8 @@ update_state (KlEndpointsPage *self)
       if (kl_private_endpoint_get_status (endpoint) == KL_ENDPOINT_STATUS_ACTIVE)
         n_active++;
     }
-  all_active = n_endpoints > 0 && n_active == n_endpoints;
+  missing = dup_regions_without_endpoint (self);
+  all_active = n_endpoints > 0 && n_active == n_endpoints && missing->len == 0;
 
   if (self->watch == NULL)
     summary = g_strdup (_("Keylink has not read a project yet. Sign in to Atlas and choose a "
@@ -760,6 +801,19 @@ update_state (KlEndpointsPage *self)
   else if (all_active)
     summary = g_strdup (_("Every endpoint is active: Atlas reaches the key vault privately in "
                           "each of these regions."));
+  else if (n_active == n_endpoints)
+    {
+      g_autofree char *names = NULL;
+
+      g_ptr_array_add (missing, NULL);
+      /* Translators: joins region names in a list */
+      names = g_strjoinv (_(", "), (char **) missing->pdata);
+      /* Translators: %s lists regions, e.g. "CHILE_CENTRAL, East US 2 (US_EAST_2)" */
+      summary = g_strdup_printf (_("Every endpoint is active, but a cluster also runs in %s, "
+                                   "which has no endpoint yet. Create it below: until it is "
+                                   "active, that cluster cannot reach the key privately."),
+                                 names);
+    }
   else
     /* Translators: the first %u is the number of active endpoints (which chooses the plural
      * form), the second all the project's endpoints */
@@ -1582,14 +1636,17 @@ gboolean
 kl_endpoints_page_add_region (KlEndpointsPage *self,
                               const char      *region_name)
 {
-  KlRegion *region;
+  g_autoptr(KlRegion) region = NULL;
 
   g_return_val_if_fail (KL_IS_ENDPOINTS_PAGE (self), FALSE);
   g_return_val_if_fail (region_name != NULL, FALSE);
 
-  region = kl_regions_lookup (region_name);
-  if (region == NULL ||
-      !g_str_equal (kl_region_get_environment (region), get_environment (self)) ||
+  /* A region the built-in list does not know (Azure adds regions every year) is offered
+   * all the same, under its Atlas code: a cluster there needs its endpoint like any other. */
+  if (region_name[0] == '\0')
+    return FALSE;
+  region = kl_regions_dup_or_new (region_name);
+  if (!g_str_equal (kl_region_get_environment (region), get_environment (self)) ||
       is_new_region (self, region_name, NULL) ||
       has_endpoint (self, region_name) ||
       self->creating)

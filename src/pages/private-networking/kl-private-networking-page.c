@@ -39,6 +39,7 @@ struct _KlPrivateNetworkingPage
   gboolean      unconfirmed;  /* the PATCH was sent, but reading the project back failed */
 
   /* Template widgets */
+  GtkBox              *content_box;
   GtkLabel            *state_label;
   AdwPreferencesGroup *frozen_group;
   AdwActionRow        *vault_row;
@@ -47,6 +48,8 @@ struct _KlPrivateNetworkingPage
   AdwPreferencesGroup *clusters_group;
   AdwActionRow        *no_clusters_row;
 };
+
+static void send_patch (GTask *task);
 
 G_DEFINE_FINAL_TYPE (KlPrivateNetworkingPage, kl_private_networking_page, KL_TYPE_PAGE)
 
@@ -136,7 +139,8 @@ dup_cluster_regions (KlCluster *cluster)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
-static void
+/* Returns the number of multi-cloud clusters listed (those the change pauses). */
+static guint
 update_clusters (KlPrivateNetworkingPage *self,
                  PageState                state)
 {
@@ -177,9 +181,22 @@ update_clusters (KlPrivateNetworkingPage *self,
       GtkWidget *row;
 
       row = kl_page_util_plain_row_new (kl_cluster_get_name (cluster), regions);
+      if (state != PAGE_STATE_DONE)
+        adw_action_row_set_icon_name (ADW_ACTION_ROW (row), "media-playback-pause-symbolic");
       adw_preferences_group_add (self->clusters_group, row);
       g_ptr_array_add (self->cluster_rows, row);
     }
+
+  /* Clusters the change pauses come first on the page, before what it freezes: at the
+   * default window size they must not be below the fold. */
+  if (clusters != NULL && clusters->len > 0 && state != PAGE_STATE_DONE)
+    gtk_box_reorder_child_after (self->content_box, GTK_WIDGET (self->clusters_group),
+                                 GTK_WIDGET (self->state_label));
+  else
+    gtk_box_reorder_child_after (self->content_box, GTK_WIDGET (self->clusters_group),
+                                 GTK_WIDGET (self->frozen_group));
+
+  return clusters != NULL ? clusters->len : 0;
 }
 
 static void
@@ -189,6 +206,7 @@ update (KlPrivateNetworkingPage *self)
   KlEncryptionAtRest *ear = kl_session_get_encryption_at_rest (self->session);
   KlAzureKeyVault *akv = ear != NULL ? kl_encryption_at_rest_get_azure_key_vault (ear) : NULL;
   PageState state = get_state (self);
+  guint n_paused;
 
   /* The window hides the pages that do not apply to its session's project. With a session
    * of its own, the page hides itself while there is no project: nothing to show. */
@@ -200,7 +218,7 @@ update (KlPrivateNetworkingPage *self)
              akv != NULL ? kl_azure_key_vault_get_resource_group_name (akv) : NULL);
   set_value (self->subscription_row,
              akv != NULL ? kl_azure_key_vault_get_subscription_id (akv) : NULL);
-  update_clusters (self, state);
+  n_paused = update_clusters (self, state);
 
   switch (state)
     {
@@ -236,10 +254,22 @@ update (KlPrivateNetworkingPage *self)
   kl_page_set_read_only (page, state == PAGE_STATE_DONE);
   kl_page_set_complete (page, state == PAGE_STATE_READY || state == PAGE_STATE_DONE);
   kl_page_set_needs_apply (page, state == PAGE_STATE_READY);
+  kl_page_set_next_destructive (page, state == PAGE_STATE_READY && !self->unconfirmed &&
+                                      n_paused > 0);
   if (state != PAGE_STATE_READY)
     kl_page_set_next_label (page, NULL);
   else if (self->unconfirmed)
     kl_page_set_next_label (page, _("_Check Again"));
+  else if (n_paused > 0)
+    {
+      g_autofree char *label = NULL;
+
+      /* Translators: the Next button when turning private networking on pauses clusters */
+      label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "_Turn On and Pause %u Cluster",
+                                            "_Turn On and Pause %u Clusters", n_paused),
+                               n_paused);
+      kl_page_set_next_label (page, label);
+    }
   else
     kl_page_set_next_label (page, _("_Turn On"));
 }
@@ -311,6 +341,82 @@ patch_cb (GObject      *object,
 }
 
 static void
+send_patch (GTask *task)
+{
+  KlPrivateNetworkingPage *self = g_task_get_source_object (task);
+  g_autoptr(GBytes) body = kl_encryption_at_rest_build_private_networking (TRUE);
+
+  kl_atlas_client_patch_encryption_at_rest_async (kl_session_get_client (self->session),
+                                                  kl_session_get_group_id (self->session),
+                                                  body, g_task_get_cancellable (task),
+                                                  patch_cb, task);
+}
+
+static void
+pause_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   GTask            *task)
+{
+  g_autoptr(GTask) owned = task;
+
+  g_signal_handlers_disconnect_by_data (dialog, task);
+
+  if (g_task_return_error_if_cancelled (owned))
+    return;
+
+  if (g_strcmp0 (response, "pause") != 0)
+    {
+      /* Declined: silent, like Cancel, and nothing was sent. */
+      g_task_return_new_error (owned, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               "Pausing the multi-cloud clusters was declined");
+      return;
+    }
+
+  send_patch (g_steal_pointer (&owned));
+}
+
+static void
+confirm_pause (KlPrivateNetworkingPage *self,
+               GTask                   *task)
+{
+  KlPlan *plan = kl_session_get_plan (self->session);
+  g_autoptr(GPtrArray) clusters = kl_plan_dup_multi_cloud_clusters (plan);
+  g_autofree char *names = kl_plan_dup_cluster_names (clusters);
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog;
+
+  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Pause %u Cluster?",
+                                          "Pause %u Clusters?", clusters->len),
+                             clusters->len);
+  body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       /* Translators: %s names clusters, e.g. “a” and “b” */
+                                       "Requiring private networking pauses %s: it spans "
+                                       "several cloud providers, which private networking does "
+                                       "not allow. Its data stays, but its applications cannot "
+                                       "reach it until you turn private networking off again.",
+                                       "Requiring private networking pauses %s: they span "
+                                       "several cloud providers, which private networking does "
+                                       "not allow. Their data stays, but their applications "
+                                       "cannot reach them until you turn private networking off "
+                                       "again.", clusters->len),
+                          names);
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "pause", _("_Turn On and Pause"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "pause",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (pause_response_cb), task);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 kl_private_networking_page_apply_async (KlPage              *page,
                                         GCancellable        *cancellable,
                                         GAsyncReadyCallback  callback,
@@ -320,7 +426,6 @@ kl_private_networking_page_apply_async (KlPage              *page,
   KlAtlasClient *client = kl_session_get_client (self->session);
   const char *group_id = kl_session_get_group_id (self->session);
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GBytes) body = NULL;
 
   task = g_task_new (page, cancellable, callback, user_data);
   g_task_set_source_tag (task, kl_private_networking_page_apply_async);
@@ -345,9 +450,15 @@ kl_private_networking_page_apply_async (KlPage              *page,
       return;
     }
 
-  body = kl_encryption_at_rest_build_private_networking (TRUE);
-  kl_atlas_client_patch_encryption_at_rest_async (client, group_id, body, cancellable,
-                                                  patch_cb, g_steal_pointer (&task));
+  /* Multi-cloud clusters get paused: nothing is sent before the user has read their names
+   * and said yes. */
+  if (self->cluster_rows->len > 0)
+    {
+      confirm_pause (self, g_steal_pointer (&task));
+      return;
+    }
+
+  send_patch (g_steal_pointer (&task));
 }
 
 static void
@@ -460,6 +571,7 @@ kl_private_networking_page_class_init (KlPrivateNetworkingPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX
                                                "/pages/private-networking/"
                                                "kl-private-networking-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KlPrivateNetworkingPage, content_box);
   gtk_widget_class_bind_template_child (widget_class, KlPrivateNetworkingPage, state_label);
   gtk_widget_class_bind_template_child (widget_class, KlPrivateNetworkingPage, frozen_group);
   gtk_widget_class_bind_template_child (widget_class, KlPrivateNetworkingPage, vault_row);
