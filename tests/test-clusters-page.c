@@ -249,7 +249,7 @@ test_enable_parallel (void)
   us = kl_clusters_page_get_row (fixture.clusters_page, "payments-us");
   g_assert_nonnull (eu);
   g_assert_nonnull (us);
-  /* The default: every eligible cluster not on the key yet. */
+  /* The default: every eligible Azure cluster not on the key yet. */
   g_assert_true (kl_cluster_row_get_selected (eu));
   g_assert_true (kl_cluster_row_get_selected (us));
   g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==, "Idle · Atlas-managed");
@@ -288,8 +288,8 @@ test_enable_parallel (void)
   g_assert_true (kl_test_wait_until (apply_over, fixture.clusters_page, TIMEOUT_MS));
   g_assert_null (kl_page_get_error (KL_PAGE (fixture.clusters_page)));
   g_assert_cmpstr (kl_clusters_page_get_progress_text (fixture.clusters_page), ==, "2 of 2 done");
-  g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==, "Idle · Uses your key");
-  g_assert_cmpstr (kl_cluster_row_get_status_text (us), ==, "Idle · Uses your key");
+  g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==, "Idle · Uses your key over the public internet");
+  g_assert_cmpstr (kl_cluster_row_get_status_text (us), ==, "Idle · Uses your key over the public internet");
 
   clusters = kl_test_project_list_clusters (fixture.project, KL_SIM_GROUP_READY);
   g_assert_cmpuint (clusters->len, ==, 2);
@@ -304,7 +304,7 @@ test_enable_parallel (void)
   /* On to the summary, read from the server. */
   g_assert_true (kl_test_wait_until (done_loaded, &fixture, TIMEOUT_MS));
   g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page), "payments-eu"));
-  g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page), "Uses your key · Idle"));
+  g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page), "Uses your key over the public internet · Idle"));
   g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page), "Mind the client secret’s expiry"));
   g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page), "On, and Atlas can use the key"));
 
@@ -324,9 +324,9 @@ static void
 test_ineligible (void)
 {
   static const char *ineligible[] = { "analytics-free", "analytics-flex", "analytics-multicloud" };
-  static const char *eligible[] = { "analytics-aws", "analytics-azure" };
   g_autoptr(GPtrArray) patches = NULL;
   Fixture fixture = { NULL };
+  KlClusterRow *azure, *aws;
   RequestsWait wait;
 
   fixture_open (&fixture, KL_SIM_GROUP_MIXED, TRUE, 720, 900);
@@ -355,9 +355,28 @@ test_ineligible (void)
       g_assert_false (kl_cluster_row_get_selected (row));
     }
 
-  for (guint i = 0; i < G_N_ELEMENTS (eligible); i++)
-    g_assert_true (kl_cluster_row_get_selected (kl_clusters_page_get_row (fixture.clusters_page,
-                                                                          eligible[i])));
+  /* The Azure cluster is proposed; the AWS one could use the key, but only over the public
+   * internet: not ticked, and its row says why. */
+  azure = kl_clusters_page_get_row (fixture.clusters_page, "analytics-azure");
+  aws = kl_clusters_page_get_row (fixture.clusters_page, "analytics-aws");
+  g_assert_true (kl_cluster_row_get_eligible (azure));
+  g_assert_true (kl_cluster_row_get_selected (azure));
+  g_assert_true (kl_cluster_row_get_eligible (aws));
+  g_assert_false (kl_cluster_row_get_selected (aws));
+  g_assert_cmpint (kl_cluster_row_get_access (aws), ==, KL_KEY_ACCESS_PUBLIC_INTERNET);
+  g_assert_nonnull (strstr (kl_cluster_row_get_access_text (aws), "public internet only"));
+  g_assert_cmpstr (kl_page_get_next_label (KL_PAGE (fixture.clusters_page)), ==,
+                   "_Use Key on 1 Cluster");
+
+  /* Choosing it says what follows before anything is sent. */
+  kl_cluster_row_set_selected (aws, TRUE);
+  g_assert_nonnull (strstr (kl_cluster_row_get_access_text (aws),
+                            "Keep public access to the vault on"));
+  g_assert_cmpstr (kl_page_get_next_label (KL_PAGE (fixture.clusters_page)), ==,
+                   "_Use Key on 2 Clusters");
+  patches = kl_test_project_requests (fixture.project, "PATCH", "/clusters/analytics-aws");
+  g_assert_cmpuint (patches->len, ==, 0);
+  g_clear_pointer (&patches, g_ptr_array_unref);
 
   kl_sim_clear_requests (fixture.project->sim);
   kl_assistant_next (fixture.assistant);
@@ -419,7 +438,7 @@ test_error_on_row (void)
   g_assert_nonnull (kl_page_get_error (KL_PAGE (fixture.clusters_page)));
   g_assert_nonnull (kl_cluster_row_get_error (eu));
   g_assert_null (kl_cluster_row_get_error (us));
-  g_assert_cmpstr (kl_cluster_row_get_status_text (us), ==, "Idle · Uses your key");
+  g_assert_cmpstr (kl_cluster_row_get_status_text (us), ==, "Idle · Uses your key over the public internet");
   g_assert_cmpstr (kl_clusters_page_get_progress_text (fixture.clusters_page), ==,
                    "1 of 2 done, 1 failed");
   g_assert_true (kl_cluster_row_get_selected (eu));
@@ -454,7 +473,7 @@ rows_updating (gpointer user_data)
       KlClusterRow *row = kl_clusters_page_get_row (fixture->clusters_page, names[i]);
 
       if (row == NULL ||
-          g_strcmp0 (kl_cluster_row_get_status_text (row), "Updating… · Uses your key") != 0)
+          g_strcmp0 (kl_cluster_row_get_status_text (row), "Updating… · Uses your key over the public internet") != 0)
         return FALSE;
     }
   return TRUE;
@@ -506,8 +525,8 @@ test_resume_updating (void)
   eu = kl_clusters_page_get_row (fixture.clusters_page, "payments-eu");
   us = kl_clusters_page_get_row (fixture.clusters_page, "payments-us");
   g_assert_true (kl_test_wait_until (rows_updating, &fixture, TIMEOUT_MS));
-  g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==, "Updating… · Uses your key");
-  g_assert_cmpstr (kl_cluster_row_get_status_text (us), ==, "Updating… · Uses your key");
+  g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==, "Updating… · Uses your key over the public internet");
+  g_assert_cmpstr (kl_cluster_row_get_status_text (us), ==, "Updating… · Uses your key over the public internet");
   g_assert_false (kl_cluster_row_get_selected (eu));
   g_assert_null (kl_page_get_next_label (KL_PAGE (fixture.clusters_page)));
   g_assert_true (kl_page_get_needs_apply (KL_PAGE (fixture.clusters_page)));
@@ -522,9 +541,9 @@ test_resume_updating (void)
   g_assert_true (kl_test_wait_until (apply_over, fixture.clusters_page, TIMEOUT_MS));
   g_assert_null (kl_page_get_error (KL_PAGE (fixture.clusters_page)));
   g_assert_cmpstr (kl_clusters_page_get_progress_text (fixture.clusters_page), ==, "2 of 2 done");
-  g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==, "Idle · Uses your key");
+  g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==, "Idle · Uses your key over the public internet");
   g_assert_true (kl_test_wait_until (done_loaded, &fixture, TIMEOUT_MS));
-  g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page), "Uses your key · Idle"));
+  g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page), "Uses your key over the public internet · Idle"));
 
   /* Not one PATCH: they were sent before. */
   patches = kl_test_project_requests (fixture.project, "PATCH", NULL);

@@ -689,6 +689,51 @@ not_applying (gpointer user_data)
   return !kl_page_get_applying (KL_PAGE (user_data));
 }
 
+static gboolean
+has_message_dialog (gpointer user_data)
+{
+  AdwMessageDialog **dialog = user_data;
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_mapped (l->data))
+      {
+        *dialog = l->data;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+static AdwMessageDialog *
+wait_for_message_dialog (void)
+{
+  AdwMessageDialog *dialog = NULL;
+
+  g_assert_true (kl_test_wait_until (has_message_dialog, &dialog, TIMEOUT_MS));
+  return dialog;
+}
+
+static GtkWidget *
+find_group (GtkWidget  *root,
+            const char *title)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (ADW_IS_PREFERENCES_GROUP (child) &&
+          g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (child)), title) == 0)
+        return child;
+      found = find_group (child, title);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 static void
 test_private_networking (Fixture       *f,
                          gconstpointer  user_data)
@@ -696,6 +741,11 @@ test_private_networking (Fixture       *f,
   KlPage *page = kl_assistant_get_page (f->assistant, "private-networking");
   KlSession *session = kl_private_networking_page_get_session (KL_PRIVATE_NETWORKING_PAGE (page));
   g_autoptr(KlEncryptionAtRest) ear = NULL;
+  g_autoptr(GPtrArray) patches = NULL;
+  GtkWidget *next, *pause_group, *frozen_group;
+  gboolean pause_first = FALSE;
+  AdwMessageDialog *dialog;
+  g_autofree char *shot = NULL;
 
   /* The window's session, and the window decides what is hidden: the setup flow has this
    * page. Without a project it cannot be passed, and says why. */
@@ -721,12 +771,57 @@ test_private_networking (Fixture       *f,
   g_assert_true (shows_label (GTK_WIDGET (page), "Only in regions with an active endpoint"));
   g_assert_true (kl_page_get_complete (page));
   g_assert_true (kl_page_get_needs_apply (page));
-  g_assert_cmpstr (kl_page_get_next_label (page), ==, "_Turn On");
+  /* The change pauses a cluster: the button says so, in the destructive style, and the
+   * clusters it pauses come first on the page. */
+  g_assert_cmpstr (kl_page_get_next_label (page), ==, "_Turn On and Pause 1 Cluster");
+  g_assert_true (kl_page_get_next_destructive (page));
+  next = kl_test_find_by_css_class (GTK_WIDGET (f->window), "destructive-action");
+  g_assert_nonnull (next);
+  g_assert_true (GTK_IS_BUTTON (next));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (next)), ==, "_Turn On and Pause 1 Cluster");
+  g_assert_false (gtk_widget_has_css_class (next, "suggested-action"));
+  pause_group = find_group (GTK_WIDGET (page), "Clusters That Will Be Paused");
+  frozen_group = find_group (GTK_WIDGET (page), "Fixed From Now On");
+  g_assert_nonnull (pause_group);
+  g_assert_nonnull (frozen_group);
+  for (GtkWidget *w = gtk_widget_get_next_sibling (pause_group); w != NULL;
+       w = gtk_widget_get_next_sibling (w))
+    if (w == frozen_group)
+      pause_first = TRUE;
+  g_assert_true (pause_first);
+
+  /* Next asks first, naming the cluster; declining sends nothing. */
+  kl_sim_clear_requests (f->project->sim);
+  kl_assistant_next (f->assistant);
+  dialog = wait_for_message_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Pause 1 Cluster?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "“analytics-multicloud”"));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "pause"), ==,
+                   ADW_RESPONSE_DESTRUCTIVE);
+  g_assert_true (kl_test_window_show (GTK_WINDOW (dialog)));
+  shot = kl_test_save_screenshot (GTK_WIDGET (f->window), "private-networking-pause");
+  g_test_message ("saved %s", shot);
+  g_clear_pointer (&shot, g_free);
+  shot = kl_test_save_screenshot (GTK_WIDGET (dialog), "private-networking-pause-dialog");
+  g_test_message ("saved %s", shot);
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_true (kl_test_wait_until (not_applying, page, TIMEOUT_MS));
+  g_assert_null (kl_page_get_error (page));
+  patches = kl_test_project_requests (f->project, "PATCH", NULL);
+  g_assert_cmpuint (patches->len, ==, 0);
+  g_clear_pointer (&patches, g_ptr_array_unref);
 
   /* Apply: PATCH requirePrivateNetworking, then the project is read back. */
   kl_assistant_next (f->assistant);
+  dialog = wait_for_message_dialog ();
+  adw_message_dialog_response (dialog, "pause");
+  gtk_window_destroy (GTK_WINDOW (dialog));
   g_assert_true (kl_test_wait_until (not_applying, page, TIMEOUT_MS));
   g_assert_null (kl_page_get_error (page));
+  patches = kl_test_project_requests (f->project, "PATCH", NULL);
+  g_assert_cmpuint (patches->len, ==, 1);
 
   ear = kl_test_project_get_ear (f->project, KL_SIM_GROUP_MIXED);
   g_assert_true (kl_azure_key_vault_get_require_private_networking (

@@ -1632,6 +1632,21 @@ kl_endpoints_page_dup_new_regions (KlEndpointsPage *self)
   return g_strv_builder_end (builder);
 }
 
+/* Whether Atlas names @region_name for one of the project's clusters. */
+static gboolean
+is_cluster_region (KlEndpointsPage *self,
+                   const char      *region_name)
+{
+  KlPlan *plan = self->session != NULL ? kl_session_get_plan (self->session) : NULL;
+  g_auto(GStrv) regions = NULL;
+
+  if (plan == NULL)
+    return FALSE;
+
+  regions = kl_plan_dup_cluster_regions (plan);
+  return g_strv_contains ((const char * const *) regions, region_name);
+}
+
 gboolean
 kl_endpoints_page_add_region (KlEndpointsPage *self,
                               const char      *region_name)
@@ -1646,7 +1661,8 @@ kl_endpoints_page_add_region (KlEndpointsPage *self,
   if (region_name[0] == '\0')
     return FALSE;
   region = kl_regions_dup_or_new (region_name);
-  if (!g_str_equal (kl_region_get_environment (region), get_environment (self)) ||
+  if ((!kl_region_get_known (region) && !is_cluster_region (self, region_name)) ||
+      !g_str_equal (kl_region_get_environment (region), get_environment (self)) ||
       is_new_region (self, region_name, NULL) ||
       has_endpoint (self, region_name) ||
       self->creating)

@@ -40,8 +40,9 @@ KlEndpointWatch *kl_endpoints_page_get_watch        (KlEndpointsPage *self);
 
 /* The regions the page will create endpoints in (names like "US_EAST_2"), in order. */
 GStrv            kl_endpoints_page_dup_new_regions  (KlEndpointsPage *self);
-/* Adds a region to / removes it from the new endpoints (FALSE when the region is unknown, not
- * of the project's Azure environment, already listed or already has an endpoint). */
+/* Adds a region to / removes it from the new endpoints (FALSE when the region is neither in
+ * Keylink's list nor named by Atlas for one of the project's clusters, not of the project's
+ * Azure environment, already listed or already has an endpoint). */
 gboolean         kl_endpoints_page_add_region       (KlEndpointsPage *self,
                                                      const char      *region_name);
 void             kl_endpoints_page_remove_region    (KlEndpointsPage *self,

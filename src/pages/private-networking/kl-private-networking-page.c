@@ -39,7 +39,6 @@ struct _KlPrivateNetworkingPage
   gboolean      unconfirmed;  /* the PATCH was sent, but reading the project back failed */
 
   /* Template widgets */
-  GtkBox              *content_box;
   GtkLabel            *state_label;
   AdwPreferencesGroup *frozen_group;
   AdwActionRow        *vault_row;
@@ -146,6 +145,7 @@ update_clusters (KlPrivateNetworkingPage *self,
 {
   KlPlan *plan = kl_session_get_plan (self->session);
   g_autoptr(GPtrArray) clusters = NULL;
+  GtkBox *content;
 
   for (guint i = 0; i < self->cluster_rows->len; i++)
     adw_preferences_group_remove (self->clusters_group, g_ptr_array_index (self->cluster_rows, i));
@@ -189,11 +189,12 @@ update_clusters (KlPrivateNetworkingPage *self,
 
   /* Clusters the change pauses come first on the page, before what it freezes: at the
    * default window size they must not be below the fold. */
+  content = GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->clusters_group)));
   if (clusters != NULL && clusters->len > 0 && state != PAGE_STATE_DONE)
-    gtk_box_reorder_child_after (self->content_box, GTK_WIDGET (self->clusters_group),
+    gtk_box_reorder_child_after (content, GTK_WIDGET (self->clusters_group),
                                  GTK_WIDGET (self->state_label));
   else
-    gtk_box_reorder_child_after (self->content_box, GTK_WIDGET (self->clusters_group),
+    gtk_box_reorder_child_after (content, GTK_WIDGET (self->clusters_group),
                                  GTK_WIDGET (self->frozen_group));
 
   return clusters != NULL ? clusters->len : 0;
@@ -571,7 +572,6 @@ kl_private_networking_page_class_init (KlPrivateNetworkingPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX
                                                "/pages/private-networking/"
                                                "kl-private-networking-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, KlPrivateNetworkingPage, content_box);
   gtk_widget_class_bind_template_child (widget_class, KlPrivateNetworkingPage, state_label);
   gtk_widget_class_bind_template_child (widget_class, KlPrivateNetworkingPage, frozen_group);
   gtk_widget_class_bind_template_child (widget_class, KlPrivateNetworkingPage, vault_row);
