@@ -655,6 +655,15 @@ test_words (void)
   g_assert_null (kl_endpoint_build_approval_command ("AZURE", "s", "rg", "vault", NULL));
   g_assert_null (kl_endpoint_build_approval_command ("AZURE", "s", "", "vault", "c"));
 
+  command = kl_endpoint_build_register_command ("AZURE_US_GOVERNMENT", "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d");
+  g_assert_cmpstr (command, ==,
+                   "az cloud set --name AzureUSGovernment && az provider register --namespace "
+                   "Microsoft.Network --subscription 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d");
+  g_clear_pointer (&command, g_free);
+  g_assert_true (kl_endpoint_message_names_network_provider ("Subscription not registered with "
+                                                             "MICROSOFT.NETWORK"));
+  g_assert_false (kl_endpoint_message_names_network_provider ("Quota exceeded"));
+
   g_assert_cmpstr (kl_endpoint_status_title (KL_ENDPOINT_STATUS_INITIATING, "INITIATING"), ==,
                    "Initiating");
   g_assert_cmpstr (kl_endpoint_status_title (KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE, NULL), ==,
@@ -1149,6 +1158,13 @@ test_fail_retry (Fixture       *f,
   g_assert_cmpstr (kl_endpoint_row_get_status_title (row), ==, "Failed");
   g_assert_true (shows_label (GTK_WIDGET (row), FAILURE_MESSAGE));
   g_assert_false (kl_page_get_complete (KL_PAGE (page)));
+  /* The message names Microsoft.Network: the command that registers it, ready to copy. */
+  g_assert_cmpstr (kl_endpoint_row_get_approval_command (row), ==,
+                   "az provider register --namespace Microsoft.Network --subscription "
+                   SUBSCRIPTION_ID);
+  g_assert_true (shows_label (GTK_WIDGET (row),
+                              "az provider register --namespace Microsoft.Network --subscription "
+                              SUBSCRIPTION_ID));
 
   /* Retry: delete, wait until it is gone, create again. */
   click (find_button (GTK_WIDGET (row), "Retry East US 2 (US_EAST_2)"));

@@ -51,6 +51,8 @@ struct _KlEndpointRow
   GtkLabel          *command_label;
   GtkButton         *copy_button;
   GtkLabel          *portal_label;
+  GtkLabel          *approval_intro_label;
+  GtkWidget         *delay_label;
   GtkWidget         *simulated_box;
   GtkButton         *approve_button;
   GtkMenuButton     *simulated_menu_button;
@@ -140,6 +142,34 @@ kl_endpoint_build_approval_command (const char *environment,
   g_string_append (command, " --description \"" APPROVAL_DESCRIPTION "\"");
 
   return g_string_free (g_steal_pointer (&command), FALSE);
+}
+
+char *
+kl_endpoint_build_register_command (const char *environment,
+                                    const char *subscription_id)
+{
+  g_autoptr(GString) command = g_string_new (NULL);
+  const char *cloud = az_cloud_name (environment);
+
+  if (cloud != NULL)
+    g_string_append_printf (command, "az cloud set --name %s && ", cloud);
+  g_string_append (command, "az provider register --namespace Microsoft.Network");
+  if (subscription_id != NULL && subscription_id[0] != '\0')
+    append_argument (command, "--subscription", subscription_id);
+
+  return g_string_free (g_steal_pointer (&command), FALSE);
+}
+
+gboolean
+kl_endpoint_message_names_network_provider (const char *message)
+{
+  g_autofree char *folded = NULL;
+
+  if (message == NULL)
+    return FALSE;
+
+  folded = g_ascii_strdown (message, -1);
+  return strstr (folded, "microsoft.network") != NULL;
 }
 
 const char *
@@ -310,6 +340,7 @@ update (KlEndpointRow *self)
     kl_private_endpoint_get_private_endpoint_connection_name (self->endpoint);
   const char *icon_class = status_icon_class (status);
   gboolean waiting = status == KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE;
+  gboolean needs_register;
   g_autofree char *label = NULL;
   g_autofree char *portal = NULL;
   GVariant *target;
@@ -349,6 +380,11 @@ update (KlEndpointRow *self)
   gtk_label_set_label (self->notice_label, self->notice != NULL ? self->notice : "");
   gtk_widget_set_visible (GTK_WIDGET (self->notice_label), self->notice != NULL);
 
+  /* A FAILED endpoint whose message says Microsoft.Network is not registered: the command
+   * that registers it, ready to copy, before Retry. */
+  needs_register = status == KL_ENDPOINT_STATUS_FAILED && error_message != NULL &&
+                   kl_endpoint_message_names_network_provider (error_message);
+
   /* Approval: the exact command, filled for this endpoint, and the portal path. */
   g_clear_pointer (&self->approval_command, g_free);
   if (waiting)
@@ -356,11 +392,23 @@ update (KlEndpointRow *self)
                                                                  self->subscription_id,
                                                                  self->resource_group,
                                                                  self->vault_name, connection);
+  else if (needs_register)
+    self->approval_command = kl_endpoint_build_register_command (self->environment,
+                                                                 self->subscription_id);
   gtk_label_set_label (self->command_label,
                        self->approval_command != NULL ? self->approval_command : "");
   gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->command_label)),
                           self->approval_command != NULL);
-  gtk_widget_set_visible (self->approval_box, waiting);
+  gtk_widget_set_visible (self->approval_box, waiting || needs_register);
+  gtk_label_set_label (self->approval_intro_label,
+                       needs_register
+                       ? _("Register the Microsoft.Network resource provider in the vault’s "
+                           "subscription, in a terminal where the Azure CLI is signed in, then "
+                           "press Retry:")
+                       : _("Approve the connection on the key vault, in a terminal where the "
+                           "Azure CLI is signed in:"));
+  gtk_widget_set_visible (GTK_WIDGET (self->portal_label), waiting);
+  gtk_widget_set_visible (self->delay_label, waiting);
 
   /* Translators: the steps in the Azure portal; %s is the key vault's name */
   portal = g_strdup_printf (_("Or in the Azure portal: Key vaults → %s → Settings → "
@@ -522,6 +570,8 @@ kl_endpoint_row_class_init (KlEndpointRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, command_label);
   gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, copy_button);
   gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, portal_label);
+  gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, approval_intro_label);
+  gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, delay_label);
   gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, simulated_box);
   gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, approve_button);
   gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, simulated_menu_button);

@@ -68,6 +68,12 @@ char              *kl_endpoint_build_approval_command (const char        *enviro
                                                        const char        *resource_group,
                                                        const char        *vault_name,
                                                        const char        *connection_name);
+/* az provider register --namespace Microsoft.Network --subscription SUB (with the cloud's
+ * `az cloud set` first, as for the approval command). */
+char              *kl_endpoint_build_register_command (const char        *environment,
+                                                       const char        *subscription_id);
+/* Whether an endpoint's errorMessage speaks of the Microsoft.Network resource provider. */
+gboolean           kl_endpoint_message_names_network_provider (const char *message);
 /* "Waiting for approval in Azure" and the like; unknown status text as it is. */
 const char        *kl_endpoint_status_title           (KlEndpointStatus   status,
                                                        const char        *status_text);
