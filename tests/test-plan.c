@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "kl-plan.h"
 
 #define VAULT_FIELDS \
@@ -282,6 +284,214 @@ test_plan_teardown_resumes (void)
   g_assert_false (kl_plan_can_teardown (plan, KL_TEARDOWN_PRIVATE_NETWORKING));
 }
 
+static KlCluster *
+paused_cluster_new (const char *name,
+                    const char *region,
+                    const char *ear_provider)
+{
+  g_autofree char *json = NULL;
+  g_autoptr(GError) error = NULL;
+  KlCluster *cluster;
+
+  json = g_strdup_printf ("{\"name\":\"%s\",\"clusterType\":\"REPLICASET\",\"stateName\":\"IDLE\","
+                          "\"paused\":true,\"encryptionAtRestProvider\":\"%s\","
+                          "\"replicationSpecs\":[{\"regionConfigs\":[{\"providerName\":\"AZURE\","
+                          "\"regionName\":\"%s\",\"priority\":7,"
+                          "\"electableSpecs\":{\"instanceSize\":\"M10\",\"nodeCount\":3}}]}]}",
+                          name, ear_provider, region);
+  cluster = kl_cluster_parse (json, -1, &error);
+  g_assert_no_error (error);
+  return cluster;
+}
+
+/* How each cluster reaches the key: Private Link only for Azure clusters whose regions all
+ * have an ACTIVE endpoint; AWS and Google Cloud over the public internet; paused and
+ * ineligible ones said as such. */
+static void
+test_plan_key_access (void)
+{
+  g_autoptr(KlEncryptionAtRest) ear = ear_new (TRUE, TRUE, TRUE);
+  g_autoptr(KlEncryptionAtRest) ear_public = ear_new (TRUE, TRUE, FALSE);
+  g_autoptr(GPtrArray) endpoints = endpoints_new ("US_EAST_2", "ACTIVE",
+                                                  "EUROPE_WEST", "PENDING_ACCEPTANCE", NULL);
+  g_autoptr(GPtrArray) clusters = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(KlPlan) plan = NULL;
+  g_autoptr(KlPlan) plan_public = NULL;
+  g_autofree char *reason = NULL;
+
+  g_ptr_array_add (clusters, cluster_new ("orders", "M10", "US_EAST_2", "AZURE", "NONE", "IDLE"));
+  g_ptr_array_add (clusters, cluster_new ("ledger", "M30", "EUROPE_WEST", "AZURE", "NONE", "IDLE"));
+  g_ptr_array_add (clusters, cluster_new ("events", "M10", "US_EAST_1", "AWS", "NONE", "IDLE"));
+  g_ptr_array_add (clusters, cluster_new ("metrics", "M10", "CENTRAL_US", "GCP", "NONE", "IDLE"));
+  g_ptr_array_add (clusters, cluster_new ("sandbox", "M0", "US_EAST_2", "AZURE", "NONE", "IDLE"));
+  g_ptr_array_add (clusters, paused_cluster_new ("archive", "US_EAST", "NONE"));
+  plan = kl_plan_new (ear, endpoints, clusters);
+  plan_public = kl_plan_new (ear_public, endpoints, clusters);
+
+  g_assert_cmpint (kl_plan_get_key_access (plan, clusters->pdata[0], &reason), ==,
+                   KL_KEY_ACCESS_PRIVATE_LINK);
+  g_assert_null (reason);
+  g_assert_cmpint (kl_plan_get_key_access (plan, clusters->pdata[1], NULL), ==,
+                   KL_KEY_ACCESS_PRIVATE_LINK_WAITING);
+  g_assert_cmpint (kl_plan_get_key_access (plan, clusters->pdata[2], NULL), ==,
+                   KL_KEY_ACCESS_PUBLIC_INTERNET);
+  g_assert_cmpint (kl_plan_get_key_access (plan, clusters->pdata[3], NULL), ==,
+                   KL_KEY_ACCESS_PUBLIC_INTERNET);
+  g_assert_cmpint (kl_plan_get_key_access (plan, clusters->pdata[4], &reason), ==,
+                   KL_KEY_ACCESS_INELIGIBLE);
+  g_assert_nonnull (reason);
+  g_clear_pointer (&reason, g_free);
+  g_assert_cmpint (kl_plan_get_key_access (plan, clusters->pdata[5], &reason), ==,
+                   KL_KEY_ACCESS_PAUSED);
+  g_assert_nonnull (strstr (reason, "Resume it in Atlas"));
+
+  /* Without private networking every cluster reaches the vault over the public internet. */
+  g_assert_cmpint (kl_plan_get_key_access (plan_public, clusters->pdata[0], NULL), ==,
+                   KL_KEY_ACCESS_PUBLIC_INTERNET);
+
+  /* Proposed (ticked by default): the eligible Azure clusters only. */
+  g_assert_true (kl_plan_cluster_is_proposed (plan, clusters->pdata[0]));
+  g_assert_true (kl_plan_cluster_is_proposed (plan, clusters->pdata[1]));
+  g_assert_false (kl_plan_cluster_is_proposed (plan, clusters->pdata[2]));
+  g_assert_false (kl_plan_cluster_is_proposed (plan, clusters->pdata[3]));
+  g_assert_false (kl_plan_cluster_is_proposed (plan, clusters->pdata[4]));
+  g_assert_false (kl_plan_cluster_is_proposed (plan, clusters->pdata[5]));
+}
+
+typedef struct
+{
+  const char *name;
+  const char *provider;
+  const char *region;
+  const char *ear_provider;
+} MixCluster;
+
+static KlPlan *
+done_plan_new (const MixCluster *mix,
+               guint             n)
+{
+  g_autoptr(KlEncryptionAtRest) ear = ear_new (TRUE, TRUE, TRUE);
+  g_autoptr(GPtrArray) endpoints = endpoints_new ("US_EAST_2", "ACTIVE",
+                                                  "EUROPE_WEST", "ACTIVE", NULL);
+  g_autoptr(GPtrArray) clusters = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (clusters, cluster_new (mix[i].name, "M10", mix[i].region, mix[i].provider,
+                                            mix[i].ear_provider, "IDLE"));
+  return kl_plan_new (ear, endpoints, clusters);
+}
+
+/* The Done summary's first line is exact for each mix, and closing the vault's public access
+ * is advised only when every cluster on the key reaches it over Private Link. */
+static void
+test_plan_done_mixes (void)
+{
+  static const MixCluster azure_only[] = {
+    { "orders", "AZURE", "US_EAST_2", "AZURE" },
+    { "ledger", "AZURE", "EUROPE_WEST", "AZURE" },
+  };
+  static const MixCluster aws_on_key[] = {
+    { "orders", "AZURE", "US_EAST_2", "AZURE" },
+    { "events", "AWS", "US_EAST_1", "AZURE" },
+  };
+  static const MixCluster aws_not_on_key[] = {
+    { "orders", "AZURE", "US_EAST_2", "AZURE" },
+    { "events", "AWS", "US_EAST_1", "NONE" },
+    { "metrics", "GCP", "CENTRAL_US", "NONE" },
+  };
+  static const MixCluster public_only[] = {
+    { "events", "AWS", "US_EAST_1", "AZURE" },
+    { "metrics", "GCP", "CENTRAL_US", "AZURE" },
+  };
+  g_autoptr(GPtrArray) blocking = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *summary = NULL;
+  g_autoptr(KlPlan) plan = NULL;
+
+  plan = done_plan_new (azure_only, G_N_ELEMENTS (azure_only));
+  g_assert_cmpint (kl_plan_get_stage (plan), ==, KL_PROJECT_STAGE_DONE);
+  summary = kl_plan_dup_summary (plan);
+  g_assert_cmpstr (summary, ==,
+                   "Done: all 2 clusters that use your Azure key reach it over Private Link.");
+  g_assert_true (kl_plan_can_close_public_access (plan, &blocking));
+  g_assert_cmpuint (blocking->len, ==, 0);
+  g_clear_pointer (&blocking, g_ptr_array_unref);
+  g_clear_pointer (&summary, g_free);
+  g_clear_object (&plan);
+
+  /* An AWS cluster on the key: never advise closing the vault's public access. */
+  plan = done_plan_new (aws_on_key, G_N_ELEMENTS (aws_on_key));
+  g_assert_cmpint (kl_plan_get_stage (plan), ==, KL_PROJECT_STAGE_DONE);
+  summary = kl_plan_dup_summary (plan);
+  g_assert_true (g_str_has_prefix (summary, "Done: 1 cluster reaches your Azure key over Private "
+                                            "Link; “events” reaches it over the public "
+                                            "internet."));
+  g_assert_false (kl_plan_can_close_public_access (plan, &blocking));
+  g_assert_cmpuint (blocking->len, ==, 1);
+  names = kl_plan_dup_cluster_names (blocking);
+  g_assert_cmpstr (names, ==, "“events”");
+  g_clear_pointer (&names, g_free);
+  g_clear_pointer (&blocking, g_ptr_array_unref);
+  g_clear_pointer (&summary, g_free);
+  g_clear_object (&plan);
+
+  /* AWS and Google Cloud clusters left on Atlas-managed keys: the setup is done without them,
+   * and the summary says so. */
+  plan = done_plan_new (aws_not_on_key, G_N_ELEMENTS (aws_not_on_key));
+  g_assert_cmpint (kl_plan_get_stage (plan), ==, KL_PROJECT_STAGE_DONE);
+  summary = kl_plan_dup_summary (plan);
+  g_assert_cmpstr (summary, ==,
+                   "Done: the cluster that uses your Azure key reaches it over Private Link. "
+                   "“events” and “metrics” are not on Azure and keep Atlas-managed encryption.");
+  g_assert_true (kl_plan_can_close_public_access (plan, NULL));
+  g_clear_pointer (&summary, g_free);
+  g_clear_object (&plan);
+
+  plan = done_plan_new (public_only, G_N_ELEMENTS (public_only));
+  summary = kl_plan_dup_summary (plan);
+  g_assert_true (g_str_has_prefix (summary, "Done: “events” and “metrics” use your Azure key over "
+                                            "the public internet; no cluster reaches it over "
+                                            "Private Link."));
+  g_assert_false (kl_plan_can_close_public_access (plan, &blocking));
+  g_assert_cmpuint (blocking->len, ==, 2);
+}
+
+/* A region the built-in list does not know is a region like any other: it needs its
+ * endpoint, and the summary names it. */
+static void
+test_plan_unknown_region (void)
+{
+  g_autoptr(KlEncryptionAtRest) ear = ear_new (TRUE, TRUE, TRUE);
+  g_autoptr(GPtrArray) endpoints = endpoints_new ("US_EAST_2", "ACTIVE", NULL);
+  g_autoptr(GPtrArray) clusters = g_ptr_array_new_with_free_func (g_object_unref);
+  g_auto(GStrv) regions = NULL;
+  g_auto(GStrv) needing = NULL;
+  g_autofree char *summary = NULL;
+  g_autoptr(KlPlan) plan = NULL;
+
+  g_ptr_array_add (clusters, cluster_new ("us", "M10", "US_EAST_2", "AZURE", "NONE", "IDLE"));
+  g_ptr_array_add (clusters, cluster_new ("chile", "M10", "CHILE_CENTRAL", "AZURE", "NONE", "IDLE"));
+  g_ptr_array_add (clusters, cluster_new ("events", "M10", "US_EAST_1", "AWS", "NONE", "IDLE"));
+  plan = kl_plan_new (ear, endpoints, clusters);
+
+  regions = kl_plan_dup_key_regions (plan);
+  g_assert_cmpuint (g_strv_length (regions), ==, 2);
+  g_assert_cmpstr (regions[0], ==, "CHILE_CENTRAL");
+  g_assert_cmpstr (regions[1], ==, "US_EAST_2");
+  /* Every endpoint is ACTIVE, but one region has none: not done. */
+  g_assert_true (kl_plan_endpoints_all_active (plan));
+  g_assert_cmpint (kl_plan_get_stage (plan), ==, KL_PROJECT_STAGE_ENDPOINTS);
+  needing = kl_plan_dup_regions_needing_endpoint (plan);
+  g_assert_cmpuint (g_strv_length (needing), ==, 1);
+  g_assert_cmpstr (needing[0], ==, "CHILE_CENTRAL");
+  summary = kl_plan_dup_summary (plan);
+  g_assert_cmpstr (summary, ==,
+                   "Private networking is required. CHILE_CENTRAL still needs an active private "
+                   "endpoint.");
+  g_assert_cmpint (kl_plan_get_key_access (plan, clusters->pdata[1], NULL), ==,
+                   KL_KEY_ACCESS_PRIVATE_LINK_WAITING);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -294,6 +504,9 @@ main (int   argc,
   g_test_add_func ("/plan/clusters-to-enable", test_plan_clusters_to_enable);
   g_test_add_func ("/plan/teardown-order", test_plan_teardown_order);
   g_test_add_func ("/plan/teardown-resumes", test_plan_teardown_resumes);
+  g_test_add_func ("/plan/key-access", test_plan_key_access);
+  g_test_add_func ("/plan/done-mixes", test_plan_done_mixes);
+  g_test_add_func ("/plan/unknown-region", test_plan_unknown_region);
 
   return g_test_run ();
 }
