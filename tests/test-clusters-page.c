@@ -590,21 +590,26 @@ typedef enum
   SHOT_DONE_NEXT,         /* the same, scrolled to what to do next */
 } Shot;
 
+/* Key on and valid, private networking required, an ACTIVE endpoint in each of @regions,
+ * and the key on for the clusters named in @on_key (NULL: every cluster the list holds). */
 static void
-full_setup (Fixture *fixture)
+setup_group (Fixture            *fixture,
+             const char         *group_id,
+             const char * const *regions,
+             const char * const *on_key)
 {
   KlSim *sim = fixture->project->sim;
   g_autoptr(KlSetupRunner) runner = NULL;
   g_autoptr(GPtrArray) endpoints = NULL;
-  g_autoptr(GPtrArray) clusters = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GPtrArray) clusters = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  const char *regions[] = { "EUROPE_WEST", "US_EAST_2", NULL };
   KlTestAsync async = { NULL };
   RequestsWait wait;
 
-  kl_test_project_enable_cmk (fixture->project, KL_SIM_GROUP_READY, TRUE);
-  runner = kl_setup_runner_new (fixture->project->client, KL_SIM_GROUP_READY);
+  kl_test_project_enable_cmk (fixture->project, group_id, TRUE);
+  runner = kl_setup_runner_new (fixture->project->client, group_id);
   kl_setup_runner_set_poll_intervals (runner, 5, 40);
   kl_setup_runner_create_endpoints_async (runner, regions, NULL, kl_test_async_cb, &async);
   result = kl_test_async_wait (&async);
@@ -613,24 +618,36 @@ full_setup (Fixture *fixture)
   g_clear_object (&result);
 
   kl_sim_advance (sim, KL_SIM_INITIATING_SECONDS);
-  endpoints = kl_test_project_list_endpoints (fixture->project, KL_SIM_GROUP_READY);
+  endpoints = kl_test_project_list_endpoints (fixture->project, group_id);
   for (guint i = 0; i < endpoints->len; i++)
     {
-      kl_sim_approve_endpoint (sim, KL_SIM_GROUP_READY,
+      kl_sim_approve_endpoint (sim, group_id,
                                kl_private_endpoint_get_id (endpoints->pdata[i]), &error);
       g_assert_no_error (error);
     }
   kl_sim_advance (sim, KL_SIM_ACTIVATION_SECONDS);
 
-  clusters = kl_test_project_list_clusters (fixture->project, KL_SIM_GROUP_READY);
+  listed = kl_test_project_list_clusters (fixture->project, group_id);
+  for (guint i = 0; i < listed->len; i++)
+    if (on_key == NULL ||
+        g_strv_contains (on_key, kl_cluster_get_name (listed->pdata[i])))
+      g_ptr_array_add (clusters, g_object_ref (listed->pdata[i]));
   kl_sim_clear_requests (sim);
   kl_setup_runner_enable_clusters_async (runner, clusters, NULL, kl_test_async_cb, &async);
-  wait = (RequestsWait) { fixture->project, 2 };
+  wait = (RequestsWait) { fixture->project, clusters->len };
   g_assert_true (kl_test_wait_until (patches_answered, &wait, TIMEOUT_MS));
   kl_sim_advance (sim, KL_SIM_CLUSTER_UPDATE_SECONDS);
   result = kl_test_async_wait (&async);
   g_assert_true (kl_setup_runner_enable_clusters_finish (runner, result, &error));
   g_assert_no_error (error);
+}
+
+static void
+full_setup (Fixture *fixture)
+{
+  const char * const regions[] = { "EUROPE_WEST", "US_EAST_2", NULL };
+
+  setup_group (fixture, KL_SIM_GROUP_READY, regions, NULL);
 }
 
 static void
@@ -644,6 +661,83 @@ scroll_to_end (GtkWidget *page)
   adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) -
                                         gtk_adjustment_get_page_size (adjustment));
+}
+
+/* A mixed project where an AWS cluster uses the key: the summary says how each reaches it,
+ * and the next steps keep the vault's public access on, naming the cluster that would lose its
+ * key; never "turn off public access". */
+static void
+test_done_mixed (void)
+{
+  static const char * const regions[] = { "EUROPE_NORTH", "US_WEST_2", NULL };
+  static const char * const on_key[] = { "analytics-azure", "analytics-aws", NULL };
+  g_autoptr(KlProject) project = NULL;
+  g_autofree char *shot = NULL;
+  Fixture fixture = { NULL };
+  const char *summary;
+
+  fixture.project = kl_test_project_new (0);
+  setup_group (&fixture, KL_SIM_GROUP_MIXED, regions, on_key);
+  project = get_project (fixture.project, KL_SIM_GROUP_MIXED);
+  fixture.session = kl_session_new ();
+  kl_session_set_client (fixture.session, fixture.project->client);
+  kl_session_set_project (fixture.session, project);
+  open_window (&fixture, 720, 900);
+  g_assert_true (kl_assistant_set_current_page (fixture.assistant, KL_PAGE_DONE));
+  g_assert_true (kl_test_wait_until (done_loaded, &fixture, TIMEOUT_MS));
+
+  g_assert_cmpint (kl_plan_get_stage (kl_session_get_plan (fixture.session)), ==,
+                   KL_PROJECT_STAGE_DONE);
+  summary = gtk_label_get_label (GTK_LABEL (kl_test_find_by_css_class (GTK_WIDGET (fixture.done_page),
+                                                                      "kl-done-summary")));
+  g_assert_true (g_str_has_prefix (summary, "Done: 1 cluster reaches your Azure key over Private "
+                                            "Link; “analytics-aws” reaches it over the public "
+                                            "internet."));
+  g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page),
+                                "Uses your key over Private Link · Idle"));
+  g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page),
+                                "Uses your key over the public internet · Idle"));
+  g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page),
+                                "Keep public access to the vault on"));
+  g_assert_null (find_label (GTK_WIDGET (fixture.done_page),
+                             "Turn off public access to the vault"));
+
+  g_assert_true (kl_test_window_show (fixture.window));
+  shot = kl_test_save_screenshot (GTK_WIDGET (fixture.window), "done-mixed");
+  g_test_message ("saved %s", shot);
+  g_clear_pointer (&shot, g_free);
+  scroll_to_end (GTK_WIDGET (fixture.done_page));
+  g_assert_true (kl_test_window_show (fixture.window));
+  shot = kl_test_save_screenshot (GTK_WIDGET (fixture.window), "done-mixed-next");
+  g_test_message ("saved %s", shot);
+  fixture_close (&fixture);
+}
+
+/* The all-Azure project: closing the vault's public access is advised. */
+static void
+test_done_azure_only (void)
+{
+  g_autoptr(KlProject) project = NULL;
+  Fixture fixture = { NULL };
+
+  fixture.project = kl_test_project_new (0);
+  full_setup (&fixture);
+  project = get_project (fixture.project, KL_SIM_GROUP_READY);
+  fixture.session = kl_session_new ();
+  kl_session_set_client (fixture.session, fixture.project->client);
+  kl_session_set_project (fixture.session, project);
+  open_window (&fixture, 720, 900);
+  g_assert_true (kl_assistant_set_current_page (fixture.assistant, KL_PAGE_DONE));
+  g_assert_true (kl_test_wait_until (done_loaded, &fixture, TIMEOUT_MS));
+
+  g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page),
+                                "Done: all 2 clusters that use your Azure key reach it over "
+                                "Private Link."));
+  g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page),
+                                "Turn off public access to the vault"));
+  g_assert_null (find_label (GTK_WIDGET (fixture.done_page),
+                             "Keep public access to the vault on"));
+  fixture_close (&fixture);
 }
 
 static void
@@ -729,6 +823,8 @@ main (int   argc,
   g_test_add_func ("/clusters-page/error-on-row", test_error_on_row);
   g_test_add_func ("/clusters-page/resume-updating", test_resume_updating);
   g_test_add_func ("/clusters-page/applies", test_applies);
+  g_test_add_func ("/clusters-page/done-mixed", test_done_mixed);
+  g_test_add_func ("/clusters-page/done-azure-only", test_done_azure_only);
   g_test_add_func ("/clusters-page/screenshots", test_screenshots);
 
   ret = g_test_run ();

@@ -264,7 +264,7 @@ update_state (KlDonePage *self)
   /* Private networking and its endpoints */
   adw_action_row_set_subtitle (self->network_row,
                                private_networking
-                               ? _("On: Atlas reaches the vault over Azure Private Link only")
+                               ? _("On: Atlas’s clusters on Azure reach the vault over Private Link only")
                                : _("Off"));
   clear_rows (self->network_group, self->endpoint_rows);
   for (guint i = 0; endpoints != NULL && i < endpoints->len; i++)
