@@ -877,7 +877,7 @@ test_project_search (Fixture       *fixture,
   search (page, "zürich", 1);
   search (page, "ZÜRICH-ops", 1);
   /* By id too. */
-  search (page, KL_SIM_GROUP_INACTIVE, 1);
+  search (page, KL_SIM_GROUP_PAUSED, 1);
   search (page, "no such project", 0);
   placeholder = kl_test_find_by_label (GTK_WIDGET (page), "No project matches “no such project”");
   g_assert_true (gtk_widget_get_mapped (placeholder));
@@ -886,7 +886,7 @@ test_project_search (Fixture       *fixture,
   /* Enter with one match left chooses it. */
   search (page, "archive", 1);
   g_signal_emit_by_name (entry, "activate");
-  g_assert_cmpstr (kl_session_get_group_id (fixture->session), ==, KL_SIM_GROUP_INACTIVE);
+  g_assert_cmpstr (kl_session_get_group_id (fixture->session), ==, KL_SIM_GROUP_PAUSED);
 }
 
 static gboolean
