@@ -7,7 +7,7 @@ if [ ! -d ../shared/atlas ]; then
   exit 0
 fi
 rc=0
-for f in atlas-admin-v2-subset.yaml regions.json; do
+for f in atlas-admin-v2-subset.yaml flex-clusters-subset.yaml regions.json api-errors.tsv README-errors.md; do
   if ! cmp -s "data/atlas/$f" "../shared/atlas/$f"; then
     echo "not ok: data/atlas/$f differs from ../shared/atlas/$f: copy it again"
     rc=1

@@ -16,6 +16,7 @@ struct _KlSchemaCheck
   JsonParser *parser;
   JsonObject *root;
   GHashTable *regexes;  /* pattern -> GRegex (or NULL when it does not compile) */
+  GHashTable *extra_enum_values; /* string values every enum of strings also takes */
 };
 
 typedef struct
@@ -66,7 +67,17 @@ kl_schema_check_free (KlSchemaCheck *check)
 
   g_object_unref (check->parser);
   g_hash_table_unref (check->regexes);
+  g_clear_pointer (&check->extra_enum_values, g_hash_table_unref);
   g_free (check);
+}
+
+void
+kl_schema_check_allow_enum_value (KlSchemaCheck *check,
+                                  const char    *value)
+{
+  if (check->extra_enum_values == NULL)
+    check->extra_enum_values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_add (check->extra_enum_values, g_strdup (value));
 }
 
 static gboolean
@@ -285,14 +296,19 @@ check_string (Context    *ctx,
 }
 
 static gboolean
-check_enum (JsonObject *schema,
-            JsonNode   *value,
-            const char *where,
-            GError    **error)
+check_enum (KlSchemaCheck *check,
+            JsonObject    *schema,
+            JsonNode      *value,
+            const char    *where,
+            GError       **error)
 {
   JsonArray *values = member_array (schema, "enum");
 
   if (values == NULL)
+    return TRUE;
+  if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING
+      && check->extra_enum_values != NULL
+      && g_hash_table_contains (check->extra_enum_values, json_node_get_string (value)))
     return TRUE;
   for (guint i = 0; i < json_array_get_length (values); i++)
     if (json_node_equal (json_array_get_element (values, i), value))
@@ -484,7 +500,7 @@ validate_schema (Context    *ctx,
         return TRUE;
     }
 
-  if (!check_enum (schema, value, where, error))
+  if (!check_enum (ctx->check, schema, value, where, error))
     return FALSE;
 
   if (JSON_NODE_HOLDS_VALUE (value))

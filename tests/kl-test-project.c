@@ -176,6 +176,23 @@ kl_test_project_list_clusters (KlTestProject *project,
 }
 
 GPtrArray *
+kl_test_project_list_flex_clusters (KlTestProject *project,
+                                    const char    *group_id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  KlTestAsync async = { NULL };
+  GPtrArray *clusters;
+
+  kl_atlas_client_list_flex_clusters_async (project->client, group_id, NULL, kl_test_async_cb,
+                                            &async);
+  result = kl_test_async_wait (&async);
+  clusters = kl_atlas_client_list_flex_clusters_finish (project->client, result, &error);
+  g_assert_no_error (error);
+  return clusters;
+}
+
+GPtrArray *
 kl_test_project_requests (KlTestProject *project,
                           const char    *method,
                           const char    *suffix)

@@ -51,6 +51,9 @@ GPtrArray     *kl_test_project_list_endpoints (KlTestProject  *project,
                                                const char     *group_id);
 GPtrArray     *kl_test_project_list_clusters  (KlTestProject  *project,
                                                const char     *group_id);
+/* GET /flexClusters (the Flex clusters, only there since January 2026). */
+GPtrArray     *kl_test_project_list_flex_clusters (KlTestProject  *project,
+                                                  const char     *group_id);
 
 /* Requests of the simulator's log with this method (NULL: any) whose path ends with @suffix
  * (NULL: any), in the order they were answered. */

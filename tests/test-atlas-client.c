@@ -263,6 +263,18 @@ list_clusters (KlAtlasClient  *client,
   return kl_atlas_client_list_clusters_finish (client, wait_result (&result), error);
 }
 
+static GPtrArray *
+list_flex_clusters (KlAtlasClient  *client,
+                    const char     *group_id,
+                    GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  kl_atlas_client_list_flex_clusters_async (client, group_id, NULL, kl_test_store_result,
+                                            &result);
+  return kl_atlas_client_list_flex_clusters_finish (client, wait_result (&result), error);
+}
+
 static KlCluster *
 get_cluster (KlAtlasClient  *client,
              const char     *group_id,
@@ -643,7 +655,8 @@ test_clusters (Fixture       *f,
   g_assert_cmpstr (kl_cluster_get_provider_name (cluster), ==, "AZURE");
   g_assert_cmpstr (kl_cluster_get_state_name (cluster), ==, "IDLE");
 
-  /* Every ineligible kind the seed has is recognised; the Azure and AWS M10 are fine. */
+  /* Every ineligible kind the seed has is recognised; the Azure, AWS and GCP M10s are fine
+   * (the Flex cluster is only in the Flex API). */
   mixed = list_clusters (f->client, KL_SIM_GROUP_MIXED, &error);
   g_assert_no_error (error);
   for (i = 0; i < mixed->len; i++)
@@ -656,7 +669,8 @@ test_clusters (Fixture       *f,
         {
           eligible++;
           g_assert_true (g_strcmp0 (name, "analytics-aws") == 0 ||
-                         g_strcmp0 (name, "analytics-azure") == 0);
+                         g_strcmp0 (name, "analytics-azure") == 0 ||
+                         g_strcmp0 (name, "analytics-gcp") == 0);
         }
       else
         {
@@ -664,14 +678,16 @@ test_clusters (Fixture       *f,
           g_assert_error (reason, KL_ERROR, KL_ERROR_INELIGIBLE);
         }
 
+      g_assert_cmpstr (name, !=, "analytics-flex");
       if (g_strcmp0 (name, "analytics-free") == 0)
         g_assert_true (kl_cluster_is_tenant (c));
-      else if (g_strcmp0 (name, "analytics-flex") == 0)
-        g_assert_true (kl_cluster_is_flex (c));
+      else if (g_strcmp0 (name, "analytics-gcp") == 0)
+        g_assert_true (kl_cluster_uses_provider (c, "GCP"));
       else if (g_strcmp0 (name, "analytics-multicloud") == 0)
         g_assert_true (kl_cluster_is_multi_cloud (c));
     }
-  g_assert_cmpuint (eligible, ==, 2);
+  g_assert_cmpuint (mixed->len, ==, 5);
+  g_assert_cmpuint (eligible, ==, 3);
 
   /* The serverless instance is not in the cluster API: a GET says why. */
   g_clear_object (&cluster);
@@ -702,6 +718,66 @@ test_clusters (Fixture       *f,
 }
 
 /* ---- errors ---- */
+
+/* GET /flexClusters, paginated, with its own media type; the Flex cluster as Keylink shows it. */
+static void
+test_flex_clusters (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) flex = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) reason = NULL;
+  g_autoptr(KlCluster) via_clusters = NULL;
+  const KlRegionConfig *configs;
+  KlCluster *cluster;
+  guint n_configs;
+  guint n_flex_requests = 0;
+
+  kl_atlas_client_set_page_size (f->client, 1);
+  kl_sim_clear_requests (f->sim);
+  flex = list_flex_clusters (f->client, KL_SIM_GROUP_MIXED, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (flex->len, ==, 1);
+  cluster = g_ptr_array_index (flex, 0);
+  g_assert_cmpstr (kl_cluster_get_name (cluster), ==, "analytics-flex");
+  g_assert_cmpstr (kl_cluster_get_id (cluster), ==, "65f0000000000000000c0a22");
+  g_assert_cmpstr (kl_cluster_get_state_name (cluster), ==, "IDLE");
+  g_assert_true (kl_cluster_is_flex (cluster));
+  g_assert_true (kl_cluster_uses_provider (cluster, "AZURE"));
+  g_assert_cmpstr (kl_cluster_get_instance_size (cluster), ==, "FLEX");
+  configs = kl_cluster_get_region_configs (cluster, &n_configs);
+  g_assert_cmpuint (n_configs, ==, 1);
+  g_assert_cmpstr (configs[0].backing_provider_name, ==, "AZURE");
+  g_assert_cmpstr (configs[0].region_name, ==, "EUROPE_WEST");
+  g_assert_false (kl_cluster_check_cmk_eligible (cluster, &reason));
+  g_assert_error (reason, KL_ERROR, KL_ERROR_INELIGIBLE);
+
+  /* Every page asked with the Flex media type (a wrong one would be a 406). */
+  requests = kl_sim_dup_requests (f->sim);
+  for (guint i = 0; i < requests->len; i++)
+    {
+      KlSimRequest *request = g_ptr_array_index (requests, i);
+
+      if (g_str_has_suffix (request->path, "/flexClusters") && request->status == 200)
+        {
+          n_flex_requests++;
+          g_assert_nonnull (strstr (request->query, "itemsPerPage=1"));
+        }
+    }
+  g_assert_cmpuint (n_flex_requests, ==, 1);
+
+  none = list_flex_clusters (f->client, KL_SIM_GROUP_READY, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (none->len, ==, 0);
+
+  /* The cluster API refuses it by name: a state answer, explained. */
+  via_clusters = get_cluster (f->client, KL_SIM_GROUP_MIXED, "analytics-flex", &error);
+  g_assert_null (via_clusters);
+  g_assert_error (error, KL_ERROR, KL_ERROR_CONFLICT);
+  g_assert_cmpstr (kl_error_get_atlas_code (error), ==, "CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API");
+}
 
 static void
 test_wrong_credentials (Fixture       *f,
@@ -1448,6 +1524,7 @@ main (int   argc,
   add_for_both ("invalid-azure-credentials", test_invalid_azure_credentials);
   add_for_both ("endpoints", test_endpoints);
   add_for_both ("clusters", test_clusters);
+  add_for_both ("flex-clusters", test_flex_clusters);
   add_for_both ("wrong-credentials", test_wrong_credentials);
   add_for_both ("injected-statuses", test_injected_statuses);
   add_for_both ("not-found", test_not_found);

@@ -63,6 +63,16 @@ test_http_mapping (void)
       KL_ERROR_CONFLICT },
     { 400, "INVALID_AZURE_CREDENTIALS", KL_ERROR_INVALID_AZURE_CREDENTIALS },
     { 400, "CANNOT_USE_SERVERLESS_INSTANCE_IN_CLUSTER_API", KL_ERROR_INELIGIBLE },
+    { 409, "CANNOT_DISABLE_ENCRYPTION_AT_REST", KL_ERROR_CONFLICT },
+    { 409, "CANNOT_UPDATE_PAUSED_CLUSTER", KL_ERROR_CONFLICT },
+    { 400, "CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API", KL_ERROR_CONFLICT },
+    { 400, "ENCRYPTION_AT_REST_NOT_ENABLED", KL_ERROR_CONFLICT },
+    { 400, "ENCRYPTION_AT_REST_SETTINGS_INVALID", KL_ERROR_CONFLICT },
+    { 400, "AZURE_KEY_VAULT_KEY_IDENTIFIER_INVALID_FORMAT", KL_ERROR_BAD_REQUEST },
+    { 400, "NO_PERMISSION_TO_ENCRYPT_DECRYPT", KL_ERROR_BAD_REQUEST },
+    { 404, "INVALID_GROUP_ID", KL_ERROR_NOT_FOUND },
+    { 403, "FEATURE_UNSUPPORTED", KL_ERROR_FORBIDDEN },
+    { 401, "USER_UNAUTHORIZED", KL_ERROR_AUTH_FAILED },
     { 400, "VALIDATION_ERROR", KL_ERROR_BAD_REQUEST },
     { 400, "INVALID_VERSION_DATE", KL_ERROR_API_VERSION },
     { 415, "UNSUPPORTED_MEDIA_TYPE", KL_ERROR_BAD_REQUEST },
@@ -88,6 +98,96 @@ test_http_mapping (void)
       g_assert_cmpuint (kl_error_get_http_status (error), ==, cases[i].status);
       g_assert_cmpuint (strlen (error->message), >, 20);
     }
+}
+
+/* The catalogue codes a person can meet on this flow get their own message: what happened and
+ * what to do, never the generic "check the values you entered" or "current state". */
+static void
+test_tailored_messages (void)
+{
+  static const struct
+  {
+    guint       status;
+    const char *code;
+    const char *parameters;
+    const char *wanted[3]; /* each must be in the message */
+  } cases[] = {
+    { 400, "AZURE_KEY_VAULT_ENVIRONMENT_NOT_SUPPORTED", NULL,
+      { "Azure environment", "Azure US Government", NULL } },
+    { 400, "AZURE_KEY_VAULT_KEY_EXPIRED", NULL, { "expired", "new key version", NULL } },
+    { 400, "AZURE_KEY_VAULT_KEY_EXPIRING", NULL, { "48 hours", "expiration date", NULL } },
+    { 400, "AZURE_KEY_VAULT_KEY_IDENTIFIER_INVALID_FORMAT", NULL,
+      { "key identifier", "https://<vault>.vault.azure.net/keys/", NULL } },
+    { 400, "AZURE_KEY_VAULT_KEY_NOT_ACTIVE", NULL, { "not active yet", "activation date", NULL } },
+    { 400, "AZURE_KEY_VAULT_KEY_NOT_ENABLED", NULL, { "disabled", "Enable this key version", NULL } },
+    { 400, "AZURE_KEY_VAULT_KEY_NOT_FOUND", NULL, { "no such key", "Key Vault Reader", NULL } },
+    { 400, "INVALID_AZURE_API_REQUEST", NULL, { "subscription ID", "resource group", NULL } },
+    { 400, "NO_PERMISSION_TO_ENCRYPT_DECRYPT", NULL,
+      { "get, encrypt and decrypt", "encrypt or decrypt", NULL } },
+    { 400, "ENCRYPTION_AT_REST_SETTINGS_INVALID", NULL,
+      { "cannot reach your current key", "Restore access", NULL } },
+    { 409, "CANNOT_DISABLE_ENCRYPTION_AT_REST", "[]",
+      { "clusters still use it", "Atlas-managed encryption", NULL } },
+    { 400, "ENCRYPTION_AT_REST_NOT_ENABLED", "[\"65f0000000000000000000a1\"]",
+      { "not turned on", "valid", NULL } },
+    { 400, "CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API", "[\"analytics-flex\"]",
+      { "“analytics-flex” is a Flex cluster", "Flex API", "M10" } },
+    { 400, "CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API", "[]", { "a Flex cluster", "Reload", NULL } },
+    { 409, "CANNOT_UPDATE_PAUSED_CLUSTER", "[\"archive-2019\"]",
+      { "“archive-2019” while it is paused", "Resume it in Atlas", NULL } },
+    { 409, "CANNOT_UPDATE_PAUSED_CLUSTER", NULL, { "paused", "Resume it in Atlas", NULL } },
+    { 403, "FEATURE_UNSUPPORTED", "[]", { "available on request", "account manager", NULL } },
+    { 400, "INVALID_AZURE_CREDENTIALS", NULL,
+      { "conditional-access", "Atlas control-plane IP addresses", "Key Vault Reader" } },
+    { 401, "USER_UNAUTHORIZED", "[]", { "no access to this project", "Project Owner", NULL } },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *body = atlas_body (cases[i].status, cases[i].code, cases[i].parameters);
+      g_autoptr(GError) error = error_for (cases[i].status, cases[i].code, NULL, body);
+
+      g_test_message ("%u %s: %s", cases[i].status, cases[i].code, error->message);
+      g_assert_cmpstr (kl_error_get_atlas_code (error), ==, cases[i].code);
+      for (guint j = 0; j < G_N_ELEMENTS (cases[i].wanted) && cases[i].wanted[j] != NULL; j++)
+        g_assert_nonnull (strstr (error->message, cases[i].wanted[j]));
+      g_assert_null (strstr (error->message, "Check the values you entered"));
+      g_assert_null (strstr (error->message, "current state"));
+      g_assert_null (strstr (error->message, "Detail of"));
+    }
+
+  /* INVALID_AZURE_CREDENTIALS also names the other causes. */
+  {
+    g_autoptr(GError) error = error_for (400, "INVALID_AZURE_CREDENTIALS", NULL, NULL);
+
+    g_assert_nonnull (strstr (error->message, "client secret"));
+    g_assert_nonnull (strstr (error->message, "get, encrypt and decrypt"));
+  }
+}
+
+/* Both 401 shapes Atlas sends: without an errorCode (and without X-Error-Code), and with
+ * UNEXPECTED_ERROR (README-errors.md). */
+static void
+test_unauthorized_shapes (void)
+{
+  g_autoptr(GError) bare = error_for (401, NULL, NULL,
+                                      "{\n  \"detail\" : \"You are not authorized for this "
+                                      "resource.\",\n  \"error\" : 401,\n  \"reason\" : "
+                                      "\"Unauthorized\"\n}");
+  g_autoptr(GError) coded = error_for (401, NULL, NULL,
+                                       "{\"detail\":\"You are not authorized for this "
+                                       "resource.\",\"error\":401,\"errorCode\":"
+                                       "\"UNEXPECTED_ERROR\",\"reason\":\"Unauthorized\"}");
+  g_autoptr(GError) empty = error_for (401, NULL, NULL, "");
+
+  g_assert_error (bare, KL_ERROR, KL_ERROR_AUTH_FAILED);
+  g_assert_null (kl_error_get_atlas_code (bare));
+  g_assert_cmpuint (kl_error_get_http_status (bare), ==, 401);
+  g_assert_error (coded, KL_ERROR, KL_ERROR_AUTH_FAILED);
+  g_assert_cmpstr (kl_error_get_atlas_code (coded), ==, "UNEXPECTED_ERROR");
+  g_assert_cmpstr (bare->message, ==, coded->message);
+  g_assert_error (empty, KL_ERROR, KL_ERROR_AUTH_FAILED);
+  g_assert_cmpstr (empty->message, ==, coded->message);
 }
 
 static void
@@ -317,6 +417,8 @@ main (int   argc,
 
   g_test_add_func ("/atlas-errors/http-mapping", test_http_mapping);
   g_test_add_func ("/atlas-errors/conflict-keeps-code", test_conflict_keeps_code_and_parameters);
+  g_test_add_func ("/atlas-errors/tailored-messages", test_tailored_messages);
+  g_test_add_func ("/atlas-errors/unauthorized-shapes", test_unauthorized_shapes);
   g_test_add_func ("/atlas-errors/not-json", test_not_json_uses_header);
   g_test_add_func ("/atlas-errors/oauth", test_oauth_errors);
   g_test_add_func ("/atlas-errors/rate-limited", test_rate_limited);

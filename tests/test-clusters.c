@@ -222,11 +222,14 @@ test_ineligible (Fixture       *fixture,
                  gconstpointer  data)
 {
   static const char * const mixed_names[] = {
-    "analytics-free", "analytics-flex", "analytics-multicloud", NULL
+    "analytics-free", "analytics-multicloud", NULL
   };
+  static const char * const flex_names[] = { "analytics-flex", NULL };
   static const char * const paused_names[] = { "archive-2019", NULL };
   GListModel *steps = kl_setup_runner_get_steps (fixture->runner);
   g_autoptr(GPtrArray) mixed = NULL;
+  g_autoptr(GPtrArray) flex = NULL;
+  g_autoptr(GPtrArray) flex_chosen = NULL;
   g_autoptr(GPtrArray) inactive = NULL;
   g_autoptr(GPtrArray) chosen = NULL;
   g_autoptr(GPtrArray) paused = NULL;
@@ -235,8 +238,13 @@ test_ineligible (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   mixed = kl_test_project_list_clusters (fixture->project, KL_SIM_GROUP_MIXED);
-  inactive = kl_test_project_list_clusters (fixture->project, KL_SIM_GROUP_INACTIVE);
+  inactive = kl_test_project_list_clusters (fixture->project, KL_SIM_GROUP_PAUSED);
   chosen = pick_clusters (mixed, mixed_names);
+  /* The Flex cluster, as the Flex API gives it. */
+  flex = kl_test_project_list_flex_clusters (fixture->project, KL_SIM_GROUP_MIXED);
+  flex_chosen = pick_clusters (flex, flex_names);
+  g_assert_true (kl_cluster_is_flex (flex_chosen->pdata[0]));
+  g_ptr_array_add (chosen, g_object_ref (flex_chosen->pdata[0]));
   paused = pick_clusters (inactive, paused_names);
   g_assert_true (kl_cluster_get_paused (paused->pdata[0]));
   g_ptr_array_add (chosen, g_object_ref (paused->pdata[0]));

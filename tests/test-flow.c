@@ -669,7 +669,7 @@ test_sign_in_good (Fixture       *fixture,
   projects = sign_in (fixture, &credentials);
 
   /* The projects came with the sign-in: one request, every project listed. */
-  g_assert_cmpuint (n_shown (projects), ==, 15);
+  g_assert_cmpuint (n_shown (projects), ==, 16);
   g_assert_cmpuint (count_requests (fixture, "GET", "/api/atlas/v2/groups"), ==, 1);
   g_assert_nonnull (kl_session_get_client (fixture->session));
   g_assert_cmpstr (kl_atlas_client_get_principal (kl_session_get_client (fixture->session)), ==,
@@ -701,7 +701,7 @@ test_sign_in_good (Fixture       *fixture,
   kl_sim_clear_requests (fixture->sim);
   activate_row (GTK_WIDGET (welcome), "Flow test account");
   projects = KL_PROJECT_PAGE (wait_for_page (fixture, KL_PAGE_PROJECT, TIMEOUT_MS));
-  g_assert_cmpuint (n_shown (projects), ==, 15);
+  g_assert_cmpuint (n_shown (projects), ==, 16);
   g_assert_cmpuint (count_requests (fixture, "POST", "/api/oauth/token"), ==, 1);
 
   /* Signing in with it unchanged did not save a second one. */
@@ -877,16 +877,16 @@ test_project_search (Fixture       *fixture,
   search (page, "zürich", 1);
   search (page, "ZÜRICH-ops", 1);
   /* By id too. */
-  search (page, KL_SIM_GROUP_INACTIVE, 1);
+  search (page, KL_SIM_GROUP_PAUSED, 1);
   search (page, "no such project", 0);
   placeholder = kl_test_find_by_label (GTK_WIDGET (page), "No project matches “no such project”");
   g_assert_true (gtk_widget_get_mapped (placeholder));
-  search (page, "", 15);
+  search (page, "", 16);
 
   /* Enter with one match left chooses it. */
   search (page, "archive", 1);
   g_signal_emit_by_name (entry, "activate");
-  g_assert_cmpstr (kl_session_get_group_id (fixture->session), ==, KL_SIM_GROUP_INACTIVE);
+  g_assert_cmpstr (kl_session_get_group_id (fixture->session), ==, KL_SIM_GROUP_PAUSED);
 }
 
 static gboolean
@@ -974,7 +974,7 @@ test_project_states (Fixture       *fixture,
   choose_project (fixture, page, "Analytics");
   g_assert_cmpstr (status_text (page), ==, summary);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (clusters)), ==,
-                   "2 of 5 can use your key");
+                   "3 of 6 can use your key");
   g_assert_true (row_shown (page, "Set Up Encryption"));
   g_assert_true (kl_page_get_complete (KL_PAGE (page)));
 
@@ -2114,7 +2114,7 @@ project_list_ready (gpointer user_data)
   KlPage *page = current_page (fixture);
 
   return g_strcmp0 (current_page_id (fixture), KL_PAGE_PROJECT) == 0 &&
-         n_shown (KL_PROJECT_PAGE (page)) == 15;
+         n_shown (KL_PROJECT_PAGE (page)) == 16;
 }
 
 /* Last: demo mode stays on once started. */
@@ -2286,7 +2286,7 @@ take_screenshots (const char *page_id,
               {
                 choose_project (&fixture, page, "Analytics");
               }
-            search (page, "", 15);
+            search (page, "", 16);
           }
 
         g_assert_true (kl_assistant_set_current_page (fixture.assistant, page_id));

@@ -102,6 +102,9 @@ void         sim_assert_ok          (SimResponse   *response,
 void         sim_assert_error       (SimResponse   *response,
                                      guint          status,
                                      const char    *error_code);
+/* Asserts the 401 Atlas really sends: {"error": 401, "reason", "detail"}, no errorCode, no
+ * X-Error-Code header (shared/atlas/README-errors.md). */
+void         sim_assert_unauthorized (SimResponse  *response);
 
 JsonObject  *sim_object             (SimResponse   *response);
 const char  *sim_member_string      (SimResponse   *response,

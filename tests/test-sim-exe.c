@@ -111,7 +111,7 @@ serve_and_stop (int signal_number)
   f.password = SIM_PRIVATE_KEY;
   groups = sim_get (&f, "/api/atlas/v2/groups", V20230101);
   sim_assert_ok (groups, 200, V20230101);
-  g_assert_cmpint (json_object_get_int_member (sim_object (groups), "totalCount"), ==, 15);
+  g_assert_cmpint (json_object_get_int_member (sim_object (groups), "totalCount"), ==, 16);
   latency = sim_control (&f, "GET", "/__sim/settings", NULL);
   g_assert_cmpuint (latency->status, ==, 200);
   g_assert_cmpfloat (json_object_get_double_member (sim_object (latency), "timeScale"), ==, 0.001);

@@ -19,7 +19,9 @@
 #define GROUPS        "/api/atlas/v2/groups"
 #define READY         GROUPS "/" KL_SIM_GROUP_READY
 #define MIXED         GROUPS "/" KL_SIM_GROUP_MIXED
-#define INACTIVE      GROUPS "/" KL_SIM_GROUP_INACTIVE
+#define PAUSED        GROUPS "/" KL_SIM_GROUP_PAUSED
+#define EXPANSION     GROUPS "/" KL_SIM_GROUP_NEW_REGION
+#define V20241113     "2024-11-13"
 #define READY_EAR     READY "/encryptionAtRest"
 #define READY_PES     READY "/encryptionAtRest/AZURE/privateEndpoints"
 #define MIXED_EAR     MIXED "/encryptionAtRest"
@@ -89,8 +91,8 @@ test_groups_list (SimFixture    *f,
   JsonObject *payments;
 
   sim_assert_ok (response, 200, V20230101);
-  g_assert_cmpint (json_object_get_int_member (sim_object (response), "totalCount"), ==, 15);
-  g_assert_cmpuint (json_array_get_length (results (response)), ==, 15);
+  g_assert_cmpint (json_object_get_int_member (sim_object (response), "totalCount"), ==, 16);
+  g_assert_cmpuint (json_array_get_length (results (response)), ==, 16);
   g_assert_true (has_link (sim_object (response), "self", "pageNum=1"));
   g_assert_false (has_link (sim_object (response), "next", NULL));
   g_assert_false (has_link (sim_object (response), "previous", NULL));
@@ -101,7 +103,15 @@ test_groups_list (SimFixture    *f,
   g_assert_cmpstr (json_object_get_string_member (payments, "orgId"), ==, KL_SIM_ORG_ID);
   g_assert_cmpint (json_object_get_int_member (payments, "clusterCount"), ==, 2);
   g_assert_nonnull (find_by (results (response), "id", KL_SIM_GROUP_MIXED));
-  g_assert_nonnull (find_by (results (response), "id", KL_SIM_GROUP_INACTIVE));
+  g_assert_nonnull (find_by (results (response), "id", KL_SIM_GROUP_PAUSED));
+  g_assert_nonnull (find_by (results (response), "id", KL_SIM_GROUP_NEW_REGION));
+  g_assert_cmpstr (json_object_get_string_member (find_by (results (response), "id",
+                                                           KL_SIM_GROUP_NEW_REGION), "name"),
+                   ==, "Expansion");
+  /* Expansion comes right after Archive, before the sandboxes. */
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                                                    results (response), 3), "id"),
+                   ==, KL_SIM_GROUP_NEW_REGION);
 }
 
 static void
@@ -138,8 +148,8 @@ test_groups_pagination (SimFixture    *f,
       sim_assert_ok (response, 200, V20230101);
       object = sim_object (response);
       items = results (response);
-      g_assert_cmpint (json_object_get_int_member (object, "totalCount"), ==, 17);
-      g_assert_cmpuint (json_array_get_length (items), ==, page < 5 ? 4 : 1);
+      g_assert_cmpint (json_object_get_int_member (object, "totalCount"), ==, 18);
+      g_assert_cmpuint (json_array_get_length (items), ==, page < 5 ? 4 : 2);
       g_assert_cmpint (has_link (object, "next", NULL), ==, page < 5);
       g_assert_cmpint (has_link (object, "previous", NULL), ==, page > 1);
       if (page < 5)
@@ -156,7 +166,7 @@ test_groups_pagination (SimFixture    *f,
           g_assert_true (g_hash_table_add (seen, g_strdup (id)));
         }
     }
-  g_assert_cmpuint (g_hash_table_size (seen), ==, 17);
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 18);
   g_assert_true (g_hash_table_contains (seen, added_id));
 
   {
@@ -199,8 +209,10 @@ test_groups_get (SimFixture    *f,
   sim_assert_ok (pretty, 200, V20230101);
   g_assert_nonnull (memchr (g_bytes_get_data (pretty->body, NULL), '\n',
                             g_bytes_get_size (pretty->body)));
-  sim_assert_error (malformed, 400, "INVALID_GROUP_ID");
-  sim_assert_error (short_id, 400, "INVALID_GROUP_ID");
+  /* The catalogue's status: 404. */
+  sim_assert_error (malformed, 404, "INVALID_GROUP_ID");
+  sim_assert_error (short_id, 404, "INVALID_GROUP_ID");
+  g_assert_cmpstr (json_array_get_string_element (error_parameters (short_id), 0), ==, "65f0");
   sim_assert_error (unknown, 404, "GROUP_NOT_FOUND");
   g_assert_cmpstr (json_array_get_string_element (error_parameters (unknown), 0), ==,
                    "65f0000000000000000000ff");
@@ -315,7 +327,7 @@ test_auth_digest (SimFixture    *f,
   f->session = sim_new_session ();
   f->user = NULL;
   anonymous = sim_get (f, GROUPS, V20230101);
-  sim_assert_error (anonymous, 401, "UNEXPECTED_ERROR");
+  sim_assert_unauthorized (anonymous);
   challenge = soup_message_headers_get_one (anonymous->headers, "WWW-Authenticate");
   g_assert_nonnull (challenge);
   g_assert_true (g_str_has_prefix (challenge, "Digest "));
@@ -331,14 +343,14 @@ test_auth_digest (SimFixture    *f,
   f->user = SIM_PUBLIC_KEY;
   f->password = "wrong-private-key";
   wrong = sim_get (f, READY, V20230101);
-  sim_assert_error (wrong, 401, "UNEXPECTED_ERROR");
+  sim_assert_unauthorized (wrong);
 
   g_clear_object (&f->session);
   f->session = sim_new_session ();
   f->user = "nobody";
   f->password = SIM_PRIVATE_KEY;
   unknown_user = sim_get (f, READY "/encryptionAtRest", V20230101);
-  sim_assert_error (unknown_user, 401, "UNEXPECTED_ERROR");
+  sim_assert_unauthorized (unknown_user);
 }
 
 static char *
@@ -394,7 +406,7 @@ test_auth_digest_nonces (SimFixture    *f,
 
   f->user = NULL;
   challenge = sim_get (f, READY, V20230101);
-  sim_assert_error (challenge, 401, "UNEXPECTED_ERROR");
+  sim_assert_unauthorized (challenge);
   nonce = challenge_nonce (challenge);
   g_assert_cmpuint (strlen (nonce), ==, 32);
 
@@ -403,7 +415,7 @@ test_auth_digest_nonces (SimFixture    *f,
   first = sim_get (f, READY, V20230101);
   sim_assert_ok (first, 200, V20230101);
   replay = sim_get (f, READY, V20230101);
-  sim_assert_error (replay, 401, "UNEXPECTED_ERROR");
+  sim_assert_unauthorized (replay);
   g_assert_nonnull (strstr (soup_message_headers_get_one (replay->headers, "WWW-Authenticate"),
                             "stale=true"));
 
@@ -411,7 +423,7 @@ test_auth_digest_nonces (SimFixture    *f,
                             READY);
   f->authorization = invented;
   made_up = sim_get (f, READY, V20230101);
-  sim_assert_error (made_up, 401, "UNEXPECTED_ERROR");
+  sim_assert_unauthorized (made_up);
   g_assert_nonnull (strstr (soup_message_headers_get_one (made_up->headers, "WWW-Authenticate"),
                             "stale=true"));
 
@@ -420,7 +432,7 @@ test_auth_digest_nonces (SimFixture    *f,
   wrong = digest_header (SIM_PUBLIC_KEY, "not-the-key", nonce, READY);
   f->authorization = wrong;
   bad_password = sim_get (f, READY, V20230101);
-  sim_assert_error (bad_password, 401, "UNEXPECTED_ERROR");
+  sim_assert_unauthorized (bad_password);
   g_assert_null (strstr (soup_message_headers_get_one (bad_password->headers, "WWW-Authenticate"),
                          "stale"));
   f->authorization = NULL;
@@ -526,7 +538,7 @@ test_auth_oauth (SimFixture    *f,
                                   "application/x-www-form-urlencoded", revoke_form, NULL), ==, 200);
   f->bearer = g_strdup (token);
   revoked = sim_get (f, READY_EAR, V20230101);
-  sim_assert_error (revoked, 401, "UNEXPECTED_ERROR");
+  sim_assert_unauthorized (revoked);
   g_clear_pointer (&f->bearer, g_free);
   /* Revoking an unknown token is not an error (RFC 7009); bad client credentials are. */
   g_assert_cmpuint (oauth_status (f, "/api/oauth/revoke", basic,
@@ -558,7 +570,7 @@ test_auth_oauth_expiry (SimFixture    *f,
   g_assert_cmpint (expires_in, ==, 0);
   f->bearer = g_strdup (token);
   expired = sim_get (f, GROUPS, V20230101);
-  sim_assert_error (expired, 401, "UNEXPECTED_ERROR");
+  sim_assert_unauthorized (expired);
   g_clear_pointer (&f->bearer, g_free);
 
   kl_sim_set_token_lifetime (f->sim, 60);
@@ -709,7 +721,7 @@ test_ear_validation (SimFixture    *f,
     { "{\"azureKeyVault\": {\"resourceGroupName\": \"rg\xe2\x80\xa8" "1\"}}",
       "INVALID_JSON_ATTRIBUTE" },
     { "{\"azureKeyVault\": {\"keyIdentifier\": \"https://v.vault.azure.net/keys/k\"}}",
-      "INVALID_JSON_ATTRIBUTE" },
+      "AZURE_KEY_VAULT_KEY_IDENTIFIER_INVALID_FORMAT" },
     { "{\"azureKeyVault\": {\"azureEnvironment\": \"AZURE_MARS\"}}", "INVALID_ENUM_VALUE" },
     { "{\"azureKeyVault\": {\"secret\": null}}", "INVALID_JSON_ATTRIBUTE" },
     { "{\"azureKeyVault\": []}", "INVALID_JSON_ATTRIBUTE" },
@@ -744,8 +756,15 @@ test_ear_validation (SimFixture    *f,
                                             "{\"awsKms\": {\"enabled\": false}, "
                                             "\"azureKeyVault\": {\"enabled\": false}}");
 
-    sim_assert_error (r1, 400, "INVALID_AZURE_KEY_IDENTIFIER");
-    sim_assert_error (r2, 400, "INVALID_AZURE_KEY_IDENTIFIER");
+    /* Atlas finds no such key in the configured vault; a vault of another cloud cannot be
+     * one of this environment's. */
+    sim_assert_error (r1, 400, "AZURE_KEY_VAULT_KEY_NOT_FOUND");
+    g_assert_cmpuint (json_array_get_length (error_parameters (r1)), ==, 0);
+    g_assert_cmpstr (sim_member_string (r1, "detail"), ==,
+                     "No Azure Key Vault key found for the provided credentials.");
+    sim_assert_error (r2, 400, "AZURE_KEY_VAULT_KEY_IDENTIFIER_INVALID_FORMAT");
+    g_assert_cmpstr (sim_member_string (r2, "detail"), ==,
+                     "Invalid format for Azure Key Vault Key Identifier.");
     assert_unconfigured (provider (still, "azureKeyVault"));
     sim_assert_ok (noop, 200, V20230101);
   }
@@ -790,7 +809,7 @@ test_ear_unusable_key (SimFixture    *f,
 
   cluster = sim_send (f, "PATCH", READY "/clusters/payments-us", V20241023,
                       "{\"encryptionAtRestProvider\": \"AZURE\"}");
-  sim_assert_error (cluster, 400, "ENCRYPTION_AT_REST_PROVIDER_NOT_ENABLED");
+  sim_assert_error (cluster, 400, "ENCRYPTION_AT_REST_NOT_ENABLED");
 
   fixed = sim_send (f, "PATCH", READY_EAR, V20230101,
                     "{\"azureKeyVault\": {\"keyIdentifier\": \"" KEY_ID_V1 "\"}}");
@@ -798,23 +817,44 @@ test_ear_unusable_key (SimFixture    *f,
   g_assert_true (json_object_get_boolean_member (provider (fixed, "azureKeyVault"), "valid"));
 }
 
+/* Keys Atlas's checks refuse, with the catalogue's codes; and a paused project's key can be
+ * configured (the Group has no state: nothing is "inactive"). */
 static void
-test_ear_inactive_group (SimFixture    *f,
-                         gconstpointer  data)
+test_ear_refused_keys (SimFixture    *f,
+                       gconstpointer  data)
 {
+  const struct
+  {
+    const char *key_name;
+    const char *code;
+    const char *detail;
+  } cases[] = {
+    { KL_SIM_EXPIRED_KEY_NAME, "AZURE_KEY_VAULT_KEY_EXPIRED", "The key has expired." },
+    { KL_SIM_DISABLED_KEY_NAME, "AZURE_KEY_VAULT_KEY_NOT_ENABLED", "Key not enabled." },
+    { KL_SIM_NO_ACCESS_KEY_NAME, "NO_PERMISSION_TO_ENCRYPT_DECRYPT",
+      "The provided credentials do not have permission to encrypt or decrypt with the key." },
+  };
   g_autofree char *body = azure_body ("8a3c1f52-7d4e-4b6a-9c1d-2e5f7a9b0c31", KEY_ID_V1);
-  g_autoptr(SimResponse) response = sim_send (f, "PATCH", INACTIVE "/encryptionAtRest",
-                                              V20230101, body);
-  g_autoptr(SimResponse) clusters = sim_get (f, INACTIVE "/clusters", V20240805);
-  JsonArray *items;
+  g_autoptr(SimResponse) paused = sim_send (f, "PATCH", PAUSED "/encryptionAtRest", V20230101,
+                                            body);
 
-  sim_assert_error (response, 400, "CANNOT_ENABLE_ENCRYPTION_AT_REST_ON_INACTIVE_GROUP");
-  /* What makes it inactive is visible: nothing runs. */
-  sim_assert_ok (clusters, 200, V20240805);
-  items = results (clusters);
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    g_assert_true (json_object_get_boolean_member (json_array_get_object_element (items, i),
-                                                   "paused"));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *key = g_strdup_printf ("https://klsimvault.vault.azure.net/keys/%s/"
+                                              "0123456789abcdef0123456789abcdef",
+                                              cases[i].key_name);
+      g_autofree char *refused = azure_body ("8a3c1f52-7d4e-4b6a-9c1d-2e5f7a9b0c31", key);
+      g_autoptr(SimResponse) response = sim_send (f, "PATCH", READY_EAR, V20230101, refused);
+      g_autoptr(SimResponse) after = sim_get (f, READY_EAR, V20230101);
+
+      g_test_message ("key %s", cases[i].key_name);
+      sim_assert_error (response, 400, cases[i].code);
+      g_assert_cmpstr (sim_member_string (response, "detail"), ==, cases[i].detail);
+      assert_unconfigured (provider (after, "azureKeyVault"));
+    }
+
+  sim_assert_ok (paused, 200, V20230101);
+  g_assert_true (json_object_get_boolean_member (provider (paused, "azureKeyVault"), "valid"));
 }
 
 static void
@@ -871,10 +911,18 @@ test_ear_private_networking (SimFixture    *f,
   params = error_parameters (rpn_off);
   g_assert_cmpuint (json_array_get_length (params), ==, 1);
   g_assert_cmpstr (json_array_get_string_element (params, 0), ==, "US_WEST_2");
+  g_assert_cmpstr (sim_member_string (rpn_off, "detail"), ==,
+                   "Cannot disable requirePrivateNetworking field when there are private "
+                   "endpoints. Remove private endpoints in region(s) US_WEST_2 to disable "
+                   "requirePrivateNetworking.");
 
+  /* As recorded: parameters [] and Atlas's detail. */
   disable = sim_send (f, "PATCH", MIXED_EAR, V20230101,
                       "{\"azureKeyVault\": {\"enabled\": false}}");
   sim_assert_error (disable, 400, "CANNOT_DISABLE_ENCRYPTION_AT_REST_DUE_TO_PRIVATE_ENDPOINTS");
+  g_assert_cmpuint (json_array_get_length (error_parameters (disable)), ==, 0);
+  g_assert_cmpstr (sim_member_string (disable, "detail"), ==,
+                   "Encryption at Rest cannot be disabled when private endpoints are present.");
 
   /* A DELETING endpoint still counts. */
   kl_sim_advance (f->sim, KL_SIM_INITIATING_SECONDS);
@@ -944,10 +992,20 @@ test_endpoints_lifecycle (SimFixture    *f,
   blocked = sim_send (f, "DELETE", path, V20230101, NULL);
   sim_assert_error (blocked, 400,
                     "ENCRYPTION_AT_REST_PRIVATE_ENDPOINT_DELETE_BLOCKED_DURING_PROVISIONING");
+  /* As recorded: [[id]], one parameter that is a list of one id, and Atlas's detail. */
   params = error_parameters (blocked);
+  g_assert_cmpuint (json_array_get_length (params), ==, 1);
   g_assert_true (JSON_NODE_HOLDS_ARRAY (json_array_get_element (params, 0)));
+  g_assert_cmpuint (json_array_get_length (json_array_get_array_element (params, 0)), ==, 1);
   g_assert_cmpstr (json_array_get_string_element (json_array_get_array_element (params, 0), 0),
                    ==, id);
+  {
+    g_autofree char *detail = g_strdup_printf ("Failed to delete Encryption at Rest Private "
+                                               "endpoint with id [%s] during IN_PROGRESS state. "
+                                               "Please try again later.", id);
+
+    g_assert_cmpstr (sim_member_string (blocked, "detail"), ==, detail);
+  }
 
   kl_sim_advance (f->sim, KL_SIM_INITIATING_SECONDS - 1);
   status = sim_endpoint_status (f, KL_SIM_GROUP_READY, id);
@@ -988,6 +1046,39 @@ test_endpoints_lifecycle (SimFixture    *f,
   empty = sim_get (f, READY_PES, V20230101);
   sim_assert_ok (empty, 200, V20230101);
   g_assert_cmpint (json_object_get_int_member (sim_object (empty), "totalCount"), ==, 0);
+}
+
+/* A region Atlas knows and Keylink's built-in list does not: the simulator takes it and
+ * follows it to ACTIVE, while data/atlas/regions.json stays without it. */
+static void
+test_endpoints_new_region (SimFixture    *f,
+                           gconstpointer  data)
+{
+  g_autofree char *regions_path = g_build_filename (g_getenv ("KL_SHARED_DIR"), "atlas",
+                                                    "regions.json", NULL);
+  g_autofree char *regions = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *status = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (regions_path, &regions, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_null (strstr (regions, KL_SIM_NEW_AZURE_REGION));
+
+  sim_enable_cmk (f, KL_SIM_GROUP_NEW_REGION, TRUE);
+  id = sim_create_endpoint (f, KL_SIM_GROUP_NEW_REGION, KL_SIM_NEW_AZURE_REGION);
+  status = sim_endpoint_status (f, KL_SIM_GROUP_NEW_REGION, id);
+  g_assert_cmpstr (status, ==, "INITIATING");
+  g_clear_pointer (&status, g_free);
+  kl_sim_advance (f->sim, KL_SIM_INITIATING_SECONDS);
+  status = sim_endpoint_status (f, KL_SIM_GROUP_NEW_REGION, id);
+  g_assert_cmpstr (status, ==, "PENDING_ACCEPTANCE");
+  g_clear_pointer (&status, g_free);
+  g_assert_true (kl_sim_approve_endpoint (f->sim, KL_SIM_GROUP_NEW_REGION, id, &error));
+  g_assert_no_error (error);
+  kl_sim_advance (f->sim, KL_SIM_ACTIVATION_SECONDS);
+  status = sim_endpoint_status (f, KL_SIM_GROUP_NEW_REGION, id);
+  g_assert_cmpstr (status, ==, "ACTIVE");
 }
 
 static void
@@ -1263,21 +1354,23 @@ test_clusters_list (SimFixture    *f,
     "regionConfigs"), 0);
   g_assert_cmpstr (json_object_get_string_member (region, "regionName"), ==, "US_EAST_2");
 
-  /* Serverless instances are not part of the 2024-08-05 cluster API; clusterCount has them. */
+  /* Serverless instances and (since January 2026) Flex clusters are not part of the
+   * 2024-08-05 cluster API; clusterCount has them. */
   sim_assert_ok (mixed, 200, V20240805);
   g_assert_cmpuint (json_array_get_length (results (mixed)), ==, 5);
-  g_assert_cmpint (json_object_get_int_member (sim_object (mixed_group), "clusterCount"), ==, 6);
+  g_assert_cmpint (json_object_get_int_member (sim_object (mixed_group), "clusterCount"), ==, 7);
   g_assert_null (find_by (results (mixed), "name", "analytics-serverless"));
+  g_assert_null (find_by (results (mixed), "name", "analytics-flex"));
 
-  cluster = find_by (results (mixed), "name", "analytics-flex");
+  cluster = find_by (results (mixed), "name", "analytics-gcp");
   region = json_array_get_object_element (json_object_get_array_member (
     json_array_get_object_element (json_object_get_array_member (cluster, "replicationSpecs"), 0),
     "regionConfigs"), 0);
-  g_assert_cmpstr (json_object_get_string_member (region, "providerName"), ==, "TENANT");
-  g_assert_cmpstr (json_object_get_string_member (region, "backingProviderName"), ==, "AZURE");
+  g_assert_cmpstr (json_object_get_string_member (region, "providerName"), ==, "GCP");
+  g_assert_cmpstr (json_object_get_string_member (region, "regionName"), ==, "CENTRAL_US");
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (region,
                                                                                  "electableSpecs"),
-                                                  "effectiveInstanceSize"), ==, "FLEX");
+                                                  "instanceSize"), ==, "M10");
   cluster = find_by (results (mixed), "name", "analytics-free");
   region = json_array_get_object_element (json_object_get_array_member (
     json_array_get_object_element (json_object_get_array_member (cluster, "replicationSpecs"), 0),
@@ -1301,9 +1394,134 @@ test_clusters_list (SimFixture    *f,
   g_assert_cmpstr (sim_member_string (one, "name"), ==, "payments-eu");
   sim_assert_error (serverless, 400, "CANNOT_USE_SERVERLESS_INSTANCE_IN_CLUSTER_API");
   sim_assert_error (unknown, 404, "CLUSTER_NOT_FOUND");
-  sim_assert_error (bad_name, 400, "INVALID_CLUSTER_NAME");
+  sim_assert_error (bad_name, 400, "CLUSTER_NAME_INVALID");
+  g_assert_cmpstr (json_array_get_string_element (error_parameters (bad_name), 0), ==,
+                   "-bad_name");
   sim_assert_ok (paged, 200, V20240805);
   g_assert_cmpuint (json_array_get_length (results (paged)), ==, 1);
+
+  {
+    g_autoptr(SimResponse) paused = sim_get (f, PAUSED "/clusters", V20240805);
+    g_autoptr(SimResponse) expansion = sim_get (f, EXPANSION "/clusters", V20240805);
+
+    sim_assert_ok (paused, 200, V20240805);
+    cluster = find_by (results (paused), "name", "archive-2019");
+    g_assert_true (json_object_get_boolean_member (cluster, "paused"));
+    sim_assert_ok (expansion, 200, V20240805);
+    g_assert_cmpuint (json_array_get_length (results (expansion)), ==, 2);
+    g_assert_nonnull (find_by (results (expansion), "name", "expansion-us"));
+    cluster = find_by (results (expansion), "name", "expansion-chile");
+    region = json_array_get_object_element (json_object_get_array_member (
+      json_array_get_object_element (json_object_get_array_member (cluster, "replicationSpecs"),
+                                     0), "regionConfigs"), 0);
+    g_assert_cmpstr (json_object_get_string_member (region, "providerName"), ==, "AZURE");
+    g_assert_cmpstr (json_object_get_string_member (region, "regionName"), ==, "CHILE_CENTRAL");
+  }
+}
+
+/* The Flex API: the only one that serves Flex clusters. */
+static void
+test_flex_clusters (SimFixture    *f,
+                    gconstpointer  data)
+{
+  g_autoptr(SimResponse) list = sim_get (f, MIXED "/flexClusters", V20241113);
+  g_autoptr(SimResponse) empty = sim_get (f, READY "/flexClusters", V20241113);
+  g_autoptr(SimResponse) paged = sim_get (f, MIXED "/flexClusters?itemsPerPage=1&pageNum=2",
+                                          V20241113);
+  g_autoptr(SimResponse) old_media = sim_get (f, MIXED "/flexClusters", V20240805);
+  g_autoptr(SimResponse) no_accept = sim_get (f, MIXED "/flexClusters", NULL);
+  g_autoptr(SimResponse) one = sim_get (f, MIXED "/flexClusters/analytics-flex", V20241113);
+  g_autoptr(SimResponse) dedicated = sim_get (f, MIXED "/flexClusters/analytics-azure", V20241113);
+  g_autoptr(SimResponse) missing = sim_get (f, MIXED "/flexClusters/nope", V20241113);
+  g_autoptr(SimResponse) via_clusters = sim_get (f, MIXED "/clusters/analytics-flex", V20240805);
+  g_autoptr(SimResponse) patched = NULL;
+  g_autoptr(SimResponse) post = sim_send (f, "POST", MIXED "/flexClusters", V20241113, "{}");
+  JsonObject *flex;
+  JsonObject *settings;
+
+  sim_assert_ok (list, 200, V20241113);
+  g_assert_cmpint (json_object_get_int_member (sim_object (list), "totalCount"), ==, 1);
+  flex = find_by (results (list), "name", "analytics-flex");
+  g_assert_nonnull (flex);
+  g_assert_cmpstr (json_object_get_string_member (flex, "id"), ==, "65f0000000000000000c0a22");
+  g_assert_cmpstr (json_object_get_string_member (flex, "groupId"), ==, KL_SIM_GROUP_MIXED);
+  g_assert_cmpstr (json_object_get_string_member (flex, "stateName"), ==, "IDLE");
+  settings = json_object_get_object_member (flex, "providerSettings");
+  g_assert_cmpstr (json_object_get_string_member (settings, "providerName"), ==, "FLEX");
+  g_assert_cmpstr (json_object_get_string_member (settings, "backingProviderName"), ==, "AZURE");
+  g_assert_cmpstr (json_object_get_string_member (settings, "regionName"), ==, "EUROPE_WEST");
+
+  sim_assert_ok (empty, 200, V20241113);
+  g_assert_cmpuint (json_array_get_length (results (empty)), ==, 0);
+  sim_assert_ok (paged, 200, V20241113);
+  g_assert_cmpuint (json_array_get_length (results (paged)), ==, 0);
+  sim_assert_error (old_media, 406, "INVALID_VERSION_DATE");
+  sim_assert_error (no_accept, 406, "INVALID_VERSION_DATE");
+  g_assert_cmpuint (post->status, ==, 405);
+
+  sim_assert_ok (one, 200, V20241113);
+  g_assert_cmpstr (sim_member_string (one, "name"), ==, "analytics-flex");
+  sim_assert_error (dedicated, 400, "CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API");
+  g_assert_cmpstr (json_array_get_string_element (error_parameters (dedicated), 0), ==,
+                   "analytics-azure");
+  g_assert_cmpstr (sim_member_string (dedicated, "detail"), ==,
+                   "Cannot use non-flex cluster analytics-azure in the flex API.");
+  sim_assert_error (missing, 404, "CLUSTER_NOT_FOUND");
+  g_assert_cmpuint (json_array_get_length (error_parameters (missing)), ==, 2);
+
+  /* The cluster API refuses a Flex cluster by name, GET and PATCH alike. */
+  sim_assert_error (via_clusters, 400, "CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API");
+  g_assert_cmpuint (json_array_get_length (error_parameters (via_clusters)), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (error_parameters (via_clusters), 0), ==,
+                   "analytics-flex");
+  g_assert_cmpstr (sim_member_string (via_clusters, "detail"), ==,
+                   "Flex cluster analytics-flex cannot be used in the Cluster API.");
+  patched = sim_send (f, "PATCH", MIXED "/clusters/analytics-flex", V20241023,
+                      "{\"encryptionAtRestProvider\": \"NONE\"}");
+  sim_assert_error (patched, 400, "CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API");
+}
+
+/* The switch that makes a clusters list fail whole while the project holds a Flex cluster. */
+static void
+test_flex_refused_list (SimFixture    *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SimResponse) refused = NULL;
+  g_autoptr(SimResponse) ready = NULL;
+  g_autoptr(SimResponse) flex = NULL;
+  g_autoptr(SimResponse) control = NULL;
+  g_autoptr(SimResponse) bad_control = NULL;
+  g_autoptr(SimResponse) again = NULL;
+
+  g_assert_true (kl_sim_set_cluster_list_refuses_flex (f->sim, KL_SIM_GROUP_MIXED, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (kl_sim_set_cluster_list_refuses_flex (f->sim, KL_SIM_GROUP_READY, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_false (kl_sim_set_cluster_list_refuses_flex (f->sim, "65f0000000000000000000ff", TRUE,
+                                                        &error));
+  g_assert_error (error, KL_SIM_ERROR, 404);
+
+  refused = sim_get (f, MIXED "/clusters", V20240805);
+  sim_assert_error (refused, 400, "CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API");
+  g_assert_cmpuint (json_array_get_length (error_parameters (refused)), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (error_parameters (refused), 0), ==,
+                   "analytics-flex");
+  /* Only while the project holds a Flex cluster; the Flex API still answers. */
+  ready = sim_get (f, READY "/clusters", V20240805);
+  sim_assert_ok (ready, 200, V20240805);
+  flex = sim_get (f, MIXED "/flexClusters", V20241113);
+  sim_assert_ok (flex, 200, V20241113);
+
+  bad_control = sim_control (f, "POST", "/__sim/groups/" KL_SIM_GROUP_MIXED
+                             "/cluster-list-refuses-flex", "{\"refuses\": 1}");
+  g_assert_cmpuint (bad_control->status, ==, 400);
+  control = sim_control (f, "POST", "/__sim/groups/" KL_SIM_GROUP_MIXED
+                         "/cluster-list-refuses-flex", "{\"refuses\": false}");
+  g_assert_cmpuint (control->status, ==, 200);
+  again = sim_get (f, MIXED "/clusters", V20240805);
+  sim_assert_ok (again, 200, V20240805);
+  g_assert_cmpuint (json_array_get_length (results (again)), ==, 5);
 }
 
 static SimResponse *
@@ -1337,7 +1555,11 @@ test_clusters_patch (SimFixture    *f,
   g_autoptr(SimResponse) in_use_updating = NULL;
   g_autoptr(SimResponse) disabled = NULL;
 
-  sim_assert_error (too_early, 400, "ENCRYPTION_AT_REST_PROVIDER_NOT_ENABLED");
+  sim_assert_error (too_early, 400, "ENCRYPTION_AT_REST_NOT_ENABLED");
+  g_assert_cmpstr (json_array_get_string_element (error_parameters (too_early), 0), ==,
+                   KL_SIM_GROUP_READY);
+  g_assert_cmpstr (sim_member_string (too_early, "detail"), ==,
+                   "Encryption at Rest is not enabled for group " KL_SIM_GROUP_READY ".");
   sim_enable_cmk (f, KL_SIM_GROUP_READY, FALSE);
 
   extra = sim_send (f, "PATCH", READY "/clusters/payments-us", V20241023,
@@ -1348,7 +1570,7 @@ test_clusters_patch (SimFixture    *f,
   bad_enum = patch_cluster (f, READY, "payments-us", "VAULT");
   sim_assert_error (bad_enum, 400, "INVALID_ENUM_VALUE");
   aws = patch_cluster (f, READY, "payments-us", "AWS");
-  sim_assert_error (aws, 400, "ENCRYPTION_AT_REST_PROVIDER_NOT_ENABLED");
+  sim_assert_error (aws, 400, "ENCRYPTION_AT_REST_NOT_ENABLED");
 
   updating = patch_cluster (f, READY, "payments-us", "AZURE");
   sim_assert_ok (updating, 200, V20241023);
@@ -1371,13 +1593,17 @@ test_clusters_patch (SimFixture    *f,
 
   /* Teardown order: clusters back to NONE and IDLE before CMK can be turned off. */
   in_use = sim_send (f, "PATCH", READY_EAR, V20230101, "{\"azureKeyVault\": {\"enabled\": false}}");
-  sim_assert_error (in_use, 400, "CANNOT_DISABLE_ENCRYPTION_AT_REST_WHILE_CLUSTERS_USE_IT");
+  sim_assert_error (in_use, 409, "CANNOT_DISABLE_ENCRYPTION_AT_REST");
+  g_assert_cmpuint (json_array_get_length (error_parameters (in_use)), ==, 0);
+  g_assert_cmpstr (sim_member_string (in_use, "detail"), ==,
+                   "Cannot disable Encryption at Rest on the group because it is still enabled "
+                   "on one or more clusters in the group.");
   back = patch_cluster (f, READY, "payments-us", "NONE");
   sim_assert_ok (back, 200, V20241023);
   g_assert_cmpstr (sim_member_string (back, "stateName"), ==, "UPDATING");
   in_use_updating = sim_send (f, "PATCH", READY_EAR, V20230101,
                               "{\"azureKeyVault\": {\"enabled\": false}}");
-  sim_assert_error (in_use_updating, 400, "CANNOT_DISABLE_ENCRYPTION_AT_REST_WHILE_CLUSTERS_USE_IT");
+  sim_assert_error (in_use_updating, 409, "CANNOT_DISABLE_ENCRYPTION_AT_REST");
   kl_sim_advance (f->sim, KL_SIM_CLUSTER_UPDATE_SECONDS);
   disabled = sim_send (f, "PATCH", READY_EAR, V20230101, "{\"azureKeyVault\": {\"enabled\": false}}");
   sim_assert_ok (disabled, 200, V20230101);
@@ -1392,14 +1618,16 @@ test_clusters_ineligible (SimFixture    *f,
     const char *name;
     const char *code;
   } cases[] = {
-    { "analytics-free", "ENCRYPTION_AT_REST_NOT_SUPPORTED_FOR_CLUSTER_TIER" },
-    { "analytics-flex", "ENCRYPTION_AT_REST_NOT_SUPPORTED_FOR_CLUSTER_TIER" },
+    { "analytics-free", "CANNOT_USE_ENCRYPTION_AT_REST_TENANT" },
+    { "analytics-flex", "CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API" },
     { "analytics-serverless", "CANNOT_USE_SERVERLESS_INSTANCE_IN_CLUSTER_API" },
-    { "analytics-multicloud", "ENCRYPTION_AT_REST_NOT_SUPPORTED_FOR_MULTI_CLOUD_CLUSTER" },
+    { "analytics-multicloud", "ENCRYPTION_AT_REST_PROVIDER_NOT_SUPPORTED" },
   };
   g_autoptr(SimResponse) aws_cluster = NULL;
   g_autoptr(SimResponse) azure_cluster = NULL;
+  g_autoptr(SimResponse) gcp_cluster = NULL;
   g_autoptr(SimResponse) paused = NULL;
+  g_autoptr(SimResponse) paused_azure = NULL;
 
   sim_enable_cmk (f, KL_SIM_GROUP_MIXED, FALSE);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -1414,8 +1642,19 @@ test_clusters_ineligible (SimFixture    *f,
   sim_assert_ok (aws_cluster, 200, V20241023);
   azure_cluster = patch_cluster (f, MIXED, "analytics-azure", "AZURE");
   sim_assert_ok (azure_cluster, 200, V20241023);
-  paused = patch_cluster (f, INACTIVE, "archive-2019", "NONE");
-  sim_assert_error (paused, 400, "CANNOT_UPDATE_PAUSED_CLUSTER");
+  gcp_cluster = patch_cluster (f, MIXED, "analytics-gcp", "AZURE");
+  sim_assert_ok (gcp_cluster, 200, V20241023);
+
+  /* A paused cluster: 409 with the catalogue's text, whatever the change. */
+  paused = patch_cluster (f, PAUSED, "archive-2019", "NONE");
+  sim_assert_error (paused, 409, "CANNOT_UPDATE_PAUSED_CLUSTER");
+  g_assert_cmpstr (json_array_get_string_element (error_parameters (paused), 0), ==,
+                   "archive-2019");
+  g_assert_cmpstr (sim_member_string (paused, "detail"), ==,
+                   "Cannot update cluster archive-2019 while it is paused or being paused.");
+  sim_enable_cmk (f, KL_SIM_GROUP_PAUSED, FALSE);
+  paused_azure = patch_cluster (f, PAUSED, "archive-2019", "AZURE");
+  sim_assert_error (paused_azure, 409, "CANNOT_UPDATE_PAUSED_CLUSTER");
 }
 
 int
@@ -1439,15 +1678,18 @@ main (int   argc,
   add_fixture_test ("/sim/ear/validation", test_ear_validation);
   add_fixture_test ("/sim/ear/bad-credentials", test_ear_bad_credentials);
   add_fixture_test ("/sim/ear/unusable-key", test_ear_unusable_key);
-  add_fixture_test ("/sim/ear/inactive-group", test_ear_inactive_group);
+  add_fixture_test ("/sim/ear/refused-keys", test_ear_refused_keys);
   add_fixture_test ("/sim/ear/private-networking", test_ear_private_networking);
   add_fixture_test ("/sim/endpoints/lifecycle", test_endpoints_lifecycle);
   add_fixture_test ("/sim/endpoints/validation", test_endpoints_validation);
+  add_fixture_test ("/sim/endpoints/new-region", test_endpoints_new_region);
   add_fixture_test ("/sim/endpoints/azure-side", test_endpoints_azure_side);
   add_fixture_test ("/sim/endpoints/time-scale", test_endpoints_time_scale);
   add_fixture_test ("/sim/clusters/list", test_clusters_list);
   add_fixture_test ("/sim/clusters/patch", test_clusters_patch);
   add_fixture_test ("/sim/clusters/ineligible", test_clusters_ineligible);
+  add_fixture_test ("/sim/flex-clusters/api", test_flex_clusters);
+  add_fixture_test ("/sim/flex-clusters/refused-list", test_flex_refused_list);
 
   return g_test_run ();
 }

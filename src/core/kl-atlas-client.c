@@ -21,6 +21,7 @@
 #define MEDIA_2023          "application/vnd.atlas.2023-01-01+json"
 #define MEDIA_CLUSTER_READ  "application/vnd.atlas.2024-08-05+json"
 #define MEDIA_CLUSTER_PATCH "application/vnd.atlas.2024-10-23+json"
+#define MEDIA_FLEX          "application/vnd.atlas.2024-11-13+json"
 #define MEDIA_JSON          "application/json"
 #define MEDIA_FORM          "application/x-www-form-urlencoded"
 
@@ -2217,6 +2218,33 @@ kl_atlas_client_list_clusters_finish (KlAtlasClient  *self,
                                       GError        **error)
 {
   return call_finish (self, result, kl_atlas_client_list_clusters_async, error);
+}
+
+void
+kl_atlas_client_list_flex_clusters_async (KlAtlasClient       *self,
+                                          const char          *group_id,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  if (!check_arguments (self, group_id, NULL, NULL, kl_atlas_client_list_flex_clusters_async,
+                        callback, user_data))
+    return;
+
+  list_call (self, kl_atlas_client_list_flex_clusters_async,
+             group_path (group_id, "/flexClusters"), MEDIA_FLEX, kl_cluster_parse_flex_page,
+             (ItemKeyFunc) kl_cluster_get_name, cancellable, callback, user_data);
+}
+
+GPtrArray *
+kl_atlas_client_list_flex_clusters_finish (KlAtlasClient  *self,
+                                           GAsyncResult   *result,
+                                           GError        **error)
+{
+  return call_finish (self, result, kl_atlas_client_list_flex_clusters_async, error);
 }
 
 void

@@ -205,6 +205,18 @@ GPtrArray     *kl_atlas_client_list_clusters_finish          (KlAtlasClient     
                                                               GAsyncResult        *result,
                                                               GError             **error);
 
+/* GET /groups/{groupId}/flexClusters (media type 2024-11-13), every page. Since January 2026
+ * the clusters list no longer holds Flex clusters. Result: GPtrArray of KlCluster, each with
+ * kl_cluster_is_flex() TRUE (transfer full). */
+void           kl_atlas_client_list_flex_clusters_async      (KlAtlasClient       *self,
+                                                              const char          *group_id,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+GPtrArray     *kl_atlas_client_list_flex_clusters_finish     (KlAtlasClient       *self,
+                                                              GAsyncResult        *result,
+                                                              GError             **error);
+
 /* GET /groups/{groupId}/clusters/{clusterName} */
 void           kl_atlas_client_get_cluster_async             (KlAtlasClient       *self,
                                                               const char          *group_id,

@@ -1740,6 +1740,74 @@ kl_cluster_parse_page (const char  *json,
   return parse_page (json, length, (ItemFromNode) kl_cluster_new_from_node, has_next, error);
 }
 
+KlCluster *
+kl_cluster_new_from_flex_node (JsonNode  *node,
+                               GError   **error)
+{
+  g_autoptr(KlCluster) self = g_object_new (KL_TYPE_CLUSTER, NULL);
+  g_autofree char *provider = NULL;
+  g_autofree char *backing = NULL;
+  g_autofree char *region = NULL;
+  JsonObject *object;
+  JsonObject *settings;
+  KlRegionConfig config;
+
+  if (!(object = node_get_object (node, "a Flex cluster", error)))
+    return NULL;
+
+  if (!member_string (object, "name", &self->name, error) ||
+      !member_string (object, "id", &self->id, error) ||
+      !member_string (object, "stateName", &self->state_name, error) ||
+      !member_string (object, "clusterType", &self->cluster_type, error) ||
+      !member_object (object, "providerSettings", &settings, error))
+    return NULL;
+
+  if (self->name == NULL || self->name[0] == '\0')
+    {
+      kl_error_set_bad_response (error, "Flex cluster without \"name\"");
+      return NULL;
+    }
+
+  if (settings != NULL &&
+      (!member_string (settings, "providerName", &provider, error) ||
+       !member_string (settings, "backingProviderName", &backing, error) ||
+       !member_string (settings, "regionName", &region, error)))
+    return NULL;
+
+  /* Never on the key: the Flex API has no encryptionAtRestProvider. */
+  self->encryption_at_rest_provider = g_strdup ("NONE");
+  config.provider_name = chunk_dup (self->strings, provider != NULL ? provider : "FLEX");
+  config.backing_provider_name = chunk_dup (self->strings, backing);
+  config.region_name = chunk_dup (self->strings, region);
+  config.instance_size = chunk_dup (self->strings, "FLEX");
+  g_array_append_val (self->region_configs, config);
+
+  cluster_derive (self);
+  self->flex = TRUE;
+
+  return g_steal_pointer (&self);
+}
+
+KlCluster *
+kl_cluster_parse_flex (const char  *json,
+                       gssize       length,
+                       GError     **error)
+{
+  g_autoptr(JsonNode) root = parse_root (json, length, error);
+
+  return root != NULL ? kl_cluster_new_from_flex_node (root, error) : NULL;
+}
+
+GPtrArray *
+kl_cluster_parse_flex_page (const char  *json,
+                            gssize       length,
+                            gboolean    *has_next,
+                            GError     **error)
+{
+  return parse_page (json, length, (ItemFromNode) kl_cluster_new_from_flex_node, has_next,
+                     error);
+}
+
 const char *
 kl_cluster_get_name (KlCluster *self)
 {

@@ -199,6 +199,19 @@ GPtrArray    *kl_cluster_parse_page               (const char  *json,
                                                    gssize       length,
                                                    gboolean    *has_next,
                                                    GError     **error);
+/* A Flex cluster as the Flex API gives it (FlexClusterDescription20241113: name, id,
+ * stateName, providerSettings.backingProviderName and regionName): flex is TRUE and it has one
+ * region config {provider "FLEX", the backing cloud, the region, instance size "FLEX"}, so it
+ * shows like any other cluster and kl_cluster_check_cmk_eligible() refuses it. */
+KlCluster    *kl_cluster_new_from_flex_node       (JsonNode    *node,
+                                                   GError     **error);
+KlCluster    *kl_cluster_parse_flex               (const char  *json,
+                                                   gssize       length,
+                                                   GError     **error);
+GPtrArray    *kl_cluster_parse_flex_page          (const char  *json,
+                                                   gssize       length,
+                                                   gboolean    *has_next,
+                                                   GError     **error);
 const char   *kl_cluster_get_name                 (KlCluster   *self);
 const char   *kl_cluster_get_id                   (KlCluster   *self);
 const char   *kl_cluster_get_state_name           (KlCluster   *self); /* "IDLE", "UPDATING", … */

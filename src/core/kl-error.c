@@ -58,6 +58,11 @@ G_DEFINE_EXTENDED_ERROR (KlError, kl_error)
 
 /* Atlas codes of 400 answers that depend on the project's current state, not on what was
  * sent: they become KL_ERROR_CONFLICT (the UI reloads and explains), with the code kept. */
+static const char * const state_codes[] = {
+  "ENCRYPTION_AT_REST_NOT_ENABLED",      /* the project's Azure key is not (yet) set up */
+  "ENCRYPTION_AT_REST_SETTINGS_INVALID", /* Atlas lost access to the current key */
+};
+
 static const char * const state_code_fragments[] = {
   "CANNOT_",
   "_BLOCKED",
@@ -73,6 +78,12 @@ is_state_code (const char *code)
 
   if (code == NULL)
     return FALSE;
+
+  for (i = 0; i < G_N_ELEMENTS (state_codes); i++)
+    {
+      if (strcmp (code, state_codes[i]) == 0)
+        return TRUE;
+    }
 
   for (i = 0; i < G_N_ELEMENTS (state_code_fragments); i++)
     {
@@ -198,6 +209,121 @@ quote_server_text (const char *text)
   return g_strdup_printf ("%.*s…", (int) (end - valid), valid);
 }
 
+/* The first parameter of @atlas_error when it is a string (a cluster's name), or NULL. */
+static char *
+dup_first_string_parameter (KlAtlasError *atlas_error)
+{
+  JsonNode *parameters = atlas_error != NULL ? kl_atlas_error_get_parameters (atlas_error) : NULL;
+  JsonNode *first;
+
+  if (parameters == NULL || !JSON_NODE_HOLDS_ARRAY (parameters) ||
+      json_array_get_length (json_node_get_array (parameters)) == 0)
+    return NULL;
+
+  first = json_array_get_element (json_node_get_array (parameters), 0);
+  if (!JSON_NODE_HOLDS_VALUE (first) || json_node_get_value_type (first) != G_TYPE_STRING)
+    return NULL;
+
+  return quote_server_text (json_node_get_string (first));
+}
+
+/* Messages for the catalogue codes a person can meet on this flow (api-errors.tsv): what
+ * happened and what to do. NULL for any other code. */
+static char *
+message_for_code (const char   *atlas_code,
+                  KlAtlasError *atlas_error)
+{
+  g_autofree char *name = NULL;
+
+  if (atlas_code == NULL)
+    return NULL;
+
+  if (strcmp (atlas_code, "AZURE_KEY_VAULT_ENVIRONMENT_NOT_SUPPORTED") == 0)
+    return g_strdup (_("Atlas cannot use a key vault in the chosen Azure environment. Check that "
+                       "the environment (Azure, Azure China or Azure US Government) is the cloud "
+                       "your key vault is in and one your Atlas service supports; then try "
+                       "again."));
+  if (strcmp (atlas_code, "AZURE_KEY_VAULT_KEY_EXPIRED") == 0)
+    return g_strdup (_("The key has expired in Azure Key Vault. Create a new key version (or "
+                       "extend the key’s expiration date) in the Azure portal, paste its key "
+                       "identifier, then try again."));
+  if (strcmp (atlas_code, "AZURE_KEY_VAULT_KEY_EXPIRING") == 0)
+    return g_strdup (_("The key expires within the next 48 hours, so Atlas will not use it. "
+                       "Extend its expiration date or create a new key version in Azure Key "
+                       "Vault, paste its key identifier, then try again."));
+  if (strcmp (atlas_code, "AZURE_KEY_VAULT_KEY_IDENTIFIER_INVALID_FORMAT") == 0)
+    return g_strdup (_("Atlas does not accept this key identifier. Copy the key version’s full "
+                       "identifier from the Azure portal (https://<vault>.vault.azure.net/keys/"
+                       "<name>/<version>), check that it is in the chosen Azure environment, "
+                       "then try again."));
+  if (strcmp (atlas_code, "AZURE_KEY_VAULT_KEY_NOT_ACTIVE") == 0)
+    return g_strdup (_("The key is not active yet: its activation date is in the future. Wait "
+                       "until then, or change the activation date in Azure Key Vault; then try "
+                       "again."));
+  if (strcmp (atlas_code, "AZURE_KEY_VAULT_KEY_NOT_ENABLED") == 0)
+    return g_strdup (_("The key is disabled in Azure Key Vault. Enable this key version in the "
+                       "Azure portal (Key vaults → your vault → Keys), then try again."));
+  if (strcmp (atlas_code, "AZURE_KEY_VAULT_KEY_NOT_FOUND") == 0)
+    return g_strdup (_("Atlas found no such key with these Azure credentials. Check the key "
+                       "identifier and the key vault name, and that the application may read "
+                       "the key (Key Vault Reader role, and get on the key); then try again."));
+  if (strcmp (atlas_code, "INVALID_AZURE_API_REQUEST") == 0)
+    return g_strdup (_("Azure refused one of the values Atlas passed on. Check the subscription "
+                       "ID, resource group, key vault name and key identifier, then try "
+                       "again."));
+  if (strcmp (atlas_code, "NO_PERMISSION_TO_ENCRYPT_DECRYPT") == 0)
+    return g_strdup (_("The Azure application may not encrypt or decrypt with this key. In the "
+                       "key vault, give the application the get, encrypt and decrypt "
+                       "permissions on the key (an access policy, or the Key Vault Crypto "
+                       "Service Encryption User role), then try again."));
+  if (strcmp (atlas_code, "ENCRYPTION_AT_REST_SETTINGS_INVALID") == 0)
+    return g_strdup (_("Atlas cannot reach your current key, so it will not change the key "
+                       "settings. Restore access to the current key first (the key is enabled "
+                       "and not expired, the application’s secret is valid, and it still has "
+                       "get, encrypt and decrypt on the key); then try again."));
+  if (strcmp (atlas_code, "CANNOT_DISABLE_ENCRYPTION_AT_REST") == 0)
+    return g_strdup (_("Encryption with your key cannot be turned off while clusters still use "
+                       "it. Set every cluster back to Atlas-managed encryption, wait until they "
+                       "have finished updating, then try again."));
+  if (strcmp (atlas_code, "ENCRYPTION_AT_REST_NOT_ENABLED") == 0)
+    return g_strdup (_("Encryption with your Azure key is not turned on, or not valid, in this "
+                       "project yet. Turn it on and wait until Atlas reports the key as valid; "
+                       "then try again."));
+  if (strcmp (atlas_code, "CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API") == 0)
+    {
+      name = dup_first_string_parameter (atlas_error);
+      if (name != NULL)
+        return g_strdup_printf (_("Atlas refused because “%s” is a Flex cluster: Atlas serves "
+                                  "Flex clusters only through its Flex API, and they cannot "
+                                  "use your own key. Reload the project; to encrypt that "
+                                  "cluster with your key, upgrade it to a dedicated tier (M10 "
+                                  "or larger) in Atlas."),
+                                name);
+      return g_strdup (_("Atlas refused because of a Flex cluster: Atlas serves Flex clusters "
+                         "only through its Flex API, and they cannot use your own key. Reload "
+                         "the project; to encrypt a Flex cluster with your key, upgrade it to a "
+                         "dedicated tier (M10 or larger) in Atlas."));
+    }
+  if (strcmp (atlas_code, "CANNOT_UPDATE_PAUSED_CLUSTER") == 0)
+    {
+      name = dup_first_string_parameter (atlas_error);
+      if (name != NULL)
+        return g_strdup_printf (_("Atlas cannot change the cluster “%s” while it is paused. "
+                                  "Resume it in Atlas, wait until it is running, then try "
+                                  "again."),
+                                name);
+      return g_strdup (_("Atlas cannot change a cluster while it is paused. Resume it in Atlas, "
+                         "wait until it is running, then try again."));
+    }
+  if (strcmp (atlas_code, "FEATURE_UNSUPPORTED") == 0)
+    return g_strdup (_("Atlas says your organization’s account does not have this feature. "
+                       "Private networking for encryption with an Azure key is available on "
+                       "request: ask your MongoDB account manager to enable it, then try "
+                       "again."));
+
+  return NULL;
+}
+
 static char *
 message_for_answer (KlError       code,
                     guint         status,
@@ -207,6 +333,11 @@ message_for_answer (KlError       code,
   const char *atlas_code = atlas_error != NULL ? kl_atlas_error_get_error_code (atlas_error) : NULL;
   g_autofree char *detail = NULL;
   g_autofree char *parameters = NULL;
+  char *tailored;
+
+  /* A 401 is about the credentials whatever its code (README-errors.md). */
+  if (code != KL_ERROR_AUTH_FAILED && (tailored = message_for_code (atlas_code, atlas_error)))
+    return tailored;
 
   if (atlas_error != NULL)
     {
@@ -219,6 +350,12 @@ message_for_answer (KlError       code,
   switch (code)
     {
     case KL_ERROR_AUTH_FAILED:
+      if (g_strcmp0 (atlas_code, "USER_UNAUTHORIZED") == 0 ||
+          g_strcmp0 (atlas_code, "USER_CANNOT_ACCESS_GROUP") == 0 ||
+          g_strcmp0 (atlas_code, "NOT_IN_GROUP") == 0)
+        return g_strdup (_("Atlas accepted these credentials, but they have no access to this "
+                           "project or action. Give the API key or service account the Project "
+                           "Owner role on this project in Atlas, then try again."));
       return g_strdup (_("Atlas did not accept these credentials. Check the public and private "
                          "key, or the client ID and secret, and that they have not been deleted "
                          "or expired; then sign in again."));
@@ -266,9 +403,12 @@ message_for_answer (KlError       code,
 
     case KL_ERROR_INVALID_AZURE_CREDENTIALS:
       return g_strdup (_("Atlas could not reach the key with this Azure application. Check the "
-                         "tenant ID, client ID and client secret, that the secret has not "
-                         "expired, and that the application may get, encrypt and decrypt with "
-                         "the key; then try again."));
+                         "tenant ID, client ID and client secret, and that the secret has not "
+                         "expired; that the application has the Key Vault Reader role on the "
+                         "vault and the get, encrypt and decrypt permissions on the key; and "
+                         "that no conditional-access policy on the app registration blocks "
+                         "Atlas (such policies must allow the Atlas control-plane IP "
+                         "addresses). Then try again."));
 
     case KL_ERROR_CONFLICT:
       if (g_strcmp0 (atlas_code, "CANNOT_DISABLE_ENCRYPTION_AT_REST_DUE_TO_PRIVATE_ENDPOINTS") == 0)

@@ -9,7 +9,12 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
+#include "kl-error.h"
 #include "kl-session.h"
+
+#define CODE_FLEX_IN_CLUSTER_API "CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API"
 
 struct _KlSession
 {
@@ -21,6 +26,7 @@ struct _KlSession
   KlEncryptionAtRest *ear;
   GPtrArray          *endpoints;
   GPtrArray          *clusters;
+  GError             *clusters_error;
   KlPlan             *plan;
 
   /* Bumped by every refresh and every change of client or project. */
@@ -47,6 +53,8 @@ typedef struct
   KlEncryptionAtRest *ear;
   GPtrArray          *endpoints;
   GPtrArray          *clusters;
+  GPtrArray          *flex_clusters;
+  GError             *clusters_error;
 } RefreshData;
 
 static void
@@ -56,6 +64,8 @@ refresh_data_free (RefreshData *data)
   g_clear_object (&data->ear);
   g_clear_pointer (&data->endpoints, g_ptr_array_unref);
   g_clear_pointer (&data->clusters, g_ptr_array_unref);
+  g_clear_pointer (&data->flex_clusters, g_ptr_array_unref);
+  g_clear_error (&data->clusters_error);
   g_free (data);
 }
 
@@ -68,6 +78,7 @@ kl_session_forget_state (KlSession *self)
   g_clear_object (&self->ear);
   g_clear_pointer (&self->endpoints, g_ptr_array_unref);
   g_clear_pointer (&self->clusters, g_ptr_array_unref);
+  g_clear_error (&self->clusters_error);
   g_clear_object (&self->plan);
 
   if (had_plan)
@@ -84,6 +95,7 @@ kl_session_dispose (GObject *object)
   g_clear_object (&self->ear);
   g_clear_pointer (&self->endpoints, g_ptr_array_unref);
   g_clear_pointer (&self->clusters, g_ptr_array_unref);
+  g_clear_error (&self->clusters_error);
   g_clear_object (&self->plan);
 
   G_OBJECT_CLASS (kl_session_parent_class)->dispose (object);
@@ -247,12 +259,47 @@ kl_session_get_clusters (KlSession *self)
   return self->clusters;
 }
 
+const GError *
+kl_session_get_clusters_error (KlSession *self)
+{
+  g_return_val_if_fail (KL_IS_SESSION (self), NULL);
+
+  return self->clusters_error;
+}
+
 KlPlan *
 kl_session_get_plan (KlSession *self)
 {
   g_return_val_if_fail (KL_IS_SESSION (self), NULL);
 
   return self->plan;
+}
+
+/* The dedicated clusters, then the Flex ones that the clusters list did not already hold (it
+ * did before January 2026). */
+static GPtrArray *
+merge_clusters (GPtrArray *clusters,
+                GPtrArray *flex_clusters)
+{
+  GPtrArray *all = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < clusters->len; i++)
+    {
+      KlCluster *cluster = g_ptr_array_index (clusters, i);
+
+      g_hash_table_add (names, (gpointer) kl_cluster_get_name (cluster));
+      g_ptr_array_add (all, g_object_ref (cluster));
+    }
+  for (guint i = 0; flex_clusters != NULL && i < flex_clusters->len; i++)
+    {
+      KlCluster *cluster = g_ptr_array_index (flex_clusters, i);
+
+      if (!g_hash_table_contains (names, kl_cluster_get_name (cluster)))
+        g_ptr_array_add (all, g_object_ref (cluster));
+    }
+
+  return all;
 }
 
 static void
@@ -289,7 +336,9 @@ refresh_part_done (GTask  *task,
       g_clear_pointer (&self->endpoints, g_ptr_array_unref);
       self->endpoints = g_ptr_array_ref (data->endpoints);
       g_clear_pointer (&self->clusters, g_ptr_array_unref);
-      self->clusters = g_ptr_array_ref (data->clusters);
+      self->clusters = merge_clusters (data->clusters, data->flex_clusters);
+      g_clear_error (&self->clusters_error);
+      self->clusters_error = g_steal_pointer (&data->clusters_error);
       g_clear_object (&self->plan);
       self->plan = kl_plan_new (self->ear, self->endpoints, self->clusters);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAN]);
@@ -338,6 +387,70 @@ refresh_clusters_cb (GObject      *object,
   GError *error = NULL;
 
   data->clusters = kl_atlas_client_list_clusters_finish (KL_ATLAS_CLIENT (object), result, &error);
+
+  /* Seen in real life: the whole list refused because the project holds a Flex cluster. The
+   * Flex API still lists that one: go on with what can be read, and say what is missing. */
+  if (g_strcmp0 (kl_error_get_atlas_code (error), CODE_FLEX_IN_CLUSTER_API) == 0)
+    {
+      g_autofree char *name = NULL;
+      KlAtlasError *atlas_error = kl_atlas_error_from_gerror (error);
+      JsonNode *parameters = kl_atlas_error_get_parameters (atlas_error);
+
+      if (parameters != NULL && JSON_NODE_HOLDS_ARRAY (parameters)
+          && json_array_get_length (json_node_get_array (parameters)) > 0)
+        {
+          JsonNode *first = json_array_get_element (json_node_get_array (parameters), 0);
+
+          if (JSON_NODE_HOLDS_VALUE (first) && json_node_get_value_type (first) == G_TYPE_STRING)
+            name = g_utf8_make_valid (json_node_get_string (first), -1);
+        }
+      g_debug ("The clusters list was refused (%s): going on with the Flex clusters only",
+               error->message);
+      data->clusters = g_ptr_array_new_with_free_func (g_object_unref);
+      if (name != NULL)
+        data->clusters_error =
+          g_error_new (KL_ERROR, KL_ERROR_CONFLICT,
+                       _("Atlas refused to list this project’s dedicated clusters because the "
+                         "project holds the Flex cluster “%s”. Keylink goes on without them: "
+                         "the clusters shown here may be incomplete. Check the project’s "
+                         "clusters in the Atlas UI, and reload later."),
+                       name);
+      else
+        data->clusters_error =
+          g_error_new_literal (KL_ERROR, KL_ERROR_CONFLICT,
+                               _("Atlas refused to list this project’s dedicated clusters "
+                                 "because the project holds a Flex cluster. Keylink goes on "
+                                 "without them: the clusters shown here may be incomplete. "
+                                 "Check the project’s clusters in the Atlas UI, and reload "
+                                 "later."));
+      g_clear_error (&error);
+    }
+
+  refresh_part_done (task, error);
+}
+
+static void
+refresh_flex_clusters_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RefreshData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  data->flex_clusters = kl_atlas_client_list_flex_clusters_finish (KL_ATLAS_CLIENT (object),
+                                                                   result, &error);
+
+  /* An Atlas without the Flex API (404), or one that refuses it: the Flex clusters are then
+   * just missing; they can never use the key anyway. */
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_debug ("Listing the Flex clusters failed, going on without them: %s (HTTP %u, %s)",
+               error->message, kl_error_get_http_status (error),
+               kl_error_get_atlas_code (error) != NULL ? kl_error_get_atlas_code (error) : "no code");
+      g_clear_error (&error);
+    }
+
   refresh_part_done (task, error);
 }
 
@@ -366,7 +479,7 @@ kl_session_refresh_async (KlSession           *self,
 
   data = g_new0 (RefreshData, 1);
   data->generation = ++self->generation;
-  data->pending = 3;
+  data->pending = 4;
   g_task_set_task_data (task, data, (GDestroyNotify) refresh_data_free);
 
   group_id = kl_project_get_id (self->project);
@@ -376,6 +489,8 @@ kl_session_refresh_async (KlSession           *self,
                                                 refresh_endpoints_cb, g_object_ref (task));
   kl_atlas_client_list_clusters_async (self->client, group_id, cancellable,
                                        refresh_clusters_cb, g_object_ref (task));
+  kl_atlas_client_list_flex_clusters_async (self->client, group_id, cancellable,
+                                            refresh_flex_clusters_cb, g_object_ref (task));
 }
 
 gboolean

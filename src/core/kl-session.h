@@ -17,7 +17,8 @@ G_BEGIN_DECLS
 /* What the pages share: the signed-in client, the chosen project, and the project's state as
  * last read from the server, with the plan derived from it. The server is the source of
  * truth: kl_session_refresh_async() reads it again (encryptionAtRest, the Azure private
- * endpoints and the clusters, in parallel) and replaces the state and the plan at once. */
+ * endpoints, the clusters and the Flex clusters, in parallel) and replaces the state and the
+ * plan at once. */
 
 #define KL_TYPE_SESSION (kl_session_get_type ())
 
@@ -39,10 +40,25 @@ void                kl_session_set_project        (KlSession           *self,
 /* The state of the last refresh, or NULL before the first one. */
 KlEncryptionAtRest *kl_session_get_encryption_at_rest (KlSession       *self);
 GPtrArray          *kl_session_get_endpoints      (KlSession           *self); /* of KlPrivateEndpoint */
-GPtrArray          *kl_session_get_clusters       (KlSession           *self); /* of KlCluster */
+/* Of KlCluster: the clusters list, then the Flex clusters (from the Flex API; missing when
+ * that list failed). */
+GPtrArray          *kl_session_get_clusters       (KlSession           *self);
+/**
+ * kl_session_get_clusters_error:
+ *
+ * Why kl_session_get_clusters() is incomplete, or %NULL when the clusters list was read whole
+ * (and before the first refresh). Set when Atlas refused the clusters list with 400
+ * CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API because the project holds a Flex cluster: the
+ * refresh still succeeds, with the Flex clusters only. A KL_ERROR_CONFLICT whose translated
+ * message names the Flex cluster and says what to do; replaced by every refresh.
+ *
+ * Returns: (transfer none) (nullable): the error
+ */
+const GError       *kl_session_get_clusters_error (KlSession           *self);
 KlPlan             *kl_session_get_plan           (KlSession           *self);
 
-/* Reads the project's state again (three requests in parallel). On success the state and the
+/* Reads the project's state again (four lists in parallel; a failed Flex list is not a
+ * failure, see above). On success the state and the
  * plan are replaced together and notify::plan is emitted. A refresh that finishes after a
  * newer one was started, or after the project changed, is dropped (its caller still gets its
  * result). */

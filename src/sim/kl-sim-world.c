@@ -16,14 +16,12 @@
 #include "kl-sim-resources.h"
 #include "kl-sim-world.h"
 
-/* Error codes. The ones named in design.md section 3 are used as they are. Where neither the
- * spec nor design.md names a code, the simulator uses a code from MongoDB's own API error
- * catalogue (Cloud Manager / Ops Manager, same error family) when one fits:
- *   INVALID_JSON, INVALID_JSON_ATTRIBUTE, INVALID_ATTRIBUTE, ATTRIBUTE_READ_ONLY,
- *   MISSING_ATTRIBUTE, INVALID_ENUM_VALUE, INVALID_REGION, INVALID_GROUP_ID;
- * and CANNOT_USE_SERVERLESS_INSTANCE_IN_CLUSTER_API is the code the real Atlas returns (it is in
- * the Atlas Kubernetes operator's list of Atlas codes). The rest are SIMULATOR-CHOSEN names,
- * marked "sim-chosen" below: plausible, clearly named, and documented in src/sim/README.md. */
+/* Error codes. Every code Atlas's error catalogue (../shared/atlas/api-errors.tsv) has for a
+ * situation is used as it is, with the catalogue's HTTP status and, where recorded answers
+ * differ (../shared/atlas/README-errors.md), the recorded status, parameters and detail.
+ * CANNOT_USE_SERVERLESS_INSTANCE_IN_CLUSTER_API is only known from the Atlas Kubernetes
+ * operator. The rest are SIMULATOR-CHOSEN names, marked "sim-chosen" below, used only where the
+ * catalogue has nothing; src/sim/README.md lists each with why. */
 #define CODE_INVALID_JSON                   "INVALID_JSON"
 #define CODE_INVALID_JSON_ATTRIBUTE         "INVALID_JSON_ATTRIBUTE"
 #define CODE_INVALID_ATTRIBUTE              "INVALID_ATTRIBUTE"
@@ -43,22 +41,27 @@
   "CANNOT_DISABLE_ENCRYPTION_AT_REST_REQUIRE_PRIVATE_NETWORKING_WHILE_PRIVATE_ENDPOINTS_EXIST"
 #define CODE_DELETE_DURING_PROVISIONING \
   "ENCRYPTION_AT_REST_PRIVATE_ENDPOINT_DELETE_BLOCKED_DURING_PROVISIONING"
+#define CODE_FLEX_IN_CLUSTER_API            "CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API"
+#define CODE_NON_FLEX_IN_FLEX_API           "CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API"
+#define CODE_PAUSED                         "CANNOT_UPDATE_PAUSED_CLUSTER"            /* 409 */
+#define CODE_DISABLE_WHILE_CLUSTERS_USE_IT  "CANNOT_DISABLE_ENCRYPTION_AT_REST"       /* 409 */
+#define CODE_EAR_NOT_ENABLED                "ENCRYPTION_AT_REST_NOT_ENABLED"
+#define CODE_EAR_TENANT                     "CANNOT_USE_ENCRYPTION_AT_REST_TENANT"
+#define CODE_EAR_PROVIDER_NOT_SUPPORTED     "ENCRYPTION_AT_REST_PROVIDER_NOT_SUPPORTED"
+#define CODE_CLUSTER_NAME_INVALID           "CLUSTER_NAME_INVALID"
+#define CODE_KEY_ID_INVALID_FORMAT          "AZURE_KEY_VAULT_KEY_IDENTIFIER_INVALID_FORMAT"
+#define CODE_KEY_NOT_FOUND                  "AZURE_KEY_VAULT_KEY_NOT_FOUND"
+#define CODE_KEY_EXPIRED                    "AZURE_KEY_VAULT_KEY_EXPIRED"
+#define CODE_KEY_NOT_ENABLED                "AZURE_KEY_VAULT_KEY_NOT_ENABLED"
+#define CODE_NO_PERMISSION                  "NO_PERMISSION_TO_ENCRYPT_DECRYPT"
 /* sim-chosen */
 #define CODE_INVALID_ENDPOINT_ID            "INVALID_ENDPOINT_ID"
-#define CODE_INVALID_CLUSTER_NAME           "INVALID_CLUSTER_NAME"
 #define CODE_INVALID_GROUP_NAME             "INVALID_GROUP_NAME"
-#define CODE_INACTIVE_GROUP                 "CANNOT_ENABLE_ENCRYPTION_AT_REST_ON_INACTIVE_GROUP"
 #define CODE_RPN_REQUIRES_CMK               "REQUIRE_PRIVATE_NETWORKING_REQUIRES_ENCRYPTION_AT_REST"
 #define CODE_IMMUTABLE_WITH_RPN             "CANNOT_MODIFY_AZURE_KEY_VAULT_FIELDS_WITH_PRIVATE_NETWORKING"
-#define CODE_INVALID_KEY_IDENTIFIER         "INVALID_AZURE_KEY_IDENTIFIER"
-#define CODE_DISABLE_WHILE_CLUSTERS_USE_IT  "CANNOT_DISABLE_ENCRYPTION_AT_REST_WHILE_CLUSTERS_USE_IT"
 #define CODE_PROVIDER_NOT_SIMULATED         "SIM_PROVIDER_NOT_SIMULATED"
 #define CODE_PRIVATE_NETWORKING_OFF         "ENCRYPTION_AT_REST_PRIVATE_NETWORKING_NOT_ENABLED"
 #define CODE_ENDPOINT_EXISTS_FOR_REGION     "ENCRYPTION_AT_REST_PRIVATE_ENDPOINT_ALREADY_EXISTS_FOR_REGION"
-#define CODE_PROVIDER_NOT_ENABLED           "ENCRYPTION_AT_REST_PROVIDER_NOT_ENABLED"
-#define CODE_UNSUPPORTED_TIER               "ENCRYPTION_AT_REST_NOT_SUPPORTED_FOR_CLUSTER_TIER"
-#define CODE_UNSUPPORTED_MULTI_CLOUD        "ENCRYPTION_AT_REST_NOT_SUPPORTED_FOR_MULTI_CLOUD_CLUSTER"
-#define CODE_PAUSED                         "CANNOT_UPDATE_PAUSED_CLUSTER"
 #define CODE_UPDATE_IN_PROGRESS             "CLUSTER_UPDATE_IN_PROGRESS"
 #define CODE_SIM_INVALID_STATE              "SIM_INVALID_ENDPOINT_STATE"
 
@@ -92,7 +95,7 @@ typedef struct
 
 typedef struct
 {
-  const char *provider;         /* AZURE, AWS, TENANT */
+  const char *provider;         /* AZURE, AWS, GCP, TENANT; FLEX for a Flex cluster */
   const char *region;
   const char *instance_size;
   const char *effective_size;   /* TENANT only */
@@ -104,7 +107,7 @@ typedef enum
 {
   CLUSTER_DEDICATED,
   CLUSTER_TENANT,     /* M0/M2/M5 */
-  CLUSTER_FLEX,
+  CLUSTER_FLEX,       /* only in the Flex API (GET /flexClusters) */
   CLUSTER_SERVERLESS, /* not visible through the 2024-08-05 cluster API */
 } ClusterKind;
 
@@ -145,8 +148,8 @@ typedef struct
   char        *id;
   char        *name;
   char        *created;
-  gboolean     inactive;
   gboolean     search_nodes;
+  gboolean     cluster_list_refuses_flex;
   GPtrArray   *clusters;  /* Cluster */
   GPtrArray   *endpoints; /* Endpoint */
   AzureConfig  azure;
@@ -156,7 +159,7 @@ struct _KlSimWorld
 {
   GPtrArray  *groups;           /* Group, in creation order */
   GHashTable *groups_by_id;     /* id -> Group (borrowed) */
-  GHashTable *azure_regions;    /* Atlas region name -> itself */
+  GHashTable *azure_regions;    /* Atlas region name -> itself: regions.json + extra_azure_regions */
   GRand      *rand;
   char       *base_url;
   double      time_scale;
@@ -590,7 +593,7 @@ seed_organization (KlSimWorld *world)
   cluster_add_region (cluster, "TENANT", "US_EAST_2", "M0", "M0", "AZURE");
   cluster = add_cluster (group, "65f0000000000000000c0a22", "analytics-flex", CLUSTER_FLEX,
                          "2024-03-03T10:00:00Z");
-  cluster_add_region (cluster, "TENANT", "EUROPE_WEST", "M5", "FLEX", "AZURE");
+  cluster_add_region (cluster, "FLEX", "EUROPE_WEST", "FLEX", "FLEX", "AZURE");
   cluster = add_cluster (group, "65f0000000000000000c0a23", "analytics-serverless",
                          CLUSTER_SERVERLESS, "2024-03-04T10:00:00Z");
   cluster_add_region (cluster, "AZURE", "US_EAST_2", "M10", NULL, NULL);
@@ -604,14 +607,25 @@ seed_organization (KlSimWorld *world)
   cluster = add_cluster (group, "65f0000000000000000c0a26", "analytics-azure", CLUSTER_DEDICATED,
                          "2024-03-07T10:00:00Z");
   cluster_add_region (cluster, "AZURE", "US_WEST_2", "M10", NULL, NULL);
+  cluster = add_cluster (group, "65f0000000000000000c0a27", "analytics-gcp", CLUSTER_DEDICATED,
+                         "2024-03-08T10:00:00Z");
+  cluster_add_region (cluster, "GCP", "CENTRAL_US", "M10", NULL, NULL);
 
-  /* KL_SIM_GROUP_INACTIVE: nothing running. */
-  group = add_group (world, KL_SIM_GROUP_INACTIVE, "Archive", "2019-05-01T09:00:00Z");
-  group->inactive = TRUE;
+  /* KL_SIM_GROUP_PAUSED: its only cluster is paused. */
+  group = add_group (world, KL_SIM_GROUP_PAUSED, "Archive", "2019-05-01T09:00:00Z");
   cluster = add_cluster (group, "65f0000000000000000c0a31", "archive-2019", CLUSTER_DEDICATED,
                          "2019-05-02T10:00:00Z");
   cluster_add_region (cluster, "AZURE", "US_EAST", "M10", NULL, NULL);
   cluster->paused = TRUE;
+
+  /* KL_SIM_GROUP_NEW_REGION: one cluster in a region Keylink's list does not have. */
+  group = add_group (world, KL_SIM_GROUP_NEW_REGION, "Expansion", "2025-03-01T09:00:00Z");
+  cluster = add_cluster (group, "65f0000000000000000c0a41", "expansion-us", CLUSTER_DEDICATED,
+                         "2025-03-02T10:00:00Z");
+  cluster_add_region (cluster, "AZURE", "US_EAST_2", "M10", NULL, NULL);
+  cluster = add_cluster (group, "65f0000000000000000c0a42", "expansion-chile", CLUSTER_DEDICATED,
+                         "2025-03-03T10:00:00Z");
+  cluster_add_region (cluster, "AZURE", KL_SIM_NEW_AZURE_REGION, "M10", NULL, NULL);
 
   /* Enough projects for more than one page of a small itemsPerPage. */
   for (guint i = 0; i < G_N_ELEMENTS (sandboxes); i++)
@@ -621,6 +635,13 @@ seed_organization (KlSimWorld *world)
       add_group (world, id, sandboxes[i], "2024-06-01T09:00:00Z");
     }
 }
+
+/* Azure regions Atlas knows and Keylink's built-in list (data/atlas/regions.json, which the
+ * simulator also reads) does not: Azure adds regions every year, and the app must cope with a
+ * cluster in one. Kept here, never in regions.json. */
+static const char *const extra_azure_regions[] = {
+  KL_SIM_NEW_AZURE_REGION,
+};
 
 static void
 load_regions (KlSimWorld *world)
@@ -647,6 +668,11 @@ load_regions (KlSimWorld *world)
       const char *name = json_object_get_string_member (region, "atlas");
 
       g_hash_table_add (world->azure_regions, g_strdup (name));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (extra_azure_regions); i++)
+    {
+      g_assert (!g_hash_table_contains (world->azure_regions, extra_azure_regions[i]));
+      g_hash_table_add (world->azure_regions, g_strdup (extra_azure_regions[i]));
     }
 }
 
@@ -903,6 +929,50 @@ cluster_view (KlSimWorld *world,
   return kl_sim_json_object_node (object);
 }
 
+/* FlexClusterDescription20241113 (flex-clusters-subset.yaml). */
+static JsonNode *
+flex_cluster_view (KlSimWorld *world,
+                   Group      *group,
+                   Cluster    *cluster)
+{
+  JsonObject *object = json_object_new ();
+  JsonObject *backup = json_object_new ();
+  JsonObject *connection = json_object_new ();
+  JsonObject *provider = json_object_new ();
+  g_autofree char *href = NULL;
+  g_autofree char *srv = NULL;
+
+  g_assert (cluster->kind == CLUSTER_FLEX && cluster->n_regions == 1);
+
+  href = g_strdup_printf ("%s/api/atlas/v2/groups/%s/flexClusters/%s", world->base_url,
+                          group->id, cluster->name);
+  srv = g_strdup_printf ("mongodb+srv://%s.kl5im.mongodb.net", cluster->name);
+  json_object_set_boolean_member (backup, "enabled", TRUE);
+  json_object_set_string_member (connection, "standardSrv", srv);
+  json_object_set_string_member (provider, "backingProviderName",
+                                 cluster->regions[0].backing_provider);
+  json_object_set_double_member (provider, "diskSizeGB", 5.0);
+  json_object_set_string_member (provider, "providerName", "FLEX");
+  json_object_set_string_member (provider, "regionName", cluster->regions[0].region);
+
+  json_object_set_object_member (object, "backupSettings", backup);
+  json_object_set_string_member (object, "clusterType", "REPLICASET");
+  json_object_set_object_member (object, "connectionStrings", connection);
+  json_object_set_string_member (object, "createDate", cluster->created);
+  json_object_set_string_member (object, "groupId", group->id);
+  json_object_set_string_member (object, "id", cluster->id);
+  json_object_set_member (object, "links", self_links (href));
+  json_object_set_string_member (object, "mongoDBVersion", "8.0.4");
+  json_object_set_string_member (object, "name", cluster->name);
+  json_object_set_object_member (object, "providerSettings", provider);
+  json_object_set_string_member (object, "stateName", "IDLE");
+  json_object_set_array_member (object, "tags", json_array_new ());
+  json_object_set_boolean_member (object, "terminationProtectionEnabled", FALSE);
+  json_object_set_string_member (object, "versionReleaseSystem", "LTS");
+
+  return kl_sim_json_object_node (object);
+}
+
 static JsonObject *
 unconfigured_provider_view (void)
 {
@@ -979,7 +1049,7 @@ lookup_group (KlSimWorld    *world,
 
   if (!is_object_id (group_id))
     {
-      fail (failure, kl_sim_failure_new (400, CODE_INVALID_GROUP_ID,
+      fail (failure, kl_sim_failure_new (404, CODE_INVALID_GROUP_ID,
                                          string_params (group_id, NULL),
                                          "An invalid group ID %s was specified.", group_id));
       return NULL;
@@ -996,39 +1066,64 @@ lookup_group (KlSimWorld    *world,
   return group;
 }
 
+/* Any kind of cluster named @name, or NULL with a failure (a malformed name, or none). */
 static Cluster *
-lookup_cluster (Group         *group,
-                const char    *name,
-                KlSimFailure **failure)
+find_cluster (Group         *group,
+              const char    *name,
+              KlSimFailure **failure)
 {
   if (!is_cluster_name (name))
     {
-      fail (failure, kl_sim_failure_new (400, CODE_INVALID_CLUSTER_NAME,
+      fail (failure, kl_sim_failure_new (400, CODE_CLUSTER_NAME_INVALID,
                                          string_params (name, NULL),
-                                         "Cluster name %s is invalid: use letters, digits and "
-                                         "hyphens, starting with a letter or digit.", name));
+                                         "The cluster name %s is invalid. The name can only "
+                                         "contain ASCII letters, numbers, and hyphens.", name));
       return NULL;
     }
   for (guint i = 0; i < group->clusters->len; i++)
     {
       Cluster *cluster = g_ptr_array_index (group->clusters, i);
 
-      if (g_strcmp0 (cluster->name, name) != 0)
-        continue;
-      if (cluster->kind == CLUSTER_SERVERLESS)
-        {
-          fail (failure, kl_sim_failure_new (400, CODE_SERVERLESS_IN_CLUSTER_API,
-                                             string_params (name, NULL),
-                                             "Cannot use the cluster API for serverless "
-                                             "instance %s.", name));
-          return NULL;
-        }
-      return cluster;
+      if (g_strcmp0 (cluster->name, name) == 0)
+        return cluster;
     }
   fail (failure, kl_sim_failure_new (404, CODE_CLUSTER_NOT_FOUND,
                                      string_params (name, group->id, NULL),
                                      "No cluster named %s exists in group %s.", name, group->id));
   return NULL;
+}
+
+static KlSimFailure *
+flex_in_cluster_api (const char *name)
+{
+  return kl_sim_failure_new (400, CODE_FLEX_IN_CLUSTER_API, string_params (name, NULL),
+                             "Flex cluster %s cannot be used in the Cluster API.", name);
+}
+
+/* A cluster the 2024-08-05 cluster API serves (not Flex, not serverless). */
+static Cluster *
+lookup_cluster (Group         *group,
+                const char    *name,
+                KlSimFailure **failure)
+{
+  Cluster *found = find_cluster (group, name, failure);
+
+  if (found == NULL)
+    return NULL;
+  if (found->kind == CLUSTER_FLEX)
+    {
+      fail (failure, flex_in_cluster_api (name));
+      return NULL;
+    }
+  if (found->kind == CLUSTER_SERVERLESS)
+    {
+      fail (failure, kl_sim_failure_new (400, CODE_SERVERLESS_IN_CLUSTER_API,
+                                         string_params (name, NULL),
+                                         "Cannot use the cluster API for serverless "
+                                         "instance %s.", name));
+      return NULL;
+    }
+  return found;
 }
 
 /* Only AZURE is modelled; AWS is a valid path value with nothing behind it. */
@@ -1129,16 +1224,92 @@ kl_sim_world_list_clusters (KlSimWorld    *world,
   if (group == NULL)
     return NULL;
 
+  /* Seen in real life (README-errors.md): the whole list refused because of a Flex cluster. */
+  if (group->cluster_list_refuses_flex)
+    for (guint i = 0; i < group->clusters->len; i++)
+      {
+        Cluster *cluster = g_ptr_array_index (group->clusters, i);
+
+        if (cluster->kind == CLUSTER_FLEX)
+          {
+            fail (failure, flex_in_cluster_api (cluster->name));
+            return NULL;
+          }
+      }
+
   array = json_array_new ();
   for (guint i = 0; i < group->clusters->len; i++)
     {
       Cluster *cluster = g_ptr_array_index (group->clusters, i);
 
-      /* Serverless instances are not part of the 2024-08-05 cluster API. */
-      if (cluster->kind != CLUSTER_SERVERLESS)
+      /* Flex clusters (since January 2026) and serverless instances are not part of the
+       * 2024-08-05 cluster API. */
+      if (cluster->kind != CLUSTER_SERVERLESS && cluster->kind != CLUSTER_FLEX)
         json_array_add_element (array, cluster_view (world, group, cluster));
     }
   return kl_sim_json_array_node (array);
+}
+
+gboolean
+kl_sim_world_set_cluster_list_refuses_flex (KlSimWorld    *world,
+                                            const char    *group_id,
+                                            gboolean       refuses,
+                                            KlSimFailure **failure)
+{
+  Group *group = lookup_group (world, group_id, failure);
+
+  if (group == NULL)
+    return FALSE;
+  group->cluster_list_refuses_flex = refuses;
+  return TRUE;
+}
+
+/* Flex clusters */
+
+JsonNode *
+kl_sim_world_list_flex_clusters (KlSimWorld    *world,
+                                 const char    *group_id,
+                                 KlSimFailure **failure)
+{
+  Group *group = lookup_group (world, group_id, failure);
+  JsonArray *array;
+
+  if (group == NULL)
+    return NULL;
+
+  array = json_array_new ();
+  for (guint i = 0; i < group->clusters->len; i++)
+    {
+      Cluster *cluster = g_ptr_array_index (group->clusters, i);
+
+      if (cluster->kind == CLUSTER_FLEX)
+        json_array_add_element (array, flex_cluster_view (world, group, cluster));
+    }
+  return kl_sim_json_array_node (array);
+}
+
+JsonNode *
+kl_sim_world_get_flex_cluster (KlSimWorld    *world,
+                               const char    *group_id,
+                               const char    *name,
+                               KlSimFailure **failure)
+{
+  Group *group = lookup_group (world, group_id, failure);
+  Cluster *cluster;
+
+  if (group == NULL)
+    return NULL;
+  cluster = find_cluster (group, name, failure);
+  if (cluster == NULL)
+    return NULL;
+  if (cluster->kind != CLUSTER_FLEX)
+    {
+      fail (failure, kl_sim_failure_new (400, CODE_NON_FLEX_IN_FLEX_API,
+                                         string_params (name, NULL),
+                                         "Cannot use non-flex cluster %s in the flex API.", name));
+      return NULL;
+    }
+  return flex_cluster_view (world, group, cluster);
 }
 
 JsonNode *
@@ -1297,45 +1468,39 @@ kl_sim_world_patch_cluster (KlSimWorld    *world,
                                          "encryptionAtRestProvider.", provider));
       return NULL;
     }
+  /* Only Azure Key Vault is modelled: the AWS and GCP providers are never enabled. */
   if (g_strcmp0 (provider, "AWS") == 0 || g_strcmp0 (provider, "GCP") == 0)
     {
-      fail (failure, kl_sim_failure_new (400, CODE_PROVIDER_NOT_ENABLED,
-                                         string_params (provider, NULL),
-                                         "Encryption at rest using %s is not enabled and valid "
-                                         "in this project.", provider));
+      fail (failure, kl_sim_failure_new (400, CODE_EAR_NOT_ENABLED,
+                                         string_params (group->id, NULL),
+                                         "Encryption at Rest is not enabled for group %s.",
+                                         group->id));
       return NULL;
     }
 
   if (g_strcmp0 (provider, "AZURE") == 0)
     {
-      if (cluster->kind == CLUSTER_TENANT || cluster->kind == CLUSTER_FLEX)
+      g_assert (cluster->kind != CLUSTER_FLEX); /* only in the Flex API */
+      if (cluster->kind == CLUSTER_TENANT)
         {
-          const char *tier = cluster->kind == CLUSTER_FLEX ? "FLEX"
-                                                           : cluster->regions[0].instance_size;
-
-          fail (failure, kl_sim_failure_new (400, CODE_UNSUPPORTED_TIER,
-                                             string_params (cluster->name, tier, NULL),
-                                             "Encryption at rest using customer key management "
-                                             "is not available for %s clusters such as %s: it "
-                                             "needs a dedicated M10 or larger cluster.",
-                                             tier, cluster->name));
+          fail (failure, kl_sim_failure_new (400, CODE_EAR_TENANT, NULL,
+                                             "Cannot use Encryption at Rest with tenant "
+                                             "clusters."));
           return NULL;
         }
       if (cluster_is_multi_cloud (cluster))
         {
-          fail (failure, kl_sim_failure_new (400, CODE_UNSUPPORTED_MULTI_CLOUD,
-                                             string_params (cluster->name, NULL),
-                                             "Encryption at rest with Azure Key Vault over "
-                                             "private networking is not available for the "
-                                             "multi-cloud cluster %s.", cluster->name));
+          fail (failure, kl_sim_failure_new (400, CODE_EAR_PROVIDER_NOT_SUPPORTED, NULL,
+                                             "Encryption at Rest Provider cannot be configured "
+                                             "on this cluster."));
           return NULL;
         }
     }
   if (cluster->paused)
     {
-      fail (failure, kl_sim_failure_new (400, CODE_PAUSED, string_params (cluster->name, NULL),
-                                         "Cluster %s is paused: resume it before changing it.",
-                                         cluster->name));
+      fail (failure, kl_sim_failure_new (409, CODE_PAUSED, string_params (cluster->name, NULL),
+                                         "Cannot update cluster %s while it is paused or being "
+                                         "paused.", cluster->name));
       return NULL;
     }
   if (g_strcmp0 (provider, cluster->ear_provider) == 0)
@@ -1350,10 +1515,10 @@ kl_sim_world_patch_cluster (KlSimWorld    *world,
     }
   if (g_strcmp0 (provider, "AZURE") == 0 && !(group->azure.enabled && group->azure.valid))
     {
-      fail (failure, kl_sim_failure_new (400, CODE_PROVIDER_NOT_ENABLED,
-                                         string_params ("AZURE", NULL),
-                                         "Encryption at rest using Azure Key Vault is not "
-                                         "enabled and valid in this project."));
+      fail (failure, kl_sim_failure_new (400, CODE_EAR_NOT_ENABLED,
+                                         string_params (group->id, NULL),
+                                         "Encryption at Rest is not enabled for group %s.",
+                                         group->id));
       return NULL;
     }
 
@@ -1411,18 +1576,16 @@ disable_azure (Group         *group,
                                               "Vault, send only {\"enabled\": false}."));
   if (!group->azure.enabled)
     return TRUE;
+  /* Recorded: 400, parameters [] (README-errors.md). */
   if (group->endpoints->len > 0)
-    return fail (failure, kl_sim_failure_new (400, CODE_DISABLE_DUE_TO_ENDPOINTS,
-                                              endpoint_regions (group),
-                                              "Cannot disable encryption at rest while private "
-                                              "endpoints exist: delete every private endpoint "
-                                              "first."));
+    return fail (failure, kl_sim_failure_new (400, CODE_DISABLE_DUE_TO_ENDPOINTS, NULL,
+                                              "Encryption at Rest cannot be disabled when "
+                                              "private endpoints are present."));
   if (clusters_use_azure_key (group))
-    return fail (failure, kl_sim_failure_new (400, CODE_DISABLE_WHILE_CLUSTERS_USE_IT, NULL,
-                                              "Cannot disable encryption at rest while clusters "
-                                              "use it: set every cluster's "
-                                              "encryptionAtRestProvider to NONE and wait until "
-                                              "it is IDLE."));
+    return fail (failure, kl_sim_failure_new (409, CODE_DISABLE_WHILE_CLUSTERS_USE_IT, NULL,
+                                              "Cannot disable Encryption at Rest on the group "
+                                              "because it is still enabled on one or more "
+                                              "clusters in the group."));
   azure_config_clear (&group->azure);
   return TRUE;
 }
@@ -1484,9 +1647,9 @@ validate_azure_member_formats (JsonObject    *akv,
       g_autofree char *key_name = NULL;
 
       if (!parse_key_identifier (value, &vault, &suffix, &key_name))
-        return bad_format (failure, "keyIdentifier",
-                           "it must look like https://<vault>.vault.azure.net/keys/<name>/"
-                           "<32 hex digit version>");
+        return fail (failure, kl_sim_failure_new (400, CODE_KEY_ID_INVALID_FORMAT, NULL,
+                                                  "Invalid format for Azure Key Vault Key "
+                                                  "Identifier."));
     }
   return TRUE;
 }
@@ -1521,6 +1684,19 @@ disable_multi_cloud_clusters (Group *group)
         cluster->paused = TRUE;
     }
 }
+
+/* Keys the seed makes Atlas refuse, with the catalogue's code and text. */
+static const struct
+{
+  const char *name;
+  const char *code;
+  const char *detail;
+} refused_keys[] = {
+  { KL_SIM_EXPIRED_KEY_NAME, CODE_KEY_EXPIRED, "The key has expired." },
+  { KL_SIM_DISABLED_KEY_NAME, CODE_KEY_NOT_ENABLED, "Key not enabled." },
+  { KL_SIM_NO_ACCESS_KEY_NAME, CODE_NO_PERMISSION,
+    "The provided credentials do not have permission to encrypt or decrypt with the key." },
+};
 
 static gboolean
 patch_azure (KlSimWorld    *world,
@@ -1579,12 +1755,6 @@ patch_azure (KlSimWorld    *world,
                                                   "azureKeyVault attribute: %u required "
                                                   "attributes were not specified.",
                                                   json_array_get_length (missing)));
-      if (group->inactive)
-        return fail (failure, kl_sim_failure_new (400, CODE_INACTIVE_GROUP,
-                                                  string_params (group->id, NULL),
-                                                  "Project %s is inactive (it runs no cluster): "
-                                                  "encryption at rest cannot be enabled on it.",
-                                                  group->id));
     }
 
   /* Frozen once private networking is set up, even in the PATCH that turns it off. */
@@ -1624,15 +1794,20 @@ patch_azure (KlSimWorld    *world,
   /* The key must live in the configured vault, in the configured Azure cloud. */
   if (!parse_key_identifier (next.key_identifier, &vault, &suffix, &key_name))
     g_assert_not_reached ();
-  if (!same_ci (vault, next.vault_name)
-      || g_strcmp0 (suffix, vault_suffix_for_environment (next.environment)) != 0)
+  /* Outside the environment's cloud the identifier cannot be one of its vaults' keys; in
+   * another vault than keyVaultName, Atlas finds no such key with these credentials. */
+  if (g_strcmp0 (suffix, vault_suffix_for_environment (next.environment)) != 0)
     {
-      fail (failure, kl_sim_failure_new (400, CODE_INVALID_KEY_IDENTIFIER,
-                                         string_params (next.key_identifier, NULL),
-                                         "The key identifier must name a key in the vault %s "
-                                         "(https://%s.%s/keys/...).", next.vault_name,
-                                         next.vault_name,
-                                         vault_suffix_for_environment (next.environment)));
+      fail (failure, kl_sim_failure_new (400, CODE_KEY_ID_INVALID_FORMAT, NULL,
+                                         "Invalid format for Azure Key Vault Key Identifier."));
+      azure_config_clear (&next);
+      return FALSE;
+    }
+  if (!same_ci (vault, next.vault_name))
+    {
+      fail (failure, kl_sim_failure_new (400, CODE_KEY_NOT_FOUND, NULL,
+                                         "No Azure Key Vault key found for the provided "
+                                         "credentials."));
       azure_config_clear (&next);
       return FALSE;
     }
@@ -1644,13 +1819,30 @@ patch_azure (KlSimWorld    *world,
       azure_config_clear (&next);
       return FALSE;
     }
+  for (guint i = 0; i < G_N_ELEMENTS (refused_keys); i++)
+    if (g_strcmp0 (key_name, refused_keys[i].name) == 0)
+      {
+        fail (failure, kl_sim_failure_new (400, refused_keys[i].code, NULL, "%s",
+                                           refused_keys[i].detail));
+        azure_config_clear (&next);
+        return FALSE;
+      }
   if (current->require_private_networking && !next.require_private_networking
       && group->endpoints->len > 0)
     {
+      g_autoptr(JsonNode) regions = endpoint_regions (group);
+      g_autoptr(GString) text = g_string_new (NULL);
+      JsonArray *array = json_node_get_array (regions);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        g_string_append_printf (text, "%s%s", i > 0 ? ", " : "",
+                                json_array_get_string_element (array, i));
       fail (failure, kl_sim_failure_new (400, CODE_DISABLE_RPN_WHILE_ENDPOINTS,
-                                         endpoint_regions (group),
-                                         "Cannot turn off requirePrivateNetworking while "
-                                         "private endpoints exist: delete them first."));
+                                         json_node_ref (regions),
+                                         "Cannot disable requirePrivateNetworking field when "
+                                         "there are private endpoints. Remove private endpoints "
+                                         "in region(s) %s to disable requirePrivateNetworking.",
+                                         text->str));
       azure_config_clear (&next);
       return FALSE;
     }
@@ -1894,15 +2086,14 @@ kl_sim_world_delete_endpoint (KlSimWorld    *world,
       JsonArray *inner = json_array_new ();
       JsonArray *outer = json_array_new ();
 
+      /* Recorded: parameters [[id]], the id in brackets in the detail. */
       json_array_add_string_element (inner, endpoint->id);
-      json_array_add_string_element (inner, endpoint->region);
       json_array_add_array_element (outer, inner);
       return fail (failure, kl_sim_failure_new (400, CODE_DELETE_DURING_PROVISIONING,
                                                 kl_sim_json_array_node (outer),
-                                                "Private endpoint %s in %s is still being "
-                                                "provisioned (INITIATING): wait until it leaves "
-                                                "INITIATING, then delete it.", endpoint->id,
-                                                endpoint->region));
+                                                "Failed to delete Encryption at Rest Private "
+                                                "endpoint with id [%s] during IN_PROGRESS state. "
+                                                "Please try again later.", endpoint->id));
     }
   if (endpoint->status != EP_DELETING)
     {

@@ -77,6 +77,19 @@ JsonNode   *kl_sim_world_patch_cluster    (KlSimWorld    *world,
                                            const char    *cluster_name,
                                            JsonNode      *body,
                                            KlSimFailure **failure);
+/* GET /flexClusters[/{name}] (FlexClusterDescription20241113). */
+JsonNode   *kl_sim_world_list_flex_clusters (KlSimWorld    *world,
+                                             const char    *group_id,
+                                             KlSimFailure **failure);
+JsonNode   *kl_sim_world_get_flex_cluster (KlSimWorld    *world,
+                                           const char    *group_id,
+                                           const char    *name,
+                                           KlSimFailure **failure);
+/* While @refuses, the clusters list of a project with a Flex cluster fails whole. */
+gboolean    kl_sim_world_set_cluster_list_refuses_flex (KlSimWorld    *world,
+                                                        const char    *group_id,
+                                                        gboolean       refuses,
+                                                        KlSimFailure **failure);
 JsonNode   *kl_sim_world_get_ear          (KlSimWorld    *world,
                                            const char    *group_id,
                                            KlSimFailure **failure);

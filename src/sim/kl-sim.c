@@ -72,6 +72,8 @@ typedef enum
   ROUTE_ENDPOINT,
   ROUTE_CLUSTERS,
   ROUTE_CLUSTER,
+  ROUTE_FLEX_CLUSTERS,
+  ROUTE_FLEX_CLUSTER,
 } Route;
 
 typedef struct
@@ -326,7 +328,13 @@ match_route (const char *path,
       match->second = n == 4 ? g_uri_unescape_string (segments[3], NULL) : NULL;
       match->route = n == 3 ? ROUTE_CLUSTERS : ROUTE_CLUSTER;
     }
-  if ((match->route == ROUTE_ENDPOINTS || match->route == ROUTE_CLUSTER) && match->second == NULL)
+  else if (n >= 3 && n <= 4 && g_strcmp0 (segments[2], "flexClusters") == 0)
+    {
+      match->second = n == 4 ? g_uri_unescape_string (segments[3], NULL) : NULL;
+      match->route = n == 3 ? ROUTE_FLEX_CLUSTERS : ROUTE_FLEX_CLUSTER;
+    }
+  if ((match->route == ROUTE_ENDPOINTS || match->route == ROUTE_CLUSTER
+       || match->route == ROUTE_FLEX_CLUSTER) && match->second == NULL)
     match->route = ROUTE_NONE;
   if (match->route == ROUTE_ENDPOINT && (match->second == NULL || match->third == NULL))
     match->route = ROUTE_NONE;
@@ -364,6 +372,10 @@ route_version (Route       route,
     case ROUTE_CLUSTER:
       *allowed = get || patch;
       return patch ? "2024-10-23" : "2024-08-05";
+    case ROUTE_FLEX_CLUSTERS:
+    case ROUTE_FLEX_CLUSTER:
+      *allowed = get;
+      return "2024-11-13";
     case ROUTE_NONE:
     default:
       *allowed = FALSE;
@@ -386,6 +398,8 @@ route_allow_header (Route route)
     case ROUTE_GROUPS:
     case ROUTE_GROUP:
     case ROUTE_CLUSTERS:
+    case ROUTE_FLEX_CLUSTERS:
+    case ROUTE_FLEX_CLUSTER:
     case ROUTE_NONE:
     default:
       return "GET";
@@ -480,7 +494,8 @@ check_query (SoupServerMessage *msg,
   static const char *const common[] = { "envelope", "pretty", NULL };
   static const char *const paging[] = { "includeCount", "itemsPerPage", "pageNum", NULL };
   gboolean list = g_strcmp0 (method, SOUP_METHOD_GET) == 0
-                  && (route == ROUTE_GROUPS || route == ROUTE_ENDPOINTS || route == ROUTE_CLUSTERS);
+                  && (route == ROUTE_GROUPS || route == ROUTE_ENDPOINTS || route == ROUTE_CLUSTERS
+                      || route == ROUTE_FLEX_CLUSTERS);
   GHashTableIter iter;
   const char *name;
   gboolean flag;
@@ -615,14 +630,16 @@ respond_unauthorized (KlSim             *self,
                       SoupServerMessage *msg,
                       gboolean           stale)
 {
-  g_autoptr(KlSimFailure) failure = NULL;
+  JsonObject *object = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
 
-  failure = kl_sim_failure_new (401, "UNEXPECTED_ERROR", NULL,
-                                "You are not authorized for this resource: check the API key or "
-                                "the service account token.");
+  /* As recorded (README-errors.md): no errorCode and no X-Error-Code header; pretty-printed. */
+  json_object_set_int_member (object, "error", 401);
+  json_object_set_string_member (object, "reason", "Unauthorized");
+  json_object_set_string_member (object, "detail", "You are not authorized for this resource.");
+  node = kl_sim_json_object_node (object);
   kl_sim_auth_challenge (self->auth, msg, stale);
-  /* The real 401 body is pretty-printed. */
-  respond_failure (msg, failure, TRUE);
+  respond_json (msg, 401, "application/json", node, TRUE);
 }
 
 static void
@@ -768,6 +785,21 @@ handle_api (KlSim             *self,
                                              &failure);
       else
         result = kl_sim_world_get_cluster (self->world, match.group_id, match.second, &failure);
+      break;
+
+    case ROUTE_FLEX_CLUSTERS:
+      {
+        g_autoptr(JsonNode) all = kl_sim_world_list_flex_clusters (self->world, match.group_id,
+                                                                   &failure);
+
+        if (all != NULL)
+          result = paginate (self, path, query, all);
+      }
+      break;
+
+    case ROUTE_FLEX_CLUSTER:
+      result = kl_sim_world_get_flex_cluster (self->world, match.group_id, match.second,
+                                              &failure);
       break;
 
     case ROUTE_NONE:
@@ -1429,6 +1461,38 @@ handle_control (KlSim             *self,
       return;
     }
 
+  if (n == 3 && g_strcmp0 (segments[0], "groups") == 0
+      && g_strcmp0 (segments[2], "cluster-list-refuses-flex") == 0 && post)
+    {
+      JsonNode *member;
+
+      body = read_control_body (msg, TRUE);
+      if (body == NULL)
+        return;
+      member = json_object_get_member (json_node_get_object (body), "refuses");
+      if (member == NULL || !JSON_NODE_HOLDS_VALUE (member)
+          || json_node_get_value_type (member) != G_TYPE_BOOLEAN)
+        {
+          respond_error (msg, 400, "SIM_INVALID_REQUEST", NULL,
+                         "The body must be {\"refuses\": true or false}.");
+          return;
+        }
+      if (!kl_sim_world_set_cluster_list_refuses_flex (self->world, segments[1],
+                                                       json_node_get_boolean (member), &failure))
+        {
+          respond_failure (msg, failure, FALSE);
+          return;
+        }
+      {
+        JsonObject *object = json_object_new ();
+
+        json_object_set_boolean_member (object, "refuses", json_node_get_boolean (member));
+        result = kl_sim_json_object_node (object);
+      }
+      respond_control (msg, 200, result);
+      return;
+    }
+
   if (n == 5 && g_strcmp0 (segments[0], "groups") == 0
       && g_strcmp0 (segments[2], "privateEndpoints") == 0
       && parse_azure_action (segments[4], &action) && post)
@@ -1669,6 +1733,22 @@ azure_action (KlSim             *self,
   endpoint = kl_sim_world_azure_action (self->world, group_id, endpoint_id, action, error_message,
                                         &failure);
   if (endpoint == NULL)
+    return failure_to_error (failure, error);
+  return TRUE;
+}
+
+gboolean
+kl_sim_set_cluster_list_refuses_flex (KlSim       *self,
+                                      const char  *group_id,
+                                      gboolean     refuses,
+                                      GError     **error)
+{
+  KlSimFailure *failure = NULL;
+
+  g_return_val_if_fail (KL_IS_SIM (self), FALSE);
+  g_return_val_if_fail (group_id != NULL, FALSE);
+
+  if (!kl_sim_world_set_cluster_list_refuses_flex (self->world, group_id, refuses, &failure))
     return failure_to_error (failure, error);
   return TRUE;
 }

@@ -15,15 +15,25 @@ G_BEGIN_DECLS
 #define KL_SIM_ORG_ID              "65f000000000000000000001"
 /* "Payments" — ready for the whole flow: M10 (US_EAST_2) and M30 (EUROPE_WEST) on Azure. */
 #define KL_SIM_GROUP_READY         "65f0000000000000000000a1"
-/* "Analytics" — one cluster of each ineligible kind (M0, Flex, serverless, multi-cloud, AWS)
- * plus one eligible Azure M10, so every rule can be exercised. */
+/* "Analytics" — one cluster of each kind Keylink must tell apart: M0, Flex (served only by
+ * the Flex API), serverless, multi-cloud, AWS and GCP (which may use the key, but over the
+ * public internet), and one Azure M10. */
 #define KL_SIM_GROUP_MIXED         "65f0000000000000000000a2"
-/* "Archive" — an INACTIVE project. */
-#define KL_SIM_GROUP_INACTIVE      "65f0000000000000000000a3"
+/* "Archive" — its only cluster is paused: a PATCH of it answers 409
+ * CANNOT_UPDATE_PAUSED_CLUSTER. (The Group resource has no state: nothing is "inactive".) */
+#define KL_SIM_GROUP_PAUSED        "65f0000000000000000000a3"
+/* "Expansion" — two Azure M10s, one in US_EAST_2 and one in CHILE_CENTRAL, a region Atlas
+ * knows and Keylink's built-in list (data/atlas/regions.json) does not. */
+#define KL_SIM_GROUP_NEW_REGION    "65f0000000000000000000a4"
+#define KL_SIM_NEW_AZURE_REGION    "CHILE_CENTRAL"
 
 /* Azure values the seed treats specially; every other well-formed value is accepted. */
 #define KL_SIM_BAD_AZURE_CLIENT_ID "00000000-0000-0000-0000-00000000bad0" /* INVALID_AZURE_CREDENTIALS */
 #define KL_SIM_UNUSABLE_KEY_NAME   "unusable-key"                         /* valid: false */
+/* Key names that Atlas's key checks refuse, with the catalogue's code (400). */
+#define KL_SIM_EXPIRED_KEY_NAME    "expired-key"    /* AZURE_KEY_VAULT_KEY_EXPIRED */
+#define KL_SIM_DISABLED_KEY_NAME   "disabled-key"   /* AZURE_KEY_VAULT_KEY_NOT_ENABLED */
+#define KL_SIM_NO_ACCESS_KEY_NAME  "no-access-key"  /* NO_PERMISSION_TO_ENCRYPT_DECRYPT */
 
 /* Real-life durations, in simulated seconds (multiplied by the time scale in real time):
  * INITIATING before PENDING_ACCEPTANCE; PENDING_ACCEPTANCE from approval to ACTIVE; DELETING
@@ -112,6 +122,13 @@ gboolean    kl_sim_fail_endpoint       (KlSim       *self,
                                         const char  *endpoint_id,
                                         const char  *error_message,
                                         GError     **error);
+/* As seen in real life: while @refuses, GET /groups/@group_id/clusters fails whole with 400
+ * CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API (parameters: the first Flex cluster's name) whenever
+ * the project holds a Flex cluster. Default FALSE. */
+gboolean    kl_sim_set_cluster_list_refuses_flex (KlSim       *self,
+                                                  const char  *group_id,
+                                                  gboolean     refuses,
+                                                  GError     **error);
 /* @rule_json: one fault rule as for POST /__sim/faults. */
 gboolean    kl_sim_add_fault           (KlSim       *self,
                                         const char  *rule_json,
