@@ -32,7 +32,8 @@ typedef struct
   guint         poke_id;      /* idle: the poll of this turn's pokes */
   GCancellable *cancellable;  /* of the request in flight, else NULL */
   gboolean      poll_again;   /* poked during a request */
-  gint64        not_before;   /* monotonic µs: no request before (Retry-After) */
+  gint64        not_before;   /* monotonic µs: no request before (Retry-After); G_MININT64:
+                             * none (any other value is a time, see KL_WATCH_TIME_UNKNOWN) */
   guint         n_polls;
   guint         polls_started;
   guint         last_applied; /* number of the last poll whose answer was applied */
@@ -677,6 +678,7 @@ kl_watch_init (KlWatch *self)
   priv->base_interval = KL_WATCH_DEFAULT_BASE_INTERVAL;
   priv->max_interval = KL_WATCH_DEFAULT_MAX_INTERVAL;
   priv->interval = priv->base_interval;
+  priv->not_before = G_MININT64;
 }
 
 void
@@ -885,12 +887,12 @@ kl_watch_get_state_since (KlWatch    *self,
   KlWatchPrivate *priv;
   Since *since;
 
-  g_return_val_if_fail (KL_IS_WATCH (self), 0);
-  g_return_val_if_fail (key != NULL, 0);
+  g_return_val_if_fail (KL_IS_WATCH (self), KL_WATCH_TIME_UNKNOWN);
+  g_return_val_if_fail (key != NULL, KL_WATCH_TIME_UNKNOWN);
 
   priv = kl_watch_get_instance_private (self);
   since = g_hash_table_lookup (priv->since, key);
-  return since != NULL ? since->since : 0;
+  return since != NULL ? since->since : KL_WATCH_TIME_UNKNOWN;
 }
 
 GDateTime *
@@ -904,7 +906,7 @@ kl_watch_dup_state_since_date (KlWatch    *self,
   g_return_val_if_fail (key != NULL, NULL);
 
   since = kl_watch_get_state_since (self, key);
-  if (since == 0)
+  if (since == KL_WATCH_TIME_UNKNOWN)
     return NULL;
 
   now = g_date_time_new_now_local ();
