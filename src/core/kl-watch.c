@@ -486,7 +486,15 @@ watch_poke_cb (gpointer user_data)
 
 /* Poll as soon as this turn of the main loop is over, so that the pokes of one turn (several
  * waits started together, a runner's and a page's) share one request. A request in flight
- * is answered first, then the poll follows at once. */
+ * is answered first, then the poll follows at once.
+ *
+ * The priority: after every ready G_PRIORITY_DEFAULT source (HTTP answers, task completions:
+ * the other pokes of this turn), and before GTK's layout (110) and redraw (120). Never
+ * G_PRIORITY_DEFAULT_IDLE (200): while the window animates (a spinner on every waiting row)
+ * and each frame costs more than the refresh interval, as with GL on a software renderer, a
+ * frame is always due and such an idle never runs: the watch, and the flow, would stall
+ * (tests/test-busy-window.c). */
+#define KL_WATCH_POKE_PRIORITY G_PRIORITY_HIGH_IDLE
 static void
 watch_poke_soon (KlWatch *self)
 {
@@ -505,7 +513,7 @@ watch_poke_soon (KlWatch *self)
     }
   if (priv->poke_id == 0)
     {
-      priv->poke_id = g_idle_add (watch_poke_cb, self);
+      priv->poke_id = g_idle_add_full (KL_WATCH_POKE_PRIORITY, watch_poke_cb, self, NULL);
       g_source_set_name_by_id (priv->poke_id, G_OBJECT_TYPE_NAME (self));
     }
 }
