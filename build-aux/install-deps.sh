@@ -12,6 +12,8 @@ packages=(
   desktop-file-utils appstream yelp-tools flatpak-builder
   # test session: X server, D-Bus, a real keyring, accessibility
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools at-spi2-core xdg-desktop-portal
+  # GTK's default GL renderer under Xvfb: Mesa's software GL (llvmpipe)
+  libgl1-mesa-dri libegl-mesa0 libglx-mesa0
   python3-gi gir1.2-atspi-2.0 imagemagick x11-utils
   # benchmarks: GNOME's default font (the start-up is judged with it; tests never ask for it)
   fonts-cantarell

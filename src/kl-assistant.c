@@ -539,6 +539,8 @@ after_paint_cb (GdkFrameClock *clock,
 {
   clear_paint_watch (self);
 
+  /* Off the flow: navigation builds the page it needs itself (ensure_page_at ()), so this
+   * head start may wait for a quiet main loop, even forever while the window animates. */
   if (self->create_idle_id == 0)
     self->create_idle_id = g_idle_add_full (G_PRIORITY_LOW, create_next_page_cb, self, NULL);
 }

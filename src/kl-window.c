@@ -1302,6 +1302,8 @@ first_paint_cb (GdkFrameClock *clock,
 
   if (self->help_overlay_id == 0 &&
       gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (self)) == NULL)
+    /* Off the flow: only the Keyboard Shortcuts window needs it, so it may wait for a quiet
+     * main loop (while the window animates without pause, Ctrl+? shows nothing until then). */
     self->help_overlay_id = g_idle_add_full (G_PRIORITY_LOW, load_help_overlay_cb, self, NULL);
 }
 

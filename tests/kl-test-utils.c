@@ -9,6 +9,34 @@
 
 #include "kl-test-utils.h"
 
+double
+kl_test_time_scale (void)
+{
+  static double scale = 0;
+
+  if (scale == 0)
+    {
+      const char *env = g_getenv ("KL_TEST_TIME_SCALE");
+      double flavour = env != NULL ? g_ascii_strtod (env, NULL) : 1;
+
+      scale = MAX (flavour, 1) * KL_TEST_LOAD_MARGIN;
+    }
+
+  return scale;
+}
+
+guint
+kl_test_scale_ms (guint ms)
+{
+  return (guint) MIN ((double) ms * kl_test_time_scale (), (double) G_MAXINT32);
+}
+
+gint64
+kl_test_scale_us (gint64 us)
+{
+  return (gint64) ((double) us * kl_test_time_scale ());
+}
+
 static gboolean
 deadline_cb (gpointer user_data)
 {
@@ -28,7 +56,7 @@ kl_test_wait_until (KlTestCondition condition,
   GSource *source;
   gboolean ok;
 
-  source = g_timeout_source_new (timeout_ms);
+  source = g_timeout_source_new (kl_test_scale_ms (timeout_ms));
   g_source_set_callback (source, deadline_cb, &expired, NULL);
   g_source_attach (source, context);
 

@@ -130,7 +130,7 @@ static gboolean
 hold_main (gpointer user_data)
 {
   Loser *loser = user_data;
-  gint64 deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+  gint64 deadline = g_get_monotonic_time () + kl_test_scale_us (10 * G_TIME_SPAN_SECOND);
   g_autoptr(GVariant) reply = NULL;
 
   g_mutex_lock (&loser->mutex);

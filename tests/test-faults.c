@@ -43,7 +43,8 @@
 #define CLUSTER_PATH   CLUSTERS_PATH "/" CLUSTER
 #define SEEDED_PROJECTS 15
 
-/* Every wait's deadline, and what a case may take: well before it. */
+/* Every wait's deadline, and what a case may take: well before it (both scaled by
+ * kl_test_time_scale ()). */
 #define DEADLINE_MS 15000
 #define BUDGET_MS    6000
 /* The client under test: small, so that retries and timeouts are quick. */
@@ -296,7 +297,7 @@ wait_result (Case          *c,
 {
   if (!kl_test_wait_until (result_arrived, result, DEADLINE_MS))
     {
-      case_fail (c, "a read-back call did not end within %d ms", DEADLINE_MS);
+      case_fail (c, "a read-back call did not end within %u ms", kl_test_scale_ms (DEADLINE_MS));
       g_error ("cannot go on without the result");
     }
   return *result;
@@ -1843,7 +1844,7 @@ run_batch (GPtrArray *cases)
           Case *c = g_ptr_array_index (cases, i);
 
           if (c->result == NULL)
-            case_fail (c, "no result within %d ms", DEADLINE_MS);
+            case_fail (c, "no result within %u ms", kl_test_scale_ms (DEADLINE_MS));
         }
       g_error ("a case hung");
     }
@@ -1908,9 +1909,9 @@ test_fault (gconstpointer data)
       gint64 elapsed_ms = (c->finished_us - c->started_us) / 1000;
       g_autofree char *outcome = check_result (c);
 
-      if (elapsed_ms > BUDGET_MS)
-        case_fail (c, "took %" G_GINT64_FORMAT " ms (budget %d ms, deadline %d ms)", elapsed_ms,
-                   BUDGET_MS, DEADLINE_MS);
+      if (elapsed_ms > kl_test_scale_ms (BUDGET_MS))
+        case_fail (c, "took %" G_GINT64_FORMAT " ms (budget %u ms, deadline %u ms)", elapsed_ms,
+                   kl_test_scale_ms (BUDGET_MS), kl_test_scale_ms (DEADLINE_MS));
 
       /* What a stall held is answered now, and takes effect. */
       kl_sim_clear_faults (c->sim);

@@ -61,7 +61,8 @@ GListModel     *kl_cluster_watch_get_model          (KlClusterWatch *self);
 /* Transfer none; NULL when not in the current list. */
 KlCluster      *kl_cluster_watch_lookup             (KlClusterWatch *self,
                                                      const char     *cluster_name);
-/* g_get_monotonic_time() of the first poll that saw the cluster's current stateName, or 0. */
+/* g_get_monotonic_time() of the first poll that saw the cluster's current stateName, or
+ * KL_WATCH_TIME_UNKNOWN. */
 gint64          kl_cluster_watch_get_state_since    (KlClusterWatch *self,
                                                      const char     *cluster_name);
 

@@ -948,6 +948,8 @@ on_caller_cancelled (GCancellable *caller,
   if (op->cancel_source == NULL)
     {
       op->cancel_source = g_idle_source_new ();
+      /* Not G_PRIORITY_DEFAULT_IDLE: a busy window's redraws (120) would starve it. */
+      g_source_set_priority (op->cancel_source, G_PRIORITY_DEFAULT);
       g_source_set_name (op->cancel_source, "[keylink] keyring cancel");
       g_source_set_callback (op->cancel_source, on_cancel_idle, op, NULL);
       g_source_attach (op->cancel_source, op->context);

@@ -71,8 +71,9 @@ KlPrivateEndpoint  *kl_endpoint_watch_lookup           (KlEndpointWatch     *sel
                                                         const char          *endpoint_id);
 KlPrivateEndpoint  *kl_endpoint_watch_lookup_region    (KlEndpointWatch     *self,
                                                         const char          *region_name);
-/* g_get_monotonic_time() of the first poll that saw the endpoint's current status (0 when it
- * is not in the list); kl_endpoint_watch_dup_status_since_date() gives it as local time. */
+/* g_get_monotonic_time() of the first poll that saw the endpoint's current status
+ * (KL_WATCH_TIME_UNKNOWN when it is not in the list); kl_endpoint_watch_dup_status_since_date()
+ * gives it as local time. */
 gint64              kl_endpoint_watch_get_status_since (KlEndpointWatch     *self,
                                                         const char          *endpoint_id);
 GDateTime          *kl_endpoint_watch_dup_status_since_date (KlEndpointWatch *self,

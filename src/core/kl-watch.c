@@ -32,7 +32,8 @@ typedef struct
   guint         poke_id;      /* idle: the poll of this turn's pokes */
   GCancellable *cancellable;  /* of the request in flight, else NULL */
   gboolean      poll_again;   /* poked during a request */
-  gint64        not_before;   /* monotonic µs: no request before (Retry-After) */
+  gint64        not_before;   /* monotonic µs: no request before (Retry-After); G_MININT64:
+                             * none (any other value is a time, see KL_WATCH_TIME_UNKNOWN) */
   guint         n_polls;
   guint         polls_started;
   guint         last_applied; /* number of the last poll whose answer was applied */
@@ -485,7 +486,15 @@ watch_poke_cb (gpointer user_data)
 
 /* Poll as soon as this turn of the main loop is over, so that the pokes of one turn (several
  * waits started together, a runner's and a page's) share one request. A request in flight
- * is answered first, then the poll follows at once. */
+ * is answered first, then the poll follows at once.
+ *
+ * The priority: after every ready G_PRIORITY_DEFAULT source (HTTP answers, task completions:
+ * the other pokes of this turn), and before GTK's layout (110) and redraw (120). Never
+ * G_PRIORITY_DEFAULT_IDLE (200): while the window animates (a spinner on every waiting row)
+ * and each frame costs more than the refresh interval, as with GL on a software renderer, a
+ * frame is always due and such an idle never runs: the watch, and the flow, would stall
+ * (tests/test-busy-window.c). */
+#define KL_WATCH_POKE_PRIORITY G_PRIORITY_HIGH_IDLE
 static void
 watch_poke_soon (KlWatch *self)
 {
@@ -504,7 +513,7 @@ watch_poke_soon (KlWatch *self)
     }
   if (priv->poke_id == 0)
     {
-      priv->poke_id = g_idle_add (watch_poke_cb, self);
+      priv->poke_id = g_idle_add_full (KL_WATCH_POKE_PRIORITY, watch_poke_cb, self, NULL);
       g_source_set_name_by_id (priv->poke_id, G_OBJECT_TYPE_NAME (self));
     }
 }
@@ -677,6 +686,7 @@ kl_watch_init (KlWatch *self)
   priv->base_interval = KL_WATCH_DEFAULT_BASE_INTERVAL;
   priv->max_interval = KL_WATCH_DEFAULT_MAX_INTERVAL;
   priv->interval = priv->base_interval;
+  priv->not_before = G_MININT64;
 }
 
 void
@@ -885,12 +895,12 @@ kl_watch_get_state_since (KlWatch    *self,
   KlWatchPrivate *priv;
   Since *since;
 
-  g_return_val_if_fail (KL_IS_WATCH (self), 0);
-  g_return_val_if_fail (key != NULL, 0);
+  g_return_val_if_fail (KL_IS_WATCH (self), KL_WATCH_TIME_UNKNOWN);
+  g_return_val_if_fail (key != NULL, KL_WATCH_TIME_UNKNOWN);
 
   priv = kl_watch_get_instance_private (self);
   since = g_hash_table_lookup (priv->since, key);
-  return since != NULL ? since->since : 0;
+  return since != NULL ? since->since : KL_WATCH_TIME_UNKNOWN;
 }
 
 GDateTime *
@@ -904,7 +914,7 @@ kl_watch_dup_state_since_date (KlWatch    *self,
   g_return_val_if_fail (key != NULL, NULL);
 
   since = kl_watch_get_state_since (self, key);
-  if (since == 0)
+  if (since == KL_WATCH_TIME_UNKNOWN)
     return NULL;
 
   now = g_date_time_new_now_local ();

@@ -110,8 +110,13 @@ gpointer    kl_watch_lookup             (KlWatch     *self,
                                          const char  *key);
 /* Successful polls since the watch was created. */
 guint       kl_watch_get_n_polls        (KlWatch     *self);
-/* g_get_monotonic_time() of the first poll that saw the object's current state, or 0 when the
- * object is not in the list. */
+/* "No time": the monotonic clock's zero is arbitrary (boot, or a time namespace's), so any
+ * other value, 0 and negative ones included, is a time; and a time computed by subtraction
+ * (now minus a duration) is negative on a machine booted less than that duration ago. */
+#define KL_WATCH_TIME_UNKNOWN G_MININT64
+
+/* g_get_monotonic_time() of the first poll that saw the object's current state, or
+ * KL_WATCH_TIME_UNKNOWN when the object is not in the list. */
 gint64      kl_watch_get_state_since    (KlWatch     *self,
                                          const char  *key);
 /* The same as a local GDateTime, or NULL. */

@@ -263,7 +263,7 @@ status_icon_class (KlEndpointStatus status)
 static gint64
 seconds_in_status (KlEndpointRow *self)
 {
-  if (self->status_since <= 0)
+  if (self->status_since == KL_WATCH_TIME_UNKNOWN)
     return -1;
 
   return MAX (0, (g_get_monotonic_time () - self->status_since) / G_USEC_PER_SEC);
@@ -582,6 +582,7 @@ static void
 kl_endpoint_row_init (KlEndpointRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->status_since = KL_WATCH_TIME_UNKNOWN;
 
   /* “Approve in Azure (simulated)”, as shown, once. */
   kl_a11y_name_button_by_text (self->approve_button);

@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "kl-atlas-types.h"
+#include "kl-watch.h"
 
 G_BEGIN_DECLS
 
@@ -24,8 +25,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (KlEndpointRow, kl_endpoint_row, KL, ENDPOINT_ROW, GtkListBoxRow)
 
 /* Properties: "endpoint" (construct-only), "resource-group", "vault-name" (for the approval
- * command), "status-since" (g_get_monotonic_time() when the status was first seen, 0 if
- * unknown), "demo" (offer the simulated Azure actions), "recreated" (the connection was
+ * command), "status-since" (g_get_monotonic_time() when the status was first seen,
+ * KL_WATCH_TIME_UNKNOWN if unknown: the default), "demo" (offer the simulated Azure actions), "recreated" (the connection was
  * rejected or removed before: ask for the approval again), "busy", "notice" (a message from
  * the last action, nullable). */
 GtkWidget         *kl_endpoint_row_new                (KlPrivateEndpoint *endpoint);

@@ -252,8 +252,10 @@ maybe_fill_from_resource_id (KlKeyVaultPage *self,
   g_free (self->fill_vault);
   self->fill_vault = g_steal_pointer (&vault);
 
+  /* Once this change is over (not from inside a field's notify::text); above GTK's redraw
+   * priority, which would starve a default idle while the window animates. */
   if (self->fill_id == 0)
-    self->fill_id = g_idle_add (fill_from_resource_id_cb, self);
+    self->fill_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, fill_from_resource_id_cb, self, NULL);
 }
 
 static void
