@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <adwaita.h>
 
 #include "kl-application.h"
@@ -740,6 +742,50 @@ test_done_azure_only (void)
   fixture_close (&fixture);
 }
 
+static gboolean
+has_clusters_error (gpointer user_data)
+{
+  return kl_session_get_clusters_error (KL_SESSION (user_data)) != NULL;
+}
+
+/* Atlas refuses the clusters list because the project holds a Flex cluster (seen in real
+ * life): the page says so, shows what the Flex API gave, and the flow goes on. */
+static void
+test_flex_refusal (void)
+{
+  g_autoptr(GError) error = NULL;
+  Fixture fixture = { NULL };
+  KlClusterRow *flex;
+  GtkWidget *note;
+
+  fixture_open (&fixture, KL_SIM_GROUP_MIXED, TRUE, 720, 900);
+  g_assert_true (kl_sim_set_cluster_list_refuses_flex (fixture.project->sim, KL_SIM_GROUP_MIXED,
+                                                       TRUE, &error));
+  g_assert_no_error (error);
+  show_clusters (&fixture);
+  /* The project read again: the page follows the session. */
+  kl_session_refresh_async (fixture.session, NULL, NULL, NULL);
+  g_assert_true (kl_test_wait_until (has_clusters_error, fixture.session, TIMEOUT_MS));
+  note = kl_test_find_by_label (GTK_WIDGET (fixture.clusters_page),
+                                kl_session_get_clusters_error (fixture.session)->message);
+  g_assert_nonnull (note);
+  g_assert_true (gtk_widget_get_visible (note));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (note)), "analytics-flex"));
+  g_assert_null (kl_page_get_error (KL_PAGE (fixture.clusters_page)));
+
+  /* The Flex cluster, from the Flex API, with why it cannot use the key. */
+  flex = kl_clusters_page_get_row (fixture.clusters_page, "analytics-flex");
+  g_assert_nonnull (flex);
+  g_assert_false (kl_cluster_row_get_eligible (flex));
+  g_assert_null (kl_clusters_page_get_row (fixture.clusters_page, "analytics-azure"));
+
+  /* Nothing to send, and nothing stops the flow. */
+  g_assert_true (kl_page_get_complete (KL_PAGE (fixture.clusters_page)));
+  g_assert_false (kl_page_get_needs_apply (KL_PAGE (fixture.clusters_page)));
+
+  fixture_close (&fixture);
+}
+
 static void
 test_screenshots (void)
 {
@@ -823,6 +869,7 @@ main (int   argc,
   g_test_add_func ("/clusters-page/error-on-row", test_error_on_row);
   g_test_add_func ("/clusters-page/resume-updating", test_resume_updating);
   g_test_add_func ("/clusters-page/applies", test_applies);
+  g_test_add_func ("/clusters-page/flex-refusal", test_flex_refusal);
   g_test_add_func ("/clusters-page/done-mixed", test_done_mixed);
   g_test_add_func ("/clusters-page/done-azure-only", test_done_azure_only);
   g_test_add_func ("/clusters-page/screenshots", test_screenshots);

@@ -1017,7 +1017,8 @@ test_create_and_approve (Fixture       *f,
   wait_for_status (page, "EUROPE_WEST", KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE);
   connection = kl_private_endpoint_get_private_endpoint_connection_name (endpoint);
   g_assert_true (g_str_has_prefix (connection, VAULT "."));
-  expected = g_strdup_printf ("az keyvault private-endpoint-connection approve --resource-group "
+  expected = g_strdup_printf ("az keyvault private-endpoint-connection approve --subscription "
+                              SUBSCRIPTION_ID " --resource-group "
                               RESOURCE_GROUP " --vault-name " VAULT " --name %s --description "
                               "\"MongoDB Atlas encryption at rest\"",
                               connection);

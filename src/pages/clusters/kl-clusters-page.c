@@ -37,6 +37,7 @@ struct _KlClustersPage
   GtkSpinner     *loading_spinner;
   GtkListBox     *list_box;
   GtkLabel       *progress_label;
+  GtkLabel       *incomplete_label;
 };
 
 G_DEFINE_FINAL_TYPE (KlClustersPage, kl_clusters_page, KL_TYPE_PAGE)
@@ -148,11 +149,17 @@ update_rows (KlClustersPage *self)
 {
   GPtrArray *clusters = kl_session_get_clusters (self->session);
   KlPlan *plan = kl_session_get_plan (self->session);
+  const GError *incomplete = kl_session_get_clusters_error (self->session);
   g_autoptr(GPtrArray) rows = dup_rows (self);
   g_autoptr(GHashTable) listed = g_hash_table_new (g_str_hash, g_str_equal);
 
   if (clusters == NULL || plan == NULL)
     return;
+
+  /* Atlas refused the clusters list (a Flex cluster in the project): said, and the flow goes
+   * on with what could be read. */
+  gtk_label_set_label (self->incomplete_label, incomplete != NULL ? incomplete->message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->incomplete_label), incomplete != NULL);
 
   for (guint i = 0; i < clusters->len; i++)
     {
@@ -524,6 +531,7 @@ kl_clusters_page_class_init (KlClustersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KlClustersPage, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, KlClustersPage, list_box);
   gtk_widget_class_bind_template_child (widget_class, KlClustersPage, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, KlClustersPage, incomplete_label);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
 }
 

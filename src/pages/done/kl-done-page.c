@@ -181,7 +181,8 @@ update_next_steps (KlDonePage      *self,
       gtk_widget_add_css_class (g_ptr_array_index (self->next_rows, self->next_rows->len - 1),
                                 "kl-warning-row");
     }
-  else if (private_networking && kl_plan_can_close_public_access (plan, NULL))
+  else if (private_networking && kl_plan_can_close_public_access (plan, NULL) &&
+           kl_session_get_clusters_error (self->session) == NULL)
     {
       /* Translators: %s is the key vault's name; the rest is the Azure portal's path */
       public_access = g_strdup_printf (_("Atlas reaches the vault over Private Link now. In the "
@@ -294,7 +295,11 @@ update_state (KlDonePage *self)
       add_row (self->clusters_group, self->cluster_rows, kl_cluster_get_name (cluster), subtitle,
                NULL, TRUE);
     }
-  if (clusters == NULL || clusters->len == 0)
+  if (kl_session_get_clusters_error (self->session) != NULL)
+    add_row (self->clusters_group, self->cluster_rows, _("Some clusters could not be read"),
+             kl_session_get_clusters_error (self->session)->message, "dialog-warning-symbolic",
+             FALSE);
+  else if (clusters == NULL || clusters->len == 0)
     add_row (self->clusters_group, self->cluster_rows, _("No clusters"),
              _("Atlas lists no clusters in this project."), NULL, TRUE);
 
