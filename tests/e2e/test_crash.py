@@ -335,7 +335,7 @@ def test_killed_and_resumed():
         sim.advance(120)
         page = app.page('All Set', timeout=30)
         app.label(steps.STATUS_DONE, root=page)
-        e2e.wait_until(lambda: e2e.names(page).count('Uses your key · Idle') == 2,
+        e2e.wait_until(lambda: e2e.names(page).count('Uses your key over Private Link · Idle') == 2,
                        what='both clusters on the key')
         steps.check_done(api)
 
