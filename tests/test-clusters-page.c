@@ -324,7 +324,7 @@ static void
 test_ineligible (void)
 {
   static const char *ineligible[] = { "analytics-free", "analytics-flex", "analytics-multicloud" };
-  static const char *eligible[] = { "analytics-aws", "analytics-azure" };
+  static const char *eligible[] = { "analytics-aws", "analytics-azure", "analytics-gcp" };
   g_autoptr(GPtrArray) patches = NULL;
   Fixture fixture = { NULL };
   RequestsWait wait;
@@ -361,14 +361,14 @@ test_ineligible (void)
 
   kl_sim_clear_requests (fixture.project->sim);
   kl_assistant_next (fixture.assistant);
-  wait = (RequestsWait) { fixture.project, 2 };
+  wait = (RequestsWait) { fixture.project, 3 };
   g_assert_true (kl_test_wait_until (patches_answered, &wait, TIMEOUT_MS));
   kl_sim_advance (fixture.project->sim, KL_SIM_CLUSTER_UPDATE_SECONDS);
   g_assert_true (kl_test_wait_until (apply_over, fixture.clusters_page, TIMEOUT_MS));
   g_assert_null (kl_page_get_error (KL_PAGE (fixture.clusters_page)));
 
   patches = kl_test_project_requests (fixture.project, "PATCH", NULL);
-  g_assert_cmpuint (patches->len, ==, 2);
+  g_assert_cmpuint (patches->len, ==, 3);
   for (guint i = 0; i < patches->len; i++)
     {
       KlSimRequest *request = g_ptr_array_index (patches, i);
@@ -376,7 +376,9 @@ test_ineligible (void)
       g_assert_true (g_str_equal (request->path,
                                   CLUSTERS_PATCH_PATH (KL_SIM_GROUP_MIXED, "analytics-aws")) ||
                      g_str_equal (request->path,
-                                  CLUSTERS_PATCH_PATH (KL_SIM_GROUP_MIXED, "analytics-azure")));
+                                  CLUSTERS_PATCH_PATH (KL_SIM_GROUP_MIXED, "analytics-azure")) ||
+                     g_str_equal (request->path,
+                                  CLUSTERS_PATCH_PATH (KL_SIM_GROUP_MIXED, "analytics-gcp")));
     }
 
   g_assert_true (kl_test_wait_until (done_loaded, &fixture, TIMEOUT_MS));
