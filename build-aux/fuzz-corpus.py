@@ -27,9 +27,11 @@ CLIENT_ID = 'mdb_sa_id_65f0000000000000000c0de5'
 CLIENT_SECRET = 'mdb_sa_sk_corpus-made-up-secret'
 READY = '65f0000000000000000000a1'
 MIXED = '65f0000000000000000000a2'
-INACTIVE = '65f0000000000000000000a3'
+PAUSED = '65f0000000000000000000a3'
+NEW_REGION = '65f0000000000000000000a4'
 V2023 = 'application/vnd.atlas.2023-01-01+json'
 V2024_READ = 'application/vnd.atlas.2024-08-05+json'
+V2024_FLEX = 'application/vnd.atlas.2024-11-13+json'
 V2024_PATCH = 'application/vnd.atlas.2024-10-23+json'
 
 
@@ -156,7 +158,7 @@ def walk(sim, corpus):
             corpus.add('atlas-project', page)
     _, page = sim.api(corpus, 'GET', groups + '?includeCount=false&itemsPerPage=3', V2023)
     corpus.add('atlas-project', page)
-    for group in (READY, MIXED, INACTIVE):
+    for group in (READY, MIXED, PAUSED, NEW_REGION):
         _, project = sim.api(corpus, 'GET', '%s/%s' % (groups, group), V2023)
         corpus.add('atlas-project', project)
     sim.api(corpus, 'GET', groups + '/65f0000000000000000000ff', V2023)
@@ -165,7 +167,7 @@ def walk(sim, corpus):
     sim.api(corpus, 'GET', groups + '?pageNum=0', V2023)
 
     # Clusters of every kind, before.
-    for group in (READY, MIXED, INACTIVE):
+    for group in (READY, MIXED, PAUSED, NEW_REGION):
         _, page = sim.api(corpus, 'GET', '%s/%s/clusters' % (groups, group), V2024_READ)
         corpus.add('atlas-cluster', page)
         for cluster in json.loads(page)['results']:
@@ -173,6 +175,15 @@ def walk(sim, corpus):
                              V2024_READ)
             corpus.add('atlas-cluster', one)
     sim.api(corpus, 'GET', '%s/%s/clusters/analytics-serverless' % (groups, MIXED), V2024_READ)
+    # Flex clusters: only in the Flex API; the cluster API refuses them by name.
+    for group in (READY, MIXED):
+        _, page = sim.api(corpus, 'GET', '%s/%s/flexClusters' % (groups, group), V2024_FLEX)
+        corpus.add('atlas-cluster', page)
+    _, one = sim.api(corpus, 'GET', '%s/%s/flexClusters/analytics-flex' % (groups, MIXED),
+                     V2024_FLEX)
+    corpus.add('atlas-cluster', one)
+    sim.api(corpus, 'GET', '%s/%s/flexClusters/analytics-azure' % (groups, MIXED), V2024_FLEX)
+    sim.api(corpus, 'GET', '%s/%s/clusters/analytics-flex' % (groups, MIXED), V2024_READ)
     sim.api(corpus, 'GET', '%s/%s/clusters/nope' % (groups, READY), V2024_READ)
 
     # Encryption at rest: unconfigured, refused, enabled, private networking, rotated.

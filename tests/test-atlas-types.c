@@ -971,6 +971,74 @@ test_secret_wiped (void)
   kl_secret_free (g_strdup ("bye"));
 }
 
+/* A real Flex API item (flex-clusters-subset.yaml, recorded 2026-08-10), as Keylink shows it:
+ * a Flex cluster on its backing cloud and region, never eligible. */
+static void
+test_cluster_flex_api (void)
+{
+  static const char item[] =
+    "{\"backupSettings\":{\"enabled\":true},\"clusterType\":\"REPLICASET\","
+    "\"connectionStrings\":{\"standardSrv\":\"mongodb+srv://cluster-83.ixq5zsj.mongodb-dev.net\"},"
+    "\"createDate\":\"2026-08-10T03:02:55Z\",\"groupId\":\"b0123456789abcdef012345b\","
+    "\"id\":\"6a793f5fc0eb9e7a17714c2a\",\"mongoDBVersion\":\"8.0.29\",\"name\":\"cluster-83\","
+    "\"providerSettings\":{\"backingProviderName\":\"AWS\",\"diskSizeGB\":5.0,"
+    "\"providerName\":\"FLEX\",\"regionName\":\"US_EAST_1\"},\"stateName\":\"IDLE\","
+    "\"tags\":[],\"terminationProtectionEnabled\":false,\"versionReleaseSystem\":\"CONTINUOUS\"}";
+  g_autoptr(KlCluster) cluster = NULL;
+  g_autoptr(KlCluster) bare = NULL;
+  g_autoptr(KlCluster) bad = NULL;
+  g_autoptr(GPtrArray) page = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *page_json = NULL;
+  const KlRegionConfig *configs;
+  gboolean has_next = TRUE;
+  guint n = 0;
+
+  cluster = kl_cluster_parse_flex (item, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (kl_cluster_get_name (cluster), ==, "cluster-83");
+  g_assert_cmpstr (kl_cluster_get_id (cluster), ==, "6a793f5fc0eb9e7a17714c2a");
+  g_assert_cmpstr (kl_cluster_get_state_name (cluster), ==, "IDLE");
+  g_assert_cmpstr (kl_cluster_get_cluster_type (cluster), ==, "REPLICASET");
+  g_assert_cmpstr (kl_cluster_get_encryption_at_rest_provider (cluster), ==, "NONE");
+  g_assert_true (kl_cluster_is_flex (cluster));
+  g_assert_false (kl_cluster_is_tenant (cluster));
+  g_assert_false (kl_cluster_is_multi_cloud (cluster));
+  g_assert_false (kl_cluster_get_paused (cluster));
+  g_assert_true (kl_cluster_uses_provider (cluster, "AWS"));
+  g_assert_false (kl_cluster_uses_provider (cluster, "AZURE"));
+  g_assert_cmpstr (kl_cluster_get_instance_size (cluster), ==, "FLEX");
+  configs = kl_cluster_get_region_configs (cluster, &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpstr (configs[0].provider_name, ==, "FLEX");
+  g_assert_cmpstr (configs[0].backing_provider_name, ==, "AWS");
+  g_assert_cmpstr (configs[0].region_name, ==, "US_EAST_1");
+  g_assert_false (kl_cluster_check_cmk_eligible (cluster, &error));
+  g_assert_error (error, KL_ERROR, KL_ERROR_INELIGIBLE);
+  g_assert_nonnull (strstr (error->message, "“cluster-83” is a Flex cluster"));
+  g_clear_error (&error);
+
+  /* A page of them; and only name is needed, providerSettings may be missing. */
+  page_json = g_strdup_printf ("{\"links\":[],\"results\":[%s],\"totalCount\":1}", item);
+  page = kl_cluster_parse_flex_page (page_json, -1, &has_next, &error);
+  g_assert_no_error (error);
+  g_assert_false (has_next);
+  g_assert_cmpuint (page->len, ==, 1);
+  g_assert_true (kl_cluster_is_flex (g_ptr_array_index (page, 0)));
+  bare = kl_cluster_parse_flex ("{\"name\":\"f1\"}", -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (kl_cluster_is_flex (bare));
+
+  /* No name, or a wrong shape: a bad answer. */
+  bad = kl_cluster_parse_flex ("{\"id\":\"6a793f5fc0eb9e7a17714c2a\"}", -1, &error);
+  g_assert_null (bad);
+  g_assert_error (error, KL_ERROR, KL_ERROR_BAD_RESPONSE);
+  g_clear_error (&error);
+  bad = kl_cluster_parse_flex ("{\"name\":\"f1\",\"providerSettings\":[]}", -1, &error);
+  g_assert_null (bad);
+  g_assert_error (error, KL_ERROR, KL_ERROR_BAD_RESPONSE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1003,6 +1071,7 @@ main (int   argc,
   g_test_add_func ("/atlas-types/cluster/ineligible", test_cluster_ineligible);
   g_test_add_func ("/atlas-types/cluster/unknown-values", test_cluster_unknown_values);
   g_test_add_func ("/atlas-types/cluster/wrong-shapes", test_cluster_wrong_shapes);
+  g_test_add_func ("/atlas-types/cluster/flex-api", test_cluster_flex_api);
   g_test_add_func ("/atlas-types/atlas-error/parse", test_atlas_error_parse);
   g_test_add_func ("/atlas-types/atlas-error/wrong-shapes", test_atlas_error_wrong_shapes);
   g_test_add_func ("/atlas-types/secret", test_secret_wiped);

@@ -765,6 +765,32 @@ test_no_keyring_list_and_import (void)
   g_assert_cmpint (kl_cli_profile_get_secret_location (cli), ==, KL_CLI_SECRET_FILE);
 }
 
+/* Outside the sandbox the CLI's file is under XDG_CONFIG_HOME; inside Flatpak, whose user
+ * config dir is the app's own, under the host's ~/.config (the manifest's read-only grant). */
+static void
+test_default_path (void)
+{
+  g_autofree char *host = kl_cli_config_build_default_path (FALSE, "/home/ada",
+                                                            "/home/ada/.local/config");
+  g_autofree char *sandboxed = NULL;
+  g_autofree char *current = NULL;
+  g_autofree char *expected = NULL;
+
+  g_assert_cmpstr (host, ==, "/home/ada/.local/config/atlascli/config.toml");
+  sandboxed = kl_cli_config_build_default_path (TRUE, "/home/ada",
+                                                "/home/ada/.var/app/io.github.keylink.Keylink/"
+                                                "config");
+  g_assert_cmpstr (sandboxed, ==, "/home/ada/.config/atlascli/config.toml");
+
+  /* This process: whichever applies here. */
+  current = kl_cli_config_get_default_path ();
+  if (g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS))
+    expected = g_build_filename (g_get_home_dir (), ".config", "atlascli", "config.toml", NULL);
+  else
+    expected = g_build_filename (g_get_user_config_dir (), "atlascli", "config.toml", NULL);
+  g_assert_cmpstr (current, ==, expected);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -775,6 +801,7 @@ main (int   argc,
   g_test_add_func ("/cli-import/parse/syntax", test_parse_syntax);
   g_test_add_func ("/cli-import/parse/malformed", test_parse_malformed);
   g_test_add_func ("/cli-import/parse/mutations", test_parse_mutations);
+  g_test_add_func ("/cli-import/default-path", test_default_path);
 
   if (g_getenv ("KL_TEST_NO_KEYRING") != NULL)
     {

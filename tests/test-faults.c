@@ -41,7 +41,7 @@
 #define ENDPOINTS_PATH EAR_PATH "/AZURE/privateEndpoints"
 #define CLUSTERS_PATH  GROUP_PATH "/clusters"
 #define CLUSTER_PATH   CLUSTERS_PATH "/" CLUSTER
-#define SEEDED_PROJECTS 15
+#define SEEDED_PROJECTS 16
 
 /* Every wait's deadline, and what a case may take: well before it (both scaled by
  * kl_test_time_scale ()). */

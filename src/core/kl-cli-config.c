@@ -1255,7 +1255,24 @@ kl_cli_config_dup_value (const char  *text,
 }
 
 char *
+kl_cli_config_build_default_path (gboolean    sandboxed,
+                                  const char *home_dir,
+                                  const char *user_config_dir)
+{
+  g_return_val_if_fail (home_dir != NULL, NULL);
+  g_return_val_if_fail (user_config_dir != NULL, NULL);
+
+  /* In the sandbox the user config dir is the app's own (~/.var/app/<id>/config); the
+   * manifest's --filesystem=xdg-config/atlascli:ro shows the host's one at its usual place. */
+  if (sandboxed)
+    return g_build_filename (home_dir, ".config", "atlascli", "config.toml", NULL);
+
+  return g_build_filename (user_config_dir, "atlascli", "config.toml", NULL);
+}
+
+char *
 kl_cli_config_get_default_path (void)
 {
-  return g_build_filename (g_get_user_config_dir (), "atlascli", "config.toml", NULL);
+  return kl_cli_config_build_default_path (g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS),
+                                           g_get_home_dir (), g_get_user_config_dir ());
 }

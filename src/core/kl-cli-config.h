@@ -76,8 +76,19 @@ void                 kl_cli_profile_add_keyring_property (KlCliProfile *self,
 void                 kl_cli_profile_set_keyring_problem  (KlCliProfile *self,
                                                           const char   *message);
 
-/* $XDG_CONFIG_HOME/atlascli/config.toml */
+/* Where the Atlas CLI's config.toml is, as this process can read it:
+ * kl_cli_config_build_default_path() for this process (sandboxed when /.flatpak-info exists). */
 char                *kl_cli_config_get_default_path     (void);
+/* Outside a sandbox: @user_config_dir/atlascli/config.toml ($XDG_CONFIG_HOME, as
+ * g_get_user_config_dir() gives it). In a Flatpak sandbox @user_config_dir is the app's own
+ * (~/.var/app/<id>/config), so the host's @home_dir/.config/atlascli/config.toml is read
+ * instead, which the manifest exposes read-only (--filesystem=xdg-config/atlascli:ro). A host
+ * XDG_CONFIG_HOME other than ~/.config cannot be honoured there: the sandbox does not see the
+ * host's environment, and the permission names ~/.config. Such a user can still import by
+ * choosing the file, or set up the profile by hand. */
+char                *kl_cli_config_build_default_path   (gboolean      sandboxed,
+                                                         const char   *home_dir,
+                                                         const char   *user_config_dir);
 
 /* Parses the file's text into its profiles, sorted by name. No secret is kept: only which
  * secrets the file holds. A malformed file is a KL_ERROR_FAILED error whose message names

@@ -1168,8 +1168,8 @@ add_groups_cb (gpointer data)
 {
   SimThread *st = data;
 
-  /* The seed has 15 projects. */
-  for (guint i = 15; i < BIG_ORG_PROJECTS; i++)
+  /* The seed has 16 projects. */
+  for (guint i = 16; i < BIG_ORG_PROJECTS; i++)
     {
       g_autofree char *name = g_strdup_printf ("Bench-%03u", i);
       g_autofree char *id = NULL;

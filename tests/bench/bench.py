@@ -206,6 +206,7 @@ def analyse_flow(d):
     ear = API + '/' + group + '/encryptionAtRest'
     eps = ear + '/AZURE/privateEndpoints'
     clusters = API + '/' + group + '/clusters'
+    flex = API + '/' + group + '/flexClusters'
     reqs = sorted((Req(i, r, group) for i, r in enumerate(d['requests'])),
                   key=lambda r: (r.start, r.end))
     for i, r in enumerate(reqs):
@@ -241,7 +242,7 @@ def analyse_flow(d):
         ('sign in: access token', [('POST', '/api/oauth/token', any_)]),
         ('sign in: list projects', [('GET', API, any_)]),
         ('choose project: refresh', [('GET', ear, any_), ('GET', eps, any_),
-                                     ('GET', clusters, any_)]),
+                                     ('GET', clusters, any_), ('GET', flex, any_)]),
         ('enable the key (PATCH, valid on the answer)', [('PATCH', ear, any_)]),
         ('require private networking', [('PATCH', ear, any_)]),
         ('list endpoints once before creating', [('GET', eps, any_)]),
@@ -252,7 +253,7 @@ def analyse_flow(d):
                                            ('PATCH', clusters + '/payments-us', any_)]),
         ('poll that sees both IDLE', [('GET', clusters, gate_idle)]),
         ('final refresh for Done', [('GET', ear, any_), ('GET', eps, any_),
-                                    ('GET', clusters, any_)]),
+                                    ('GET', clusters, any_), ('GET', flex, any_)]),
     ]
     minimum = sum(len(m) for _, m in steps)
     cursor = 0
@@ -361,12 +362,14 @@ def analyse_flow(d):
                                    s <= r.end < e for s, e in windows.get(r.path, [])))))
           + '   (polls inside a wait cost no time)')
     print()
-    print('Minimum requests = %d: 1 token + 1 list of projects + 3 refresh reads + 1 PATCH (key,'
+    print('Minimum requests = %d: 1 token + 1 list of projects + 4 refresh reads (encryptionAtRest,'
           % minimum)
+    print('endpoints, clusters and, since Flex clusters left the clusters API, Flex clusters; all')
+    print('in parallel, so the Flex read costs no time on the critical path) + 1 PATCH (key,')
     print('valid read on its answer) + 1 PATCH (private networking) + 1 endpoint list (never POST')
     print('for a region that has one) + 3 POSTs + 2 endpoint polls (one to see them')
     print('PENDING_ACCEPTANCE, one to see them ACTIVE: the three move within ms of each other) +')
-    print('2 cluster PATCHes + 1 cluster poll (to see both IDLE) + 3 final refresh reads.')
+    print('2 cluster PATCHes + 1 cluster poll (to see both IDLE) + 4 final refresh reads.')
     print('Made: %d = %d of those + %d polls while waiting (nothing changed since the one before)'
           % (len(reqs), minimum, len(polls)))
     print('+ %d polls right after a change (after the POSTs, the approvals, the cluster PATCHes:'

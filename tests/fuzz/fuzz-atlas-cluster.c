@@ -81,6 +81,9 @@ int
 LLVMFuzzerTestOneInput (const guint8 *data,
                         size_t        size)
 {
-  return fuzz_model_parsers (data, size, (FuzzParseFunc) kl_cluster_parse, kl_cluster_parse_page,
-                             check_cluster);
+  fuzz_model_parsers (data, size, (FuzzParseFunc) kl_cluster_parse, kl_cluster_parse_page,
+                      check_cluster);
+  /* The same bytes as a Flex API answer (FlexClusterDescription20241113). */
+  return fuzz_model_parsers (data, size, (FuzzParseFunc) kl_cluster_parse_flex,
+                             kl_cluster_parse_flex_page, check_cluster);
 }
