@@ -328,7 +328,7 @@ test_ineligible (void)
   static const char *ineligible[] = { "analytics-free", "analytics-flex", "analytics-multicloud" };
   g_autoptr(GPtrArray) patches = NULL;
   Fixture fixture = { NULL };
-  KlClusterRow *azure, *aws;
+  KlClusterRow *azure, *aws, *gcp;
   RequestsWait wait;
 
   fixture_open (&fixture, KL_SIM_GROUP_MIXED, TRUE, 720, 900);
@@ -365,6 +365,10 @@ test_ineligible (void)
   g_assert_true (kl_cluster_row_get_selected (azure));
   g_assert_true (kl_cluster_row_get_eligible (aws));
   g_assert_false (kl_cluster_row_get_selected (aws));
+  gcp = kl_clusters_page_get_row (fixture.clusters_page, "analytics-gcp");
+  g_assert_true (kl_cluster_row_get_eligible (gcp));
+  g_assert_false (kl_cluster_row_get_selected (gcp));
+  g_assert_cmpint (kl_cluster_row_get_access (gcp), ==, KL_KEY_ACCESS_PUBLIC_INTERNET);
   g_assert_cmpint (kl_cluster_row_get_access (aws), ==, KL_KEY_ACCESS_PUBLIC_INTERNET);
   g_assert_nonnull (strstr (kl_cluster_row_get_access_text (aws), "public internet only"));
   g_assert_cmpstr (kl_page_get_next_label (KL_PAGE (fixture.clusters_page)), ==,
@@ -693,7 +697,7 @@ test_done_mixed (void)
   summary = gtk_label_get_label (GTK_LABEL (kl_test_find_by_css_class (GTK_WIDGET (fixture.done_page),
                                                                       "kl-done-summary")));
   g_assert_true (g_str_has_prefix (summary, "Done: 1 cluster reaches your Azure key over Private "
-                                            "Link; “analytics-aws” reaches it over the public "
+                                            "Link. “analytics-aws” reaches it over the public "
                                             "internet."));
   g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page),
                                 "Uses your key over Private Link · Idle"));

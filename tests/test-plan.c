@@ -424,7 +424,7 @@ test_plan_done_mixes (void)
   g_assert_cmpint (kl_plan_get_stage (plan), ==, KL_PROJECT_STAGE_DONE);
   summary = kl_plan_dup_summary (plan);
   g_assert_true (g_str_has_prefix (summary, "Done: 1 cluster reaches your Azure key over Private "
-                                            "Link; “events” reaches it over the public "
+                                            "Link. “events” reaches it over the public "
                                             "internet."));
   g_assert_false (kl_plan_can_close_public_access (plan, &blocking));
   g_assert_cmpuint (blocking->len, ==, 1);

@@ -266,11 +266,19 @@ dup_done_summary (KlPlan *self)
       g_string_append_printf (text,
                               g_dngettext (GETTEXT_PACKAGE,
                                            "Done: %u cluster reaches your Azure key over Private "
-                                           "Link; %s reaches it over the public internet.",
+                                           "Link.",
                                            "Done: %u clusters reach your Azure key over Private "
-                                           "Link; %s reach it over the public internet.",
+                                           "Link.",
                                            n_private),
-                              n_private, names);
+                              n_private);
+      g_string_append_c (text, ' ');
+      g_string_append_printf (text,
+                              /* Translators: %s names clusters, e.g. “a” and “b” */
+                              g_dngettext (GETTEXT_PACKAGE,
+                                           "%s reaches it over the public internet.",
+                                           "%s reach it over the public internet.",
+                                           over_public->len),
+                              names);
     }
   else if (over_public->len > 0)
     {

@@ -20,6 +20,8 @@ import keylink_e2e as e2e  # noqa: E402
 import keylink_steps as steps  # noqa: E402
 
 CHECKED = e2e.Atspi.StateType.CHECKED
+KEY_SPACE = 0x20
+TITLES = {'US_EAST_2': 'East US 2 (US_EAST_2)', 'CHILE_CENTRAL': 'CHILE_CENTRAL'}
 MIXED = '65f0000000000000000000a2'        # "Analytics" (src/sim/kl-sim.h)
 NEW_REGION = '65f0000000000000000000a4'   # "Expansion"
 
@@ -65,8 +67,12 @@ def test_mixed_project():
             app.label(steps.regex('Would reach your key over the public internet only'),
                       root=page)
 
-            # Choosing the AWS cluster says what follows before anything is sent.
-            app.click('check box', 'Use your key on “analytics-aws”', root=page)
+            # Choosing the AWS cluster (keyboard: Tab to it, Space) says what follows before
+            # anything is sent.
+            aws = app.find('check box', 'Use your key on “analytics-aws”', root=page, mapped=True)
+            app.focus(aws)
+            e2e.key(KEY_SPACE)
+            e2e.wait_until(lambda: e2e.has_state(aws, CHECKED), what='the AWS cluster chosen')
             app.label(steps.regex('This cluster will reach your key over the public internet'),
                       root=page)
             app.screenshot('e2e-clusters-mixed')
@@ -76,7 +82,7 @@ def test_mixed_project():
 
             # The summary is exact, and the next steps keep public access on.
             page = app.page('All Set', timeout=60)
-            app.label(steps.regex('Done: 1 cluster reaches your Azure key over Private Link; '
+            app.label(steps.regex('Done: 1 cluster reaches your Azure key over Private Link. '
                                   '“analytics-aws” reaches it over the public internet.'),
                       root=page, timeout=60)
             app.label('Keep public access to the vault on', root=page)
@@ -88,6 +94,32 @@ def test_mixed_project():
             assert clusters['analytics-gcp']['encryptionAtRestProvider'] != 'AZURE'
     finally:
         sim.stop()
+
+
+def statuses(page):
+    """{region title: status line} of the Endpoints list, as on screen."""
+    result = {}
+    for row in e2e.find_all(page, 'list item'):
+        title = row.get_name()
+        if title not in TITLES.values():
+            continue
+        labels = [n.get_name() for n in e2e.find_all(row, 'label')]
+        if len(labels) >= 2 and labels[0] == title:
+            result[title] = labels[1]
+    return result
+
+
+def wait_endpoints(page, status, timeout=60):
+    """Waits until both regions' endpoint rows read status, and says what was shown if not."""
+    def all_there():
+        found = statuses(page)
+        return len(found) == len(TITLES) and \
+            all(s.startswith(status + ' ·') for s in found.values()) and found
+    try:
+        return e2e.wait_until(all_there, timeout=timeout,
+                              what='both endpoints to read “%s”' % status)
+    except e2e.Timeout as e:
+        raise e2e.Timeout('%s (shown: %s)' % (e, statuses(page))) from None
 
 
 def test_unknown_region():
@@ -107,14 +139,14 @@ def test_unknown_region():
                       root=page)
             app.press('Create Endpoints', root=page)
 
-            steps.wait_endpoints(app, page, 'Waiting for approval in Azure')
+            wait_endpoints(page, 'Waiting for approval in Azure')
             endpoints = api.endpoints(NEW_REGION)
             assert sorted(e['regionName'] for e in endpoints) == ['CHILE_CENTRAL', 'US_EAST_2']
             for endpoint in endpoints:
                 app.label(steps.approval_command(endpoint['privateEndpointConnectionName']),
                           root=page)
                 sim.approve(NEW_REGION, endpoint['id'])
-            steps.wait_endpoints(app, page, 'Active')
+            wait_endpoints(page, 'Active')
             app.label('Every endpoint is active: Atlas reaches the key vault privately in each '
                       'of these regions.', root=page)
             assert all(e['status'] == 'ACTIVE' for e in api.endpoints(NEW_REGION))

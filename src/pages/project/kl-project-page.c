@@ -224,28 +224,11 @@ project_activated_cb (KlProjectPage *self,
   kl_project_page_select (self, id);
 }
 
-/* Nothing runs in a project whose clusters are all paused: Atlas treats it as inactive
- * (src/sim/README.md: the Group schema has no status of its own). */
-static gboolean
-looks_inactive (KlSession *session)
-{
-  GPtrArray *clusters = kl_session_get_clusters (session);
-
-  if (clusters == NULL || clusters->len == 0)
-    return FALSE;
-
-  for (guint i = 0; i < clusters->len; i++)
-    if (!kl_cluster_get_paused (g_ptr_array_index (clusters, i)))
-      return FALSE;
-
-  return TRUE;
-}
-
 static char *
 dup_clusters_text (KlSession *session)
 {
   GPtrArray *clusters = kl_session_get_clusters (session);
-  guint eligible = 0, on_key = 0;
+  guint eligible = 0, on_key = 0, paused = 0;
 
   if (clusters == NULL || clusters->len == 0)
     return g_strdup (_("No clusters yet. Dedicated clusters (M10 or larger) created later can use "
@@ -255,11 +238,22 @@ dup_clusters_text (KlSession *session)
     {
       KlCluster *cluster = g_ptr_array_index (clusters, i);
 
+      if (kl_cluster_get_paused (cluster))
+        paused++;
       if (g_strcmp0 (kl_cluster_get_encryption_at_rest_provider (cluster), "AZURE") == 0)
         on_key++;
       else if (kl_cluster_check_cmk_eligible (cluster, NULL))
         eligible++;
     }
+
+  /* Atlas has no project state to go by (the Group resource has none): what it refuses is a
+   * change to a paused cluster. Paused clusters are said as such, and left alone. */
+  if (paused == clusters->len)
+    return g_strdup_printf (ngettext ("The cluster is paused: resume it in Atlas to use your key "
+                                      "on it",
+                                      "All %u clusters are paused: resume them in Atlas to use "
+                                      "your key on them", paused),
+                            paused);
 
   if (on_key > 0)
     /* Translators: the first %u is a number of clusters, the second the clusters in the project */
@@ -349,7 +343,7 @@ update_status (KlProjectPage *self)
   g_autofree char *clusters = NULL;
   const char *icon_name, *style, *resume_page;
   KlProjectStage stage;
-  gboolean inactive, can_setup, any_action;
+  gboolean can_setup, any_action;
 
   if (is_disposed (self))
     return;
@@ -377,30 +371,18 @@ update_status (KlProjectPage *self)
     }
 
   stage = kl_plan_get_stage (plan);
-  inactive = looks_inactive (self->session);
   resume_page = kl_plan_get_resume_page (plan);
 
-  if (inactive && stage != KL_PROJECT_STAGE_OTHER_PROVIDER)
-    {
-      set_status (self, "media-playback-pause-symbolic", "warning",
-                  _("Nothing runs in this project: every cluster is paused, so Atlas treats it "
-                    "as inactive and does not take a key for it. Resume a cluster in Atlas, "
-                    "then choose Reload."));
-    }
-  else
-    {
-      summary = kl_plan_dup_summary (plan);
-      stage_icon (stage, &icon_name, &style);
-      set_status (self, icon_name, style, summary);
-    }
+  summary = kl_plan_dup_summary (plan);
+  stage_icon (stage, &icon_name, &style);
+  set_status (self, icon_name, style, summary);
 
   clusters = dup_clusters_text (self->session);
   adw_action_row_set_subtitle (self->clusters_row, clusters);
   gtk_widget_set_visible (GTK_WIDGET (self->clusters_row), TRUE);
 
   /* Setting up applies until everything is done; it resumes where the server's state says. */
-  can_setup = !inactive &&
-              stage != KL_PROJECT_STAGE_OTHER_PROVIDER &&
+  can_setup = stage != KL_PROJECT_STAGE_OTHER_PROVIDER &&
               stage != KL_PROJECT_STAGE_DONE &&
               kl_plan_page_applies (plan, resume_page) &&
               has_page (self, resume_page);
