@@ -676,8 +676,9 @@ test_pause_resume_stop (Fixture       *fixture,
   g_assert_false (kl_watch_get_paused (KL_WATCH (fixture->watch)));
   wait_for_polls (fixture->watch, n_polls + 1);
 
-  /* Stopped with a request in flight: cancelled, silently. */
-  kl_sim_set_latency (fixture->project->sim, 100);
+  /* Stopped with a request in flight: cancelled, silently. The main-loop waits here are
+   * scaled (kl-test-utils.h): so is the latency they are measured against. */
+  kl_sim_set_latency (fixture->project->sim, kl_test_scale_ms (100));
   n_polls = kl_watch_get_n_polls (KL_WATCH (fixture->watch));
   kl_endpoint_watch_poke (fixture->watch);
   g_assert_false (kl_test_wait_until (never, NULL, 20));  /* the poke's request is sent */

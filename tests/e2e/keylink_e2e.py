@@ -57,17 +57,28 @@ class Timeout(AssertionError):
 
 _START = time.monotonic()
 
+# Deadlines catch what never happens; they are not measures of speed. As in the C tests
+# (tests/kl-test-utils.h): KL_TEST_TIME_SCALE (tests/meson.build: 4 in the sanitizer build)
+# times a margin of 3 for a machine as busy again as the tests, twice over.
+FLAVOUR_SCALE = max(float(os.environ.get('KL_TEST_TIME_SCALE') or 1), 1.0)
+LOAD_MARGIN = 3
+TIME_SCALE = FLAVOUR_SCALE * LOAD_MARGIN
+
 
 def note(message):
     """A TAP comment with the time since the start: where a slow test spends its time."""
     print('# [%6.1f s] %s' % (time.monotonic() - _START, message), flush=True)
 
 
-def wait_until(predicate, timeout=20.0, what='condition', events=('object:', 'window:')):
-    """Runs the main loop until predicate() returns a true value, or fails after timeout.
+def wait_until(predicate, timeout=20.0, what='condition', events=('object:', 'window:'),
+               scaled=True):
+    """Runs the main loop until predicate() returns a true value, or fails after timeout
+    (times TIME_SCALE, unless scaled is false: a probe that scales its own).
 
     The predicate runs at once, then after AT-SPI events (coalesced: at most one check per
     main-loop iteration) and every 100 ms."""
+    if scaled:
+        timeout *= TIME_SCALE
     state = {'value': None, 'pending': False, 'expired': False}
     loop = GLib.MainLoop()
 
@@ -397,11 +408,13 @@ class App:
                 key(KEY_TAB)
             # Entries take the focus without telling (their text is not in the tree), but what
             # had it tells that it lost it: a Tab with no event at all within half a second
-            # went from an entry to an entry.
+            # (times the flavour's factor: each Tab with no event costs that) went from an
+            # entry to an entry.
             try:
                 wait_until(lambda: self._focus_events > seen or
                            has_state(node, Atspi.StateType.FOCUSED),
-                           timeout=0.5, events=('object:state-changed:focused',))
+                           timeout=0.5 * FLAVOUR_SCALE, scaled=False,
+                           events=('object:state-changed:focused',))
             except Timeout:
                 pass
         raise Timeout('could not move the focus to %s with the keyboard' %
@@ -437,7 +450,8 @@ class App:
             focused = [i for i, (n, _) in enumerate(rows) if has_state(n, Atspi.StateType.FOCUSED)]
             key(KEY_DOWN if not focused or focused[0] < texts.index(item) else KEY_UP)
             try:
-                wait_until(lambda: has_state(target, Atspi.StateType.FOCUSED), timeout=1.0,
+                wait_until(lambda: has_state(target, Atspi.StateType.FOCUSED),
+                           timeout=1.0 * FLAVOUR_SCALE, scaled=False,
                            events=('object:state-changed:focused',))
             except Timeout:
                 pass
@@ -506,9 +520,10 @@ class App:
         to exit (so that what it saves on close, such as GSettings, is written)."""
         self.click('push button', 'Close', root=self.frame)
         try:
-            self.proc.wait(timeout)
+            self.proc.wait(timeout * TIME_SCALE)
         except subprocess.TimeoutExpired:
-            raise Timeout('Keylink did not exit within %.0f s of closing its window' % timeout)
+            raise Timeout('Keylink did not exit within %.0f s of closing its window' %
+                          (timeout * TIME_SCALE))
         self._forget()
         assert self.proc.returncode == 0, 'Keylink exited with %d' % self.proc.returncode
 
@@ -520,7 +535,7 @@ class App:
         if ended is None:
             self.proc.terminate()
             try:
-                self.proc.wait(timeout)
+                self.proc.wait(timeout * TIME_SCALE)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
