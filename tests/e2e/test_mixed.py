@@ -21,6 +21,7 @@ import keylink_steps as steps  # noqa: E402
 
 CHECKED = e2e.Atspi.StateType.CHECKED
 KEY_SPACE = 0x20
+KEY_ESCAPE = 0xff1b
 TITLES = {'US_EAST_2': 'East US 2 (US_EAST_2)', 'CHILE_CENTRAL': 'CHILE_CENTRAL'}
 MIXED = '65f0000000000000000000a2'        # "Analytics" (src/sim/kl-sim.h)
 NEW_REGION = '65f0000000000000000000a4'   # "Expansion"
@@ -96,6 +97,45 @@ def test_mixed_project():
         sim.stop()
 
 
+def test_pause_confirmation():
+    sim, api = steps.start_simulator()
+    try:
+        api.call('PATCH', '/groups/%s/encryptionAtRest' % MIXED, {'azureKeyVault': {
+            'enabled': True, 'azureEnvironment': 'AZURE', 'clientID': steps.CLIENT_ID,
+            'tenantID': steps.TENANT_ID, 'secret': steps.AZURE_SECRET,
+            'subscriptionID': steps.SUBSCRIPTION_ID, 'resourceGroupName': steps.RESOURCE_GROUP,
+            'keyVaultName': steps.VAULT, 'keyIdentifier': steps.KEY_ID}})
+        with steps.running(['--atlas-url', sim.url]) as app:
+            steps.sign_in(app, api_key=True, remember=False)
+            steps.choose_project(app, name='Analytics')
+            app.press('Continue Setup')
+
+            # The cluster the change pauses is named first, and the button says what it does.
+            page = app.page('Private Networking', timeout=30)
+            app.label('analytics-multicloud', root=page)
+            app.press('Turn On and Pause 1 Cluster')
+
+            # A confirmation names it; declining sends nothing.
+            app.label(steps.regex('Requiring private networking pauses “analytics-multicloud”'))
+            app.screenshot('e2e-pause-confirmation', settle_page=False)
+            # Escape answers the dialog with Cancel (the bar's own Cancel would stop the page).
+            e2e.key(KEY_ESCAPE)
+            app.gone('label', steps.regex('Requiring private networking pauses'))
+            akv = api.encryption_at_rest(MIXED)['azureKeyVault']
+            assert not akv.get('requirePrivateNetworking'), akv
+
+            app.press('Turn On and Pause 1 Cluster')
+            app.label(steps.regex('Requiring private networking pauses “analytics-multicloud”'))
+            app.press('Turn On and Pause')
+            app.page('Region Endpoints', timeout=30)
+            akv = api.encryption_at_rest(MIXED)['azureKeyVault']
+            assert akv.get('requirePrivateNetworking'), akv
+            clusters = {c['name']: c for c in api.clusters(MIXED)}
+            assert clusters['analytics-multicloud']['paused'], clusters['analytics-multicloud']
+    finally:
+        sim.stop()
+
+
 def statuses(page):
     """{region title: status line} of the Endpoints list, as on screen."""
     result = {}
@@ -159,4 +199,5 @@ if __name__ == '__main__':
     tap = e2e.Tap()
     tap.run('mixed-project', test_mixed_project)
     tap.run('unknown-region', test_unknown_region)
+    tap.run('pause-confirmation', test_pause_confirmation)
     sys.exit(tap.done())
