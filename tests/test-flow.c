@@ -1228,6 +1228,66 @@ shows_status (gpointer user_data)
   return g_strcmp0 (status_text (args[0]), args[1]) == 0;
 }
 
+static guint
+count_ear_requests (Fixture    *fixture,
+                    const char *method)
+{
+  g_autoptr(GPtrArray) requests = kl_sim_dup_requests (fixture->sim);
+  guint n = 0;
+
+  for (guint i = 0; i < requests->len; i++)
+    if (g_str_equal (((KlSimRequest *) requests->pdata[i])->method, method) &&
+        g_str_has_suffix (((KlSimRequest *) requests->pdata[i])->path, "/encryptionAtRest"))
+      n++;
+  return n;
+}
+
+/* Atlas applies Enable but its answer is lost, and so is the read-back: the page says Atlas
+ * may have applied it; Enable again reads the project first and sends nothing twice. */
+static void
+test_enable_unclear (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  KlProjectPage *projects;
+  KlPage *review;
+
+  kl_assistant_next (fixture->assistant);
+  wait_for_page (fixture, KL_PAGE_SIGN_IN, TIMEOUT_MS);
+  projects = sign_in (fixture, &good_sa);
+  choose_project (fixture, projects, "Payments");
+  kl_assistant_next (fixture->assistant);
+  fill_azure (fixture);
+  review = wait_for_page (fixture, KL_PAGE_REVIEW, TIMEOUT_MS);
+  kl_review_page_set_verify_policy (KL_REVIEW_PAGE (review), 2, 20);
+
+  g_assert_true (kl_sim_add_fault (fixture->sim,
+                                   "{\"path\": \"/api/atlas/v2/groups/*/encryptionAtRest\","
+                                   " \"method\": \"PATCH\", \"kind\": \"drop\","
+                                   " \"afterProcessing\": true, \"count\": 1}", &error));
+  g_assert_no_error (error);
+  g_assert_true (kl_sim_add_fault (fixture->sim,
+                                   "{\"path\": \"/api/atlas/v2/groups/*/encryptionAtRest\","
+                                   " \"method\": \"GET\", \"kind\": \"drop\", \"count\": 50}",
+                                   &error));
+  g_assert_no_error (error);
+  kl_sim_clear_requests (fixture->sim);
+  kl_assistant_next (fixture->assistant);
+  g_assert_true (kl_test_wait_until (not_applying, review, TIMEOUT_MS));
+  g_assert_true (current_page (fixture) == review);
+  g_assert_nonnull (kl_page_get_error (review));
+  assert_contains (kl_page_get_error (review), "Atlas may have applied the change all the same");
+  g_assert_cmpuint (count_ear_requests (fixture, "PATCH"), ==, 1);
+  g_assert_cmpuint (count_ear_requests (fixture, "GET"), >=, 1);
+
+  /* Enable again: the project is read first; the change is there, nothing is sent. */
+  kl_sim_clear_faults (fixture->sim);
+  kl_assistant_next (fixture->assistant);
+  wait_for_page (fixture, KL_PAGE_PRIVATE_NETWORKING, TIMEOUT_MS);
+  g_assert_null (kl_page_get_error (review));
+  g_assert_cmpuint (count_ear_requests (fixture, "PATCH"), ==, 1);
+}
+
 static void
 test_walk_to_enabled_key (Fixture       *fixture,
                           gconstpointer  user_data)
@@ -2346,6 +2406,7 @@ main (int   argc,
   ADD ("project/states", test_project_states);
   ADD ("project/hostile-names", test_hostile_names);
   ADD ("walk-to-enabled-key", test_walk_to_enabled_key);
+  ADD ("enable-unclear", test_enable_unclear);
   ADD ("whole-setup", test_whole_setup);
   ADD ("resume", test_resume);
   ADD ("resume/clusters", test_resume_clusters);

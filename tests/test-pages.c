@@ -793,6 +793,46 @@ test_review_bad_credentials (Fixture       *fixture,
   atlas_tear_down (&atlas);
 }
 
+static guint
+count_requests (KlSim      *sim,
+                const char *method)
+{
+  g_autoptr(GPtrArray) requests = kl_sim_dup_requests (sim);
+  guint n = 0;
+
+  for (guint i = 0; i < requests->len; i++)
+    if (g_str_equal (((KlSimRequest *) requests->pdata[i])->method, method) &&
+        g_str_has_suffix (((KlSimRequest *) requests->pdata[i])->path, "/encryptionAtRest"))
+      n++;
+  return n;
+}
+
+/* Only the answer is lost: the read-back shows the key in use, and the flow goes on. */
+static void
+test_review_answer_lost (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  Atlas atlas;
+
+  atlas_set_up (&atlas, fixture);
+  fill_and_review (fixture, CLIENT_ID, KEY_ID);
+  g_assert_true (kl_sim_add_fault (atlas.sim,
+                                   "{\"path\": \"/api/atlas/v2/groups/*/encryptionAtRest\","
+                                   " \"method\": \"PATCH\", \"kind\": \"drop\","
+                                   " \"afterProcessing\": true, \"count\": 1}", &error));
+  g_assert_no_error (error);
+  kl_sim_clear_requests (atlas.sim);
+  kl_assistant_next (fixture->assistant);
+  g_assert_true (kl_test_wait_until (not_applying, atlas.review, TIMEOUT_MS));
+  g_assert_null (kl_page_get_error (atlas.review));
+  g_assert_cmpstr (kl_page_get_page_id (kl_assistant_get_current_page (fixture->assistant)), ==,
+                   "private-networking");
+  g_assert_cmpuint (count_requests (atlas.sim, "PATCH"), ==, 1);
+
+  atlas_tear_down (&atlas);
+}
+
 static void
 test_review_unusable_key (Fixture       *fixture,
                           gconstpointer  user_data)
@@ -962,6 +1002,7 @@ main (int   argc,
   ADD ("review", test_review);
   ADD ("review/enable", test_review_enable);
   ADD ("review/bad-credentials", test_review_bad_credentials);
+  ADD ("review/answer-lost", test_review_answer_lost);
   ADD ("review/unusable-key", test_review_unusable_key);
   g_test_add_func ("/pages/screenshots", test_screenshots);
 

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kl-error.h"
 #include "kl-page-util.h"
 
 /**
@@ -327,6 +328,7 @@ typedef struct
   GSource            *wait_source;
   GSource            *cancel_source;
   KlEncryptionAtRest *last;
+  GError             *patch_error;   /* the PATCH's unclear failure, while reading back */
 } VerifyData;
 
 static void
@@ -341,6 +343,7 @@ verify_data_free (VerifyData *data)
     g_source_destroy (data->cancel_source);
   g_clear_pointer (&data->cancel_source, g_source_unref);
   g_clear_object (&data->last);
+  g_clear_error (&data->patch_error);
   g_free (data);
 }
 
@@ -403,6 +406,33 @@ verify_later (GTask *task)
     }
 }
 
+/* The PATCH failed in a way that says nothing of whether Atlas applied it (no answer in time,
+ * a dropped connection, a 5xx, an answer that could not be read), and what was read back does
+ * not settle it either: say that Atlas may have applied it. */
+static void
+return_unclear (GTask        *task,
+                const GError *read_error)
+{
+  VerifyData *data = g_task_get_task_data (task);
+
+  if (read_error != NULL)
+    g_debug ("Reading the configuration back after an unclear PATCH failed: %s",
+             read_error->message);
+
+  g_task_return_new_error (task, KL_ERROR, data->patch_error->code,
+                           /* Translators: %s says what went wrong with the request */
+                           read_error != NULL
+                           ? _("%s Atlas may have applied the change all the same, and Keylink "
+                               "could not read the project back to tell. Try again: Keylink "
+                               "reads the project first, and sends nothing if the change is "
+                               "in place.")
+                           : _("%s Atlas may have applied the change all the same, but reading "
+                               "the project back does not show it in place yet. Try again: "
+                               "Keylink reads the project first, and sends nothing if the "
+                               "change is in place."),
+                           data->patch_error->message);
+}
+
 static void
 verify_check (GTask              *task,
               KlEncryptionAtRest *ear)
@@ -419,7 +449,10 @@ verify_check (GTask              *task,
 
   if (data->attempts_left == 0)
     {
-      g_task_return_boolean (task, FALSE);
+      if (data->patch_error != NULL)
+        return_unclear (task, NULL);
+      else
+        g_task_return_boolean (task, FALSE);
       return;
     }
 
@@ -438,17 +471,53 @@ verify_answer_cb (GObject      *object,
   g_autoptr(KlEncryptionAtRest) ear = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (g_async_result_is_tagged (result, kl_atlas_client_patch_encryption_at_rest_async))
+  VerifyData *data = g_task_get_task_data (task);
+  GCancellable *cancellable;
+  gboolean patch_answer;
+
+  patch_answer = g_async_result_is_tagged (result, kl_atlas_client_patch_encryption_at_rest_async);
+  if (patch_answer)
     ear = kl_atlas_client_patch_encryption_at_rest_finish (client, result, &error);
   else
     ear = kl_atlas_client_get_encryption_at_rest_finish (client, result, &error);
+
+  /* No clear answer to the PATCH: read back before anyone offers to send it again. */
+  if (ear == NULL && patch_answer && kl_page_util_error_is_unclear (error))
+    {
+      g_debug ("The PATCH's outcome is unclear (%s): reading the configuration back",
+               error->message);
+      data->patch_error = g_steal_pointer (&error);
+      cancellable = g_task_get_cancellable (task);
+      kl_atlas_client_get_encryption_at_rest_async (client, data->group_id, cancellable,
+                                                    verify_answer_cb, g_steal_pointer (&task));
+      return;
+    }
+
   if (ear == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      if (data->patch_error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return_unclear (task, error);
+      else
+        g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
   verify_check (task, ear);
+}
+
+/**
+ * kl_page_util_error_is_unclear:
+ *
+ * Returns: whether @error leaves open whether a write reached Atlas and was applied: no answer
+ *   in time, a dropped connection, a 5xx or an answer that could not be read
+ */
+gboolean
+kl_page_util_error_is_unclear (const GError *error)
+{
+  return g_error_matches (error, KL_ERROR, KL_ERROR_NETWORK) ||
+         g_error_matches (error, KL_ERROR, KL_ERROR_TIMEOUT) ||
+         g_error_matches (error, KL_ERROR, KL_ERROR_SERVER) ||
+         g_error_matches (error, KL_ERROR, KL_ERROR_BAD_RESPONSE);
 }
 
 /**

@@ -73,6 +73,7 @@ void                kl_page_util_patch_and_verify_async
                                                   GCancellable        *cancellable,
                                                   GAsyncReadyCallback  callback,
                                                   gpointer             user_data);
+gboolean            kl_page_util_error_is_unclear (const GError *error);
 KlEncryptionAtRest *kl_page_util_patch_and_verify_finish
                                                  (GAsyncResult        *result,
                                                   gboolean            *verified,

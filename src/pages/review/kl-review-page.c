@@ -34,6 +34,7 @@ struct _KlReviewPage
   char           *group_id;
   guint           verify_attempts;
   guint           verify_interval_ms;
+  gboolean        unclear;  /* the last PATCH's outcome is unknown: read before sending */
 
   /* Template widgets */
   AdwActionRow   *environment_row;
@@ -185,6 +186,8 @@ verified_cb (GObject      *object,
   gboolean in_use = FALSE;
 
   ear = kl_page_util_patch_and_verify_finish (result, &in_use, &error);
+  /* Atlas may have applied it: the next Enable reads the project before sending anything. */
+  self->unclear = ear == NULL && kl_page_util_error_is_unclear (error);
   if (ear == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else if (!in_use)
@@ -238,10 +241,26 @@ current_cb (GObject      *object,
   g_autoptr(KlEncryptionAtRest) ear = NULL;
   g_autoptr(GError) error = NULL;
 
+  KlReviewPage *self = g_task_get_source_object (task);
+  ApplyData *data = g_task_get_task_data (task);
+
   ear = kl_atlas_client_get_encryption_at_rest_finish (KL_ATLAS_CLIENT (object), result, &error);
   if (ear == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* After a PATCH whose outcome was unclear: if Atlas applied it, nothing is sent again. */
+  if (self->unclear && is_in_use (ear, NULL) &&
+      g_strcmp0 (kl_azure_key_vault_get_key_identifier (kl_encryption_at_rest_get_azure_key_vault (ear)),
+                 kl_azure_key_vault_get_key_identifier (data->wanted)) == 0)
+    {
+      g_debug ("The earlier PATCH was applied after all: nothing sent again");
+      self->unclear = FALSE;
+      if (self->answers != NULL)
+        kl_setup_answers_discard_draft (self->answers, data->group_id);
+      g_task_return_boolean (task, TRUE);
       return;
     }
 
@@ -293,7 +312,7 @@ kl_review_page_apply_async (KlPage              *page,
   /* Whether this is the first enablement decides what the PATCH holds: the session knows;
    * without it (the page used on its own), read it first. */
   current = known_state (self);
-  if (current != NULL)
+  if (current != NULL && !self->unclear)
     send_patch (task, current);
   else
     kl_atlas_client_get_encryption_at_rest_async (data->client, data->group_id, cancellable,
