@@ -16,6 +16,7 @@
 #include "kl-assistant.h"
 #include "kl-plan.h"
 #include "kl-setup-answers.h"
+#include "kl-error.h"
 #include "kl-window.h"
 #include "pages/azure-app/kl-azure-app-page.h"
 #include "pages/clusters/kl-clusters-page.h"
@@ -68,6 +69,7 @@ struct _KlWindow
   GPtrArray            *skipped;           /* page ids hidden while Next jumps ahead */
   char                 *answers_group_id;  /* the project whose server answers are shown */
   char                 *resume_group_id;   /* "Continue with": resume it once its state is read */
+  gboolean              keyring_unavailable; /* listing the profiles found no Secret Service */
 
   GPtrArray            *profiles;          /* KlProfile, from the keyring */
   GPtrArray            *cli_profiles;      /* KlCliProfile */
@@ -140,6 +142,8 @@ new_sign_in_page (KlWindow *self)
   if (KL_IS_APPLICATION (app) && kl_application_get_atlas_url (KL_APPLICATION (app)) != NULL)
     kl_sign_in_page_set_custom_url (KL_SIGN_IN_PAGE (page),
                                     kl_application_get_atlas_url (KL_APPLICATION (app)));
+  if (self->keyring_unavailable)
+    kl_sign_in_page_set_keyring_available (KL_SIGN_IN_PAGE (page), FALSE);
   g_signal_connect_object (page, "signed-in",
                            G_CALLBACK (signed_in_cb), self, G_CONNECT_SWAPPED);
   return page;
@@ -883,6 +887,13 @@ profiles_listed_cb (GObject      *object,
 
   if (profiles == NULL)
     g_debug ("No saved profiles: %s", error->message);
+
+  /* No Secret Service at all: the sign-in page says so before anyone tries to save. */
+  self->keyring_unavailable = profiles == NULL &&
+                              g_error_matches (error, KL_ERROR, KL_ERROR_KEYRING_UNAVAILABLE);
+  if (peek_page (self, KL_PAGE_SIGN_IN) != NULL)
+    kl_sign_in_page_set_keyring_available (KL_SIGN_IN_PAGE (peek_page (self, KL_PAGE_SIGN_IN)),
+                                           !self->keyring_unavailable);
 
   g_clear_pointer (&self->profiles, g_ptr_array_unref);
   self->profiles = g_steal_pointer (&profiles);

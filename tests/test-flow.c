@@ -593,7 +593,9 @@ test_sign_in_validation (Fixture       *fixture,
   g_assert_null (kl_test_caption_text (secret));
   g_assert_true (kl_page_get_complete (page));
 
-  /* Remembering needs a name; one is suggested. */
+  /* Remembering needs a name; one is suggested. (Without a keyring, remembering starts off:
+   * turned on, it asks for a name the same way.) */
+  gtk_switch_set_active (remember_switch (page), TRUE);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (name)));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name)), ==, "127.0.0.1 — service account");
   kl_test_type_text (name, " ");
@@ -793,6 +795,12 @@ test_sign_in_network (Fixture       *fixture,
 
 /* Run with KL_TEST_NO_KEYRING (tests/meson.build): the profile cannot be saved, the user may
  * go on without saving it. */
+static gboolean
+remember_is_off (gpointer user_data)
+{
+  return !gtk_switch_get_active (remember_switch (KL_PAGE (user_data)));
+}
+
 static void
 test_sign_in_no_keyring (Fixture       *fixture,
                          gconstpointer  user_data)
@@ -807,6 +815,18 @@ test_sign_in_no_keyring (Fixture       *fixture,
       return;
     }
 
+  /* Said up front, once the start-up listing of profiles found no keyring: "Remember in
+   * Keyring" starts off, and its row says why. */
+  g_assert_true (kl_assistant_set_current_page (fixture->assistant, KL_PAGE_SIGN_IN));
+  page = current_page (fixture);
+  g_assert_true (kl_test_wait_until (remember_is_off, page, TIMEOUT_MS));
+  g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (page),
+                                           "No keyring is running in this session, so Keylink "
+                                           "signs in without saving: the profile lasts until "
+                                           "Keylink closes. To save it, start GNOME Keyring (or "
+                                           "another Secret Service) and open Keylink again."));
+
+  /* Turned on all the same, the save fails, and signing in without saving is offered. */
   credentials.profile = "Nowhere to save";
   sign_in_fails (fixture, &credentials, TIMEOUT_MS);
   page = current_page (fixture);

@@ -52,6 +52,7 @@ struct _KlSignInPage
   AdwEntryRow          *client_id_row;
   AdwEntryRow          *secret_row;
   GtkSwitch            *remember_switch;
+  AdwActionRow         *remember_row;
   AdwEntryRow          *profile_name_row;
   GtkRevealer          *keyring_revealer;
   GtkWidget            *continue_button;
@@ -943,6 +944,7 @@ kl_sign_in_page_class_init (KlSignInPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KlSignInPage, client_id_row);
   gtk_widget_class_bind_template_child (widget_class, KlSignInPage, secret_row);
   gtk_widget_class_bind_template_child (widget_class, KlSignInPage, remember_switch);
+  gtk_widget_class_bind_template_child (widget_class, KlSignInPage, remember_row);
   gtk_widget_class_bind_template_child (widget_class, KlSignInPage, profile_name_row);
   gtk_widget_class_bind_template_child (widget_class, KlSignInPage, keyring_revealer);
   gtk_widget_class_bind_template_child (widget_class, KlSignInPage, continue_button);
@@ -1003,6 +1005,29 @@ select_service (KlSignInPage   *self,
  *
  * Chooses “Another address” with @url (`--atlas-url`). It is checked like typed text.
  */
+void
+kl_sign_in_page_set_keyring_available (KlSignInPage *self,
+                                       gboolean      available)
+{
+  g_return_if_fail (KL_IS_SIGN_IN_PAGE (self));
+
+  if (available)
+    {
+      adw_action_row_set_subtitle (self->remember_row,
+                                   _("Kept in your login keyring, never in a file"));
+      return;
+    }
+
+  /* Said up front, before a save can fail: signing in works without a keyring. */
+  adw_action_row_set_subtitle (self->remember_row,
+                               _("No keyring is running in this session, so Keylink signs in "
+                                 "without saving: the profile lasts until Keylink closes. To "
+                                 "save it, start GNOME Keyring (or another Secret Service) and "
+                                 "open Keylink again."));
+  adw_action_row_set_subtitle_lines (self->remember_row, 0);
+  gtk_switch_set_active (self->remember_switch, FALSE);
+}
+
 void
 kl_sign_in_page_set_custom_url (KlSignInPage *self,
                                 const char   *url)

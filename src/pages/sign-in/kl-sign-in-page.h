@@ -21,6 +21,10 @@ KlPage *kl_sign_in_page_new            (KlSession     *session,
                                         KlCredentials *credentials);
 void    kl_sign_in_page_set_custom_url (KlSignInPage  *self,
                                         const char    *url);
+/* Whether this session has a keyring to save profiles in: without one, "Remember in
+ * Keyring" starts off and says why, before anything is tried. */
+void    kl_sign_in_page_set_keyring_available (KlSignInPage *self,
+                                               gboolean      available);
 void    kl_sign_in_page_load_profile   (KlSignInPage  *self,
                                         KlProfile     *profile,
                                         SecretValue   *secret);
