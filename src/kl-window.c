@@ -17,6 +17,7 @@
 #include "kl-plan.h"
 #include "kl-setup-answers.h"
 #include "kl-error.h"
+#include "kl-teardown-intent.h"
 #include "kl-window.h"
 #include "pages/azure-app/kl-azure-app-page.h"
 #include "pages/clusters/kl-clusters-page.h"
@@ -232,7 +233,12 @@ new_rotate_page (KlWindow *self)
 static KlPage *
 new_teardown_page (KlWindow *self)
 {
-  return kl_teardown_page_new (self->session);
+  KlPage *page = kl_teardown_page_new (self->session);
+
+  /* A confirmed teardown is kept until done (not in demo mode: nothing real to resume). */
+  if (!self->demo && self->settings != NULL)
+    kl_teardown_page_set_settings (KL_TEARDOWN_PAGE (page), self->settings);
+  return page;
 }
 
 static void
@@ -1065,6 +1071,8 @@ session_plan_changed_cb (KlWindow *self)
   KlPlan *plan = kl_session_get_plan (self->session);
   const char *group_id = kl_session_get_group_id (self->session);
   KlPage *key_vault = peek_page (self, KL_PAGE_KEY_VAULT);
+  KlTeardownKind teardown_kind;
+  int unfinished = -1;
   const char *page_id;
 
   if (plan == NULL)
@@ -1084,6 +1092,20 @@ session_plan_changed_cb (KlWindow *self)
   if (key_vault != NULL)
     kl_key_vault_page_set_vault_frozen (KL_KEY_VAULT_PAGE (key_vault),
                                         kl_plan_vault_is_frozen (plan));
+
+  /* A teardown confirmed and not finished: done once the server has nothing left of it;
+   * else the Project page offers to finish it first. */
+  if (!self->demo && self->settings != NULL && group_id != NULL &&
+      kl_teardown_intent_get (self->settings, group_id, &teardown_kind))
+    {
+      if (kl_plan_can_teardown (plan, teardown_kind))
+        unfinished = (int) teardown_kind;
+      else
+        kl_teardown_intent_clear (self->settings, group_id);
+    }
+  kl_project_page_set_unfinished_teardown (KL_PROJECT_PAGE (get_page (self, KL_PAGE_PROJECT)),
+                                           unfinished);
+
   update_pages (self);
   update_demo_button (self);
 
@@ -1093,6 +1115,9 @@ session_plan_changed_cb (KlWindow *self)
   if (self->resume_group_id != NULL && g_strcmp0 (self->resume_group_id, group_id) == 0)
     {
       g_clear_pointer (&self->resume_group_id, g_free);
+      /* An unfinished teardown: the Project page says so and offers to finish it. */
+      if (unfinished >= 0)
+        return;
       page_id = resume_page (self);
       if (page_id != NULL && !kl_page_get_hidden (get_page (self, page_id)) &&
           (kl_page_get_complete (get_page (self, KL_PAGE_PROJECT)) ||

@@ -17,6 +17,7 @@
 #include "kl-credentials.h"
 #include "kl-endpoint-watch.h"
 #include "kl-plan.h"
+#include "kl-teardown-intent.h"
 #include "kl-sim.h"
 #include "kl-window.h"
 #include "kl-test-widget.h"
@@ -121,6 +122,7 @@ reset_memory (void)
   g_settings_reset (settings, "last-profile");
   g_settings_reset (settings, "last-project");
   g_settings_reset (settings, "last-project-name");
+  g_settings_reset (settings, "unfinished-teardowns");
 }
 
 static void
@@ -2150,6 +2152,72 @@ test_teardown (Fixture       *fixture,
   g_assert_true (row_shown (projects, "Continue Setup"));
 }
 
+/* A crash (here: the window destroyed) after the teardown was confirmed and half done: on the
+ * way back the project says the teardown is unfinished and offers to finish it first, never
+ * to resume the setup (which would create the endpoints just deleted). */
+static void
+test_teardown_interrupted (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  KlProjectPage *projects;
+  KlPage *page;
+  GtkWidget *start;
+  RequestsWait wait;
+  KlTeardownKind kind;
+
+  prepare_endpoints_active (fixture);
+  projects = sign_in (fixture, &good_sa);
+  choose_project (fixture, projects, "Payments");
+  g_assert_false (kl_teardown_intent_get (kl_application_get_settings (app), KL_SIM_GROUP_READY,
+                                          NULL));
+
+  activate_row (GTK_WIDGET (projects), "Turn Off Your Key");
+  page = wait_for_page (fixture, KL_PAGE_TEARDOWN, TIMEOUT_MS);
+  kl_teardown_page_set_poll_intervals (KL_TEARDOWN_PAGE (page), 5, 40);
+  g_assert_true (kl_test_wait_until (teardown_loaded, page, TIMEOUT_MS));
+  start = kl_test_find_by_label (GTK_WIDGET (page), "_Turn Off Your Key");
+  kl_test_type_text (find_entry (page, "Project Name"), "Payments");
+  g_signal_emit_by_name (start, "clicked");
+
+  /* The endpoints are being deleted (the simulator's clock stands still): then the crash. */
+  wait = (RequestsWait) { fixture, "DELETE", 2 };
+  g_assert_true (kl_test_wait_until (requests_answered, &wait, TIMEOUT_MS));
+  g_assert_true (kl_teardown_intent_get (kl_application_get_settings (app), KL_SIM_GROUP_READY,
+                                         &kind));
+  g_assert_cmpint (kind, ==, KL_TEARDOWN_CMK);
+  window_close (fixture);
+
+  window_open (fixture, 720, 800);
+  projects = sign_in (fixture, &good_sa);
+  choose_project (fixture, projects, "Payments");
+  assert_contains (status_text (projects),
+                   "Turning off your key for this project was started and did not finish");
+  g_assert_false (row_shown (projects, "Continue Setup"));
+  g_assert_cmpstr (kl_page_get_next_label (KL_PAGE (projects)), ==, "_Finish Turning Off");
+  g_assert_true (kl_page_get_complete (KL_PAGE (projects)));
+
+  /* Next finishes it: the teardown page, from the server's state, asking to confirm again. */
+  kl_assistant_next (fixture->assistant);
+  page = wait_for_page (fixture, KL_PAGE_TEARDOWN, TIMEOUT_MS);
+  g_assert_cmpint (kl_teardown_page_get_kind (KL_TEARDOWN_PAGE (page)), ==, KL_TEARDOWN_CMK);
+  kl_teardown_page_set_poll_intervals (KL_TEARDOWN_PAGE (page), 5, 40);
+  g_assert_true (kl_test_wait_until (teardown_loaded, page, TIMEOUT_MS));
+  kl_sim_advance (fixture->sim, KL_SIM_DELETING_SECONDS);
+  kl_sim_clear_requests (fixture->sim);
+  start = kl_test_find_by_label (GTK_WIDGET (page), "_Turn Off Your Key");
+  kl_test_type_text (find_entry (page, "Project Name"), "Payments");
+  g_signal_emit_by_name (start, "clicked");
+  /* The endpoints are gone by now (no cluster used the key): the key goes off. */
+  g_assert_true (kl_test_wait_until (teardown_over, page, TIMEOUT_MS));
+  wait = (RequestsWait) { fixture, "PATCH", 1 };
+  g_assert_true (requests_answered (&wait));
+  g_assert_null (kl_page_get_error (page));
+
+  /* Done: no longer an unfinished teardown. */
+  g_assert_false (kl_teardown_intent_get (kl_application_get_settings (app), KL_SIM_GROUP_READY,
+                                          NULL));
+}
+
 /* ---- Command line ------------------------------------------------------------------------ */
 
 /* `keylink --atlas-url URL`: the sign-in page starts on that address. */
@@ -2434,6 +2502,7 @@ main (int   argc,
   ADD ("project-actions", test_project_actions);
   ADD ("rotate", test_rotate);
   ADD ("teardown", test_teardown);
+  ADD ("teardown-interrupted", test_teardown_interrupted);
   ADD ("help", test_help);
   g_test_add_func ("/flow/screenshots", test_screenshots);
   /* The command line's options stay for the process, demo mode above all: in the suite that

@@ -34,6 +34,7 @@ struct _KlProjectPage
   GCancellable       *cancellable;    /* the last refresh's */
   gboolean            refreshing;
   gboolean            refresh_failed;
+  int                 unfinished_teardown; /* a KlTeardownKind, or -1 */
   gboolean            focus_state;    /* the user chose: move on to what can be done */
 
   /* Template widgets */
@@ -343,7 +344,7 @@ update_status (KlProjectPage *self)
   g_autofree char *clusters = NULL;
   const char *icon_name, *style, *resume_page;
   KlProjectStage stage;
-  gboolean can_setup, any_action;
+  gboolean can_setup, any_action, unfinished;
 
   if (is_disposed (self))
     return;
@@ -373,16 +374,36 @@ update_status (KlProjectPage *self)
   stage = kl_plan_get_stage (plan);
   resume_page = kl_plan_get_resume_page (plan);
 
-  summary = kl_plan_dup_summary (plan);
-  stage_icon (stage, &icon_name, &style);
-  set_status (self, icon_name, style, summary);
+  /* A teardown confirmed and not finished (a crash, a close): said first, and finished first,
+   * never mistaken for a setup to resume. */
+  unfinished = self->unfinished_teardown >= 0 &&
+               kl_plan_can_teardown (plan, (KlTeardownKind) self->unfinished_teardown) &&
+               has_page (self, "teardown");
+  if (unfinished)
+    {
+      set_status (self, "dialog-warning-symbolic", "warning",
+                  self->unfinished_teardown == KL_TEARDOWN_CMK
+                  ? _("Turning off your key for this project was started and did not finish. "
+                      "Finish it before anything else: Keylink goes on from where Atlas stands "
+                      "now, and asks you to confirm again.")
+                  : _("Turning off private networking for this project was started and did not "
+                      "finish. Finish it before anything else: Keylink goes on from where Atlas "
+                      "stands now, and asks you to confirm again."));
+    }
+  else
+    {
+      summary = kl_plan_dup_summary (plan);
+      stage_icon (stage, &icon_name, &style);
+      set_status (self, icon_name, style, summary);
+    }
 
   clusters = dup_clusters_text (self->session);
   adw_action_row_set_subtitle (self->clusters_row, clusters);
   gtk_widget_set_visible (GTK_WIDGET (self->clusters_row), TRUE);
 
   /* Setting up applies until everything is done; it resumes where the server's state says. */
-  can_setup = stage != KL_PROJECT_STAGE_OTHER_PROVIDER &&
+  can_setup = !unfinished &&
+              stage != KL_PROJECT_STAGE_OTHER_PROVIDER &&
               stage != KL_PROJECT_STAGE_DONE &&
               kl_plan_page_applies (plan, resume_page) &&
               has_page (self, resume_page);
@@ -427,7 +448,9 @@ update_status (KlProjectPage *self)
                gtk_widget_get_visible (GTK_WIDGET (self->teardown_key_row));
   gtk_widget_set_visible (GTK_WIDGET (self->actions_group), any_action);
 
-  kl_page_set_complete (KL_PAGE (self), can_setup);
+  if (unfinished)
+    kl_page_set_next_label (KL_PAGE (self), _("_Finish Turning Off"));
+  kl_page_set_complete (KL_PAGE (self), can_setup || unfinished);
 
   /* Chosen by the user: focus goes to what can be done next, which also scrolls it into
    * view below the list (and a screen reader reads it). */
@@ -550,13 +573,33 @@ kl_project_page_apply_async (KlPage              *page,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
+  KlProjectPage *self = KL_PROJECT_PAGE (page);
   g_autoptr(GTask) task = NULL;
 
   task = g_task_new (page, cancellable, callback, user_data);
   g_task_set_source_tag (task, kl_project_page_apply_async);
 
-  g_signal_emit (page, signals[ACTION], 0, KL_PROJECT_ACTION_SETUP);
+  if (self->unfinished_teardown == KL_TEARDOWN_CMK)
+    g_signal_emit (page, signals[ACTION], 0, KL_PROJECT_ACTION_TEARDOWN_CMK);
+  else if (self->unfinished_teardown == KL_TEARDOWN_PRIVATE_NETWORKING)
+    g_signal_emit (page, signals[ACTION], 0, KL_PROJECT_ACTION_TEARDOWN_PRIVATE_NETWORKING);
+  else
+    g_signal_emit (page, signals[ACTION], 0, KL_PROJECT_ACTION_SETUP);
   g_task_return_boolean (task, TRUE);
+}
+
+void
+kl_project_page_set_unfinished_teardown (KlProjectPage *self,
+                                         int            kind)
+{
+  g_return_if_fail (KL_IS_PROJECT_PAGE (self));
+  g_return_if_fail (kind >= -1 && kind <= KL_TEARDOWN_CMK);
+
+  if (self->unfinished_teardown == kind)
+    return;
+
+  self->unfinished_teardown = kind;
+  update_status (self);
 }
 
 static void
@@ -727,6 +770,8 @@ static void
 kl_project_page_init (KlProjectPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->unfinished_teardown = -1;
 
   /* Named by the text it shows, once, without the mnemonic. */
   kl_a11y_name_button_by_text (GTK_BUTTON (self->reload_button));

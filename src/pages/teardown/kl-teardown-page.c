@@ -13,6 +13,7 @@
 
 #include "kl-a11y.h"
 #include "kl-assistant.h"
+#include "kl-teardown-intent.h"
 #include "kl-teardown-page.h"
 #include "kl-teardown-step-row.h"
 #include "pages/kl-page-util.h"
@@ -41,6 +42,7 @@ struct _KlTeardownPage
   guint           poll_max_ms;
   gboolean        loaded;
   gboolean        finished;          /* the last run did everything */
+  GSettings      *settings;          /* the intent's home, or NULL */
 
   /* Template widgets */
   GtkLabel            *intro_label;
@@ -447,6 +449,8 @@ run_cb (GObject      *object,
 
   if (ok)
     {
+      /* Done: no longer an intent to resume. */
+      kl_teardown_intent_clear (self->settings, kl_teardown_get_group_id (teardown));
       self->finished = TRUE;
       gtk_editable_set_text (GTK_EDITABLE (self->name_row), "");
       kl_session_refresh_async (self->session, self->cancellable, run_refresh_cb,
@@ -498,6 +502,9 @@ start (KlTeardownPage *self)
 
   self->finished = FALSE;
   self->run_cancellable = g_cancellable_new ();
+
+  /* Confirmed: from now until it is done, a restart resumes this teardown, not a setup. */
+  kl_teardown_intent_set (self->settings, group_id, self->kind);
 
   /* Closing the window stops the run (the window cancels the assistant's cancellable). */
   assistant = gtk_widget_get_ancestor (GTK_WIDGET (self), KL_TYPE_ASSISTANT);
@@ -604,6 +611,16 @@ kl_teardown_page_dispose (GObject *object)
   G_OBJECT_CLASS (kl_teardown_page_parent_class)->dispose (object);
 }
 
+void
+kl_teardown_page_set_settings (KlTeardownPage *self,
+                               GSettings      *settings)
+{
+  g_return_if_fail (KL_IS_TEARDOWN_PAGE (self));
+  g_return_if_fail (settings == NULL || G_IS_SETTINGS (settings));
+
+  g_set_object (&self->settings, settings);
+}
+
 static void
 kl_teardown_page_finalize (GObject *object)
 {
@@ -612,6 +629,8 @@ kl_teardown_page_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->run_cancellable);
   g_clear_object (&self->plan_steps);
+
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (kl_teardown_page_parent_class)->finalize (object);
 }

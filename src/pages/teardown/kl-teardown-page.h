@@ -31,6 +31,10 @@ KlTeardownKind  kl_teardown_page_get_kind           (KlTeardownPage *self);
 /* Not while it runs. */
 void            kl_teardown_page_set_kind           (KlTeardownPage *self,
                                                      KlTeardownKind  kind);
+/* Where a confirmed teardown is kept as an intent until it is done (kl-teardown-intent.h);
+ * NULL keeps nothing (demo mode). */
+void            kl_teardown_page_set_settings       (KlTeardownPage *self,
+                                                     GSettings      *settings);
 /* Whether the steps shown come from a read of the project made since the page was shown. */
 gboolean        kl_teardown_page_get_loaded         (KlTeardownPage *self);
 gboolean        kl_teardown_page_get_running        (KlTeardownPage *self);
