@@ -27,6 +27,8 @@ parse_root (const char  *json,
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *sanitized = NULL;
+  gsize sanitized_length = 0;
   JsonNode *root;
 
   if (json == NULL || length == 0 || (length < 0 && json[0] == '\0'))
@@ -39,6 +41,12 @@ parse_root (const char  *json,
     {
       kl_error_set_bad_response (error, "JSON nested deeper than %d levels", KL_JSON_MAX_DEPTH);
       return NULL;
+    }
+
+  if ((sanitized = kl_json_dup_sanitized (json, length, &sanitized_length)) != NULL)
+    {
+      json = sanitized;
+      length = (gssize) sanitized_length;
     }
 
   parser = json_parser_new_immutable ();
@@ -216,6 +224,111 @@ kl_atlas_id_is_valid (const char *id)
     }
 
   return i == 24;
+}
+
+#define REPLACEMENT_CHAR "\xef\xbf\xbd" /* U+FFFD */
+
+/* Every invalid UTF-8 sequence and NUL byte of @json as U+FFFD. */
+static GString *
+make_valid_with_nul (const char *json,
+                     gsize       length)
+{
+  GString *out = g_string_sized_new (length + 16);
+  const char *p = json;
+  gsize remaining = length;
+
+  while (remaining > 0)
+    {
+      const char *end = NULL;
+      gsize valid;
+
+      g_utf8_validate_len (p, remaining, &end);
+      valid = (gsize) (end - p);
+      g_string_append_len (out, p, (gssize) valid);
+      p += valid;
+      remaining -= valid;
+      if (remaining == 0)
+        break;
+
+      /* A NUL byte, or the first byte of an invalid sequence: one U+FFFD, one byte on. */
+      g_string_append (out, REPLACEMENT_CHAR);
+      p++;
+      remaining--;
+    }
+
+  return out;
+}
+
+static gboolean
+has_nul_escape (const char *json,
+                gsize       length)
+{
+  for (gsize i = 0; i + 6 <= length; i++)
+    if (json[i] == '\\' && memcmp (json + i + 1, "u0000", 5) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+char *
+kl_json_dup_sanitized (const char *json,
+                       gssize      length,
+                       gsize      *out_length)
+{
+  g_autoptr(GString) valid = NULL;
+  GString *out;
+  gboolean in_string = FALSE;
+  gsize size;
+
+  g_return_val_if_fail (json != NULL || length == 0, NULL);
+  g_return_val_if_fail (out_length != NULL, NULL);
+
+  size = length < 0 ? strlen (json) : (gsize) length;
+  if (g_utf8_validate_len (json, size, NULL) && !has_nul_escape (json, size))
+    return NULL;
+
+  valid = make_valid_with_nul (json, size);
+  out = g_string_sized_new (valid->len);
+
+  /* Only the escapes inside strings: outside, a backslash is a syntax error json-glib
+   * reports anyway. Bytes of multibyte characters are never '"' or '\\'. */
+  for (gsize i = 0; i < valid->len; i++)
+    {
+      char c = valid->str[i];
+
+      if (!in_string)
+        {
+          in_string = c == '"';
+          g_string_append_c (out, c);
+        }
+      else if (c == '"')
+        {
+          in_string = FALSE;
+          g_string_append_c (out, c);
+        }
+      else if (c == '\\' && i + 1 < valid->len)
+        {
+          if (i + 5 < valid->len && memcmp (valid->str + i + 1, "u0000", 5) == 0)
+            {
+              g_string_append (out, "\\ufffd");
+              i += 5;
+            }
+          else
+            {
+              g_string_append_c (out, c);
+              g_string_append_c (out, valid->str[i + 1]);
+              i++;
+            }
+        }
+      else
+        {
+          g_string_append_c (out, c);
+        }
+    }
+
+  explicit_bzero (valid->str, valid->len);
+  *out_length = out->len;
+  return g_string_free (out, FALSE);
 }
 
 gboolean
