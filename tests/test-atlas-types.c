@@ -1058,7 +1058,7 @@ test_cluster_flex_api (void)
   g_assert_cmpstr (configs[0].region_name, ==, "US_EAST_1");
   g_assert_false (kl_cluster_check_cmk_eligible (cluster, &error));
   g_assert_error (error, KL_ERROR, KL_ERROR_INELIGIBLE);
-  g_assert_nonnull (strstr (error->message, "“cluster-83” is a Flex cluster"));
+  g_assert_nonnull (strstr (error->message, "“\xe2\x81\xa8" "cluster-83\xe2\x81\xa9” is a Flex cluster"));
   g_clear_error (&error);
 
   /* A page of them; and only name is needed, providerSettings may be missing. */
