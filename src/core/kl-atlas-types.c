@@ -16,6 +16,7 @@
 #include "kl-atlas-types.h"
 #include "kl-enums.h"
 #include "kl-error.h"
+#include "kl-server-text.h"
 
 /* ------------------------------------------------------------------------------------------ */
 /* JSON helpers: every accessor checks the node's type and fails with KL_ERROR_BAD_RESPONSE.  */
@@ -2040,15 +2041,20 @@ gboolean
 kl_cluster_check_cmk_eligible (KlCluster  *self,
                                GError    **error)
 {
+  g_autofree char *name = NULL;
+
   g_return_val_if_fail (KL_IS_CLUSTER (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* The name inside Keylink's sentence: isolated, capped (kl-server-text.h). */
+  name = kl_server_text_dup_short (self->name, KL_SERVER_TEXT_SHORT_CHARS);
 
   if (self->serverless)
     {
       g_set_error (error, KL_ERROR, KL_ERROR_INELIGIBLE,
                    _("“%s” is a serverless instance, which cannot use your own key. Move its "
                      "data to a dedicated cluster (M10 or larger) to encrypt it with your key."),
-                   self->name);
+                   name);
       return FALSE;
     }
 
@@ -2057,7 +2063,7 @@ kl_cluster_check_cmk_eligible (KlCluster  *self,
       g_set_error (error, KL_ERROR, KL_ERROR_INELIGIBLE,
                    _("“%s” is a Flex cluster, which cannot use your own key. Upgrade it to a "
                      "dedicated tier (M10 or larger) in Atlas, then come back."),
-                   self->name);
+                   name);
       return FALSE;
     }
 
@@ -2066,7 +2072,7 @@ kl_cluster_check_cmk_eligible (KlCluster  *self,
       g_set_error (error, KL_ERROR, KL_ERROR_INELIGIBLE,
                    _("“%s” is a free or shared cluster (%s), which cannot use your own key. "
                      "Upgrade it to a dedicated tier (M10 or larger) in Atlas, then come back."),
-                   self->name, self->instance_size != NULL ? self->instance_size : "M0");
+                   name, self->instance_size != NULL ? self->instance_size : "M0");
       return FALSE;
     }
 
@@ -2076,7 +2082,7 @@ kl_cluster_check_cmk_eligible (KlCluster  *self,
                    _("“%s” runs on more than one cloud provider. Keys reached over Azure private "
                      "networking cannot encrypt multi-cloud clusters: keep this cluster on "
                      "Atlas-managed encryption, or move it to a single provider."),
-                   self->name);
+                   name);
       return FALSE;
     }
 
@@ -2084,7 +2090,7 @@ kl_cluster_check_cmk_eligible (KlCluster  *self,
     {
       g_set_error (error, KL_ERROR, KL_ERROR_INELIGIBLE,
                    _("“%s” is paused. Resume it in Atlas, then turn on encryption with your key."),
-                   self->name);
+                   name);
       return FALSE;
     }
 
