@@ -190,7 +190,7 @@ static GPtrArray *
 list_projects (KlAtlasClient  *client,
                GError        **error)
 {
-  GAsyncResult *result = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
 
   kl_atlas_client_list_projects_async (client, NULL, kl_test_store_result, &result);
   kl_test_wait_result (&result, 20000);
