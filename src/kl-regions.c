@@ -16,6 +16,7 @@
 #include <json-glib/json-glib.h>
 
 #include "kl-regions.h"
+#include "kl-server-text.h"
 
 struct _KlRegion
 {
@@ -444,7 +445,10 @@ kl_regions_dup_title (const char *name)
     return g_strdup (_("Unknown region"));
 
   region = kl_regions_lookup (name);
-  return g_strdup (region != NULL ? region->title : name);
+  if (region != NULL)
+    return g_strdup (region->title);
+  /* A region Keylink does not know: the server's name, capped and without bidi controls. */
+  return kl_server_text_dup_plain (name, KL_SERVER_TEXT_SHORT_CHARS);
 }
 
 char *

@@ -162,6 +162,49 @@ test_pages (void)
   g_assert_cmpuint (items->len, ==, 1);
 }
 
+/* Issue 22: one invalid UTF-8 sequence, one raw NUL byte, one \u0000 escape in a name: the
+ * page parses whole, each bad name carries U+FFFD, the others are untouched. */
+static void
+test_pages_bad_bytes (void)
+{
+  static const char page[] =
+    "{\"results\":["
+    "{\"id\":\"65f0000000000000000000a1\",\"name\":\"Bad \xff\xfe byte\"},"
+    "{\"id\":\"65f0000000000000000000a2\",\"name\":\"nul\0after\"},"
+    "{\"id\":\"65f0000000000000000000a3\",\"name\":\"esc\\u0000aped\"},"
+    "{\"id\":\"65f0000000000000000000a4\",\"name\":\"back\\\\u0000slash\"},"
+    "{\"id\":\"65f0000000000000000000a5\",\"name\":\"Fine\"}],"
+    "\"totalCount\":5}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  gboolean has_next = TRUE;
+
+  items = kl_project_parse_page (page, sizeof page - 1, &has_next, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (items);
+  g_assert_cmpuint (items->len, ==, 5);
+  g_assert_cmpstr (kl_project_get_name (g_ptr_array_index (items, 0)), ==,
+                   "Bad \xef\xbf\xbd\xef\xbf\xbd byte");
+  g_assert_cmpstr (kl_project_get_name (g_ptr_array_index (items, 1)), ==,
+                   "nul\xef\xbf\xbd" "after");
+  g_assert_cmpstr (kl_project_get_name (g_ptr_array_index (items, 2)), ==,
+                   "esc\xef\xbf\xbd" "aped");
+  /* An escaped backslash before "u0000" is text, not a NUL. */
+  g_assert_cmpstr (kl_project_get_name (g_ptr_array_index (items, 3)), ==, "back\\u0000slash");
+  g_assert_cmpstr (kl_project_get_name (g_ptr_array_index (items, 4)), ==, "Fine");
+
+  /* A single object too; and a clean document is not copied. */
+  {
+    static const char one[] = "{\"id\":\"65f0000000000000000000a1\",\"name\":\"x\xc3\"}";
+    g_autoptr(KlProject) project = kl_project_parse (one, sizeof one - 1, &error);
+    gsize length = 0;
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (kl_project_get_name (project), ==, "x\xef\xbf\xbd");
+    g_assert_null (kl_json_dup_sanitized ("{\"name\":\"ok \\u00e9\"}", -1, &length));
+  }
+}
+
 static void
 test_pages_wrong_shapes (void)
 {
@@ -1015,7 +1058,7 @@ test_cluster_flex_api (void)
   g_assert_cmpstr (configs[0].region_name, ==, "US_EAST_1");
   g_assert_false (kl_cluster_check_cmk_eligible (cluster, &error));
   g_assert_error (error, KL_ERROR, KL_ERROR_INELIGIBLE);
-  g_assert_nonnull (strstr (error->message, "“cluster-83” is a Flex cluster"));
+  g_assert_nonnull (strstr (error->message, "“\xe2\x81\xa8" "cluster-83\xe2\x81\xa9” is a Flex cluster"));
   g_clear_error (&error);
 
   /* A page of them; and only name is needed, providerSettings may be missing. */
@@ -1051,6 +1094,7 @@ main (int   argc,
   g_test_add_func ("/atlas-types/project/nulls", test_project_nulls);
   g_test_add_func ("/atlas-types/pages", test_pages);
   g_test_add_func ("/atlas-types/pages/wrong-shapes", test_pages_wrong_shapes);
+  g_test_add_func ("/atlas-types/pages/bad-bytes", test_pages_bad_bytes);
   g_test_add_func ("/atlas-types/encryption-at-rest/full", test_encryption_at_rest_full);
   g_test_add_func ("/atlas-types/encryption-at-rest/unconfigured",
                    test_encryption_at_rest_unconfigured);

@@ -42,6 +42,12 @@
 #define DEFAULT_MAX_DELAY_MS  30000
 #define DEFAULT_TIMEOUT_S     30
 #define DEFAULT_PAGE_SIZE     500
+/* The most one request (headers and whole body) may take, however the answer trickles:
+ * reads, and writes (issue 22). KL_ATLAS_DEADLINE_SECONDS overrides both, for tests. */
+#define DEFAULT_READ_DEADLINE_S  60
+#define DEFAULT_WRITE_DEADLINE_S 120
+/* Redirects within the service's origin followed per request; none to another origin. */
+#define MAX_REDIRECTS 3
 
 struct _KlAtlasClient
 {
@@ -66,9 +72,13 @@ struct _KlAtlasClient
   guint base_delay_ms;
   guint max_delay_ms;
   guint page_size;
+  guint read_deadline_s;
+  guint write_deadline_s;
 };
 
 G_DEFINE_FINAL_TYPE (KlAtlasClient, kl_atlas_client, G_TYPE_OBJECT)
+
+static guint deadline_override;
 
 /* ------------------------------------------------------------------------------------------ */
 /* Delays that a cancellable interrupts                                                        */
@@ -365,14 +375,27 @@ typedef struct
   gboolean      token_renewed;
   guint         token_generation;
   SoupMessage  *message;
+  char         *redirect_uri;   /* a same-origin Location to follow, else NULL */
+  guint         n_redirects;
+  /* The attempt in flight: its own cancellable (cancelled by the task's, or at the deadline) */
+  GCancellable *attempt_cancellable;
+  gulong        attempt_cancelled_id;
+  GSource      *deadline;
+  guint         deadline_s;
+  gboolean      deadline_passed;
 } Request;
+
+static void request_attempt_end (Request *request,
+                                 GTask   *task);
 
 static void
 request_free (gpointer data)
 {
   Request *request = data;
 
+  request_attempt_end (request, NULL);
   g_free (request->path);
+  g_free (request->redirect_uri);
   g_clear_pointer (&request->body, g_bytes_unref);
   kl_secret_free (request->authorization);
   g_clear_object (&request->message);
@@ -497,6 +520,138 @@ request_retry_later (GTask *task,
                g_object_ref (task));
 }
 
+static gboolean
+request_deadline_cb (gpointer user_data)
+{
+  Request *request = user_data;
+
+  g_debug ("%s %s: no whole answer within %u s", request->method, request->path,
+           request->deadline_s);
+  request->deadline_passed = TRUE;
+  g_clear_pointer (&request->deadline, g_source_unref);
+  g_cancellable_cancel (request->attempt_cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+request_task_cancelled_cb (GCancellable *cancellable,
+                           GCancellable *attempt_cancellable)
+{
+  g_cancellable_cancel (attempt_cancellable);
+}
+
+/* One attempt starts: a cancellable the task's cancels, and the deadline. */
+static void
+request_attempt_begin (Request *request,
+                       GTask   *task)
+{
+  KlAtlasClient *self = g_task_get_source_object (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  request_attempt_end (request, task);
+  request->attempt_cancellable = g_cancellable_new ();
+  request->deadline_passed = FALSE;
+  if (cancellable != NULL)
+    request->attempt_cancelled_id =
+      g_cancellable_connect (cancellable, G_CALLBACK (request_task_cancelled_cb),
+                             g_object_ref (request->attempt_cancellable), g_object_unref);
+
+  request->deadline_s = g_strcmp0 (request->method, SOUP_METHOD_GET) == 0
+                        ? self->read_deadline_s : self->write_deadline_s;
+  request->deadline = g_timeout_source_new_seconds (request->deadline_s);
+  g_source_set_callback (request->deadline, request_deadline_cb, request, NULL);
+  g_source_attach (request->deadline, g_main_context_get_thread_default ());
+}
+
+/* The attempt is over (answered, or the request is freed: @task NULL). */
+static void
+request_attempt_end (Request *request,
+                     GTask   *task)
+{
+  if (request->deadline != NULL)
+    {
+      g_source_destroy (request->deadline);
+      g_clear_pointer (&request->deadline, g_source_unref);
+    }
+  if (request->attempt_cancelled_id != 0)
+    {
+      GCancellable *cancellable = task != NULL ? g_task_get_cancellable (task) : NULL;
+
+      if (cancellable != NULL)
+        g_cancellable_disconnect (cancellable, request->attempt_cancelled_id);
+      request->attempt_cancelled_id = 0;
+    }
+  g_clear_object (&request->attempt_cancellable);
+}
+
+static gboolean
+same_origin (GUri *a,
+             GUri *b)
+{
+  return g_ascii_strcasecmp (g_uri_get_scheme (a), g_uri_get_scheme (b)) == 0 &&
+         g_uri_get_host (a) != NULL && g_uri_get_host (b) != NULL &&
+         g_ascii_strcasecmp (g_uri_get_host (a), g_uri_get_host (b)) == 0 &&
+         g_uri_get_port (a) == g_uri_get_port (b);
+}
+
+/* A 3xx: follows a GET within the service's origin (a bounded number of times); anything
+ * else is an error, and what the other origin says is never read. Takes the reference on
+ * @task when it returns TRUE. */
+static gboolean
+request_redirect (GTask *task,
+                  guint  status)
+{
+  Request *request = g_task_get_task_data (task);
+  SoupMessageHeaders *headers = soup_message_get_response_headers (request->message);
+  const char *location = soup_message_headers_get_one (headers, "Location");
+  GUri *from = soup_message_get_uri (request->message);
+  g_autoptr(GUri) to = NULL;
+  g_autofree char *from_origin = NULL;
+  g_autofree char *to_origin = NULL;
+
+  if (location != NULL)
+    to = g_uri_parse_relative (from, location, SOUP_HTTP_URI_FLAGS, NULL);
+
+  if (to == NULL)
+    {
+      g_task_return_error (task, kl_error_new_redirect (NULL));
+      g_object_unref (task);
+      return TRUE;
+    }
+
+  to_origin = g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (to), NULL, g_uri_get_host (to),
+                          g_uri_get_port (to), "", NULL, NULL);
+  if (!same_origin (from, to))
+    {
+      from_origin = g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (from), NULL,
+                                g_uri_get_host (from), g_uri_get_port (from), "", NULL, NULL);
+      g_debug ("%s %s: HTTP %u to another origin (%s, not %s), not followed", request->method,
+               request->path, status, to_origin, from_origin);
+      g_task_return_error (task, kl_error_new_redirect (to_origin));
+      g_object_unref (task);
+      return TRUE;
+    }
+
+  if (g_strcmp0 (request->method, SOUP_METHOD_GET) != 0 || request->n_redirects >= MAX_REDIRECTS)
+    {
+      g_autoptr(GError) error = NULL;
+
+      kl_error_set_bad_response (&error, "%s %s: HTTP %u (redirect %u)", request->method,
+                                 request->path, status, request->n_redirects + 1);
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return TRUE;
+    }
+
+  request->n_redirects++;
+  g_free (request->redirect_uri);
+  request->redirect_uri = g_uri_to_string (to);
+  g_debug ("%s %s: HTTP %u, following it within %s", request->method, request->path, status,
+           to_origin);
+  request_start (task);
+  return TRUE;
+}
+
 /* Takes the references on @owned_task, and on @owned_bytes (the whole body) or @owned_error. */
 static void
 request_answered (GTask  *owned_task,
@@ -514,11 +669,22 @@ request_answered (GTask  *owned_task,
   guint status;
 
   can_retry = request->attempt < self->max_attempts;
+  request_attempt_end (request, task);
 
   if (bytes == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
+          GCancellable *cancellable = g_task_get_cancellable (task);
+
+          /* Cancelled by the deadline, not by the caller: the answer took too long. */
+          if (request->deadline_passed &&
+              (cancellable == NULL || !g_cancellable_is_cancelled (cancellable)))
+            {
+              g_task_return_error (task, kl_error_new_deadline (request->deadline_s));
+              return;
+            }
+
           g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
@@ -548,6 +714,12 @@ request_answered (GTask  *owned_task,
 
   status = soup_message_get_status (request->message);
   headers = soup_message_get_response_headers (request->message);
+
+  if (SOUP_STATUS_IS_REDIRECTION (status) && request_redirect (task, status))
+    {
+      g_steal_pointer (&task);
+      return;
+    }
 
   if (SOUP_STATUS_IS_SUCCESSFUL (status))
     {
@@ -668,7 +840,7 @@ request_sent_cb (GObject      *source,
   g_output_stream_splice_async (body, stream,
                                 G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
                                 G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
-                                G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                                G_PRIORITY_DEFAULT, request->attempt_cancellable,
                                 request_read_cb, task);
 }
 
@@ -680,7 +852,10 @@ request_send_message (GTask *task)
   g_autofree char *uri = NULL;
   SoupMessageHeaders *headers;
 
-  uri = g_strconcat (self->base_url, request->path, NULL);
+  if (request->redirect_uri != NULL)
+    uri = g_strdup (request->redirect_uri);
+  else
+    uri = g_strconcat (self->base_url, request->path, NULL);
   g_clear_object (&request->message);
   request->message = soup_message_new (request->method, uri);
   if (request->message == NULL)
@@ -692,6 +867,8 @@ request_send_message (GTask *task)
       return;
     }
 
+  /* Redirects are Keylink's to judge (request_redirect ()): never to another origin. */
+  soup_message_add_flags (request->message, SOUP_MESSAGE_NO_REDIRECT);
   headers = soup_message_get_request_headers (request->message);
   soup_message_headers_replace (headers, "Accept", request->accept);
   if (request->body != NULL)
@@ -729,8 +906,9 @@ request_send_message (GTask *task)
                                G_CALLBACK (on_authenticate), self, 0);
     }
 
+  request_attempt_begin (request, task);
   soup_session_send_async (self->session, request->message, G_PRIORITY_DEFAULT,
-                           g_task_get_cancellable (task), request_sent_cb, task);
+                           request->attempt_cancellable, request_sent_cb, task);
 }
 
 static void
@@ -1097,9 +1275,15 @@ static void
 kl_atlas_client_class_init (KlAtlasClientClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const char *override;
 
   object_class->dispose = kl_atlas_client_dispose;
   object_class->finalize = kl_atlas_client_finalize;
+
+  /* Read once: tests shorten the deadlines of every client they make. */
+  override = g_getenv ("KL_ATLAS_DEADLINE_SECONDS");
+  if (override != NULL)
+    deadline_override = (guint) MIN (g_ascii_strtoull (override, NULL, 10), 3600);
 }
 
 static void
@@ -1110,6 +1294,8 @@ kl_atlas_client_init (KlAtlasClient *self)
   self->base_delay_ms = DEFAULT_BASE_DELAY_MS;
   self->max_delay_ms = DEFAULT_MAX_DELAY_MS;
   self->page_size = DEFAULT_PAGE_SIZE;
+  self->read_deadline_s = deadline_override > 0 ? deadline_override : DEFAULT_READ_DEADLINE_S;
+  self->write_deadline_s = deadline_override > 0 ? deadline_override : DEFAULT_WRITE_DEADLINE_S;
   g_queue_init (&self->token_waiters);
 
   self->session = soup_session_new_with_options ("user-agent", "Keylink/" PACKAGE_VERSION,
@@ -1339,6 +1525,18 @@ kl_atlas_client_set_timeout (KlAtlasClient *self,
   g_return_if_fail (seconds > 0);
 
   g_object_set (self->session, "timeout", seconds, NULL);
+}
+
+void
+kl_atlas_client_set_deadlines (KlAtlasClient *self,
+                               guint          read_seconds,
+                               guint          write_seconds)
+{
+  g_return_if_fail (KL_IS_ATLAS_CLIENT (self));
+  g_return_if_fail (read_seconds > 0 && write_seconds > 0);
+
+  self->read_deadline_s = read_seconds;
+  self->write_deadline_s = write_seconds;
 }
 
 void

@@ -32,7 +32,10 @@ G_BEGIN_DECLS
  * 1 s, cap 30 s; a Retry-After beyond the cap is not waited for: the error reports it). Other
  * POSTs and PATCHes are never retried blindly; use kl_atlas_client_ensure_private_endpoint_async()
  * to create endpoints. Lists are read whole, page after page. An answer larger than 16 MiB is
- * not read further: KL_ERROR_BAD_RESPONSE.
+ * not read further: KL_ERROR_BAD_RESPONSE. Every request has a total deadline
+ * (kl_atlas_client_set_deadlines ()). A redirect is followed only for a GET, within the
+ * service's origin (scheme, host and port), at most 3 times; one to another origin is an
+ * error (kl_error_new_redirect ()), and nothing is sent there.
  *
  * Ids are checked (24 lowercase hex; cluster names ^[a-zA-Z0-9][a-zA-Z0-9-]*$) before anything
  * is sent: a malformed one is KL_ERROR_INVALID_INPUT. */
@@ -76,6 +79,13 @@ void           kl_atlas_client_set_retry_policy   (KlAtlasClient   *self,
 /* Seconds without progress before a call fails with KL_ERROR_TIMEOUT (default 30). */
 void           kl_atlas_client_set_timeout        (KlAtlasClient   *self,
                                                    guint            seconds);
+/* The most a request may take, headers and whole body, however slowly the answer comes:
+ * then it fails with KL_ERROR_TIMEOUT (kl_error_new_deadline ()). Defaults: 60 s for reads
+ * (GET), 120 s for writes; the environment variable KL_ATLAS_DEADLINE_SECONDS, read once,
+ * sets both. */
+void           kl_atlas_client_set_deadlines      (KlAtlasClient   *self,
+                                                   guint            read_seconds,
+                                                   guint            write_seconds);
 /* itemsPerPage of list calls, 1–500 (default 500). */
 void           kl_atlas_client_set_page_size      (KlAtlasClient   *self,
                                                    guint            items_per_page);

@@ -16,6 +16,7 @@
 #include "kl-atlas-types.h"
 #include "kl-enums.h"
 #include "kl-error.h"
+#include "kl-server-text.h"
 
 /* ------------------------------------------------------------------------------------------ */
 /* JSON helpers: every accessor checks the node's type and fails with KL_ERROR_BAD_RESPONSE.  */
@@ -27,6 +28,8 @@ parse_root (const char  *json,
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *sanitized = NULL;
+  gsize sanitized_length = 0;
   JsonNode *root;
 
   if (json == NULL || length == 0 || (length < 0 && json[0] == '\0'))
@@ -39,6 +42,12 @@ parse_root (const char  *json,
     {
       kl_error_set_bad_response (error, "JSON nested deeper than %d levels", KL_JSON_MAX_DEPTH);
       return NULL;
+    }
+
+  if ((sanitized = kl_json_dup_sanitized (json, length, &sanitized_length)) != NULL)
+    {
+      json = sanitized;
+      length = (gssize) sanitized_length;
     }
 
   parser = json_parser_new_immutable ();
@@ -216,6 +225,111 @@ kl_atlas_id_is_valid (const char *id)
     }
 
   return i == 24;
+}
+
+#define REPLACEMENT_CHAR "\xef\xbf\xbd" /* U+FFFD */
+
+/* Every invalid UTF-8 sequence and NUL byte of @json as U+FFFD. */
+static GString *
+make_valid_with_nul (const char *json,
+                     gsize       length)
+{
+  GString *out = g_string_sized_new (length + 16);
+  const char *p = json;
+  gsize remaining = length;
+
+  while (remaining > 0)
+    {
+      const char *end = NULL;
+      gsize valid;
+
+      g_utf8_validate_len (p, remaining, &end);
+      valid = (gsize) (end - p);
+      g_string_append_len (out, p, (gssize) valid);
+      p += valid;
+      remaining -= valid;
+      if (remaining == 0)
+        break;
+
+      /* A NUL byte, or the first byte of an invalid sequence: one U+FFFD, one byte on. */
+      g_string_append (out, REPLACEMENT_CHAR);
+      p++;
+      remaining--;
+    }
+
+  return out;
+}
+
+static gboolean
+has_nul_escape (const char *json,
+                gsize       length)
+{
+  for (gsize i = 0; i + 6 <= length; i++)
+    if (json[i] == '\\' && memcmp (json + i + 1, "u0000", 5) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+char *
+kl_json_dup_sanitized (const char *json,
+                       gssize      length,
+                       gsize      *out_length)
+{
+  g_autoptr(GString) valid = NULL;
+  GString *out;
+  gboolean in_string = FALSE;
+  gsize size;
+
+  g_return_val_if_fail (json != NULL || length == 0, NULL);
+  g_return_val_if_fail (out_length != NULL, NULL);
+
+  size = length < 0 ? strlen (json) : (gsize) length;
+  if (g_utf8_validate_len (json, size, NULL) && !has_nul_escape (json, size))
+    return NULL;
+
+  valid = make_valid_with_nul (json, size);
+  out = g_string_sized_new (valid->len);
+
+  /* Only the escapes inside strings: outside, a backslash is a syntax error json-glib
+   * reports anyway. Bytes of multibyte characters are never '"' or '\\'. */
+  for (gsize i = 0; i < valid->len; i++)
+    {
+      char c = valid->str[i];
+
+      if (!in_string)
+        {
+          in_string = c == '"';
+          g_string_append_c (out, c);
+        }
+      else if (c == '"')
+        {
+          in_string = FALSE;
+          g_string_append_c (out, c);
+        }
+      else if (c == '\\' && i + 1 < valid->len)
+        {
+          if (i + 5 < valid->len && memcmp (valid->str + i + 1, "u0000", 5) == 0)
+            {
+              g_string_append (out, "\\ufffd");
+              i += 5;
+            }
+          else
+            {
+              g_string_append_c (out, c);
+              g_string_append_c (out, valid->str[i + 1]);
+              i++;
+            }
+        }
+      else
+        {
+          g_string_append_c (out, c);
+        }
+    }
+
+  explicit_bzero (valid->str, valid->len);
+  *out_length = out->len;
+  return g_string_free (out, FALSE);
 }
 
 gboolean
@@ -1927,15 +2041,20 @@ gboolean
 kl_cluster_check_cmk_eligible (KlCluster  *self,
                                GError    **error)
 {
+  g_autofree char *name = NULL;
+
   g_return_val_if_fail (KL_IS_CLUSTER (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* The name inside Keylink's sentence: isolated, capped (kl-server-text.h). */
+  name = kl_server_text_dup_short (self->name, KL_SERVER_TEXT_SHORT_CHARS);
 
   if (self->serverless)
     {
       g_set_error (error, KL_ERROR, KL_ERROR_INELIGIBLE,
                    _("“%s” is a serverless instance, which cannot use your own key. Move its "
                      "data to a dedicated cluster (M10 or larger) to encrypt it with your key."),
-                   self->name);
+                   name);
       return FALSE;
     }
 
@@ -1944,7 +2063,7 @@ kl_cluster_check_cmk_eligible (KlCluster  *self,
       g_set_error (error, KL_ERROR, KL_ERROR_INELIGIBLE,
                    _("“%s” is a Flex cluster, which cannot use your own key. Upgrade it to a "
                      "dedicated tier (M10 or larger) in Atlas, then come back."),
-                   self->name);
+                   name);
       return FALSE;
     }
 
@@ -1953,7 +2072,7 @@ kl_cluster_check_cmk_eligible (KlCluster  *self,
       g_set_error (error, KL_ERROR, KL_ERROR_INELIGIBLE,
                    _("“%s” is a free or shared cluster (%s), which cannot use your own key. "
                      "Upgrade it to a dedicated tier (M10 or larger) in Atlas, then come back."),
-                   self->name, self->instance_size != NULL ? self->instance_size : "M0");
+                   name, self->instance_size != NULL ? self->instance_size : "M0");
       return FALSE;
     }
 
@@ -1963,7 +2082,7 @@ kl_cluster_check_cmk_eligible (KlCluster  *self,
                    _("“%s” runs on more than one cloud provider. Keys reached over Azure private "
                      "networking cannot encrypt multi-cloud clusters: keep this cluster on "
                      "Atlas-managed encryption, or move it to a single provider."),
-                   self->name);
+                   name);
       return FALSE;
     }
 
@@ -1971,7 +2090,7 @@ kl_cluster_check_cmk_eligible (KlCluster  *self,
     {
       g_set_error (error, KL_ERROR, KL_ERROR_INELIGIBLE,
                    _("“%s” is paused. Resume it in Atlas, then turn on encryption with your key."),
-                   self->name);
+                   name);
       return FALSE;
     }
 

@@ -34,6 +34,14 @@ void          kl_secret_free                (char          *secret);
 #define KL_JSON_MAX_DEPTH 128
 gboolean      kl_json_depth_is_safe         (const char    *json,
                                              gssize         length);
+/* json-glib refuses a whole document for one invalid UTF-8 sequence, and cuts a string at a
+ * NUL: a copy of @json (@length bytes, -1: up to the NUL) where each invalid sequence and NUL
+ * byte is U+FFFD, and each \u0000 escape inside a string is \ufffd, so one bad name spoils
+ * only itself (issue 22). NULL when @json needs no change; else the copy, its size in
+ * @out_length. */
+char         *kl_json_dup_sanitized         (const char    *json,
+                                             gssize         length,
+                                             gsize         *out_length);
 
 #define KL_TYPE_PROJECT            (kl_project_get_type ())
 #define KL_TYPE_AZURE_KEY_VAULT    (kl_azure_key_vault_get_type ())

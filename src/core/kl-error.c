@@ -17,6 +17,7 @@
 
 #include "kl-atlas-types.h"
 #include "kl-error.h"
+#include "kl-server-text.h"
 
 /* What an error built from an HTTP answer carries besides its code and message. */
 typedef struct
@@ -184,29 +185,12 @@ code_for_answer (guint         status,
   return KL_ERROR_BAD_RESPONSE;
 }
 
-/* Atlas's own words quoted in a message: at most this many characters (the whole text stays
- * in the KlAtlasError for a details view). */
-#define MAX_QUOTED_CHARS 300
-
-/* @text as a message may quote it: valid UTF-8, cut (with an ellipsis) when too long. */
+/* Atlas's own words quoted in a message: its short form, isolated from Keylink's sentence
+ * (kl-server-text.h; the whole text stays in the KlAtlasError for a details view). */
 static char *
 quote_server_text (const char *text)
 {
-  g_autofree char *valid = NULL;
-  const char *end;
-  glong n;
-
-  if (text == NULL)
-    return NULL;
-
-  valid = g_utf8_make_valid (text, -1);
-  end = valid;
-  for (n = 0; n < MAX_QUOTED_CHARS && *end != '\0'; n++)
-    end = g_utf8_next_char (end);
-  if (*end == '\0')
-    return g_steal_pointer (&valid);
-
-  return g_strdup_printf ("%.*s…", (int) (end - valid), valid);
+  return kl_server_text_dup_short (text, KL_SERVER_TEXT_SHORT_CHARS);
 }
 
 /* The first parameter of @atlas_error when it is a string (a cluster's name), or NULL. */
@@ -528,6 +512,50 @@ kl_error_new_from_http (guint       status,
   priv->atlas_error = g_steal_pointer (&atlas_error);
 
   return error;
+}
+
+/**
+ * kl_error_new_deadline:
+ * @seconds: the deadline that passed
+ *
+ * Returns: (transfer full): KL_ERROR_TIMEOUT, saying how long Keylink waited
+ */
+GError *
+kl_error_new_deadline (guint seconds)
+{
+  return g_error_new (KL_ERROR, KL_ERROR_TIMEOUT,
+                      g_dngettext (GETTEXT_PACKAGE,
+                                   "Atlas did not answer within %u second. Check the internet "
+                                   "connection, then try again.",
+                                   "Atlas did not answer within %u seconds. Check the internet "
+                                   "connection, then try again.",
+                                   seconds),
+                      seconds);
+}
+
+/**
+ * kl_error_new_redirect:
+ * @origin: (nullable): where the service sent Keylink (scheme, host and port)
+ *
+ * Returns: (transfer full): KL_ERROR_BAD_RESPONSE, saying that Keylink did not follow
+ */
+GError *
+kl_error_new_redirect (const char *origin)
+{
+  g_autofree char *quoted = kl_server_text_dup_short (origin, KL_SERVER_TEXT_SHORT_CHARS);
+
+  if (quoted == NULL)
+    return g_error_new_literal (KL_ERROR, KL_ERROR_BAD_RESPONSE,
+                                _("The service address sent Keylink elsewhere, and Keylink "
+                                  "does not follow. Check that the service address points to "
+                                  "MongoDB Atlas, then try again."));
+
+  /* Translators: %s is an address such as https://example.com */
+  return g_error_new (KL_ERROR, KL_ERROR_BAD_RESPONSE,
+                      _("The service address sent Keylink to another address, “%s”, and "
+                        "Keylink does not follow. Check that the service address points to "
+                        "MongoDB Atlas, then try again."),
+                      quoted);
 }
 
 GError *

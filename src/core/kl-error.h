@@ -64,6 +64,11 @@ GError       *kl_error_new_from_http        (guint          status,
 /* A transport failure (GIO, TLS, resolver, libsoup) as KL_ERROR_NETWORK / _TLS / _TIMEOUT /
  * _BAD_RESPONSE; cancellation stays G_IO_ERROR_CANCELLED. */
 GError       *kl_error_new_from_transport   (const GError  *error);
+/* KL_ERROR_TIMEOUT: the whole answer did not come within @seconds (a total deadline). */
+GError       *kl_error_new_deadline         (guint          seconds);
+/* KL_ERROR_BAD_RESPONSE: the service redirected to another origin (@origin, nullable: a
+ * Location Keylink could not read), which Keylink does not follow. */
+GError       *kl_error_new_redirect         (const char    *origin);
 /* KL_ERROR_BAD_RESPONSE with the translated message; the technical detail goes to g_debug. */
 void          kl_error_set_bad_response     (GError       **error,
                                              const char    *format,

@@ -38,6 +38,8 @@ typedef struct
   guint         polls_started;
   guint         last_applied; /* number of the last poll whose answer was applied */
   guint         holds;        /* pending waits: the watch does not stop by itself */
+  GCancellable *owner_cancellable; /* kl_watch_set_cancellable (): cancelled = stopped */
+  gulong        owner_cancelled_id;
 } KlWatchPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (KlWatch, kl_watch, G_TYPE_OBJECT)
@@ -452,6 +454,12 @@ watch_poll_now (KlWatch *self)
   if (!priv->running || priv->paused)
     return;
 
+  if (priv->owner_cancellable != NULL && g_cancellable_is_cancelled (priv->owner_cancellable))
+    {
+      kl_watch_stop (self);
+      return;
+    }
+
   if (priv->cancellable != NULL)
     {
       priv->poll_again = TRUE;
@@ -553,6 +561,7 @@ kl_watch_dispose (GObject *object)
 
   watch_cancel_request (self);
   priv->running = FALSE;
+  kl_watch_set_cancellable (self, NULL);
 
   G_OBJECT_CLASS (kl_watch_parent_class)->dispose (object);
 }
@@ -713,6 +722,49 @@ kl_watch_stop (KlWatch *self)
 
   watch_cancel_request (self);
   set_running (self, FALSE);
+}
+
+static void
+owner_cancelled_cb (KlWatch *self)
+{
+  g_debug ("%s: cancelled by its owner", G_OBJECT_TYPE_NAME (self));
+  kl_watch_stop (self);
+}
+
+/**
+ * kl_watch_set_cancellable:
+ * @cancellable: (nullable): the owner's (a page's, a window's)
+ *
+ * When @cancellable is cancelled, the watch stops: the poll in flight, in the background or
+ * not, is cancelled and no other starts (until kl_watch_start () or kl_watch_poke () after a
+ * new cancellable).
+ */
+void
+kl_watch_set_cancellable (KlWatch      *self,
+                          GCancellable *cancellable)
+{
+  KlWatchPrivate *priv;
+
+  g_return_if_fail (KL_IS_WATCH (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  priv = kl_watch_get_instance_private (self);
+  if (priv->owner_cancellable == cancellable)
+    return;
+
+  if (priv->owner_cancellable != NULL)
+    {
+      g_clear_signal_handler (&priv->owner_cancelled_id, priv->owner_cancellable);
+      g_clear_object (&priv->owner_cancellable);
+    }
+  if (cancellable == NULL)
+    return;
+
+  priv->owner_cancellable = g_object_ref (cancellable);
+  priv->owner_cancelled_id = g_signal_connect_swapped (cancellable, "cancelled",
+                                                       G_CALLBACK (owner_cancelled_cb), self);
+  if (g_cancellable_is_cancelled (cancellable))
+    kl_watch_stop (self);
 }
 
 void

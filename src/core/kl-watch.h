@@ -89,6 +89,9 @@ struct _KlWatchClass
 void        kl_watch_start              (KlWatch     *self);
 void        kl_watch_stop               (KlWatch     *self);
 void        kl_watch_poke               (KlWatch     *self);
+/* The owner's cancellable: cancelled, the watch stops, its background poll included. */
+void        kl_watch_set_cancellable    (KlWatch      *self,
+                                         GCancellable *cancellable);
 void        kl_watch_pause              (KlWatch     *self);
 void        kl_watch_resume             (KlWatch     *self);
 gboolean    kl_watch_get_running        (KlWatch     *self);

@@ -13,6 +13,7 @@
 
 #include "kl-error.h"
 #include "kl-page-util.h"
+#include "kl-server-text.h"
 
 /**
  * kl_page_util_plain_row_new:
@@ -29,12 +30,16 @@ kl_page_util_plain_row_new (const char *title,
                             const char *subtitle)
 {
   GtkWidget *row = adw_action_row_new ();
+  g_autofree char *shown_title = kl_server_text_dup_plain (title, KL_SERVER_TEXT_SHORT_CHARS);
+  g_autofree char *shown_subtitle = kl_server_text_dup_plain (subtitle,
+                                                              KL_SERVER_TEXT_SHORT_CHARS);
 
   /* Not as construct properties: the notifications g_object_new() holds come back in
    * reverse order, and the labels would read the texts as markup before use-markup is off. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  /* Names from the server: capped, no bidi control (kl-server-text.h). */
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), shown_title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), shown_subtitle);
 
   return row;
 }
@@ -49,7 +54,8 @@ void
 kl_page_util_set_group_title (AdwPreferencesGroup *group,
                               const char          *text)
 {
-  g_autofree char *escaped = text != NULL ? g_markup_escape_text (text, -1) : NULL;
+  g_autofree char *shown = kl_server_text_dup_plain (text, KL_SERVER_TEXT_SHORT_CHARS);
+  g_autofree char *escaped = shown != NULL ? g_markup_escape_text (shown, -1) : NULL;
 
   g_return_if_fail (ADW_IS_PREFERENCES_GROUP (group));
 
@@ -67,7 +73,8 @@ void
 kl_page_util_set_group_description (AdwPreferencesGroup *group,
                                     const char          *text)
 {
-  g_autofree char *escaped = text != NULL ? g_markup_escape_text (text, -1) : NULL;
+  g_autofree char *shown = kl_server_text_dup_plain (text, 0);
+  g_autofree char *escaped = shown != NULL ? g_markup_escape_text (shown, -1) : NULL;
 
   g_return_if_fail (ADW_IS_PREFERENCES_GROUP (group));
 

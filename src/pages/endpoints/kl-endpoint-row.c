@@ -13,6 +13,8 @@
 
 #include "kl-a11y.h"
 #include "kl-endpoint-row.h"
+#include "kl-server-text.h"
+#include "kl-server-text-view.h"
 #include "kl-regions.h"
 
 /* INITIATING for longer than this is shown as the long wait it is (design.md section 3:
@@ -373,7 +375,7 @@ update (KlEndpointRow *self)
   update_time (self);
 
   /* errorMessage is set when FAILED; shown whenever Atlas sends one. */
-  gtk_label_set_label (self->error_label, error_message != NULL ? error_message : "");
+  kl_server_text_view_set_label (self->error_label, error_message);
   gtk_widget_set_visible (GTK_WIDGET (self->error_label),
                           error_message != NULL && error_message[0] != '\0');
 
@@ -395,8 +397,12 @@ update (KlEndpointRow *self)
   else if (needs_register)
     self->approval_command = kl_endpoint_build_register_command (self->environment,
                                                                  self->subscription_id);
-  gtk_label_set_label (self->command_label,
-                       self->approval_command != NULL ? self->approval_command : "");
+  {
+    /* Shown without bidi controls (a connection name could reorder it); copied as built. */
+    g_autofree char *shown = kl_server_text_dup_full (self->approval_command);
+
+    gtk_label_set_label (self->command_label, shown != NULL ? shown : "");
+  }
   gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->command_label)),
                           self->approval_command != NULL);
   gtk_widget_set_visible (self->approval_box, waiting || needs_register);

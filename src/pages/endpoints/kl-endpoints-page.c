@@ -16,6 +16,7 @@
 #include "kl-endpoints-page.h"
 #include "kl-error.h"
 #include "kl-regions.h"
+#include "kl-server-text.h"
 #include "kl-setup-runner.h"
 #include "pages/kl-page-util.h"
 
@@ -453,6 +454,7 @@ notify_status (KlEndpointsPage   *self,
   g_autofree char *title = NULL;
   g_autofree char *id = NULL;
   g_autoptr(GNotification) notification = NULL;
+  g_autofree char *shown_body = NULL;
   const char *body;
   GApplication *app = NULL;
 
@@ -483,7 +485,8 @@ notify_status (KlEndpointsPage   *self,
     }
 
   notification = g_notification_new (title);
-  g_notification_set_body (notification, body);
+  shown_body = kl_server_text_dup_plain (body, KL_SERVER_TEXT_SHORT_CHARS);
+  g_notification_set_body (notification, shown_body);
   id = g_strdup_printf ("endpoint-%s", kl_private_endpoint_get_id (endpoint));
   g_application_send_notification (app, id, notification);
   g_hash_table_add (self->notifications, g_steal_pointer (&id));

@@ -14,6 +14,8 @@
 #include "kl-a11y.h"
 #include "kl-error.h"
 #include "kl-field.h"
+#include "kl-server-text.h"
+#include "kl-server-text-view.h"
 #include "kl-sign-in.h"
 #include "kl-sign-in-page.h"
 #include "pages/kl-page-util.h"
@@ -61,6 +63,7 @@ struct _KlSignInPage
   AdwActionRow         *code_row;
   AdwActionRow         *status_row;
   AdwActionRow         *detail_row;
+  GtkWidget            *detail_all_button;
 };
 
 G_DEFINE_FINAL_TYPE (KlSignInPage, kl_sign_in_page, KL_TYPE_PAGE)
@@ -453,6 +456,26 @@ remember_changed_cb (KlSignInPage *self)
 }
 
 static void
+update_detail_row (KlSignInPage *self)
+{
+  const char *detail = g_object_get_data (G_OBJECT (self->detail_row), "kl-detail");
+  g_autofree char *shown = NULL;
+
+  if (adw_expander_row_get_expanded (self->details_row))
+    shown = kl_server_text_dup_plain (detail, KL_SERVER_TEXT_SHORT_CHARS);
+  adw_action_row_set_subtitle (self->detail_row, shown != NULL ? shown : "");
+  gtk_widget_set_visible (self->detail_all_button,
+                          kl_server_text_is_long (detail, KL_SERVER_TEXT_SHORT_CHARS));
+}
+
+static void
+detail_all_clicked_cb (KlSignInPage *self)
+{
+  kl_server_text_view_show (GTK_WIDGET (self), _("Atlas Says"),
+                            g_object_get_data (G_OBJECT (self->detail_row), "kl-detail"));
+}
+
+static void
 show_details (KlSignInPage *self,
               const GError *error)
 {
@@ -467,7 +490,10 @@ show_details (KlSignInPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->code_row), code != NULL);
   adw_action_row_set_subtitle (self->status_row, status_text);
   gtk_widget_set_visible (GTK_WIDGET (self->status_row), status_text != NULL);
-  adw_action_row_set_subtitle (self->detail_row, detail);
+  /* Atlas's detail can be any length: the row shows its short form, and only while the
+   * expander is open (a collapsed one still measures its rows); the whole text on demand. */
+  g_object_set_data_full (G_OBJECT (self->detail_row), "kl-detail", g_strdup (detail), g_free);
+  update_detail_row (self);
   gtk_widget_set_visible (GTK_WIDGET (self->detail_row), detail != NULL);
 
   /* The code in small text at once; the rest for whoever helps. */
@@ -969,6 +995,20 @@ kl_sign_in_page_init (KlSignInPage *self)
   self->client_id_field = kl_field_new (self->client_id_row, check_client_id, self);
   self->secret_field = kl_field_new (self->secret_row, check_secret, self);
   self->name_field = kl_field_new (self->profile_name_row, check_name, self);
+
+  /* The whole of Atlas's detail, when the row shows only its start. */
+  self->detail_all_button = g_object_new (GTK_TYPE_BUTTON,
+                                          "label", _("Show _All"),
+                                          "use-underline", TRUE,
+                                          "valign", GTK_ALIGN_CENTER,
+                                          "visible", FALSE,
+                                          NULL);
+  kl_a11y_name_button_by_text (GTK_BUTTON (self->detail_all_button));
+  g_signal_connect_swapped (self->detail_all_button, "clicked",
+                            G_CALLBACK (detail_all_clicked_cb), self);
+  adw_action_row_add_suffix (self->detail_row, self->detail_all_button);
+  g_signal_connect_swapped (self->details_row, "notify::expanded",
+                            G_CALLBACK (update_detail_row), self);
 }
 
 /**
