@@ -1121,6 +1121,10 @@ test_hostile_names (Fixture       *fixture,
                   " \"errorCode\": \"IP_ADDRESS_NOT_ON_ACCESS_LIST\", \"parameters\": [],"
                   " \"reason\": \"Forbidden\"}");
   assert_contains (sign_in_fails (fixture, &good_sa, TIMEOUT_MS), "access list");
+  /* Laid out only once the Details are open. */
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (find_row (GTK_WIDGET (current_page (fixture)),
+                                                             "Details", ADW_TYPE_EXPANDER_ROW)),
+                                 TRUE);
   row = find_row (GTK_WIDGET (current_page (fixture)), "Atlas Says", ADW_TYPE_ACTION_ROW);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, HOSTILE);
   g_assert_true (label_contains (row, HOSTILE));

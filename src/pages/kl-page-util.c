@@ -426,18 +426,22 @@ return_unclear (GTask        *task,
     g_debug ("Reading the configuration back after an unclear PATCH failed: %s",
              read_error->message);
 
-  g_task_return_new_error (task, KL_ERROR, data->patch_error->code,
-                           /* Translators: %s says what went wrong with the request */
-                           read_error != NULL
-                           ? _("%s Atlas may have applied the change all the same, and Keylink "
+  if (read_error != NULL)
+    g_task_return_new_error (task, KL_ERROR, data->patch_error->code,
+                             /* Translators: %s says what went wrong with the request */
+                             _("%s Atlas may have applied the change all the same, and Keylink "
                                "could not read the project back to tell. Try again: Keylink "
                                "reads the project first, and sends nothing if the change is "
-                               "in place.")
-                           : _("%s Atlas may have applied the change all the same, but reading "
+                               "in place."),
+                             data->patch_error->message);
+  else
+    g_task_return_new_error (task, KL_ERROR, data->patch_error->code,
+                             /* Translators: %s says what went wrong with the request */
+                             _("%s Atlas may have applied the change all the same, but reading "
                                "the project back does not show it in place yet. Try again: "
                                "Keylink reads the project first, and sends nothing if the "
                                "change is in place."),
-                           data->patch_error->message);
+                             data->patch_error->message);
 }
 
 static void
