@@ -297,13 +297,31 @@ project_row (KlProjectPage *page,
   return row;
 }
 
+typedef struct
+{
+  KlProjectPage *page;
+  const char    *name;
+} ProjectRowWait;
+
+static gboolean
+project_row_mapped (gpointer user_data)
+{
+  ProjectRowWait *wait = user_data;
+  GtkWidget *label = kl_test_find_by_label (GTK_WIDGET (wait->page), wait->name);
+
+  return label != NULL && gtk_widget_get_mapped (label);
+}
+
+/* Once the list has laid out the row (on the frame after a search). */
 static void
 activate_project (KlProjectPage *page,
                   const char    *name)
 {
-  GtkWidget *row = project_row (page, name);
+  ProjectRowWait wait = { page, name };
+  GtkWidget *row;
 
-  g_assert_true (gtk_widget_get_mapped (row));
+  g_assert_true (kl_test_wait_until (project_row_mapped, &wait, TIMEOUT_MS));
+  row = project_row (page, name);
   g_assert_true (gtk_widget_is_sensitive (row));
   gtk_widget_activate (row);
 }
