@@ -522,7 +522,7 @@ def bench_projects():
     print('   the sign-in page to the simulator (its own thread, pages of 500 projects).')
     print('   On screen %.1f ms after the last page was answered (to the first frame painted with'
           % ms(shown))
-    print('   the list holding them all and the first row mapped).')
+    print('   the list holding them all and rows of it on screen).')
     for key, what in (('list', 'from Sign In to 200 ms after the list is on screen'),
                       ('keystroke', 'one search keystroke ("7", %.0f ms from search-changed to'
                        ' the frame)' % ms(d['keystrokeUs'])),
