@@ -3,8 +3,11 @@
 # beside its reference and the ratio (tests/bench/bench.py says what each one measures): start-up
 # against a bare libadwaita window (per GSK renderer and font), the setup flow against its
 # critical path (tests/bench/bench-flow.c, the core objects against the simulator with 150 ms
-# per request), the main loop's stalls, the polling cost. About a minute and a half. Exits 1
-# when a target is not met; not part of the test suite's pass/fail.
+# per request), the main loop's stalls, the polling cost, and a 5,000-project organization in
+# the real window (tests/bench/bench-projects.c: the list on screen after the last page, the
+# longest stall, one search keystroke). About two minutes. KL_BENCH_ONLY picks parts
+# (startup,flow,polling,projects). Exits 1 when a target is not met; not part of the test
+# suite's pass/fail.
 set -eu
 cd "$(dirname "$0")/.."
 export PATH="/usr/bin:$PATH"

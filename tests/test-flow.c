@@ -278,6 +278,56 @@ activate_row (GtkWidget  *root,
   g_signal_emit_by_name (row, "activate");
 }
 
+/* A project's row in the list: the list item named by it, which Enter or a click activates.
+ * Its name is shown as it is, never read as markup. */
+static GtkWidget *
+project_row (KlProjectPage *page,
+             const char    *name)
+{
+  GtkWidget *label = kl_test_find_by_label (GTK_WIDGET (page), name);
+  GtkWidget *row = label;
+
+  if (label == NULL)
+    g_error ("No “%s” found", name);
+  g_assert_true (GTK_IS_LABEL (label));
+  g_assert_false (gtk_label_get_use_markup (GTK_LABEL (label)));
+  while (row != NULL &&
+         gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (row)) !=
+         GTK_ACCESSIBLE_ROLE_LIST_ITEM)
+    row = gtk_widget_get_parent (row);
+  g_assert_nonnull (row);
+  return row;
+}
+
+typedef struct
+{
+  KlProjectPage *page;
+  const char    *name;
+} ProjectRowWait;
+
+static gboolean
+project_row_mapped (gpointer user_data)
+{
+  ProjectRowWait *wait = user_data;
+  GtkWidget *label = kl_test_find_by_label (GTK_WIDGET (wait->page), wait->name);
+
+  return label != NULL && gtk_widget_get_mapped (label);
+}
+
+/* Once the list has laid out the row (on the frame after a search). */
+static void
+activate_project (KlProjectPage *page,
+                  const char    *name)
+{
+  ProjectRowWait wait = { page, name };
+  GtkWidget *row;
+
+  g_assert_true (kl_test_wait_until (project_row_mapped, &wait, TIMEOUT_MS));
+  row = project_row (page, name);
+  g_assert_true (gtk_widget_is_sensitive (row));
+  gtk_widget_activate (row);
+}
+
 static gboolean
 shows_caption (gpointer user_data)
 {
@@ -947,7 +997,7 @@ choose_project (Fixture       *fixture,
                 const char    *name)
 {
   search (page, name, 1);
-  activate_row (GTK_WIDGET (page), name);
+  activate_project (page, name);
   g_assert_true (kl_test_wait_until (has_plan, fixture->session, TIMEOUT_MS));
 }
 
@@ -1015,7 +1065,7 @@ test_project_states (Fixture       *fixture,
                                    " \"kind\": \"status\", \"status\": 403,"
                                    " \"errorCode\": \"USER_UNAUTHORIZED\", \"count\": 1}", NULL));
   search (page, "Payments", 1);
-  activate_row (GTK_WIDGET (page), "Payments");
+  activate_project (page, "Payments");
   g_assert_true (kl_test_wait_until (page_has_error, page, TIMEOUT_MS));
   assert_contains (kl_page_get_error (KL_PAGE (page)), "Project Owner");
   assert_contains (status_text (page), "could not read");
@@ -1152,7 +1202,7 @@ test_hostile_names (Fixture       *fixture,
 
   project_page = sign_in (fixture, &good_sa);
   g_assert_cmpuint (n_shown (project_page), ==, 1);
-  plain_row (GTK_WIDGET (project_page), HOSTILE);
+  project_row (project_page, HOSTILE);
   choose_project (fixture, project_page, HOSTILE);
   g_assert_cmpstr (kl_session_get_group_id (fixture->session), ==, group_id);
   /* The chosen project's name heads its state. */
@@ -2433,7 +2483,7 @@ take_screenshots (const char *page_id,
               {
                 g_assert_true (kl_sim_add_fault (fixture.sim, ACCESS_LIST_FAULT, NULL));
                 search (page, "Payments", 1);
-                activate_row (GTK_WIDGET (page), "Payments");
+                activate_project (page, "Payments");
                 g_assert_true (kl_test_wait_until (page_has_error, page, TIMEOUT_MS));
               }
             else

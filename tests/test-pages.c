@@ -18,7 +18,9 @@
 #include "kl-setup-answers.h"
 #include "kl-window.h"
 #include "kl-test-widget.h"
+#include "kl-session.h"
 #include "pages/key-vault/kl-key-vault-page.h"
+#include "pages/project/kl-project-page.h"
 #include "pages/review/kl-review-page.h"
 #include "pages/welcome/kl-welcome-page.h"
 
@@ -288,6 +290,214 @@ test_welcome (Fixture       *fixture,
   kl_welcome_page_set_profiles (KL_WELCOME_PAGE (page), NULL, NULL);
   g_assert_null (kl_test_find_by_label (GTK_WIDGET (page), "atlas-cli: default"));
   g_assert_false (gtk_widget_has_css_class (list, "boxed-list"));
+}
+
+/* ---- Project -------------------------------------------------------------------------- */
+
+/* An organization of thousands of projects (issue 22): the list makes widgets for the rows on
+ * and near the screen, not one per project, and stays right through a search and its
+ * clearing. Counting widgets is what a test can hold to; the time it takes is the benchmark's
+ * (build-aux/bench.sh). GTK 4.8's GtkListView keeps at most 200 rows around the ones shown
+ * (GTK_LIST_VIEW_MAX_LIST_ITEMS), a list box one per project. */
+#define MANY_PROJECTS 5000
+#define MANY_ROWS_MAX 250
+
+static GPtrArray *
+many_projects (guint n)
+{
+  GPtrArray *projects = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *json = NULL;
+      g_autoptr(GError) error = NULL;
+      KlProject *project;
+
+      json = g_strdup_printf ("{\"id\": \"65f0%020x\", \"name\": \"Project %04u\","
+                              " \"orgId\": \"65f000000000000000000001\", \"clusterCount\": 0,"
+                              " \"created\": \"2025-01-01T09:00:00Z\"}", i, i);
+      project = kl_project_parse (json, -1, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (projects, project);
+    }
+
+  return projects;
+}
+
+static GtkWidget *
+list_item_of (GtkWidget *widget)
+{
+  while (widget != NULL &&
+         gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget)) !=
+         GTK_ACCESSIBLE_ROLE_LIST_ITEM)
+    widget = gtk_widget_get_parent (widget);
+
+  return widget;
+}
+
+static gboolean
+counts_project_row (GtkWidget     *widget,
+                    gconstpointer  data)
+{
+  guint *n = (guint *) data;
+
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_realized (widget) &&
+      g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), "Project ") &&
+      list_item_of (widget) != NULL)
+    (*n)++;
+
+  return FALSE;
+}
+
+/* The row widgets that exist for the list: realized labels of project names in list items
+ * (not the chosen one's name heading its state). */
+static guint
+n_project_rows (KlProjectPage *page)
+{
+  guint n = 0;
+
+  kl_test_find (GTK_WIDGET (page), FALSE, counts_project_row, &n);
+  return n;
+}
+
+/* The list item (in the accessibility tree: what a screen reader reads) showing @name. */
+static GtkWidget *
+project_item (KlProjectPage *page,
+              const char    *name)
+{
+  return list_item_of (kl_test_find_by_label (GTK_WIDGET (page), name));
+}
+
+typedef struct
+{
+  KlProjectPage *page;
+  const char    *name;
+  guint          n_shown;
+} ProjectsWait;
+
+static gboolean
+projects_shown (gpointer user_data)
+{
+  ProjectsWait *wait = user_data;
+  GtkWidget *item = project_item (wait->page, wait->name);
+
+  return g_list_model_get_n_items (kl_project_page_get_shown (wait->page)) == wait->n_shown &&
+         item != NULL && gtk_widget_get_mapped (item);
+}
+
+static void
+wait_for_projects (KlProjectPage *page,
+                   const char    *name,
+                   guint          n_shown)
+{
+  ProjectsWait wait = { page, name, n_shown };
+
+  if (!kl_test_wait_until (projects_shown, &wait, TIMEOUT_MS))
+    g_error ("“%s” is not shown among %u projects (%u shown, %u row widgets)", name, n_shown,
+             g_list_model_get_n_items (kl_project_page_get_shown (page)), n_project_rows (page));
+}
+
+/* Whether the row of @name shows the check mark of the chosen project. */
+static gboolean
+shows_chosen (KlProjectPage *page,
+              const char    *name)
+{
+  GtkWidget *item = project_item (page, name);
+  GtkWidget *check = item != NULL ? kl_test_find_by_type (item, GTK_TYPE_IMAGE) : NULL;
+
+  g_assert_nonnull (check);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Chosen");
+  return gtk_widget_get_mapped (check);
+}
+
+typedef struct
+{
+  KlProjectPage *page;
+  const char    *text;
+} TextShownWait;
+
+static gboolean
+text_shown (gpointer user_data)
+{
+  TextShownWait *wait = user_data;
+  GtkWidget *label = kl_test_find_by_label (GTK_WIDGET (wait->page), wait->text);
+
+  return label != NULL && gtk_widget_get_mapped (label);
+}
+
+static void
+wait_for_text_shown (KlProjectPage *page,
+                     const char    *text)
+{
+  TextShownWait wait = { page, text };
+
+  if (!kl_test_wait_until (text_shown, &wait, TIMEOUT_MS))
+    g_error ("“%s” is not shown", text);
+}
+
+static void
+test_project_many (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) projects = many_projects (MANY_PROJECTS);
+  KlProjectPage *page = KL_PROJECT_PAGE (show_page (fixture, "project"));
+  GtkWidget *entry = kl_test_find_by_type (GTK_WIDGET (page), GTK_TYPE_SEARCH_ENTRY);
+  KlSession *session = kl_window_get_session (fixture->window);
+  GtkWidget *item;
+
+  kl_project_page_set_projects (page, projects);
+  wait_for_projects (page, "Project 0000", MANY_PROJECTS);
+  g_assert_cmpuint (n_project_rows (page), >, 0);
+  g_assert_cmpuint (n_project_rows (page), <, MANY_ROWS_MAX);
+
+  /* Each row is a list item named by its project, as the end-to-end tests find it. */
+  item = project_item (page, "Project 0001");
+  gtk_test_accessible_assert_role (GTK_ACCESSIBLE (item), GTK_ACCESSIBLE_ROLE_LIST_ITEM);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (item), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Project 0001");
+
+  /* Activating the row (Enter, a click) chooses it: its check mark, no other. */
+  g_assert_false (shows_chosen (page, "Project 0001"));
+  gtk_widget_activate (item);
+  g_assert_nonnull (kl_session_get_project (session));
+  g_assert_cmpstr (kl_project_get_name (kl_session_get_project (session)), ==, "Project 0001");
+  g_assert_true (shows_chosen (page, "Project 0001"));
+  g_assert_false (shows_chosen (page, "Project 0000"));
+
+  /* Searched as typed: one left; the row that shows it does not carry the check mark over. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "project 4999");
+  wait_for_projects (page, "Project 4999", 1);
+  /* (Its name still heads its state, below the list.) */
+  g_assert_null (project_item (page, "Project 0001"));
+  g_assert_false (shows_chosen (page, "Project 4999"));
+  g_assert_cmpuint (n_project_rows (page), ==, 1);
+
+  /* Nothing matches: the text says so. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "no such project");
+  wait_for_text_shown (page, "No project matches “no such project”");
+  g_assert_cmpuint (g_list_model_get_n_items (kl_project_page_get_shown (page)), ==, 0);
+
+  /* Cleared: all of them again, still a handful of widgets, the chosen one still marked. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  wait_for_projects (page, "Project 0000", MANY_PROJECTS);
+  g_assert_cmpuint (n_project_rows (page), <, MANY_ROWS_MAX);
+  g_assert_true (shows_chosen (page, "Project 0001"));
+  g_assert_false (shows_chosen (page, "Project 0002"));
+
+  /* A new list of the same projects keeps the choice. */
+  kl_project_page_set_projects (page, projects);
+  wait_for_projects (page, "Project 0000", MANY_PROJECTS);
+  g_assert_true (shows_chosen (page, "Project 0001"));
+  g_assert_cmpuint (n_project_rows (page), <, MANY_ROWS_MAX);
+
+  /* None at all: the text says what to do. */
+  g_ptr_array_set_size (projects, 0);
+  kl_project_page_set_projects (page, projects);
+  wait_for_text_shown (page, "These credentials cannot see any project. In Atlas, give the "
+                             "service account or API key the Project Owner role on your "
+                             "project, then sign in again.");
+  g_assert_cmpuint (n_project_rows (page), ==, 0);
 }
 
 /* ---- Azure application --------------------------------------------------------------- */
@@ -992,6 +1202,7 @@ main (int   argc,
   g_test_add ("/pages/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
   ADD ("welcome", test_welcome);
+  ADD ("project/many", test_project_many);
   ADD ("azure-app/validation", test_azure_app_validation);
   ADD ("azure-app/read-only", test_azure_app_read_only);
   ADD ("key-vault/validation", test_key_vault_validation);

@@ -9,13 +9,17 @@
 #     critical path computed from the simulator's request log, the requests against the
 #     minimum the flow needs, and every request repeated without a state change in between;
 #  3. the main loop's longest stall during that flow (a G_PRIORITY_HIGH 1 ms timer);
-#  4. the polling cost of a watch on endpoints that never change, against a fixed 2 s poll.
+#  4. the polling cost of a watch on endpoints that never change, against a fixed 2 s poll;
+#  5. a 5,000-project organization in the real window (tests/bench/bench-projects.c, under the
+#     tests' cairo renderer unless GSK_RENDERER says otherwise): the time from the last page of
+#     projects answered to the list on screen, the main loop's longest stall meanwhile, one
+#     search keystroke and clearing the search, and the peak RSS.
 #
 # Environment: KL_BENCH_RUNS (start-up runs, default 15), KL_BENCH_RENDERERS (GSK_RENDERER
 # values for the start-up, default "gl,cairo": under Xvfb, gl is Mesa's llvmpipe, which
 # compiles shaders on the CPU; cairo is what the tests use), KL_BENCH_TIME_SCALE (flow, default
 # 0.05), KL_BENCH_POLL_SCALE (polling, default 0.01), KL_BENCH_ONLY (comma-separated subset of
-# startup,flow,polling), KL_BENCH_VERBOSE=1 (print the whole request log of the flow),
+# startup,flow,polling,projects), KL_BENCH_PROJECTS (projects, default 5000), KL_BENCH_VERBOSE=1 (print the whole request log of the flow),
 # KL_BENCH_FONTS (comma-separated GTK font names for the start-up, "none" for no setting;
 # default "Cantarell 11,none").
 #
@@ -42,7 +46,9 @@ NAIVE_INTERVAL_S = 2.0        # the reference: a fixed poll every 2 s
 # is judged, then no font setting at all (GTK's "Sans 10", DejaVu Sans here), reported only.
 FONTS = [f if f != 'none' else None for f in
          filter(None, os.environ.get('KL_BENCH_FONTS', 'Cantarell 11,none').split(','))]
-ONLY = set(filter(None, os.environ.get('KL_BENCH_ONLY', 'startup,flow,polling').split(',')))
+ONLY = set(filter(None, os.environ.get('KL_BENCH_ONLY',
+                                       'startup,flow,polling,projects').split(',')))
+N_PROJECTS = int(os.environ.get('KL_BENCH_PROJECTS', '5000'))
 VERBOSE = os.environ.get('KL_BENCH_VERBOSE') == '1'
 
 API = '/api/atlas/v2/groups'
@@ -495,6 +501,55 @@ def bench_polling():
 
 
 # --------------------------------------------------------------------------------------------
+# 5. A big organization in the real window
+
+def bench_projects():
+    argv = [os.path.join(BUILD, 'tests', 'bench', 'bench-projects'), '--projects',
+            str(N_PROJECTS)]
+    env = dict(os.environ, GSETTINGS_SCHEMA_DIR=os.path.join(BUILD, 'data'),
+               GSETTINGS_BACKEND='memory', GIO_USE_PROXY_RESOLVER='dummy',
+               GSK_RENDERER=os.environ.get('GSK_RENDERER', 'cairo'))
+    busy0, total0 = cpu_jiffies()
+    proc = subprocess.run(argv, stdout=subprocess.PIPE, text=True, env=env)
+    busy1, total1 = cpu_jiffies()
+    if proc.returncode != 0:
+        raise SystemExit('benchmark run failed: %s (exit %d)' % (' '.join(argv), proc.returncode))
+    d = json.loads(proc.stdout)
+    n = d['projects']
+    shown = d['shownUs'] - d['lastPageEndUs']
+    print('== %d projects in the real window (bench-projects, GSK_RENDERER=%s): signed in through'
+          % (n, env['GSK_RENDERER']))
+    print('   the sign-in page to the simulator (its own thread, pages of 500 projects).')
+    print('   On screen %.1f ms after the last page was answered (to the first frame painted with'
+          % ms(shown))
+    print('   the list holding them all and rows of it on screen).')
+    for key, what in (('list', 'from Sign In to 200 ms after the list is on screen'),
+                      ('keystroke', 'one search keystroke ("7", %.0f ms from search-changed to'
+                       ' the frame)' % ms(d['keystrokeUs'])),
+                      ('clear', 'clearing the search (back to %d, %.0f ms from search-changed'
+                       ' to the frame)' % (n, ms(d['clearUs'])))):
+        late, busy, own = d[key], d[key + 'Busy'], d[key + 'Own']
+        print('   Main loop, %s:' % what)
+        print('      lateness max %.2f ms (running %.2f ms, own stall %.2f ms), %d samples.'
+              % (ms(late['maxUs']), ms(busy['maxUs']), ms(own['maxUs']), late['samples']))
+    print('   Peak RSS %.0f MiB. The machine\'s %d CPUs were %.0f %% busy meanwhile.'
+          % (d['peakRssKiB'] / 1024, os.cpu_count(),
+             100 * (busy1 - busy0) / max(1, total1 - total0)))
+    print()
+    label = '%d projects' % n
+    return [
+        ('%s: on screen after the last page (ms)' % label, ms(shown), 0, ('max', 1000)),
+        ('%s: longest stall, own (ms)' % label, ms(d['listOwn']['maxUs']), 0, ('max', 50)),
+        ('%s: longest stall (max lateness, ms)' % label, ms(d['list']['maxUs']), 0, None),
+        ('%s: search keystroke (ms)' % label, ms(d['keystrokeUs']), 0, ('max', 50)),
+        ('%s: clearing the search (ms)' % label, ms(d['clearUs']), 0, ('max', 50)),
+        ('%s: keystroke, longest stall, own (ms)' % label,
+         ms(max(d['keystrokeOwn']['maxUs'], d['clearOwn']['maxUs'])), 0, ('max', 50)),
+        ('%s: peak RSS (MiB)' % label, d['peakRssKiB'] / 1024, 0, None),
+    ]
+
+
+# --------------------------------------------------------------------------------------------
 
 def main():
     rows = []
@@ -502,6 +557,8 @@ def main():
         rows += bench_flow()
     if 'polling' in ONLY:
         rows += bench_polling()
+    if 'projects' in ONLY:
+        rows += bench_projects()
     if 'startup' in ONLY:
         rows = bench_startup() + rows
     print('%-50s %10s %10s %8s %8s' % ('figure', 'Keylink', 'reference', 'ratio', 'target'))

@@ -39,7 +39,8 @@ struct _KlProjectPage
 
   /* Template widgets */
   GtkSearchEntry     *search_entry;
-  GtkListBox         *project_list;
+  GtkStack           *list_stack;
+  GtkListView        *project_list;
   GtkLabel           *placeholder_label;
   AdwPreferencesGroup *status_group;
   AdwActionRow       *status_row;
@@ -75,6 +76,16 @@ static guint signals[N_SIGNALS];
 
 #define PROJECT_ID_KEY "kl-project-id"
 #define CHECK_KEY      "kl-check"
+#define TITLE_KEY      "kl-title"
+#define SUBTITLE_KEY   "kl-subtitle"
+
+/* A project's name as the search compares it, worked out once per project (not once per
+ * project and keystroke: thousands of projects are searched as typed). */
+static GQuark
+search_key_quark (void)
+{
+  return g_quark_from_static_string ("kl-project-page-search-key");
+}
 
 static gboolean
 is_disposed (KlProjectPage *self)
@@ -111,19 +122,33 @@ casefold (const char *text)
   return g_utf8_casefold (normalized, -1);
 }
 
+static const char *
+search_key (KlProject *project)
+{
+  const char *key = g_object_get_qdata (G_OBJECT (project), search_key_quark ());
+
+  if (key == NULL)
+    {
+      char *folded = casefold (kl_project_get_name (project));
+
+      g_object_set_qdata_full (G_OBJECT (project), search_key_quark (), folded, g_free);
+      key = folded;
+    }
+
+  return key;
+}
+
 static gboolean
 filter_func (gpointer item,
              gpointer user_data)
 {
   KlProjectPage *self = user_data;
   KlProject *project = item;
-  g_autofree char *name = NULL;
 
   if (self->query == NULL || self->query[0] == '\0')
     return TRUE;
 
-  name = casefold (kl_project_get_name (project));
-  return strstr (name, self->query) != NULL ||
+  return strstr (search_key (project), self->query) != NULL ||
          g_str_has_prefix (kl_project_get_id (project), self->query);
 }
 
@@ -144,15 +169,43 @@ update_placeholder (KlProjectPage *self)
   gtk_label_set_label (self->placeholder_label, text);
 }
 
+/* The list, or the text in its place when nothing is shown. */
+static void
+shown_changed_cb (KlProjectPage *self)
+{
+  gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->shown)) == 0;
+
+  if (is_disposed (self))
+    return;
+
+  gtk_stack_set_visible_child_name (self->list_stack, empty ? "placeholder" : "list");
+}
+
+/* Debounced by the entry (GtkSearchEntry::search-changed). A project matches when its name
+ * contains the text or its id starts with it: a text that only grows at its end lets fewer
+ * through (the filter then looks only at those it let through), one that only shrinks at its
+ * end more. */
 static void
 search_changed_cb (KlProjectPage *self)
 {
   g_autofree char *text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  g_autofree char *before = g_steal_pointer (&self->query);
+  const char *old = before != NULL ? before : "";
+  GtkFilterChange change;
 
-  g_free (self->query);
   self->query = casefold (g_strstrip (text));
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
   update_placeholder (self);
+  if (g_str_equal (old, self->query))
+    return;
+
+  if (g_str_has_prefix (self->query, old))
+    change = GTK_FILTER_CHANGE_MORE_STRICT;
+  else if (g_str_has_prefix (old, self->query))
+    change = GTK_FILTER_CHANGE_LESS_STRICT;
+  else
+    change = GTK_FILTER_CHANGE_DIFFERENT;
+
+  gtk_filter_changed (GTK_FILTER (self->filter), change);
 }
 
 /* Enter in the search: one match left is the one meant. */
@@ -169,34 +222,94 @@ search_activated_cb (KlProjectPage *self)
   kl_project_page_select (self, kl_project_get_id (project));
 }
 
-static GtkWidget *
-create_row (gpointer item,
-            gpointer user_data)
+/* A row of the list (GtkSignalListItemFactory::setup): made for the rows on screen, then
+ * bound to one project after another as the list scrolls or the search changes. */
+static void
+row_setup_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              KlProjectPage            *self)
 {
-  KlProjectPage *self = user_data;
-  KlProject *project = item;
-  GtkWidget *row, *check;
+  GtkWidget *box, *labels, *title, *subtitle, *check;
 
-  row = kl_page_util_plain_row_new (kl_project_get_name (project), kl_project_get_id (project));
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  g_object_set (box,
+                "margin-top", 9, "margin-bottom", 9, "margin-start", 12, "margin-end", 12,
+                NULL);
+
+  labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+  gtk_widget_set_hexpand (labels, TRUE);
+  gtk_widget_set_valign (labels, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (box), labels);
+
+  /* Shown as they are, never read as markup: a project named “R&D <EU>” shows as such. */
+  title = g_object_new (GTK_TYPE_LABEL,
+                        "xalign", 0.0f,
+                        "wrap", TRUE,
+                        "wrap-mode", PANGO_WRAP_WORD_CHAR,
+                        NULL);
+  gtk_box_append (GTK_BOX (labels), title);
+  subtitle = g_object_new (GTK_TYPE_LABEL,
+                           "xalign", 0.0f,
+                           "wrap", TRUE,
+                           "wrap-mode", PANGO_WRAP_WORD_CHAR,
+                           "css-classes", (const char *[]) { "dim-label", "caption", NULL },
+                           NULL);
+  gtk_box_append (GTK_BOX (labels), subtitle);
+
   check = g_object_new (GTK_TYPE_IMAGE,
                         "icon-name", "object-select-symbolic",
-                        "visible", g_strcmp0 (self->selected_id, kl_project_get_id (project)) == 0,
+                        "valign", GTK_ALIGN_CENTER,
+                        "visible", FALSE,
                         NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (check),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Chosen"),
                                   -1);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), check);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, kl_project_get_id (project),
-                                  -1);
-  g_object_set_data_full (G_OBJECT (row), PROJECT_ID_KEY,
-                          g_strdup (kl_project_get_id (project)), g_free);
-  g_object_set_data (G_OBJECT (row), CHECK_KEY, check);
+  gtk_box_append (GTK_BOX (box), check);
 
-  return row;
+  g_object_set_data (G_OBJECT (box), TITLE_KEY, title);
+  g_object_set_data (G_OBJECT (box), SUBTITLE_KEY, subtitle);
+  g_object_set_data (G_OBJECT (box), CHECK_KEY, check);
+  gtk_list_item_set_child (item, box);
 }
 
+static void
+row_bind_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             KlProjectPage            *self)
+{
+  KlProject *project = gtk_list_item_get_item (item);
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *row = gtk_widget_get_parent (box);
+  const char *id = kl_project_get_id (project);
+
+  gtk_label_set_text (g_object_get_data (G_OBJECT (box), TITLE_KEY),
+                      kl_project_get_name (project));
+  gtk_label_set_text (g_object_get_data (G_OBJECT (box), SUBTITLE_KEY), id);
+  gtk_widget_set_visible (g_object_get_data (G_OBJECT (box), CHECK_KEY),
+                          g_strcmp0 (self->selected_id, id) == 0);
+  g_object_set_data_full (G_OBJECT (box), PROJECT_ID_KEY, g_strdup (id), g_free);
+
+  /* The list item a screen reader reads (role list item) is GTK's row around ours: it is
+   * named by the project, as the list box's rows were (GTK 4.8 has no
+   * gtk_list_item_set_accessible_label ()). */
+  g_assert (row != NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, kl_project_get_name (project),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, id,
+                                  -1);
+}
+
+static void
+row_unbind_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               KlProjectPage            *self)
+{
+  GtkWidget *box = gtk_list_item_get_child (item);
+
+  g_object_set_data (G_OBJECT (box), PROJECT_ID_KEY, NULL);
+}
+
+/* The check mark follows the choice on the rows that exist (those on screen). */
 static void
 update_checks (KlProjectPage *self)
 {
@@ -204,25 +317,27 @@ update_checks (KlProjectPage *self)
        row != NULL;
        row = gtk_widget_get_next_sibling (row))
     {
-      const char *id = g_object_get_data (G_OBJECT (row), PROJECT_ID_KEY);
-      GtkWidget *check = g_object_get_data (G_OBJECT (row), CHECK_KEY);
+      GtkWidget *box = gtk_widget_get_first_child (row);
+      const char *id = box != NULL ? g_object_get_data (G_OBJECT (box), PROJECT_ID_KEY) : NULL;
+      GtkWidget *check = box != NULL ? g_object_get_data (G_OBJECT (box), CHECK_KEY) : NULL;
 
-      if (id != NULL && check != NULL)
-        gtk_widget_set_visible (check, g_strcmp0 (id, self->selected_id) == 0);
+      if (check != NULL)
+        gtk_widget_set_visible (check, id != NULL && g_strcmp0 (id, self->selected_id) == 0);
     }
 }
 
+/* A row activated: Enter on it, or a click. */
 static void
 project_activated_cb (KlProjectPage *self,
-                      GtkListBoxRow *row)
+                      guint          position)
 {
-  const char *id = g_object_get_data (G_OBJECT (row), PROJECT_ID_KEY);
+  g_autoptr(KlProject) project = g_list_model_get_item (G_LIST_MODEL (self->shown), position);
 
-  if (id == NULL)
+  if (project == NULL)
     return;
 
   self->focus_state = TRUE;
-  kl_project_page_select (self, id);
+  kl_project_page_select (self, kl_project_get_id (project));
 }
 
 static char *
@@ -743,6 +858,7 @@ kl_project_page_class_init (KlProjectPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/pages/project/kl-project-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KlProjectPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, KlProjectPage, list_stack);
   gtk_widget_class_bind_template_child (widget_class, KlProjectPage, project_list);
   gtk_widget_class_bind_template_child (widget_class, KlProjectPage, placeholder_label);
   gtk_widget_class_bind_template_child (widget_class, KlProjectPage, status_group);
@@ -761,6 +877,9 @@ kl_project_page_class_init (KlProjectPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, project_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, row_setup_cb);
+  gtk_widget_class_bind_template_callback (widget_class, row_bind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, row_unbind_cb);
   gtk_widget_class_bind_template_callback (widget_class, reload_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, setup_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, action_activated_cb);
@@ -769,6 +888,8 @@ kl_project_page_class_init (KlProjectPageClass *klass)
 static void
 kl_project_page_init (KlProjectPage *self)
 {
+  g_autoptr(GtkNoSelection) selection = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->unfinished_teardown = -1;
@@ -780,8 +901,11 @@ kl_project_page_init (KlProjectPage *self)
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
   self->shown = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->projects)),
                                            GTK_FILTER (self->filter));
-  gtk_list_box_bind_model (self->project_list, G_LIST_MODEL (self->shown),
-                           create_row, self, NULL);
+  selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->shown)));
+  gtk_list_view_set_model (self->project_list, GTK_SELECTION_MODEL (selection));
+  g_signal_connect_object (self->shown, "items-changed", G_CALLBACK (shown_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  shown_changed_cb (self);
 }
 
 /**
