@@ -606,20 +606,6 @@ create_ensured_cb (GObject      *source,
   operation_item_done (item->task);
 }
 
-static KlPrivateEndpoint *
-find_endpoint (GPtrArray  *endpoints,
-               const char *region)
-{
-  for (guint i = 0; i < endpoints->len; i++)
-    {
-      KlPrivateEndpoint *endpoint = g_ptr_array_index (endpoints, i);
-
-      if (g_strcmp0 (kl_private_endpoint_get_region_name (endpoint), region) == 0)
-        return endpoint;
-    }
-
-  return NULL;
-}
 
 static void
 create_listed_cb (GObject      *source,
@@ -662,7 +648,7 @@ create_listed_cb (GObject      *source,
 
       if (!g_strv_contains ((const char * const *) missing, region))
         {
-          kl_step_set_object (step, find_endpoint (endpoints, region));
+          kl_step_set_object (step, kl_private_endpoints_find_newest (endpoints, region));
           kl_step_set_state (step, KL_STEP_STATE_SKIPPED);
           continue;
         }
