@@ -26,6 +26,17 @@
 
 #define CLUSTERS_PATCH_PATH(group, name) "/api/atlas/v2/groups/" group "/clusters/" name
 
+/* A frozen clock (the tests move it), and UPDATING from the PATCH's answer on: the
+ * IDLE-after-PATCH delay and the client's answer to it are tests/test-clusters.c's. */
+static KlTestProject *
+test_project_new (void)
+{
+  KlTestProject *project = kl_test_project_new (0);
+
+  kl_sim_set_cluster_propagation (project->sim, 0);
+  return project;
+}
+
 static KlApplication *app;
 
 typedef struct
@@ -136,7 +147,7 @@ fixture_open (Fixture    *fixture,
 {
   g_autoptr(KlProject) project = NULL;
 
-  fixture->project = kl_test_project_new (0);  /* frozen clock: the test moves it */
+  fixture->project = test_project_new ();  /* frozen clock: the test moves it */
   if (enable_cmk)
     kl_test_project_enable_cmk (fixture->project, group_id, FALSE);
 
@@ -562,7 +573,7 @@ test_resume_updating (void)
 static void
 test_applies (void)
 {
-  g_autoptr(KlTestProject) project = kl_test_project_new (0);
+  g_autoptr(KlTestProject) project = test_project_new ();
   g_autoptr(KlProject) group = get_project (project, KL_SIM_GROUP_READY);
   g_autoptr(KlSession) session = kl_session_new ();
   KlPage *pages[2];
@@ -682,7 +693,7 @@ test_done_mixed (void)
   Fixture fixture = { NULL };
   const char *summary;
 
-  fixture.project = kl_test_project_new (0);
+  fixture.project = test_project_new ();
   setup_group (&fixture, KL_SIM_GROUP_MIXED, regions, on_key);
   project = get_project (fixture.project, KL_SIM_GROUP_MIXED);
   fixture.session = kl_session_new ();
@@ -726,7 +737,7 @@ test_done_azure_only (void)
   g_autoptr(KlProject) project = NULL;
   Fixture fixture = { NULL };
 
-  fixture.project = kl_test_project_new (0);
+  fixture.project = test_project_new ();
   full_setup (&fixture);
   project = get_project (fixture.project, KL_SIM_GROUP_READY);
   fixture.session = kl_session_new ();
@@ -813,7 +824,7 @@ test_screenshots (void)
             {
               g_autoptr(KlProject) project = NULL;
 
-              fixture.project = kl_test_project_new (0);
+              fixture.project = test_project_new ();
               full_setup (&fixture);
               project = get_project (fixture.project, KL_SIM_GROUP_READY);
               fixture.session = kl_session_new ();

@@ -65,6 +65,9 @@ fixture_set_up (Fixture       *fixture,
                     fixture);
   fixture->runner = kl_setup_runner_new (fixture->project->client, group);
   kl_setup_runner_set_cluster_watch (fixture->runner, fixture->watch);
+  /* These tests are about the update itself (UPDATING from the PATCH's answer on); the
+   * propagation tests below turn the delay back on. */
+  kl_sim_set_cluster_propagation (fixture->project->sim, 0);
 }
 
 static void
@@ -364,6 +367,123 @@ test_busy_cluster (Fixture       *fixture,
   g_assert_cmpuint (((KlSimRequest *) patches->pdata[1])->status, ==, 200);
 }
 
+typedef struct
+{
+  Fixture *fixture;
+  guint    n_polls;     /* the watch's polls to wait for */
+  gboolean updating;    /* or: wait until the watch shows payments-us UPDATING */
+} PollWait;
+
+static gboolean
+polls_done (gpointer user_data)
+{
+  PollWait *wait = user_data;
+  KlCluster *cluster = kl_cluster_watch_lookup (wait->fixture->watch, "payments-us");
+
+  if (wait->updating)
+    return cluster != NULL && g_strcmp0 (kl_cluster_get_state_name (cluster), "UPDATING") == 0;
+  return kl_watch_get_n_polls (KL_WATCH (wait->fixture->watch)) >= wait->n_polls;
+}
+
+static void
+enable_payments_us_async (Fixture     *fixture,
+                          KlTestAsync *async)
+{
+  g_autoptr(GPtrArray) clusters = NULL;
+  g_autoptr(GPtrArray) chosen = NULL;
+  static const char * const names[] = { "payments-us", NULL };
+
+  kl_test_project_enable_cmk (fixture->project, KL_SIM_GROUP_READY, TRUE);
+  clusters = kl_test_project_list_clusters (fixture->project, KL_SIM_GROUP_READY);
+  chosen = pick_clusters (clusters, names);
+  kl_setup_runner_enable_clusters_async (fixture->runner, chosen, NULL, kl_test_async_cb, async);
+}
+
+/* Atlas answers IDLE (here with the new provider already) for a while after the PATCH: the
+ * first IDLE polls do not make the cluster done; once it was seen UPDATING, IDLE does. */
+static void
+test_propagation_updating (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  GListModel *steps = kl_setup_runner_get_steps (fixture->runner);
+  g_autoptr(KlStep) step = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  KlTestAsync async = { NULL };
+  PollWait wait = { fixture, 0, FALSE };
+  KlCluster *seen;
+
+  kl_sim_set_cluster_propagation (fixture->project->sim, KL_SIM_CLUSTER_PROPAGATION_SECONDS);
+  /* Far longer than the test: only UPDATING can end the wait. */
+  kl_cluster_watch_set_settle_time (fixture->watch, 600000);
+  enable_payments_us_async (fixture, &async);
+  g_assert_cmpuint (g_list_model_get_n_items (steps), ==, 1);
+  step = g_list_model_get_item (steps, 0);
+
+  /* Several polls see it IDLE with AZURE: not done. */
+  wait.n_polls = kl_watch_get_n_polls (KL_WATCH (fixture->watch)) + 4;
+  g_assert_true (kl_test_wait_until (polls_done, &wait, KL_TEST_DEADLINE_MS));
+  seen = kl_cluster_watch_lookup (fixture->watch, "payments-us");
+  g_assert_nonnull (seen);
+  g_assert_cmpstr (kl_cluster_get_state_name (seen), ==, "IDLE");
+  g_assert_cmpstr (kl_cluster_get_encryption_at_rest_provider (seen), ==, "AZURE");
+  g_assert_false (kl_cluster_watch_is_updated (fixture->watch, "payments-us"));
+  g_assert_null (async.result);
+  g_assert_cmpint (kl_step_get_state (step), ==, KL_STEP_STATE_RUNNING);
+
+  /* The update shows: UPDATING, still not done. */
+  kl_sim_advance (fixture->project->sim, KL_SIM_CLUSTER_PROPAGATION_SECONDS);
+  wait.updating = TRUE;
+  g_assert_true (kl_test_wait_until (polls_done, &wait, KL_TEST_DEADLINE_MS));
+  g_assert_null (async.result);
+
+  /* Over: done at the first IDLE. */
+  kl_sim_advance (fixture->project->sim, KL_SIM_CLUSTER_UPDATE_SECONDS);
+  result = kl_test_async_wait (&async);
+  g_assert_true (kl_setup_runner_enable_clusters_finish (fixture->runner, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (kl_step_get_state (step), ==, KL_STEP_STATE_DONE);
+  g_assert_true (kl_cluster_watch_is_updated (fixture->watch, "payments-us"));
+  g_assert_cmpuint (fixture->states->len, ==, 2);
+  g_assert_cmpstr (fixture->states->pdata[0], ==, "payments-us:IDLE>UPDATING");
+  g_assert_cmpstr (fixture->states->pdata[1], ==, "payments-us:UPDATING>IDLE");
+}
+
+/* An update that never shows UPDATING (here: the clock stands still in the propagation
+ * delay): done once the settle time has passed, with IDLE and the new provider on two polls
+ * in a row, not before. */
+static void
+test_propagation_settle (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  GListModel *steps = kl_setup_runner_get_steps (fixture->runner);
+  g_autoptr(KlStep) step = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  KlTestAsync async = { NULL };
+  gint64 start;
+
+  kl_sim_set_cluster_propagation (fixture->project->sim, KL_SIM_CLUSTER_PROPAGATION_SECONDS);
+  kl_cluster_watch_set_settle_time (fixture->watch, 300);
+  g_assert_cmpuint (kl_cluster_watch_get_settle_time (fixture->watch), ==, 300);
+  start = g_get_monotonic_time ();
+  enable_payments_us_async (fixture, &async);
+  step = g_list_model_get_item (steps, 0);
+
+  result = kl_test_async_wait (&async);
+  g_assert_true (kl_setup_runner_enable_clusters_finish (fixture->runner, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 300 * 1000);
+  g_assert_cmpint (kl_step_get_state (step), ==, KL_STEP_STATE_DONE);
+  g_assert_cmpuint (fixture->states->len, ==, 0);
+  g_assert_cmpuint (kl_watch_get_n_polls (KL_WATCH (fixture->watch)), >=, 2);
+
+  /* The default settle time scales with the base interval (Terraform's 30 s at 2 s). */
+  kl_cluster_watch_set_settle_time (fixture->watch, 0);
+  g_assert_cmpuint (kl_cluster_watch_get_settle_time (fixture->watch), ==,
+                    KL_CLUSTER_WATCH_SETTLE_INTERVALS * 5);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -378,6 +498,10 @@ main (int   argc,
               test_eligible_among_ineligible, fixture_tear_down);
   g_test_add ("/clusters/busy", Fixture, KL_SIM_GROUP_READY, fixture_set_up, test_busy_cluster,
               fixture_tear_down);
+  g_test_add ("/clusters/propagation-updating", Fixture, KL_SIM_GROUP_READY, fixture_set_up,
+              test_propagation_updating, fixture_tear_down);
+  g_test_add ("/clusters/propagation-settle", Fixture, KL_SIM_GROUP_READY, fixture_set_up,
+              test_propagation_settle, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -134,6 +134,14 @@ endpoint_has_status (gpointer user_data)
   return endpoint != NULL && kl_private_endpoint_get_status (endpoint) == wait->status;
 }
 
+static gboolean
+endpoint_gone (gpointer user_data)
+{
+  StatusWait *wait = user_data;
+
+  return kl_endpoint_watch_lookup (wait->fixture->watch, wait->endpoint_id) == NULL;
+}
+
 static void
 wait_for_status (Fixture          *fixture,
                  const char       *endpoint_id,
@@ -228,9 +236,14 @@ test_transitions (Fixture       *fixture,
   static const char * const regions[] = { "US_EAST_2", NULL };
   static const char * const expected[] = {
     "INITIATING>PENDING_ACCEPTANCE", "PENDING_ACCEPTANCE>ACTIVE",
-    "ACTIVE>PENDING_RECREATION", "PENDING_RECREATION>INITIATING",
+    "ACTIVE>PENDING_RECREATION",
+    /* the new record */
     "INITIATING>PENDING_ACCEPTANCE", "PENDING_ACCEPTANCE>ACTIVE",
   };
+  GListModel *region_model = kl_endpoint_watch_get_region_model (fixture->watch);
+  g_autofree char *new_id = NULL;
+  g_autoptr(KlPrivateEndpoint) shown = NULL;
+  KlPrivateEndpoint *old;
   KlSim *sim = fixture->project->sim;
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) since_date = NULL;
@@ -272,32 +285,60 @@ test_transitions (Fixture       *fixture,
   wait_for_status (fixture, id, KL_ENDPOINT_STATUS_ACTIVE);
   g_assert_true (kl_test_wait_until (watch_stopped, fixture->watch, KL_TEST_DEADLINE_MS));
 
-  /* Rejected in Azure: Atlas recreates it, and it needs approving again. */
+  /* Until here, each change replaced the one record in place. */
+  g_assert_cmpuint (fixture->changes->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (fixture->changes, 0), ==, "0:0:1");
+  for (guint i = 1; i < fixture->changes->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (fixture->changes, i), ==, "0:1:1");
+
+  /* Rejected in Azure: the old record shows PENDING_RECREATION with a message while Atlas
+   * makes a NEW record (new id) in INITIATING; the region is followed by the new one. */
   kl_sim_reject_endpoint (sim, GROUP, id, &error);
   g_assert_no_error (error);
   kl_endpoint_watch_poke (fixture->watch);
   wait_for_status (fixture, id, KL_ENDPOINT_STATUS_PENDING_RECREATION);
-  kl_sim_advance (sim, 60);
-  wait_for_status (fixture, id, KL_ENDPOINT_STATUS_INITIATING);
-  kl_sim_advance (sim, 90);
-  wait_for_status (fixture, id, KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE);
-  kl_sim_approve_endpoint (sim, GROUP, id, &error);
+  g_assert_cmpuint (g_list_model_get_n_items (kl_endpoint_watch_get_model (fixture->watch)), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (region_model), ==, 1);
+  endpoint = kl_endpoint_watch_lookup_region (fixture->watch, "US_EAST_2");
+  new_id = g_strdup (kl_private_endpoint_get_id (endpoint));
+  g_assert_cmpstr (new_id, !=, id);
+  g_assert_cmpint (kl_private_endpoint_get_status (endpoint), ==, KL_ENDPOINT_STATUS_INITIATING);
+  shown = g_list_model_get_item (region_model, 0);
+  g_assert_true (shown == endpoint);
+  g_clear_object (&shown);
+  old = kl_endpoint_watch_lookup_superseded (fixture->watch, endpoint);
+  g_assert_nonnull (old);
+  g_assert_cmpstr (kl_private_endpoint_get_id (old), ==, id);
+  g_assert_cmpstr (kl_private_endpoint_get_error_message (old), ==,
+                   "private endpoint was rejected");
+  g_assert_null (kl_endpoint_watch_lookup_superseded (fixture->watch, old));
+  g_assert_cmpuint (fixture->n_added, ==, 2);
+
+  /* The old record goes away; the new one waits for approval, with a connection name. */
+  kl_sim_advance (sim, KL_SIM_RECREATION_SECONDS);
+  g_assert_true (kl_test_wait_until (endpoint_gone, &(StatusWait) { fixture, id, 0 },
+                                     KL_TEST_DEADLINE_MS));
+  g_assert_cmpuint (fixture->n_removed, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (region_model), ==, 1);
+  kl_sim_advance (sim, KL_SIM_INITIATING_SECONDS - KL_SIM_RECREATION_SECONDS);
+  wait_for_status (fixture, new_id, KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE);
+  endpoint = kl_endpoint_watch_lookup_region (fixture->watch, "US_EAST_2");
+  g_assert_cmpstr (kl_private_endpoint_get_id (endpoint), ==, new_id);
+  g_assert_nonnull (kl_private_endpoint_get_private_endpoint_connection_name (endpoint));
+  kl_sim_approve_endpoint (sim, GROUP, new_id, &error);
   g_assert_no_error (error);
   kl_sim_advance (sim, 180);
-  wait_for_status (fixture, id, KL_ENDPOINT_STATUS_ACTIVE);
+  wait_for_status (fixture, new_id, KL_ENDPOINT_STATUS_ACTIVE);
   g_assert_true (kl_test_wait_until (watch_stopped, fixture->watch, KL_TEST_DEADLINE_MS));
 
-  /* Every transition, once, in order; the endpoint was replaced in place each time. */
+  /* Every transition, once, in order. */
   g_assert_cmpuint (fixture->transitions->len, ==, G_N_ELEMENTS (expected));
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     g_assert_cmpstr (g_ptr_array_index (fixture->transitions, i), ==, expected[i]);
-  g_assert_cmpuint (fixture->n_added, ==, 1);
-  g_assert_cmpuint (fixture->n_removed, ==, 0);
-  g_assert_cmpuint (fixture->changes->len, ==, 1 + G_N_ELEMENTS (expected));
-  g_assert_cmpstr (g_ptr_array_index (fixture->changes, 0), ==, "0:0:1");
-  for (guint i = 1; i < fixture->changes->len; i++)
-    g_assert_cmpstr (g_ptr_array_index (fixture->changes, i), ==, "0:1:1");
+  g_assert_cmpuint (fixture->n_added, ==, 2);
+  g_assert_cmpuint (fixture->n_removed, ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (kl_endpoint_watch_get_model (fixture->watch)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (region_model), ==, 1);
   g_assert_cmpuint (fixture->errors->len, ==, 0);
 }
 

@@ -487,18 +487,45 @@ endpoint_id (KlEndpointsPage *page,
   return kl_private_endpoint_get_id (endpoint);
 }
 
-/* No region ever has two endpoints: checked on every list the watch reads. */
+/* No region ever has two live records (the old record of a recreated endpoint, in
+ * PENDING_RECREATION, is Atlas's, not a second one of ours). */
+static void
+assert_one_live_per_region (GPtrArray *endpoints)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < endpoints->len; i++)
+    {
+      KlPrivateEndpoint *endpoint = g_ptr_array_index (endpoints, i);
+      const char *region = kl_private_endpoint_get_region_name (endpoint);
+      KlEndpointStatus status = kl_private_endpoint_get_status (endpoint);
+
+      if (status == KL_ENDPOINT_STATUS_PENDING_RECREATION ||
+          status == KL_ENDPOINT_STATUS_DELETING)
+        continue;
+      g_assert_false (g_hash_table_contains (seen, region));
+      g_hash_table_add (seen, (gpointer) region);
+    }
+}
+
+/* Checked on every list the watch reads; and the page's model has one item per region. */
 static void
 check_one_per_region (KlEndpointWatch *watch,
                       gpointer         user_data)
 {
   GListModel *model = kl_endpoint_watch_get_model (watch);
+  GListModel *regions = kl_endpoint_watch_get_region_model (watch);
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   guint *n_checked = user_data;
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    g_ptr_array_add (records, g_list_model_get_item (model, i));
+  assert_one_live_per_region (records);
+
+  for (guint i = 0; i < g_list_model_get_n_items (regions); i++)
     {
-      g_autoptr(KlPrivateEndpoint) endpoint = g_list_model_get_item (model, i);
+      g_autoptr(KlPrivateEndpoint) endpoint = g_list_model_get_item (regions, i);
       const char *region = kl_private_endpoint_get_region_name (endpoint);
 
       g_assert_false (g_hash_table_contains (seen, region));
@@ -511,15 +538,30 @@ static void
 assert_one_per_region_on_server (Fixture *f)
 {
   g_autoptr(GPtrArray) endpoints = kl_test_project_list_endpoints (f->project, KL_SIM_GROUP_READY);
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
 
-  for (guint i = 0; i < endpoints->len; i++)
+  assert_one_live_per_region (endpoints);
+}
+
+/* How many endpoint rows show @region. */
+static guint
+count_rows_in (GtkWidget  *root,
+               const char *region)
+{
+  guint n = 0;
+
+  if (KL_IS_ENDPOINT_ROW (root))
     {
-      const char *region = kl_private_endpoint_get_region_name (g_ptr_array_index (endpoints, i));
+      KlPrivateEndpoint *endpoint = kl_endpoint_row_get_endpoint (KL_ENDPOINT_ROW (root));
 
-      g_assert_false (g_hash_table_contains (seen, region));
-      g_hash_table_add (seen, (gpointer) region);
+      return g_strcmp0 (kl_private_endpoint_get_region_name (endpoint), region) == 0 ? 1 : 0;
     }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_rows_in (child, region);
+
+  return n;
 }
 
 /* Creates endpoints in @regions through the page (its Create button), waits for the answers. */
@@ -1077,19 +1119,28 @@ test_reject_recreation (Fixture       *f,
   static const char * const regions[] = { "US_EAST_2", NULL };
   KlEndpointsPage *page;
   KlPrivateEndpoint *endpoint;
+  KlPrivateEndpoint *old;
   KlEndpointRow *row;
+  StatusWait wait;
   g_autofree char *old_connection = NULL;
   g_autofree char *id = NULL;
+  g_autofree char *new_id = NULL;
   g_autoptr(GVariant) target = NULL;
+  g_autoptr(GPtrArray) posts = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_checked = 0;
 
   kl_test_project_enable_cmk (f->project, KL_SIM_GROUP_READY, TRUE);
   page = open_endpoints (f, KL_SIM_GROUP_READY);
   kl_endpoints_page_set_demo_sim (page, f->project->sim);
   create_through_page (page, regions);
+  g_signal_connect (kl_endpoints_page_get_watch (page), "updated",
+                    G_CALLBACK (check_one_per_region), &n_checked);
   kl_sim_advance (f->project->sim, KL_SIM_INITIATING_SECONDS);
   endpoint = wait_for_status (page, "US_EAST_2", KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE);
   old_connection = g_strdup (kl_private_endpoint_get_private_endpoint_connection_name (endpoint));
   id = g_strdup (kl_private_endpoint_get_id (endpoint));
+  kl_sim_clear_requests (f->project->sim);
 
   /* "Reject (simulated)", from the row's menu. */
   target = g_variant_ref_sink (g_variant_new_string (id));
@@ -1097,22 +1148,41 @@ test_reject_recreation (Fixture       *f,
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (row),
                                                      "endpoints.reject-simulated", target));
 
-  wait_for_status (page, "US_EAST_2", KL_ENDPOINT_STATUS_PENDING_RECREATION);
+  /* Atlas keeps the old record (PENDING_RECREATION, with a message) and makes a new one,
+   * with a new id, in INITIATING: the region's row follows the new one. */
+  wait = (StatusWait) { page, "US_EAST_2", KL_ENDPOINT_STATUS_INITIATING, id };
+  g_assert_true (kl_test_wait_until (region_has_status, &wait, TIMEOUT_MS));
+  old = kl_endpoint_watch_lookup (kl_endpoints_page_get_watch (page), id);
+  g_assert_nonnull (old);
+  g_assert_cmpint (kl_private_endpoint_get_status (old), ==,
+                   KL_ENDPOINT_STATUS_PENDING_RECREATION);
+  g_assert_cmpstr (kl_private_endpoint_get_error_message (old), ==,
+                   "private endpoint was rejected");
+  g_assert_cmpuint (g_list_model_get_n_items (kl_endpoint_watch_get_model (
+                      kl_endpoints_page_get_watch (page))), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (kl_endpoint_watch_get_region_model (
+                      kl_endpoints_page_get_watch (page))), ==, 1);
+  new_id = g_strdup (endpoint_id (page, "US_EAST_2"));
+  g_assert_cmpstr (new_id, >, id);
+  g_assert_cmpuint (count_rows_in (GTK_WIDGET (page), "US_EAST_2"), ==, 1);
   row = find_row (KL_PAGE (page), "US_EAST_2");
-  g_assert_cmpstr (kl_endpoint_row_get_status_title (row), ==, "Being recreated");
-  g_assert_cmpstr (kl_endpoint_row_get_explanation (row), ==,
-                   "The connection was rejected or removed in Azure. Atlas recreates it; approve "
-                   "it again when it waits for approval.");
+  g_assert_cmpstr (kl_private_endpoint_get_id (kl_endpoint_row_get_endpoint (row)), ==, new_id);
+  g_assert_cmpstr (kl_endpoint_row_get_status_title (row), !=, "Being recreated");
   g_assert_null (kl_endpoint_row_get_approval_command (row));
+  /* The old record's message, on the region's row. */
+  g_assert_true (shows_label (GTK_WIDGET (row),
+                              "Previous connection: private endpoint was rejected"));
+  g_assert_false (kl_page_get_complete (KL_PAGE (page)));
 
-  /* Atlas recreates it, then it waits for approval again: asked again, new connection. */
-  kl_sim_advance (f->project->sim, KL_SIM_RECREATION_SECONDS);
-  wait_for_status (page, "US_EAST_2", KL_ENDPOINT_STATUS_INITIATING);
+  /* The old record goes away (KL_SIM_RECREATION_SECONDS) before the new one waits for
+   * approval: asked again, with the new connection's command; the message stays. */
   kl_sim_advance (f->project->sim, KL_SIM_INITIATING_SECONDS);
   endpoint = wait_for_status (page, "US_EAST_2", KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE);
-  g_assert_cmpstr (kl_private_endpoint_get_id (endpoint), ==, id);
+  g_assert_cmpstr (kl_private_endpoint_get_id (endpoint), ==, new_id);
+  g_assert_null (kl_endpoint_watch_lookup (kl_endpoints_page_get_watch (page), id));
   g_assert_cmpstr (kl_private_endpoint_get_private_endpoint_connection_name (endpoint), !=,
                    old_connection);
+  g_assert_cmpuint (count_rows_in (GTK_WIDGET (page), "US_EAST_2"), ==, 1);
   row = find_row (KL_PAGE (page), "US_EAST_2");
   g_assert_cmpstr (kl_endpoint_row_get_explanation (row), ==,
                    "The connection was recreated after it was rejected or removed in Azure: "
@@ -1120,8 +1190,25 @@ test_reject_recreation (Fixture       *f,
   g_assert_nonnull (kl_endpoint_row_get_approval_command (row));
   g_assert_nonnull (strstr (kl_endpoint_row_get_approval_command (row),
                             kl_private_endpoint_get_private_endpoint_connection_name (endpoint)));
+  g_assert_null (strstr (kl_endpoint_row_get_approval_command (row), old_connection));
   g_assert_nonnull (find_by_accessible_label (GTK_WIDGET (row),
                                               "Copy approval command for East US 2 (US_EAST_2)"));
+  g_assert_true (shows_label (GTK_WIDGET (row),
+                              "Previous connection: private endpoint was rejected"));
+
+  /* Approved: ACTIVE, the page is complete, the message goes. */
+  g_assert_true (kl_sim_approve_endpoint (f->project->sim, KL_SIM_GROUP_READY, new_id, &error));
+  g_assert_no_error (error);
+  kl_sim_advance (f->project->sim, KL_SIM_ACTIVATION_SECONDS);
+  wait_for_status (page, "US_EAST_2", KL_ENDPOINT_STATUS_ACTIVE);
+  row = find_row (KL_PAGE (page), "US_EAST_2");
+  g_assert_false (shows_label (GTK_WIDGET (row),
+                               "Previous connection: private endpoint was rejected"));
+
+  /* Never a second POST for the region. */
+  posts = kl_test_project_requests (f->project, "POST", "/privateEndpoints");
+  g_assert_cmpuint (posts->len, ==, 0);
+  g_assert_cmpuint (n_checked, >, 0);
   assert_one_per_region_on_server (f);
 }
 
@@ -1682,7 +1769,8 @@ save_full_screenshot (KlPage     *page,
   return g_steal_pointer (&path);
 }
 
-/* One endpoint in each state, on the simulator's frozen clock. */
+/* One endpoint in each state (a rejected one as Atlas's new record), on the simulator's
+ * frozen clock. */
 static void
 prepare_every_state (Fixture *f)
 {
@@ -1712,7 +1800,10 @@ prepare_every_state (Fixture *f)
 
   wait_for_status (page, "US_EAST_2", KL_ENDPOINT_STATUS_ACTIVE);
   wait_for_status (page, "UK_SOUTH", KL_ENDPOINT_STATUS_FAILED);
-  wait_for_status (page, "GERMANY_WEST_CENTRAL", KL_ENDPOINT_STATUS_PENDING_RECREATION);
+  /* Rejected: the region's row shows Atlas's new record, with the old one's message. */
+  wait_for_status (page, "GERMANY_WEST_CENTRAL", KL_ENDPOINT_STATUS_INITIATING);
+  g_assert_true (shows_label (GTK_WIDGET (find_row (KL_PAGE (page), "GERMANY_WEST_CENTRAL")),
+                              "Previous connection: private endpoint was rejected"));
   wait_for_status (page, "JAPAN_EAST", KL_ENDPOINT_STATUS_DELETING);
   wait_for_status (page, "AUSTRALIA_EAST", KL_ENDPOINT_STATUS_INITIATING);
   window_close (f);

@@ -492,6 +492,87 @@ test_plan_unknown_region (void)
                    KL_KEY_ACCESS_PRIVATE_LINK_WAITING);
 }
 
+/* A region with several records (Atlas recreates a rejected endpoint as a new record) is
+ * followed by its newest: a record not in PENDING_RECREATION or DELETING first, then the
+ * greatest id. (endpoints_new() gives ids that grow with the position.) */
+static void
+test_plan_recreated_endpoints (void)
+{
+  g_autoptr(KlEncryptionAtRest) ear = ear_new (TRUE, TRUE, TRUE);
+  g_autoptr(GPtrArray) clusters = ready_clusters ("AZURE", "IDLE");
+  static const char * const regions[] = { "US_EAST_2", "EUROPE_WEST", NULL };
+
+  /* The old record, then the new one ACTIVE: the region is ACTIVE. */
+  {
+    g_autoptr(GPtrArray) endpoints = endpoints_new ("US_EAST_2", "PENDING_RECREATION",
+                                                    "US_EAST_2", "ACTIVE",
+                                                    "EUROPE_WEST", "ACTIVE", NULL);
+    g_autoptr(KlPlan) plan = kl_plan_new (ear, endpoints, clusters);
+    g_auto(GStrv) needing = kl_plan_dup_regions_needing_endpoint (plan);
+    g_auto(GStrv) missing = kl_plan_dup_missing_regions (plan, regions);
+    g_autoptr(GPtrArray) newest = kl_private_endpoints_dup_newest (endpoints);
+
+    g_assert_true (kl_plan_endpoints_all_active (plan));
+    g_assert_cmpuint (g_strv_length (needing), ==, 0);
+    g_assert_cmpuint (g_strv_length (missing), ==, 0);
+    g_assert_cmpint (kl_plan_get_stage (plan), ==, KL_PROJECT_STAGE_DONE);
+    g_assert_cmpuint (newest->len, ==, 2);
+    g_assert_true (newest->pdata[0] == endpoints->pdata[1]);
+    g_assert_true (kl_private_endpoints_find_newest (endpoints, "US_EAST_2") == endpoints->pdata[1]);
+  }
+
+  /* The new record still INITIATING, the old one listed after it: never the region's state,
+   * and the region is not missing (no second POST). */
+  {
+    g_autoptr(GPtrArray) endpoints = endpoints_new ("EUROPE_WEST", "ACTIVE",
+                                                    "US_EAST_2", "INITIATING",
+                                                    "US_EAST_2", "PENDING_RECREATION", NULL);
+    g_autoptr(KlPlan) plan = kl_plan_new (ear, endpoints, clusters);
+    g_auto(GStrv) needing = kl_plan_dup_regions_needing_endpoint (plan);
+    g_auto(GStrv) missing = kl_plan_dup_missing_regions (plan, regions);
+    g_autoptr(GPtrArray) steps = kl_plan_dup_teardown_steps (plan, KL_TEARDOWN_PRIVATE_NETWORKING);
+    guint n_deletes = 0;
+
+    g_assert_false (kl_plan_endpoints_all_active (plan));
+    g_assert_cmpstrv (needing, ((const char * const []) { "US_EAST_2", NULL }));
+    g_assert_cmpuint (g_strv_length (missing), ==, 0);
+    g_assert_cmpint (kl_plan_get_stage (plan), ==, KL_PROJECT_STAGE_ENDPOINTS);
+    g_assert_true (kl_private_endpoints_find_newest (endpoints, "US_EAST_2") == endpoints->pdata[1]);
+    g_assert_true (kl_private_endpoint_is_newer (endpoints->pdata[1], endpoints->pdata[2]));
+    g_assert_false (kl_private_endpoint_is_newer (endpoints->pdata[2], endpoints->pdata[1]));
+
+    /* Teardown deletes every record, the old one too (named as the replaced one). */
+    for (guint i = 0; i < steps->len; i++)
+      {
+        KlPlanStep *step = steps->pdata[i];
+
+        if (step->kind != KL_PLAN_STEP_DELETE_ENDPOINT)
+          continue;
+        n_deletes++;
+        if (g_strcmp0 (step->target, kl_private_endpoint_get_id (endpoints->pdata[2])) == 0)
+          g_assert_cmpstr (step->description, ==,
+                           "Delete the replaced private endpoint in US_EAST_2");
+        else
+          g_assert_cmpstr (step->description, !=,
+                           "Delete the replaced private endpoint in US_EAST_2");
+      }
+    g_assert_cmpuint (n_deletes, ==, 3);
+  }
+
+  /* Two alike: the greater id wins, wherever it is listed. */
+  {
+    g_autoptr(GPtrArray) endpoints = endpoints_new ("US_EAST_2", "ACTIVE",
+                                                    "US_EAST_2", "PENDING_ACCEPTANCE", NULL);
+
+    KlPrivateEndpoint *newer = endpoints->pdata[1];
+
+    g_assert_true (kl_private_endpoints_find_newest (endpoints, "US_EAST_2") == newer);
+    endpoints->pdata[1] = endpoints->pdata[0];
+    endpoints->pdata[0] = newer;
+    g_assert_true (kl_private_endpoints_find_newest (endpoints, "US_EAST_2") == newer);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -507,6 +588,7 @@ main (int   argc,
   g_test_add_func ("/plan/key-access", test_plan_key_access);
   g_test_add_func ("/plan/done-mixes", test_plan_done_mixes);
   g_test_add_func ("/plan/unknown-region", test_plan_unknown_region);
+  g_test_add_func ("/plan/recreated-endpoints", test_plan_recreated_endpoints);
 
   return g_test_run ();
 }

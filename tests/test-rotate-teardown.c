@@ -43,6 +43,17 @@
 #define UNUSABLE_KEY "https://contoso-keys.vault.azure.net/keys/" KL_SIM_UNUSABLE_KEY_NAME "/" \
                      NEW_VERSION
 
+/* A frozen clock (the tests move it), and UPDATING from the PATCH's answer on: the
+ * IDLE-after-PATCH delay and the client's answer to it are tests/test-clusters.c's. */
+static KlTestProject *
+test_project_new (void)
+{
+  KlTestProject *project = kl_test_project_new (0);
+
+  kl_sim_set_cluster_propagation (project->sim, 0);
+  return project;
+}
+
 static KlApplication *app;
 
 /* One window: what KlWindow does for these pages (a window cancellable cancelled when it
@@ -516,7 +527,7 @@ assert_warning_shown (Window *win)
 static void
 rotate_fixture_open (Fixture *fixture)
 {
-  fixture->project = kl_test_project_new (0);
+  fixture->project = test_project_new ();
   kl_test_project_enable_cmk (fixture->project, GROUP, TRUE);
   window_open (&fixture->win, fixture->project, 720, 900);
   enter (&fixture->win, KL_PAGE (fixture->win.rotate_page));
@@ -654,7 +665,7 @@ test_rotate_not_valid (void)
 static void
 teardown_fixture_open (Fixture *fixture)
 {
-  fixture->project = kl_test_project_new (0);
+  fixture->project = test_project_new ();
   full_setup (fixture->project);
   window_open (&fixture->win, fixture->project, 720, 900);
 }
@@ -995,7 +1006,7 @@ test_screenshots (void)
 
           adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK
                                                           : ADW_COLOR_SCHEME_FORCE_LIGHT);
-          fixture.project = kl_test_project_new (0);
+          fixture.project = test_project_new ();
 
           if (shot == SHOT_ROTATE || shot == SHOT_ROTATE_ERROR)
             {

@@ -1175,10 +1175,54 @@ connection_name_of (SimFixture *f,
   return g_strdup (sim_member_string (response, "privateEndpointConnectionName"));
 }
 
+/* Of @region's records in the list, the one in @status: its id (NULL if none), with its
+ * errorMessage in @message (optional); @n_records: how many records the region has. */
+static char *
+record_in_status (SimFixture  *f,
+                  const char  *region,
+                  const char  *status,
+                  char       **message,
+                  guint       *n_records)
+{
+  g_autoptr(SimResponse) list = sim_get (f, READY_PES, V20230101);
+  JsonArray *array;
+  char *id = NULL;
+
+  sim_assert_ok (list, 200, V20230101);
+  array = results (list);
+  *n_records = 0;
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *record = json_array_get_object_element (array, i);
+
+      if (g_strcmp0 (json_object_get_string_member (record, "regionName"), region) != 0)
+        continue;
+      (*n_records)++;
+      if (id == NULL && g_strcmp0 (json_object_get_string_member (record, "status"), status) == 0)
+        {
+          id = g_strdup (json_object_get_string_member (record, "id"));
+          if (message != NULL)
+            *message = g_strdup (json_object_get_string_member_with_default (record,
+                                                                             "errorMessage",
+                                                                             NULL));
+        }
+    }
+
+  return id;
+}
+
 static void
 test_endpoints_azure_side (SimFixture    *f,
                            gconstpointer  data)
 {
+  g_autofree char *a2 = NULL;
+  g_autofree char *b2 = NULL;
+  g_autofree char *old = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *b_path = NULL;
+  g_autoptr(SimResponse) deleted = NULL;
+  g_autoptr(SimResponse) second_post = NULL;
+  guint n_records = 0;
   g_autoptr(GError) error = NULL;
   g_autofree char *a = NULL;
   g_autofree char *b = NULL;
@@ -1197,24 +1241,40 @@ test_endpoints_azure_side (SimFixture    *f,
 
   sim_enable_cmk (f, KL_SIM_GROUP_READY, TRUE);
 
-  /* Rejected in Azure: PENDING_RECREATION, then Atlas starts over. */
+  /* Rejected in Azure: the old record shows PENDING_RECREATION with a message, and a NEW
+   * record with a new (greater) id appears in INITIATING, without a connection name. */
   a = pending_endpoint (f, "US_EAST_2");
   first_name = connection_name_of (f, a);
   kl_sim_reject_endpoint (f->sim, KL_SIM_GROUP_READY, a, &error);
   g_assert_no_error (error);
-  status = sim_endpoint_status (f, KL_SIM_GROUP_READY, a);
-  g_assert_cmpstr (status, ==, "PENDING_RECREATION");
-  g_clear_pointer (&status, g_free);
+  old = record_in_status (f, "US_EAST_2", "PENDING_RECREATION", &message, &n_records);
+  g_assert_cmpstr (old, ==, a);
+  g_assert_cmpstr (message, ==, "private endpoint was rejected");
+  g_assert_cmpuint (n_records, ==, 2);
+  g_clear_pointer (&message, g_free);
+  a2 = record_in_status (f, "US_EAST_2", "INITIATING", &message, &n_records);
+  g_assert_nonnull (a2);
+  g_assert_cmpstr (a2, !=, a);
+  g_assert_cmpstr (a2, >, a);
+  g_assert_null (message);
+  g_assert_null (connection_name_of (f, a2));
+  /* The region has a record: a second POST is refused. */
+  second_post = sim_send (f, "POST", READY_PES, V20230101, "{\"regionName\": \"US_EAST_2\"}");
+  g_assert_cmpuint (second_post->status, ==, 409);
+
+  /* The old record goes away after KL_SIM_RECREATION_SECONDS; the new one goes on. */
   kl_sim_advance (f->sim, KL_SIM_RECREATION_SECONDS);
   status = sim_endpoint_status (f, KL_SIM_GROUP_READY, a);
+  g_assert_null (status);
+  status = sim_endpoint_status (f, KL_SIM_GROUP_READY, a2);
   g_assert_cmpstr (status, ==, "INITIATING");
   g_clear_pointer (&status, g_free);
-  g_assert_null (connection_name_of (f, a));
-  kl_sim_advance (f->sim, KL_SIM_INITIATING_SECONDS);
-  status = sim_endpoint_status (f, KL_SIM_GROUP_READY, a);
+  kl_sim_advance (f->sim, KL_SIM_INITIATING_SECONDS - KL_SIM_RECREATION_SECONDS);
+  status = sim_endpoint_status (f, KL_SIM_GROUP_READY, a2);
   g_assert_cmpstr (status, ==, "PENDING_ACCEPTANCE");
   g_clear_pointer (&status, g_free);
-  second_name = connection_name_of (f, a);
+  second_name = connection_name_of (f, a2);
+  g_assert_nonnull (second_name);
   g_assert_cmpstr (first_name, !=, second_name);
 
   /* Removed in Azure after it was ACTIVE. */
@@ -1233,6 +1293,22 @@ test_endpoints_azure_side (SimFixture    *f,
   status = sim_endpoint_status (f, KL_SIM_GROUP_READY, b);
   g_assert_cmpstr (status, ==, "PENDING_RECREATION");
   g_clear_pointer (&status, g_free);
+  g_clear_pointer (&old, g_free);
+  g_clear_pointer (&message, g_free);
+  old = record_in_status (f, "EUROPE_WEST", "PENDING_RECREATION", &message, &n_records);
+  g_assert_cmpstr (old, ==, b);
+  g_assert_cmpstr (message, ==, "private endpoint was removed");
+  b2 = record_in_status (f, "EUROPE_WEST", "INITIATING", NULL, &n_records);
+  g_assert_nonnull (b2);
+  g_assert_cmpstr (b2, >, b);
+  g_assert_cmpuint (n_records, ==, 2);
+  /* The old record may be deleted (teardown deletes whatever records exist). */
+  b_path = g_strdup_printf (READY_PES "/%s", b);
+  deleted = sim_send (f, "DELETE", b_path, V20230101, NULL);
+  g_assert_cmpuint (deleted->status, ==, 204);
+  status = sim_endpoint_status (f, KL_SIM_GROUP_READY, b);
+  g_assert_cmpstr (status, ==, "DELETING");
+  g_clear_pointer (&status, g_free);
 
   /* FAILED, with its message, over the control API. */
   c = pending_endpoint (f, "UK_SOUTH");
@@ -1244,10 +1320,10 @@ test_endpoints_azure_side (SimFixture    *f,
   sim_assert_ok (failed_get, 200, V20230101);
   g_assert_cmpstr (sim_member_string (failed_get, "status"), ==, "FAILED");
   g_assert_cmpstr (sim_member_string (failed_get, "errorMessage"), ==, "Quota exceeded in uksouth");
-  kl_sim_fail_endpoint (f->sim, KL_SIM_GROUP_READY, a, NULL, &error);
+  kl_sim_fail_endpoint (f->sim, KL_SIM_GROUP_READY, a2, NULL, &error);
   g_assert_no_error (error);
   {
-    g_autofree char *path = g_strdup_printf (READY_PES "/%s", a);
+    g_autofree char *path = g_strdup_printf (READY_PES "/%s", a2);
     g_autoptr(SimResponse) default_message = sim_get (f, path, V20230101);
 
     g_assert_nonnull (sim_member_string (default_message, "errorMessage"));
@@ -1556,6 +1632,8 @@ test_clusters_patch (SimFixture    *f,
   g_autoptr(SimResponse) disabled = NULL;
 
   sim_assert_error (too_early, 400, "ENCRYPTION_AT_REST_NOT_ENABLED");
+  /* The update itself; the propagation delay before it is /sim/clusters/propagation. */
+  kl_sim_set_cluster_propagation (f->sim, 0);
   g_assert_cmpstr (json_array_get_string_element (error_parameters (too_early), 0), ==,
                    KL_SIM_GROUP_READY);
   g_assert_cmpstr (sim_member_string (too_early, "detail"), ==,
@@ -1607,6 +1685,66 @@ test_clusters_patch (SimFixture    *f,
   kl_sim_advance (f->sim, KL_SIM_CLUSTER_UPDATE_SECONDS);
   disabled = sim_send (f, "PATCH", READY_EAR, V20230101, "{\"azureKeyVault\": {\"enabled\": false}}");
   sim_assert_ok (disabled, 200, V20230101);
+}
+
+/* Real Atlas can answer IDLE for a while after a PATCH before it reports UPDATING: so does the
+ * simulator, by default, with the new provider; then UPDATING, then IDLE. */
+static void
+test_clusters_propagation (SimFixture    *f,
+                           gconstpointer  data)
+{
+  g_autoptr(SimResponse) patched = NULL;
+  g_autoptr(SimResponse) first = NULL;
+  g_autoptr(SimResponse) later = NULL;
+  g_autoptr(SimResponse) busy = NULL;
+  g_autoptr(SimResponse) updating = NULL;
+  g_autoptr(SimResponse) idle = NULL;
+  g_autoptr(SimResponse) settings = NULL;
+  g_autoptr(SimResponse) off = NULL;
+  g_autoptr(SimResponse) at_once = NULL;
+
+  sim_enable_cmk (f, KL_SIM_GROUP_READY, FALSE);
+  settings = sim_control (f, "GET", "/__sim/settings", NULL);
+  g_assert_cmpfloat (json_object_get_double_member (sim_object (settings),
+                                                    "clusterPropagationSeconds"),
+                     ==, KL_SIM_CLUSTER_PROPAGATION_SECONDS);
+
+  patched = patch_cluster (f, READY, "payments-us", "AZURE");
+  sim_assert_ok (patched, 200, V20241023);
+  g_assert_cmpstr (sim_member_string (patched, "stateName"), ==, "IDLE");
+  g_assert_cmpstr (sim_member_string (patched, "encryptionAtRestProvider"), ==, "AZURE");
+  first = sim_get (f, READY "/clusters/payments-us", V20240805);
+  sim_assert_ok (first, 200, V20240805);
+  g_assert_cmpstr (sim_member_string (first, "stateName"), ==, "IDLE");
+  g_assert_cmpstr (sim_member_string (first, "encryptionAtRestProvider"), ==, "AZURE");
+
+  /* Still IDLE just before the delay is over; the update is under way all the same. */
+  kl_sim_advance (f->sim, KL_SIM_CLUSTER_PROPAGATION_SECONDS - 1);
+  later = sim_get (f, READY "/clusters/payments-us", V20240805);
+  g_assert_cmpstr (sim_member_string (later, "stateName"), ==, "IDLE");
+  busy = patch_cluster (f, READY, "payments-us", "NONE");
+  sim_assert_error (busy, 409, "CLUSTER_UPDATE_IN_PROGRESS");
+
+  kl_sim_advance (f->sim, 1);
+  updating = sim_get (f, READY "/clusters/payments-us", V20240805);
+  g_assert_cmpstr (sim_member_string (updating, "stateName"), ==, "UPDATING");
+  kl_sim_advance (f->sim, KL_SIM_CLUSTER_UPDATE_SECONDS - 1);
+  g_clear_pointer (&updating, sim_response_free);
+  updating = sim_get (f, READY "/clusters/payments-us", V20240805);
+  g_assert_cmpstr (sim_member_string (updating, "stateName"), ==, "UPDATING");
+  kl_sim_advance (f->sim, 1);
+  idle = sim_get (f, READY "/clusters/payments-us", V20240805);
+  g_assert_cmpstr (sim_member_string (idle, "stateName"), ==, "IDLE");
+  g_assert_cmpstr (sim_member_string (idle, "encryptionAtRestProvider"), ==, "AZURE");
+
+  /* Off over the control API: UPDATING at once, in the PATCH's answer too. */
+  off = sim_control (f, "POST", "/__sim/cluster-propagation", "{\"seconds\": 0}");
+  g_assert_cmpuint (off->status, ==, 200);
+  g_assert_cmpfloat (json_object_get_double_member (sim_object (off), "clusterPropagationSeconds"),
+                     ==, 0);
+  at_once = patch_cluster (f, READY, "payments-us", "NONE");
+  sim_assert_ok (at_once, 200, V20241023);
+  g_assert_cmpstr (sim_member_string (at_once, "stateName"), ==, "UPDATING");
 }
 
 static void
@@ -1687,6 +1825,7 @@ main (int   argc,
   add_fixture_test ("/sim/endpoints/time-scale", test_endpoints_time_scale);
   add_fixture_test ("/sim/clusters/list", test_clusters_list);
   add_fixture_test ("/sim/clusters/patch", test_clusters_patch);
+  add_fixture_test ("/sim/clusters/propagation", test_clusters_propagation);
   add_fixture_test ("/sim/clusters/ineligible", test_clusters_ineligible);
   add_fixture_test ("/sim/flex-clusters/api", test_flex_clusters);
   add_fixture_test ("/sim/flex-clusters/refused-list", test_flex_refused_list);

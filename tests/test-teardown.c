@@ -43,6 +43,9 @@ fixture_set_up (Fixture       *fixture,
   fixture->finished = g_array_new (FALSE, FALSE, sizeof (guint));
   fixture->failed = g_array_new (FALSE, FALSE, sizeof (guint));
   fixture->cancellable = g_cancellable_new ();
+  /* The clusters' waits follow UPDATING from the PATCH's answer on; the propagation delay is
+   * tests/test-clusters.c's. */
+  kl_sim_set_cluster_propagation (fixture->project->sim, 0);
 }
 
 static void
@@ -512,6 +515,75 @@ test_initiating (Fixture       *fixture,
                     kl_encryption_at_rest_get_azure_key_vault (ear)));
 }
 
+/* Rejected in Azure: the old record (PENDING_RECREATION) and Atlas's new one (INITIATING) are
+ * both deleted, the new one once it has left INITIATING. */
+static void
+test_recreated (Fixture       *fixture,
+                gconstpointer  data)
+{
+  static const char * const regions[] = { "US_EAST_2", NULL };
+  static const KlStepKind kinds[] = {
+    KL_STEP_DELETE_ENDPOINT, KL_STEP_DELETE_ENDPOINT, KL_STEP_WAIT_ENDPOINTS_GONE,
+    KL_STEP_DISABLE_PRIVATE_NETWORKING,
+  };
+  g_autoptr(KlTeardown) teardown = NULL;
+  g_autoptr(KlEncryptionAtRest) ear = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GPtrArray) deletes = NULL;
+  g_autoptr(GHashTable) deleted = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *old_id = NULL;
+  guint n_replaced = 0;
+
+  kl_test_project_enable_cmk (fixture->project, GROUP, TRUE);
+  create_endpoints (fixture, regions);
+  kl_sim_advance (fixture->project->sim, 90);
+  before = kl_test_project_list_endpoints (fixture->project, GROUP);
+  g_assert_cmpuint (before->len, ==, 1);
+  old_id = g_strdup (kl_private_endpoint_get_id (before->pdata[0]));
+  g_assert_true (kl_sim_reject_endpoint (fixture->project->sim, GROUP, old_id, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&before, g_ptr_array_unref);
+  before = kl_test_project_list_endpoints (fixture->project, GROUP);
+  g_assert_cmpuint (before->len, ==, 2);
+
+  teardown = teardown_new (fixture, KL_TEARDOWN_PRIVATE_NETWORKING);
+  g_signal_connect (teardown, "step-started", G_CALLBACK (advance_on_wait_cb), fixture);
+  kl_sim_clear_requests (fixture->project->sim);
+  g_assert_true (teardown_run (teardown, NULL, &error));
+  g_assert_no_error (error);
+  assert_step_kinds (teardown, kinds, G_N_ELEMENTS (kinds));
+  assert_all_done (teardown, fixture);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(KlStep) step = g_list_model_get_item (kl_teardown_get_steps (teardown), i);
+
+      if (g_strcmp0 (kl_step_get_title (step), "Delete the replaced private endpoint in US_EAST_2") == 0)
+        {
+          g_assert_cmpstr (kl_step_get_target (step), ==, old_id);
+          n_replaced++;
+        }
+    }
+  g_assert_cmpuint (n_replaced, ==, 1);
+
+  /* Each record deleted (the new one refused once while INITIATING), none left. */
+  deletes = kl_test_project_requests (fixture->project, "DELETE", NULL);
+  for (guint i = 0; i < deletes->len; i++)
+    {
+      KlSimRequest *request = deletes->pdata[i];
+
+      if (request->status == 204)
+        g_assert_true (g_hash_table_add (deleted, request->path));
+    }
+  g_assert_cmpuint (g_hash_table_size (deleted), ==, 2);
+  after = kl_test_project_list_endpoints (fixture->project, GROUP);
+  g_assert_cmpuint (after->len, ==, 0);
+  ear = kl_test_project_get_ear (fixture->project, GROUP);
+  g_assert_false (kl_azure_key_vault_get_require_private_networking (
+                    kl_encryption_at_rest_get_azure_key_vault (ear)));
+}
+
 static void
 test_error_kept (Fixture       *fixture,
                  gconstpointer  data)
@@ -626,6 +698,8 @@ main (int   argc,
   g_test_add ("/teardown/cmk", Fixture, NULL, fixture_set_up, test_cmk, fixture_tear_down);
   g_test_add ("/teardown/resume", Fixture, NULL, fixture_set_up, test_resume, fixture_tear_down);
   g_test_add ("/teardown/initiating", Fixture, NULL, fixture_set_up, test_initiating,
+              fixture_tear_down);
+  g_test_add ("/teardown/recreated", Fixture, NULL, fixture_set_up, test_recreated,
               fixture_tear_down);
   g_test_add ("/teardown/error-kept", Fixture, NULL, fixture_set_up, test_error_kept,
               fixture_tear_down);

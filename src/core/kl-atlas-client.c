@@ -2190,18 +2190,16 @@ ensure_check (GTask     *task,
   KlAtlasClient *self = g_task_get_source_object (task);
   EnsureCall *call = g_task_get_task_data (task);
   GCancellable *cancellable;
+  KlPrivateEndpoint *endpoint;
 
-  for (guint i = 0; i < endpoints->len; i++)
+  /* The region's newest record: after a rejection in Azure, the one Atlas made to replace the
+   * old record (never a second POST for the region). */
+  endpoint = kl_private_endpoints_find_newest (endpoints, call->region_name);
+  if (endpoint != NULL && kl_private_endpoint_get_status (endpoint) != KL_ENDPOINT_STATUS_DELETING)
     {
-      KlPrivateEndpoint *endpoint = g_ptr_array_index (endpoints, i);
-
-      if (g_strcmp0 (kl_private_endpoint_get_region_name (endpoint), call->region_name) == 0 &&
-          kl_private_endpoint_get_status (endpoint) != KL_ENDPOINT_STATUS_DELETING)
-        {
-          g_task_return_pointer (task, g_object_ref (endpoint), g_object_unref);
-          g_object_unref (task);
-          return;
-        }
+      g_task_return_pointer (task, g_object_ref (endpoint), g_object_unref);
+      g_object_unref (task);
+      return;
     }
 
   if (call->conflict != NULL)

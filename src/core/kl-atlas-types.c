@@ -1269,6 +1269,112 @@ enum {
 
 static GParamSpec *endpoint_properties[ENDPOINT_N_PROPS];
 
+/* How much a record counts as its region's state: a record Atlas is replacing or removing
+ * counts less than any other. */
+static int
+endpoint_rank (KlPrivateEndpoint *endpoint)
+{
+  KlEndpointStatus status = kl_private_endpoint_get_status (endpoint);
+
+  return status == KL_ENDPOINT_STATUS_PENDING_RECREATION ||
+         status == KL_ENDPOINT_STATUS_DELETING ? 0 : 1;
+}
+
+gboolean
+kl_private_endpoint_is_newer (KlPrivateEndpoint *a,
+                              KlPrivateEndpoint *b)
+{
+  int rank_a, rank_b;
+
+  g_return_val_if_fail (KL_IS_PRIVATE_ENDPOINT (a), FALSE);
+  g_return_val_if_fail (KL_IS_PRIVATE_ENDPOINT (b), FALSE);
+
+  rank_a = endpoint_rank (a);
+  rank_b = endpoint_rank (b);
+  if (rank_a != rank_b)
+    return rank_a > rank_b;
+
+  /* Ids are 24 lowercase hex digits: as strings they sort as numbers do. */
+  return g_strcmp0 (kl_private_endpoint_get_id (a), kl_private_endpoint_get_id (b)) > 0;
+}
+
+KlPrivateEndpoint *
+kl_private_endpoints_find_newest (GPtrArray  *endpoints,
+                                  const char *region_name)
+{
+  KlPrivateEndpoint *newest = NULL;
+
+  g_return_val_if_fail (region_name != NULL, NULL);
+
+  for (guint i = 0; endpoints != NULL && i < endpoints->len; i++)
+    {
+      KlPrivateEndpoint *endpoint = g_ptr_array_index (endpoints, i);
+
+      if (g_strcmp0 (kl_private_endpoint_get_region_name (endpoint), region_name) != 0)
+        continue;
+      if (newest == NULL || kl_private_endpoint_is_newer (endpoint, newest))
+        newest = endpoint;
+    }
+
+  return newest;
+}
+
+GPtrArray *
+kl_private_endpoints_dup_newest (GPtrArray *endpoints)
+{
+  GPtrArray *newest = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; endpoints != NULL && i < endpoints->len; i++)
+    {
+      KlPrivateEndpoint *endpoint = g_ptr_array_index (endpoints, i);
+      const char *region = kl_private_endpoint_get_region_name (endpoint);
+
+      if (region == NULL)
+        {
+          /* No region to follow it by: a record of its own. */
+          g_ptr_array_add (newest, g_object_ref (endpoint));
+          continue;
+        }
+      if (!g_hash_table_add (seen, (gpointer) region))
+        continue;
+      g_ptr_array_add (newest, g_object_ref (kl_private_endpoints_find_newest (endpoints, region)));
+    }
+
+  return newest;
+}
+
+KlPrivateEndpoint *
+kl_private_endpoints_find_superseded (GPtrArray         *endpoints,
+                                      KlPrivateEndpoint *endpoint)
+{
+  const char *region;
+  KlPrivateEndpoint *found = NULL;
+
+  g_return_val_if_fail (KL_IS_PRIVATE_ENDPOINT (endpoint), NULL);
+
+  region = kl_private_endpoint_get_region_name (endpoint);
+  if (region == NULL)
+    return NULL;
+
+  for (guint i = 0; endpoints != NULL && i < endpoints->len; i++)
+    {
+      KlPrivateEndpoint *other = g_ptr_array_index (endpoints, i);
+      const char *message = kl_private_endpoint_get_error_message (other);
+
+      if (other == endpoint ||
+          g_strcmp0 (kl_private_endpoint_get_id (other), kl_private_endpoint_get_id (endpoint)) == 0 ||
+          g_strcmp0 (kl_private_endpoint_get_region_name (other), region) != 0 ||
+          message == NULL || message[0] == '\0' ||
+          !kl_private_endpoint_is_newer (endpoint, other))
+        continue;
+      if (found == NULL || kl_private_endpoint_is_newer (other, found))
+        found = other;
+    }
+
+  return found;
+}
+
 static const char * const endpoint_status_names[] = {
   [KL_ENDPOINT_STATUS_UNKNOWN] = NULL,
   [KL_ENDPOINT_STATUS_INITIATING] = "INITIATING",

@@ -182,6 +182,26 @@ const char       *kl_private_endpoint_get_private_endpoint_connection_name
 /* {"regionName": "<region>"} (no secret: a plain GBytes). */
 GBytes           *kl_private_endpoint_build_create        (const char        *region_name);
 
+/* Atlas replaces an endpoint rejected or removed in Azure by a NEW record (a new id) while
+ * the old one shows PENDING_RECREATION until it goes away (design.md section 3): a region may
+ * have several records, and is followed by its newest. Whether @a is a newer record of its
+ * region than @b: a record not in PENDING_RECREATION or DELETING beats one that is, and
+ * between two alike the greater id wins (ObjectIds grow with time). */
+gboolean           kl_private_endpoint_is_newer           (KlPrivateEndpoint *a,
+                                                           KlPrivateEndpoint *b);
+/* The newest record of @region_name in @endpoints (KlPrivateEndpoint), or NULL (transfer
+ * none). */
+KlPrivateEndpoint *kl_private_endpoints_find_newest       (GPtrArray         *endpoints,
+                                                           const char        *region_name);
+/* One record per region, its newest, in the order the regions first appear in @endpoints
+ * (transfer container: the items are referenced). */
+GPtrArray         *kl_private_endpoints_dup_newest        (GPtrArray         *endpoints);
+/* Of the other records of @endpoint's region in @endpoints, the newest one that carries an
+ * errorMessage (what Atlas said of the record it replaced, e.g. "private endpoint was
+ * rejected"), or NULL (transfer none). */
+KlPrivateEndpoint *kl_private_endpoints_find_superseded   (GPtrArray         *endpoints,
+                                                           KlPrivateEndpoint *endpoint);
+
 KlEndpointStatus  kl_endpoint_status_from_string  (const char       *text);
 const char       *kl_endpoint_status_to_string    (KlEndpointStatus  status); /* NULL for UNKNOWN */
 

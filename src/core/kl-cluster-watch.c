@@ -17,8 +17,27 @@ struct _KlClusterWatch
 
   KlAtlasClient *client;
   char          *group_id;
-  GHashTable    *expected;   /* cluster name → provider */
+  GHashTable    *expected;   /* cluster name → Expectation */
+  guint          settle_ms;  /* 0: KL_CLUSTER_WATCH_SETTLE_INTERVALS base intervals */
 };
+
+/* A cluster PATCHed to @provider, followed until the update is over. */
+typedef struct
+{
+  char     *provider;
+  gint64    patched_at;     /* g_get_monotonic_time () */
+  gboolean  seen_updating;  /* a state other than IDLE was seen since the PATCH */
+  guint     idle_polls;     /* consecutive polls since then that showed IDLE with @provider */
+} Expectation;
+
+static void
+expectation_free (gpointer data)
+{
+  Expectation *expectation = data;
+
+  g_free (expectation->provider);
+  g_free (expectation);
+}
 
 G_DEFINE_FINAL_TYPE (KlClusterWatch, kl_cluster_watch, KL_TYPE_WATCH)
 
@@ -101,40 +120,83 @@ cluster_watch_items_equal (KlWatch  *watch,
          kl_cluster_is_multi_cloud (a) == kl_cluster_is_multi_cloud (b);
 }
 
+static gint64
+settle_us (KlClusterWatch *self)
+{
+  guint ms = self->settle_ms;
+
+  if (ms == 0)
+    ms = KL_CLUSTER_WATCH_SETTLE_INTERVALS * kl_watch_get_base_interval (KL_WATCH (self));
+  return (gint64) ms * 1000;
+}
+
+/* After every successful poll, before the waits look at the model: Atlas can answer IDLE for
+ * a while after a PATCH before the update shows as UPDATING, so an update is over only once
+ * it was seen in another state and the cluster is IDLE with the new provider again, or, for
+ * an update that never showed (too short to be seen between two polls), once the settle time
+ * has passed since the PATCH and two polls in a row showed it IDLE with the new provider. A
+ * cluster that left the list is not waited for. */
+static void
+cluster_watch_track_updates (KlClusterWatch *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->expected);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      KlCluster *cluster = kl_watch_lookup (KL_WATCH (self), key);
+      Expectation *expectation = value;
+
+      if (cluster == NULL)
+        {
+          g_hash_table_iter_remove (&iter);
+          continue;
+        }
+
+      if (!cluster_is_idle (cluster))
+        {
+          expectation->seen_updating = TRUE;
+          expectation->idle_polls = 0;
+          continue;
+        }
+
+      if (g_strcmp0 (kl_cluster_get_encryption_at_rest_provider (cluster),
+                     expectation->provider) != 0)
+        {
+          expectation->idle_polls = 0;
+          continue;
+        }
+
+      expectation->idle_polls++;
+      if (expectation->seen_updating ||
+          (expectation->idle_polls >= 2 && now - expectation->patched_at >= settle_us (self)))
+        {
+          g_debug ("Cluster %s: update over (%s)", (const char *) key,
+                   expectation->seen_updating ? "seen updating" : "settle time passed");
+          g_hash_table_iter_remove (&iter);
+        }
+    }
+}
+
 static gboolean
 cluster_watch_is_settled (KlWatch *watch)
 {
   KlClusterWatch *self = KL_CLUSTER_WATCH (watch);
   GListModel *model = kl_watch_get_model (watch);
   guint n_items = g_list_model_get_n_items (model);
-  gboolean settled = TRUE;
-  GHashTableIter iter;
-  gpointer key, value;
 
   for (guint i = 0; i < n_items; i++)
     {
       g_autoptr(KlCluster) cluster = g_list_model_get_item (model, i);
 
       if (!cluster_is_idle (cluster))
-        settled = FALSE;
+        return FALSE;
     }
 
-  /* Met or vanished expectations are dropped; the others keep the watch going. */
-  g_hash_table_iter_init (&iter, self->expected);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      KlCluster *cluster = kl_watch_lookup (watch, key);
-
-      if (cluster == NULL)
-        g_hash_table_iter_remove (&iter);
-      else if (cluster_is_idle (cluster) &&
-               g_strcmp0 (kl_cluster_get_encryption_at_rest_provider (cluster), value) == 0)
-        g_hash_table_iter_remove (&iter);
-      else
-        settled = FALSE;
-    }
-
-  return settled;
+  /* Updates not over yet keep the watch going. */
+  return g_hash_table_size (self->expected) == 0;
 }
 
 static void
@@ -271,7 +333,10 @@ kl_cluster_watch_class_init (KlClusterWatchClass *klass)
 static void
 kl_cluster_watch_init (KlClusterWatch *self)
 {
-  self->expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, expectation_free);
+
+  /* Connected first: runs before the waits' handlers look at the model. */
+  g_signal_connect (self, "updated", G_CALLBACK (cluster_watch_track_updates), NULL);
 }
 
 KlClusterWatch *
@@ -310,10 +375,63 @@ kl_cluster_watch_expect_provider (KlClusterWatch *self,
                                   const char     *provider)
 {
   g_return_if_fail (KL_IS_CLUSTER_WATCH (self));
+
+  kl_cluster_watch_expect_update (self, cluster_name, provider, NULL);
+}
+
+void
+kl_cluster_watch_expect_update (KlClusterWatch *self,
+                                const char     *cluster_name,
+                                const char     *provider,
+                                KlCluster      *answer)
+{
+  Expectation *expectation;
+
+  g_return_if_fail (KL_IS_CLUSTER_WATCH (self));
   g_return_if_fail (cluster_name != NULL);
   g_return_if_fail (provider != NULL);
+  g_return_if_fail (answer == NULL || KL_IS_CLUSTER (answer));
 
-  g_hash_table_replace (self->expected, g_strdup (cluster_name), g_strdup (provider));
+  expectation = g_new0 (Expectation, 1);
+  expectation->provider = g_strdup (provider);
+  expectation->patched_at = g_get_monotonic_time ();
+  expectation->seen_updating = answer != NULL && !cluster_is_idle (answer);
+  g_hash_table_replace (self->expected, g_strdup (cluster_name), expectation);
+}
+
+gboolean
+kl_cluster_watch_is_updated (KlClusterWatch *self,
+                             const char     *cluster_name)
+{
+  g_return_val_if_fail (KL_IS_CLUSTER_WATCH (self), FALSE);
+  g_return_val_if_fail (cluster_name != NULL, FALSE);
+
+  return !g_hash_table_contains (self->expected, cluster_name);
+}
+
+gboolean
+kl_cluster_watch_has_pending_updates (KlClusterWatch *self)
+{
+  g_return_val_if_fail (KL_IS_CLUSTER_WATCH (self), FALSE);
+
+  return g_hash_table_size (self->expected) > 0;
+}
+
+void
+kl_cluster_watch_set_settle_time (KlClusterWatch *self,
+                                  guint           settle_ms)
+{
+  g_return_if_fail (KL_IS_CLUSTER_WATCH (self));
+
+  self->settle_ms = settle_ms;
+}
+
+guint
+kl_cluster_watch_get_settle_time (KlClusterWatch *self)
+{
+  g_return_val_if_fail (KL_IS_CLUSTER_WATCH (self), 0);
+
+  return (guint) (settle_us (self) / 1000);
 }
 
 void

@@ -15,10 +15,16 @@ G_BEGIN_DECLS
 /* Follows one project's clusters until they are IDLE: ONE kl_atlas_client_list_clusters_async()
  * per tick (see KlWatch for the scheduling).
  *
- * Pending while a cluster's stateName is not IDLE, or while a cluster given to
- * kl_cluster_watch_expect_provider() does not show that provider yet (right after a PATCH,
- * Atlas may still list the old provider as IDLE). An expectation is dropped once met, or when
- * its cluster leaves the list.
+ * Pending while a cluster's stateName is not IDLE, or while the update of a cluster given to
+ * kl_cluster_watch_expect_update() is not over. Real Atlas can answer IDLE for a while after
+ * a cluster PATCH before it reports UPDATING (Terraform waits 30 s before its first poll;
+ * design.md section 3), with the old provider or already the new one, so the first IDLE after
+ * the PATCH proves nothing. An update is over once the cluster was seen in another state than
+ * IDLE after the PATCH (its answer counts) and is IDLE with the new provider, or, when the
+ * update never showed (it may be over between two polls), once the settle time has passed
+ * since the PATCH and two consecutive polls showed it IDLE with the new provider. An
+ * expectation is dropped once met, or when its cluster leaves the list. A 409
+ * CLUSTER_UPDATE_IN_PROGRESS is not relied on (it has no trace in Atlas's catalogue).
  *
  * The model holds KlCluster objects; a cluster whose state, provider, paused flag or tier
  * changed is replaced at its position.
@@ -42,10 +48,29 @@ KlClusterWatch *kl_cluster_watch_new                (KlAtlasClient  *client,
 KlAtlasClient  *kl_cluster_watch_get_client         (KlClusterWatch *self);
 const char     *kl_cluster_watch_get_group_id       (KlClusterWatch *self);
 
-/* Keep following until @cluster_name is IDLE with encryptionAtRestProvider @provider. */
+/* The settle time is this many base intervals unless set (2 s × 15 = 30 s, Terraform's wait). */
+#define KL_CLUSTER_WATCH_SETTLE_INTERVALS 15
+
+/* @cluster_name was PATCHed to encryptionAtRestProvider @provider (now): keep following until
+ * its update is over (above). @answer (nullable): the PATCH's answer; UPDATING there counts as
+ * seen. */
+void            kl_cluster_watch_expect_update      (KlClusterWatch *self,
+                                                     const char     *cluster_name,
+                                                     const char     *provider,
+                                                     KlCluster      *answer);
+/* The same with no answer. */
 void            kl_cluster_watch_expect_provider    (KlClusterWatch *self,
                                                      const char     *cluster_name,
                                                      const char     *provider);
+/* FALSE while an update of @cluster_name is expected and not over (see above). */
+gboolean        kl_cluster_watch_is_updated         (KlClusterWatch *self,
+                                                     const char     *cluster_name);
+gboolean        kl_cluster_watch_has_pending_updates (KlClusterWatch *self);
+/* Settle time in ms (0: KL_CLUSTER_WATCH_SETTLE_INTERVALS times the base interval, so it
+ * scales with the intervals); the getter gives the one in force. */
+void            kl_cluster_watch_set_settle_time    (KlClusterWatch *self,
+                                                     guint           settle_ms);
+guint           kl_cluster_watch_get_settle_time    (KlClusterWatch *self);
 void            kl_cluster_watch_clear_expectations (KlClusterWatch *self);
 
 /* The same as kl_watch_start() and friends. */

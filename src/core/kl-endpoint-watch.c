@@ -19,6 +19,7 @@ struct _KlEndpointWatch
   KlAtlasClient       *client;
   char                *group_id;
   KlEndpointWatchGoal  goal;
+  GListStore          *regions;  /* KlPrivateEndpoint: the newest record of each region */
 };
 
 G_DEFINE_FINAL_TYPE (KlEndpointWatch, kl_endpoint_watch, KL_TYPE_WATCH)
@@ -100,6 +101,71 @@ endpoint_watch_items_equal (KlWatch  *watch,
                     kl_private_endpoint_get_region_name (b)) == 0;
 }
 
+/* Every record of the current list (transfer container, items referenced). */
+static GPtrArray *
+dup_records (KlEndpointWatch *self)
+{
+  GListModel *model = kl_watch_get_model (KL_WATCH (self));
+  guint n_items = g_list_model_get_n_items (model);
+  GPtrArray *records = g_ptr_array_new_full (n_items, g_object_unref);
+
+  for (guint i = 0; i < n_items; i++)
+    g_ptr_array_add (records, g_list_model_get_item (model, i));
+
+  return records;
+}
+
+static gboolean
+same_region (KlPrivateEndpoint *a,
+             KlPrivateEndpoint *b)
+{
+  const char *region = kl_private_endpoint_get_region_name (a);
+
+  /* A record without a region stands for itself. */
+  if (region == NULL)
+    return g_strcmp0 (kl_private_endpoint_get_id (a), kl_private_endpoint_get_id (b)) == 0 &&
+           kl_private_endpoint_get_region_name (b) == NULL;
+  return g_strcmp0 (region, kl_private_endpoint_get_region_name (b)) == 0;
+}
+
+/* Brings the region model in line with the list: a region keeps its position while its newest
+ * record changes (replaced in place, also when Atlas replaces a rejected record by a new one),
+ * regions that went away are removed, new ones appended. */
+static void
+sync_regions (KlEndpointWatch *self)
+{
+  g_autoptr(GPtrArray) records = dup_records (self);
+  g_autoptr(GPtrArray) newest = kl_private_endpoints_dup_newest (records);
+  guint n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->regions));
+
+  for (guint i = n_shown; i-- > 0;)
+    {
+      g_autoptr(KlPrivateEndpoint) shown = g_list_model_get_item (G_LIST_MODEL (self->regions), i);
+      KlPrivateEndpoint *current = NULL;
+      guint index = 0;
+
+      for (guint j = 0; j < newest->len; j++)
+        if (same_region (g_ptr_array_index (newest, j), shown))
+          {
+            current = g_ptr_array_index (newest, j);
+            index = j;
+            break;
+          }
+
+      if (current == NULL)
+        g_list_store_remove (self->regions, i);
+      else
+        {
+          if (current != shown)
+            g_list_store_splice (self->regions, i, 1, (gpointer *) &current, 1);
+          g_ptr_array_remove_index (newest, index);
+        }
+    }
+
+  for (guint j = 0; j < newest->len; j++)
+    g_list_store_append (self->regions, g_ptr_array_index (newest, j));
+}
+
 static gboolean
 endpoint_watch_is_settled (KlWatch *watch)
 {
@@ -110,6 +176,10 @@ endpoint_watch_is_settled (KlWatch *watch)
   if (self->goal == KL_ENDPOINT_WATCH_GOAL_GONE)
     return n_items == 0;
 
+  /* Each region by its newest record: the old record of a recreated one is not waited for. */
+  sync_regions (self);
+  model = G_LIST_MODEL (self->regions);
+  n_items = g_list_model_get_n_items (model);
   for (guint i = 0; i < n_items; i++)
     {
       g_autoptr(KlPrivateEndpoint) endpoint = g_list_model_get_item (model, i);
@@ -126,6 +196,7 @@ static void
 endpoint_watch_item_added (KlWatch  *watch,
                            gpointer  item)
 {
+  sync_regions (KL_ENDPOINT_WATCH (watch));
   g_signal_emit (watch, signals[ENDPOINT_ADDED], 0, item);
 }
 
@@ -133,7 +204,16 @@ static void
 endpoint_watch_item_removed (KlWatch  *watch,
                              gpointer  item)
 {
+  sync_regions (KL_ENDPOINT_WATCH (watch));
   g_signal_emit (watch, signals[ENDPOINT_REMOVED], 0, item);
+}
+
+static void
+endpoint_watch_item_replaced (KlWatch  *watch,
+                              gpointer  old_item,
+                              gpointer  new_item)
+{
+  sync_regions (KL_ENDPOINT_WATCH (watch));
 }
 
 static void
@@ -151,6 +231,7 @@ kl_endpoint_watch_finalize (GObject *object)
   KlEndpointWatch *self = KL_ENDPOINT_WATCH (object);
 
   g_clear_object (&self->client);
+  g_clear_object (&self->regions);
   g_clear_pointer (&self->group_id, g_free);
 
   G_OBJECT_CLASS (kl_endpoint_watch_parent_class)->finalize (object);
@@ -222,6 +303,7 @@ kl_endpoint_watch_class_init (KlEndpointWatchClass *klass)
   watch_class->is_settled = endpoint_watch_is_settled;
   watch_class->item_added = endpoint_watch_item_added;
   watch_class->item_removed = endpoint_watch_item_removed;
+  watch_class->item_replaced = endpoint_watch_item_replaced;
   watch_class->state_changed = endpoint_watch_state_changed;
 
   properties[PROP_CLIENT] =
@@ -253,6 +335,7 @@ static void
 kl_endpoint_watch_init (KlEndpointWatch *self)
 {
   self->goal = KL_ENDPOINT_WATCH_GOAL_SETTLED;
+  self->regions = g_list_store_new (KL_TYPE_PRIVATE_ENDPOINT);
 }
 
 KlEndpointWatch *
@@ -372,28 +455,39 @@ kl_endpoint_watch_lookup (KlEndpointWatch *self,
   return kl_watch_lookup (KL_WATCH (self), endpoint_id);
 }
 
+GListModel *
+kl_endpoint_watch_get_region_model (KlEndpointWatch *self)
+{
+  g_return_val_if_fail (KL_IS_ENDPOINT_WATCH (self), NULL);
+
+  return G_LIST_MODEL (self->regions);
+}
+
 KlPrivateEndpoint *
 kl_endpoint_watch_lookup_region (KlEndpointWatch *self,
                                  const char      *region_name)
 {
-  GListModel *model;
-  guint n_items;
+  g_autoptr(GPtrArray) records = NULL;
 
   g_return_val_if_fail (KL_IS_ENDPOINT_WATCH (self), NULL);
   g_return_val_if_fail (region_name != NULL, NULL);
 
-  model = kl_watch_get_model (KL_WATCH (self));
-  n_items = g_list_model_get_n_items (model);
-  for (guint i = 0; i < n_items; i++)
-    {
-      g_autoptr(KlPrivateEndpoint) endpoint = g_list_model_get_item (model, i);
+  /* The model keeps its own reference: returning transfer none is safe. */
+  records = dup_records (self);
+  return kl_private_endpoints_find_newest (records, region_name);
+}
 
-      /* The model keeps its own reference: returning transfer none is safe. */
-      if (g_strcmp0 (kl_private_endpoint_get_region_name (endpoint), region_name) == 0)
-        return endpoint;
-    }
+KlPrivateEndpoint *
+kl_endpoint_watch_lookup_superseded (KlEndpointWatch   *self,
+                                     KlPrivateEndpoint *endpoint)
+{
+  g_autoptr(GPtrArray) records = NULL;
 
-  return NULL;
+  g_return_val_if_fail (KL_IS_ENDPOINT_WATCH (self), NULL);
+  g_return_val_if_fail (KL_IS_PRIVATE_ENDPOINT (endpoint), NULL);
+
+  records = dup_records (self);
+  return kl_private_endpoints_find_superseded (records, endpoint);
 }
 
 gint64

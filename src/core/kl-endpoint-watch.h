@@ -17,8 +17,14 @@ G_BEGIN_DECLS
  * fast while something changes, backing off to the cap while nothing does, Retry-After
  * honoured, stops by itself when nothing is pending).
  *
- * The model (kl_endpoint_watch_get_model()) holds KlPrivateEndpoint objects; an endpoint whose
- * status, error message, connection name or region changed is replaced at its position.
+ * The model (kl_endpoint_watch_get_model()) holds every KlPrivateEndpoint record of the list;
+ * a record whose status, error message, connection name or region changed is replaced at its
+ * position. A region may have several records: after a rejection or removal in Azure, Atlas
+ * shows the old record PENDING_RECREATION (errorMessage set) while it creates a NEW record,
+ * with a new id, in INITIATING; the old one goes away later (design.md section 3). The region
+ * model (kl_endpoint_watch_get_region_model()) follows each region by its newest record
+ * (kl_private_endpoint_is_newer()): one item per region, replaced in place when the newest
+ * record changes. That is what pages show. The signals below are about records.
  *
  * Signals, emitted after the model is up to date:
  *   endpoint-added   (KlPrivateEndpoint *endpoint)
@@ -66,11 +72,19 @@ gboolean            kl_endpoint_watch_get_running      (KlEndpointWatch     *sel
 
 /* GListModel of KlPrivateEndpoint (transfer none). */
 GListModel         *kl_endpoint_watch_get_model        (KlEndpointWatch     *self);
+/* GListModel of KlPrivateEndpoint, the newest record of each region (transfer none). */
+GListModel         *kl_endpoint_watch_get_region_model (KlEndpointWatch     *self);
 /* Transfer none; NULL when not in the current list. */
 KlPrivateEndpoint  *kl_endpoint_watch_lookup           (KlEndpointWatch     *self,
                                                         const char          *endpoint_id);
+/* The region's newest record (never an old one that Atlas is replacing while a newer one
+ * exists); transfer none, NULL when the region has no record. */
 KlPrivateEndpoint  *kl_endpoint_watch_lookup_region    (KlEndpointWatch     *self,
                                                         const char          *region_name);
+/* An older record of @endpoint's region that carries an errorMessage (the rejected or removed
+ * one Atlas is replacing), the newest such; transfer none, NULL when there is none. */
+KlPrivateEndpoint  *kl_endpoint_watch_lookup_superseded (KlEndpointWatch   *self,
+                                                         KlPrivateEndpoint *endpoint);
 /* g_get_monotonic_time() of the first poll that saw the endpoint's current status
  * (KL_WATCH_TIME_UNKNOWN when it is not in the list); kl_endpoint_watch_dup_status_since_date()
  * gives it as local time. */

@@ -558,19 +558,13 @@ kl_plan_dup_key_regions (KlPlan *self)
   return dup_regions (self, TRUE);
 }
 
+/* The region's newest record: an old one that Atlas is replacing (PENDING_RECREATION) never
+ * counts as the region's state. */
 static KlPrivateEndpoint *
 plan_find_endpoint (KlPlan     *self,
                     const char *region)
 {
-  for (guint i = 0; i < self->endpoints->len; i++)
-    {
-      KlPrivateEndpoint *endpoint = g_ptr_array_index (self->endpoints, i);
-
-      if (g_strcmp0 (kl_private_endpoint_get_region_name (endpoint), region) == 0)
-        return endpoint;
-    }
-
-  return NULL;
+  return kl_private_endpoints_find_newest (self->endpoints, region);
 }
 
 GStrv
@@ -601,10 +595,17 @@ kl_plan_endpoints_all_active (KlPlan *self)
   if (self->endpoints->len == 0)
     return FALSE;
 
+  /* Each region by its newest record. */
   for (guint i = 0; i < self->endpoints->len; i++)
-    if (kl_private_endpoint_get_status (g_ptr_array_index (self->endpoints, i)) !=
-        KL_ENDPOINT_STATUS_ACTIVE)
-      return FALSE;
+    {
+      KlPrivateEndpoint *endpoint = g_ptr_array_index (self->endpoints, i);
+      const char *region = kl_private_endpoint_get_region_name (endpoint);
+
+      if (region != NULL)
+        endpoint = plan_find_endpoint (self, region);
+      if (kl_private_endpoint_get_status (endpoint) != KL_ENDPOINT_STATUS_ACTIVE)
+        return FALSE;
+    }
 
   return TRUE;
 }
@@ -789,7 +790,8 @@ kl_plan_dup_regions_needing_endpoint (KlPlan *self)
       const char *region = kl_private_endpoint_get_region_name (endpoint);
 
       if (region == NULL ||
-          kl_private_endpoint_get_status (endpoint) == KL_ENDPOINT_STATUS_ACTIVE)
+          kl_private_endpoint_get_status (plan_find_endpoint (self, region)) ==
+          KL_ENDPOINT_STATUS_ACTIVE)
         continue;
       if (g_hash_table_add (seen, (gpointer) region))
         g_ptr_array_add (sorted, (gpointer) region);
@@ -832,21 +834,29 @@ kl_plan_dup_teardown_steps (KlPlan         *self,
 
   vault = plan_vault (self);
 
-  /* 1. Every endpoint goes, whatever its state (INITIATING ones are waited out). */
+  /* 1. Every record goes, whatever its state (INITIATING ones are waited out), old ones that
+   * Atlas is replacing (PENDING_RECREATION) included: the list must end up empty. */
   for (guint i = 0; i < self->endpoints->len; i++)
     {
       KlPrivateEndpoint *endpoint = g_ptr_array_index (self->endpoints, i);
       const char *region = kl_private_endpoint_get_region_name (endpoint);
+      char *description;
 
       if (kl_private_endpoint_get_status (endpoint) == KL_ENDPOINT_STATUS_DELETING)
         continue;
 
+      if (region != NULL && plan_find_endpoint (self, region) != endpoint)
+        /* Translators: %s is an Atlas region such as US_EAST_2; the endpoint is an old
+         * record that Atlas replaced by a new one after a rejection in Azure */
+        description = g_strdup_printf (_("Delete the replaced private endpoint in %s"), region);
+      else
+        /* Translators: %s is an Atlas region such as US_EAST_2 */
+        description = g_strdup_printf (_("Delete the private endpoint in %s"),
+                                       region ? region : "?");
       g_ptr_array_add (steps,
                        plan_step_new (KL_PLAN_STEP_DELETE_ENDPOINT,
                                       kl_private_endpoint_get_id (endpoint), region,
-                                      /* Translators: %s is an Atlas region such as US_EAST_2 */
-                                      g_strdup_printf (_("Delete the private endpoint in %s"),
-                                                       region ? region : "?")));
+                                      description));
     }
 
   /* 2. …and the list must be empty before anything else changes. */

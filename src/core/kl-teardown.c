@@ -431,6 +431,11 @@ clusters_idle_off_key (KlWatch  *watch,
   GListModel *model = kl_watch_get_model (watch);
   guint n_items = g_list_model_get_n_items (model);
 
+  /* The clusters just PATCHed may answer IDLE before their update shows: not idle until
+   * their updates are over (KlClusterWatch). */
+  if (kl_cluster_watch_has_pending_updates (KL_CLUSTER_WATCH (watch)))
+    return FALSE;
+
   for (guint i = 0; i < n_items; i++)
     {
       g_autoptr(KlCluster) cluster = g_list_model_get_item (model, i);

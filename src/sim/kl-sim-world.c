@@ -123,7 +123,8 @@ typedef struct
   guint         n_regions;
   gboolean      paused;
   const char   *ear_provider;   /* static string: NONE or AZURE */
-  gboolean      updating;
+  gboolean      updating;       /* from the PATCH until the update is over */
+  gint64        update_from;    /* simulated µs when it shows UPDATING (after the propagation) */
   gint64        update_until;
 } Cluster;
 
@@ -166,6 +167,9 @@ struct _KlSimWorld
   gint64      clock_sim_base;   /* simulated µs at clock_real_base */
   gint64      clock_real_base;  /* g_get_monotonic_time () */
   guint       next_group_serial;
+  double      cluster_propagation; /* simulated s a PATCHed cluster still shows IDLE */
+  char       *id_process;       /* the 10 hex digits of an ObjectId's random value */
+  guint32     id_counter;       /* the ObjectId counter (24 bits) */
 };
 
 /* Failures */
@@ -404,6 +408,21 @@ kl_sim_world_advance (KlSimWorld *world,
   world->clock_sim_base += (gint64) (seconds * USEC_PER_SEC);
 }
 
+void
+kl_sim_world_set_cluster_propagation (KlSimWorld *world,
+                                      double      seconds)
+{
+  g_return_if_fail (seconds >= 0);
+
+  world->cluster_propagation = seconds;
+}
+
+double
+kl_sim_world_get_cluster_propagation (KlSimWorld *world)
+{
+  return world->cluster_propagation;
+}
+
 /* Random ids, reproducible with the seed */
 
 static char *
@@ -417,12 +436,19 @@ random_hex (KlSimWorld *world,
   return g_string_free (s, FALSE);
 }
 
+/* Shaped as a MongoDB ObjectId: 4 bytes of seconds (from 2024-09-23, the seed's epoch, plus
+ * the simulated clock), a 5-byte random value drawn once, a 3-byte counter. So ids grow with
+ * time, as Atlas's do: a record made later has a greater id (clients follow a region by its
+ * newest record). */
 static char *
 random_object_id (KlSimWorld *world)
 {
-  g_autofree char *tail = random_hex (world, 16);
+  guint32 seconds = 0x66f1a2b3u + (guint32) (kl_sim_world_now (world) / USEC_PER_SEC);
 
-  return g_strconcat ("66f1a2b3", tail, NULL);
+  if (world->id_process == NULL)
+    world->id_process = random_hex (world, 10);
+  world->id_counter = (world->id_counter + 1) & 0xffffff;
+  return g_strdup_printf ("%08x%s%06x", seconds, world->id_process, world->id_counter);
 }
 
 static char *
@@ -685,6 +711,7 @@ kl_sim_world_new (guint64 seed)
   world->groups_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   world->azure_regions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   world->rand = g_rand_new ();
+  world->cluster_propagation = KL_SIM_CLUSTER_PROPAGATION_SECONDS;
   kl_sim_world_set_seed (world, seed);
   world->base_url = g_strdup ("http://127.0.0.1");
   world->time_scale = 1.0;
@@ -706,6 +733,7 @@ kl_sim_world_free (KlSimWorld *world)
   g_hash_table_unref (world->azure_regions);
   g_rand_free (world->rand);
   g_free (world->base_url);
+  g_free (world->id_process);
   g_free (world);
 }
 
@@ -718,6 +746,7 @@ kl_sim_world_set_seed (KlSimWorld *world,
   /* A different stream from the fault injector's, for the same seed. */
   words[1] ^= 0x5eed0001;
   g_rand_set_seed_array (world->rand, words, G_N_ELEMENTS (words));
+  g_clear_pointer (&world->id_process, g_free);
 }
 
 void
@@ -768,13 +797,9 @@ refresh_endpoint (KlSimWorld *world,
           break;
 
         case EP_PENDING_RECREATION:
-          if (now < endpoint->since + KL_SIM_RECREATION_SECONDS * USEC_PER_SEC)
-            return TRUE;
-          endpoint->status = EP_INITIATING;
-          endpoint->since += KL_SIM_RECREATION_SECONDS * USEC_PER_SEC;
-          endpoint->approved = FALSE;
-          g_clear_pointer (&endpoint->connection_name, g_free);
-          break;
+          /* The old record of a rejected or removed connection: Atlas made a new record for
+           * the region when it got here; this one goes away after a while. */
+          return now < endpoint->since + KL_SIM_RECREATION_SECONDS * USEC_PER_SEC;
 
         case EP_DELETING:
           return now < endpoint->since + KL_SIM_DELETING_SECONDS * USEC_PER_SEC;
@@ -921,7 +946,12 @@ cluster_view (KlSimWorld *world,
   json_object_set_boolean_member (object, "pitEnabled", FALSE);
   json_object_set_array_member (object, "replicationSpecs", specs);
   json_object_set_string_member (object, "rootCertType", "ISRGROOTX1");
-  json_object_set_string_member (object, "stateName", cluster->updating ? "UPDATING" : "IDLE");
+  /* Right after the PATCH, the cluster still says IDLE (with the new provider) until the
+   * change has propagated; then UPDATING. */
+  json_object_set_string_member (object, "stateName",
+                                 cluster->updating &&
+                                 kl_sim_world_now (world) >= cluster->update_from
+                                 ? "UPDATING" : "IDLE");
   json_object_set_array_member (object, "tags", json_array_new ());
   json_object_set_boolean_member (object, "terminationProtectionEnabled", FALSE);
   json_object_set_string_member (object, "versionReleaseSystem", "LTS");
@@ -1524,8 +1554,9 @@ kl_sim_world_patch_cluster (KlSimWorld    *world,
 
   cluster->ear_provider = g_strcmp0 (provider, "AZURE") == 0 ? "AZURE" : "NONE";
   cluster->updating = TRUE;
-  cluster->update_until = kl_sim_world_now (world)
-                          + KL_SIM_CLUSTER_UPDATE_SECONDS * USEC_PER_SEC;
+  cluster->update_from = kl_sim_world_now (world)
+                         + (gint64) (world->cluster_propagation * USEC_PER_SEC);
+  cluster->update_until = cluster->update_from + KL_SIM_CLUSTER_UPDATE_SECONDS * USEC_PER_SEC;
   return cluster_view (world, group, cluster);
 }
 
@@ -2156,9 +2187,26 @@ kl_sim_world_azure_action (KlSimWorld        *world,
       break;
     case KL_SIM_AZURE_REJECT:
     case KL_SIM_AZURE_REMOVE:
-      endpoint->status = EP_PENDING_RECREATION;
-      endpoint->since = kl_sim_world_now (world);
-      endpoint->approved = FALSE;
+      {
+        Endpoint *renewed = g_new0 (Endpoint, 1);
+
+        /* As the docs describe it: the old record shows PENDING_RECREATION (with a message)
+         * until it goes away, while Atlas creates a NEW record for the region, with a new id,
+         * in INITIATING (then PENDING_ACCEPTANCE with a new connection name). */
+        endpoint->status = EP_PENDING_RECREATION;
+        endpoint->since = kl_sim_world_now (world);
+        endpoint->approved = FALSE;
+        g_free (endpoint->error_message);
+        endpoint->error_message = g_strdup (action == KL_SIM_AZURE_REJECT
+                                            ? "private endpoint was rejected"
+                                            : "private endpoint was removed");
+
+        renewed->id = random_object_id (world);
+        renewed->region = g_strdup (endpoint->region);
+        renewed->status = EP_INITIATING;
+        renewed->since = endpoint->since;
+        g_ptr_array_add (group->endpoints, renewed);
+      }
       break;
     case KL_SIM_AZURE_FAIL:
       endpoint->status = EP_FAILED;

@@ -54,6 +54,9 @@ void        kl_sim_world_set_time_scale   (KlSimWorld  *world,
 double      kl_sim_world_get_time_scale   (KlSimWorld  *world);
 void        kl_sim_world_advance          (KlSimWorld  *world,
                                            double       seconds);
+void        kl_sim_world_set_cluster_propagation (KlSimWorld *world,
+                                                  double      seconds);
+double      kl_sim_world_get_cluster_propagation (KlSimWorld *world);
 /* Simulated microseconds since the world was created. */
 gint64      kl_sim_world_now              (KlSimWorld  *world);
 

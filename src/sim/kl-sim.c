@@ -1290,6 +1290,8 @@ settings_view (KlSim *self)
   json_object_set_int_member (object, "latencyMs", self->latency_ms);
   json_object_set_double_member (object, "simulatedSeconds",
                                  (double) kl_sim_world_now (self->world) / G_USEC_PER_SEC);
+  json_object_set_double_member (object, "clusterPropagationSeconds",
+                                 kl_sim_world_get_cluster_propagation (self->world));
   return kl_sim_json_object_node (object);
 }
 
@@ -1408,6 +1410,7 @@ handle_control (KlSim             *self,
                  || g_strcmp0 (segments[0], "latency") == 0
                  || g_strcmp0 (segments[0], "advance") == 0
                  || g_strcmp0 (segments[0], "token-lifetime") == 0
+                 || g_strcmp0 (segments[0], "cluster-propagation") == 0
                  || g_strcmp0 (segments[0], "settings") == 0) && (get || post))
     {
       if (post && g_strcmp0 (segments[0], "settings") != 0)
@@ -1432,6 +1435,12 @@ handle_control (KlSim             *self,
               if (!read_number_member (msg, body, "seconds", 0, 1e9, &number))
                 return;
               kl_sim_advance (self, number);
+            }
+          else if (g_strcmp0 (segments[0], "cluster-propagation") == 0)
+            {
+              if (!read_number_member (msg, body, "seconds", 0, 86400, &number))
+                return;
+              kl_sim_set_cluster_propagation (self, number);
             }
           else
             {
@@ -1685,6 +1694,16 @@ kl_sim_advance (KlSim  *self,
   g_return_if_fail (seconds >= 0);
 
   kl_sim_world_advance (self->world, seconds);
+}
+
+void
+kl_sim_set_cluster_propagation (KlSim  *self,
+                                double  seconds)
+{
+  g_return_if_fail (KL_IS_SIM (self));
+  g_return_if_fail (seconds >= 0);
+
+  kl_sim_world_set_cluster_propagation (self->world, seconds);
 }
 
 static gboolean

@@ -37,12 +37,16 @@ G_BEGIN_DECLS
 
 /* Real-life durations, in simulated seconds (multiplied by the time scale in real time):
  * INITIATING before PENDING_ACCEPTANCE; PENDING_ACCEPTANCE from approval to ACTIVE; DELETING
- * before the endpoint is gone; PENDING_RECREATION before INITIATING again; a cluster UPDATING. */
-#define KL_SIM_INITIATING_SECONDS      90
-#define KL_SIM_ACTIVATION_SECONDS     180
-#define KL_SIM_DELETING_SECONDS        60
-#define KL_SIM_RECREATION_SECONDS      60
-#define KL_SIM_CLUSTER_UPDATE_SECONDS 120
+ * before the endpoint is gone; how long the old record of a rejected or removed endpoint
+ * shows PENDING_RECREATION before it goes away (its replacement, a new record, starts in
+ * INITIATING at once); a cluster UPDATING; before that, how long a PATCHed cluster still
+ * answers IDLE (the default of kl_sim_set_cluster_propagation()). */
+#define KL_SIM_INITIATING_SECONDS            90
+#define KL_SIM_ACTIVATION_SECONDS           180
+#define KL_SIM_DELETING_SECONDS              60
+#define KL_SIM_RECREATION_SECONDS            60
+#define KL_SIM_CLUSTER_UPDATE_SECONDS       120
+#define KL_SIM_CLUSTER_PROPAGATION_SECONDS   20
 
 #define KL_TYPE_SIM (kl_sim_get_type ())
 
@@ -96,6 +100,12 @@ void        kl_sim_set_latency         (KlSim       *self,
 /* expires_in of new access tokens, in real seconds (default 3600; 0 = already expired). */
 void        kl_sim_set_token_lifetime  (KlSim       *self,
                                         guint        seconds);
+/* After a cluster PATCH, the cluster answers IDLE (with the new encryptionAtRestProvider) for
+ * @seconds simulated seconds, then UPDATING for KL_SIM_CLUSTER_UPDATE_SECONDS, then IDLE, as
+ * real Atlas can. Default KL_SIM_CLUSTER_PROPAGATION_SECONDS; 0 turns the delay off (UPDATING
+ * at once). Applies to later PATCHes. */
+void        kl_sim_set_cluster_propagation (KlSim   *self,
+                                            double   seconds);
 /* Moves the simulated clock forward (endpoint and cluster timings), whatever the time scale. */
 void        kl_sim_advance             (KlSim       *self,
                                         double       seconds);

@@ -529,6 +529,9 @@ run_flow (double time_scale,
   json_builder_add_int_value (builder, scaled_us (KL_SIM_ACTIVATION_SECONDS, time_scale));
   json_builder_set_member_name (builder, "clusterUpdateUs");
   json_builder_add_int_value (builder, scaled_us (KL_SIM_CLUSTER_UPDATE_SECONDS, time_scale));
+  /* A PATCHed cluster answers IDLE this long before UPDATING (the simulator's default). */
+  json_builder_set_member_name (builder, "clusterPropagationUs");
+  json_builder_add_int_value (builder, scaled_us (KL_SIM_CLUSTER_PROPAGATION_SECONDS, time_scale));
   json_builder_set_member_name (builder, "flowStartUs");
   json_builder_add_int_value (builder, flow.start_us);
   json_builder_set_member_name (builder, "flowEndUs");

@@ -42,6 +42,10 @@ def start_simulator(time_scale='0.002'):
     sim = e2e.Simulator('--api-key', '%s:%s' % (PUBLIC_KEY, PRIVATE_KEY),
                         '--service-account', '%s:%s' % (SA_CLIENT_ID, SA_SECRET),
                         '--time-scale', time_scale)
+    # No IDLE-after-PATCH delay (the simulator's default, as real Atlas can): these tests drive
+    # the pages (and freeze the clock to see clusters UPDATING); the delay and the client's
+    # answer to it are tests/test-clusters.c's.
+    sim.control('POST', '/__sim/cluster-propagation', {'seconds': 0})
     return sim, e2e.AtlasApi(sim.url, PUBLIC_KEY, PRIVATE_KEY)
 
 

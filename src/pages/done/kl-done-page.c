@@ -212,7 +212,10 @@ static void
 update_state (KlDonePage *self)
 {
   KlEncryptionAtRest *ear = kl_session_get_encryption_at_rest (self->session);
-  GPtrArray *endpoints = kl_session_get_endpoints (self->session);
+  /* One row per region, its newest record: after a rejection in Azure, Atlas keeps the old
+   * record (PENDING_RECREATION) for a while beside the new one. */
+  g_autoptr(GPtrArray) endpoints =
+    kl_private_endpoints_dup_newest (kl_session_get_endpoints (self->session));
   GPtrArray *clusters = kl_session_get_clusters (self->session);
   KlPlan *plan = kl_session_get_plan (self->session);
   g_autofree char *summary = NULL;

@@ -47,7 +47,7 @@ struct _KlEndpointsPage
   KlSim               *demo_sim;
 
   KlEndpointWatch     *watch;
-  GtkSortListModel    *sorted_endpoints; /* the watch's list, by region name */
+  GtkSortListModel    *sorted_endpoints; /* the newest record of each region, by region name */
   KlSetupRunner       *runner;
   GCancellable        *cancellable;   /* the operations of the current watch */
 
@@ -57,7 +57,7 @@ struct _KlEndpointsPage
 
   GHashTable          *create_errors; /* region name → why its create failed */
   GHashTable          *notices;       /* endpoint id → what the last action on it said */
-  GHashTable          *recreated;     /* endpoint ids seen PENDING_RECREATION */
+  GHashTable          *recreated;     /* region → what Atlas said of the record it replaced */
   GHashTable          *busy_ids;      /* endpoint ids with a delete or retry in flight */
   GHashTable          *notifications; /* ids of the desktop notifications sent */
 
@@ -192,18 +192,29 @@ configure_row (KlEndpointsPage *self,
 {
   KlPrivateEndpoint *endpoint = kl_endpoint_row_get_endpoint (row);
   const char *id = kl_private_endpoint_get_id (endpoint);
+  const char *region = kl_private_endpoint_get_region_name (endpoint);
+  const char *replaced = region != NULL ? g_hash_table_lookup (self->recreated, region) : NULL;
+  const char *notice = id != NULL ? g_hash_table_lookup (self->notices, id) : NULL;
+  g_autofree char *replaced_notice = NULL;
   gboolean waiting =
     kl_private_endpoint_get_status (endpoint) == KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE;
+
+  /* What Atlas said of the old record of a recreated region ("private endpoint was
+   * rejected"), until the region's new record is ACTIVE; what the last action said wins. */
+  if (notice == NULL && replaced != NULL &&
+      kl_private_endpoint_get_status (endpoint) != KL_ENDPOINT_STATUS_ACTIVE)
+    /* Translators: %s is what Atlas says of an endpoint it replaced, in English, e.g.
+     * “private endpoint was rejected” */
+    notice = replaced_notice = g_strdup_printf (_("Previous connection: %s"), replaced);
 
   kl_endpoint_row_set_approval_target (row, get_environment (self), get_subscription_id (self),
                                        get_resource_group (self), get_vault_name (self));
   if (self->watch != NULL && id != NULL)
     kl_endpoint_row_set_status_since (row, kl_endpoint_watch_get_status_since (self->watch, id));
   kl_endpoint_row_set_demo (row, self->demo_sim != NULL);
-  kl_endpoint_row_set_recreated (row, waiting && id != NULL &&
-                                      g_hash_table_contains (self->recreated, id));
+  kl_endpoint_row_set_recreated (row, waiting && replaced != NULL);
   kl_endpoint_row_set_busy (row, id != NULL && g_hash_table_contains (self->busy_ids, id));
-  kl_endpoint_row_set_notice (row, id != NULL ? g_hash_table_lookup (self->notices, id) : NULL);
+  kl_endpoint_row_set_notice (row, notice);
 }
 
 static GtkWidget *
@@ -534,10 +545,44 @@ choose_default_regions (KlEndpointsPage *self)
       g_debug ("Region %s of a cluster is not offered for endpoints", missing[i]);
 }
 
+/* A region whose old record Atlas replaced (rejected or removed in Azure) is remembered with
+ * what Atlas said of it, after the old record has gone, until its new record is ACTIVE. */
+static void
+track_recreated (KlEndpointsPage *self)
+{
+  GListModel *regions = kl_endpoint_watch_get_region_model (self->watch);
+  g_autoptr(GHashTable) present = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer key;
+
+  for (guint i = 0; i < g_list_model_get_n_items (regions); i++)
+    {
+      g_autoptr(KlPrivateEndpoint) endpoint = g_list_model_get_item (regions, i);
+      const char *region = kl_private_endpoint_get_region_name (endpoint);
+      KlPrivateEndpoint *old;
+
+      if (region == NULL)
+        continue;
+      g_hash_table_add (present, (gpointer) region);
+      old = kl_endpoint_watch_lookup_superseded (self->watch, endpoint);
+      if (old != NULL)
+        g_hash_table_replace (self->recreated, g_strdup (region),
+                              g_strdup (kl_private_endpoint_get_error_message (old)));
+      else if (kl_private_endpoint_get_status (endpoint) == KL_ENDPOINT_STATUS_ACTIVE)
+        g_hash_table_remove (self->recreated, region);
+    }
+
+  g_hash_table_iter_init (&iter, self->recreated);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (present, key))
+      g_hash_table_iter_remove (&iter);
+}
+
 static void
 watch_updated_cb (KlEndpointsPage *self)
 {
   self->loaded = TRUE;
+  track_recreated (self);
   g_clear_pointer (&self->poll_error, g_free);
 
   if (!self->defaults_chosen)
@@ -568,12 +613,8 @@ watch_status_changed_cb (KlEndpointsPage   *self,
   if (id == NULL)
     return;
 
-  /* Rejected or removed in Azure: when it waits for approval again, say it must be approved
-   * again. */
-  if (status == KL_ENDPOINT_STATUS_PENDING_RECREATION)
-    g_hash_table_add (self->recreated, g_strdup (id));
-  else if (status == KL_ENDPOINT_STATUS_ACTIVE)
-    g_hash_table_remove (self->recreated, id);
+  /* Rejected or removed in Azure: the region's new record says so (track_recreated()). */
+  track_recreated (self);
 
   /* What the last action said is about the old status. */
   set_notice (self, id, NULL);
@@ -595,7 +636,6 @@ watch_endpoint_removed_cb (KlEndpointsPage   *self,
     return;
 
   g_hash_table_remove (self->notices, id);
-  g_hash_table_remove (self->recreated, id);
   refilter_regions (self);
 }
 
@@ -627,7 +667,8 @@ drop_watch (KlEndpointsPage *self)
   if (self->watch != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->watch, self);
-      g_signal_handlers_disconnect_by_data (kl_endpoint_watch_get_model (self->watch), self);
+      g_signal_handlers_disconnect_by_data (kl_endpoint_watch_get_region_model (self->watch),
+                                            self);
       kl_endpoint_watch_stop (self->watch);
     }
   if (self->endpoints_list != NULL)
@@ -692,8 +733,9 @@ ensure_watch (KlEndpointsPage *self)
   self->runner = kl_setup_runner_new (client, group_id);
   kl_setup_runner_set_endpoint_watch (self->runner, self->watch);
 
-  /* By region, so that rows stay in place while their status changes. */
-  model = kl_endpoint_watch_get_model (self->watch);
+  /* One row per region, its newest record (a region whose endpoint Atlas recreated after a
+   * rejection in Azure has two records for a while), by region so that rows stay in place. */
+  model = kl_endpoint_watch_get_region_model (self->watch);
   self->sorted_endpoints =
     gtk_sort_list_model_new (g_object_ref (model),
                              GTK_SORTER (gtk_custom_sorter_new (compare_endpoints, NULL, NULL)));
@@ -770,7 +812,8 @@ dup_regions_without_endpoint (KlEndpointsPage *self)
 static void
 update_state (KlEndpointsPage *self)
 {
-  GListModel *model = self->watch != NULL ? kl_endpoint_watch_get_model (self->watch) : NULL;
+  GListModel *model = self->watch != NULL ? kl_endpoint_watch_get_region_model (self->watch)
+                                          : NULL;
   guint n_endpoints = model != NULL ? g_list_model_get_n_items (model) : 0;
   guint n_new = g_list_model_get_n_items (G_LIST_MODEL (self->new_regions));
   gboolean runner_busy = self->runner != NULL && kl_setup_runner_get_busy (self->runner);
@@ -1534,7 +1577,7 @@ kl_endpoints_page_init (KlEndpointsPage *self)
   self->max_interval = KL_WATCH_DEFAULT_MAX_INTERVAL;
   self->create_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->notices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->recreated = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->recreated = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->busy_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->notifications = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
