@@ -268,7 +268,8 @@ forward_cb (GObject      *source,
   for (guint i = 0; i < notes->len; i++)
     g_ptr_array_add (self->notes, g_strdup (g_ptr_array_index (notes, i)));
   record (self, forward, status, error_code, content_type, body, NULL);
-  g_ptr_array_add (self->answered, g_strdup_printf ("%s %s", forward->method, forward->path));
+  if (status != SOUP_STATUS_UNAUTHORIZED)
+    g_ptr_array_add (self->answered, g_strdup_printf ("%s %s", forward->method, forward->path));
 
   soup_server_message_set_status (forward->msg, status,
                                   soup_message_get_reason_phrase (forward->upstream));

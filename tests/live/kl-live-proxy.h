@@ -50,7 +50,8 @@ void         kl_live_proxy_add_secret       (KlLiveProxy   *self,
 /* Notes and violations since the last call (transfer full, of char *). */
 GPtrArray   *kl_live_proxy_take_notes       (KlLiveProxy   *self);
 GPtrArray   *kl_live_proxy_take_violations  (KlLiveProxy   *self);
-/* Answers forwarded so far for @method (NULL: any) on paths ending with @suffix (NULL: any). */
+/* Answers forwarded so far for @method (NULL: any) on paths ending with @suffix (NULL: any),
+ * but 401s: with an API key every call is a Digest challenge first. */
 guint        kl_live_proxy_count            (KlLiveProxy   *self,
                                              const char    *method,
                                              const char    *suffix);
