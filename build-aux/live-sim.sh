@@ -1,5 +1,5 @@
 #!/bin/bash
-# live-sim.sh [BUILD_DIR] — runs the live suite (tests/live/test-live.c) against Keylink's own
+# live-sim.sh [BUILD_DIR [MESON-TEST-OPTION...]] — runs the live suite (tests/live/test-live.c) against Keylink's own
 # simulator instead of Atlas, through the same KEYLINK_LIVE_* variables a maintainer sets for
 # Atlas, with KEYLINK_LIVE_WRITE=1 and the simulator at 0.001 of real time, so the whole setup
 # and teardown take a second or two. The recording goes to KEYLINK_LIVE_RECORD (default: the
@@ -9,9 +9,11 @@
 #
 # KEYLINK_LIVE_AUTH=api-key uses an API key (HTTP Digest) instead of a service account. The
 # credentials and Azure values are the simulator's own made-up ones, never real secrets.
+# Options after BUILD_DIR go to meson test (e.g. --no-rebuild).
 set -eu
 cd "$(dirname "$0")/.."
 build=${1:-_build/release}
+shift || true
 sim="$build/src/sim/keylink-atlas-sim"
 [ -x "$sim" ] || { echo "build first: meson compile -C $build" >&2; exit 2; }
 
@@ -48,4 +50,4 @@ export KEYLINK_LIVE_AZURE_REGION=US_EAST_2
 export KEYLINK_LIVE_POLL_MS=${KEYLINK_LIVE_POLL_MS:-20}
 export KEYLINK_LIVE_DEADLINE_MINUTES=${KEYLINK_LIVE_DEADLINE_MINUTES:-2}
 
-meson test -C "$build" --suite live --print-errorlogs -v live
+meson test -C "$build" --suite live --print-errorlogs -v "$@" live
