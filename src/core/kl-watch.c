@@ -503,6 +503,7 @@ watch_poke_cb (gpointer user_data)
  * frame is always due and such an idle never runs: the watch, and the flow, would stall
  * (tests/test-busy-window.c). */
 #define KL_WATCH_POKE_PRIORITY G_PRIORITY_HIGH_IDLE
+
 static void
 watch_poke_soon (KlWatch *self)
 {
