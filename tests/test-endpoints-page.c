@@ -1270,6 +1270,98 @@ test_fail_retry (Fixture       *f,
   assert_one_per_region_on_server (f);
 }
 
+/* ---- Endpoints: changed elsewhere ---------------------------------------------------------- */
+
+typedef struct
+{
+  KlEndpointsPage *page;
+  const char      *region;
+} NewRegionWait;
+
+static gboolean
+region_proposed (gpointer user_data)
+{
+  NewRegionWait *wait = user_data;
+  g_auto(GStrv) planned = kl_endpoints_page_dup_new_regions (wait->page);
+
+  return g_strv_contains ((const char * const *) planned, wait->region);
+}
+
+static gboolean
+says_key_off (gpointer user_data)
+{
+  return shows_label (GTK_WIDGET (user_data),
+                      "Encryption with your key is off for this project now: it was turned off "
+                      "outside this page (in Atlas, by another tool, or a teardown). Private "
+                      "endpoints serve only a key that is on: go back to the project and set the "
+                      "key up again first.");
+}
+
+static void
+delete_elsewhere (Fixture    *f,
+                  const char *endpoint_id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  KlTestAsync async = { NULL };
+
+  kl_atlas_client_delete_private_endpoint_async (f->project->client, KL_SIM_GROUP_READY,
+                                                 endpoint_id, NULL, kl_test_async_cb, &async);
+  result = kl_test_async_wait (&async);
+  kl_atlas_client_delete_private_endpoint_finish (f->project->client, result, &error);
+  g_assert_no_error (error);
+}
+
+/* Endpoints deleted elsewhere (or lost by Atlas) are proposed again from the next poll; a key
+ * turned off elsewhere is said, and nothing can be created for it. */
+static void
+test_changed_elsewhere (Fixture       *f,
+                        gconstpointer  user_data)
+{
+  static const char * const regions[] = { "EUROPE_WEST", "US_EAST_2", NULL };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(KlEncryptionAtRest) ear = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  KlTestAsync async = { NULL };
+  KlEndpointsPage *page;
+  NewRegionWait wait;
+  g_auto(GStrv) planned = NULL;
+
+  kl_test_project_enable_cmk (f->project, KL_SIM_GROUP_READY, TRUE);
+  page = open_endpoints (f, KL_SIM_GROUP_READY);
+  create_through_page (page, regions);
+  kl_sim_advance (f->project->sim, KL_SIM_INITIATING_SECONDS);
+  wait_for_status (page, "US_EAST_2", KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE);
+  wait_for_status (page, "EUROPE_WEST", KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE);
+  planned = kl_endpoints_page_dup_new_regions (page);
+  g_assert_cmpuint (g_strv_length (planned), ==, 0);
+
+  /* Deleted in Atlas, not here: once it is gone, its region is proposed again. */
+  delete_elsewhere (f, endpoint_id (page, "US_EAST_2"));
+  kl_sim_advance (f->project->sim, KL_SIM_DELETING_SECONDS);
+  wait = (NewRegionWait) { page, "US_EAST_2" };
+  g_assert_true (kl_test_wait_until (region_proposed, &wait, TIMEOUT_MS));
+  g_assert_false (says_key_off (page));
+
+  /* The other one too, then the key turned off elsewhere: the page says so. */
+  delete_elsewhere (f, endpoint_id (page, "EUROPE_WEST"));
+  kl_sim_advance (f->project->sim, KL_SIM_DELETING_SECONDS);
+  wait = (NewRegionWait) { page, "EUROPE_WEST" };
+  g_assert_true (kl_test_wait_until (region_proposed, &wait, TIMEOUT_MS));
+  body = kl_encryption_at_rest_build_disable ();
+  kl_atlas_client_patch_encryption_at_rest_async (f->project->client, KL_SIM_GROUP_READY, body,
+                                                  NULL, kl_test_async_cb, &async);
+  result = kl_test_async_wait (&async);
+  ear = kl_atlas_client_patch_encryption_at_rest_finish (f->project->client, result, &error);
+  g_assert_no_error (error);
+  /* Atlas is read again when an endpoint vanishes; here the project is read as on any step. */
+  kl_session_refresh_async (kl_endpoints_page_get_session (page), NULL, NULL, NULL);
+  g_assert_true (kl_test_wait_until (says_key_off, page, TIMEOUT_MS));
+  g_assert_false (gtk_widget_is_sensitive (kl_test_find_by_label (GTK_WIDGET (page),
+                                                                  "_Create Endpoints")));
+}
+
 /* ---- Endpoints: delete ------------------------------------------------------------------ */
 
 /* The visible label with the note style under @root: what the last action said. */
@@ -1908,6 +2000,7 @@ main (int   argc,
   ADD ("reject-recreation", test_reject_recreation);
   ADD ("fail-retry", test_fail_retry);
   ADD ("delete", test_delete);
+  ADD ("changed-elsewhere", test_changed_elsewhere);
   ADD ("add-region", test_add_region);
   ADD ("resume", test_resume);
   ADD ("unreachable", test_unreachable);

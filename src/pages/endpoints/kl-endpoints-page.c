@@ -60,6 +60,8 @@ struct _KlEndpointsPage
   GHashTable          *recreated;     /* region → what Atlas said of the record it replaced */
   GHashTable          *busy_ids;      /* endpoint ids with a delete or retry in flight */
   GHashTable          *notifications; /* ids of the desktop notifications sent */
+  GHashTable          *declined;      /* regions the user took off the list or deleted here */
+  GHashTable          *seen_regions;  /* regions with a record at the last poll */
 
   GtkWindow           *window;        /* the toplevel whose is-active is followed */
   char                *poll_error;
@@ -541,7 +543,9 @@ choose_default_regions (KlEndpointsPage *self)
   missing = kl_plan_dup_missing_regions (fresh, (const char * const *) cluster_regions);
 
   for (guint i = 0; missing != NULL && missing[i] != NULL; i++)
-    if (!kl_endpoints_page_add_region (self, missing[i]))
+    if (!g_hash_table_contains (self->declined, missing[i]) &&
+        !is_new_region (self, missing[i], NULL) &&
+        !kl_endpoints_page_add_region (self, missing[i]))
       g_debug ("Region %s of a cluster is not offered for endpoints", missing[i]);
 }
 
@@ -578,6 +582,47 @@ track_recreated (KlEndpointsPage *self)
       g_hash_table_iter_remove (&iter);
 }
 
+/* Every poll re-plans from the server: a region of a cluster whose endpoint vanished (deleted
+ * elsewhere, or lost by Atlas) is proposed again, unless the user took it off; and a vanished
+ * record has the project read again, which tells whether the key was turned off elsewhere. */
+static void
+replan_from_server (KlEndpointsPage *self)
+{
+  GListModel *model = kl_endpoint_watch_get_model (self->watch);
+  g_autoptr(GHashTable) now = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTableIter iter;
+  gpointer region;
+  gboolean vanished = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(KlPrivateEndpoint) endpoint = g_list_model_get_item (model, i);
+      const char *name = kl_private_endpoint_get_region_name (endpoint);
+
+      if (name != NULL)
+        g_hash_table_add (now, g_strdup (name));
+    }
+
+  g_hash_table_iter_init (&iter, self->seen_regions);
+  while (g_hash_table_iter_next (&iter, &region, NULL))
+    if (!g_hash_table_contains (now, region) && !g_hash_table_contains (self->declined, region))
+      {
+        g_debug ("The endpoint in %s is gone, and Keylink did not delete it", (char *) region);
+        vanished = TRUE;
+      }
+
+  g_hash_table_remove_all (self->seen_regions);
+  g_hash_table_iter_init (&iter, now);
+  while (g_hash_table_iter_next (&iter, &region, NULL))
+    g_hash_table_add (self->seen_regions, g_strdup (region));
+
+  if (vanished && kl_session_get_project (self->session) != NULL)
+    kl_session_refresh_async (self->session, self->cancellable, NULL, NULL);
+
+  if (!self->creating && self->n_operations == 0)
+    choose_default_regions (self);
+}
+
 static void
 watch_updated_cb (KlEndpointsPage *self)
 {
@@ -587,6 +632,8 @@ watch_updated_cb (KlEndpointsPage *self)
 
   if (!self->defaults_chosen)
     choose_default_regions (self);
+  else
+    replan_from_server (self);
 
   refresh_endpoint_rows (self);
   refilter_regions (self);
@@ -686,6 +733,10 @@ drop_watch (KlEndpointsPage *self)
       g_hash_table_remove_all (self->recreated);
     }
   g_clear_pointer (&self->poll_error, g_free);
+  if (self->declined != NULL)
+    g_hash_table_remove_all (self->declined);
+  if (self->seen_regions != NULL)
+    g_hash_table_remove_all (self->seen_regions);
   self->defaults_chosen = FALSE;
   self->loaded = FALSE;
 }
@@ -821,6 +872,10 @@ update_state (KlEndpointsPage *self)
   gboolean all_active;
   g_autofree char *summary = NULL;
   g_autoptr(GPtrArray) missing = NULL;
+  KlEncryptionAtRest *ear = self->session != NULL ? kl_session_get_encryption_at_rest (self->session)
+                                                  : NULL;
+  gboolean key_off = ear != NULL &&
+                     !kl_azure_key_vault_get_enabled (kl_encryption_at_rest_get_azure_key_vault (ear));
 
   for (guint i = 0; i < n_endpoints; i++)
     {
@@ -841,6 +896,11 @@ update_state (KlEndpointsPage *self)
                                self->poll_error);
   else if (!self->loaded)
     summary = g_strdup (_("Reading the endpoints from Atlas…"));
+  else if (key_off)
+    summary = g_strdup (_("Encryption with your key is off for this project now: it was turned "
+                          "off outside this page (in Atlas, by another tool, or a teardown). "
+                          "Private endpoints serve only a key that is on: go back to the project "
+                          "and set the key up again first."));
   else if (n_endpoints == 0)
     summary = g_strdup (_("This project has no endpoint yet. Check the regions below, then "
                           "create the endpoints."));
@@ -875,7 +935,7 @@ update_state (KlEndpointsPage *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->add_button), self->watch != NULL && self->loaded);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "endpoints.create",
-                                 self->loaded && n_new > 0 && !runner_busy);
+                                 self->loaded && n_new > 0 && !runner_busy && !key_off);
   gtk_button_set_label (self->create_button,
                         self->creating ? _("Creating…") : _("_Create Endpoints"));
   gtk_widget_set_visible (GTK_WIDGET (self->create_button), n_new > 0 || self->creating);
@@ -1123,8 +1183,15 @@ delete_response_cb (AdwMessageDialog *dialog,
 {
   const char *endpoint_id = g_object_get_data (G_OBJECT (dialog), "kl-endpoint-id");
 
+  KlPrivateEndpoint *endpoint;
+
   if (g_strcmp0 (response, "delete") != 0 || self->watch == NULL)
     return;
+
+  /* Deleted here on purpose: its region is not proposed again once it is gone. */
+  endpoint = kl_endpoint_watch_lookup (self->watch, endpoint_id);
+  if (endpoint != NULL && kl_private_endpoint_get_region_name (endpoint) != NULL)
+    g_hash_table_add (self->declined, g_strdup (kl_private_endpoint_get_region_name (endpoint)));
 
   set_notice (self, endpoint_id, NULL);
   kl_atlas_client_delete_private_endpoint_async (kl_endpoint_watch_get_client (self->watch),
@@ -1420,6 +1487,8 @@ kl_endpoints_page_finalize (GObject *object)
   g_clear_pointer (&self->create_errors, g_hash_table_unref);
   g_clear_pointer (&self->notices, g_hash_table_unref);
   g_clear_pointer (&self->recreated, g_hash_table_unref);
+  g_clear_pointer (&self->declined, g_hash_table_unref);
+  g_clear_pointer (&self->seen_regions, g_hash_table_unref);
   g_clear_pointer (&self->busy_ids, g_hash_table_unref);
   g_clear_pointer (&self->notifications, g_hash_table_unref);
   g_clear_pointer (&self->poll_error, g_free);
@@ -1580,6 +1649,8 @@ kl_endpoints_page_init (KlEndpointsPage *self)
   self->recreated = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->busy_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->notifications = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->declined = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->seen_regions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   self->new_regions = g_list_store_new (KL_TYPE_REGION);
   gtk_list_box_bind_model (self->new_list, G_LIST_MODEL (self->new_regions),
@@ -1715,6 +1786,7 @@ kl_endpoints_page_add_region (KlEndpointsPage *self,
     return FALSE;
 
   g_hash_table_remove (self->create_errors, region_name);
+  g_hash_table_remove (self->declined, region_name);
   g_list_store_append (self->new_regions, region);
   refilter_regions (self);
   update_state (self);
@@ -1735,6 +1807,8 @@ kl_endpoints_page_remove_region (KlEndpointsPage *self,
 
   g_list_store_remove (self->new_regions, position);
   g_hash_table_remove (self->create_errors, region_name);
+  /* Taken off by the user: not proposed again by the next poll. */
+  g_hash_table_add (self->declined, g_strdup (region_name));
   refilter_regions (self);
   update_state (self);
 }
