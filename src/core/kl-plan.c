@@ -506,11 +506,23 @@ compare_strings (gconstpointer a,
   return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
 }
 
+/* The strings of @strings (borrowed), sorted, as a new GStrv. */
+static GStrv
+dup_sorted_strv (GPtrArray *strings)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_ptr_array_sort (strings, compare_strings);
+  for (guint i = 0; i < strings->len; i++)
+    g_strv_builder_add (builder, g_ptr_array_index (strings, i));
+
+  return g_strv_builder_end (builder);
+}
+
 static GStrv
 dup_regions (KlPlan   *self,
              gboolean  key_only)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
 
@@ -535,11 +547,7 @@ dup_regions (KlPlan   *self,
         }
     }
 
-  g_ptr_array_sort (sorted, compare_strings);
-  for (guint i = 0; i < sorted->len; i++)
-    g_strv_builder_add (builder, g_ptr_array_index (sorted, i));
-
-  return g_strv_builder_end (builder);
+  return dup_sorted_strv (sorted);
 }
 
 GStrv
@@ -768,7 +776,6 @@ kl_plan_dup_regions_needing_endpoint (KlPlan *self)
   g_auto(GStrv) regions = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
   g_return_val_if_fail (KL_IS_PLAN (self), NULL);
 
@@ -797,11 +804,7 @@ kl_plan_dup_regions_needing_endpoint (KlPlan *self)
         g_ptr_array_add (sorted, (gpointer) region);
     }
 
-  g_ptr_array_sort (sorted, compare_strings);
-  for (guint i = 0; i < sorted->len; i++)
-    g_strv_builder_add (builder, g_ptr_array_index (sorted, i));
-
-  return g_strv_builder_end (builder);
+  return dup_sorted_strv (sorted);
 }
 
 GPtrArray *

@@ -135,12 +135,14 @@ def check_review(app):
     return page
 
 
-def endpoint_statuses(app, page):
-    """{region title: status line} of the Endpoints list, as on screen."""
+def endpoint_statuses(app, page, titles=None):
+    """{region title: status line} of the Endpoints list, as on screen (titles: {region: title}
+    of the regions to read, by default those of the Payments project)."""
+    shown_titles = list((titles or REGIONS).values())
     result = {}
     for row in e2e.find_all(page, 'list item'):
         title = row.get_name()
-        if title not in REGIONS.values():
+        if title not in shown_titles:
             continue
         labels = [n.get_name() for n in e2e.find_all(row, 'label')]
         if len(labels) >= 2 and labels[0] == title:
@@ -148,17 +150,19 @@ def endpoint_statuses(app, page):
     return result
 
 
-def wait_endpoints(app, page, status, timeout=60):
+def wait_endpoints(app, page, status, timeout=60, titles=None):
     """Waits until every region's endpoint row reads status (e.g. “Active”)."""
+    expected = len(titles or REGIONS)
+
     def all_there():
-        found = endpoint_statuses(app, page)
-        return len(found) == len(REGIONS) and \
+        found = endpoint_statuses(app, page, titles)
+        return len(found) == expected and \
             all(s.startswith(status + ' ·') for s in found.values()) and found
     try:
         return e2e.wait_until(all_there, timeout=timeout,
-                              what='both endpoints to read “%s”' % status)
+                              what='every endpoint to read “%s”' % status)
     except e2e.Timeout as e:
-        raise e2e.Timeout('%s (shown: %s)' % (e, endpoint_statuses(app, page))) from None
+        raise e2e.Timeout('%s (shown: %s)' % (e, endpoint_statuses(app, page, titles))) from None
 
 
 def page_error(app, page, timeout=60):

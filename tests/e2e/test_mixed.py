@@ -136,32 +136,6 @@ def test_pause_confirmation():
         sim.stop()
 
 
-def statuses(page):
-    """{region title: status line} of the Endpoints list, as on screen."""
-    result = {}
-    for row in e2e.find_all(page, 'list item'):
-        title = row.get_name()
-        if title not in TITLES.values():
-            continue
-        labels = [n.get_name() for n in e2e.find_all(row, 'label')]
-        if len(labels) >= 2 and labels[0] == title:
-            result[title] = labels[1]
-    return result
-
-
-def wait_endpoints(page, status, timeout=60):
-    """Waits until both regions' endpoint rows read status, and says what was shown if not."""
-    def all_there():
-        found = statuses(page)
-        return len(found) == len(TITLES) and \
-            all(s.startswith(status + ' ·') for s in found.values()) and found
-    try:
-        return e2e.wait_until(all_there, timeout=timeout,
-                              what='both endpoints to read “%s”' % status)
-    except e2e.Timeout as e:
-        raise e2e.Timeout('%s (shown: %s)' % (e, statuses(page))) from None
-
-
 def test_unknown_region():
     sim, api = steps.start_simulator()
     try:
@@ -179,14 +153,14 @@ def test_unknown_region():
                       root=page)
             app.press('Create Endpoints', root=page)
 
-            wait_endpoints(page, 'Waiting for approval in Azure')
+            steps.wait_endpoints(app, page, 'Waiting for approval in Azure', titles=TITLES)
             endpoints = api.endpoints(NEW_REGION)
             assert sorted(e['regionName'] for e in endpoints) == ['CHILE_CENTRAL', 'US_EAST_2']
             for endpoint in endpoints:
                 app.label(steps.approval_command(endpoint['privateEndpointConnectionName']),
                           root=page)
                 sim.approve(NEW_REGION, endpoint['id'])
-            wait_endpoints(page, 'Active')
+            steps.wait_endpoints(app, page, 'Active', titles=TITLES)
             app.label('Every endpoint is active: Atlas reaches the key vault privately in each '
                       'of these regions.', root=page)
             assert all(e['status'] == 'ACTIVE' for e in api.endpoints(NEW_REGION))
