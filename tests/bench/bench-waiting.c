@@ -155,6 +155,8 @@ after_paint_cb (GdkFrameClock *clock,
                 gpointer       data)
 {
   bench.n_frames++;
+  if (g_getenv ("KL_BENCH_DEBUG_FRAMES") != NULL)
+    g_printerr ("frame at %.3f s\n", g_get_monotonic_time () / 1e6);
 }
 
 static gboolean
