@@ -6,7 +6,10 @@
 # per request), the main loop's stalls, the polling cost, and a 5,000-project organization in
 # the real window (tests/bench/bench-projects.c: the list on screen after the last page, the
 # longest stall, one search keystroke). About two minutes. KL_BENCH_ONLY picks parts
-# (startup,flow,polling,projects). Exits 1 when a target is not met; not part of the test
+# (startup,flow,polling,projects by default; waiting and soak only when named: the CPU time of
+# the real window left waiting on the Endpoints and Clusters pages, 60 s each per renderer,
+# about 5 minutes, and 24 simulated hours of watching, RSS and descriptors, about a minute;
+# tests/bench/bench-waiting.c). Exits 1 when a target is not met; not part of the test
 # suite's pass/fail.
 set -eu
 cd "$(dirname "$0")/.."

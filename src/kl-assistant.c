@@ -13,6 +13,7 @@
 
 #include "kl-a11y.h"
 #include "kl-assistant.h"
+#include "pages/kl-page-util.h"
 
 /* Navigation between KlPages (GNOME Initial Setup's GisAssistant): a GtkStack holds every
  * page, kept alive so Back never loses input; hidden pages are skipped both ways; Next runs
@@ -214,7 +215,7 @@ update_navigation (KlAssistant *self)
   steps = g_strdup_printf (_("Step %u of %u"), step, n_steps);
   gtk_label_set_label (self->step_label, steps);
 
-  gtk_spinner_set_spinning (self->spinner, applying);
+  kl_page_util_set_spinning (self->spinner, applying);
   gtk_stack_set_visible_child_name (self->status_stack, applying ? "applying" : "steps");
 }
 

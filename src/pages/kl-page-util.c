@@ -608,3 +608,95 @@ kl_page_util_patch_and_verify_finish (GAsyncResult  *result,
   *verified = ok;
   return g_object_ref (data->last);
 }
+
+/* ---- Spinners of long waits -------------------------------------------------------------- */
+
+#define SPINNER_SMOOTH_SECONDS 5
+#define SPINNER_TICK_KEY       "kl-spinner-tick"
+#define SPINNER_STEP_KEY       "kl-spinner-step"
+#define SPINNER_STEPS          8
+
+static void
+spinner_set_step (GtkWidget *spinner,
+                  guint      step)
+{
+  static const char * const classes[SPINNER_STEPS] = {
+    "kl-spinner-step-0", "kl-spinner-step-1", "kl-spinner-step-2", "kl-spinner-step-3",
+    "kl-spinner-step-4", "kl-spinner-step-5", "kl-spinner-step-6", "kl-spinner-step-7",
+  };
+  guint old = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (spinner), SPINNER_STEP_KEY));
+
+  gtk_widget_remove_css_class (spinner, classes[old % SPINNER_STEPS]);
+  gtk_widget_add_css_class (spinner, classes[step % SPINNER_STEPS]);
+  g_object_set_data (G_OBJECT (spinner), SPINNER_STEP_KEY, GUINT_TO_POINTER (step % SPINNER_STEPS));
+}
+
+/* Once a second (g_timeout_add_seconds(): every spinner of the window on the same wake-up, so
+ * one frame a second for all of them). */
+static gboolean
+spinner_tick_cb (gpointer user_data)
+{
+  GtkWidget *spinner = user_data;
+  guint step = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (spinner), SPINNER_STEP_KEY));
+
+  if (!gtk_widget_has_css_class (spinner, "kl-spinner-ticking"))
+    {
+      /* The smooth turn is over: from here on, steps. */
+      gtk_widget_add_css_class (spinner, "kl-spinner-ticking");
+      step = 0;
+    }
+  if (gtk_widget_get_mapped (spinner))
+    spinner_set_step (spinner, step + 1);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+spinner_tick_remove (gpointer data)
+{
+  g_source_remove (GPOINTER_TO_UINT (data));
+}
+
+static gboolean
+spinner_start_ticking_cb (gpointer user_data)
+{
+  GtkWidget *spinner = user_data;
+  guint id = g_timeout_add_seconds (1, spinner_tick_cb, spinner);
+
+  g_source_set_name_by_id (id, "[keylink] spinner tick");
+  spinner_tick_cb (spinner);
+  /* This one-shot source ends here: its id goes without being removed twice. */
+  g_object_steal_data (G_OBJECT (spinner), SPINNER_TICK_KEY);
+  g_object_set_data_full (G_OBJECT (spinner), SPINNER_TICK_KEY, GUINT_TO_POINTER (id),
+                          spinner_tick_remove);
+
+  return G_SOURCE_REMOVE;
+}
+
+void
+kl_page_util_set_spinning (GtkSpinner *spinner,
+                           gboolean    spinning)
+{
+  GtkWidget *widget = GTK_WIDGET (spinner);
+  guint id;
+
+  g_return_if_fail (GTK_IS_SPINNER (spinner));
+
+  spinning = !!spinning;
+  if (gtk_spinner_get_spinning (spinner) == spinning &&
+      (!spinning || g_object_get_data (G_OBJECT (spinner), SPINNER_TICK_KEY) != NULL))
+    return;
+
+  /* Every start turns smoothly again. */
+  g_object_set_data (G_OBJECT (spinner), SPINNER_TICK_KEY, NULL);
+  gtk_widget_remove_css_class (widget, "kl-spinner-ticking");
+  spinner_set_step (widget, 0);
+  gtk_spinner_set_spinning (spinner, spinning);
+  if (!spinning)
+    return;
+
+  id = g_timeout_add_seconds (SPINNER_SMOOTH_SECONDS, spinner_start_ticking_cb, spinner);
+  g_source_set_name_by_id (id, "[keylink] spinner, smooth turn over");
+  g_object_set_data_full (G_OBJECT (spinner), SPINNER_TICK_KEY, GUINT_TO_POINTER (id),
+                          spinner_tick_remove);
+}

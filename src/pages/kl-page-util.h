@@ -30,6 +30,11 @@ void       kl_page_util_set_group_description    (AdwPreferencesGroup *group,
 void       kl_page_util_name_button              (GtkButton           *button,
                                                   const char          *name);
 
+/* gtk_spinner_set_spinning() for a wait that can last long: the spinner turns smoothly for
+ * its first seconds, then ticks an eighth of a turn once a second (its own state and name
+ * unchanged), so that the window paints once a second instead of at the frame rate. */
+void       kl_page_util_set_spinning             (GtkSpinner          *spinner,
+                                                  gboolean             spinning);
 const char *kl_page_util_environment_name        (const char          *environment);
 
 /* Fields (KlField) */

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,6 +38,8 @@ sim_thread_main (gpointer data)
   g_autoptr(GError) error = NULL;
 
   g_main_context_push_thread_default (st->context);
+  if (pthread_getcpuclockid (pthread_self (), &st->cpu_clock) != 0)
+    g_error ("The simulator thread has no CPU-time clock");
 
   st->sim = kl_sim_new ();
   kl_sim_set_time_scale (st->sim, st->time_scale);

@@ -7,6 +7,8 @@
 
 #pragma once
 
+#include <time.h>
+
 #include <json-glib/json-glib.h>
 
 #include "kl-sim.h"
@@ -31,6 +33,7 @@ typedef struct
   GCond         cond;
   gboolean      ready;
   GPtrArray    *approvals;   /* ApprovalRecord, under lock */
+  clockid_t     cpu_clock;   /* the simulator thread's CPU-time clock */
 } SimThread;
 
 typedef struct

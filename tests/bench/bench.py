@@ -13,13 +13,23 @@
 #  5. a 5,000-project organization in the real window (tests/bench/bench-projects.c, under the
 #     tests' cairo renderer unless GSK_RENDERER says otherwise): the time from the last page of
 #     projects answered to the list on screen, the main loop's longest stall meanwhile, one
-#     search keystroke and clearing the search, and the peak RSS.
+#     search keystroke and clearing the search, and the peak RSS;
+#  6. waiting CPU: the real window (tests/bench/bench-waiting.c, animations on) left on the
+#     Endpoints page (two endpoints PENDING_ACCEPTANCE, never approved) and on the Clusters page
+#     (both clusters UPDATING, never done), KL_BENCH_WAIT_S seconds each (default 60) after a 5 s
+#     warm-up, per GSK renderer: the process's CPU time (every thread but the simulator's) as a
+#     percentage of one core;
+#  7. soak: the Endpoints page watching two endpoints that never change (clusters idle) for 24
+#     simulated hours at time scale KL_BENCH_SOAK_SCALE (default 0.0005: ~43 s), the simulator's
+#     clock and the watch's intervals scaled alike: RSS and open descriptors after a simulated
+#     hour of warm-up and at the end.
 #
 # Environment: KL_BENCH_RUNS (start-up runs, default 15), KL_BENCH_RENDERERS (GSK_RENDERER
 # values for the start-up, default "gl,cairo": under Xvfb, gl is Mesa's llvmpipe, which
 # compiles shaders on the CPU; cairo is what the tests use), KL_BENCH_TIME_SCALE (flow, default
 # 0.05), KL_BENCH_POLL_SCALE (polling, default 0.01), KL_BENCH_ONLY (comma-separated subset of
-# startup,flow,polling,projects), KL_BENCH_PROJECTS (projects, default 5000), KL_BENCH_VERBOSE=1 (print the whole request log of the flow),
+# startup,flow,polling,projects,waiting,soak; waiting and soak are run only when named),
+# KL_BENCH_WAIT_RENDERERS (waiting, default "cairo,gl"), KL_BENCH_PROJECTS (projects, default 5000), KL_BENCH_VERBOSE=1 (print the whole request log of the flow),
 # KL_BENCH_FONTS (comma-separated GTK font names for the start-up, "none" for no setting;
 # default "Cantarell 11,none").
 #
@@ -48,6 +58,10 @@ FONTS = [f if f != 'none' else None for f in
          filter(None, os.environ.get('KL_BENCH_FONTS', 'Cantarell 11,none').split(','))]
 ONLY = set(filter(None, os.environ.get('KL_BENCH_ONLY',
                                        'startup,flow,polling,projects').split(',')))
+WAIT_S = int(os.environ.get('KL_BENCH_WAIT_S', '60'))
+WAIT_RENDERERS = list(filter(None, os.environ.get('KL_BENCH_WAIT_RENDERERS',
+                                                  'cairo,gl').split(',')))
+SOAK_SCALE = float(os.environ.get('KL_BENCH_SOAK_SCALE', '0.0005'))
 N_PROJECTS = int(os.environ.get('KL_BENCH_PROJECTS', '5000'))
 VERBOSE = os.environ.get('KL_BENCH_VERBOSE') == '1'
 
@@ -555,6 +569,72 @@ def bench_projects():
 
 
 # --------------------------------------------------------------------------------------------
+# 6. Waiting CPU, 7. soak: the real window while it only waits
+
+def run_bench_waiting(renderer, *args):
+    argv = [os.path.join(BUILD, 'tests', 'bench', 'bench-waiting')] + list(args)
+    env = dict(os.environ, GSETTINGS_SCHEMA_DIR=os.path.join(BUILD, 'data'),
+               GSETTINGS_BACKEND='memory', GIO_USE_PROXY_RESOLVER='dummy',
+               GSK_RENDERER=renderer)
+    busy0, total0 = cpu_jiffies()
+    proc = subprocess.run(argv, stdout=subprocess.PIPE, text=True, env=env)
+    busy1, total1 = cpu_jiffies()
+    if proc.returncode != 0:
+        raise SystemExit('benchmark run failed: %s (exit %d)' % (' '.join(argv), proc.returncode))
+    d = json.loads(proc.stdout)
+    d['machineBusy'] = (busy1 - busy0) / max(1, total1 - total0)
+    return d
+
+
+def bench_waiting():
+    rows = []
+    targets = {'cairo': 2.0, 'gl': 10.0}
+    print('== Waiting CPU (bench-waiting): the real window left waiting, %d s after a 5 s warm-up;'
+          % WAIT_S)
+    print('   CPU time of the process (every thread but the simulator\'s) / wall time, as % of a'
+          ' core.')
+    for renderer in WAIT_RENDERERS:
+        for page, what in (('endpoints', 'Endpoints page, 2 endpoints PENDING_ACCEPTANCE'),
+                           ('clusters', 'Clusters page, 2 clusters UPDATING')):
+            d = run_bench_waiting(renderer, page, '--seconds', str(WAIT_S))
+            pct = 100.0 * d['cpuUs'] / d['wallUs']
+            print('   %-6s %-48s %5.2f %% (main thread %5.2f %%), %d frames (%.1f/s), %d spinners'
+                  ' spinning, %d requests; machine %.0f %% busy'
+                  % (renderer, what, pct, 100.0 * d['mainCpuUs'] / d['wallUs'], d['frames'],
+                     d['frames'] / (d['wallUs'] / 1e6), d['spinning'], d['requests'],
+                     100 * d['machineBusy']))
+            rows.append(('waiting CPU, %s, %s (%% of a core)' % (page, renderer), pct, 0,
+                         ('max', targets.get(renderer, 10.0))))
+    print()
+    return rows
+
+
+def bench_soak():
+    d = run_bench_waiting(os.environ.get('GSK_RENDERER', 'cairo'), 'soak', '--time-scale',
+                          str(SOAK_SCALE))
+    samples = d['samples']
+    first, last = samples[0], samples[-1]
+    print('== Soak (bench-waiting soak, GSK_RENDERER=%s): the Endpoints page watching 2'
+          ' PENDING_ACCEPTANCE' % d['renderer'])
+    print('   endpoints that never change, clusters idle, %g simulated hours at time scale %g'
+          ' (%.1f s;' % (last['hours'], d['timeScale'], d['wallUs'] / 1e6))
+    print('   watch %d ms / %d ms), after %g simulated hour(s) of warm-up: %d polls, %d requests.'
+          % (d['baseIntervalMs'], d['maxIntervalMs'], d['warmUpHours'], d['polls'],
+             d['requests']))
+    print('   RSS (MiB) each simulated hour: ' +
+          ' '.join('%.1f' % (s['rssKiB'] / 1024) for s in samples))
+    print('   open descriptors each simulated hour: ' + ' '.join('%d' % s['fds'] for s in samples))
+    print('   The machine was %.0f %% busy meanwhile.' % (100 * d['machineBusy']))
+    print()
+    return [
+        ('soak %g h: RSS growth (MiB)' % last['hours'],
+         (last['rssKiB'] - first['rssKiB']) / 1024, 0, ('max', 2)),
+        ('soak %g h: open descriptors growth' % last['hours'], last['fds'] - first['fds'], 0,
+         ('max', 0)),
+    ]
+
+
+# --------------------------------------------------------------------------------------------
 
 def main():
     rows = []
@@ -564,6 +644,10 @@ def main():
         rows += bench_polling()
     if 'projects' in ONLY:
         rows += bench_projects()
+    if 'waiting' in ONLY:
+        rows += bench_waiting()
+    if 'soak' in ONLY:
+        rows += bench_soak()
     if 'startup' in ONLY:
         rows = bench_startup() + rows
     print('%-50s %10s %10s %8s %8s' % ('figure', 'Keylink', 'reference', 'ratio', 'target'))

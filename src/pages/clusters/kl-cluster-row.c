@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "kl-cluster-row.h"
+#include "pages/kl-page-util.h"
 
 struct _KlClusterRow
 {
@@ -354,7 +355,7 @@ update_status (KlClusterRow *self)
     }
 
   gtk_label_set_label (self->status_label, status);
-  gtk_spinner_set_spinning (self->spinner, busy);
+  kl_page_util_set_spinning (self->spinner, busy);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
 
   if (state == KL_STEP_STATE_FAILED && error != NULL)
