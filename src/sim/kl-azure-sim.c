@@ -1228,8 +1228,8 @@ kl_azure_sim_add_key (KlAzureSim         *self,
 
   if (!(vault = kl_azure_sim_find_vault (self, vault_name)))
     return FALSE;
-  kl_azure_sim_remove_key (self, vault_name, key_name);
 
+  /* Made before the old one goes: the arguments may be its own strings. */
   key = g_new0 (SimKey, 1);
   key->name = g_strdup (key_name);
   key->version = g_strdup (KL_AZURE_SIM_KEY_VERSION);
@@ -1240,6 +1240,7 @@ kl_azure_sim_add_key (KlAzureSim         *self,
   key->enabled = enabled;
   key->exp = exp;
   key->nbf = nbf;
+  kl_azure_sim_remove_key (self, vault_name, key_name);
   g_ptr_array_add (vault->keys, key);
   return TRUE;
 }
