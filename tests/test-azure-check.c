@@ -74,7 +74,7 @@ run_check (Fixture *fixture)
   g_autoptr(KlAzureCheck) check = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) requests = NULL;
-  GAsyncResult *result = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   GListModel *findings;
   guint i;
 
@@ -495,7 +495,7 @@ test_cancel (Fixture       *fixture,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(KlAzureCheck) check = NULL;
   g_autoptr(GError) error = NULL;
-  GAsyncResult *result = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   GListModel *findings;
 
   fixture->client = kl_azure_client_new (fixture->cloud, fixture->tenant_id, fixture->client_id,

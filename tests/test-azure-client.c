@@ -92,7 +92,7 @@ get_vault (Fixture     *fixture,
            const char  *vault,
            GError     **error)
 {
-  GAsyncResult *result = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
 
   kl_azure_client_get_vault_async (fixture->client, subscription, resource_group, vault, NULL,
                                    kl_test_store_result, &result);
@@ -106,7 +106,7 @@ get_key (Fixture     *fixture,
          const char  *key,
          GError     **error)
 {
-  GAsyncResult *result = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
 
   kl_azure_client_get_key_async (fixture->client, vault, key, NULL, NULL, kl_test_store_result,
                                  &result);
@@ -118,7 +118,7 @@ static gboolean
 sign_in (Fixture  *fixture,
          GError  **error)
 {
-  GAsyncResult *result = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
 
   kl_azure_client_sign_in_async (fixture->client, KL_AZURE_RESOURCE_ARM, NULL,
                                  kl_test_store_result, &result);
@@ -130,7 +130,7 @@ static KlAzureProvider *
 get_provider (Fixture  *fixture,
               GError  **error)
 {
-  GAsyncResult *result = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
 
   kl_azure_client_get_provider_async (fixture->client, KL_AZURE_SIM_SUBSCRIPTION_ID,
                                       "Microsoft.Network", NULL, kl_test_store_result, &result);
@@ -143,7 +143,7 @@ approve (Fixture     *fixture,
          const char  *connection,
          GError     **error)
 {
-  GAsyncResult *result = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
 
   kl_azure_client_approve_connection_async (fixture->client, KL_AZURE_SIM_SUBSCRIPTION_ID,
                                             KL_AZURE_SIM_RESOURCE_GROUP, KL_AZURE_SIM_VAULT_NAME,

@@ -621,7 +621,9 @@ request_send (KlAzureClient       *self,
                                                    g_object_ref (request->cancellable),
                                                    g_object_unref);
   request->deadline_us = g_get_monotonic_time () + (gint64) self->deadline_s * G_USEC_PER_SEC;
-  request->deadline = g_timeout_source_new_seconds (self->deadline_s);
+  /* Milliseconds: a seconds source may fire up to a second early. */
+  request->deadline = g_timeout_source_new ((guint) MIN ((guint64) self->deadline_s * 1000,
+                                                      G_MAXUINT));
   g_source_set_callback (request->deadline, request_deadline_cb, request, NULL);
   g_source_attach (request->deadline, g_main_context_get_thread_default ());
 

@@ -1014,8 +1014,12 @@ kl_azure_sim_set_app_secret (KlAzureSim *self,
 
   if (!(app = kl_azure_sim_find_app (self, client_id)))
     return FALSE;
-  g_free (app->secret);
-  app->secret = g_strdup (secret);
+  {
+    char *copy = g_strdup (secret);
+
+    g_free (app->secret);
+    app->secret = copy;
+  }
   return TRUE;
 }
 
@@ -1145,8 +1149,12 @@ kl_azure_sim_set_vault_tenant (KlAzureSim *self,
 
   if (!(vault = kl_azure_sim_find_vault (self, vault_name)))
     return FALSE;
-  g_free (vault->tenant_id);
-  vault->tenant_id = g_ascii_strdown (tenant_id, -1);
+  {
+    char *copy = g_ascii_strdown (tenant_id, -1);
+
+    g_free (vault->tenant_id);
+    vault->tenant_id = copy;
+  }
   return TRUE;
 }
 
@@ -1196,16 +1204,21 @@ kl_azure_sim_set_vault_network (KlAzureSim *self,
                                 gboolean    allows_this_machine)
 {
   SimVault *vault;
+  char *access;
+  char *action;
 
   g_return_val_if_fail (KL_IS_AZURE_SIM (self), FALSE);
   g_return_val_if_fail (public_network_access != NULL && default_action != NULL, FALSE);
 
   if (!(vault = kl_azure_sim_find_vault (self, vault_name)))
     return FALSE;
+  /* Copied before the old values go: the arguments may be those strings. */
+  access = g_strdup (public_network_access);
+  action = g_strdup (default_action);
   g_free (vault->public_network_access);
-  vault->public_network_access = g_strdup (public_network_access);
+  vault->public_network_access = access;
   g_free (vault->default_action);
-  vault->default_action = g_strdup (default_action);
+  vault->default_action = action;
   vault->allows_this_machine = allows_this_machine;
   return TRUE;
 }
