@@ -25,10 +25,6 @@ struct _KlEndpointWatch
 
 G_DEFINE_FINAL_TYPE (KlEndpointWatch, kl_endpoint_watch, KL_TYPE_WATCH)
 
-G_DEFINE_ENUM_TYPE (KlEndpointWatchGoal, kl_endpoint_watch_goal,
-                    G_DEFINE_ENUM_VALUE (KL_ENDPOINT_WATCH_GOAL_SETTLED, "settled"),
-                    G_DEFINE_ENUM_VALUE (KL_ENDPOINT_WATCH_GOAL_GONE, "gone"))
-
 enum {
   PROP_0,
   PROP_CLIENT,
