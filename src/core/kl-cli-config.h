@@ -32,13 +32,6 @@ G_BEGIN_DECLS
 #define KL_CLI_REFRESH_TOKEN   "refresh_token"
 #define KL_CLI_SERVICE_PREFIX  "atlascli_"
 
-typedef enum
-{
-  KL_CLI_SECRET_NONE,    /* not found anywhere */
-  KL_CLI_SECRET_FILE,    /* in config.toml (older CLI versions) */
-  KL_CLI_SECRET_KEYRING, /* in the CLI's keyring item (preferred when both exist) */
-} KlCliSecretLocation;
-
 #define KL_TYPE_CLI_PROFILE (kl_cli_profile_get_type ())
 
 G_DECLARE_FINAL_TYPE (KlCliProfile, kl_cli_profile, KL, CLI_PROFILE, GObject)

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "kl-cluster-watch.h"
+#include "kl-watch-private.h"
 
 struct _KlClusterWatch
 {
@@ -442,61 +443,7 @@ kl_cluster_watch_clear_expectations (KlClusterWatch *self)
   g_hash_table_remove_all (self->expected);
 }
 
-void
-kl_cluster_watch_start (KlClusterWatch *self)
-{
-  g_return_if_fail (KL_IS_CLUSTER_WATCH (self));
-
-  kl_watch_start (KL_WATCH (self));
-}
-
-void
-kl_cluster_watch_stop (KlClusterWatch *self)
-{
-  g_return_if_fail (KL_IS_CLUSTER_WATCH (self));
-
-  kl_watch_stop (KL_WATCH (self));
-}
-
-void
-kl_cluster_watch_poke (KlClusterWatch *self)
-{
-  g_return_if_fail (KL_IS_CLUSTER_WATCH (self));
-
-  kl_watch_poke (KL_WATCH (self));
-}
-
-void
-kl_cluster_watch_pause (KlClusterWatch *self)
-{
-  g_return_if_fail (KL_IS_CLUSTER_WATCH (self));
-
-  kl_watch_pause (KL_WATCH (self));
-}
-
-void
-kl_cluster_watch_resume (KlClusterWatch *self)
-{
-  g_return_if_fail (KL_IS_CLUSTER_WATCH (self));
-
-  kl_watch_resume (KL_WATCH (self));
-}
-
-gboolean
-kl_cluster_watch_get_running (KlClusterWatch *self)
-{
-  g_return_val_if_fail (KL_IS_CLUSTER_WATCH (self), FALSE);
-
-  return kl_watch_get_running (KL_WATCH (self));
-}
-
-GListModel *
-kl_cluster_watch_get_model (KlClusterWatch *self)
-{
-  g_return_val_if_fail (KL_IS_CLUSTER_WATCH (self), NULL);
-
-  return kl_watch_get_model (KL_WATCH (self));
-}
+KL_WATCH_DEFINE_FORWARDERS (KlClusterWatch, kl_cluster_watch, KL_IS_CLUSTER_WATCH)
 
 KlCluster *
 kl_cluster_watch_lookup (KlClusterWatch *self,

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "kl-endpoint-watch.h"
+#include "kl-watch-private.h"
 #include "kl-enums.h"
 
 struct _KlEndpointWatch
@@ -23,10 +24,6 @@ struct _KlEndpointWatch
 };
 
 G_DEFINE_FINAL_TYPE (KlEndpointWatch, kl_endpoint_watch, KL_TYPE_WATCH)
-
-G_DEFINE_ENUM_TYPE (KlEndpointWatchGoal, kl_endpoint_watch_goal,
-                    G_DEFINE_ENUM_VALUE (KL_ENDPOINT_WATCH_GOAL_SETTLED, "settled"),
-                    G_DEFINE_ENUM_VALUE (KL_ENDPOINT_WATCH_GOAL_GONE, "gone"))
 
 enum {
   PROP_0,
@@ -389,61 +386,7 @@ kl_endpoint_watch_set_goal (KlEndpointWatch     *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GOAL]);
 }
 
-void
-kl_endpoint_watch_start (KlEndpointWatch *self)
-{
-  g_return_if_fail (KL_IS_ENDPOINT_WATCH (self));
-
-  kl_watch_start (KL_WATCH (self));
-}
-
-void
-kl_endpoint_watch_stop (KlEndpointWatch *self)
-{
-  g_return_if_fail (KL_IS_ENDPOINT_WATCH (self));
-
-  kl_watch_stop (KL_WATCH (self));
-}
-
-void
-kl_endpoint_watch_poke (KlEndpointWatch *self)
-{
-  g_return_if_fail (KL_IS_ENDPOINT_WATCH (self));
-
-  kl_watch_poke (KL_WATCH (self));
-}
-
-void
-kl_endpoint_watch_pause (KlEndpointWatch *self)
-{
-  g_return_if_fail (KL_IS_ENDPOINT_WATCH (self));
-
-  kl_watch_pause (KL_WATCH (self));
-}
-
-void
-kl_endpoint_watch_resume (KlEndpointWatch *self)
-{
-  g_return_if_fail (KL_IS_ENDPOINT_WATCH (self));
-
-  kl_watch_resume (KL_WATCH (self));
-}
-
-gboolean
-kl_endpoint_watch_get_running (KlEndpointWatch *self)
-{
-  g_return_val_if_fail (KL_IS_ENDPOINT_WATCH (self), FALSE);
-
-  return kl_watch_get_running (KL_WATCH (self));
-}
-
-GListModel *
-kl_endpoint_watch_get_model (KlEndpointWatch *self)
-{
-  g_return_val_if_fail (KL_IS_ENDPOINT_WATCH (self), NULL);
-
-  return kl_watch_get_model (KL_WATCH (self));
-}
+KL_WATCH_DEFINE_FORWARDERS (KlEndpointWatch, kl_endpoint_watch, KL_IS_ENDPOINT_WATCH)
 
 KlPrivateEndpoint *
 kl_endpoint_watch_lookup (KlEndpointWatch *self,

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "kl-atlas-client.h"
+#include "kl-enums.h"
 #include "kl-watch.h"
 
 G_BEGIN_DECLS
@@ -34,17 +35,6 @@ G_BEGIN_DECLS
  * and, from KlWatch, "updated" after every successful poll and "error" (GError *) for a failed
  * one. */
 
-typedef enum
-{
-  /* Pending while an endpoint is not ACTIVE or FAILED (INITIATING can last hours; FAILED
-   * waits for the user: retry it, then poke). */
-  KL_ENDPOINT_WATCH_GOAL_SETTLED,
-  /* Pending while the list is not empty (teardown). */
-  KL_ENDPOINT_WATCH_GOAL_GONE,
-} KlEndpointWatchGoal;
-
-#define KL_TYPE_ENDPOINT_WATCH_GOAL (kl_endpoint_watch_goal_get_type ())
-GType kl_endpoint_watch_goal_get_type (void);
 
 #define KL_TYPE_ENDPOINT_WATCH (kl_endpoint_watch_get_type ())
 

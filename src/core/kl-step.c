@@ -26,14 +26,6 @@ struct _KlStep
 
 G_DEFINE_FINAL_TYPE (KlStep, kl_step, G_TYPE_OBJECT)
 
-G_DEFINE_ENUM_TYPE (KlStepState, kl_step_state,
-                    G_DEFINE_ENUM_VALUE (KL_STEP_STATE_PENDING, "pending"),
-                    G_DEFINE_ENUM_VALUE (KL_STEP_STATE_RUNNING, "running"),
-                    G_DEFINE_ENUM_VALUE (KL_STEP_STATE_WAITING, "waiting"),
-                    G_DEFINE_ENUM_VALUE (KL_STEP_STATE_DONE, "done"),
-                    G_DEFINE_ENUM_VALUE (KL_STEP_STATE_SKIPPED, "skipped"),
-                    G_DEFINE_ENUM_VALUE (KL_STEP_STATE_FAILED, "failed"))
-
 G_DEFINE_ENUM_TYPE (KlStepKind, kl_step_kind,
                     G_DEFINE_ENUM_VALUE (KL_STEP_DELETE_ENDPOINT, "delete-endpoint"),
                     G_DEFINE_ENUM_VALUE (KL_STEP_WAIT_ENDPOINTS_GONE, "wait-endpoints-gone"),

@@ -9,6 +9,7 @@
 
 #include <glib-object.h>
 
+#include "kl-enums.h"
 #include "kl-plan.h"
 
 G_BEGIN_DECLS
@@ -16,17 +17,6 @@ G_BEGIN_DECLS
 /* One step of a teardown (KlTeardown) or one item of a parallel setup operation
  * (KlSetupRunner), as a row of a GListModel that a page binds to: a kind, a translated title,
  * a target, a state that changes as the work goes on, and the error of a failed step. */
-
-typedef enum
-{
-  KL_STEP_STATE_PENDING,  /* not started yet */
-  KL_STEP_STATE_RUNNING,  /* a request in flight, or following Atlas until it is done */
-  KL_STEP_STATE_WAITING,  /* Atlas refused for now (endpoint still INITIATING, cluster still
-                           * updating): waiting for it, then trying again */
-  KL_STEP_STATE_DONE,
-  KL_STEP_STATE_SKIPPED,  /* nothing to do (the region already has an endpoint) */
-  KL_STEP_STATE_FAILED,   /* "error" says why */
-} KlStepState;
 
 /* The first six are KlPlanStepKind's values. */
 typedef enum
@@ -44,8 +34,6 @@ typedef enum
   KL_STEP_ENABLE_CLUSTER,    /* target: cluster name */
 } KlStepKind;
 
-#define KL_TYPE_STEP_STATE (kl_step_state_get_type ())
-GType kl_step_state_get_type (void);
 #define KL_TYPE_STEP_KIND (kl_step_kind_get_type ())
 GType kl_step_kind_get_type (void);
 

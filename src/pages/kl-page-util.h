@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "kl-atlas-client.h"
+#include "kl-ear-verify.h"
 #include "kl-field.h"
 #include "kl-page.h"
 #include "kl-session.h"
@@ -63,10 +64,9 @@ gboolean   kl_page_util_refresh                  (KlPage              *page,
                                                   GCancellable        *cancellable,
                                                   KlPageRefreshedFunc  refreshed);
 
-/* A PATCH of encryptionAtRest, then reading it back until Atlas agrees */
-typedef gboolean (*KlVerifyFunc) (KlEncryptionAtRest *ear,
-                                  gpointer            user_data);
-
+/* A PATCH of encryptionAtRest, then reading it back until Atlas agrees: the pages' names for
+ * kl_ear_patch_and_verify_async(), kl_ear_patch_and_verify_finish() and
+ * kl_ear_error_is_unclear() (kl-ear-verify.h). */
 void                kl_page_util_patch_and_verify_async
                                                  (KlAtlasClient       *client,
                                                   const char          *group_id,
