@@ -16,6 +16,7 @@
 #include "kl-application.h"
 #include "kl-bench.h"
 #include "kl-error.h"
+#include "kl-sim.h"
 #include "kl-window.h"
 
 struct _KlApplication
@@ -269,10 +270,49 @@ kl_application_demo_action (GSimpleAction *action,
   kl_application_set_demo (KL_APPLICATION (user_data), TRUE);
 }
 
+/* What stands in for the Azure portal in the demo: approving or rejecting an endpoint in the
+ * simulator. The parameter: the project (group) id and the endpoint id. */
+static void
+kl_application_demo_endpoint_action (GSimpleAction *action,
+                                     GVariant      *parameter,
+                                     gpointer       user_data)
+{
+  KlApplication *self = KL_APPLICATION (user_data);
+  gboolean approve = g_str_equal (g_action_get_name (G_ACTION (action)), "demo-approve-endpoint");
+  g_autoptr(GError) error = NULL;
+  const char *group_id, *endpoint_id;
+  GtkWindow *window;
+  gboolean ok;
+
+  if (!self->demo || self->demo_sim == NULL)
+    return;
+
+  g_variant_get (parameter, "(&s&s)", &group_id, &endpoint_id);
+  if (approve)
+    ok = kl_sim_approve_endpoint (self->demo_sim, group_id, endpoint_id, &error);
+  else
+    ok = kl_sim_reject_endpoint (self->demo_sim, group_id, endpoint_id, &error);
+
+  if (ok)
+    return;
+
+  g_debug ("The simulated Azure refused: %s", error->message);
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (KL_IS_WINDOW (window))
+    {
+      g_autofree char *notice = g_strdup_printf (_("The simulated Azure refused this: %s"),
+                                                 error->message);
+
+      kl_window_add_toast (KL_WINDOW (window), adw_toast_new (notice));
+    }
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", kl_application_quit_action },
   { "about", kl_application_about_action },
   { "demo", kl_application_demo_action },
+  { "demo-approve-endpoint", kl_application_demo_endpoint_action, "(ss)" },
+  { "demo-reject-endpoint", kl_application_demo_endpoint_action, "(ss)" },
 };
 
 static void
@@ -402,23 +442,6 @@ kl_application_start_demo (KlApplication  *self,
   self->demo_sim = g_steal_pointer (&sim);
 
   return TRUE;
-}
-
-/**
- * kl_application_get_demo_sim:
- *
- * The simulator the demo runs against, for what stands in for the Azure portal (approving
- * an endpoint: kl_sim_approve_endpoint()).
- *
- * Returns: (transfer none) (nullable): the simulator, or %NULL outside demo mode or before
- *   it started
- */
-KlSim *
-kl_application_get_demo_sim (KlApplication *self)
-{
-  g_return_val_if_fail (KL_IS_APPLICATION (self), NULL);
-
-  return self->demo ? self->demo_sim : NULL;
 }
 
 /**

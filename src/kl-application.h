@@ -10,7 +10,6 @@
 #include <adwaita.h>
 
 #include "kl-atlas-client.h"
-#include "kl-sim.h"
 
 G_BEGIN_DECLS
 
@@ -22,7 +21,6 @@ KlApplication *kl_application_new             (void);
 gboolean       kl_application_get_demo        (KlApplication  *self);
 void           kl_application_set_demo        (KlApplication  *self,
                                                gboolean        demo);
-KlSim         *kl_application_get_demo_sim    (KlApplication  *self);
 KlAtlasClient *kl_application_new_demo_client (KlApplication  *self,
                                                GError        **error);
 const char    *kl_application_get_atlas_url   (KlApplication  *self);

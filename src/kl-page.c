@@ -18,6 +18,7 @@
 
 typedef struct
 {
+  KlContext *context;
   char     *page_id;
   char     *title;
   char     *next_label;
@@ -35,6 +36,7 @@ G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (KlPage, kl_page, ADW_TYPE_BIN)
 
 enum {
   PROP_0,
+  PROP_CONTEXT,
   PROP_PAGE_ID,
   PROP_HELP_ID,
   PROP_TITLE,
@@ -63,6 +65,27 @@ set_string (char       **field,
   return TRUE;
 }
 
+static KlContext *
+priv_get_context (KlPage *self)
+{
+  KlPagePrivate *priv = kl_page_get_instance_private (self);
+
+  return priv->context;
+}
+
+static void
+kl_page_constructed (GObject *object)
+{
+  KlPage *self = KL_PAGE (object);
+  KlPagePrivate *priv = kl_page_get_instance_private (self);
+
+  /* A page built alone (a test) gets a context of its own, with nothing in it. */
+  if (priv->context == NULL)
+    priv->context = kl_context_new (NULL, NULL);
+
+  G_OBJECT_CLASS (kl_page_parent_class)->constructed (object);
+}
+
 static void
 kl_page_finalize (GObject *object)
 {
@@ -71,6 +94,7 @@ kl_page_finalize (GObject *object)
 
   g_assert (!priv->applying);
 
+  g_clear_object (&priv->context);
   g_clear_pointer (&priv->page_id, g_free);
   g_clear_pointer (&priv->title, g_free);
   g_clear_pointer (&priv->next_label, g_free);
@@ -89,6 +113,10 @@ kl_page_get_property (GObject    *object,
 
   switch (prop_id)
     {
+    case PROP_CONTEXT:
+      g_value_set_object (value, priv_get_context (self));
+      break;
+
     case PROP_PAGE_ID:
       g_value_set_string (value, kl_page_get_page_id (self));
       break;
@@ -149,6 +177,10 @@ kl_page_set_property (GObject      *object,
 
   switch (prop_id)
     {
+    case PROP_CONTEXT:
+      priv->context = g_value_dup_object (value);
+      break;
+
     case PROP_PAGE_ID:
       priv->page_id = g_value_dup_string (value);
       break;
@@ -195,9 +227,20 @@ kl_page_class_init (KlPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->constructed = kl_page_constructed;
   object_class->finalize = kl_page_finalize;
   object_class->get_property = kl_page_get_property;
   object_class->set_property = kl_page_set_property;
+
+  /**
+   * KlPage:context:
+   * What the pages of a window share: the session, the answers, the settings… Given at
+   * construction (kl_prepare_<name>_page()).
+   */
+  properties[PROP_CONTEXT] =
+    g_param_spec_object ("context", NULL, NULL,
+                         KL_TYPE_CONTEXT,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   /**
    * KlPage:page-id:
@@ -299,6 +342,19 @@ kl_page_init (KlPage *self)
   KlPagePrivate *priv = kl_page_get_instance_private (self);
 
   priv->needs_apply = TRUE;
+}
+
+/**
+ * kl_page_get_context:
+ *
+ * Returns: (transfer none): what the pages of the window share
+ */
+KlContext *
+kl_page_get_context (KlPage *self)
+{
+  g_return_val_if_fail (KL_IS_PAGE (self), NULL);
+
+  return priv_get_context (self);
 }
 
 const char *

@@ -9,6 +9,9 @@
 
 #include <adwaita.h>
 
+#include "kl-context.h"
+#include "kl-page-ids.h"
+
 G_BEGIN_DECLS
 
 #define KL_TYPE_PAGE (kl_page_get_type ())
@@ -49,6 +52,7 @@ struct _KlPageClass
   gpointer padding[8];
 };
 
+KlContext  *kl_page_get_context      (KlPage               *self);
 const char *kl_page_get_page_id      (KlPage               *self);
 const char *kl_page_get_help_id      (KlPage               *self);
 const char *kl_page_get_title        (KlPage               *self);

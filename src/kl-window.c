@@ -14,12 +14,13 @@
 
 #include "kl-a11y.h"
 #include "kl-assistant.h"
+#include "kl-flow.h"
 #include "kl-plan.h"
 #include "kl-setup-answers.h"
 #include "kl-sign-in.h"
 #include "kl-error.h"
 #include "kl-teardown-intent.h"
-#include "kl-window.h"
+#include "kl-window-private.h"
 #include "pages/azure-app/kl-azure-app-page.h"
 #include "pages/clusters/kl-clusters-page.h"
 #include "pages/done/kl-done-page.h"
@@ -33,83 +34,29 @@
 #include "pages/teardown/kl-teardown-page.h"
 #include "pages/welcome/kl-welcome-page.h"
 
-/* The flow (design.md section 2). The window owns the session (client, project, state and
- * plan) and the answers, builds the pages from the table below, and moves between them:
- * sign-in (typed, a saved profile, or the demo) → project → what the user chose there. Pages
- * before the one the server's state resumes at show the server's answers read-only.
- *
- * The setup flow is linear; rotation, endpoint management and teardown are flows of their
- * own, reached from the Project page: a page shows only in the flows it belongs to. */
-
-typedef enum
-{
-  FLOW_SETUP     = 1 << 0,
-  FLOW_ROTATE    = 1 << 1,
-  FLOW_ENDPOINTS = 1 << 2,
-  FLOW_TEARDOWN  = 1 << 3,
-} KlFlow;
-
-#define FLOW_ALL (FLOW_SETUP | FLOW_ROTATE | FLOW_ENDPOINTS | FLOW_TEARDOWN)
-
-struct _KlWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  GCancellable         *cancellable;
-  GSettings            *settings;
-  KlSetupAnswers       *answers;
-  KlSession            *session;
-  KlAtlasClient        *client;            /* the session's, to sign out when replaced */
-  KlCredentials        *credentials;
-  gboolean              demo;
-
-  KlFlow                flow;
-  KlTeardownKind        teardown_kind;
-  const char           *entered;           /* the page an action of the Project page opened,
-                                            * while it is the current one */
-  GPtrArray            *skipped;           /* page ids hidden while Next jumps ahead */
-  char                 *answers_group_id;  /* the project whose server answers are shown */
-  char                 *resume_group_id;   /* "Continue with": resume it once its state is read */
-  gboolean              keyring_unavailable; /* listing the profiles found no Secret Service */
-
-  GPtrArray            *profiles;          /* KlProfile, from the keyring */
-  GPtrArray            *cli_profiles;      /* KlCliProfile */
-  guint                 lists_pending;
-
-  GdkFrameClock        *paint_clock;       /* until the first frame: then the help overlay */
-  gulong                paint_id;
-  guint                 help_overlay_id;
-
-  /* Template widgets */
-  AdwToastOverlay      *toast_overlay;
-  GtkRevealer          *demo_revealer;
-  GtkWidget            *fill_demo_button;
-  GtkMenuButton        *primary_menu_button;
-  GMenuModel           *primary_menu;
-  KlAssistant          *assistant;
-};
+/* The window owns the session (client, project, state and plan) and the answers, builds the
+ * pages the flow (KlFlow) names and moves between them. */
 
 G_DEFINE_FINAL_TYPE (KlWindow, kl_window, ADW_TYPE_APPLICATION_WINDOW)
 
 /* ---- The pages ------------------------------------------------------------------------
- * One line per page, in the order of the flow. A page is built by its constructor with the
- * session (and what else it needs from the window), and shows in the flows named here.
- * prepare, when set, runs before the flow jumps to the page from the Project page.
+ * How each page of the flow's table is built: by its factory, with the context every page
+ * shares; connect, when set, follows what the window acts on; enter, when set, runs before
+ * the flow jumps to the page from the Project page.
  *
- * The assistant creates a page when it is first needed (kl_assistant_add_lazy_page): the
- * constructors connect what the window follows and give the page the window's current
- * state; code that only updates pages (update_pages) leaves those not created alone. */
+ * The assistant creates a page when it is first needed (kl_assistant_add_lazy_page); code
+ * that only updates pages (update_pages) leaves those not created alone. */
 
-typedef KlPage *(*PageNewFunc)     (KlWindow *self);
-typedef void    (*PagePrepareFunc) (KlWindow *self,
-                                    KlPage   *page);
+typedef KlPage *(*PagePrepareFunc) (KlContext *context);
+typedef void    (*PageFunc)        (KlWindow  *self,
+                                    KlPage    *page);
 
 typedef struct
 {
   const char      *id;
-  KlFlow           flows;
-  PageNewFunc      new_page;
   PagePrepareFunc  prepare;
+  PageFunc         connect;
+  PageFunc         enter;
 } FlowPage;
 
 static void profile_activated_cb  (KlWindow   *self,
@@ -118,157 +65,54 @@ static void continue_activated_cb (KlWindow   *self);
 static void signed_in_cb          (KlWindow   *self,
                                    KlProfile  *profile,
                                    GPtrArray  *projects);
-static void project_action_cb     (KlWindow   *self,
-                                   const char *action);
 static void review_needs_apply_cb (KlWindow   *self);
 
-static KlPage *
-new_welcome_page (KlWindow *self)
+static void
+connect_welcome_page (KlWindow *self,
+                      KlPage   *page)
 {
-  KlPage *page = kl_welcome_page_new ();
-
   g_signal_connect_object (page, "profile-activated",
                            G_CALLBACK (profile_activated_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (page, "continue-activated",
                            G_CALLBACK (continue_activated_cb), self, G_CONNECT_SWAPPED);
-  return page;
-}
-
-static KlPage *
-new_sign_in_page (KlWindow *self)
-{
-  KlPage *page = kl_sign_in_page_new (self->session, self->credentials);
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
-
-  if (KL_IS_APPLICATION (app) && kl_application_get_atlas_url (KL_APPLICATION (app)) != NULL)
-    kl_sign_in_page_set_custom_url (KL_SIGN_IN_PAGE (page),
-                                    kl_application_get_atlas_url (KL_APPLICATION (app)));
-  if (self->keyring_unavailable)
-    kl_sign_in_page_set_keyring_available (KL_SIGN_IN_PAGE (page), FALSE);
-  g_signal_connect_object (page, "signed-in",
-                           G_CALLBACK (signed_in_cb), self, G_CONNECT_SWAPPED);
-  return page;
-}
-
-static KlPage *
-new_project_page (KlWindow *self)
-{
-  KlPage *page = kl_project_page_new (self->session);
-
-  g_signal_connect_object (page, "action",
-                           G_CALLBACK (project_action_cb), self, G_CONNECT_SWAPPED);
-  return page;
-}
-
-static KlPage *
-new_azure_app_page (KlWindow *self)
-{
-  return kl_azure_app_page_new (self->answers);
-}
-
-static KlPage *
-new_key_vault_page (KlWindow *self)
-{
-  KlPage *page = kl_key_vault_page_new (self->answers);
-  KlPlan *plan = kl_session_get_plan (self->session);
-
-  g_object_bind_property (self->answers, "azure-environment", page, "azure-environment",
-                          G_BINDING_SYNC_CREATE);
-  if (plan != NULL)
-    kl_key_vault_page_set_vault_frozen (KL_KEY_VAULT_PAGE (page), kl_plan_vault_is_frozen (plan));
-  return page;
-}
-
-static KlPage *
-new_review_page (KlWindow *self)
-{
-  KlPage *page = kl_review_page_new (self->session, self->answers);
-
-  if (kl_session_get_client (self->session) != NULL)
-    kl_review_page_set_project (KL_REVIEW_PAGE (page), kl_session_get_client (self->session),
-                                kl_session_get_group_id (self->session));
-  g_signal_connect_object (page, "notify::needs-apply",
-                           G_CALLBACK (review_needs_apply_cb), self, G_CONNECT_SWAPPED);
-  return page;
-}
-
-static KlPage *
-new_private_networking_page (KlWindow *self)
-{
-  return kl_private_networking_page_new (self->session);
-}
-
-static KlPage *
-new_endpoints_page (KlWindow *self)
-{
-  KlPage *page = kl_endpoints_page_new (self->session, self->answers);
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
-
-  /* The demo's simulator, for "Approve in Azure (simulated)", comes with the demo
-   * (start_demo), or with the page when the demo runs already. */
-  if (self->demo && KL_IS_APPLICATION (app))
-    kl_endpoints_page_set_demo_sim (KL_ENDPOINTS_PAGE (page),
-                                    kl_application_get_demo_sim (KL_APPLICATION (app)));
-  return page;
-}
-
-static KlPage *
-new_clusters_page (KlWindow *self)
-{
-  return kl_clusters_page_new (self->session);
-}
-
-static KlPage *
-new_done_page (KlWindow *self)
-{
-  return kl_done_page_new (self->session);
-}
-
-static KlPage *
-new_rotate_page (KlWindow *self)
-{
-  return kl_rotate_page_new (self->session);
-}
-
-static KlPage *
-new_teardown_page (KlWindow *self)
-{
-  KlPage *page = kl_teardown_page_new (self->session);
-
-  /* A confirmed teardown is kept until done (not in demo mode: nothing real to resume). */
-  if (!self->demo && self->settings != NULL)
-    kl_teardown_page_set_settings (KL_TEARDOWN_PAGE (page), self->settings);
-  return page;
 }
 
 static void
-prepare_teardown_page (KlWindow *self,
-                       KlPage   *page)
+connect_sign_in_page (KlWindow *self,
+                      KlPage   *page)
+{
+  g_signal_connect_object (page, "signed-in",
+                           G_CALLBACK (signed_in_cb), self, G_CONNECT_SWAPPED);
+}
+
+static void
+connect_review_page (KlWindow *self,
+                     KlPage   *page)
+{
+  g_signal_connect_object (page, "notify::needs-apply",
+                           G_CALLBACK (review_needs_apply_cb), self, G_CONNECT_SWAPPED);
+}
+
+static void
+enter_teardown_page (KlWindow *self,
+                     KlPage   *page)
 {
   kl_teardown_page_set_kind (KL_TEARDOWN_PAGE (page), self->teardown_kind);
 }
 
 static const FlowPage flow_pages[] = {
-  { KL_PAGE_WELCOME,   FLOW_ALL,   new_welcome_page,   NULL },
-  { KL_PAGE_SIGN_IN,   FLOW_ALL,   new_sign_in_page,   NULL },
-  { KL_PAGE_PROJECT,   FLOW_ALL,   new_project_page,   NULL },
-  { KL_PAGE_AZURE_APP, FLOW_SETUP, new_azure_app_page, NULL },
-  { KL_PAGE_KEY_VAULT, FLOW_SETUP, new_key_vault_page, NULL },
-  { KL_PAGE_REVIEW,    FLOW_SETUP, new_review_page,    NULL },
-  { KL_PAGE_PRIVATE_NETWORKING, FLOW_SETUP, new_private_networking_page, NULL },
-  { KL_PAGE_ENDPOINTS, FLOW_SETUP | FLOW_ENDPOINTS, new_endpoints_page, NULL },
-  { KL_PAGE_CLUSTERS,  FLOW_SETUP, new_clusters_page,  NULL },
-  { KL_PAGE_ROTATE,    FLOW_ROTATE, new_rotate_page,   NULL },
-  { KL_PAGE_TEARDOWN,  FLOW_TEARDOWN, new_teardown_page, prepare_teardown_page },
-  /* The summary ends the setup, a rotation (the new key) and a teardown (what to keep in
-   * Azure): after the pages of all three. */
-  { KL_PAGE_DONE,      FLOW_SETUP | FLOW_ROTATE | FLOW_TEARDOWN, new_done_page, NULL },
-};
-
-/* The setup flow's pages after Project, in the order kl-plan resumes them. */
-static const char * const setup_order[] = {
-  KL_PAGE_AZURE_APP, KL_PAGE_KEY_VAULT, KL_PAGE_REVIEW, KL_PAGE_PRIVATE_NETWORKING,
-  KL_PAGE_ENDPOINTS, KL_PAGE_CLUSTERS, KL_PAGE_DONE, NULL
+  { KL_PAGE_WELCOME,            kl_prepare_welcome_page,   connect_welcome_page,   NULL },
+  { KL_PAGE_SIGN_IN,            kl_prepare_sign_in_page,   connect_sign_in_page,   NULL },
+  { KL_PAGE_PROJECT,            kl_prepare_project_page,   NULL,                   NULL },
+  { KL_PAGE_AZURE_APP,          kl_prepare_azure_app_page, NULL,                   NULL },
+  { KL_PAGE_KEY_VAULT,          kl_prepare_key_vault_page, NULL,                   NULL },
+  { KL_PAGE_REVIEW,             kl_prepare_review_page,    connect_review_page,    NULL },
+  { KL_PAGE_PRIVATE_NETWORKING, kl_prepare_private_networking_page, NULL,          NULL },
+  { KL_PAGE_ENDPOINTS,          kl_prepare_endpoints_page, NULL,                   NULL },
+  { KL_PAGE_CLUSTERS,           kl_prepare_clusters_page,  NULL,                   NULL },
+  { KL_PAGE_ROTATE,             kl_prepare_rotate_page,    NULL,                   NULL },
+  { KL_PAGE_TEARDOWN,           kl_prepare_teardown_page,  NULL,                   enter_teardown_page },
+  { KL_PAGE_DONE,               kl_prepare_done_page,      NULL,                   NULL },
 };
 
 /* The page, created now if it was not yet. */
@@ -295,13 +139,6 @@ find_flow_page (const char *page_id)
       return &flow_pages[i];
 
   return NULL;
-}
-
-/* A page after Project that only some flows have (not welcome, sign-in or project). */
-static gboolean
-is_flow_step (const FlowPage *entry)
-{
-  return entry->flows != FLOW_ALL;
 }
 
 /* Template children are gone once the window is disposed; late answers must not touch them. */
@@ -337,14 +174,15 @@ weak_ref_steal (GWeakRef *ref)
 }
 
 static void
-update_read_only (KlWindow       *self,
-                  const FlowPage *entry,
-                  KlPage         *page)
+update_read_only (KlWindow *self,
+                  KlPage   *page)
 {
   KlPlan *plan = kl_session_get_plan (self->session);
+  const char *page_id = kl_page_get_page_id (page);
 
-  if (is_flow_step (entry) && (entry->flows & FLOW_SETUP))
-    kl_page_set_read_only (page, plan != NULL && kl_plan_page_is_read_only (plan, entry->id));
+  if (kl_flow_page_follows_plan (self->flow, page_id))
+    kl_page_set_read_only (page, plan != NULL &&
+                                 kl_flow_page_is_read_only (page_id, kl_plan_get_stage (plan)));
 }
 
 /* Hidden and read-only follow the flow and the server's state. */
@@ -353,34 +191,25 @@ update_pages (KlWindow *self)
 {
   KlPlan *plan = kl_session_get_plan (self->session);
 
-  for (guint i = 0; i < G_N_ELEMENTS (flow_pages); i++)
+  for (guint i = 0; i < kl_flow_get_n_pages (self->flow); i++)
     {
-      const FlowPage *entry = &flow_pages[i];
-      KlPage *page = peek_page (self, entry->id);
-      gboolean hidden;
+      const char *page_id = kl_flow_get_page_id (self->flow, i);
+      KlPage *page = peek_page (self, page_id);
 
-      /* Rotation and teardown are entered from the Project page only: once left, they are
-       * out of the Next/Back order (Back from the summary goes to the project). */
-      hidden = !(entry->flows & self->flow) ||
-               (!(entry->flows & FLOW_SETUP) && g_strcmp0 (self->entered, entry->id) != 0) ||
-               (self->demo && g_str_equal (entry->id, KL_PAGE_SIGN_IN)) ||
-               (is_flow_step (entry) && plan != NULL && !kl_plan_page_applies (plan, entry->id)) ||
-               (self->skipped != NULL && g_ptr_array_find_with_equal_func (self->skipped, entry->id,
-                                                                           g_str_equal, NULL));
-      kl_assistant_set_page_hidden (self->assistant, entry->id, hidden);
+      kl_assistant_set_page_hidden (self->assistant, page_id,
+                                    kl_flow_page_is_hidden (self->flow, page_id, plan));
 
       /* A page not created yet gets it from page_created_cb. */
       if (page != NULL)
-        update_read_only (self, entry, page);
+        update_read_only (self, page);
     }
 }
 
 static void
-set_flow (KlWindow *self,
-          KlFlow    flow)
+set_flow (KlWindow   *self,
+          KlFlowKind  flow)
 {
-  self->flow = flow;
-  g_clear_pointer (&self->skipped, g_ptr_array_unref);
+  kl_flow_set_current (self->flow, flow);
   update_pages (self);
 }
 
@@ -429,7 +258,7 @@ resume_page (KlWindow *self)
   if (plan == NULL)
     return NULL;
 
-  page_id = kl_plan_get_resume_page (plan);
+  page_id = kl_flow_get_stage_page (kl_plan_get_stage (plan));
   if (g_str_equal (page_id, KL_PAGE_PROJECT) || !kl_assistant_has_page (self->assistant, page_id))
     return NULL;
 
@@ -443,101 +272,11 @@ update_demo_button (KlWindow *self)
   const char *page_id = page != NULL ? kl_page_get_page_id (page) : NULL;
   gboolean fillable;
 
-  fillable = self->demo && page != NULL && !kl_page_get_read_only (page) &&
+  fillable = kl_flow_get_demo (self->flow) && page != NULL && !kl_page_get_read_only (page) &&
              (g_strcmp0 (page_id, KL_PAGE_AZURE_APP) == 0 ||
               g_strcmp0 (page_id, KL_PAGE_KEY_VAULT) == 0);
   gtk_widget_set_visible (self->fill_demo_button, fillable);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.fill-demo-values", fillable);
-}
-
-/* ---- Help ------------------------------------------------------------------------------ */
-
-static void
-kl_window_help_shown_cb (GObject      *object,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  g_autoptr(KlWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!gtk_show_uri_full_finish (GTK_WINDOW (object), result, &error))
-    {
-      g_debug ("Opening the help failed: %s", error->message);
-      kl_window_add_toast (self,
-                           adw_toast_new (_("The help could not be opened. Install the “Yelp” help viewer (package yelp) and try again.")));
-    }
-}
-
-/* win.help: the user guide at the section named by the string parameter; without one (F1,
- * the header's help button), at the current page's section. */
-static void
-kl_window_help_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *parameter)
-{
-  KlWindow *self = KL_WINDOW (widget);
-  const char *section = parameter ? g_variant_get_string (parameter, NULL) : NULL;
-  g_autofree char *uri = NULL;
-
-  if (section == NULL)
-    {
-      KlPage *page = kl_assistant_get_current_page (self->assistant);
-
-      section = page != NULL ? kl_page_get_help_id (page) : NULL;
-    }
-
-  if (section != NULL && section[0] != '\0')
-    uri = g_strdup_printf ("help:keylink/%s", section);
-  else
-    uri = g_strdup ("help:keylink");
-
-  gtk_show_uri_full (GTK_WINDOW (widget), uri, GDK_CURRENT_TIME, NULL,
-                     kl_window_help_shown_cb, g_object_ref (widget));
-}
-
-/* ---- Demo values ------------------------------------------------------------------------ */
-
-static const char *
-vault_suffix (const char *environment)
-{
-  if (g_strcmp0 (environment, "AZURE_CHINA") == 0)
-    return "vault.azure.cn";
-  if (g_strcmp0 (environment, "AZURE_US_GOVERNMENT") == 0)
-    return "vault.usgovcloudapi.net";
-  return "vault.azure.net";
-}
-
-/* win.fill-demo-values: made-up, well-formed Azure values the simulator accepts. Never the
- * secret: the user types one (any will do). */
-static void
-kl_window_fill_demo_values_action (GtkWidget  *widget,
-                                   const char *action_name,
-                                   GVariant   *parameter)
-{
-  KlWindow *self = KL_WINDOW (widget);
-  g_autofree char *tenant = g_uuid_string_random ();
-  g_autofree char *client = g_uuid_string_random ();
-  g_autofree char *subscription = g_uuid_string_random ();
-  g_autofree char *version = g_uuid_string_random ();
-  g_autofree char *key_id = NULL;
-  GString *hex = g_string_new (NULL);
-
-  for (const char *p = version; *p != '\0'; p++)
-    if (*p != '-')
-      g_string_append_c (hex, *p);
-  key_id = g_strdup_printf ("https://keylink-demo.%s/keys/atlas-demo-key/%s",
-                            vault_suffix (kl_setup_answers_get_azure_environment (self->answers)),
-                            hex->str);
-  g_string_free (hex, TRUE);
-
-  g_object_freeze_notify (G_OBJECT (self->answers));
-  kl_setup_answers_set_tenant_id (self->answers, tenant);
-  kl_setup_answers_set_client_id (self->answers, client);
-  kl_setup_answers_set_subscription_id (self->answers, subscription);
-  kl_setup_answers_set_resource_group (self->answers, "rg-keylink-demo");
-  kl_setup_answers_set_key_vault_name (self->answers, "keylink-demo");
-  kl_setup_answers_set_key_identifier (self->answers, key_id);
-  g_object_thaw_notify (G_OBJECT (self->answers));
 }
 
 /* ---- Signing in ------------------------------------------------------------------------- */
@@ -572,7 +311,7 @@ signed_in_cb (KlWindow   *self,
 
   kl_project_page_set_projects (project_page, projects);
 
-  if (!self->demo && self->settings != NULL && profile != NULL)
+  if (!kl_context_get_demo (self->context) && self->settings != NULL && profile != NULL)
     {
       g_autofree char *last_profile = g_settings_get_string (self->settings, "last-profile");
 
@@ -861,7 +600,7 @@ show_profiles (KlWindow *self)
     }
 
   if (last != NULL && last_project != NULL && last_project[0] != '\0' &&
-      last_project_name != NULL && last_project_name[0] != '\0' && !self->demo)
+      last_project_name != NULL && last_project_name[0] != '\0' && !kl_context_get_demo (self->context))
     kl_welcome_page_set_continue (welcome, last_project_name, kl_profile_get_display_name (last));
   else
     kl_welcome_page_set_continue (welcome, NULL, NULL);
@@ -895,11 +634,10 @@ profiles_listed_cb (GObject      *object,
     g_debug ("No saved profiles: %s", error->message);
 
   /* No Secret Service at all: the sign-in page says so before anyone tries to save. */
-  self->keyring_unavailable = profiles == NULL &&
-                              g_error_matches (error, KL_ERROR, KL_ERROR_KEYRING_UNAVAILABLE);
-  if (peek_page (self, KL_PAGE_SIGN_IN) != NULL)
-    kl_sign_in_page_set_keyring_available (KL_SIGN_IN_PAGE (peek_page (self, KL_PAGE_SIGN_IN)),
-                                           !self->keyring_unavailable);
+  kl_context_set_keyring_available (self->context,
+                                    profiles != NULL ||
+                                    !g_error_matches (error, KL_ERROR,
+                                                      KL_ERROR_KEYRING_UNAVAILABLE));
 
   g_clear_pointer (&self->profiles, g_ptr_array_unref);
   self->profiles = g_steal_pointer (&profiles);
@@ -978,7 +716,8 @@ start_demo (KlWindow      *self,
   g_autoptr(KlAtlasClient) client = NULL;
   g_autoptr(GError) error = NULL;
 
-  self->demo = TRUE;
+  kl_flow_set_demo (self->flow, TRUE);
+  kl_context_set_demo (self->context, TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->demo_revealer), TRUE);
   gtk_revealer_set_reveal_child (self->demo_revealer, TRUE);
   kl_welcome_page_set_demo (KL_WELCOME_PAGE (get_page (self, KL_PAGE_WELCOME)), TRUE);
@@ -993,12 +732,6 @@ start_demo (KlWindow      *self,
       return;
     }
 
-  /* Running now: "Approve in Azure (simulated)" talks to it (new_endpoints_page gives it to
-   * a page created later). */
-  if (peek_page (self, KL_PAGE_ENDPOINTS) != NULL)
-    kl_endpoints_page_set_demo_sim (KL_ENDPOINTS_PAGE (peek_page (self, KL_PAGE_ENDPOINTS)),
-                                    kl_application_get_demo_sim (app));
-
   kl_sign_in_async (client, self->cancellable, demo_signed_in_cb, weak_ref_new (self));
 }
 
@@ -1007,7 +740,7 @@ app_demo_changed_cb (KlWindow      *self,
                      GParamSpec    *pspec,
                      KlApplication *app)
 {
-  if (kl_application_get_demo (app) && !self->demo)
+  if (kl_application_get_demo (app) && !kl_context_get_demo (self->context))
     start_demo (self, app);
 }
 
@@ -1024,17 +757,6 @@ signed_out_cb (GObject      *object,
     g_debug ("Signing out of the previous account: %s", error->message);
 }
 
-/* The Review page reads the project back; new_review_page gives it to a page created later. */
-static void
-update_review_project (KlWindow *self)
-{
-  KlPage *review = peek_page (self, KL_PAGE_REVIEW);
-
-  if (review != NULL)
-    kl_review_page_set_project (KL_REVIEW_PAGE (review), kl_session_get_client (self->session),
-                                kl_session_get_group_id (self->session));
-}
-
 static void
 session_client_changed_cb (KlWindow *self)
 {
@@ -1044,19 +766,15 @@ session_client_changed_cb (KlWindow *self)
   if (self->client != NULL && self->client != client)
     kl_atlas_client_sign_out_async (self->client, NULL, signed_out_cb, NULL);
   g_set_object (&self->client, client);
-
-  update_review_project (self);
 }
 
 static void
 session_project_changed_cb (KlWindow *self)
 {
   KlProject *project = kl_session_get_project (self->session);
+  set_flow (self, KL_FLOW_SETUP);
 
-  update_review_project (self);
-  set_flow (self, FLOW_SETUP);
-
-  if (project != NULL && !self->demo && self->settings != NULL)
+  if (project != NULL && !kl_context_get_demo (self->context) && self->settings != NULL)
     {
       g_settings_delay (self->settings);
       g_settings_set_string (self->settings, "last-project", kl_project_get_id (project));
@@ -1070,7 +788,6 @@ session_plan_changed_cb (KlWindow *self)
 {
   KlPlan *plan = kl_session_get_plan (self->session);
   const char *group_id = kl_session_get_group_id (self->session);
-  KlPage *key_vault = peek_page (self, KL_PAGE_KEY_VAULT);
   KlTeardownKind teardown_kind;
   int unfinished = -1;
   const char *page_id;
@@ -1086,16 +803,12 @@ session_plan_changed_cb (KlWindow *self)
     }
 
   /* What was typed for this project and not sent (a crash, a close), unless Atlas has it. */
-  kl_setup_answers_open_draft (self->answers, self->demo ? NULL : group_id,
+  kl_setup_answers_open_draft (self->answers, kl_context_get_demo (self->context) ? NULL : group_id,
                                kl_plan_get_stage (plan) >= KL_PROJECT_STAGE_KEY_READY);
-
-  if (key_vault != NULL)
-    kl_key_vault_page_set_vault_frozen (KL_KEY_VAULT_PAGE (key_vault),
-                                        kl_plan_vault_is_frozen (plan));
 
   /* A teardown confirmed and not finished: done once the server has nothing left of it;
    * else the Project page offers to finish it first. */
-  if (!self->demo && self->settings != NULL && group_id != NULL &&
+  if (!kl_context_get_demo (self->context) && self->settings != NULL && group_id != NULL &&
       kl_teardown_intent_get (self->settings, group_id, &teardown_kind))
     {
       if (kl_plan_can_teardown (plan, teardown_kind))
@@ -1126,19 +839,20 @@ session_plan_changed_cb (KlWindow *self)
     }
 }
 
-/* Next on the Project page (or an action there): into the flow the user chose. */
-static void
-project_action_cb (KlWindow   *self,
-                   const char *action)
+/* Next on the Project page (or an action there, win.start-flow): into the flow the user
+ * chose, one of the KL_PROJECT_ACTION_* names. */
+void
+kl_window_start_flow (KlWindow   *self,
+                      const char *action)
 {
   const char *target = NULL;
   const FlowPage *entry;
-  KlFlow flow = FLOW_SETUP;
+  KlFlowKind flow = KL_FLOW_SETUP;
   const char *resume;
 
   if (g_str_equal (action, KL_PROJECT_ACTION_SETUP))
     {
-      set_flow (self, FLOW_SETUP);
+      set_flow (self, KL_FLOW_SETUP);
 
       /* The assistant goes on to the next visible page: hide those the server's state is
        * past until it gets there; then they show again, read-only, for Back. */
@@ -1146,32 +860,30 @@ project_action_cb (KlWindow   *self,
       if (resume == NULL)
         return;
 
-      self->skipped = g_ptr_array_new ();
-      for (guint i = 0; setup_order[i] != NULL && !g_str_equal (setup_order[i], resume); i++)
-        g_ptr_array_add (self->skipped, (gpointer) setup_order[i]);
+      kl_flow_skip_to (self->flow, resume);
       update_pages (self);
       return;
     }
 
   if (g_str_equal (action, KL_PROJECT_ACTION_ROTATE))
     {
-      flow = FLOW_ROTATE;
+      flow = KL_FLOW_ROTATE;
       target = "rotate";
     }
   else if (g_str_equal (action, KL_PROJECT_ACTION_ENDPOINTS))
     {
-      flow = FLOW_ENDPOINTS;
+      flow = KL_FLOW_ENDPOINTS;
       target = KL_PAGE_ENDPOINTS;
     }
   else if (g_str_equal (action, KL_PROJECT_ACTION_TEARDOWN_PRIVATE_NETWORKING))
     {
-      flow = FLOW_TEARDOWN;
+      flow = KL_FLOW_TEARDOWN;
       target = "teardown";
       self->teardown_kind = KL_TEARDOWN_PRIVATE_NETWORKING;
     }
   else if (g_str_equal (action, KL_PROJECT_ACTION_TEARDOWN_CMK))
     {
-      flow = FLOW_TEARDOWN;
+      flow = KL_FLOW_TEARDOWN;
       target = "teardown";
       self->teardown_kind = KL_TEARDOWN_CMK;
       kl_setup_answers_discard_draft (self->answers, kl_session_get_group_id (self->session));
@@ -1181,10 +893,10 @@ project_action_cb (KlWindow   *self,
 
   entry = find_flow_page (target);
   g_assert (entry != NULL);
-  self->entered = entry->id;
+  kl_flow_set_entered (self->flow, entry->id);
   set_flow (self, flow);
-  if (entry->prepare != NULL)
-    entry->prepare (self, get_page (self, target));
+  if (entry->enter != NULL)
+    entry->enter (self, get_page (self, target));
   kl_assistant_set_current_page (self->assistant, target);
 }
 
@@ -1195,22 +907,23 @@ current_page_changed_cb (KlWindow *self)
   const char *page_id = page != NULL ? kl_page_get_page_id (page) : NULL;
 
   /* Left the page the Project page's action opened (for the summary, or Back). */
-  if (self->entered != NULL && g_strcmp0 (page_id, self->entered) != 0)
+  if (kl_flow_get_entered (self->flow) != NULL &&
+      g_strcmp0 (page_id, kl_flow_get_entered (self->flow)) != 0)
     {
-      self->entered = NULL;
+      kl_flow_set_entered (self->flow, NULL);
       update_pages (self);
     }
 
   /* Back on the Project page (Back, or the end of a rotation or teardown): the flows start
    * there, and until the user chooses one it counts the setup's steps. */
-  if (self->flow != FLOW_SETUP && g_strcmp0 (page_id, KL_PAGE_PROJECT) == 0)
-    set_flow (self, FLOW_SETUP);
+  if (kl_flow_get_current (self->flow) != KL_FLOW_SETUP && g_strcmp0 (page_id, KL_PAGE_PROJECT) == 0)
+    set_flow (self, KL_FLOW_SETUP);
 
   /* Arrived where Next from the Project page was going: the pages skipped show again. */
-  if (self->skipped != NULL && page != NULL &&
+  if (kl_flow_get_skipping (self->flow) && page != NULL &&
       !g_str_equal (kl_page_get_page_id (page), KL_PAGE_PROJECT))
     {
-      g_clear_pointer (&self->skipped, g_ptr_array_unref);
+      kl_flow_skip_to (self->flow, NULL);
       update_pages (self);
     }
 
@@ -1280,16 +993,13 @@ kl_window_notify_application (KlWindow   *self,
   kl_app = KL_APPLICATION (app);
   self->settings = g_object_ref (kl_application_get_settings (kl_app));
   kl_setup_answers_set_draft_settings (self->answers, self->settings);
+  kl_context_set_settings (self->context, self->settings);
+  kl_context_set_base_url (self->context, kl_application_get_atlas_url (kl_app));
 
   g_settings_get (self->settings, "window-size", "(ii)", &width, &height);
   gtk_window_set_default_size (GTK_WINDOW (self), width, height);
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
-
-  /* A sign-in page created later gets it from new_sign_in_page. */
-  if (kl_application_get_atlas_url (kl_app) != NULL && peek_page (self, KL_PAGE_SIGN_IN) != NULL)
-    kl_sign_in_page_set_custom_url (KL_SIGN_IN_PAGE (peek_page (self, KL_PAGE_SIGN_IN)),
-                                    kl_application_get_atlas_url (kl_app));
 
   g_signal_connect_object (kl_app, "notify::demo", G_CALLBACK (app_demo_changed_cb), self,
                            G_CONNECT_SWAPPED);
@@ -1400,7 +1110,8 @@ kl_window_finalize (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->client);
   g_clear_object (&self->credentials);
-  g_clear_pointer (&self->skipped, g_ptr_array_unref);
+  g_clear_object (&self->flow);
+  g_clear_object (&self->context);
   g_clear_pointer (&self->answers_group_id, g_free);
   g_clear_pointer (&self->resume_group_id, g_free);
   g_clear_pointer (&self->profiles, g_ptr_array_unref);
@@ -1434,10 +1145,7 @@ kl_window_class_init (KlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KlWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, KlWindow, assistant);
 
-  gtk_widget_class_install_action (widget_class, "win.help", NULL, kl_window_help_action);
-  gtk_widget_class_install_action (widget_class, "win.help-section", "s", kl_window_help_action);
-  gtk_widget_class_install_action (widget_class, "win.fill-demo-values", NULL,
-                                   kl_window_fill_demo_values_action);
+  kl_window_class_add_actions (widget_class);
 }
 
 static KlPage *
@@ -1447,10 +1155,14 @@ create_page_cb (KlAssistant *assistant,
 {
   KlWindow *self = user_data;
   const FlowPage *entry = find_flow_page (page_id);
+  KlPage *page;
 
   g_assert (entry != NULL);
 
-  return entry->new_page (self);
+  page = entry->prepare (self->context);
+  if (entry->connect != NULL)
+    entry->connect (self, page);
+  return page;
 }
 
 /* In the assistant now: what update_pages gives the pages (hidden comes with the slot). */
@@ -1458,7 +1170,7 @@ static void
 page_created_cb (KlWindow *self,
                  KlPage   *page)
 {
-  update_read_only (self, find_flow_page (kl_page_get_page_id (page)), page);
+  update_read_only (self, page);
 }
 
 static void
@@ -1467,8 +1179,9 @@ kl_window_add_pages (KlWindow *self)
   g_signal_connect_object (self->assistant, "page-created",
                            G_CALLBACK (page_created_cb), self, G_CONNECT_SWAPPED);
   /* Only the first is created now (it shows); the rest when they are needed. */
-  for (guint i = 0; i < G_N_ELEMENTS (flow_pages); i++)
-    kl_assistant_add_lazy_page (self->assistant, flow_pages[i].id, FALSE, create_page_cb, self);
+  for (guint i = 0; i < kl_flow_get_n_pages (self->flow); i++)
+    kl_assistant_add_lazy_page (self->assistant, kl_flow_get_page_id (self->flow, i), FALSE,
+                                create_page_cb, self);
 
   g_signal_connect_object (self->assistant, "notify::current-page",
                            G_CALLBACK (current_page_changed_cb), self, G_CONNECT_SWAPPED);
@@ -1501,7 +1214,11 @@ kl_window_init (KlWindow *self)
   self->session = kl_session_new ();
   self->answers = kl_setup_answers_new ();
   self->credentials = kl_credentials_new ();
-  self->flow = FLOW_SETUP;
+  self->flow = kl_flow_new ();
+  self->context = kl_context_new (self->session, self->answers);
+  kl_context_set_credentials (self->context, self->credentials);
+  kl_context_set_cancellable (self->context, self->cancellable);
+  kl_context_set_flow (self->context, self->flow);
 
   kl_assistant_set_cancellable (self->assistant, self->cancellable);
   kl_window_add_pages (self);

@@ -251,3 +251,15 @@ kl_test_caption_text (AdwEntryRow *row)
   label = kl_test_find_by_type (caption, GTK_TYPE_LABEL);
   return gtk_label_get_text (GTK_LABEL (label));
 }
+
+KlPage *
+kl_test_prepare_page (KlPage         *(*prepare) (KlContext *context),
+                      KlSession      *session,
+                      KlSetupAnswers *answers,
+                      GCancellable   *cancellable)
+{
+  g_autoptr(KlContext) context = kl_context_new (session, answers);
+
+  kl_context_set_cancellable (context, cancellable);
+  return prepare (context);
+}

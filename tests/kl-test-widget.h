@@ -72,4 +72,11 @@ void         kl_test_type_text    (AdwEntryRow *row,
 /* The message the field shows in the caption row right under @row, or NULL. */
 const char  *kl_test_caption_text (AdwEntryRow *row);
 
+/* A page built by its factory (kl_prepare_<name>_page) with a context of its own holding
+ * @session, @answers and @cancellable (each nullable), as a window gives it. */
+KlPage      *kl_test_prepare_page (KlPage         *(*prepare) (KlContext *context),
+                                   KlSession      *session,
+                                   KlSetupAnswers *answers,
+                                   GCancellable   *cancellable);
+
 G_END_DECLS

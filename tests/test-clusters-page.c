@@ -102,9 +102,12 @@ open_window (Fixture *fixture,
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (fixture->assistant));
   adw_application_window_set_content (ADW_APPLICATION_WINDOW (fixture->window), box);
 
-  fixture->clusters_page = KL_CLUSTERS_PAGE (kl_clusters_page_new (fixture->session));
+  fixture->clusters_page = KL_CLUSTERS_PAGE (kl_test_prepare_page (kl_prepare_clusters_page,
+                                                                   fixture->session, NULL,
+                                                                   fixture->cancellable));
   kl_clusters_page_set_poll_intervals (fixture->clusters_page, 5, 40);
-  fixture->done_page = KL_DONE_PAGE (kl_done_page_new (fixture->session));
+  fixture->done_page = KL_DONE_PAGE (kl_test_prepare_page (kl_prepare_done_page, fixture->session,
+                                                           NULL, fixture->cancellable));
   kl_assistant_add_page (fixture->assistant, KL_PAGE (fixture->clusters_page));
   kl_assistant_add_page (fixture->assistant, KL_PAGE (fixture->done_page));
 
@@ -578,8 +581,8 @@ test_applies (void)
   g_autoptr(KlSession) session = kl_session_new ();
   KlPage *pages[2];
 
-  pages[0] = g_object_ref_sink (kl_clusters_page_new (session));
-  pages[1] = g_object_ref_sink (kl_done_page_new (session));
+  pages[0] = g_object_ref_sink (kl_test_prepare_page (kl_prepare_clusters_page, session, NULL, NULL));
+  pages[1] = g_object_ref_sink (kl_test_prepare_page (kl_prepare_done_page, session, NULL, NULL));
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     g_assert_true (kl_page_get_hidden (pages[i]));

@@ -462,7 +462,7 @@ test_pages_type_and_restore (Fixture       *fixture,
   AdwComboRow *environment;
 
   kl_setup_answers_open_draft (fixture->answers, GROUP, FALSE);
-  app_page = kl_azure_app_page_new (fixture->answers);
+  app_page = kl_test_prepare_page (kl_prepare_azure_app_page, NULL, fixture->answers, NULL);
   app_window = show_in_window (app_page);
   g_assert_false (restored_caption_shown (app_page));
 
@@ -474,9 +474,7 @@ test_pages_type_and_restore (Fixture       *fixture,
   g_assert_true (wait_stored (fixture->settings, GROUP, "client-id", KL_TEST_CLIENT_ID));
   g_assert_true (wait_stored (fixture->settings, GROUP, "azure-environment", "AZURE_CHINA"));
 
-  vault_page = kl_key_vault_page_new (fixture->answers);
-  g_object_bind_property (fixture->answers, "azure-environment", vault_page, "azure-environment",
-                          G_BINDING_SYNC_CREATE);
+  vault_page = kl_test_prepare_page (kl_prepare_key_vault_page, NULL, fixture->answers, NULL);
   vault_window = show_in_window (vault_page);
   kl_test_type_text (kl_test_find_entry (vault_page, "Subscription ID"), KL_TEST_SUBSCRIPTION_ID);
   kl_test_type_text (kl_test_find_entry (vault_page, "Resource Group"), KL_TEST_RESOURCE_GROUP);
@@ -495,7 +493,7 @@ test_pages_type_and_restore (Fixture       *fixture,
   again = kl_setup_answers_new ();
   kl_setup_answers_set_draft_settings (again, fixture->settings);
   kl_setup_answers_open_draft (again, GROUP, FALSE);
-  app_page = kl_azure_app_page_new (again);
+  app_page = kl_test_prepare_page (kl_prepare_azure_app_page, NULL, again, NULL);
   app_window = show_in_window (app_page);
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (kl_test_find_by_type (
                       GTK_WIDGET (app_page), ADW_TYPE_COMBO_ROW))), ==, 1);
@@ -508,9 +506,7 @@ test_pages_type_and_restore (Fixture       *fixture,
   g_assert_true (restored_caption_shown (app_page));
   g_assert_false (kl_page_get_complete (app_page));
 
-  vault_page = kl_key_vault_page_new (again);
-  g_object_bind_property (again, "azure-environment", vault_page, "azure-environment",
-                          G_BINDING_SYNC_CREATE);
+  vault_page = kl_test_prepare_page (kl_prepare_key_vault_page, NULL, again, NULL);
   vault_window = show_in_window (vault_page);
   g_assert_cmpstr (row_text (kl_test_find_entry (vault_page, "Subscription ID")), ==,
                    KL_TEST_SUBSCRIPTION_ID);
@@ -556,7 +552,7 @@ test_pages_invalid_stored (Fixture       *fixture,
   g_settings_set_value (fixture->settings, DRAFTS_KEY, g_steal_pointer (&drafts));
   kl_setup_answers_open_draft (fixture->answers, GROUP, FALSE);
 
-  app_page = kl_azure_app_page_new (fixture->answers);
+  app_page = kl_test_prepare_page (kl_prepare_azure_app_page, NULL, fixture->answers, NULL);
   app_window = show_in_window (app_page);
   g_assert_cmpstr (row_text (kl_test_find_entry (app_page, "Directory (Tenant) ID")), ==,
                    "not-a-guid");
@@ -567,7 +563,7 @@ test_pages_invalid_stored (Fixture       *fixture,
   g_assert_false (kl_page_get_complete (app_page));
   g_assert_true (restored_caption_shown (app_page));
 
-  vault_page = kl_key_vault_page_new (fixture->answers);
+  vault_page = kl_test_prepare_page (kl_prepare_key_vault_page, NULL, fixture->answers, NULL);
   vault_window = show_in_window (vault_page);
   g_assert_cmpstr (row_text (kl_test_find_entry (vault_page, "Key Vault Name")), ==,
                    "-bad--vault-");
@@ -644,7 +640,7 @@ test_enable_discards (Fixture       *fixture,
   g_assert_true (has_draft (fixture->settings, KL_SIM_GROUP_READY));
   g_assert_true (has_draft (fixture->settings, OTHER_GROUP));
 
-  review = kl_review_page_new (NULL, fixture->answers);
+  review = kl_test_prepare_page (kl_prepare_review_page, NULL, fixture->answers, NULL);
   window = show_in_window (review);
   kl_review_page_set_project (KL_REVIEW_PAGE (review), client, KL_SIM_GROUP_READY);
   kl_review_page_set_verify_policy (KL_REVIEW_PAGE (review), 2, 20);

@@ -588,6 +588,44 @@ create_through_page (KlEndpointsPage    *page,
 
 /* ---- Regions and words ----------------------------------------------------------------- */
 
+/* Demo mode, as the application runs it: the page's context says so, and the window holds
+ * the application's actions that stand in for the Azure portal, on this test's simulator. */
+static void
+demo_endpoint_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  KlSim *sim = user_data;
+  g_autoptr(GError) error = NULL;
+  const char *group_id, *endpoint_id;
+  gboolean ok;
+
+  g_variant_get (parameter, "(&s&s)", &group_id, &endpoint_id);
+  if (g_str_equal (g_action_get_name (G_ACTION (action)), "demo-approve-endpoint"))
+    ok = kl_sim_approve_endpoint (sim, group_id, endpoint_id, &error);
+  else
+    ok = kl_sim_reject_endpoint (sim, group_id, endpoint_id, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+}
+
+static void
+demo_azure (KlEndpointsPage *page,
+            KlSim           *sim)
+{
+  const GActionEntry entries[] = {
+    { "demo-approve-endpoint", demo_endpoint_action, "(ss)" },
+    { "demo-reject-endpoint", demo_endpoint_action, "(ss)" },
+  };
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+  GtkWidget *window = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (page)));
+
+  g_assert_nonnull (window);
+  g_action_map_add_action_entries (G_ACTION_MAP (group), entries, G_N_ELEMENTS (entries), sim);
+  gtk_widget_insert_action_group (window, "app", G_ACTION_GROUP (group));
+  kl_context_set_demo (kl_page_get_context (KL_PAGE (page)), TRUE);
+}
+
 static void
 test_regions (void)
 {
@@ -915,8 +953,8 @@ static void
 test_window_session (void)
 {
   g_autoptr(KlSession) session = kl_session_new ();
-  KlPage *networking = kl_private_networking_page_new (session);
-  KlPage *endpoints = kl_endpoints_page_new (session, NULL);
+  KlPage *networking = kl_test_prepare_page (kl_prepare_private_networking_page, session, NULL, NULL);
+  KlPage *endpoints = kl_test_prepare_page (kl_prepare_endpoints_page, session, NULL, NULL);
   GtkWidget *window = gtk_window_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
 
@@ -1086,7 +1124,7 @@ test_create_and_approve (Fixture       *f,
   g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (f->window), "Copied"));
 
   /* Demo mode: approve both in the simulated Azure, from the rows. */
-  kl_endpoints_page_set_demo_sim (page, f->project->sim);
+  demo_azure (page, f->project->sim);
   row = find_row (KL_PAGE (page), "US_EAST_2");
   click (find_button (GTK_WIDGET (row), "Approve in Azure (simulated)"));
   row = find_row (KL_PAGE (page), "EUROPE_WEST");
@@ -1132,7 +1170,7 @@ test_reject_recreation (Fixture       *f,
 
   kl_test_project_enable_cmk (f->project, KL_SIM_GROUP_READY, TRUE);
   page = open_endpoints (f, KL_SIM_GROUP_READY);
-  kl_endpoints_page_set_demo_sim (page, f->project->sim);
+  demo_azure (page, f->project->sim);
   create_through_page (page, regions);
   g_signal_connect (kl_endpoints_page_get_watch (page), "updated",
                     G_CALLBACK (check_one_per_region), &n_checked);
@@ -1758,7 +1796,7 @@ test_notification (Fixture       *f,
   g_ptr_array_set_size (notifications.bodies, 0);
   notifications.n_closed = 0;
 
-  kl_endpoints_page_set_demo_sim (page, f->project->sim);
+  demo_azure (page, f->project->sim);
   click (find_button (GTK_WIDGET (find_row (KL_PAGE (page), "US_EAST_2")),
                       "Approve in Azure (simulated)"));
   kl_sim_advance (f->project->sim, KL_SIM_ACTIVATION_SECONDS);
@@ -1947,7 +1985,7 @@ test_screenshots (void)
          * the window as it opens, and the whole page. */
         window_open (&f, width, 900);
         page = open_endpoints (&f, KL_SIM_GROUP_READY);
-        kl_endpoints_page_set_demo_sim (page, f.project->sim);
+        demo_azure (page, f.project->sim);
         wait = (StatusWait) { page, "AUSTRALIA_EAST", KL_ENDPOINT_STATUS_INITIATING, NULL };
         g_assert_true (kl_test_wait_until (region_has_status, &wait, TIMEOUT_MS));
         g_assert_true (kl_endpoints_page_add_region (page, "SWEDEN_CENTRAL"));

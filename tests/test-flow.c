@@ -16,12 +16,13 @@
 #include "kl-atlas-client.h"
 #include "kl-credentials.h"
 #include "kl-endpoint-watch.h"
+#include "kl-flow.h"
 #include "kl-plan.h"
 #include "kl-teardown-intent.h"
 #include "kl-sim.h"
 #include "kl-window.h"
 #include "kl-test-widget.h"
-#include "pages/clusters/kl-cluster-row.h"
+#include "widgets/kl-cluster-row.h"
 #include "pages/clusters/kl-clusters-page.h"
 #include "pages/done/kl-done-page.h"
 #include "pages/endpoints/kl-endpoints-page.h"
@@ -1779,8 +1780,8 @@ test_resume (Fixture       *fixture,
   /* Signed in with the keyring's secret, the project read, and on to where it stands. */
   page = wait_for_page (fixture, KL_PAGE_ENDPOINTS, TIMEOUT_MS);
   g_assert_cmpstr (kl_session_get_group_id (fixture->session), ==, KL_SIM_GROUP_READY);
-  g_assert_cmpstr (kl_plan_get_resume_page (kl_session_get_plan (fixture->session)), ==,
-                   KL_PAGE_ENDPOINTS);
+  g_assert_cmpstr (kl_flow_get_stage_page (kl_plan_get_stage (kl_session_get_plan (fixture->session))),
+                   ==, KL_PAGE_ENDPOINTS);
   assert_read_only_answers (fixture);
 
   /* Back shows the earlier steps as done; Next does not send them again. */
@@ -2346,10 +2347,11 @@ test_demo (Fixture       *fixture,
   banner = kl_test_find_by_label (GTK_WIDGET (fixture->window), "Demo — nothing real is changed");
   revealer = gtk_widget_get_ancestor (banner, GTK_TYPE_REVEALER);
   g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
-  /* Approving an endpoint in the simulated Azure talks to that simulator. */
+  /* Approving an endpoint in the simulated Azure talks to that simulator (the application's
+   * actions), from an endpoints page in demo mode. */
   endpoints = KL_ENDPOINTS_PAGE (kl_assistant_get_page (fixture->assistant, KL_PAGE_ENDPOINTS));
-  g_assert_nonnull (kl_application_get_demo_sim (app));
-  g_assert_true (kl_endpoints_page_get_demo_sim (endpoints) == kl_application_get_demo_sim (app));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "demo-approve-endpoint"));
+  g_assert_true (kl_context_get_demo (kl_page_get_context (KL_PAGE (endpoints))));
   window_close (fixture);
 
   /* The command line's path: `keylink --demo`. */
@@ -2363,9 +2365,9 @@ test_demo (Fixture       *fixture,
 
   /* Signed in by itself to the simulator in this process, on the project list. */
   g_assert_true (kl_test_wait_until (project_list_ready, fixture, TIMEOUT_MS));
-  g_assert_nonnull (kl_application_get_demo_sim (app));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "demo-reject-endpoint"));
   endpoints = KL_ENDPOINTS_PAGE (kl_assistant_get_page (fixture->assistant, KL_PAGE_ENDPOINTS));
-  g_assert_true (kl_endpoints_page_get_demo_sim (endpoints) == kl_application_get_demo_sim (app));
+  g_assert_true (kl_context_get_demo (kl_page_get_context (KL_PAGE (endpoints))));
   assert_contains (kl_atlas_client_get_base_url (kl_session_get_client (fixture->session)),
                    "http://127.0.0.1:");
   banner = kl_test_find_by_label (GTK_WIDGET (fixture->window), "Demo — nothing real is changed");

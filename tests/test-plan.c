@@ -111,16 +111,15 @@ test_plan_stages (void)
     const char *cluster_provider;
     const char *cluster_state;
     KlProjectStage stage;
-    const char *page;
   } cases[] = {
-    { FALSE, FALSE, FALSE, FALSE, NULL, "NONE", "IDLE", KL_PROJECT_STAGE_NOT_CONFIGURED, KL_PAGE_AZURE_APP },
-    { TRUE, FALSE, FALSE, FALSE, NULL, "NONE", "IDLE", KL_PROJECT_STAGE_KEY_NOT_VALID, KL_PAGE_AZURE_APP },
-    { TRUE, TRUE, FALSE, FALSE, NULL, "NONE", "IDLE", KL_PROJECT_STAGE_KEY_READY, KL_PAGE_PRIVATE_NETWORKING },
-    { TRUE, TRUE, TRUE, FALSE, NULL, "NONE", "IDLE", KL_PROJECT_STAGE_ENDPOINTS, KL_PAGE_ENDPOINTS },
-    { TRUE, TRUE, TRUE, TRUE, "PENDING_ACCEPTANCE", "NONE", "IDLE", KL_PROJECT_STAGE_ENDPOINTS, KL_PAGE_ENDPOINTS },
-    { TRUE, TRUE, TRUE, TRUE, "ACTIVE", "NONE", "IDLE", KL_PROJECT_STAGE_CLUSTERS, KL_PAGE_CLUSTERS },
-    { TRUE, TRUE, TRUE, TRUE, "ACTIVE", "AZURE", "UPDATING", KL_PROJECT_STAGE_CLUSTERS, KL_PAGE_CLUSTERS },
-    { TRUE, TRUE, TRUE, TRUE, "ACTIVE", "AZURE", "IDLE", KL_PROJECT_STAGE_DONE, KL_PAGE_DONE },
+    { FALSE, FALSE, FALSE, FALSE, NULL, "NONE", "IDLE", KL_PROJECT_STAGE_NOT_CONFIGURED },
+    { TRUE, FALSE, FALSE, FALSE, NULL, "NONE", "IDLE", KL_PROJECT_STAGE_KEY_NOT_VALID },
+    { TRUE, TRUE, FALSE, FALSE, NULL, "NONE", "IDLE", KL_PROJECT_STAGE_KEY_READY },
+    { TRUE, TRUE, TRUE, FALSE, NULL, "NONE", "IDLE", KL_PROJECT_STAGE_ENDPOINTS },
+    { TRUE, TRUE, TRUE, TRUE, "PENDING_ACCEPTANCE", "NONE", "IDLE", KL_PROJECT_STAGE_ENDPOINTS },
+    { TRUE, TRUE, TRUE, TRUE, "ACTIVE", "NONE", "IDLE", KL_PROJECT_STAGE_CLUSTERS },
+    { TRUE, TRUE, TRUE, TRUE, "ACTIVE", "AZURE", "UPDATING", KL_PROJECT_STAGE_CLUSTERS },
+    { TRUE, TRUE, TRUE, TRUE, "ACTIVE", "AZURE", "IDLE", KL_PROJECT_STAGE_DONE },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -140,14 +139,10 @@ test_plan_stages (void)
       plan = kl_plan_new (ear, endpoints, clusters);
       g_test_message ("case %u", i);
       g_assert_cmpint (kl_plan_get_stage (plan), ==, cases[i].stage);
-      g_assert_cmpstr (kl_plan_get_resume_page (plan), ==, cases[i].page);
       summary = kl_plan_dup_summary (plan);
       g_assert_nonnull (summary);
       g_assert_cmpuint (strlen (summary), >, 10);
-      g_assert_true (kl_plan_page_applies (plan, KL_PAGE_CLUSTERS));
       g_assert_cmpint (kl_plan_vault_is_frozen (plan), ==, cases[i].enabled && cases[i].pn);
-      g_assert_cmpint (kl_plan_page_is_read_only (plan, KL_PAGE_KEY_VAULT), ==,
-                       cases[i].stage >= KL_PROJECT_STAGE_KEY_READY);
     }
 }
 
@@ -162,8 +157,6 @@ test_plan_other_provider (void)
   g_assert_no_error (error);
   plan = kl_plan_new (ear, NULL, NULL);
   g_assert_cmpint (kl_plan_get_stage (plan), ==, KL_PROJECT_STAGE_OTHER_PROVIDER);
-  g_assert_false (kl_plan_page_applies (plan, KL_PAGE_AZURE_APP));
-  g_assert_true (kl_plan_page_applies (plan, KL_PAGE_PROJECT));
   g_assert_false (kl_plan_can_rotate (plan));
   g_assert_false (kl_plan_can_teardown (plan, KL_TEARDOWN_CMK));
 }

@@ -148,11 +148,14 @@ window_open (Window        *win,
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (win->assistant));
   adw_application_window_set_content (ADW_APPLICATION_WINDOW (win->window), box);
 
-  win->rotate_page = KL_ROTATE_PAGE (kl_rotate_page_new (win->session));
+  win->rotate_page = KL_ROTATE_PAGE (kl_test_prepare_page (kl_prepare_rotate_page, win->session,
+                                                           NULL, win->cancellable));
   kl_rotate_page_set_verify_policy (win->rotate_page, 2, 10);
-  win->teardown_page = KL_TEARDOWN_PAGE (kl_teardown_page_new (win->session));
+  win->teardown_page = KL_TEARDOWN_PAGE (kl_test_prepare_page (kl_prepare_teardown_page, win->session,
+                                                               NULL, win->cancellable));
   kl_teardown_page_set_poll_intervals (win->teardown_page, 5, 40);
-  win->done_page = KL_DONE_PAGE (kl_done_page_new (win->session));
+  win->done_page = KL_DONE_PAGE (kl_test_prepare_page (kl_prepare_done_page, win->session,
+                                                       NULL, win->cancellable));
   g_assert_true (kl_page_get_hidden (KL_PAGE (win->rotate_page)));
   g_assert_true (kl_page_get_hidden (KL_PAGE (win->teardown_page)));
   kl_assistant_add_page (win->assistant, KL_PAGE (win->rotate_page));

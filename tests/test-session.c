@@ -111,7 +111,6 @@ test_session_refresh (Fixture       *f,
   plan = kl_session_get_plan (f->session);
   g_assert_nonnull (plan);
   g_assert_cmpint (kl_plan_get_stage (plan), ==, KL_PROJECT_STAGE_NOT_CONFIGURED);
-  g_assert_cmpstr (kl_plan_get_resume_page (plan), ==, KL_PAGE_AZURE_APP);
   g_assert_cmpuint (kl_session_get_clusters (f->session)->len, ==, 2);
   g_assert_cmpuint (kl_session_get_endpoints (f->session)->len, ==, 0);
 

@@ -26,18 +26,6 @@ typedef enum
   KL_PROJECT_STAGE_DONE,               /* everything on the key */
 } KlProjectStage;
 
-/* The pages of the flow (design.md section 2), by the names the assistant uses. */
-#define KL_PAGE_WELCOME            "welcome"
-#define KL_PAGE_SIGN_IN            "sign-in"
-#define KL_PAGE_PROJECT            "project"
-#define KL_PAGE_AZURE_APP          "azure-app"
-#define KL_PAGE_KEY_VAULT          "key-vault"
-#define KL_PAGE_REVIEW             "review"
-#define KL_PAGE_PRIVATE_NETWORKING "private-networking"
-#define KL_PAGE_ENDPOINTS          "endpoints"
-#define KL_PAGE_CLUSTERS           "clusters"
-#define KL_PAGE_DONE               "done"
-
 typedef enum
 {
   KL_TEARDOWN_PRIVATE_NETWORKING, /* delete endpoints, then requirePrivateNetworking: false */
@@ -78,14 +66,6 @@ KlProjectStage  kl_plan_get_stage               (KlPlan     *self);
 /* One translated sentence saying where the project stands, for the Project page. */
 char           *kl_plan_dup_summary             (KlPlan     *self);
 
-/* The page the setup flow resumes at (one of the KL_PAGE_* names). */
-const char     *kl_plan_get_resume_page         (KlPlan     *self);
-/* Whether a page of the setup flow applies to this project (hidden pages are skipped). */
-gboolean        kl_plan_page_applies            (KlPlan     *self,
-                                                 const char *page);
-/* Whether a page's answers are already on the server and are shown read-only. */
-gboolean        kl_plan_page_is_read_only       (KlPlan     *self,
-                                                 const char *page);
 /* Whether the vault name, resource group and subscription are frozen (private networking). */
 gboolean        kl_plan_vault_is_frozen         (KlPlan     *self);
 

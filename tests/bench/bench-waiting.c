@@ -47,7 +47,7 @@
 #include "kl-test-widget.h"
 #include "kl-watch.h"
 #include "kl-window.h"
-#include "pages/clusters/kl-cluster-row.h"
+#include "widgets/kl-cluster-row.h"
 #include "pages/clusters/kl-clusters-page.h"
 #include "pages/endpoints/kl-endpoints-page.h"
 

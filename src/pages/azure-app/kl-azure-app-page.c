@@ -41,14 +41,6 @@ struct _KlAzureAppPage
 
 G_DEFINE_FINAL_TYPE (KlAzureAppPage, kl_azure_app_page, KL_TYPE_PAGE)
 
-enum {
-  PROP_0,
-  PROP_ANSWERS,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
 /* In the order of the combo row's model. */
 static const char * const environments[] = { "AZURE", "AZURE_CHINA", "AZURE_US_GOVERNMENT" };
 
@@ -244,6 +236,8 @@ kl_azure_app_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (kl_azure_app_page_parent_class)->constructed (object);
 
+  g_set_object (&self->answers, kl_context_get_answers (kl_page_get_context (KL_PAGE (self))));
+
   if (self->answers != NULL)
     load_answers (self);
 
@@ -281,44 +275,6 @@ kl_azure_app_page_dispose (GObject *object)
 }
 
 static void
-kl_azure_app_page_get_property (GObject    *object,
-                                guint       prop_id,
-                                GValue     *value,
-                                GParamSpec *pspec)
-{
-  KlAzureAppPage *self = KL_AZURE_APP_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_ANSWERS:
-      g_value_set_object (value, self->answers);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-kl_azure_app_page_set_property (GObject      *object,
-                                guint         prop_id,
-                                const GValue *value,
-                                GParamSpec   *pspec)
-{
-  KlAzureAppPage *self = KL_AZURE_APP_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_ANSWERS:
-      self->answers = g_value_dup_object (value);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 kl_azure_app_page_class_init (KlAzureAppPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -327,23 +283,10 @@ kl_azure_app_page_class_init (KlAzureAppPageClass *klass)
 
   object_class->constructed = kl_azure_app_page_constructed;
   object_class->dispose = kl_azure_app_page_dispose;
-  object_class->get_property = kl_azure_app_page_get_property;
-  object_class->set_property = kl_azure_app_page_set_property;
 
   page_class->page_id = "azure-app";
   page_class->help_id = "azure-details";
   page_class->shown = kl_azure_app_page_shown;
-
-  /**
-   * KlAzureAppPage:answers:
-   * Where the page puts what the user typed, and what it shows on resume.
-   */
-  properties[PROP_ANSWERS] =
-    g_param_spec_object ("answers", NULL, NULL,
-                         KL_TYPE_SETUP_ANSWERS,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/pages/azure-app/kl-azure-app-page.ui");
@@ -366,11 +309,11 @@ kl_azure_app_page_init (KlAzureAppPage *self)
 }
 
 KlPage *
-kl_azure_app_page_new (KlSetupAnswers *answers)
+kl_prepare_azure_app_page (KlContext *context)
 {
-  g_return_val_if_fail (!answers || KL_IS_SETUP_ANSWERS (answers), NULL);
+  g_return_val_if_fail (KL_IS_CONTEXT (context), NULL);
 
   return g_object_new (KL_TYPE_AZURE_APP_PAGE,
-                       "answers", answers,
+                       "context", context,
                        NULL);
 }

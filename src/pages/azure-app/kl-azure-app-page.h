@@ -16,6 +16,6 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KlAzureAppPage, kl_azure_app_page, KL, AZURE_APP_PAGE, KlPage)
 
-KlPage *kl_azure_app_page_new (KlSetupAnswers *answers);
+KlPage *kl_prepare_azure_app_page (KlContext *context);
 
 G_END_DECLS

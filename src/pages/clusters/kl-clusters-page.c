@@ -42,14 +42,6 @@ struct _KlClustersPage
 
 G_DEFINE_FINAL_TYPE (KlClustersPage, kl_clusters_page, KL_TYPE_PAGE)
 
-enum {
-  PROP_0,
-  PROP_SESSION,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
 static GPtrArray *
 dup_rows (KlClustersPage *self)
 {
@@ -454,48 +446,12 @@ kl_clusters_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (kl_clusters_page_parent_class)->constructed (object);
 
+  g_set_object (&self->session, kl_context_get_session (kl_page_get_context (KL_PAGE (self))));
+
   g_signal_connect_object (self->session, "notify::plan", G_CALLBACK (session_plan_cb), self,
                            G_CONNECT_SWAPPED);
   kl_page_util_hide_without_project (KL_PAGE (self), self->session);
   update_next (self);
-}
-
-static void
-kl_clusters_page_get_property (GObject    *object,
-                               guint       prop_id,
-                               GValue     *value,
-                               GParamSpec *pspec)
-{
-  KlClustersPage *self = KL_CLUSTERS_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-kl_clusters_page_set_property (GObject      *object,
-                               guint         prop_id,
-                               const GValue *value,
-                               GParamSpec   *pspec)
-{
-  KlClustersPage *self = KL_CLUSTERS_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      self->session = g_value_dup_object (value);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -508,20 +464,11 @@ kl_clusters_page_class_init (KlClustersPageClass *klass)
   object_class->constructed = kl_clusters_page_constructed;
   object_class->dispose = kl_clusters_page_dispose;
   object_class->finalize = kl_clusters_page_finalize;
-  object_class->get_property = kl_clusters_page_get_property;
-  object_class->set_property = kl_clusters_page_set_property;
 
   page_class->page_id = KL_PAGE_CLUSTERS;
   page_class->help_id = "clusters";
   page_class->shown = kl_clusters_page_shown;
   page_class->apply_async = kl_clusters_page_apply_async;
-
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL,
-                         KL_TYPE_SESSION,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (KL_TYPE_CLUSTER_ROW);
 
@@ -544,12 +491,12 @@ kl_clusters_page_init (KlClustersPage *self)
 }
 
 KlPage *
-kl_clusters_page_new (KlSession *session)
+kl_prepare_clusters_page (KlContext *context)
 {
-  g_return_val_if_fail (KL_IS_SESSION (session), NULL);
+  g_return_val_if_fail (KL_IS_CONTEXT (context), NULL);
 
   return g_object_new (KL_TYPE_CLUSTERS_PAGE,
-                       "session", session,
+                       "context", context,
                        NULL);
 }
 

@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include "kl-cluster-row.h"
+#include "widgets/kl-cluster-row.h"
 #include "kl-page.h"
 #include "kl-session.h"
 
@@ -19,7 +19,7 @@ G_DECLARE_FINAL_TYPE (KlClustersPage, kl_clusters_page, KL, CLUSTERS_PAGE, KlPag
 
 /* Hidden while the session has no project (nothing to show). Next turns the key on for the
  * chosen clusters, in parallel, and follows each until it is idle on the key. */
-KlPage       *kl_clusters_page_new                (KlSession      *session);
+KlPage *kl_prepare_clusters_page (KlContext *context);
 KlSession    *kl_clusters_page_get_session        (KlClustersPage *self);
 /* The row of the cluster called @name, or NULL. */
 KlClusterRow *kl_clusters_page_get_row            (KlClustersPage *self,

@@ -12,7 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "kl-done-page.h"
-#include "pages/clusters/kl-cluster-row.h"
+#include "widgets/kl-cluster-row.h"
 #include "pages/kl-page-util.h"
 
 /* Step 10 of the flow (design.md section 2): the project's state in one view, read from the
@@ -46,14 +46,6 @@ struct _KlDonePage
 };
 
 G_DEFINE_FINAL_TYPE (KlDonePage, kl_done_page, KL_TYPE_PAGE)
-
-enum {
-  PROP_0,
-  PROP_SESSION,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 /* Atlas's default cloud when it names none. */
 static const char *
@@ -383,48 +375,12 @@ kl_done_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (kl_done_page_parent_class)->constructed (object);
 
+  g_set_object (&self->session, kl_context_get_session (kl_page_get_context (KL_PAGE (self))));
+
   g_signal_connect_object (self->session, "notify::plan", G_CALLBACK (update_state), self,
                            G_CONNECT_SWAPPED);
   kl_page_util_hide_without_project (KL_PAGE (self), self->session);
   update_state (self);
-}
-
-static void
-kl_done_page_get_property (GObject    *object,
-                           guint       prop_id,
-                           GValue     *value,
-                           GParamSpec *pspec)
-{
-  KlDonePage *self = KL_DONE_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-kl_done_page_set_property (GObject      *object,
-                           guint         prop_id,
-                           const GValue *value,
-                           GParamSpec   *pspec)
-{
-  KlDonePage *self = KL_DONE_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      self->session = g_value_dup_object (value);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -437,19 +393,10 @@ kl_done_page_class_init (KlDonePageClass *klass)
   object_class->constructed = kl_done_page_constructed;
   object_class->dispose = kl_done_page_dispose;
   object_class->finalize = kl_done_page_finalize;
-  object_class->get_property = kl_done_page_get_property;
-  object_class->set_property = kl_done_page_set_property;
 
   page_class->page_id = KL_PAGE_DONE;
   page_class->help_id = "clusters";
   page_class->shown = kl_done_page_shown;
-
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL,
-                         KL_TYPE_SESSION,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/pages/done/kl-done-page.ui");
@@ -477,12 +424,12 @@ kl_done_page_init (KlDonePage *self)
 }
 
 KlPage *
-kl_done_page_new (KlSession *session)
+kl_prepare_done_page (KlContext *context)
 {
-  g_return_val_if_fail (KL_IS_SESSION (session), NULL);
+  g_return_val_if_fail (KL_IS_CONTEXT (context), NULL);
 
   return g_object_new (KL_TYPE_DONE_PAGE,
-                       "session", session,
+                       "context", context,
                        NULL);
 }
 

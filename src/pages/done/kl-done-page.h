@@ -18,7 +18,7 @@ G_DECLARE_FINAL_TYPE (KlDonePage, kl_done_page, KL, DONE_PAGE, KlPage)
 
 /* Hidden while the session has no project. Shown, it reads the project again and sums up
  * its state, with what is left to do in Azure. */
-KlPage    *kl_done_page_new         (KlSession  *session);
+KlPage *kl_prepare_done_page (KlContext *context);
 KlSession *kl_done_page_get_session (KlDonePage *self);
 /* Whether the page shows the state of a refresh it asked for (tests). */
 gboolean   kl_done_page_get_loaded  (KlDonePage *self);

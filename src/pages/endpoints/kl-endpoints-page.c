@@ -44,7 +44,6 @@ struct _KlEndpointsPage
 
   KlSession           *session;
   KlSetupAnswers      *answers;
-  KlSim               *demo_sim;
 
   KlEndpointWatch     *watch;
   GtkSortListModel    *sorted_endpoints; /* the newest record of each region, by region name */
@@ -94,9 +93,6 @@ G_DEFINE_FINAL_TYPE (KlEndpointsPage, kl_endpoints_page, KL_TYPE_PAGE)
 
 enum {
   PROP_0,
-  PROP_SESSION,
-  PROP_ANSWERS,
-  PROP_DEMO_SIM,
   PROP_BUSY,
   N_PROPS
 };
@@ -213,7 +209,7 @@ configure_row (KlEndpointsPage *self,
                                        get_resource_group (self), get_vault_name (self));
   if (self->watch != NULL && id != NULL)
     kl_endpoint_row_set_status_since (row, kl_endpoint_watch_get_status_since (self->watch, id));
-  kl_endpoint_row_set_demo (row, self->demo_sim != NULL);
+  kl_endpoint_row_set_demo (row, kl_context_get_demo (kl_page_get_context (KL_PAGE (self))));
   kl_endpoint_row_set_recreated (row, waiting && replaced != NULL);
   kl_endpoint_row_set_busy (row, id != NULL && g_hash_table_contains (self->busy_ids, id));
   kl_endpoint_row_set_notice (row, notice);
@@ -1092,35 +1088,18 @@ copy_command_action (GtkWidget  *widget,
   add_toast (self, _("Copied"));
 }
 
+/* The demo's stand-in for the Azure portal is the application's (it runs the simulator). */
 static void
 simulate (KlEndpointsPage *self,
           const char      *endpoint_id,
           gboolean         approve)
 {
-  g_autoptr(GError) error = NULL;
-  gboolean ok;
-
-  if (self->demo_sim == NULL || self->watch == NULL)
+  if (!kl_context_get_demo (kl_page_get_context (KL_PAGE (self))) || self->watch == NULL)
     return;
 
-  if (approve)
-    ok = kl_sim_approve_endpoint (self->demo_sim, kl_endpoint_watch_get_group_id (self->watch),
-                                  endpoint_id, &error);
-  else
-    ok = kl_sim_reject_endpoint (self->demo_sim, kl_endpoint_watch_get_group_id (self->watch),
-                                 endpoint_id, &error);
-
-  if (!ok)
-    {
-      g_autofree char *notice = NULL;
-
-      g_debug ("The simulated Azure refused: %s", error->message);
-      notice = g_strdup_printf (_("The simulated Azure refused this: %s"), error->message);
-      set_notice (self, endpoint_id, notice);
-      refresh_endpoint_rows (self);
-      return;
-    }
-
+  gtk_widget_activate_action (GTK_WIDGET (self),
+                              approve ? "app.demo-approve-endpoint" : "app.demo-reject-endpoint",
+                              "(ss)", kl_endpoint_watch_get_group_id (self->watch), endpoint_id);
   kl_endpoint_watch_poke (self->watch);
 }
 
@@ -1434,6 +1413,11 @@ kl_endpoints_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (kl_endpoints_page_parent_class)->constructed (object);
 
+  g_set_object (&self->session, kl_context_get_session (kl_page_get_context (KL_PAGE (self))));
+  g_set_object (&self->answers, kl_context_get_answers (kl_page_get_context (KL_PAGE (self))));
+  g_signal_connect_object (kl_page_get_context (KL_PAGE (self)), "notify::demo",
+                           G_CALLBACK (refresh_endpoint_rows), self, G_CONNECT_SWAPPED);
+
   if (self->session == NULL)
     {
       self->session = kl_session_new ();
@@ -1474,7 +1458,6 @@ kl_endpoints_page_dispose (GObject *object)
   g_clear_object (&self->new_regions);
   g_clear_object (&self->session);
   g_clear_object (&self->answers);
-  g_clear_object (&self->demo_sim);
 
   G_OBJECT_CLASS (kl_endpoints_page_parent_class)->dispose (object);
 }
@@ -1506,47 +1489,8 @@ kl_endpoints_page_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
-
-    case PROP_ANSWERS:
-      g_value_set_object (value, self->answers);
-      break;
-
-    case PROP_DEMO_SIM:
-      g_value_set_object (value, self->demo_sim);
-      break;
-
     case PROP_BUSY:
       g_value_set_boolean (value, kl_endpoints_page_get_busy (self));
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-kl_endpoints_page_set_property (GObject      *object,
-                                guint         prop_id,
-                                const GValue *value,
-                                GParamSpec   *pspec)
-{
-  KlEndpointsPage *self = KL_ENDPOINTS_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      self->session = g_value_dup_object (value);
-      break;
-
-    case PROP_ANSWERS:
-      self->answers = g_value_dup_object (value);
-      break;
-
-    case PROP_DEMO_SIM:
-      kl_endpoints_page_set_demo_sim (self, g_value_get_object (value));
       break;
 
     default:
@@ -1565,7 +1509,6 @@ kl_endpoints_page_class_init (KlEndpointsPageClass *klass)
   object_class->dispose = kl_endpoints_page_dispose;
   object_class->finalize = kl_endpoints_page_finalize;
   object_class->get_property = kl_endpoints_page_get_property;
-  object_class->set_property = kl_endpoints_page_set_property;
 
   widget_class->root = kl_endpoints_page_root;
   widget_class->unroot = kl_endpoints_page_unroot;
@@ -1574,25 +1517,6 @@ kl_endpoints_page_class_init (KlEndpointsPageClass *klass)
   page_class->help_id = "endpoints";
   page_class->shown = kl_endpoints_page_shown;
   page_class->leave = kl_endpoints_page_leave;
-
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL,
-                         KL_TYPE_SESSION,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
-
-  properties[PROP_ANSWERS] =
-    g_param_spec_object ("answers", NULL, NULL,
-                         KL_TYPE_SETUP_ANSWERS,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
-
-  /**
-   * KlEndpointsPage:demo-sim:
-   * The in-process simulator of demo mode, for the simulated Azure actions; %NULL otherwise.
-   */
-  properties[PROP_DEMO_SIM] =
-    g_param_spec_object ("demo-sim", NULL, NULL,
-                         KL_TYPE_SIM,
-                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL,
@@ -1665,15 +1589,12 @@ kl_endpoints_page_init (KlEndpointsPage *self)
 }
 
 KlPage *
-kl_endpoints_page_new (KlSession      *session,
-                       KlSetupAnswers *answers)
+kl_prepare_endpoints_page (KlContext *context)
 {
-  g_return_val_if_fail (!session || KL_IS_SESSION (session), NULL);
-  g_return_val_if_fail (!answers || KL_IS_SETUP_ANSWERS (answers), NULL);
+  g_return_val_if_fail (KL_IS_CONTEXT (context), NULL);
 
   return g_object_new (KL_TYPE_ENDPOINTS_PAGE,
-                       "session", session,
-                       "answers", answers,
+                       "context", context,
                        NULL);
 }
 
@@ -1690,32 +1611,6 @@ kl_endpoints_page_get_session (KlEndpointsPage *self)
   return self->session;
 }
 
-/**
- * kl_endpoints_page_get_demo_sim:
- *
- * Returns: (transfer none) (nullable): the simulator of demo mode
- */
-KlSim *
-kl_endpoints_page_get_demo_sim (KlEndpointsPage *self)
-{
-  g_return_val_if_fail (KL_IS_ENDPOINTS_PAGE (self), NULL);
-
-  return self->demo_sim;
-}
-
-void
-kl_endpoints_page_set_demo_sim (KlEndpointsPage *self,
-                                KlSim           *sim)
-{
-  g_return_if_fail (KL_IS_ENDPOINTS_PAGE (self));
-  g_return_if_fail (!sim || KL_IS_SIM (sim));
-
-  if (!g_set_object (&self->demo_sim, sim))
-    return;
-
-  refresh_endpoint_rows (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEMO_SIM]);
-}
 
 /**
  * kl_endpoints_page_get_watch:

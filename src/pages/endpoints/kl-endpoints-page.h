@@ -11,7 +11,6 @@
 #include "kl-page.h"
 #include "kl-session.h"
 #include "kl-setup-answers.h"
-#include "kl-sim.h"
 
 G_BEGIN_DECLS
 
@@ -19,20 +18,14 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KlEndpointsPage, kl_endpoints_page, KL, ENDPOINTS_PAGE, KlPage)
 
-/* @session: (nullable): the window's session. With NULL the page makes a session of its own
+/* The context's session may be NULL: the page then makes a session of its own
  * (kl_endpoints_page_get_session()) and hides itself while that one has no project; with the
- * window's, the window decides what is hidden.
- * @answers: (nullable): the setup answers, for the resource group and vault of the approval
- * command until the session's encryptionAtRest has them (it wins when it does). */
-KlPage          *kl_endpoints_page_new              (KlSession       *session,
-                                                     KlSetupAnswers  *answers);
+ * window's, the window decides what is hidden. The context's answers (nullable) give the
+ * resource group and vault of the approval command until the session's encryptionAtRest has
+ * them (it wins when it does). */
+KlPage *kl_prepare_endpoints_page (KlContext *context);
 KlSession       *kl_endpoints_page_get_session      (KlEndpointsPage *self);
 
-/* Demo mode: with the in-process simulator set, each endpoint waiting for approval also offers
- * "Approve in Azure (simulated)" and "Reject (simulated)". NULL turns them off. */
-KlSim           *kl_endpoints_page_get_demo_sim     (KlEndpointsPage *self);
-void             kl_endpoints_page_set_demo_sim     (KlEndpointsPage *self,
-                                                     KlSim           *sim);
 
 /* The watch that follows the project's endpoints while the page is shown (transfer none;
  * NULL before the page knows a project). Tests tune its intervals. */

@@ -65,7 +65,6 @@ G_DEFINE_FINAL_TYPE (KlKeyVaultPage, kl_key_vault_page, KL_TYPE_PAGE)
 
 enum {
   PROP_0,
-  PROP_ANSWERS,
   PROP_AZURE_ENVIRONMENT,
   PROP_VAULT_FROZEN,
   N_PROPS
@@ -354,13 +353,28 @@ kl_key_vault_page_shown (KlPage *page)
 }
 
 static void
+session_plan_cb (KlKeyVaultPage *self,
+                 GParamSpec     *pspec,
+                 KlSession      *session)
+{
+  KlPlan *plan = kl_session_get_plan (session);
+
+  if (plan != NULL)
+    kl_key_vault_page_set_vault_frozen (self, kl_plan_vault_is_frozen (plan));
+}
+
+static void
 kl_key_vault_page_constructed (GObject *object)
 {
   KlKeyVaultPage *self = KL_KEY_VAULT_PAGE (object);
   KlField *fields[] = { self->subscription_field, self->resource_group_field,
                         self->vault_field, self->key_id_field };
+  KlSession *session;
 
   G_OBJECT_CLASS (kl_key_vault_page_parent_class)->constructed (object);
+
+  g_set_object (&self->answers, kl_context_get_answers (kl_page_get_context (KL_PAGE (self))));
+  session = kl_context_get_session (kl_page_get_context (KL_PAGE (self)));
 
   if (self->answers != NULL)
     load_answers (self);
@@ -384,6 +398,18 @@ kl_key_vault_page_constructed (GObject *object)
   update_editable (self);
   update_complete (self);
   self->loaded = TRUE;
+
+  /* The environment chosen on the Azure application page; the vault frozen once private
+   * networking is required. */
+  if (self->answers != NULL)
+    g_object_bind_property (self->answers, "azure-environment", self, "azure-environment",
+                            G_BINDING_SYNC_CREATE);
+  if (session != NULL)
+    {
+      g_signal_connect_object (session, "notify::plan", G_CALLBACK (session_plan_cb), self,
+                               G_CONNECT_SWAPPED);
+      session_plan_cb (self, NULL, session);
+    }
 }
 
 static void
@@ -430,10 +456,6 @@ kl_key_vault_page_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_ANSWERS:
-      g_value_set_object (value, self->answers);
-      break;
-
     case PROP_AZURE_ENVIRONMENT:
       g_value_set_string (value, self->azure_environment);
       break;
@@ -457,10 +479,6 @@ kl_key_vault_page_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_ANSWERS:
-      self->answers = g_value_dup_object (value);
-      break;
-
     case PROP_AZURE_ENVIRONMENT:
       kl_key_vault_page_set_azure_environment (self, g_value_get_string (value));
       break;
@@ -490,11 +508,6 @@ kl_key_vault_page_class_init (KlKeyVaultPageClass *klass)
   page_class->page_id = "key-vault";
   page_class->help_id = "azure-details";
   page_class->shown = kl_key_vault_page_shown;
-
-  properties[PROP_ANSWERS] =
-    g_param_spec_object ("answers", NULL, NULL,
-                         KL_TYPE_SETUP_ANSWERS,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   /**
    * KlKeyVaultPage:azure-environment:
@@ -543,12 +556,12 @@ kl_key_vault_page_init (KlKeyVaultPage *self)
 }
 
 KlPage *
-kl_key_vault_page_new (KlSetupAnswers *answers)
+kl_prepare_key_vault_page (KlContext *context)
 {
-  g_return_val_if_fail (!answers || KL_IS_SETUP_ANSWERS (answers), NULL);
+  g_return_val_if_fail (KL_IS_CONTEXT (context), NULL);
 
   return g_object_new (KL_TYPE_KEY_VAULT_PAGE,
-                       "answers", answers,
+                       "context", context,
                        NULL);
 }
 

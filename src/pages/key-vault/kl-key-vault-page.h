@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KlKeyVaultPage, kl_key_vault_page, KL, KEY_VAULT_PAGE, KlPage)
 
-KlPage     *kl_key_vault_page_new                   (KlSetupAnswers *answers);
+KlPage *kl_prepare_key_vault_page (KlContext *context);
 const char *kl_key_vault_page_get_azure_environment (KlKeyVaultPage *self);
 void        kl_key_vault_page_set_azure_environment (KlKeyVaultPage *self,
                                                      const char     *azure_environment);

@@ -52,14 +52,6 @@ static void send_patch (GTask *task);
 
 G_DEFINE_FINAL_TYPE (KlPrivateNetworkingPage, kl_private_networking_page, KL_TYPE_PAGE)
 
-enum {
-  PROP_0,
-  PROP_SESSION,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
 static PageState
 get_state (KlPrivateNetworkingPage *self)
 {
@@ -475,6 +467,8 @@ kl_private_networking_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (kl_private_networking_page_parent_class)->constructed (object);
 
+  g_set_object (&self->session, kl_context_get_session (kl_page_get_context (KL_PAGE (self))));
+
   if (self->session == NULL)
     {
       self->session = kl_session_new ();
@@ -504,44 +498,6 @@ kl_private_networking_page_dispose (GObject *object)
 }
 
 static void
-kl_private_networking_page_get_property (GObject    *object,
-                                         guint       prop_id,
-                                         GValue     *value,
-                                         GParamSpec *pspec)
-{
-  KlPrivateNetworkingPage *self = KL_PRIVATE_NETWORKING_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-kl_private_networking_page_set_property (GObject      *object,
-                                         guint         prop_id,
-                                         const GValue *value,
-                                         GParamSpec   *pspec)
-{
-  KlPrivateNetworkingPage *self = KL_PRIVATE_NETWORKING_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      self->session = g_value_dup_object (value);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 kl_private_networking_page_class_init (KlPrivateNetworkingPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -550,24 +506,11 @@ kl_private_networking_page_class_init (KlPrivateNetworkingPageClass *klass)
 
   object_class->constructed = kl_private_networking_page_constructed;
   object_class->dispose = kl_private_networking_page_dispose;
-  object_class->get_property = kl_private_networking_page_get_property;
-  object_class->set_property = kl_private_networking_page_set_property;
 
   page_class->page_id = KL_PAGE_PRIVATE_NETWORKING;
   page_class->help_id = "private-networking";
   page_class->shown = kl_private_networking_page_shown;
   page_class->apply_async = kl_private_networking_page_apply_async;
-
-  /**
-   * KlPrivateNetworkingPage:session:
-   * The signed-in session: its project's state is what the page shows and changes.
-   */
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL,
-                         KL_TYPE_SESSION,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX
                                                "/pages/private-networking/"
@@ -590,12 +533,12 @@ kl_private_networking_page_init (KlPrivateNetworkingPage *self)
 }
 
 KlPage *
-kl_private_networking_page_new (KlSession *session)
+kl_prepare_private_networking_page (KlContext *context)
 {
-  g_return_val_if_fail (!session || KL_IS_SESSION (session), NULL);
+  g_return_val_if_fail (KL_IS_CONTEXT (context), NULL);
 
   return g_object_new (KL_TYPE_PRIVATE_NETWORKING_PAGE,
-                       "session", session,
+                       "context", context,
                        NULL);
 }
 

@@ -20,7 +20,7 @@ G_DECLARE_FINAL_TYPE (KlPrivateNetworkingPage, kl_private_networking_page,
 /* @session: (nullable): the window's session, whose project is shown. With NULL the page
  * makes a session of its own (kl_private_networking_page_get_session()) and hides itself while
  * that one has no project; with the window's, the window decides what is hidden. */
-KlPage    *kl_private_networking_page_new         (KlSession               *session);
+KlPage *kl_prepare_private_networking_page (KlContext *context);
 KlSession *kl_private_networking_page_get_session (KlPrivateNetworkingPage *self);
 
 G_END_DECLS

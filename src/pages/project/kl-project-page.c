@@ -13,6 +13,7 @@
 
 #include "kl-a11y.h"
 #include "kl-assistant.h"
+#include "kl-flow.h"
 #include "kl-project-page.h"
 #include "pages/kl-page-util.h"
 
@@ -58,21 +59,6 @@ struct _KlProjectPage
 };
 
 G_DEFINE_FINAL_TYPE (KlProjectPage, kl_project_page, KL_TYPE_PAGE)
-
-enum {
-  PROP_0,
-  PROP_SESSION,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-enum {
-  ACTION,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
 
 #define PROJECT_ID_KEY "kl-project-id"
 #define CHECK_KEY      "kl-check"
@@ -487,7 +473,7 @@ update_status (KlProjectPage *self)
     }
 
   stage = kl_plan_get_stage (plan);
-  resume_page = kl_plan_get_resume_page (plan);
+  resume_page = kl_flow_get_stage_page (stage);
 
   /* A teardown confirmed and not finished (a crash, a close): said first, and finished first,
    * never mistaken for a setup to resume. */
@@ -520,7 +506,7 @@ update_status (KlProjectPage *self)
   can_setup = !unfinished &&
               stage != KL_PROJECT_STAGE_OTHER_PROVIDER &&
               stage != KL_PROJECT_STAGE_DONE &&
-              kl_plan_page_applies (plan, resume_page) &&
+              kl_flow_page_applies (resume_page, stage) &&
               has_page (self, resume_page);
 
   if (can_setup)
@@ -619,7 +605,7 @@ refresh_cb (GObject      *object,
 static void
 refresh (KlProjectPage *self)
 {
-  GtkWidget *assistant;
+  GCancellable *window_cancellable = kl_context_get_cancellable (kl_page_get_context (KL_PAGE (self)));
 
   if (kl_session_get_project (self->session) == NULL)
     return;
@@ -630,11 +616,8 @@ refresh (KlProjectPage *self)
   self->cancellable = g_cancellable_new ();
 
   /* The window's cancellable stops it too when the window closes. */
-  assistant = gtk_widget_get_ancestor (GTK_WIDGET (self), KL_TYPE_ASSISTANT);
-  if (assistant != NULL && kl_assistant_get_cancellable (KL_ASSISTANT (assistant)) != NULL)
+  if (window_cancellable != NULL)
     {
-      GCancellable *window_cancellable = kl_assistant_get_cancellable (KL_ASSISTANT (assistant));
-
       if (g_cancellable_is_cancelled (window_cancellable))
         return;
       g_signal_connect_object (window_cancellable, "cancelled",
@@ -661,26 +644,6 @@ setup_activated_cb (KlProjectPage *self)
   gtk_widget_activate_action (GTK_WIDGET (self), "assistant.next", NULL);
 }
 
-static void
-action_activated_cb (KlProjectPage *self,
-                     AdwActionRow  *row)
-{
-  const char *action = NULL;
-
-  if (row == self->rotate_row)
-    action = KL_PROJECT_ACTION_ROTATE;
-  else if (row == self->endpoints_row)
-    action = KL_PROJECT_ACTION_ENDPOINTS;
-  else if (row == self->teardown_network_row)
-    action = KL_PROJECT_ACTION_TEARDOWN_PRIVATE_NETWORKING;
-  else if (row == self->teardown_key_row)
-    action = KL_PROJECT_ACTION_TEARDOWN_CMK;
-
-  g_return_if_fail (action != NULL);
-
-  g_signal_emit (self, signals[ACTION], 0, action);
-}
-
 /* Next: set up, or continue where the server's state says. The flow decides where that is. */
 static void
 kl_project_page_apply_async (KlPage              *page,
@@ -690,16 +653,16 @@ kl_project_page_apply_async (KlPage              *page,
 {
   KlProjectPage *self = KL_PROJECT_PAGE (page);
   g_autoptr(GTask) task = NULL;
+  const char *action = KL_PROJECT_ACTION_SETUP;
 
   task = g_task_new (page, cancellable, callback, user_data);
   g_task_set_source_tag (task, kl_project_page_apply_async);
 
   if (self->unfinished_teardown == KL_TEARDOWN_CMK)
-    g_signal_emit (page, signals[ACTION], 0, KL_PROJECT_ACTION_TEARDOWN_CMK);
+    action = KL_PROJECT_ACTION_TEARDOWN_CMK;
   else if (self->unfinished_teardown == KL_TEARDOWN_PRIVATE_NETWORKING)
-    g_signal_emit (page, signals[ACTION], 0, KL_PROJECT_ACTION_TEARDOWN_PRIVATE_NETWORKING);
-  else
-    g_signal_emit (page, signals[ACTION], 0, KL_PROJECT_ACTION_SETUP);
+    action = KL_PROJECT_ACTION_TEARDOWN_PRIVATE_NETWORKING;
+  gtk_widget_activate_action (GTK_WIDGET (page), "win.start-flow", "s", action);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -734,6 +697,8 @@ kl_project_page_constructed (GObject *object)
   KlProjectPage *self = KL_PROJECT_PAGE (object);
 
   G_OBJECT_CLASS (kl_project_page_parent_class)->constructed (object);
+
+  g_set_object (&self->session, kl_context_get_session (kl_page_get_context (KL_PAGE (self))));
 
   g_assert (self->session != NULL);
 
@@ -775,44 +740,6 @@ kl_project_page_finalize (GObject *object)
 }
 
 static void
-kl_project_page_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
-{
-  KlProjectPage *self = KL_PROJECT_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-kl_project_page_set_property (GObject      *object,
-                              guint         prop_id,
-                              const GValue *value,
-                              GParamSpec   *pspec)
-{
-  KlProjectPage *self = KL_PROJECT_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      self->session = g_value_dup_object (value);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 kl_project_page_class_init (KlProjectPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -822,38 +749,11 @@ kl_project_page_class_init (KlProjectPageClass *klass)
   object_class->constructed = kl_project_page_constructed;
   object_class->dispose = kl_project_page_dispose;
   object_class->finalize = kl_project_page_finalize;
-  object_class->get_property = kl_project_page_get_property;
-  object_class->set_property = kl_project_page_set_property;
 
   page_class->page_id = "project";
   page_class->help_id = "project";
   page_class->shown = kl_project_page_shown;
   page_class->apply_async = kl_project_page_apply_async;
-
-  /**
-   * KlProjectPage:session:
-   * Holds the chosen project and its state.
-   */
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL,
-                         KL_TYPE_SESSION,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  /**
-   * KlProjectPage::action:
-   * @action: one of the KL_PROJECT_ACTION_* names
-   *
-   * The user chose what to do with the project: %KL_PROJECT_ACTION_SETUP (Next) sets up or
-   * continues the setup; the others lead to their own pages.
-   */
-  signals[ACTION] =
-    g_signal_new ("action",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/pages/project/kl-project-page.ui");
@@ -882,7 +782,6 @@ kl_project_page_class_init (KlProjectPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, row_unbind_cb);
   gtk_widget_class_bind_template_callback (widget_class, reload_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, setup_activated_cb);
-  gtk_widget_class_bind_template_callback (widget_class, action_activated_cb);
 }
 
 static void
@@ -915,12 +814,12 @@ kl_project_page_init (KlProjectPage *self)
  * Returns: (transfer floating): the page
  */
 KlPage *
-kl_project_page_new (KlSession *session)
+kl_prepare_project_page (KlContext *context)
 {
-  g_return_val_if_fail (KL_IS_SESSION (session), NULL);
+  g_return_val_if_fail (KL_IS_CONTEXT (context), NULL);
 
   return g_object_new (KL_TYPE_PROJECT_PAGE,
-                       "session", session,
+                       "context", context,
                        NULL);
 }
 

@@ -12,7 +12,8 @@
 
 G_BEGIN_DECLS
 
-/* What the user chose to do with the project (#KlProjectPage::action). */
+/* What the user chose to do with the project: the parameter of the window's win.start-flow,
+ * which the rows of the page and Next activate. */
 #define KL_PROJECT_ACTION_SETUP                       "setup"
 #define KL_PROJECT_ACTION_ROTATE                      "rotate"
 #define KL_PROJECT_ACTION_ENDPOINTS                   "endpoints"
@@ -23,7 +24,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KlProjectPage, kl_project_page, KL, PROJECT_PAGE, KlPage)
 
-KlPage     *kl_project_page_new          (KlSession     *session);
+KlPage *kl_prepare_project_page (KlContext *context);
 void        kl_project_page_set_projects (KlProjectPage *self,
                                           GPtrArray     *projects);
 GListModel *kl_project_page_get_shown    (KlProjectPage *self);
@@ -31,7 +32,7 @@ gboolean    kl_project_page_select       (KlProjectPage *self,
                                           const char    *group_id);
 void        kl_project_page_reload       (KlProjectPage *self);
 /* A teardown of the chosen project was confirmed and did not finish (-1: none): the page says
- * so first, and Next finishes it (the "action" signal with the teardown's action) instead of
+ * so first, and Next finishes it (win.start-flow with the teardown's action) instead of
  * resuming the setup. */
 void        kl_project_page_set_unfinished_teardown (KlProjectPage *self,
                                                      int            kind);

@@ -53,8 +53,6 @@ G_DEFINE_FINAL_TYPE (KlReviewPage, kl_review_page, KL_TYPE_PAGE)
 
 enum {
   PROP_0,
-  PROP_SESSION,
-  PROP_ANSWERS,
   PROP_CLIENT,
   PROP_GROUP_ID,
   N_PROPS
@@ -327,6 +325,14 @@ kl_review_page_shown (KlPage *page)
     kl_page_set_error (page, NULL);
 }
 
+/* Reads the session's project back after Enable. */
+static void
+session_changed_cb (KlReviewPage *self)
+{
+  kl_review_page_set_project (self, kl_session_get_client (self->session),
+                              kl_session_get_group_id (self->session));
+}
+
 static void
 kl_review_page_constructed (GObject *object)
 {
@@ -334,8 +340,21 @@ kl_review_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (kl_review_page_parent_class)->constructed (object);
 
+  g_set_object (&self->session, kl_context_get_session (kl_page_get_context (KL_PAGE (self))));
+  g_set_object (&self->answers, kl_context_get_answers (kl_page_get_context (KL_PAGE (self))));
+
   if (self->answers == NULL)
     self->answers = kl_setup_answers_new ();
+
+  if (self->session != NULL)
+    {
+      g_signal_connect_object (self->session, "notify::client", G_CALLBACK (session_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->session, "notify::project", G_CALLBACK (session_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+      if (kl_session_get_client (self->session) != NULL)
+        session_changed_cb (self);
+    }
 
   g_signal_connect_object (self->answers, "notify", G_CALLBACK (answers_changed_cb), self,
                            G_CONNECT_SWAPPED);
@@ -377,14 +396,6 @@ kl_review_page_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
-
-    case PROP_ANSWERS:
-      g_value_set_object (value, self->answers);
-      break;
-
     case PROP_CLIENT:
       g_value_set_object (value, self->client);
       break;
@@ -408,14 +419,6 @@ kl_review_page_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_SESSION:
-      self->session = g_value_dup_object (value);
-      break;
-
-    case PROP_ANSWERS:
-      self->answers = g_value_dup_object (value);
-      break;
-
     case PROP_CLIENT:
       kl_review_page_set_project (self, g_value_get_object (value), self->group_id);
       break;
@@ -446,21 +449,6 @@ kl_review_page_class_init (KlReviewPageClass *klass)
   page_class->help_id = "azure-details";
   page_class->shown = kl_review_page_shown;
   page_class->apply_async = kl_review_page_apply_async;
-
-  /**
-   * KlReviewPage:session:
-   * The flow's session: the project's configuration as last read, which decides what Enable
-   * sends.
-   */
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL,
-                         KL_TYPE_SESSION,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
-
-  properties[PROP_ANSWERS] =
-    g_param_spec_object ("answers", NULL, NULL,
-                         KL_TYPE_SETUP_ANSWERS,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   /**
    * KlReviewPage:client:
@@ -517,15 +505,12 @@ kl_review_page_init (KlReviewPage *self)
  * Returns: (transfer floating): the page
  */
 KlPage *
-kl_review_page_new (KlSession      *session,
-                    KlSetupAnswers *answers)
+kl_prepare_review_page (KlContext *context)
 {
-  g_return_val_if_fail (!session || KL_IS_SESSION (session), NULL);
-  g_return_val_if_fail (!answers || KL_IS_SETUP_ANSWERS (answers), NULL);
+  g_return_val_if_fail (KL_IS_CONTEXT (context), NULL);
 
   return g_object_new (KL_TYPE_REVIEW_PAGE,
-                       "session", session,
-                       "answers", answers,
+                       "context", context,
                        NULL);
 }
 

@@ -18,8 +18,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KlReviewPage, kl_review_page, KL, REVIEW_PAGE, KlPage)
 
-KlPage        *kl_review_page_new               (KlSession      *session,
-                                                 KlSetupAnswers *answers);
+KlPage *kl_prepare_review_page (KlContext *context);
 KlAtlasClient *kl_review_page_get_client        (KlReviewPage   *self);
 const char    *kl_review_page_get_group_id      (KlReviewPage   *self);
 void           kl_review_page_set_project       (KlReviewPage   *self,

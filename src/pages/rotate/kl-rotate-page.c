@@ -49,14 +49,6 @@ struct _KlRotatePage
 
 G_DEFINE_FINAL_TYPE (KlRotatePage, kl_rotate_page, KL_TYPE_PAGE)
 
-enum {
-  PROP_0,
-  PROP_SESSION,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
 /* Atlas's default cloud when it names none. */
 static const char *
 environment_display_name (const char *environment)
@@ -460,47 +452,11 @@ kl_rotate_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (kl_rotate_page_parent_class)->constructed (object);
 
+  g_set_object (&self->session, kl_context_get_session (kl_page_get_context (KL_PAGE (self))));
+
   g_signal_connect_object (self->session, "notify::plan", G_CALLBACK (update_current), self,
                            G_CONNECT_SWAPPED);
   update_current (self);
-}
-
-static void
-kl_rotate_page_get_property (GObject    *object,
-                             guint       prop_id,
-                             GValue     *value,
-                             GParamSpec *pspec)
-{
-  KlRotatePage *self = KL_ROTATE_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-kl_rotate_page_set_property (GObject      *object,
-                             guint         prop_id,
-                             const GValue *value,
-                             GParamSpec   *pspec)
-{
-  KlRotatePage *self = KL_ROTATE_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      self->session = g_value_dup_object (value);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -513,21 +469,12 @@ kl_rotate_page_class_init (KlRotatePageClass *klass)
   object_class->constructed = kl_rotate_page_constructed;
   object_class->dispose = kl_rotate_page_dispose;
   object_class->finalize = kl_rotate_page_finalize;
-  object_class->get_property = kl_rotate_page_get_property;
-  object_class->set_property = kl_rotate_page_set_property;
 
   page_class->page_id = KL_PAGE_ROTATE;
   page_class->help_id = "rotate";
   page_class->shown = kl_rotate_page_shown;
   page_class->leave = kl_rotate_page_leave;
   page_class->apply_async = kl_rotate_page_apply_async;
-
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL,
-                         KL_TYPE_SESSION,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/pages/rotate/kl-rotate-page.ui");
@@ -555,12 +502,12 @@ kl_rotate_page_init (KlRotatePage *self)
 }
 
 KlPage *
-kl_rotate_page_new (KlSession *session)
+kl_prepare_rotate_page (KlContext *context)
 {
-  g_return_val_if_fail (KL_IS_SESSION (session), NULL);
+  g_return_val_if_fail (KL_IS_CONTEXT (context), NULL);
 
   return g_object_new (KL_TYPE_ROTATE_PAGE,
-                       "session", session,
+                       "context", context,
                        NULL);
 }
 

@@ -13,8 +13,6 @@
 
 G_BEGIN_DECLS
 
-#define KL_PAGE_ROTATE "rotate"
-
 #define KL_TYPE_ROTATE_PAGE (kl_rotate_page_get_type ())
 
 G_DECLARE_FINAL_TYPE (KlRotatePage, kl_rotate_page, KL, ROTATE_PAGE, KlPage)
@@ -22,7 +20,7 @@ G_DECLARE_FINAL_TYPE (KlRotatePage, kl_rotate_page, KL, ROTATE_PAGE, KlPage)
 /* Hidden until entered: the Project page unhides it and jumps to it
  * (kl_page_set_hidden (page, FALSE); kl_assistant_set_current_page (assistant, "rotate"));
  * it hides itself again when left, so it never shows in the setup's Next/Back order. */
-KlPage    *kl_rotate_page_new               (KlSession    *session);
+KlPage *kl_prepare_rotate_page (KlContext *context);
 KlSession *kl_rotate_page_get_session       (KlRotatePage *self);
 /* The field of the new key identifier (tests). */
 KlField   *kl_rotate_page_get_field         (KlRotatePage *self);

@@ -69,15 +69,6 @@ struct _KlSignInPage
 G_DEFINE_FINAL_TYPE (KlSignInPage, kl_sign_in_page, KL_TYPE_PAGE)
 
 enum {
-  PROP_0,
-  PROP_SESSION,
-  PROP_CREDENTIALS,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-enum {
   SIGNED_IN,
   N_SIGNALS
 };
@@ -805,12 +796,56 @@ kl_sign_in_page_shown (KlPage *page)
     }
 }
 
+static void select_service (KlSignInPage   *self,
+                            KlAtlasService  service);
+
+/* Whether this session has a keyring to save profiles in (the context learns it when the
+ * saved profiles are listed). */
+static void
+keyring_available_cb (KlSignInPage *self)
+{
+  gboolean available = kl_context_get_keyring_available (kl_page_get_context (KL_PAGE (self)));
+
+  if (available)
+    {
+      adw_action_row_set_subtitle (self->remember_row,
+                                   _("Kept in your login keyring, never in a file"));
+      return;
+    }
+
+  /* Said up front, before a save can fail: signing in works without a keyring. */
+  adw_action_row_set_subtitle (self->remember_row,
+                               _("No keyring is running in this session, so Keylink signs in "
+                                 "without saving: the profile lasts until Keylink closes. To "
+                                 "save it, start GNOME Keyring (or another Secret Service) and "
+                                 "open Keylink again."));
+  adw_action_row_set_subtitle_lines (self->remember_row, 0);
+  gtk_switch_set_active (self->remember_switch, FALSE);
+}
+
+/* The context's Atlas address (`--atlas-url`) chooses “Another address” with it. It is
+ * checked like typed text. */
+static void
+base_url_cb (KlSignInPage *self)
+{
+  const char *url = kl_context_get_base_url (kl_page_get_context (KL_PAGE (self)));
+
+  if (url == NULL)
+    return;
+
+  kl_field_set_text (self->url_field, url);
+  select_service (self, KL_ATLAS_SERVICE_CUSTOM);
+}
+
 static void
 kl_sign_in_page_constructed (GObject *object)
 {
   KlSignInPage *self = KL_SIGN_IN_PAGE (object);
 
   G_OBJECT_CLASS (kl_sign_in_page_parent_class)->constructed (object);
+
+  g_set_object (&self->session, kl_context_get_session (kl_page_get_context (KL_PAGE (self))));
+  g_set_object (&self->credentials, kl_context_get_credentials (kl_page_get_context (KL_PAGE (self))));
 
   g_assert (self->session != NULL);
   if (self->credentials == NULL)
@@ -841,6 +876,14 @@ kl_sign_in_page_constructed (GObject *object)
   auth_changed_cb (self);
   self->loading = FALSE;
   self->profile_dirty = FALSE;
+
+  g_signal_connect_object (kl_page_get_context (KL_PAGE (self)), "notify::base-url",
+                           G_CALLBACK (base_url_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (kl_page_get_context (KL_PAGE (self)), "notify::keyring-available",
+                           G_CALLBACK (keyring_available_cb), self, G_CONNECT_SWAPPED);
+  base_url_cb (self);
+  if (!kl_context_get_keyring_available (kl_page_get_context (KL_PAGE (self))))
+    keyring_available_cb (self);
 }
 
 static void
@@ -865,52 +908,6 @@ kl_sign_in_page_dispose (GObject *object)
 }
 
 static void
-kl_sign_in_page_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
-{
-  KlSignInPage *self = KL_SIGN_IN_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
-
-    case PROP_CREDENTIALS:
-      g_value_set_object (value, self->credentials);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-kl_sign_in_page_set_property (GObject      *object,
-                              guint         prop_id,
-                              const GValue *value,
-                              GParamSpec   *pspec)
-{
-  KlSignInPage *self = KL_SIGN_IN_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      self->session = g_value_dup_object (value);
-      break;
-
-    case PROP_CREDENTIALS:
-      self->credentials = g_value_dup_object (value);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 kl_sign_in_page_class_init (KlSignInPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -919,33 +916,11 @@ kl_sign_in_page_class_init (KlSignInPageClass *klass)
 
   object_class->constructed = kl_sign_in_page_constructed;
   object_class->dispose = kl_sign_in_page_dispose;
-  object_class->get_property = kl_sign_in_page_get_property;
-  object_class->set_property = kl_sign_in_page_set_property;
 
   page_class->page_id = "sign-in";
   page_class->help_id = "sign-in";
   page_class->shown = kl_sign_in_page_shown;
   page_class->apply_async = kl_sign_in_page_apply_async;
-
-  /**
-   * KlSignInPage:session:
-   * Gets the signed-in client.
-   */
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL,
-                         KL_TYPE_SESSION,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
-
-  /**
-   * KlSignInPage:credentials:
-   * Where “Remember in Keyring” saves the profile.
-   */
-  properties[PROP_CREDENTIALS] =
-    g_param_spec_object ("credentials", NULL, NULL,
-                         KL_TYPE_CREDENTIALS,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * KlSignInPage::signed-in:
@@ -1019,15 +994,12 @@ kl_sign_in_page_init (KlSignInPage *self)
  * Returns: (transfer floating): the page
  */
 KlPage *
-kl_sign_in_page_new (KlSession     *session,
-                     KlCredentials *credentials)
+kl_prepare_sign_in_page (KlContext *context)
 {
-  g_return_val_if_fail (KL_IS_SESSION (session), NULL);
-  g_return_val_if_fail (!credentials || KL_IS_CREDENTIALS (credentials), NULL);
+  g_return_val_if_fail (KL_IS_CONTEXT (context), NULL);
 
   return g_object_new (KL_TYPE_SIGN_IN_PAGE,
-                       "session", session,
-                       "credentials", credentials,
+                       "context", context,
                        NULL);
 }
 
@@ -1038,45 +1010,6 @@ select_service (KlSignInPage   *self,
   for (guint i = 0; i < G_N_ELEMENTS (services); i++)
     if (services[i] == service)
       adw_combo_row_set_selected (self->service_row, i);
-}
-
-/**
- * kl_sign_in_page_set_custom_url:
- *
- * Chooses “Another address” with @url (`--atlas-url`). It is checked like typed text.
- */
-void
-kl_sign_in_page_set_keyring_available (KlSignInPage *self,
-                                       gboolean      available)
-{
-  g_return_if_fail (KL_IS_SIGN_IN_PAGE (self));
-
-  if (available)
-    {
-      adw_action_row_set_subtitle (self->remember_row,
-                                   _("Kept in your login keyring, never in a file"));
-      return;
-    }
-
-  /* Said up front, before a save can fail: signing in works without a keyring. */
-  adw_action_row_set_subtitle (self->remember_row,
-                               _("No keyring is running in this session, so Keylink signs in "
-                                 "without saving: the profile lasts until Keylink closes. To "
-                                 "save it, start GNOME Keyring (or another Secret Service) and "
-                                 "open Keylink again."));
-  adw_action_row_set_subtitle_lines (self->remember_row, 0);
-  gtk_switch_set_active (self->remember_switch, FALSE);
-}
-
-void
-kl_sign_in_page_set_custom_url (KlSignInPage *self,
-                                const char   *url)
-{
-  g_return_if_fail (KL_IS_SIGN_IN_PAGE (self));
-  g_return_if_fail (url != NULL);
-
-  kl_field_set_text (self->url_field, url);
-  select_service (self, KL_ATLAS_SERVICE_CUSTOM);
 }
 
 /**

@@ -17,14 +17,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KlSignInPage, kl_sign_in_page, KL, SIGN_IN_PAGE, KlPage)
 
-KlPage *kl_sign_in_page_new            (KlSession     *session,
-                                        KlCredentials *credentials);
-void    kl_sign_in_page_set_custom_url (KlSignInPage  *self,
-                                        const char    *url);
-/* Whether this session has a keyring to save profiles in: without one, "Remember in
- * Keyring" starts off and says why, before anything is tried. */
-void    kl_sign_in_page_set_keyring_available (KlSignInPage *self,
-                                               gboolean      available);
+KlPage *kl_prepare_sign_in_page (KlContext *context);
 void    kl_sign_in_page_load_profile   (KlSignInPage  *self,
                                         KlProfile     *profile,
                                         SecretValue   *secret);

@@ -42,7 +42,6 @@ struct _KlTeardownPage
   guint           poll_max_ms;
   gboolean        loaded;
   gboolean        finished;          /* the last run did everything */
-  GSettings      *settings;          /* the intent's home, or NULL */
 
   /* Template widgets */
   GtkLabel            *intro_label;
@@ -58,9 +57,16 @@ struct _KlTeardownPage
 
 G_DEFINE_FINAL_TYPE (KlTeardownPage, kl_teardown_page, KL_TYPE_PAGE)
 
+/* A confirmed teardown is kept until done, to resume it (not in demo mode: nothing real to
+ * resume). */
+static GSettings *
+intent_settings (KlTeardownPage *self)
+{
+  return kl_context_get_saved_settings (kl_page_get_context (KL_PAGE (self)));
+}
+
 enum {
   PROP_0,
-  PROP_SESSION,
   PROP_KIND,
   N_PROPS
 };
@@ -450,7 +456,7 @@ run_cb (GObject      *object,
   if (ok)
     {
       /* Done: no longer an intent to resume. */
-      kl_teardown_intent_clear (self->settings, kl_teardown_get_group_id (teardown));
+      kl_teardown_intent_clear (intent_settings (self), kl_teardown_get_group_id (teardown));
       self->finished = TRUE;
       gtk_editable_set_text (GTK_EDITABLE (self->name_row), "");
       kl_session_refresh_async (self->session, self->cancellable, run_refresh_cb,
@@ -474,8 +480,7 @@ start (KlTeardownPage *self)
 {
   KlAtlasClient *client = kl_session_get_client (self->session);
   const char *group_id = kl_session_get_group_id (self->session);
-  GtkWidget *assistant;
-  GCancellable *window_cancellable = NULL;
+  GCancellable *window_cancellable = kl_context_get_cancellable (kl_page_get_context (KL_PAGE (self)));
 
   g_return_if_fail (!is_running (self));
 
@@ -504,12 +509,9 @@ start (KlTeardownPage *self)
   self->run_cancellable = g_cancellable_new ();
 
   /* Confirmed: from now until it is done, a restart resumes this teardown, not a setup. */
-  kl_teardown_intent_set (self->settings, group_id, self->kind);
+  kl_teardown_intent_set (intent_settings (self), group_id, self->kind);
 
-  /* Closing the window stops the run (the window cancels the assistant's cancellable). */
-  assistant = gtk_widget_get_ancestor (GTK_WIDGET (self), KL_TYPE_ASSISTANT);
-  if (assistant != NULL)
-    window_cancellable = kl_assistant_get_cancellable (KL_ASSISTANT (assistant));
+  /* Closing the window stops the run (the window cancels the context's cancellable). */
   if (window_cancellable != NULL)
     {
       self->window_cancellable = g_object_ref (window_cancellable);
@@ -611,16 +613,6 @@ kl_teardown_page_dispose (GObject *object)
   G_OBJECT_CLASS (kl_teardown_page_parent_class)->dispose (object);
 }
 
-void
-kl_teardown_page_set_settings (KlTeardownPage *self,
-                               GSettings      *settings)
-{
-  g_return_if_fail (KL_IS_TEARDOWN_PAGE (self));
-  g_return_if_fail (settings == NULL || G_IS_SETTINGS (settings));
-
-  g_set_object (&self->settings, settings);
-}
-
 static void
 kl_teardown_page_finalize (GObject *object)
 {
@@ -629,8 +621,6 @@ kl_teardown_page_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->run_cancellable);
   g_clear_object (&self->plan_steps);
-
-  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (kl_teardown_page_parent_class)->finalize (object);
 }
@@ -641,6 +631,8 @@ kl_teardown_page_constructed (GObject *object)
   KlTeardownPage *self = KL_TEARDOWN_PAGE (object);
 
   G_OBJECT_CLASS (kl_teardown_page_parent_class)->constructed (object);
+
+  g_set_object (&self->session, kl_context_get_session (kl_page_get_context (KL_PAGE (self))));
 
   g_signal_connect_object (self->session, "notify::project", G_CALLBACK (update_texts), self,
                            G_CONNECT_SWAPPED);
@@ -658,10 +650,6 @@ kl_teardown_page_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
-
     case PROP_KIND:
       g_value_set_uint (value, self->kind);
       break;
@@ -681,10 +669,6 @@ kl_teardown_page_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_SESSION:
-      self->session = g_value_dup_object (value);
-      break;
-
     case PROP_KIND:
       kl_teardown_page_set_kind (self, g_value_get_uint (value));
       break;
@@ -711,11 +695,6 @@ kl_teardown_page_class_init (KlTeardownPageClass *klass)
   page_class->help_id = "teardown";
   page_class->shown = kl_teardown_page_shown;
   page_class->leave = kl_teardown_page_leave;
-
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL,
-                         KL_TYPE_SESSION,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   /**
    * KlTeardownPage:kind:
@@ -766,12 +745,12 @@ kl_teardown_page_init (KlTeardownPage *self)
 }
 
 KlPage *
-kl_teardown_page_new (KlSession *session)
+kl_prepare_teardown_page (KlContext *context)
 {
-  g_return_val_if_fail (KL_IS_SESSION (session), NULL);
+  g_return_val_if_fail (KL_IS_CONTEXT (context), NULL);
 
   return g_object_new (KL_TYPE_TEARDOWN_PAGE,
-                       "session", session,
+                       "context", context,
                        NULL);
 }
 

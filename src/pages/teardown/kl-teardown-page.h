@@ -14,8 +14,6 @@
 
 G_BEGIN_DECLS
 
-#define KL_PAGE_TEARDOWN "teardown"
-
 #define KL_TYPE_TEARDOWN_PAGE (kl_teardown_page_get_type ())
 
 G_DECLARE_FINAL_TYPE (KlTeardownPage, kl_teardown_page, KL, TEARDOWN_PAGE, KlPage)
@@ -25,7 +23,7 @@ G_DECLARE_FINAL_TYPE (KlTeardownPage, kl_teardown_page, KL, TEARDOWN_PAGE, KlPag
  * kl_assistant_set_current_page (assistant, "teardown")); it hides itself again when left, so
  * it never shows in the setup's Next/Back order. Leaving it, or closing the window, stops a
  * teardown in progress; shown again, it reads the project and lists only what is left. */
-KlPage         *kl_teardown_page_new                (KlSession      *session);
+KlPage *kl_prepare_teardown_page (KlContext *context);
 KlSession      *kl_teardown_page_get_session        (KlTeardownPage *self);
 KlTeardownKind  kl_teardown_page_get_kind           (KlTeardownPage *self);
 /* Not while it runs. */
@@ -33,8 +31,6 @@ void            kl_teardown_page_set_kind           (KlTeardownPage *self,
                                                      KlTeardownKind  kind);
 /* Where a confirmed teardown is kept as an intent until it is done (kl-teardown-intent.h);
  * NULL keeps nothing (demo mode). */
-void            kl_teardown_page_set_settings       (KlTeardownPage *self,
-                                                     GSettings      *settings);
 /* Whether the steps shown come from a read of the project made since the page was shown. */
 gboolean        kl_teardown_page_get_loaded         (KlTeardownPage *self);
 gboolean        kl_teardown_page_get_running        (KlTeardownPage *self);

@@ -237,9 +237,13 @@ kl_welcome_page_init (KlWelcomePage *self)
 }
 
 KlPage *
-kl_welcome_page_new (void)
+kl_prepare_welcome_page (KlContext *context)
 {
-  return g_object_new (KL_TYPE_WELCOME_PAGE, NULL);
+  g_return_val_if_fail (KL_IS_CONTEXT (context), NULL);
+
+  return g_object_new (KL_TYPE_WELCOME_PAGE,
+                       "context", context,
+                       NULL);
 }
 
 /**

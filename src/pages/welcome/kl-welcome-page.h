@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KlWelcomePage, kl_welcome_page, KL, WELCOME_PAGE, KlPage)
 
-KlPage   *kl_welcome_page_new            (void);
+KlPage *kl_prepare_welcome_page (KlContext *context);
 void      kl_welcome_page_set_profiles   (KlWelcomePage      *self,
                                           const char * const *names,
                                           const char * const *ids);

@@ -525,7 +525,7 @@ kl_cluster_row_class_init (KlClusterRowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               RESOURCE_PREFIX "/pages/clusters/kl-cluster-row.ui");
+                                               RESOURCE_PREFIX "/widgets/kl-cluster-row.ui");
   gtk_widget_class_bind_template_child (widget_class, KlClusterRow, check_button);
   gtk_widget_class_bind_template_child (widget_class, KlClusterRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, KlClusterRow, details_label);

@@ -1,0 +1,54 @@
+/* kl-context.h
+ *
+ * Copyright 2026 The Keylink authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "kl-credentials.h"
+#include "kl-flow.h"
+#include "kl-session.h"
+#include "kl-setup-answers.h"
+
+G_BEGIN_DECLS
+
+#define KL_TYPE_CONTEXT (kl_context_get_type ())
+
+G_DECLARE_FINAL_TYPE (KlContext, kl_context, KL, CONTEXT, GObject)
+
+KlContext      *kl_context_new                   (KlSession      *session,
+                                                  KlSetupAnswers *answers);
+
+KlSession      *kl_context_get_session           (KlContext      *self);
+KlSetupAnswers *kl_context_get_answers           (KlContext      *self);
+KlCredentials  *kl_context_get_credentials       (KlContext      *self);
+void            kl_context_set_credentials       (KlContext      *self,
+                                                  KlCredentials  *credentials);
+GCancellable   *kl_context_get_cancellable       (KlContext      *self);
+void            kl_context_set_cancellable       (KlContext      *self,
+                                                  GCancellable   *cancellable);
+KlFlow         *kl_context_get_flow              (KlContext      *self);
+void            kl_context_set_flow              (KlContext      *self,
+                                                  KlFlow         *flow);
+
+GSettings      *kl_context_get_settings          (KlContext      *self);
+void            kl_context_set_settings          (KlContext      *self,
+                                                  GSettings      *settings);
+gboolean        kl_context_get_demo              (KlContext      *self);
+void            kl_context_set_demo              (KlContext      *self,
+                                                  gboolean        demo);
+const char     *kl_context_get_base_url          (KlContext      *self);
+void            kl_context_set_base_url          (KlContext      *self,
+                                                  const char     *base_url);
+gboolean        kl_context_get_keyring_available (KlContext      *self);
+void            kl_context_set_keyring_available (KlContext      *self,
+                                                  gboolean        available);
+
+/* The settings to remember things in: none in demo mode (nothing real to remember). */
+GSettings      *kl_context_get_saved_settings    (KlContext      *self);
+
+G_END_DECLS

@@ -1,0 +1,57 @@
+/* kl-window-private.h
+ *
+ * Copyright 2026 The Keylink authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "kl-context.h"
+#include "kl-flow.h"
+#include "kl-window.h"
+
+G_BEGIN_DECLS
+
+/* Shared by kl-window.c (the chrome, the pages and the flows) and kl-window-actions.c (the
+ * window's actions). */
+
+struct _KlWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  GCancellable         *cancellable;
+  GSettings            *settings;
+  KlSetupAnswers       *answers;
+  KlSession            *session;
+  KlAtlasClient        *client;            /* the session's, to sign out when replaced */
+  KlCredentials        *credentials;
+  KlContext            *context;           /* what every page shares */
+
+  KlFlow               *flow;
+  KlTeardownKind        teardown_kind;
+  char                 *answers_group_id;  /* the project whose server answers are shown */
+  char                 *resume_group_id;   /* "Continue with": resume it once its state is read */
+
+  GPtrArray            *profiles;          /* KlProfile, from the keyring */
+  GPtrArray            *cli_profiles;      /* KlCliProfile */
+  guint                 lists_pending;
+
+  GdkFrameClock        *paint_clock;       /* until the first frame: then the help overlay */
+  gulong                paint_id;
+  guint                 help_overlay_id;
+
+  /* Template widgets */
+  AdwToastOverlay      *toast_overlay;
+  GtkRevealer          *demo_revealer;
+  GtkWidget            *fill_demo_button;
+  GtkMenuButton        *primary_menu_button;
+  GMenuModel           *primary_menu;
+  KlAssistant          *assistant;
+};
+
+void kl_window_class_add_actions (GtkWidgetClass *widget_class);
+void kl_window_start_flow        (KlWindow       *self,
+                                  const char     *action);
+
+G_END_DECLS
