@@ -1,5 +1,5 @@
 /* bench-projects.c — the project list of a big organization in the real window, for
- * tests/bench/bench.py (issue 22). Prints one JSON object on stdout.
+ * tests/bench/bench.py. Prints one JSON object on stdout.
  *
  *   bench-projects [--projects N]
  *

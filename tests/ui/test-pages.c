@@ -294,7 +294,7 @@ test_welcome (Fixture       *fixture,
 
 /* ---- Project -------------------------------------------------------------------------- */
 
-/* An organization of thousands of projects (issue 22): the list makes widgets for the rows on
+/* An organization of thousands of projects: the list makes widgets for the rows on
  * and near the screen, not one per project, and stays right through a search and its
  * clearing. Counting widgets is what a test can hold to; the time it takes is the benchmark's
  * (build-aux/bench.sh). GTK 4.8's GtkListView keeps at most 200 rows around the ones shown

@@ -17,7 +17,7 @@
 #include "kl-project-page.h"
 #include "pages/kl-page-util.h"
 
-/* Step 3 of the flow (design.md section 2): the projects the sign-in listed, searchable; the
+/* Step 3 of the flow (HACKING.md, The flow): the projects the sign-in listed, searchable; the
  * chosen one's state read back from the server (KlSession) and what can be done with it.
  * Next sets up or continues the setup; the other actions go to their own pages
  * (#KlProjectPage::action), when the assistant has them. */
