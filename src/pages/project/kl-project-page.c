@@ -244,14 +244,12 @@ row_setup_cb (GtkSignalListItemFactory *factory,
   /* Shown as they are, never read as markup: a project named “R&D <EU>” shows as such. */
   title = g_object_new (GTK_TYPE_LABEL,
                         "xalign", 0.0f,
-                        "wrap", TRUE,
-                        "wrap-mode", PANGO_WRAP_WORD_CHAR,
+                        "ellipsize", PANGO_ELLIPSIZE_END,
                         NULL);
   gtk_box_append (GTK_BOX (labels), title);
   subtitle = g_object_new (GTK_TYPE_LABEL,
                            "xalign", 0.0f,
-                           "wrap", TRUE,
-                           "wrap-mode", PANGO_WRAP_WORD_CHAR,
+                           "ellipsize", PANGO_ELLIPSIZE_END,
                            "css-classes", (const char *[]) { "dim-label", "caption", NULL },
                            NULL);
   gtk_box_append (GTK_BOX (labels), subtitle);
