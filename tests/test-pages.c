@@ -341,15 +341,15 @@ counts_project_row (GtkWidget     *widget,
 {
   guint *n = (guint *) data;
 
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_realized (widget) &&
-      g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), "Project ") &&
+  if (GTK_IS_INSCRIPTION (widget) && gtk_widget_get_realized (widget) &&
+      g_str_has_prefix (gtk_inscription_get_text (GTK_INSCRIPTION (widget)), "Project ") &&
       list_item_of (widget) != NULL)
     (*n)++;
 
   return FALSE;
 }
 
-/* The row widgets that exist for the list: realized labels of project names in list items
+/* The row widgets that exist for the list: realized project names in list items
  * (not the chosen one's name heading its state). */
 static guint
 n_project_rows (KlProjectPage *page)
