@@ -405,7 +405,10 @@ shows_chosen (KlProjectPage *page,
   GtkWidget *item = project_item (page, name);
   GtkWidget *check = item != NULL ? kl_test_find_by_type (item, GTK_TYPE_IMAGE) : NULL;
 
-  g_assert_nonnull (check);
+  /* (Made for the first row that shows it.) */
+  g_assert_nonnull (item);
+  if (check == NULL)
+    return FALSE;
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "Chosen");
   return gtk_widget_get_mapped (check);

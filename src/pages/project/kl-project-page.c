@@ -245,23 +245,45 @@ search_activated_cb (KlProjectPage *self)
   kl_project_page_select (self, kl_project_get_id (project));
 }
 
+/* The check mark of the chosen project, made for the first row that shows it (one row at a
+ * time shows it: the others have none to make and free). */
+static void
+set_row_chosen (GtkWidget *grid,
+                gboolean   chosen)
+{
+  GtkWidget *check = g_object_get_data (G_OBJECT (grid), CHECK_KEY);
+
+  if (check == NULL && chosen)
+    {
+      check = g_object_new (GTK_TYPE_IMAGE,
+                            "icon-name", "object-select-symbolic",
+                            "valign", GTK_ALIGN_CENTER,
+                            NULL);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Chosen"),
+                                      -1);
+      gtk_grid_attach (GTK_GRID (grid), check, 1, 0, 1, 2);
+      g_object_set_data (G_OBJECT (grid), CHECK_KEY, check);
+    }
+
+  if (check != NULL)
+    gtk_widget_set_visible (check, chosen);
+}
+
 /* What a row of the list shows: the project's name and id on a line each (ellipsized: a
  * row's height never depends on its text, nor its width on a long name), and the check mark
  * of the chosen one. Returns a full reference. */
 static GtkWidget *
 make_row (void)
 {
-  GtkWidget *box, *labels, *title, *subtitle, *check;
+  GtkWidget *grid, *title, *subtitle;
 
-  box = g_object_ref_sink (gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12));
-  g_object_set (box,
+  /* One grid rather than boxes in a box: a widget fewer to make and free per row. */
+  grid = g_object_ref_sink (gtk_grid_new ());
+  g_object_set (grid,
+                "column-spacing", 12, "row-spacing", 3,
                 "margin-top", 9, "margin-bottom", 9, "margin-start", 12, "margin-end", 12,
                 NULL);
-
-  labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
-  gtk_widget_set_hexpand (labels, TRUE);
-  gtk_widget_set_valign (labels, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (box), labels);
 
   /* Shown as they are, never read as markup: a project named “R&D <EU>” shows as such. An
    * inscription is sized by its number of characters, not laid out to be measured. */
@@ -269,31 +291,22 @@ make_row (void)
                         "xalign", 0.0f,
                         "text-overflow", GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END,
                         "nat-chars", 40,
+                        "hexpand", TRUE,
                         NULL);
-  gtk_box_append (GTK_BOX (labels), title);
+  gtk_grid_attach (GTK_GRID (grid), title, 0, 0, 1, 1);
   subtitle = g_object_new (GTK_TYPE_INSCRIPTION,
                            "xalign", 0.0f,
                            "text-overflow", GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END,
                            "nat-chars", 40,
+                           "hexpand", TRUE,
                            "css-classes", (const char *[]) { "dim-label", "caption", NULL },
                            NULL);
-  gtk_box_append (GTK_BOX (labels), subtitle);
+  gtk_grid_attach (GTK_GRID (grid), subtitle, 0, 1, 1, 1);
 
-  check = g_object_new (GTK_TYPE_IMAGE,
-                        "icon-name", "object-select-symbolic",
-                        "valign", GTK_ALIGN_CENTER,
-                        "visible", FALSE,
-                        NULL);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (check),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Chosen"),
-                                  -1);
-  gtk_box_append (GTK_BOX (box), check);
+  g_object_set_data (G_OBJECT (grid), TITLE_KEY, title);
+  g_object_set_data (G_OBJECT (grid), SUBTITLE_KEY, subtitle);
 
-  g_object_set_data (G_OBJECT (box), TITLE_KEY, title);
-  g_object_set_data (G_OBJECT (box), SUBTITLE_KEY, subtitle);
-  g_object_set_data (G_OBJECT (box), CHECK_KEY, check);
-
-  return box;
+  return grid;
 }
 
 /* GTK 4.8 makes new list items whenever the search changes the rows on screen (up to 200 of
@@ -357,8 +370,7 @@ row_bind_cb (GtkSignalListItemFactory *factory,
   gtk_inscription_set_text (g_object_get_data (G_OBJECT (box), TITLE_KEY),
                             kl_project_get_name (project));
   gtk_inscription_set_text (g_object_get_data (G_OBJECT (box), SUBTITLE_KEY), id);
-  gtk_widget_set_visible (g_object_get_data (G_OBJECT (box), CHECK_KEY),
-                          g_strcmp0 (self->selected_id, id) == 0);
+  set_row_chosen (box, g_strcmp0 (self->selected_id, id) == 0);
   g_object_set_data_full (G_OBJECT (box), PROJECT_ID_KEY, g_strdup (id), g_free);
 
   /* The list item a screen reader reads (role list item) is GTK's row around ours: it is
@@ -405,10 +417,9 @@ update_checks (KlProjectPage *self)
     {
       GtkWidget *box = gtk_widget_get_first_child (row);
       const char *id = box != NULL ? g_object_get_data (G_OBJECT (box), PROJECT_ID_KEY) : NULL;
-      GtkWidget *check = box != NULL ? g_object_get_data (G_OBJECT (box), CHECK_KEY) : NULL;
 
-      if (check != NULL)
-        gtk_widget_set_visible (check, id != NULL && g_strcmp0 (id, self->selected_id) == 0);
+      if (id != NULL)
+        set_row_chosen (box, g_strcmp0 (id, self->selected_id) == 0);
     }
 }
 
