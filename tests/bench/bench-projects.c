@@ -128,7 +128,8 @@ is_row_text (GtkWidget     *widget,
 {
   GtkWidget *item = widget;
 
-  if (!GTK_IS_LABEL (widget) || !gtk_widget_get_mapped (widget))
+  if (!(GTK_IS_LABEL (widget) || GTK_IS_INSCRIPTION (widget)) ||
+      !gtk_widget_get_mapped (widget))
     return FALSE;
   while (item != NULL &&
          gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (item)) !=
