@@ -298,7 +298,7 @@ make_row (void)
 /* GTK 4.8 makes new list items whenever the search changes the rows on screen (up to 200 of
  * them, GTK_LIST_VIEW_MAX_LIST_ITEMS), before it drops those gone: a row's contents are made
  * ahead, a few at a time while the main loop is idle, and those of list items gone are kept,
- * so that a keystroke has little to make and free (issue 22). */
+ * so that a keystroke has little to make and free. */
 #define SPARE_ROWS_MIN   210
 #define SPARE_ROWS_MAX   256
 #define SPARE_ROWS_BATCH 10
