@@ -91,6 +91,19 @@ typedef struct
   gint64 expires;      /* simulated µs */
 } SimToken;
 
+/* KlSim's link (kl_sim_set_azure_sim ()): one clock for both simulators, and a chance to
+ * bring the Atlas world up to that clock before the Azure side is looked at (so that the
+ * connection of an endpoint that reached PENDING_ACCEPTANCE is there). */
+typedef struct
+{
+  gint64 (*now)            (gpointer data);   /* simulated µs */
+  void   (*set_time_scale) (gpointer data,
+                            double   time_scale);
+  void   (*advance)        (gpointer data,
+                            double   seconds);
+  void   (*sync)           (gpointer data);
+} KlAzureSimLink;
+
 struct _KlAzureSim
 {
   GObject                parent_instance;
@@ -115,7 +128,17 @@ struct _KlAzureSim
   char                  *urls[3];
   char                  *vault_template;
   GMainContext          *context;
+
+  const KlAzureSimLink  *link;
+  gpointer               link_data;
 };
+
+/* @link NULL: the simulator's own clock again. */
+void             kl_azure_sim_set_link            (KlAzureSim        *self,
+                                                   const KlAzureSimLink *link,
+                                                   gpointer           data);
+/* Runs the link's sync, if any. */
+void             kl_azure_sim_sync                (KlAzureSim        *self);
 
 gint64           kl_azure_sim_now                 (KlAzureSim        *self);
 SimApp          *kl_azure_sim_find_app            (KlAzureSim        *self,

@@ -170,12 +170,37 @@ pending_free (Pending *pending)
   g_free (pending);
 }
 
+/* As KlSim: real durations are simulated ones times the scale, so the simulated clock runs
+ * 1/scale times as fast as the real one; 0 stops it. */
 gint64
 kl_azure_sim_now (KlAzureSim *self)
 {
   gint64 real = g_get_monotonic_time () - self->anchor_real;
 
-  return self->anchor_sim + (gint64) ((double) real * self->time_scale);
+  if (self->link != NULL)
+    return self->link->now (self->link_data);
+  if (self->time_scale == 0)
+    return self->anchor_sim;
+  return self->anchor_sim + (gint64) ((double) real / self->time_scale);
+}
+
+void
+kl_azure_sim_set_link (KlAzureSim           *self,
+                       const KlAzureSimLink *link,
+                       gpointer              data)
+{
+  /* Leaving a link keeps the time where it is. */
+  self->anchor_sim = kl_azure_sim_now (self);
+  self->anchor_real = g_get_monotonic_time ();
+  self->link = link;
+  self->link_data = data;
+}
+
+void
+kl_azure_sim_sync (KlAzureSim *self)
+{
+  if (self->link != NULL)
+    self->link->sync (self->link_data);
 }
 
 static void
@@ -616,6 +641,7 @@ handle (KlAzureSim        *self,
         KlAzureSimService  service,
         SoupServerMessage *msg)
 {
+  kl_azure_sim_sync (self);
   switch (service)
     {
     case KL_AZURE_SIM_SERVICE_LOGIN:
@@ -750,6 +776,7 @@ server_handler (SoupServer        *server,
 
   if (service == KL_AZURE_SIM_SERVICE_ARM && g_str_has_prefix (path, CONTROL_PREFIX))
     {
+      kl_azure_sim_sync (self);
       kl_azure_sim_handle_control (self, msg, path);
       return;
     }
@@ -951,6 +978,11 @@ kl_azure_sim_set_time_scale (KlAzureSim *self,
   g_return_if_fail (KL_IS_AZURE_SIM (self));
   g_return_if_fail (time_scale >= 0);
 
+  if (self->link != NULL)
+    {
+      self->link->set_time_scale (self->link_data, time_scale);
+      return;
+    }
   reanchor (self);
   self->time_scale = time_scale;
 }
@@ -962,6 +994,11 @@ kl_azure_sim_advance (KlAzureSim *self,
   g_return_if_fail (KL_IS_AZURE_SIM (self));
   g_return_if_fail (seconds >= 0);
 
+  if (self->link != NULL)
+    {
+      self->link->advance (self->link_data, seconds);
+      return;
+    }
   reanchor (self);
   self->anchor_sim += (gint64) (seconds * G_USEC_PER_SEC);
 }
@@ -1320,6 +1357,7 @@ kl_azure_sim_set_connection_status (KlAzureSim  *self,
   g_return_val_if_fail (KL_IS_AZURE_SIM (self), FALSE);
   g_return_val_if_fail (status != NULL, FALSE);
 
+  kl_azure_sim_sync (self);
   if (!(vault = kl_azure_sim_find_vault (self, vault_name)) ||
       !(connection = kl_azure_sim_find_connection (vault, connection_name)))
     {
@@ -1349,6 +1387,7 @@ kl_azure_sim_get_connection_status (KlAzureSim *self,
 
   g_return_val_if_fail (KL_IS_AZURE_SIM (self), NULL);
 
+  kl_azure_sim_sync (self);
   if (!(vault = kl_azure_sim_find_vault (self, vault_name)) ||
       !(connection = kl_azure_sim_find_connection (vault, connection_name)))
     return NULL;
