@@ -1063,6 +1063,35 @@ kl_azure_sim_handle_control (KlAzureSim        *self,
       return;
     }
 
+  /* The connections of a vault as the portal lists them (their names are Atlas's). */
+  if (n == 4 && strcmp (s[1], "vaults") == 0 && strcmp (s[3], "connections") == 0
+      && strcmp (method, SOUP_METHOD_GET) == 0)
+    {
+      SimVault *vault = kl_azure_sim_find_vault (self, s[2]);
+      JsonObject *object;
+      JsonArray *array;
+
+      if (vault == NULL)
+        {
+          control_error (msg, 404, "SIM_NOT_FOUND", "No such vault.");
+          return;
+        }
+      array = json_array_new ();
+      for (guint i = 0; i < vault->connections->len; i++)
+        {
+          SimConnection *connection = g_ptr_array_index (vault->connections, i);
+          JsonObject *item = json_object_new ();
+
+          json_object_set_string_member (item, "name", connection->name);
+          json_object_set_string_member (item, "status", connection->status);
+          json_array_add_object_element (array, item);
+        }
+      object = json_object_new ();
+      json_object_set_array_member (object, "connections", array);
+      kl_azure_sim_respond_json (msg, 200, kl_sim_json_object_node (object));
+      return;
+    }
+
   if (strcmp (method, SOUP_METHOD_POST) != 0 && strcmp (method, SOUP_METHOD_DELETE) != 0)
     {
       control_error (msg, 405, "SIM_INVALID_REQUEST", "Use POST.");
