@@ -11,7 +11,9 @@
 
 #include <libsoup/soup.h>
 
+#include "kl-azure-check.h"
 #include "kl-azure-client.h"
+#include "kl-azure-id.h"
 #include "kl-azure-sim.h"
 #include "kl-private-endpoint.h"
 #include "kl-test-project.h"
@@ -372,6 +374,121 @@ test_detach (Fixture       *fixture,
   g_assert_finalize_object (azure);
 }
 
+/* The preflight with what a user would type (@values; @typed_secret what goes in the secret
+ * field), through a client pointed at the attached Azure simulator as demo mode does it. Returns
+ * how many findings FAILed, and whether sign-in passed. */
+static guint
+run_check (Fixture                *fixture,
+           const KlAzureSimValues *values,
+           const char             *typed_secret,
+           gboolean               *signed_in)
+{
+  KlAzureSim *azure = kl_sim_get_azure_sim (fixture->project->sim);
+  g_autoptr(KlAzureClient) client = NULL;
+  g_autoptr(KlAzureCheck) check = NULL;
+  g_autoptr(GListModel) findings = NULL;
+  g_autoptr(KlKeyId) key_id = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
+  KlAzureCloud cloud;
+  guint failed = 0;
+
+  g_assert_true (kl_azure_cloud_from_environment (values->environment, &cloud));
+  key_id = kl_key_id_parse (values->key_identifier, &error);
+  g_assert_no_error (error);
+  g_assert_true (kl_key_id_check (key_id, values->environment, values->vault_name, &error));
+  g_assert_no_error (error);
+
+  client = kl_azure_client_new (cloud, values->tenant_id, values->client_id, typed_secret,
+                                &error);
+  g_assert_no_error (error);
+  g_assert_true (kl_azure_client_set_endpoints (client, kl_azure_sim_get_login_url (azure),
+                                                kl_azure_sim_get_arm_url (azure),
+                                                kl_azure_sim_get_vault_url_template (azure),
+                                                &error));
+  g_assert_no_error (error);
+  kl_azure_client_set_retry (client, 2, 10, 100);
+  check = kl_azure_check_new (client, values->subscription_id, values->resource_group,
+                              kl_key_id_get_vault_name (key_id), kl_key_id_get_key_name (key_id),
+                              kl_key_id_get_version (key_id));
+  kl_azure_check_run_async (check, NULL, kl_test_store_result, &result);
+  findings = kl_azure_check_run_finish (check, kl_test_wait_result (&result, 20000), &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < g_list_model_get_n_items (findings); i++)
+    {
+      g_autoptr(KlAzureFinding) finding = g_list_model_get_item (findings, i);
+
+      g_test_message ("%s [%d] %s", kl_azure_finding_get_id (finding),
+                      kl_azure_finding_get_verdict (finding), kl_azure_finding_get_title (finding));
+      if (kl_azure_finding_get_verdict (finding) == KL_AZURE_VERDICT_FAIL)
+        failed++;
+    }
+  *signed_in = kl_azure_finding_get_verdict (
+                 kl_azure_findings_lookup (findings, KL_AZURE_FINDING_SIGN_IN, NULL))
+               == KL_AZURE_VERDICT_PASS;
+  /* Signed in, the check goes as far as the key. */
+  if (*signed_in)
+    g_assert_nonnull (kl_azure_findings_lookup (findings, KL_AZURE_FINDING_KEY, NULL));
+  return failed;
+}
+
+/* kl_azure_sim_dup_values (): the seeded world's values pass, key identifier and all (its
+ * vault host is the real one; the client's vault template maps it). A wrong secret does not. */
+static void
+test_seeded_values (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(KlAzureSimValues) values = kl_azure_sim_dup_values (fixture->azure);
+  gboolean signed_in = FALSE;
+
+  g_assert_cmpstr (values->key_identifier, ==, "https://" KL_AZURE_SIM_VAULT_NAME
+                   ".vault.azure.net/keys/" KL_AZURE_SIM_KEY_NAME "/" KL_AZURE_SIM_KEY_VERSION);
+  g_assert_cmpuint (run_check (fixture, values, values->client_secret, &signed_in), ==, 0);
+  g_assert_true (signed_in);
+  g_assert_cmpuint (run_check (fixture, values, "not-the-secret", &signed_in), >, 0);
+  g_assert_false (signed_in);
+}
+
+/* kl_azure_sim_add_world (): values made up as demo mode's "Fill in demo values" does (random
+ * GUIDs and key version, its own names), without a secret: any typed secret passes. */
+static void
+test_demo_values (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(KlAzureSimValues) values = g_new0 (KlAzureSimValues, 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *version = g_uuid_string_random ();
+  GString *hex = g_string_new (NULL);
+  gboolean signed_in = FALSE;
+
+  for (const char *p = version; *p != '\0'; p++)
+    if (*p != '-')
+      g_string_append_c (hex, *p);
+  values->environment = g_strdup ("AZURE");
+  values->tenant_id = g_uuid_string_random ();
+  values->client_id = g_uuid_string_random ();
+  values->subscription_id = g_uuid_string_random ();
+  values->resource_group = g_strdup ("rg-keylink-demo");
+  values->vault_name = g_strdup ("keylink-demo");
+  values->key_name = g_strdup ("atlas-demo-key");
+  values->key_version = g_string_free (hex, FALSE);
+  values->key_identifier = g_strdup_printf ("https://keylink-demo.vault.azure.net/keys/"
+                                            "atlas-demo-key/%s", values->key_version);
+
+  /* Not yet added: the tenant is unknown. */
+  g_assert_cmpuint (run_check (fixture, values, "whatever-I-typed", &signed_in), >, 0);
+  g_assert_false (signed_in);
+
+  g_assert_true (kl_azure_sim_add_world (fixture->azure, values, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (run_check (fixture, values, "whatever-I-typed", &signed_in), ==, 0);
+  g_assert_true (signed_in);
+  /* Once is enough: the vault exists now. */
+  g_assert_false (kl_azure_sim_add_world (fixture->azure, values, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -385,6 +502,8 @@ main (int   argc,
   ADD ("/sim-azure-link/reject-in-azure", test_reject_in_azure);
   ADD ("/sim-azure-link/remove", test_remove);
   ADD ("/sim-azure-link/detach", test_detach);
+  ADD ("/sim-azure-link/seeded-values", test_seeded_values);
+  ADD ("/sim-azure-link/demo-values", test_demo_values);
 #undef ADD
 
   return g_test_run ();

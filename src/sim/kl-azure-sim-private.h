@@ -33,6 +33,7 @@ typedef struct
   char               *secret;
   KlAzureSimRoles     roles;
   KlAzureSimAppState  state;
+  gboolean            any_secret;  /* kl_azure_sim_add_world () without a secret */
 } SimApp;
 
 typedef struct
@@ -86,7 +87,7 @@ typedef struct
 typedef struct
 {
   char   *client_id;
-  char   *tenant_id;   /* not owned: the simulator's */
+  const char *tenant_id; /* not owned: the simulator's */
   gboolean key_vault;  /* audience: Key Vault, else ARM */
   gint64 expires;      /* simulated µs */
 } SimToken;
@@ -111,6 +112,7 @@ struct _KlAzureSim
   const KlAzureSimCloud *cloud;
   char                  *tenant_id;
   GPtrArray             *foreign_tenants;  /* char* */
+  GPtrArray             *home_tenants;     /* char*, lower case: more tenants of this cloud */
   GPtrArray             *apps;             /* SimApp */
   GPtrArray             *subscriptions;    /* SimSubscription */
   GPtrArray             *vaults;           /* SimVault */
@@ -141,6 +143,10 @@ void             kl_azure_sim_set_link            (KlAzureSim        *self,
 void             kl_azure_sim_sync                (KlAzureSim        *self);
 
 gint64           kl_azure_sim_now                 (KlAzureSim        *self);
+/* The simulator's own string for @tenant (lower case) when it is one of this cloud's
+ * tenants, else NULL. */
+const char      *kl_azure_sim_find_tenant         (KlAzureSim        *self,
+                                                   const char        *tenant);
 SimApp          *kl_azure_sim_find_app            (KlAzureSim        *self,
                                                    const char        *client_id);
 SimVault        *kl_azure_sim_find_vault          (KlAzureSim        *self,

@@ -161,7 +161,7 @@ kl_azure_sim_handle_login (KlAzureSim        *self,
                                       "Tenant is in another national cloud.");
       return;
     }
-  if (strcmp (tenant, self->tenant_id) != 0)
+  if (kl_azure_sim_find_tenant (self, tenant) == NULL)
     {
       g_autofree char *text = g_strdup_printf ("Tenant '%s' not found. Check to make sure you "
                                                "have the correct tenant ID and are signing into "
@@ -196,7 +196,7 @@ kl_azure_sim_handle_login (KlAzureSim        *self,
                                       "'client_assertion' or 'client_secret'.");
       return;
     }
-  if (strcmp (secret, app->secret) != 0)
+  if (!app->any_secret && strcmp (secret, app->secret) != 0)
     {
       kl_azure_sim_respond_aad_error (msg, 401, "invalid_client", 7000215,
                                       "Invalid client secret provided. Ensure the secret being "
@@ -249,7 +249,7 @@ kl_azure_sim_handle_login (KlAzureSim        *self,
   }
   token = g_new0 (SimToken, 1);
   token->client_id = g_strdup (app->client_id);
-  token->tenant_id = self->tenant_id;
+  token->tenant_id = kl_azure_sim_find_tenant (self, tenant);
   token->key_vault = strcmp (scope, self->cloud->key_vault_scope) == 0;
   token->expires = kl_azure_sim_now (self) + (gint64) self->token_lifetime * G_USEC_PER_SEC;
   g_hash_table_replace (self->tokens, g_strdup (access_token), token);
