@@ -20,6 +20,7 @@
 #include "kl-error.h"
 #include "kl-http-log.h"
 
+/* Checks that report to @callback and return FALSE when a value is not well-formed. */
 static gboolean
 check_names (KlAzureClient       *self,
              const char          *subscription_id,
@@ -84,9 +85,9 @@ kl_azure_client_get_vault_async (KlAzureClient       *self,
 
   path = vault_path (self, subscription_id, resource_group, vault_name);
   request = kl_azure_request_new (self, KL_AZURE_OP_READ_VAULT, SOUP_METHOD_GET,
-                         g_strconcat (path, "?api-version=", KL_AZURE_KEY_VAULT_ARM_API_VERSION,
+                                  g_strconcat (path, "?api-version=", KL_AZURE_KEY_VAULT_ARM_API_VERSION,
                                       NULL),
-                         KL_AZURE_RESOURCE_ARM, KL_AZURE_REQUEST_IDEMPOTENT);
+                                  KL_AZURE_RESOURCE_ARM, KL_AZURE_REQUEST_IDEMPOTENT);
   kl_azure_request_set_names (request, subscription_id, resource_group, vault_name, NULL, NULL);
   kl_azure_request_send (self, request, kl_azure_client_get_vault_async, cancellable, callback, user_data);
 }
@@ -138,12 +139,12 @@ kl_azure_client_get_provider_async (KlAzureClient       *self,
   sub = escape (subscription_id);
   ns = escape (namespace_name);
   request = kl_azure_request_new (self, KL_AZURE_OP_READ_PROVIDER, SOUP_METHOD_GET,
-                         g_strconcat (self->arm_url, "/subscriptions/", sub, "/providers/", ns,
+                                  g_strconcat (self->arm_url, "/subscriptions/", sub, "/providers/", ns,
                                       "?api-version=", KL_AZURE_RESOURCES_API_VERSION, NULL),
-                         KL_AZURE_RESOURCE_ARM, KL_AZURE_REQUEST_IDEMPOTENT);
+                                  KL_AZURE_RESOURCE_ARM, KL_AZURE_REQUEST_IDEMPOTENT);
   kl_azure_request_set_names (request, subscription_id, NULL, NULL, NULL, NULL);
   kl_azure_request_send (self, request, kl_azure_client_get_provider_async, cancellable, callback,
-                user_data);
+                         user_data);
 }
 
 KlAzureProvider *
@@ -227,10 +228,10 @@ kl_azure_client_get_key_async (KlAzureClient       *self,
 
   base = kl_azure_client_dup_vault_url (self, vault_name);
   request = kl_azure_request_new (self, KL_AZURE_OP_READ_KEY, SOUP_METHOD_GET,
-                         g_strconcat (base, "/keys/", key_name, "/",
+                                  g_strconcat (base, "/keys/", key_name, "/",
                                       key_version != NULL ? key_version : "",
                                       "?api-version=", KL_AZURE_KEY_VAULT_DATA_API_VERSION, NULL),
-                         KL_AZURE_RESOURCE_KEY_VAULT, KL_AZURE_REQUEST_IDEMPOTENT);
+                                  KL_AZURE_RESOURCE_KEY_VAULT, KL_AZURE_REQUEST_IDEMPOTENT);
   kl_azure_request_set_names (request, NULL, NULL, vault_name, key_name, NULL);
   kl_azure_request_send (self, request, kl_azure_client_get_key_async, cancellable, callback, user_data);
 }
@@ -332,15 +333,15 @@ kl_azure_client_approve_connection_async (KlAzureClient       *self,
   name = escape (connection_name);
   /* PUT is idempotent: approving twice is approving. */
   request = kl_azure_request_new (self, KL_AZURE_OP_APPROVE_CONNECTION, SOUP_METHOD_PUT,
-                         g_strconcat (path, "/privateEndpointConnections/", name, "?api-version=",
+                                  g_strconcat (path, "/privateEndpointConnections/", name, "?api-version=",
                                       KL_AZURE_KEY_VAULT_ARM_API_VERSION, NULL),
-                         KL_AZURE_RESOURCE_ARM, KL_AZURE_REQUEST_IDEMPOTENT);
+                                  KL_AZURE_RESOURCE_ARM, KL_AZURE_REQUEST_IDEMPOTENT);
   request->body = g_bytes_new_take (text, strlen (text));
   request->content_type = MEDIA_JSON;
   kl_azure_request_set_names (request, subscription_id, resource_group, vault_name, NULL,
-                     connection_name);
+                              connection_name);
   kl_azure_request_send (self, request, kl_azure_client_approve_connection_async, cancellable, callback,
-                user_data);
+                         user_data);
 }
 
 KlAzureConnection *

@@ -329,4 +329,3 @@ kl_azure_client_sign_in_finish (KlAzureClient  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* Checks that report to @callback and return FALSE when a value is not well-formed. */

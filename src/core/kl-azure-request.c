@@ -480,11 +480,11 @@ request_start (GTask *task)
 
 KlAzureRequest *
 kl_azure_request_new (KlAzureClient    *self,
-             KlAzureOperation  operation,
-             const char       *method,
-             char             *url,
-             int               resource,
-             KlAzureRequestFlags flags)
+                      KlAzureOperation  operation,
+                      const char       *method,
+                      char             *url,
+                      int               resource,
+                      KlAzureRequestFlags flags)
 {
   KlAzureRequest *request = g_new0 (KlAzureRequest, 1);
 
@@ -503,11 +503,11 @@ kl_azure_request_new (KlAzureClient    *self,
 
 void
 kl_azure_request_set_names (KlAzureRequest    *request,
-                   const char *subscription_id,
-                   const char *resource_group,
-                   const char *vault_name,
-                   const char *key_name,
-                   const char *connection_name)
+                            const char *subscription_id,
+                            const char *resource_group,
+                            const char *vault_name,
+                            const char *key_name,
+                            const char *connection_name)
 {
   request->context.subscription_id = request->subscription_id = g_strdup (subscription_id);
   request->context.resource_group = request->resource_group = g_strdup (resource_group);
@@ -519,11 +519,11 @@ kl_azure_request_set_names (KlAzureRequest    *request,
 /* Sends @request (taken). */
 void
 kl_azure_request_send (KlAzureClient       *self,
-              KlAzureRequest             *request,
-              gpointer             source_tag,
-              GCancellable        *cancellable,
-              GAsyncReadyCallback  callback,
-              gpointer             user_data)
+                       KlAzureRequest             *request,
+                       gpointer             source_tag,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 

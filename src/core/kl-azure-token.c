@@ -25,7 +25,7 @@
 
 void
 kl_azure_token_forget (KlAzureClient *self,
-              int            resource)
+                       int            resource)
 {
   KlAzureTokenSlot *slot = &self->tokens[resource];
 
@@ -175,10 +175,10 @@ token_form_new (KlAzureClient *self,
 
 void
 kl_azure_token_get_async (KlAzureClient       *self,
-                 int                  resource,
-                 GCancellable        *cancellable,
-                 GAsyncReadyCallback  callback,
-                 gpointer             user_data)
+                          int                  resource,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   KlAzureTokenSlot *slot = &self->tokens[resource];
@@ -201,9 +201,9 @@ kl_azure_token_get_async (KlAzureClient       *self,
   /* Only to the identity host, over HTTPS (or the loopback override). */
   url = g_strconcat (self->login_url, "/", self->tenant_id, "/oauth2/v2.0/token", NULL);
   request = kl_azure_request_new (self, KL_AZURE_OP_TOKEN, SOUP_METHOD_POST, url, -1,
-                         KL_AZURE_REQUEST_SECRET_ANSWER);
+                                  KL_AZURE_REQUEST_SECRET_ANSWER);
   request->body = token_form_new (self, resource);
   request->content_type = MEDIA_FORM;
   kl_azure_request_send (self, request, kl_azure_token_get_async, self->cancellable, token_request_cb,
-                GINT_TO_POINTER (resource));
+                         GINT_TO_POINTER (resource));
 }
