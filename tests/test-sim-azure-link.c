@@ -389,7 +389,7 @@ run_check (Fixture                *fixture,
   g_autoptr(GListModel) findings = NULL;
   g_autoptr(KlKeyId) key_id = NULL;
   g_autoptr(GError) error = NULL;
-  GAsyncResult *result = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   KlAzureCloud cloud;
   guint failed = 0;
 
