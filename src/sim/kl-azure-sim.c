@@ -363,7 +363,7 @@ kl_azure_sim_respond_json (SoupServerMessage *msg,
   char *text;
   gsize length = 0;
 
-  json_generator_set_root (generator, node);
+  json_generator_set_root (generator, owned);
   text = json_generator_to_data (generator, &length);
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_TAKE,
