@@ -40,7 +40,7 @@
  * the flow jumps to the page from the Project page.
  *
  * The assistant creates a page when it is first needed (kl_assistant_add_lazy_page); code
- * that only updates pages (update_pages) leaves those not created alone. */
+ * that only updates pages (kl_window_update_pages) leaves those not created alone. */
 
 typedef KlPage *(*PagePrepareFunc) (KlContext *context);
 typedef void    (*PageFunc)        (KlWindow  *self,
