@@ -48,6 +48,10 @@ gboolean        kl_context_get_keyring_available (KlContext      *self);
 void            kl_context_set_keyring_available (KlContext      *self,
                                                   gboolean        available);
 
+/* A short message for the window to show (a toast): what a page just did. */
+void            kl_context_add_toast             (KlContext      *self,
+                                                  const char     *text);
+
 /* The settings to remember things in: none in demo mode (nothing real to remember). */
 GSettings      *kl_context_get_saved_settings    (KlContext      *self);
 
