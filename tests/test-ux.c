@@ -689,6 +689,9 @@ test_done_finish (void)
   g_assert_true (GTK_IS_BUTTON (close));
   g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (close)), ==, "window.close");
 
+  /* F1 opens the summary's own topic (data/help/C/summary.page), not the clusters'. */
+  g_assert_cmpstr (kl_page_get_help_id (KL_PAGE (finish.done)), ==, "summary");
+
   /* The values and the advice are no tab stops. */
   tabs = tabs_to_reach (window, GTK_WIDGET (finish.done), next);
   g_assert_cmpuint (tabs, <=, 5);

@@ -484,7 +484,7 @@ kl_done_page_class_init (KlDonePageClass *klass)
   object_class->finalize = kl_done_page_finalize;
 
   page_class->page_id = KL_PAGE_DONE;
-  page_class->help_id = "clusters";
+  page_class->help_id = "summary";
   page_class->shown = kl_done_page_shown;
 
   gtk_widget_class_set_template_from_resource (widget_class,
