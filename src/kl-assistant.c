@@ -52,6 +52,7 @@ struct _KlAssistant
   gulong         apply_cancelled_id;
 
   /* Template widgets */
+  AdwToastOverlay *toast_overlay;
   GtkStack      *stack;
   GtkButton     *back_button;
   GtkButton     *next_button;
@@ -154,13 +155,63 @@ find_visible (KlAssistant *self,
     }
 }
 
+/* Whether the page at @index counts in “Step N of M”. With the flow's page table (every
+ * page's context has it), all the pages of the flow being walked count, hidden or not: the
+ * ones hidden now (a saved step skipped, the demo's sign-in, a rotation page once left)
+ * are known up front, so M stays the same for the whole flow and N only grows
+ * (issue 23: “Step 1 of 10” then “2 of 9”). Without a flow, the visible pages. */
+static gboolean
+counts_as_step (KlAssistant *self,
+                KlFlow      *flow,
+                guint        index)
+{
+  const char *page_id = slot_at (self, index)->page_id;
+
+  if (index == self->current)
+    return TRUE;
+
+  if (flow == NULL || !kl_flow_has_page (flow, page_id))
+    return !hidden_at (self, index);
+
+  return (kl_flow_get_page_flows (flow, page_id) & kl_flow_get_current (flow)) != 0;
+}
+
+static void
+update_step_label (KlAssistant *self,
+                   KlPage      *page)
+{
+  KlContext *context = kl_page_get_context (page);
+  KlFlow *flow = context != NULL ? kl_context_get_flow (context) : NULL;
+  guint step = 0, n_steps = 0;
+  g_autofree char *steps = NULL;
+
+  for (guint i = 0; i < self->pages->len; i++)
+    {
+      if (!counts_as_step (self, flow, i))
+        continue;
+      n_steps++;
+      if (i == self->current)
+        step = n_steps;
+    }
+
+  /* Translators: the assistant's progress, e.g. “Step 2 of 4” */
+  steps = g_strdup_printf (_("Step %u of %u"), step, n_steps);
+  gtk_label_set_label (self->step_label, steps);
+}
+
+/* A page that names its Next although no page follows it ends the flow with it (the
+ * summary's “Back to Project”): Next emits #KlAssistant::finished. */
+static gboolean
+has_finish (KlPage *page)
+{
+  return kl_page_get_next_label (page) != NULL;
+}
+
 static void
 update_navigation (KlAssistant *self)
 {
   KlPage *page = page_at (self, self->current);
   gboolean applying, complete, has_next, has_prev;
-  guint step = 0, n_steps = 0;
-  g_autofree char *steps = NULL;
   const char *next_label;
 
   if (page == NULL)
@@ -179,7 +230,8 @@ update_navigation (KlAssistant *self)
   has_prev = find_visible (self, -1) != NO_PAGE;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "assistant.next",
-                                 complete && !applying && (has_next || kl_page_has_apply (page)));
+                                 complete && !applying &&
+                                 (has_next || kl_page_has_apply (page) || has_finish (page)));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "assistant.back", has_prev && !applying);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "assistant.cancel", applying);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "assistant.show-page", !applying);
@@ -187,7 +239,8 @@ update_navigation (KlAssistant *self)
   /* While a step applies, Cancel takes the room of Back (which could not be used anyway):
    * at 360 px, and in longer languages, the bar holds Back + Next or Cancel + Next. */
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), has_prev && !applying);
-  gtk_widget_set_visible (GTK_WIDGET (self->next_button), has_next || kl_page_has_apply (page));
+  gtk_widget_set_visible (GTK_WIDGET (self->next_button),
+                          has_next || kl_page_has_apply (page) || has_finish (page));
 
   next_label = kl_page_get_next_label (page);
   gtk_button_set_label (self->next_button, next_label != NULL ? next_label : _("_Next"));
@@ -202,18 +255,7 @@ update_navigation (KlAssistant *self)
       gtk_widget_add_css_class (GTK_WIDGET (self->next_button), "suggested-action");
     }
 
-  for (guint i = 0; i < self->pages->len; i++)
-    {
-      if (hidden_at (self, i))
-        continue;
-      n_steps++;
-      if (i == self->current)
-        step = n_steps;
-    }
-
-  /* Translators: the assistant's progress, e.g. “Step 2 of 4” */
-  steps = g_strdup_printf (_("Step %u of %u"), step, n_steps);
-  gtk_label_set_label (self->step_label, steps);
+  update_step_label (self, page);
 
   kl_page_util_set_spinning (self->spinner, applying);
   gtk_stack_set_visible_child_name (self->status_stack, applying ? "applying" : "steps");
@@ -226,6 +268,28 @@ clear_apply (KlAssistant *self)
    * (an apply that completes as soon as it is cancelled), where that would deadlock. */
   g_clear_signal_handler (&self->apply_cancelled_id, self->cancellable);
   g_clear_object (&self->apply_cancellable);
+}
+
+/* The first focus of a page (GNOME Initial Setup): its first field, when its shown()
+ * focused one; else the primary action, Next, so that Enter does what the page is for
+ * (Review: Enable, not an Edit button). */
+static void
+focus_default (KlAssistant *self)
+{
+  KlPage *page = page_at (self, self->current);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus;
+
+  if (page == NULL || root == NULL)
+    return;
+
+  focus = gtk_root_get_focus (root);
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (page)))
+    return;
+
+  if (gtk_widget_get_visible (GTK_WIDGET (self->next_button)) &&
+      gtk_widget_is_sensitive (GTK_WIDGET (self->next_button)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->next_button));
 }
 
 static void
@@ -250,6 +314,17 @@ switch_to (KlAssistant *self,
     transition = index > old_index ? GTK_STACK_TRANSITION_TYPE_SLIDE_LEFT
                                    : GTK_STACK_TRANSITION_TYPE_SLIDE_RIGHT;
 
+  /* The stack would carry the focus to the new page's first focusable widget (Review: an
+   * Edit button): the page chooses, else Next takes it (focus_default ()). */
+  if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      GtkWidget *focus = gtk_root_get_focus (root);
+
+      if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->stack)))
+        gtk_root_set_focus (root, NULL);
+    }
+
   self->current = index;
   gtk_stack_set_visible_child_full (self->stack, kl_page_get_page_id (page), transition);
   update_navigation (self);
@@ -258,6 +333,7 @@ switch_to (KlAssistant *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
 
   kl_page_shown (page);
+  focus_default (self);
 }
 
 static void
@@ -554,6 +630,10 @@ kl_assistant_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (kl_assistant_parent_class)->map (widget);
 
+  /* The first page was shown before the window existed: its first focus now (else GTK
+   * gives it to the first button of the header bar). */
+  focus_default (self);
+
   clock = gtk_widget_get_frame_clock (widget);
   if (clock == NULL || self->paint_clock != NULL || self->create_idle_id != 0)
     return;
@@ -711,6 +791,7 @@ kl_assistant_class_init (KlAssistantClass *klass)
                   G_TYPE_NONE, 1, KL_TYPE_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/kl-assistant.ui");
+  gtk_widget_class_bind_template_child (widget_class, KlAssistant, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, KlAssistant, stack);
   gtk_widget_class_bind_template_child (widget_class, KlAssistant, back_button);
   gtk_widget_class_bind_template_child (widget_class, KlAssistant, next_button);
@@ -728,20 +809,45 @@ kl_assistant_class_init (KlAssistantClass *klass)
   gtk_widget_class_install_action (widget_class, "assistant.show-page", "s",
                                    kl_assistant_show_page_action);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK,
-                                       "assistant.back", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Left, GDK_ALT_MASK,
-                                       "assistant.back", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Back, 0,
-                                       "assistant.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0,
                                        "assistant.cancel", NULL);
+}
+
+static void
+add_shortcut (GtkEventController *controller,
+              guint               keyval,
+              GdkModifierType     modifiers,
+              const char         *action_name)
+{
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (keyval, modifiers),
+                                                          gtk_named_action_new (action_name)));
+}
+
+/* Back and Next for the whole window (GNOME Initial Setup): wherever the focus is, also in
+ * the header bar or nowhere (the summary has no field), not only inside the assistant. */
+static void
+add_window_shortcuts (KlAssistant *self)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  gtk_event_controller_set_name (controller, "kl-assistant-navigation");
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (controller),
+                                     GTK_SHORTCUT_SCOPE_MANAGED);
+  add_shortcut (controller, GDK_KEY_Left, GDK_ALT_MASK, "assistant.back");
+  add_shortcut (controller, GDK_KEY_KP_Left, GDK_ALT_MASK, "assistant.back");
+  add_shortcut (controller, GDK_KEY_Back, 0, "assistant.back");
+  add_shortcut (controller, GDK_KEY_Right, GDK_ALT_MASK, "assistant.next");
+  add_shortcut (controller, GDK_KEY_KP_Right, GDK_ALT_MASK, "assistant.next");
+  add_shortcut (controller, GDK_KEY_Forward, 0, "assistant.next");
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 }
 
 static void
 kl_assistant_init (KlAssistant *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  add_window_shortcuts (self);
 
   /* “Next”, not “_Next Next”, also when a page renames it. */
   kl_a11y_name_button_by_text (self->back_button);
@@ -1078,4 +1184,21 @@ kl_assistant_cancel (KlAssistant *self)
 
   if (self->apply_cancellable != NULL)
     g_cancellable_cancel (self->apply_cancellable);
+}
+
+/**
+ * kl_assistant_add_toast:
+ * @toast: (transfer full): the toast
+ *
+ * Shows @toast over the pages, above the action bar: never over Back, Next or the step
+ * counter (issue 23).
+ */
+void
+kl_assistant_add_toast (KlAssistant *self,
+                        AdwToast    *toast)
+{
+  g_return_if_fail (KL_IS_ASSISTANT (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }

@@ -55,5 +55,7 @@ void          kl_assistant_set_cancellable  (KlAssistant  *self,
 void          kl_assistant_next             (KlAssistant  *self);
 void          kl_assistant_back             (KlAssistant  *self);
 void          kl_assistant_cancel           (KlAssistant  *self);
+void          kl_assistant_add_toast        (KlAssistant  *self,
+                                             AdwToast     *toast);
 
 G_END_DECLS

@@ -723,3 +723,50 @@ kl_page_apply_finish (KlPage        *self,
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+static GtkWidget *
+find_peek (GtkWidget *widget)
+{
+  if (GTK_IS_TOGGLE_BUTTON (widget))
+    return widget;
+
+  if (GTK_IS_IMAGE (widget) &&
+      g_str_has_prefix (gtk_image_get_icon_name (GTK_IMAGE (widget)) != NULL
+                        ? gtk_image_get_icon_name (GTK_IMAGE (widget)) : "", "view-"))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_peek (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/**
+ * kl_page_name_password_peek:
+ * @row: a password row
+ * @name: what assistive technologies call its show-text toggle, e.g. “Show the secret”
+ *
+ * Names the toggle that shows @row's text as plain text.
+ */
+void
+kl_page_name_password_peek (AdwPasswordEntryRow *row,
+                            const char          *name)
+{
+  GtkWidget *peek;
+
+  g_return_if_fail (ADW_IS_PASSWORD_ENTRY_ROW (row));
+  g_return_if_fail (name != NULL);
+
+  peek = find_peek (GTK_WIDGET (row));
+  g_return_if_fail (peek != NULL);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (peek),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                  -1);
+}

@@ -84,6 +84,11 @@ gboolean    kl_page_has_apply        (KlPage               *self);
 
 void        kl_page_input_changed    (KlPage               *self);
 
+/* Names the show-text toggle of a password row (libadwaita 1.2 leaves it unnamed: a screen
+ * reader read it as “GtkImage”). */
+void        kl_page_name_password_peek (AdwPasswordEntryRow *row,
+                                        const char          *name);
+
 void        kl_page_shown            (KlPage               *self);
 void        kl_page_leave            (KlPage               *self);
 void        kl_page_apply_async      (KlPage               *self,

@@ -1214,3 +1214,92 @@ kl_azure_parse_vault_resource_id (const char  *text,
     *vault_name = g_strdup (segments[7]);
   return TRUE;
 }
+
+/* ---- What people paste for a GUID ------------------------------------------------------ */
+
+static gboolean
+is_guid_edge (char c)
+{
+  return is_hex_digit ((guchar) c) || c == '-';
+}
+
+/* A well-formed GUID (8-4-4-4-12 hexadecimal digits) at @text + @i, not part of something
+ * longer. */
+static gboolean
+guid_at (const char *text,
+         gsize       len,
+         gsize       i)
+{
+  if (i + GUID_LEN > len)
+    return FALSE;
+
+  for (guint k = 0; k < GUID_LEN; k++)
+    {
+      gboolean want_hyphen = k == 8 || k == 13 || k == 18 || k == 23;
+      char c = text[i + k];
+
+      if (want_hyphen ? c != '-' : !is_hex_digit ((guchar) c))
+        return FALSE;
+    }
+
+  return !(i > 0 && is_guid_edge (text[i - 1])) &&
+         !(i + GUID_LEN < len && is_guid_edge (text[i + GUID_LEN]));
+}
+
+char *
+kl_azure_suggest_guid_fix (const char *text)
+{
+  g_autofree char *trimmed = NULL;
+  g_autofree char *found = NULL;
+  gsize len;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  if (!g_utf8_validate (text, -1, NULL))
+    return NULL;
+
+  trimmed = g_strstrip (g_strdup (text));
+  len = strlen (trimmed);
+
+  /* A GUID already: nothing to repair (its own check says whether it is a good one). */
+  if (len == GUID_LEN && guid_at (trimmed, len, 0))
+    return NULL;
+
+  /* “{GUID}”, or an address such as the portal's
+   * …/ApplicationMenuBlade/~/Overview/appId/<GUID>/isMSAApp~/false: its one GUID. */
+  for (gsize i = 0; i + GUID_LEN <= len; i++)
+    {
+      if (!guid_at (trimmed, len, i))
+        continue;
+      if (found == NULL)
+        found = g_strndup (trimmed + i, GUID_LEN);
+      else if (g_ascii_strncasecmp (found, trimmed + i, GUID_LEN) != 0)
+        return NULL;
+      i += GUID_LEN - 1;
+    }
+
+  return g_steal_pointer (&found);
+}
+
+gboolean
+kl_azure_check_client_not_tenant (const char  *tenant_id,
+                                  const char  *client_id,
+                                  GError     **error)
+{
+  g_autofree char *tenant = NULL;
+  g_autofree char *client = NULL;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (tenant_id == NULL || client_id == NULL)
+    return TRUE;
+
+  tenant = g_strstrip (g_strdup (tenant_id));
+  client = g_strstrip (g_strdup (client_id));
+  if (tenant[0] == '\0' || g_ascii_strcasecmp (tenant, client) != 0)
+    return TRUE;
+
+  return fail (error, _("This is the directory (tenant) ID again, a common paste slip. Copy the "
+                        "“Application (client) ID” from the app registration’s Overview page in "
+                        "the Azure portal: it is the other GUID there."));
+}

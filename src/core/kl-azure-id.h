@@ -35,6 +35,15 @@ gboolean    kl_azure_check_tenant_id      (const char     *text,
                                            GError        **error);
 gboolean    kl_azure_check_client_id      (const char     *text,
                                            GError        **error);
+/* The GUID in what people paste for one: “{GUID}” (PowerShell, the registry) or a portal
+ * address or line that holds exactly one GUID. NULL when @text is a bare GUID already, holds
+ * none, or holds several different ones (no guess). White space around it is ignored. */
+char       *kl_azure_suggest_guid_fix     (const char     *text);
+/* The client ID must not be the tenant ID (a common paste slip: the same GUID twice).
+ * NULL or empty values pass (not filled in yet); case and surrounding white space are ignored. */
+gboolean    kl_azure_check_client_not_tenant (const char  *tenant_id,
+                                              const char  *client_id,
+                                              GError     **error);
 /* "AZURE", "AZURE_CHINA" or "AZURE_US_GOVERNMENT" */
 gboolean    kl_azure_check_environment    (const char     *text,
                                            GError        **error);

@@ -260,6 +260,7 @@ update_access (KlClusterRow *self)
                     gtk_check_button_get_active (self->check_button);
   const char *text = NULL;
   const char *icon = NULL;
+  const char *icon_name = NULL;   /* what the icon says, for assistive technologies */
   gboolean warn = FALSE;
 
   if (self->cluster != NULL && self->access_known && self->reason == NULL)
@@ -269,11 +270,13 @@ update_access (KlClusterRow *self)
         case KL_KEY_ACCESS_PRIVATE_LINK:
           text = _("Reaches your key over Private Link.");
           icon = "network-wired-symbolic";
+          icon_name = _("Private Link");
           break;
         case KL_KEY_ACCESS_PRIVATE_LINK_WAITING:
           text = _("Will reach your key over Private Link once each of its regions has an "
                    "active private endpoint.");
           icon = "network-wired-symbolic";
+          icon_name = _("Private Link");
           break;
         case KL_KEY_ACCESS_PUBLIC_INTERNET:
           if (chosen)
@@ -283,6 +286,7 @@ update_access (KlClusterRow *self)
                        "access to the vault on while it uses the key, or Atlas loses the key and "
                        "pauses the cluster.");
               icon = "dialog-warning-symbolic";
+              icon_name = _("Warning");
               warn = TRUE;
             }
           else
@@ -290,6 +294,7 @@ update_access (KlClusterRow *self)
               text = _("Would reach your key over the public internet only, not over Private "
                        "Link: not chosen by default.");
               icon = "network-wireless-symbolic";
+              icon_name = _("Public internet");
             }
           break;
         case KL_KEY_ACCESS_PAUSED:
@@ -301,7 +306,12 @@ update_access (KlClusterRow *self)
 
   gtk_label_set_label (self->access_label, text);
   if (icon != NULL)
-    gtk_image_set_from_icon_name (self->access_icon, icon);
+    {
+      gtk_image_set_from_icon_name (self->access_icon, icon);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->access_icon),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, icon_name,
+                                      -1);
+    }
   if (warn)
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->access_label), "warning");
@@ -399,6 +409,10 @@ update_cluster (KlClusterRow *self)
 
   /* Translators: the accessible name of a cluster's check button; %s is its name */
   check_label = g_strdup_printf (_("Use your key on “%s”"), name);
+  /* The row is named by its cluster (issue 23: the rows were unnamed). */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                  -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->check_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, check_label,
                                   -1);

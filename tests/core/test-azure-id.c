@@ -711,6 +711,73 @@ test_resource_id_invalid (void)
   g_assert_false (kl_azure_parse_vault_resource_id (NULL, NULL, NULL, NULL, NULL));
 }
 
+/* Issue 23: what people paste for a GUID. */
+static void
+test_guid_suggest_fix (void)
+{
+  static const struct
+  {
+    const char *text;
+    const char *fix;
+  } cases[] = {
+    /* Braces, as PowerShell and the registry write GUIDs */
+    { "{0f3e5c4a-9b2d-4e8f-a1c7-6d5b3a2f1e0d}", "0f3e5c4a-9b2d-4e8f-a1c7-6d5b3a2f1e0d" },
+    { "  {0F3E5C4A-9B2D-4E8F-A1C7-6D5B3A2F1E0D}\n", "0F3E5C4A-9B2D-4E8F-A1C7-6D5B3A2F1E0D" },
+    /* The portal's address of an app registration */
+    { "https://portal.azure.com/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/Overview/"
+      "appId/0f3e5c4a-9b2d-4e8f-a1c7-6d5b3a2f1e0d/isMSAApp~/false",
+      "0f3e5c4a-9b2d-4e8f-a1c7-6d5b3a2f1e0d" },
+    /* A label copied with it; the same GUID twice is still one */
+    { "Application (client) ID: 0f3e5c4a-9b2d-4e8f-a1c7-6d5b3a2f1e0d",
+      "0f3e5c4a-9b2d-4e8f-a1c7-6d5b3a2f1e0d" },
+    { "0f3e5c4a-9b2d-4e8f-a1c7-6d5b3a2f1e0d/0F3E5C4A-9B2D-4E8F-A1C7-6D5B3A2F1E0D",
+      "0f3e5c4a-9b2d-4e8f-a1c7-6d5b3a2f1e0d" },
+    /* Nothing to repair, or no safe repair */
+    { "0f3e5c4a-9b2d-4e8f-a1c7-6d5b3a2f1e0d", NULL },
+    { " 0f3e5c4a-9b2d-4e8f-a1c7-6d5b3a2f1e0d ", NULL },
+    { "", NULL },
+    { "contoso.onmicrosoft.com", NULL },
+    { "{0f3e5c4a-9b2d-4e8f-a1c7-6d5b3a2f1e0}", NULL },
+    { "0f3e5c4a-9b2d-4e8f-a1c7-6d5b3a2f1e0d5", NULL },
+    { "x-0f3e5c4a-9b2d-4e8f-a1c7-6d5b3a2f1e0d", NULL },
+    /* Two different GUIDs (tenant and subscription in one address): no guess */
+    { "https://portal.azure.com/#@5b0e3c1d-2f4a-4d6b-8e9f-0a1b2c3d4e5f/resource/subscriptions/"
+      "6f1d2c3b-8e4a-4b0e-9c7d-2a5e1f3b4c6d/overview", NULL },
+    { "\xff{0f3e5c4a-9b2d-4e8f-a1c7-6d5b3a2f1e0d}", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *fix = kl_azure_suggest_guid_fix (cases[i].text);
+
+      g_test_message ("case %u", i);
+      g_assert_cmpstr (fix, ==, cases[i].fix);
+      /* A fix is a GUID the check takes. */
+      if (fix != NULL)
+        g_assert_true (kl_azure_check_guid (fix, NULL));
+    }
+}
+
+static void
+test_client_not_tenant (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (kl_azure_check_client_not_tenant ("5b0e3c1d-2f4a-4d6b-8e9f-0a1b2c3d4e5f",
+                                                   "0f3e5c4a-9b2d-4e8f-a1c7-6d5b3a2f1e0d", &error));
+  g_assert_no_error (error);
+  g_assert_true (kl_azure_check_client_not_tenant (NULL, "0f3e5c4a-9b2d-4e8f-a1c7-6d5b3a2f1e0d", NULL));
+  g_assert_true (kl_azure_check_client_not_tenant ("", "", NULL));
+  g_assert_true (kl_azure_check_client_not_tenant ("5b0e3c1d-2f4a-4d6b-8e9f-0a1b2c3d4e5f", NULL, NULL));
+
+  /* The same GUID, in any case and with the spaces a paste brings */
+  g_assert_false (kl_azure_check_client_not_tenant ("5b0e3c1d-2f4a-4d6b-8e9f-0a1b2c3d4e5f",
+                                                    " 5B0E3C1D-2F4A-4D6B-8E9F-0A1B2C3D4E5F\n",
+                                                    &error));
+  g_assert_error (error, KL_ERROR, KL_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "Application (client) ID"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -722,6 +789,8 @@ main (int   argc,
   g_test_add_func ("/azure-id/resource-group", test_resource_group);
   g_test_add_func ("/azure-id/resource-group/lengths", test_resource_group_lengths);
   g_test_add_func ("/azure-id/guid", test_guid);
+  g_test_add_func ("/azure-id/guid/suggest-fix", test_guid_suggest_fix);
+  g_test_add_func ("/azure-id/guid/client-not-tenant", test_client_not_tenant);
   g_test_add_func ("/azure-id/environment", test_environment);
   g_test_add_func ("/azure-id/key-id/valid", test_key_id_valid);
   g_test_add_func ("/azure-id/key-id/invalid", test_key_id_invalid);

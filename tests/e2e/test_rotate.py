@@ -45,9 +45,12 @@ def test_rotate_key():
             app.gone('label', steps.regex(SAME_VAULT), root=page)
             app.screenshot('e2e-rotate-new-key')
             app.press('Rotate Key')
+            # Asked once more, Cancel the default (issue 23).
+            app.press('Rotate Now')
 
-            # Verified: Atlas took the new identifier and can use the key.
-            page = app.page('All Set', timeout=30)
+            # Verified: Atlas took the new identifier and can use the key; the summary says so.
+            page = app.page('Key Rotated', timeout=30)
+            app.label(steps.regex('The key was rotated'), root=page)
             app.label(steps.NEW_KEY_ID, root=page)
             app.label('On, and Atlas can use the key', root=page)
             assert steps.KEY_ID not in e2e.names(page), 'the summary still shows the old key'

@@ -2123,6 +2123,22 @@ requests_answered (gpointer user_data)
   return n >= wait->n;
 }
 
+static gboolean
+has_message_dialog (gpointer user_data)
+{
+  AdwMessageDialog **dialog = user_data;
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_mapped (l->data))
+      {
+        *dialog = l->data;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
 /* A rotation from the Project page ends on the summary, which shows the new key. */
 static void
 test_rotate (Fixture       *fixture,
@@ -2131,6 +2147,7 @@ test_rotate (Fixture       *fixture,
   g_autoptr(KlEncryptionAtRest) ear = NULL;
   KlProjectPage *projects;
   KlRotatePage *rotate;
+  AdwMessageDialog *dialog = NULL;
   KlPage *page;
 
   make_half_done (fixture);
@@ -2145,10 +2162,18 @@ test_rotate (Fixture       *fixture,
   kl_field_validate (kl_rotate_page_get_field (rotate));
   g_assert_true (kl_page_get_complete (KL_PAGE (rotate)));
   kl_assistant_next (fixture->assistant);
+  /* Asked once more, Cancel the default (issue 23). */
+  g_assert_true (kl_test_wait_until (has_message_dialog, &dialog, TIMEOUT_MS));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+  adw_message_dialog_response (dialog, "rotate");
+  gtk_window_destroy (GTK_WINDOW (dialog));
 
   page = wait_for_page (fixture, KL_PAGE_DONE, TIMEOUT_MS);
   g_assert_null (kl_page_get_error (KL_PAGE (rotate)));
   g_assert_true (kl_test_wait_until (done_loaded, page, TIMEOUT_MS));
+  /* A finish that says what the flow did. */
+  g_assert_cmpstr (kl_page_get_title (page), ==, "Key Rotated");
+  g_assert_cmpstr (kl_page_get_next_label (page), ==, "Back to _Project");
   g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (page), NEW_KEY_ID));
   g_assert_cmpuint (count_requests (fixture, "PATCH", "/api/atlas/v2/groups/" KL_SIM_GROUP_READY
                                     "/encryptionAtRest"), ==, 1);
@@ -2204,8 +2229,9 @@ test_teardown (Fixture       *fixture,
   page = wait_for_page (fixture, KL_PAGE_DONE, TIMEOUT_MS);
   g_assert_true (kl_test_wait_until (done_loaded, page, TIMEOUT_MS));
   g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (page), "On, and Atlas can use the key"));
+  g_assert_cmpstr (kl_page_get_title (page), ==, "Private Networking Turned Off");
 
-  /* Next: back on the project, which can be set up again. */
+  /* Next (“Back to Project”): back on the project, which can be set up again. */
   kl_assistant_next (fixture->assistant);
   wait_for_page (fixture, KL_PAGE_PROJECT, TIMEOUT_MS);
   g_assert_true (row_shown (projects, "Continue Setup"));

@@ -291,6 +291,37 @@ full_setup (KlTestProject *project)
   kl_sim_clear_requests (project->sim);
 }
 
+/* ---- the rotation's confirmation ---- */
+
+static gboolean
+has_message_dialog (gpointer user_data)
+{
+  AdwMessageDialog **dialog = user_data;
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_mapped (l->data))
+      {
+        *dialog = l->data;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+/* Next on Rotate asks first (Cancel the default): answers @response. */
+static void
+answer_rotation (const char *response)
+{
+  AdwMessageDialog *dialog = NULL;
+
+  g_assert_true (kl_test_wait_until (has_message_dialog, &dialog, TIMEOUT_MS));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Rotate the Key?");
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 /* ---- helpers ---- */
 
 static void
@@ -614,7 +645,16 @@ test_rotate_same_vault (void)
   g_assert_cmpstr (kl_field_get_text (field), ==, NEW_KEY);
   g_assert_true (kl_page_get_complete (KL_PAGE (page)));
 
+  /* Cancel first: nothing is sent, the page stays. */
   kl_assistant_next (fixture.win.assistant);
+  answer_rotation ("cancel");
+  g_assert_true (kl_test_wait_until (apply_over, page, TIMEOUT_MS));
+  g_assert_null (kl_page_get_error (KL_PAGE (page)));
+  g_assert_true (kl_assistant_get_current_page (fixture.win.assistant) == KL_PAGE (page));
+  g_assert_cmpuint (count_requests (fixture.project, "PATCH", NULL), ==, 0);
+
+  kl_assistant_next (fixture.win.assistant);
+  answer_rotation ("rotate");
   g_assert_true (kl_test_wait_until (done_loaded, &fixture.win, TIMEOUT_MS));
   g_assert_null (kl_page_get_error (KL_PAGE (page)));
   /* Out of the Next/Back order again. */
@@ -649,6 +689,7 @@ test_rotate_not_valid (void)
   type_text (kl_field_get_row (kl_rotate_page_get_field (page)), UNUSABLE_KEY);
   g_assert_true (kl_page_get_complete (KL_PAGE (page)));
   kl_assistant_next (fixture.win.assistant);
+  answer_rotation ("rotate");
   g_assert_true (kl_test_wait_until (apply_over, page, TIMEOUT_MS));
 
   error = kl_page_get_error (KL_PAGE (page));

@@ -44,16 +44,40 @@ G_DEFINE_FINAL_TYPE (KlAzureAppPage, kl_azure_app_page, KL_TYPE_PAGE)
 /* In the order of the combo row's model. */
 static const char * const environments[] = { "AZURE", "AZURE_CHINA", "AZURE_US_GOVERNMENT" };
 
-/* Surrounding white space comes with copying from the portal: ignore it. */
+/* Surrounding white space comes with copying from the portal: ignore it. What is pasted for
+ * a GUID (“{GUID}”, a portal address holding one) gets a one-click fix to the GUID alone. */
+static gboolean
+check_id (const char  *text,
+          gboolean   (*check) (const char *text, GError **error),
+          char       **fix,
+          GError     **error)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (text));
+  g_autofree char *guid = NULL;
+
+  if (check (trimmed, error))
+    return TRUE;
+
+  guid = kl_azure_suggest_guid_fix (trimmed);
+  if (guid != NULL)
+    {
+      g_clear_error (error);
+      /* Translators: %s is the GUID found in what was pasted */
+      g_set_error (error, KL_ERROR, KL_ERROR_INVALID_INPUT,
+                   _("Only the GUID in this text is the ID: %s. Press Fix to keep just it."), guid);
+      *fix = g_steal_pointer (&guid);
+    }
+
+  return FALSE;
+}
+
 static gboolean
 check_tenant (const char  *text,
               gpointer     user_data,
               char       **fix,
               GError     **error)
 {
-  g_autofree char *trimmed = g_strstrip (g_strdup (text));
-
-  return kl_azure_check_tenant_id (trimmed, error);
+  return check_id (text, kl_azure_check_tenant_id, fix, error);
 }
 
 static gboolean
@@ -62,9 +86,14 @@ check_client (const char  *text,
               char       **fix,
               GError     **error)
 {
-  g_autofree char *trimmed = g_strstrip (g_strdup (text));
+  KlAzureAppPage *self = user_data;
 
-  return kl_azure_check_client_id (trimmed, error);
+  if (!check_id (text, kl_azure_check_client_id, fix, error))
+    return FALSE;
+
+  /* The same GUID in both fields: the tenant's pasted twice. */
+  return self->tenant_field == NULL ||
+         kl_azure_check_client_not_tenant (kl_field_get_text (self->tenant_field), text, error);
 }
 
 static gboolean
@@ -139,6 +168,14 @@ update_restored (KlAzureAppPage *self)
                           kl_setup_answers_get_draft_restored (self->answers) &&
                           !kl_page_get_read_only (KL_PAGE (self)) &&
                           kl_field_get_text (self->secret_field)[0] == '\0');
+}
+
+/* The client ID is checked against the tenant ID: again when that changes. */
+static void
+tenant_changed_cb (KlAzureAppPage *self)
+{
+  if (kl_field_get_text (self->client_field)[0] != '\0')
+    kl_field_recheck (self->client_field);
 }
 
 static void
@@ -244,6 +281,7 @@ kl_azure_app_page_constructed (GObject *object)
   /* After loading, so that loading does not mark the page as changed. */
   kl_page_util_connect_valid (fields, G_N_ELEMENTS (fields), G_CALLBACK (update_complete), self);
   /* Connected after the fields' own handlers, so their validity is current here. */
+  g_signal_connect_swapped (self->tenant_row, "notify::text", G_CALLBACK (tenant_changed_cb), self);
   g_signal_connect_swapped (self->tenant_row, "notify::text", G_CALLBACK (input_changed_cb), self);
   g_signal_connect_swapped (self->client_row, "notify::text", G_CALLBACK (input_changed_cb), self);
   g_signal_connect_swapped (self->secret_row, "notify::text", G_CALLBACK (input_changed_cb), self);
@@ -306,6 +344,8 @@ kl_azure_app_page_init (KlAzureAppPage *self)
   self->tenant_field = kl_field_new (self->tenant_row, check_tenant, self);
   self->client_field = kl_field_new (self->client_row, check_client, self);
   self->secret_field = kl_field_new (self->secret_row, check_secret, self);
+  kl_page_name_password_peek (ADW_PASSWORD_ENTRY_ROW (self->secret_row),
+                              _("Show the client secret"));
 }
 
 KlPage *

@@ -35,7 +35,9 @@ struct _KlDonePage
 
   /* Template widgets */
   GtkSpinner          *spinner;
+  GtkImage            *outcome_icon;
   GtkLabel            *summary_label;
+  GtkWidget           *close_button;
   AdwActionRow        *key_state_row;
   AdwActionRow        *key_row;
   AdwActionRow        *vault_row;
@@ -101,6 +103,8 @@ add_row (AdwPreferencesGroup *group,
 {
   GtkWidget *row = kl_page_util_plain_row_new (title, subtitle);
 
+  /* Values and advice to read, not tab stops: Tab goes straight to the actions. */
+  gtk_widget_set_focusable (row, FALSE);
   adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
 
@@ -200,6 +204,85 @@ update_next_steps (KlDonePage      *self,
            "dialog-warning-symbolic", FALSE);
 }
 
+/* The flow that ends here: the setup, a rotation or a teardown. */
+static KlFlowKind
+current_flow (KlDonePage *self)
+{
+  KlFlow *flow = kl_context_get_flow (kl_page_get_context (KL_PAGE (self)));
+
+  return flow != NULL ? kl_flow_get_current (flow) : KL_FLOW_SETUP;
+}
+
+/* The header: what the flow that ran achieved, said first (a rotation: the key was rotated;
+ * a teardown: what was turned off), then where the project stands. */
+static void
+update_outcome (KlDonePage *self,
+                KlPlan     *plan,
+                gboolean    enabled,
+                gboolean    private_networking)
+{
+  g_autofree char *summary = NULL;
+  const char *title = NULL, *outcome = NULL, *icon = "emblem-ok-symbolic";
+
+  switch (current_flow (self))
+    {
+    case KL_FLOW_ROTATE:
+      title = _("Key Rotated");
+      outcome = _("The key was rotated: Atlas encrypts with the new key from now on.");
+      break;
+
+    case KL_FLOW_TEARDOWN:
+      if (!enabled)
+        {
+          title = _("Encryption Turned Off");
+          outcome = _("Encryption with your key was turned off: Atlas manages the keys again.");
+        }
+      else if (!private_networking)
+        {
+          title = _("Private Networking Turned Off");
+          outcome = _("Private networking was turned off: Atlas reaches the vault over the public internet again.");
+        }
+      break;
+
+    case KL_FLOW_SETUP:
+    case KL_FLOW_ENDPOINTS:
+    default:
+      break;
+    }
+
+  if (title == NULL)
+    {
+      if (kl_plan_get_stage (plan) == KL_PROJECT_STAGE_DONE)
+        title = _("All Set");
+      else
+        {
+          title = _("Summary");
+          icon = "dialog-information-symbolic";
+        }
+    }
+
+  kl_page_set_title (KL_PAGE (self), title);
+  gtk_image_set_from_icon_name (self->outcome_icon, icon);
+
+  summary = kl_plan_dup_summary (plan);
+  if (outcome != NULL)
+    {
+      g_autofree char *both = NULL;
+
+      /* After a teardown the plan would say encryption “is not set up yet”: only the outcome. */
+      if (current_flow (self) == KL_FLOW_TEARDOWN)
+        gtk_label_set_label (self->summary_label, outcome);
+      else
+        {
+          /* Translators: what the flow did, then where the project stands */
+          both = g_strdup_printf (C_("done summary", "%s %s"), outcome, summary);
+          gtk_label_set_label (self->summary_label, both);
+        }
+    }
+  else
+    gtk_label_set_label (self->summary_label, summary);
+}
+
 static void
 update_state (KlDonePage *self)
 {
@@ -210,7 +293,6 @@ update_state (KlDonePage *self)
     kl_private_endpoints_dup_newest (kl_session_get_endpoints (self->session));
   GPtrArray *clusters = kl_session_get_clusters (self->session);
   KlPlan *plan = kl_session_get_plan (self->session);
-  g_autofree char *summary = NULL;
   g_autofree char *vault = NULL;
   KlAzureKeyVault *akv;
   gboolean enabled, private_networking;
@@ -222,12 +304,7 @@ update_state (KlDonePage *self)
   enabled = kl_azure_key_vault_get_enabled (akv);
   private_networking = kl_azure_key_vault_get_require_private_networking (akv);
 
-  if (kl_plan_get_stage (plan) == KL_PROJECT_STAGE_DONE)
-    kl_page_set_title (KL_PAGE (self), _("All Set"));
-  else
-    kl_page_set_title (KL_PAGE (self), _("Summary"));
-  summary = kl_plan_dup_summary (plan);
-  gtk_label_set_label (self->summary_label, summary);
+  update_outcome (self, plan, enabled, private_networking);
 
   /* The key */
   if (enabled && kl_azure_key_vault_get_valid (akv))
@@ -323,6 +400,17 @@ refreshed_cb (KlPage       *page,
   kl_page_set_error (page, message);
 }
 
+/* A finish opens at its top, wherever the page was left (issue 23: half-way down after a
+ * rotation). */
+static void
+scroll_to_top (KlDonePage *self)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
+
+  if (scrolled != NULL)
+    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)), 0);
+}
+
 static void
 kl_done_page_shown (KlPage *page)
 {
@@ -330,6 +418,7 @@ kl_done_page_shown (KlPage *page)
 
   kl_page_set_error (page, NULL);
   update_state (self);
+  scroll_to_top (self);
 
   /* The summary is what the server says now, not what the flow remembers. */
   if (kl_page_util_refresh (page, self->session, self->cancellable, refreshed_cb))
@@ -395,13 +484,15 @@ kl_done_page_class_init (KlDonePageClass *klass)
   object_class->finalize = kl_done_page_finalize;
 
   page_class->page_id = KL_PAGE_DONE;
-  page_class->help_id = "clusters";
+  page_class->help_id = "summary";
   page_class->shown = kl_done_page_shown;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/pages/done/kl-done-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KlDonePage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, KlDonePage, outcome_icon);
   gtk_widget_class_bind_template_child (widget_class, KlDonePage, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, KlDonePage, close_button);
   gtk_widget_class_bind_template_child (widget_class, KlDonePage, key_state_row);
   gtk_widget_class_bind_template_child (widget_class, KlDonePage, key_row);
   gtk_widget_class_bind_template_child (widget_class, KlDonePage, vault_row);
@@ -415,6 +506,8 @@ static void
 kl_done_page_init (KlDonePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  kl_page_util_name_button (GTK_BUTTON (self->close_button), _("Close Keylink"));
 
   self->cancellable = g_cancellable_new ();
   self->endpoint_rows = g_ptr_array_new ();

@@ -175,6 +175,8 @@ update_clusters (KlPrivateNetworkingPage *self,
       row = kl_page_util_plain_row_new (kl_cluster_get_name (cluster), regions);
       if (state != PAGE_STATE_DONE)
         adw_action_row_set_icon_name (ADW_ACTION_ROW (row), "media-playback-pause-symbolic");
+      /* A value to read, not a tab stop. */
+      gtk_widget_set_focusable (row, FALSE);
       adw_preferences_group_add (self->clusters_group, row);
       g_ptr_array_add (self->cluster_rows, row);
     }

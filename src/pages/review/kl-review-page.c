@@ -13,6 +13,7 @@
 
 #include "kl-error.h"
 #include "kl-review-page.h"
+#include "kl-server-text.h"
 #include "pages/kl-page-util.h"
 
 /* Step 6 of the flow (HACKING.md, The flow): everything that will be sent, secret masked,
@@ -37,6 +38,8 @@ struct _KlReviewPage
   gboolean        unclear;  /* the last PATCH's outcome is unknown: read before sending */
 
   /* Template widgets */
+  GtkWidget      *project_group;
+  AdwActionRow   *project_row;
   AdwActionRow   *environment_row;
   AdwActionRow   *tenant_row;
   AdwActionRow   *client_row;
@@ -69,6 +72,20 @@ set_value (AdwActionRow *row,
 {
   /* Translators: shown in the review for an answer not given yet */
   adw_action_row_set_subtitle (row, value != NULL ? value : _("Not set"));
+}
+
+/* The project Enable changes: the session's, when it is the one Enable sends to. */
+static void
+update_project (KlReviewPage *self)
+{
+  KlProject *project = self->session != NULL ? kl_session_get_project (self->session) : NULL;
+  g_autofree char *name = NULL;
+
+  if (project != NULL && g_strcmp0 (kl_project_get_id (project), self->group_id) == 0)
+    name = kl_server_text_dup_plain (kl_project_get_name (project), KL_SERVER_TEXT_SHORT_CHARS);
+
+  gtk_widget_set_visible (self->project_group, name != NULL);
+  adw_action_row_set_subtitle (self->project_row, name != NULL ? name : "");
 }
 
 static void
@@ -360,6 +377,7 @@ kl_review_page_constructed (GObject *object)
                            G_CONNECT_SWAPPED);
   g_signal_connect (self, "notify::read-only", G_CALLBACK (read_only_changed_cb), NULL);
   update_rows (self);
+  update_project (self);
 }
 
 static void
@@ -472,6 +490,8 @@ kl_review_page_class_init (KlReviewPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/pages/review/kl-review-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KlReviewPage, project_group);
+  gtk_widget_class_bind_template_child (widget_class, KlReviewPage, project_row);
   gtk_widget_class_bind_template_child (widget_class, KlReviewPage, environment_row);
   gtk_widget_class_bind_template_child (widget_class, KlReviewPage, tenant_row);
   gtk_widget_class_bind_template_child (widget_class, KlReviewPage, client_row);
@@ -566,6 +586,8 @@ kl_review_page_set_project (KlReviewPage  *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GROUP_ID]);
       changed = TRUE;
     }
+
+  update_project (self);
 
   if (changed)
     kl_page_input_changed (KL_PAGE (self));

@@ -373,6 +373,63 @@ current_cb (GObject      *object,
                                        g_object_ref (task));
 }
 
+/* Cancel (the default, and Escape): nothing was sent. Rotate Now: read, then PATCH. */
+static void
+confirm_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     GTask            *task)
+{
+  g_autoptr(GTask) owned = task;
+  ApplyData *data = g_task_get_task_data (owned);
+  GCancellable *cancellable = g_task_get_cancellable (owned);
+
+  g_signal_handlers_disconnect_by_data (dialog, task);
+
+  if (g_task_return_error_if_cancelled (owned))
+    return;
+
+  if (g_strcmp0 (response, "rotate") != 0)
+    {
+      /* Declined: silent, like Cancel. */
+      g_task_return_new_error (owned, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               "The rotation was not confirmed");
+      return;
+    }
+
+  /* Read first: the PATCH is built against the configuration Atlas has now. */
+  kl_atlas_client_get_encryption_at_rest_async (data->client, data->group_id, cancellable,
+                                                current_cb, g_steal_pointer (&owned));
+}
+
+/* A rotation changes the key every cluster of the project uses: asked once more, with the
+ * safe answer as the default (issue 23). */
+static void
+confirm_rotation (KlRotatePage *self,
+                  GTask        *task)
+{
+  ApplyData *data = g_task_get_task_data (task);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  /* Translators: %s is the new key identifier */
+  body = g_strdup_printf (_("Atlas will encrypt this project’s data with %s from now on. Keep "
+                            "the old key and its versions enabled in Azure: backups taken "
+                            "before still need them."), data->key_id);
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Rotate the Key?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "rotate", _("_Rotate Now"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "rotate",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (confirm_response_cb), task);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 kl_rotate_page_apply_async (KlPage              *page,
                             GCancellable        *cancellable,
@@ -411,9 +468,7 @@ kl_rotate_page_apply_async (KlPage              *page,
   data->interval_ms = self->verify_interval_ms;
   g_task_set_task_data (task, data, (GDestroyNotify) apply_data_free);
 
-  /* Read first: the PATCH is built against the configuration Atlas has now. */
-  kl_atlas_client_get_encryption_at_rest_async (data->client, data->group_id, cancellable,
-                                                current_cb, g_steal_pointer (&task));
+  confirm_rotation (self, g_steal_pointer (&task));
 }
 
 static void

@@ -969,6 +969,8 @@ kl_sign_in_page_init (KlSignInPage *self)
   self->url_field = kl_field_new (self->url_row, check_url, self);
   self->client_id_field = kl_field_new (self->client_id_row, check_client_id, self);
   self->secret_field = kl_field_new (self->secret_row, check_secret, self);
+  kl_page_name_password_peek (ADW_PASSWORD_ENTRY_ROW (self->secret_row),
+                              _("Show the client secret"));
   self->name_field = kl_field_new (self->profile_name_row, check_name, self);
 
   /* The whole of Atlas's detail, when the row shows only its start. */
