@@ -38,7 +38,6 @@ struct _KlWindow
   guint                 help_overlay_id;
 
   /* Template widgets */
-  AdwToastOverlay      *toast_overlay;
   GtkRevealer          *demo_revealer;
   GtkWidget            *fill_demo_button;
   GtkMenuButton        *primary_menu_button;

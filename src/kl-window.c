@@ -235,7 +235,6 @@ kl_window_class_init (KlWindowClass *klass)
   g_type_ensure (KL_TYPE_ASSISTANT);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/kl-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, KlWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, KlWindow, demo_revealer);
   gtk_widget_class_bind_template_child (widget_class, KlWindow, fill_demo_button);
   gtk_widget_class_bind_template_child (widget_class, KlWindow, primary_menu_button);
@@ -327,7 +326,7 @@ kl_window_add_toast (KlWindow *self,
 {
   g_return_if_fail (KL_IS_WINDOW (self));
 
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  kl_assistant_add_toast (self->assistant, toast);
 }
 
 /**
