@@ -2,7 +2,7 @@
 # yaml-to-json.py INPUT.yaml OUTPUT.json
 #
 # Converts the Atlas OpenAPI extract to JSON at build time, so that the tests can read it with
-# json-glib (tests/kl-schema-check.c). Keys are always strings; dates and other YAML scalars that
+# json-glib (tests/sim/kl-schema-check.c). Keys are always strings; dates and other YAML scalars that
 # JSON lacks become strings.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later

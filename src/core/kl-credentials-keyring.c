@@ -59,7 +59,7 @@ op_free (gpointer data)
 /* An unlock prompt is never cancelled: with libsecret 0.20.5 and gnome-keyring 42, dismissing
  * a system prompt that is on screen makes libsecret return a NULL error (a critical) and
  * gnome-keyring-daemon abort on its next unlock (gkd-secret-unlock.c perform_next_unlock:
- * assertion !self->current) -- tests/test-credentials.c /credentials/locked shows it. So
+ * assertion !self->current) -- tests/core/test-credentials.c /credentials/locked shows it. So
  * Keylink stops waiting instead: the task returns now, the prompt stays up for the user to
  * answer or close, and its late answer is dropped (it only unlocks the keyring). */
 static void

@@ -100,7 +100,7 @@ kl_credentials_get_schema (void)
 /* Searches do not match the schema name: a gnome-keyring that started with the login keyring
  * locked shows (and matches) only hashed attributes, with "xdg:schema" as
  * org.freedesktop.Secret.Generic, until it is unlocked; "kind" is distinctive enough.
- * tests/test-credentials.c check_locked_fresh_daemon () shows it. */
+ * tests/core/test-credentials.c check_locked_fresh_daemon () shows it. */
 const SecretSchema *
 kl_credentials_get_search_schema (void)
 {

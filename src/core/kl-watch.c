@@ -501,7 +501,7 @@ watch_poke_cb (gpointer user_data)
  * G_PRIORITY_DEFAULT_IDLE (200): while the window animates (a spinner on every waiting row)
  * and each frame costs more than the refresh interval, as with GL on a software renderer, a
  * frame is always due and such an idle never runs: the watch, and the flow, would stall
- * (tests/test-busy-window.c). */
+ * (tests/ui/test-busy-window.c). */
 #define KL_WATCH_POKE_PRIORITY G_PRIORITY_HIGH_IDLE
 
 static void

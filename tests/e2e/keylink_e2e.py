@@ -58,7 +58,7 @@ class Timeout(AssertionError):
 _START = time.monotonic()
 
 # Deadlines catch what never happens; they are not measures of speed. As in the C tests
-# (tests/kl-test-utils.h): KL_TEST_TIME_SCALE (tests/meson.build: 4 in the sanitizer build)
+# (tests/common/kl-test-utils.h): KL_TEST_TIME_SCALE (tests/meson.build: 4 in the sanitizer build)
 # times a margin of 3 for a machine as busy again as the tests, twice over.
 FLAVOUR_SCALE = max(float(os.environ.get('KL_TEST_TIME_SCALE') or 1), 1.0)
 LOAD_MARGIN = 3

@@ -44,7 +44,7 @@ def start_simulator(time_scale='0.002'):
                         '--time-scale', time_scale)
     # No IDLE-after-PATCH delay (the simulator's default, as real Atlas can): these tests drive
     # the pages (and freeze the clock to see clusters UPDATING); the delay and the client's
-    # answer to it are tests/test-clusters.c's.
+    # answer to it are tests/core/test-clusters.c's.
     sim.control('POST', '/__sim/cluster-propagation', {'seconds': 0})
     return sim, e2e.AtlasApi(sim.url, PUBLIC_KEY, PRIVATE_KEY)
 

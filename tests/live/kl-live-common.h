@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 
 /* ---- KlLiveChecker: an answer against the spec extracts and the error catalogue ----
  *
- * The same schemas as the simulator tests (tests/kl-schema-check.h, strict), made lenient on
+ * The same schemas as the simulator tests (tests/sim/kl-schema-check.h, strict), made lenient on
  * what a newer Atlas may add: a member the extract does not declare, an enum value it does not
  * list, an error code that is not in data/atlas/api-errors.tsv. Each is added to @notes (one
  * line, e.g. "unknown field $.results[].foo in GET /api/atlas/v2/groups/{id}/clusters", each

@@ -27,7 +27,7 @@
 #define CLUSTERS_PATCH_PATH(group, name) "/api/atlas/v2/groups/" group "/clusters/" name
 
 /* A frozen clock (the tests move it), and UPDATING from the PATCH's answer on: the
- * IDLE-after-PATCH delay and the client's answer to it are tests/test-clusters.c's. */
+ * IDLE-after-PATCH delay and the client's answer to it are tests/core/test-clusters.c's. */
 static KlTestProject *
 test_project_new (void)
 {

@@ -156,7 +156,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->project = kl_test_project_new (0);
   /* UPDATING from the PATCH's answer on: at 1000 times as fast, the default watch intervals
    * (2 s) would miss a 120 ms update after the IDLE-after-PATCH delay and sit out the settle
-   * time. The delay and the client's answer to it are tests/test-clusters.c's. */
+   * time. The delay and the client's answer to it are tests/core/test-clusters.c's. */
   kl_sim_set_cluster_propagation (fixture->project->sim, 0);
 }
 

@@ -44,7 +44,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->failed = g_array_new (FALSE, FALSE, sizeof (guint));
   fixture->cancellable = g_cancellable_new ();
   /* The clusters' waits follow UPDATING from the PATCH's answer on; the propagation delay is
-   * tests/test-clusters.c's. */
+   * tests/core/test-clusters.c's. */
   kl_sim_set_cluster_propagation (fixture->project->sim, 0);
 }
 

@@ -135,7 +135,7 @@ sim_start (Fixture *fixture)
   fixture->sim = kl_sim_new ();
   kl_sim_set_time_scale (fixture->sim, 0);
   /* UPDATING from the PATCH's answer on: the IDLE-after-PATCH delay and the client's answer
-   * to it are tests/test-clusters.c's. */
+   * to it are tests/core/test-clusters.c's. */
   kl_sim_set_cluster_propagation (fixture->sim, 0);
   kl_sim_add_service_account (fixture->sim, SA_CLIENT_ID, SA_SECRET);
   kl_sim_add_api_key (fixture->sim, API_PUBLIC, API_PRIVATE);
