@@ -457,7 +457,10 @@ update (KlEndpointRow *self)
   }
   gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->command_label)),
                           self->approval_command != NULL);
-  gtk_widget_set_visible (self->approval_box, waiting || needs_register);
+  /* Approved in Azure: nothing left to do there, Atlas only has to notice. */
+  gtk_widget_set_visible (self->approval_box,
+                          (waiting && !(self->azure_read && azure_is (self, "Approved"))) ||
+                          needs_register);
   gtk_label_set_label (self->approval_intro_label,
                        needs_register
                        ? _("Register the Microsoft.Network resource provider in the vault’s "

@@ -36,9 +36,9 @@
  * active sends a desktop notification, withdrawn when the window comes back.
  *
  * The Azure side (issue 24): when Keylink holds the application's credentials (this session's
- * answers), each poll that brings news is followed by one ARM read of the vault (never two at
- * once), and each row shows the state in Azure of the private endpoint connection whose name
- * Atlas gives (Pending, Approved, Rejected, Disconnected): "approved in Azure, waiting for
+ * answers), each poll of Atlas is followed by one ARM read of the vault (never two at once),
+ * and each row shows the state in Azure of the private endpoint connection whose name Atlas
+ * gives (Pending, Approved, Rejected, Disconnected): "approved in Azure, waiting for
  * Atlas to notice" is told apart from "not approved yet". "Approve in Azure" makes the ARM PUT
  * with those credentials; a refusal says which role is missing, and the az command stays. */
 
@@ -190,14 +190,17 @@ add_toast (KlEndpointsPage *self,
 
 /* ---- The Azure side ------------------------------------------------------------------- */
 
+/* The application whose secret this session holds: the IDs typed with it first (they go
+ * together), else what Atlas was given. */
 static const char *
 get_tenant_id (KlEndpointsPage *self)
 {
   KlAzureKeyVault *akv = get_key_vault (self);
-  const char *value = akv != NULL ? kl_azure_key_vault_get_tenant_id (akv) : NULL;
+  const char *value = self->answers != NULL ? kl_setup_answers_get_tenant_id (self->answers)
+                                            : NULL;
 
-  if ((value == NULL || value[0] == '\0') && self->answers != NULL)
-    value = kl_setup_answers_get_tenant_id (self->answers);
+  if ((value == NULL || value[0] == '\0') && akv != NULL)
+    value = kl_azure_key_vault_get_tenant_id (akv);
   return value;
 }
 
@@ -205,10 +208,11 @@ static const char *
 get_client_id (KlEndpointsPage *self)
 {
   KlAzureKeyVault *akv = get_key_vault (self);
-  const char *value = akv != NULL ? kl_azure_key_vault_get_client_id (akv) : NULL;
+  const char *value = self->answers != NULL ? kl_setup_answers_get_client_id (self->answers)
+                                            : NULL;
 
-  if ((value == NULL || value[0] == '\0') && self->answers != NULL)
-    value = kl_setup_answers_get_client_id (self->answers);
+  if ((value == NULL || value[0] == '\0') && akv != NULL)
+    value = kl_azure_key_vault_get_client_id (akv);
   return value;
 }
 
@@ -1315,9 +1319,10 @@ approve_cb (GObject      *object,
 
   if (connection != NULL)
     {
+      /* The row says it: approved in Azure, waiting for Atlas to notice. */
       g_hash_table_add (self->azure_approved, g_strdup (connection->name));
-      set_notice (self, op->endpoint_id,
-                  _("Approved in Azure. Atlas notices it within a few minutes."));
+      /* Translators: a toast after Keylink approved a private endpoint connection */
+      add_toast (self, _("Approved in Azure"));
       /* Atlas may notice at once: ask it now rather than at the next tick. */
       if (self->watch != NULL)
         kl_endpoint_watch_poke (self->watch);
