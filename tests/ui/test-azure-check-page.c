@@ -19,6 +19,7 @@
 #include "pages/endpoints/kl-endpoint-row.h"
 #include "pages/endpoints/kl-endpoints-page.h"
 #include "pages/key-vault/kl-key-vault-page.h"
+#include "pages/project/kl-project-page.h"
 #include "widgets/kl-azure-check-view.h"
 #include "widgets/kl-azure-finding-row.h"
 
@@ -772,6 +773,77 @@ test_endpoints_no_secret (EpFixture     *f,
   }
 }
 
+static GtkWindow *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (g_object_get_data (G_OBJECT (window), "kl-azure-check-dialog") != NULL)
+        return window;
+    }
+  return NULL;
+}
+
+/* The Project page of a set-up project: "Check in Azure" checks what Atlas was given, asking
+ * for the secret Atlas does not give back. */
+static void
+test_project_page_check (EpFixture     *f,
+                         gconstpointer  data)
+{
+  const char *ops[] = { "encrypt", "decrypt", NULL };
+  g_autoptr(KlPage) page = NULL;
+  GtkWidget *label, *row, *secret_row, *button;
+  KlAzureCheckView *view;
+  GtkWindow *dialog;
+
+  /* The key Atlas was given (kl_test_project_enable_cmk ()). */
+  g_assert_true (kl_azure_sim_add_key (f->azure, EP_VAULT, "atlas", "RSA", ops, TRUE, 0, 0));
+  kl_setup_answers_clear_client_secret (f->answers);
+
+  page = g_object_ref_sink (kl_prepare_project_page (f->context));
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (f->page),
+                                                                               GTK_TYPE_SCROLLED_WINDOW)),
+                                 GTK_WIDGET (page));
+  g_assert_true (kl_test_window_show (f->window));
+  kl_page_shown (page);
+
+  label = kl_test_find_by_label (GTK_WIDGET (page), "Check in Azure");
+  g_assert_nonnull (label);
+  row = gtk_widget_get_ancestor (label, ADW_TYPE_ACTION_ROW);
+  g_assert_true (gtk_widget_is_visible (row));
+  g_signal_emit_by_name (row, "activated");
+
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  view = KL_AZURE_CHECK_VIEW (kl_test_find_by_type (GTK_WIDGET (dialog), KL_TYPE_AZURE_CHECK_VIEW));
+  /* No secret in this session: asked for, the check waits. */
+  secret_row = kl_test_find_by_type (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW);
+  g_assert_nonnull (secret_row);
+  button = kl_test_find (GTK_WIDGET (dialog), TRUE, is_check_button, NULL);
+  g_assert_false (gtk_widget_is_sensitive (button));
+  g_assert_false (kl_azure_check_view_get_running (view));
+
+  gtk_editable_set_text (GTK_EDITABLE (secret_row), KL_AZURE_SIM_CLIENT_SECRET);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (kl_test_wait_until (check_done, view, TIMEOUT_MS));
+
+  g_assert_cmpstr (kl_azure_finding_row_get_verdict_text (find_row (view, KL_AZURE_FINDING_SIGN_IN)),
+                   ==, "Passed");
+  g_assert_cmpstr (kl_azure_finding_row_get_verdict_text (find_row (view, KL_AZURE_FINDING_KEY_TYPE)),
+                   ==, "Passed");
+  /* The endpoints' connections, waiting for their approval. */
+  find_row (view, KL_AZURE_FINDING_CONNECTION);
+  /* The secret typed here stays here. */
+  g_assert_false (kl_setup_answers_get_has_client_secret (f->answers));
+
+  gtk_window_destroy (dialog);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -793,6 +865,7 @@ main (int   argc,
   ADD ("approve-refused", test_endpoints_approve_refused);
   ADD ("approved-elsewhere", test_endpoints_approved_elsewhere);
   ADD ("no-secret", test_endpoints_no_secret);
+  ADD ("project-page", test_project_page_check);
 #undef ADD
 
   return g_test_run ();
