@@ -449,7 +449,7 @@ create_frame (KlPage *page)
 
   /* No tightening below the maximum: libadwaita 1.2's clamp measures its child at the
    * maximum width but allocates it a tightened one, so every wrapping label of the page was
-   * laid out at both widths before the first frame (issue 12). The column is 600 px wide
+   * laid out at both widths before the first frame. The column is 600 px wide
    * from a 624 px window up, and follows the window below that. */
   clamp = g_object_new (ADW_TYPE_CLAMP,
                         "maximum-size", 600,

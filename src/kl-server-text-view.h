@@ -11,7 +11,7 @@
 
 G_BEGIN_DECLS
 
-/* Server text in widgets (issue 22; the text rules are in kl-server-text.h): a label shows
+/* Server text in widgets (the text rules are in kl-server-text.h): a label shows
  * the short form, and the whole text is there on demand, in a scrolled, selectable view. */
 
 /* Shows the short form of @text (nullable: empty) in @label, as plain text; when it is cut,

@@ -1190,7 +1190,7 @@ kl_window_add_pages (KlWindow *self)
 }
 
 /* The primary menu's popover is built when it is first opened, not with the window: building
- * it cost a seventh of the window's construction before the first frame (issue 12). */
+ * it cost a seventh of the window's construction before the first frame. */
 static void
 create_primary_menu_cb (GtkMenuButton *button,
                         gpointer       user_data)

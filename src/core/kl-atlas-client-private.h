@@ -41,7 +41,7 @@ G_BEGIN_DECLS
 #define DEFAULT_TIMEOUT_S     30
 #define DEFAULT_PAGE_SIZE     500
 /* The most one request (headers and whole body) may take, however the answer trickles:
- * reads, and writes (issue 22). KL_ATLAS_DEADLINE_SECONDS overrides both, for tests. */
+ * reads, and writes. KL_ATLAS_DEADLINE_SECONDS overrides both, for tests. */
 #define DEFAULT_READ_DEADLINE_S  60
 #define DEFAULT_WRITE_DEADLINE_S 120
 /* Redirects within the service's origin followed per request; none to another origin. */

@@ -14,7 +14,7 @@
 
 G_BEGIN_DECLS
 
-/* The Atlas Admin API v2 client (design.md section 3).
+/* The Atlas Admin API v2 client (HACKING.md, Atlas facts).
  *
  * One SoupSession per client, bound to the thread-default main context of its creation.
  * Authentication: an API key over HTTP Digest, or a service account over OAuth 2 client

@@ -28,7 +28,7 @@ gboolean      kl_json_depth_is_safe         (const char    *json,
 /* json-glib refuses a whole document for one invalid UTF-8 sequence, and cuts a string at a
  * NUL: a copy of @json (@length bytes, -1: up to the NUL) where each invalid sequence and NUL
  * byte is U+FFFD, and each \u0000 escape inside a string is \ufffd, so one bad name spoils
- * only itself (issue 22). NULL when @json needs no change; else the copy, its size in
+ * only itself. NULL when @json needs no change; else the copy, its size in
  * @out_length. */
 char         *kl_json_dup_sanitized         (const char    *json,
                                              gssize         length,

@@ -7,7 +7,7 @@
 
 #pragma once
 
-/* Models of the Atlas Admin API v2 objects Keylink uses (design.md section 3), and the pure
+/* Models of the Atlas Admin API v2 objects Keylink uses (HACKING.md, Atlas facts), and the pure
  * functions that turn JSON into them and them into request bodies.
  *
  * Every model is a final GObject, so lists of them go straight into a GListStore.

@@ -13,7 +13,7 @@
 
 G_BEGIN_DECLS
 
-/* The Azure preflight (issue 24): before Atlas is given the key, Keylink reads, with the
+/* The Azure preflight: before Atlas is given the key, Keylink reads, with the
  * user's Azure application, what Atlas will need, and says what it found. Nothing is written
  * to Azure. Steps: a token (ARM), the vault through ARM, Microsoft.Network's registration,
  * then the key on the data plane (a Key Vault token). Each finding has a verdict:

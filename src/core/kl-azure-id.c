@@ -16,7 +16,7 @@
 #include "kl-azure-id.h"
 #include "kl-error.h"
 
-/* The rules of design.md section 6. Characters are tested with explicit ASCII ranges or
+/* The rules of HACKING.md, Validation rules. Characters are tested with explicit ASCII ranges or
  * GLib's Unicode functions on validated UTF-8, never with <ctype.h> (it depends on the locale). */
 
 #define VAULT_NAME_MIN_LEN     3

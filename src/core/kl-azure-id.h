@@ -11,7 +11,7 @@
 
 G_BEGIN_DECLS
 
-/* Validators for every Azure value the user types (design.md section 6). Each error is
+/* Validators for every Azure value the user types (HACKING.md, Validation rules). Each error is
  * KL_ERROR_INVALID_INPUT with a translated message that names the field, says what is
  * wrong and how to fix it. */
 

@@ -18,7 +18,8 @@ G_BEGIN_DECLS
  * Pending while a cluster's stateName is not IDLE, or while the update of a cluster given to
  * kl_cluster_watch_expect_update() is not over. Real Atlas can answer IDLE for a while after
  * a cluster PATCH before it reports UPDATING (Terraform waits 30 s before its first poll;
- * design.md section 3), with the old provider or already the new one, so the first IDLE after
+ * HACKING.md, Clusters and the key), with the old provider or already the new one, so the
+ * first IDLE after
  * the PATCH proves nothing. An update is over once the cluster was seen in another state than
  * IDLE after the PATCH (its answer counts) and is IDLE with the new provider, or, when the
  * update never showed (it may be over between two polls), once the settle time has passed

@@ -78,7 +78,8 @@ gboolean      kl_cluster_uses_provider            (KlCluster   *self,
 gboolean      kl_cluster_is_tenant                (KlCluster   *self); /* M0, M2, M5 */
 gboolean      kl_cluster_is_flex                  (KlCluster   *self);
 gboolean      kl_cluster_is_serverless            (KlCluster   *self);
-/* Whether customer-managed keys can be turned on for this cluster (design.md section 3):
+/* Whether customer-managed keys can be turned on for this cluster (HACKING.md, Clusters and
+ * the key):
  * not M0/M2/M5, Flex, serverless, multi-cloud or paused. FALSE with KL_ERROR_INELIGIBLE and a
  * translated message giving the reason and what to do. */
 gboolean      kl_cluster_check_cmk_eligible       (KlCluster   *self,

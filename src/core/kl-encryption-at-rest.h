@@ -50,7 +50,8 @@ GBytes       *kl_encryption_at_rest_build_patch             (KlAzureKeyVault *cu
                                                              GError         **error);
 /* {"azureKeyVault":{"requirePrivateNetworking":<require>}} */
 GBytes       *kl_encryption_at_rest_build_private_networking (gboolean         require);
-/* {"azureKeyVault":{"enabled":false}} — turn CMK off (design.md section 4 comes first). */
+/* {"azureKeyVault":{"enabled":false}} — turn CMK off (the last step of HACKING.md,
+ * Teardown order). */
 GBytes       *kl_encryption_at_rest_build_disable           (void);
 
 G_END_DECLS

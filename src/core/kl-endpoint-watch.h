@@ -22,8 +22,8 @@ G_BEGIN_DECLS
  * a record whose status, error message, connection name or region changed is replaced at its
  * position. A region may have several records: after a rejection or removal in Azure, Atlas
  * shows the old record PENDING_RECREATION (errorMessage set) while it creates a NEW record,
- * with a new id, in INITIATING; the old one goes away later (design.md section 3). The region
- * model (kl_endpoint_watch_get_region_model()) follows each region by its newest record
+ * with a new id, in INITIATING; the old one goes away later (HACKING.md, Endpoint states).
+ * The region model (kl_endpoint_watch_get_region_model()) follows each region by its newest record
  * (kl_private_endpoint_is_newer()): one item per region, replaced in place when the newest
  * record changes. That is what pages show. The signals below are about records.
  *

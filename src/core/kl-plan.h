@@ -13,7 +13,7 @@
 
 G_BEGIN_DECLS
 
-/* Where a project stands, derived from the server's state only (design.md section 1: the server
+/* Where a project stands, derived from the server's state only (HACKING.md, Layers: the server
  * is the source of truth; Keylink keeps no shadow copy). Pure: no network, no globals. */
 typedef enum
 {
@@ -133,7 +133,7 @@ GStrv           kl_plan_dup_regions_needing_endpoint (KlPlan *self);
 /* The multi-cloud clusters that requiring private networking will disable. */
 GPtrArray      *kl_plan_dup_multi_cloud_clusters (KlPlan    *self);
 
-/* The ordered steps of a teardown for this project (design.md section 4): an array of
+/* The ordered steps of a teardown for this project (HACKING.md, Teardown order): an array of
  * KlPlanStep. Steps already done on the server are left out, so the same call on a
  * half-done teardown gives the rest of it. */
 GPtrArray      *kl_plan_dup_teardown_steps      (KlPlan         *self,

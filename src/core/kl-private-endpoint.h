@@ -46,9 +46,9 @@ const char       *kl_private_endpoint_get_private_endpoint_connection_name
 GBytes           *kl_private_endpoint_build_create        (const char        *region_name);
 
 /* Atlas replaces an endpoint rejected or removed in Azure by a NEW record (a new id) while
- * the old one shows PENDING_RECREATION until it goes away (design.md section 3): a region may
- * have several records, and is followed by its newest. Whether @a is a newer record of its
- * region than @b: a record not in PENDING_RECREATION or DELETING beats one that is, and
+ * the old one shows PENDING_RECREATION until it goes away (HACKING.md, Endpoint states): a
+ * region may have several records, and is followed by its newest. Whether @a is a newer
+ * record of its region than @b: a record not in PENDING_RECREATION or DELETING beats one that is, and
  * between two alike the greater id wins (ObjectIds grow with time). */
 gboolean           kl_private_endpoint_is_newer           (KlPrivateEndpoint *a,
                                                            KlPrivateEndpoint *b);

@@ -12,7 +12,7 @@
 G_BEGIN_DECLS
 
 /* Text that comes from the server (Atlas's error details, endpoint error messages, project,
- * cluster, region and connection names), made fit to show (issue 22):
+ * cluster, region and connection names), made fit to show:
  *
  * - valid UTF-8, with no bidi embedding, override or isolate controls (U+202A–U+202E,
  *   U+2066–U+2069): each becomes U+FFFD, so it can neither reorder what follows nor close an

@@ -14,7 +14,7 @@
 
 G_BEGIN_DECLS
 
-/* The parallel operations of the Region endpoints and Clusters pages (design.md section 2):
+/* The parallel operations of the Region endpoints and Clusters pages (HACKING.md, The flow):
  *
  *  - create the missing endpoints of a set of regions: one fresh list first, then, from that
  *    list, one kl_atlas_client_ensure_private_endpoint_listed_async() per region that has none

@@ -16,7 +16,7 @@
 G_BEGIN_DECLS
 
 /* Turns off private networking (KL_TEARDOWN_PRIVATE_NETWORKING) or the customer-managed key
- * (KL_TEARDOWN_CMK) of one project, in the safe order of design.md section 4, as given by
+ * (KL_TEARDOWN_CMK) of one project, in the safe order of HACKING.md, Teardown order, as given by
  * kl_plan_dup_teardown_steps():
  *
  *   1. DELETE every endpoint, all at once. One still INITIATING (refused with

@@ -134,7 +134,8 @@ prune_expired_tokens (KlSimAuth *auth)
 }
 
 /* Removes @nonce from the open ones; whether it was open. Each nonce serves one request:
- * like the real Atlas (design.md), every Digest call costs two round trips. */
+ * like the real Atlas (HACKING.md, Auth and rate limits), every Digest call costs two round
+ * trips. */
 static gboolean
 use_nonce (KlSimAuth  *auth,
            const char *nonce)

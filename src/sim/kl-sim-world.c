@@ -277,8 +277,8 @@ is_cluster_name (const char *s)
   return TRUE;
 }
 
-/* design.md section 6: 3–24 ASCII letters, digits and '-', starts with a letter, ends with a
- * letter or digit, no "--". */
+/* HACKING.md, Validation rules: 3–24 ASCII letters, digits and '-', starts with a letter,
+ * ends with a letter or digit, no "--". */
 static gboolean
 is_vault_name (const char *s)
 {

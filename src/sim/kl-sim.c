@@ -340,7 +340,8 @@ match_route (const char *path,
     match->route = ROUTE_NONE;
 }
 
-/* The version each path and method answers with (design.md section 3). Strict: only these. */
+/* The version each path and method answers with (HACKING.md, API, media types and errors).
+ * Strict: only these. */
 static const char *
 route_version (Route       route,
                const char *method,

@@ -11,7 +11,7 @@
 
 G_BEGIN_DECLS
 
-/* The seeded organization (design.md section 7). Ids are 24 lowercase hex. */
+/* The seeded organization (HACKING.md, The simulator). Ids are 24 lowercase hex. */
 #define KL_SIM_ORG_ID              "65f000000000000000000001"
 /* "Payments" — ready for the whole flow: M10 (US_EAST_2) and M30 (EUROPE_WEST) on Azure. */
 #define KL_SIM_GROUP_READY         "65f0000000000000000000a1"

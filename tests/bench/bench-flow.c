@@ -1,4 +1,4 @@
-/* bench-flow.c — the setup flow of design.md section 2, driven through the core objects the
+/* bench-flow.c — the setup flow of HACKING.md, The flow, driven through the core objects the
  * pages use (KlAtlasClient, KlSession, KlSetupRunner, KlEndpointWatch, KlClusterWatch) against
  * the simulator, for tests/bench/bench.py. Prints one JSON object on stdout: the simulator's
  * request log, the approvals, the flow's start and end and the main loop's lateness, all in

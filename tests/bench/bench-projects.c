@@ -1,5 +1,5 @@
 /* bench-projects.c — the project list of a big organization in the real window, for
- * tests/bench/bench.py (issue 22). Prints one JSON object on stdout.
+ * tests/bench/bench.py. Prints one JSON object on stdout.
  *
  *   bench-projects [--projects N]
  *
@@ -128,7 +128,8 @@ is_row_text (GtkWidget     *widget,
 {
   GtkWidget *item = widget;
 
-  if (!GTK_IS_LABEL (widget) || !gtk_widget_get_mapped (widget))
+  if (!(GTK_IS_LABEL (widget) || GTK_IS_INSCRIPTION (widget)) ||
+      !gtk_widget_get_mapped (widget))
     return FALSE;
   while (item != NULL &&
          gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (item)) !=

@@ -1,4 +1,4 @@
-/* bench-waiting.c — the real window while it only waits, for tests/bench/bench.py (issue 22).
+/* bench-waiting.c — the real window while it only waits, for tests/bench/bench.py.
  * Prints one JSON object on stdout.
  *
  *   bench-waiting endpoints [--seconds S]

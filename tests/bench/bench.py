@@ -329,7 +329,7 @@ def analyse_flow(d):
             continue
         elif r.step == 'final refresh for Done':
             r.verdict = ('justified', 'final refresh: the Done page reads the server back '
-                                      '(design.md section 1), unchanged since #%d' % p.index)
+                                      '(HACKING.md, Layers), unchanged since #%d' % p.index)
         elif (r.method == 'GET' and r.path in windows and
               any(s <= r.end < e for s, e in windows[r.path]) and r.start - p.end >= base_us * 0.9):
             r.verdict = ('poll', 'poll while waiting for a transition, %.0f ms after #%d'

@@ -162,7 +162,7 @@ test_pages (void)
   g_assert_cmpuint (items->len, ==, 1);
 }
 
-/* Issue 22: one invalid UTF-8 sequence, one raw NUL byte, one \u0000 escape in a name: the
+/* One invalid UTF-8 sequence, one raw NUL byte, one \u0000 escape in a name: the
  * page parses whole, each bad name carries U+FFFD, the others are untouched. */
 static void
 test_pages_bad_bytes (void)

@@ -16,7 +16,7 @@
 #include "kl-error.h"
 #include "kl-test-utils.h"
 
-/* Issue 22, items 5, 7 and 10, over real HTTP on loopback: answers that trickle, redirects
+/* Hostile answers over real HTTP on loopback: answers that trickle, redirects
  * to another origin, and bytes that are not UTF-8. Each server is a SoupServer in this
  * thread. */
 

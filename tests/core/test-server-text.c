@@ -13,7 +13,7 @@
 #include "kl-error.h"
 #include "kl-server-text.h"
 
-/* Issue 22, items 1 and 6: what the server says is shown capped, isolated, and never
+/* What the server says is shown capped, isolated, and never
  * reorders Keylink's own sentence. */
 
 #define FSI KL_SERVER_TEXT_FSI

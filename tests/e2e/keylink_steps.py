@@ -50,7 +50,7 @@ def start_simulator(time_scale='0.002'):
 
 
 def approval_command(connection_name):
-    """design.md section 5, as the endpoint row shows it."""
+    """HACKING.md, Approving in Azure, as the endpoint row shows it."""
     return ('az keyvault private-endpoint-connection approve --subscription %s '
             '--resource-group %s --vault-name %s --name %s '
             '--description "MongoDB Atlas encryption at rest"' %

@@ -622,7 +622,7 @@ watch_endpoints (KlEndpointWatch *watch)
   return endpoints;
 }
 
-/* The setup as the assistant does it (design.md section 2): the key, private networking, an
+/* The setup as the assistant does it (HACKING.md, The flow): the key, private networking, an
  * endpoint in KEYLINK_LIVE_AZURE_REGION followed to ACTIVE (someone approves it in Azure),
  * then the key on every cluster Keylink proposes that reaches it over Private Link. */
 static gboolean

@@ -13,7 +13,7 @@
 #include "test-sim-common.h"
 
 /* The simulated Atlas Admin API over loopback: paths, media types, auth, the rules and error
- * codes of design.md section 3, and the private endpoint and cluster state machines. Every
+ * codes of HACKING.md, Atlas facts, and the private endpoint and cluster state machines. Every
  * /api/atlas/v2 answer is checked against the spec by sim_request(). */
 
 #define GROUPS        "/api/atlas/v2/groups"

@@ -158,6 +158,9 @@ shows_label (GtkWidget     *widget,
 {
   if (GTK_IS_LABEL (widget))
     return g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), label) == 0;
+  /* The text of a list's rows (the project page's: sized by characters, not laid out) */
+  if (GTK_IS_INSCRIPTION (widget))
+    return g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (widget)), label) == 0;
   if (GTK_IS_BUTTON (widget))
     return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
   return FALSE;

@@ -696,8 +696,8 @@ test_words (void)
   g_autofree char *command = NULL;
   g_autofree char *duration = NULL;
 
-  /* design.md section 5, on one line, plain hyphens, --description; --subscription, since
-   * `az` resolves the vault in its active subscription. */
+  /* HACKING.md, Approving in Azure, on one line, plain hyphens, --description;
+   * --subscription, since `az` resolves the vault in its active subscription. */
   command = kl_endpoint_build_approval_command ("AZURE", "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
                                                 "rg-keys", "contoso-keys", "contoso-keys."
                                                 "0f3e5c4a-9b2d-4e8f-a1c7-6d5b3a2f1e0d");

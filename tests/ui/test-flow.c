@@ -293,8 +293,9 @@ project_row (KlProjectPage *page,
 
   if (label == NULL)
     g_error ("No “%s” found", name);
-  g_assert_true (GTK_IS_LABEL (label));
-  g_assert_false (gtk_label_get_use_markup (GTK_LABEL (label)));
+  /* Its text, found as it is: set as text, never as markup. */
+  g_assert_true (GTK_IS_INSCRIPTION (label));
+  g_assert_null (gtk_inscription_get_attributes (GTK_INSCRIPTION (label)));
   while (row != NULL &&
          gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (row)) !=
          GTK_ACCESSIBLE_ROLE_LIST_ITEM)

@@ -15,7 +15,7 @@
 #include "kl-test-widget.h"
 #include "pages/endpoints/kl-endpoint-row.h"
 
-/* Issue 22, items 1 and 6, in real widgets: a FAILED endpoint with a 10,000-character
+/* Long and bidi-overriding server text in real widgets: a FAILED endpoint with a 10,000-character
  * errorMessage shows its short form, the whole text on demand; the approval command shown
  * holds no bidi control, the one copied stays quoted. */
 

@@ -46,7 +46,7 @@ test_window_open_and_finalize (void)
   shot = kl_test_save_screenshot (GTK_WIDGET (window), "window");
   g_assert_true (g_file_test (shot, G_FILE_TEST_IS_REGULAR));
 
-  /* Its popover is built when first opened (issue 12), with the app's four items. */
+  /* Its popover is built when first opened, with the app's four items. */
   g_assert_null (gtk_menu_button_get_popover (GTK_MENU_BUTTON (menu)));
   g_assert_true (gtk_widget_get_sensitive (menu));
   gtk_menu_button_popup (GTK_MENU_BUTTON (menu));
@@ -105,7 +105,7 @@ test_window_demo_banner (void)
 
 /* GTK takes the X11 window icon from the theme at 48 px (or at each fixed size it finds):
  * every one must be a PNG, or the SVG loader (librsvg, 6 MiB) is loaded before the first
- * frame (issue 12). */
+ * frame. */
 static void
 test_window_icon_without_svg (void)
 {

@@ -17,7 +17,7 @@
 #include "kl-field.h"
 #include "pages/kl-page-util.h"
 
-/* Step 4 of the flow (design.md section 2): the Azure app registration Atlas uses to reach
+/* Step 4 of the flow (HACKING.md, The flow): the Azure app registration Atlas uses to reach
  * the key. Each ID is checked as typed; the page is complete when all three fields are. */
 
 struct _KlAzureAppPage

@@ -16,7 +16,7 @@
 #include "kl-setup-runner.h"
 #include "pages/kl-page-util.h"
 
-/* Step 9 of the flow (design.md section 2): every cluster of the project with its tier,
+/* Step 9 of the flow (HACKING.md, The flow): every cluster of the project with its tier,
  * provider, regions, state and key; the ones that cannot use a customer-managed key say why.
  * Next turns the key on for the chosen clusters, all at once (KlSetupRunner), and follows each
  * through UPDATING until it is idle on the key, row by row. */

@@ -15,7 +15,7 @@
 #include "widgets/kl-cluster-row.h"
 #include "pages/kl-page-util.h"
 
-/* Step 10 of the flow (design.md section 2): the project's state in one view, read from the
+/* Step 10 of the flow (HACKING.md, The flow): the project's state in one view, read from the
  * server when the page is shown (key, vault, private networking and each endpoint, each
  * cluster and whether it uses the key), and what is left to do on the Azure side. Also where
  * rotation and teardown end. */

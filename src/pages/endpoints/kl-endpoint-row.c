@@ -17,7 +17,7 @@
 #include "kl-server-text-view.h"
 #include "kl-regions.h"
 
-/* INITIATING for longer than this is shown as the long wait it is (design.md section 3:
+/* INITIATING for longer than this is shown as the long wait it is (HACKING.md, Endpoint states:
  * it can last hours). */
 #define LONG_INITIATING_SECONDS (20 * 60)
 
@@ -138,7 +138,7 @@ kl_endpoint_build_approval_command (const char *environment,
       connection_name == NULL || connection_name[0] == '\0')
     return NULL;
 
-  /* design.md section 5: plain hyphens, and --description (there is no
+  /* HACKING.md, Approving in Azure: plain hyphens, and --description (there is no
    * --approval-description). */
   command = g_string_new (NULL);
   if (cloud != NULL)

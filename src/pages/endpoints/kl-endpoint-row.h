@@ -64,7 +64,7 @@ const char        *kl_endpoint_row_get_notice         (KlEndpointRow     *self);
 /* Updates "for 3 min" from the monotonic clock (the page calls it on a timer). */
 void               kl_endpoint_row_update_time        (KlEndpointRow     *self);
 
-/* The command of design.md section 5, with the status words the user guide uses. The
+/* The command of HACKING.md, Approving in Azure, with the status words the user guide uses. The
  * approval command is NULL when a value is missing. */
 const char        *kl_endpoint_row_get_status_title   (KlEndpointRow     *self);
 const char        *kl_endpoint_row_get_explanation    (KlEndpointRow     *self);

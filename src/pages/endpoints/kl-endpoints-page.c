@@ -22,7 +22,7 @@
 #include "kl-setup-runner.h"
 #include "pages/kl-page-util.h"
 
-/* Step 8 of the flow (design.md section 2), also the "manage endpoints" page: choose regions
+/* Step 8 of the flow (HACKING.md, The flow), also the "manage endpoints" page: choose regions
  * (by default those of the project's clusters that have no endpoint yet), create the missing
  * endpoints all at once (KlSetupRunner: a fresh list, then the client's ensure call per
  * region, so a region never gets a second one), then follow them live (KlEndpointWatch: one

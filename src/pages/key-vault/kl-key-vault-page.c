@@ -19,7 +19,7 @@
 #include "pages/kl-page-util.h"
 #include "widgets/kl-azure-check-view.h"
 
-/* Step 5 of the flow (design.md section 2): where the key lives. Checked as typed, with the
+/* Step 5 of the flow (HACKING.md, The flow): where the key lives. Checked as typed, with the
  * shortcuts people need: a pasted key identifier names the vault, a pasted vault resource ID
  * fills subscription, resource group and vault, and what PowerShell adds to a key identifier
  * (":443", a trailing slash, spaces) is one click away from fixed. "Check in Azure" asks Azure,
@@ -623,7 +623,7 @@ kl_key_vault_page_class_init (KlKeyVaultPageClass *klass)
   /**
    * KlKeyVaultPage:vault-frozen:
    * Private networking is set up: subscription, resource group and vault name cannot
-   * change (design.md section 3), so they are shown read-only with a note saying why.
+   * change (HACKING.md, Encryption at rest), so they are shown read-only with a note saying why.
    */
   properties[PROP_VAULT_FROZEN] =
     g_param_spec_boolean ("vault-frozen", NULL, NULL,

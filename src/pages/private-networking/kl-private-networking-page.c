@@ -15,7 +15,7 @@
 #include "kl-private-networking-page.h"
 #include "pages/kl-page-util.h"
 
-/* Step 7 of the flow (design.md section 2): before PATCH requirePrivateNetworking: true, say
+/* Step 7 of the flow (HACKING.md, The flow): before PATCH requirePrivateNetworking: true, say
  * what it freezes (with the current values), which multi-cloud clusters it pauses (by
  * name) and that new clusters then only go to regions with an active endpoint. Apply sends
  * the PATCH and reads the project back. When the project already requires private

@@ -18,7 +18,7 @@
 #include "pages/kl-page-util.h"
 #include "widgets/kl-azure-check-dialog.h"
 
-/* Step 3 of the flow (design.md section 2): the projects the sign-in listed, searchable; the
+/* Step 3 of the flow (HACKING.md, The flow): the projects the sign-in listed, searchable; the
  * chosen one's state read back from the server (KlSession) and what can be done with it.
  * Next sets up or continues the setup; the other actions go to their own pages
  * (#KlProjectPage::action), when the assistant has them. */
@@ -32,6 +32,8 @@ struct _KlProjectPage
   GtkFilterListModel *shown;
   GtkCustomFilter    *filter;
   char               *query;          /* casefolded search text */
+  GPtrArray          *spare_rows;     /* row contents made ahead or of list items gone */
+  guint               spare_rows_id;
   char               *selected_id;
   GCancellable       *cancellable;    /* the last refresh's */
   gboolean            refreshing;
@@ -75,6 +77,8 @@ search_key_quark (void)
   return g_quark_from_static_string ("kl-project-page-search-key");
 }
 
+static void make_spare_rows (KlProjectPage *self);
+
 static gboolean
 is_disposed (KlProjectPage *self)
 {
@@ -101,12 +105,30 @@ page_title (KlProjectPage *self,
   return page != NULL ? kl_page_get_title (page) : NULL;
 }
 
+static gboolean
+is_ascii (const char *text)
+{
+  for (const char *c = text; *c != '\0'; c++)
+    if ((guchar) *c >= 0x80)
+      return FALSE;
+
+  return TRUE;
+}
+
+/* Compared without case or form: ASCII text (most project names) is only lowered, what
+ * normalizing and folding it would come to at a fraction of the cost (the first search
+ * folds every project's name: thousands of them, within one keystroke). */
 static char *
 casefold (const char *text)
 {
-  g_autofree char *normalized = g_utf8_normalize (text != NULL ? text : "", -1,
-                                                  G_NORMALIZE_ALL);
+  g_autofree char *normalized = NULL;
 
+  if (text == NULL)
+    return g_strdup ("");
+  if (is_ascii (text))
+    return g_ascii_strdown (text, -1);
+
+  normalized = g_utf8_normalize (text, -1, G_NORMALIZE_ALL);
   return g_utf8_casefold (normalized, -1);
 }
 
@@ -194,6 +216,7 @@ search_changed_cb (KlProjectPage *self)
     change = GTK_FILTER_CHANGE_DIFFERENT;
 
   gtk_filter_changed (GTK_FILTER (self->filter), change);
+  make_spare_rows (self);
 }
 
 /* Enter in the search: one match left is the one meant. */
@@ -210,6 +233,100 @@ search_activated_cb (KlProjectPage *self)
   kl_project_page_select (self, kl_project_get_id (project));
 }
 
+/* The check mark of the chosen project, made for the first row that shows it (one row at a
+ * time shows it: the others have none to make and free). */
+static void
+set_row_chosen (GtkWidget *grid,
+                gboolean   chosen)
+{
+  GtkWidget *check = g_object_get_data (G_OBJECT (grid), CHECK_KEY);
+
+  if (check == NULL && chosen)
+    {
+      check = g_object_new (GTK_TYPE_IMAGE,
+                            "icon-name", "object-select-symbolic",
+                            "valign", GTK_ALIGN_CENTER,
+                            NULL);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Chosen"),
+                                      -1);
+      gtk_grid_attach (GTK_GRID (grid), check, 1, 0, 1, 2);
+      g_object_set_data (G_OBJECT (grid), CHECK_KEY, check);
+    }
+
+  if (check != NULL)
+    gtk_widget_set_visible (check, chosen);
+}
+
+/* What a row of the list shows: the project's name and id on a line each (ellipsized: a
+ * row's height never depends on its text, nor its width on a long name), and the check mark
+ * of the chosen one. Returns a full reference. */
+static GtkWidget *
+make_row (void)
+{
+  GtkWidget *grid, *title, *subtitle;
+
+  /* One grid rather than boxes in a box: a widget fewer to make and free per row. */
+  grid = g_object_ref_sink (gtk_grid_new ());
+  g_object_set (grid,
+                "column-spacing", 12, "row-spacing", 3,
+                "margin-top", 9, "margin-bottom", 9, "margin-start", 12, "margin-end", 12,
+                NULL);
+
+  /* Shown as they are, never read as markup: a project named “R&D <EU>” shows as such. An
+   * inscription is sized by its number of characters, not laid out to be measured. */
+  title = g_object_new (GTK_TYPE_INSCRIPTION,
+                        "xalign", 0.0f,
+                        "text-overflow", GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END,
+                        "nat-chars", 40,
+                        "hexpand", TRUE,
+                        NULL);
+  gtk_grid_attach (GTK_GRID (grid), title, 0, 0, 1, 1);
+  subtitle = g_object_new (GTK_TYPE_INSCRIPTION,
+                           "xalign", 0.0f,
+                           "text-overflow", GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END,
+                           "nat-chars", 40,
+                           "hexpand", TRUE,
+                           "css-classes", (const char *[]) { "dim-label", "caption", NULL },
+                           NULL);
+  gtk_grid_attach (GTK_GRID (grid), subtitle, 0, 1, 1, 1);
+
+  g_object_set_data (G_OBJECT (grid), TITLE_KEY, title);
+  g_object_set_data (G_OBJECT (grid), SUBTITLE_KEY, subtitle);
+
+  return grid;
+}
+
+/* GTK 4.8 makes new list items whenever the search changes the rows on screen (up to 200 of
+ * them, GTK_LIST_VIEW_MAX_LIST_ITEMS), before it drops those gone: a row's contents are made
+ * ahead, a few at a time while the main loop is idle, and those of list items gone are kept,
+ * so that a keystroke has little to make and free. */
+#define SPARE_ROWS_MIN   210
+#define SPARE_ROWS_MAX   256
+#define SPARE_ROWS_BATCH 10
+
+static gboolean
+make_spare_rows_cb (gpointer data)
+{
+  KlProjectPage *self = data;
+
+  for (guint i = 0; i < SPARE_ROWS_BATCH && self->spare_rows->len < SPARE_ROWS_MIN; i++)
+    g_ptr_array_add (self->spare_rows, make_row ());
+
+  if (self->spare_rows->len < SPARE_ROWS_MIN)
+    return G_SOURCE_CONTINUE;
+
+  self->spare_rows_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+make_spare_rows (KlProjectPage *self)
+{
+  if (self->spare_rows_id == 0 && self->spare_rows->len < SPARE_ROWS_MIN)
+    self->spare_rows_id = g_idle_add_full (G_PRIORITY_LOW, make_spare_rows_cb, self, NULL);
+}
+
 /* A row of the list (GtkSignalListItemFactory::setup): made for the rows on screen, then
  * bound to one project after another as the list scrolls or the search changes. */
 static void
@@ -217,47 +334,15 @@ row_setup_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
               KlProjectPage            *self)
 {
-  GtkWidget *box, *labels, *title, *subtitle, *check;
+  GtkWidget *box;
 
-  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  g_object_set (box,
-                "margin-top", 9, "margin-bottom", 9, "margin-start", 12, "margin-end", 12,
-                NULL);
+  if (self->spare_rows != NULL && self->spare_rows->len > 0)
+    box = g_ptr_array_steal_index_fast (self->spare_rows, self->spare_rows->len - 1);
+  else
+    box = make_row ();
 
-  labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
-  gtk_widget_set_hexpand (labels, TRUE);
-  gtk_widget_set_valign (labels, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (box), labels);
-
-  /* Shown as they are, never read as markup: a project named “R&D <EU>” shows as such. */
-  title = g_object_new (GTK_TYPE_LABEL,
-                        "xalign", 0.0f,
-                        "wrap", TRUE,
-                        "wrap-mode", PANGO_WRAP_WORD_CHAR,
-                        NULL);
-  gtk_box_append (GTK_BOX (labels), title);
-  subtitle = g_object_new (GTK_TYPE_LABEL,
-                           "xalign", 0.0f,
-                           "wrap", TRUE,
-                           "wrap-mode", PANGO_WRAP_WORD_CHAR,
-                           "css-classes", (const char *[]) { "dim-label", "caption", NULL },
-                           NULL);
-  gtk_box_append (GTK_BOX (labels), subtitle);
-
-  check = g_object_new (GTK_TYPE_IMAGE,
-                        "icon-name", "object-select-symbolic",
-                        "valign", GTK_ALIGN_CENTER,
-                        "visible", FALSE,
-                        NULL);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (check),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Chosen"),
-                                  -1);
-  gtk_box_append (GTK_BOX (box), check);
-
-  g_object_set_data (G_OBJECT (box), TITLE_KEY, title);
-  g_object_set_data (G_OBJECT (box), SUBTITLE_KEY, subtitle);
-  g_object_set_data (G_OBJECT (box), CHECK_KEY, check);
   gtk_list_item_set_child (item, box);
+  g_object_unref (box);
 }
 
 static void
@@ -270,11 +355,10 @@ row_bind_cb (GtkSignalListItemFactory *factory,
   GtkWidget *row = gtk_widget_get_parent (box);
   const char *id = kl_project_get_id (project);
 
-  gtk_label_set_text (g_object_get_data (G_OBJECT (box), TITLE_KEY),
-                      kl_project_get_name (project));
-  gtk_label_set_text (g_object_get_data (G_OBJECT (box), SUBTITLE_KEY), id);
-  gtk_widget_set_visible (g_object_get_data (G_OBJECT (box), CHECK_KEY),
-                          g_strcmp0 (self->selected_id, id) == 0);
+  gtk_inscription_set_text (g_object_get_data (G_OBJECT (box), TITLE_KEY),
+                            kl_project_get_name (project));
+  gtk_inscription_set_text (g_object_get_data (G_OBJECT (box), SUBTITLE_KEY), id);
+  set_row_chosen (box, g_strcmp0 (self->selected_id, id) == 0);
   g_object_set_data_full (G_OBJECT (box), PROJECT_ID_KEY, g_strdup (id), g_free);
 
   /* The list item a screen reader reads (role list item) is GTK's row around ours: it is
@@ -297,6 +381,20 @@ row_unbind_cb (GtkSignalListItemFactory *factory,
   g_object_set_data (G_OBJECT (box), PROJECT_ID_KEY, NULL);
 }
 
+static void
+row_teardown_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 KlProjectPage            *self)
+{
+  GtkWidget *box = gtk_list_item_get_child (item);
+
+  if (box == NULL || self->spare_rows == NULL || self->spare_rows->len >= SPARE_ROWS_MAX)
+    return;
+
+  g_ptr_array_add (self->spare_rows, g_object_ref (box));
+  gtk_list_item_set_child (item, NULL);
+}
+
 /* The check mark follows the choice on the rows that exist (those on screen). */
 static void
 update_checks (KlProjectPage *self)
@@ -307,10 +405,9 @@ update_checks (KlProjectPage *self)
     {
       GtkWidget *box = gtk_widget_get_first_child (row);
       const char *id = box != NULL ? g_object_get_data (G_OBJECT (box), PROJECT_ID_KEY) : NULL;
-      GtkWidget *check = box != NULL ? g_object_get_data (G_OBJECT (box), CHECK_KEY) : NULL;
 
-      if (check != NULL)
-        gtk_widget_set_visible (check, id != NULL && g_strcmp0 (id, self->selected_id) == 0);
+      if (id != NULL)
+        set_row_chosen (box, g_strcmp0 (id, self->selected_id) == 0);
     }
 }
 
@@ -737,6 +834,10 @@ kl_project_page_constructed (GObject *object)
                            G_CONNECT_SWAPPED);
   update_placeholder (self);
   update_status (self);
+
+  /* The list's first rows are made ahead, while the main loop is idle (before a sign-in has
+   * listed the projects): showing thousands of them then takes no more than laying them out. */
+  make_spare_rows (self);
 }
 
 static void
@@ -750,6 +851,8 @@ kl_project_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), KL_TYPE_PROJECT_PAGE);
 
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->spare_rows_id, g_source_remove);
+  g_clear_pointer (&self->spare_rows, g_ptr_array_unref);
   g_clear_object (&self->shown);
   g_clear_object (&self->projects);
   g_clear_object (&self->session);
@@ -811,6 +914,7 @@ kl_project_page_class_init (KlProjectPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, row_setup_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_bind_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_unbind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, row_teardown_cb);
   gtk_widget_class_bind_template_callback (widget_class, reload_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, setup_activated_cb);
 }
@@ -820,6 +924,7 @@ kl_project_page_init (KlProjectPage *self)
 {
   g_autoptr(GtkNoSelection) selection = NULL;
 
+  self->spare_rows = g_ptr_array_new_with_free_func (g_object_unref);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->unfinished_teardown = -1;
@@ -869,6 +974,8 @@ kl_project_page_set_projects (KlProjectPage *self,
 
   g_list_store_splice (self->projects, 0, g_list_model_get_n_items (G_LIST_MODEL (self->projects)),
                        projects->pdata, projects->len);
+  if (projects->len > 0)
+    make_spare_rows (self);
 
   /* A new sign-in forgets the project; so does the list then. */
   if (kl_session_get_project (self->session) == NULL)

@@ -15,7 +15,7 @@
 #include "kl-review-page.h"
 #include "pages/kl-page-util.h"
 
-/* Step 6 of the flow (design.md section 2): everything that will be sent, secret masked,
+/* Step 6 of the flow (HACKING.md, The flow): everything that will be sent, secret masked,
  * then Enable: PATCH encryptionAtRest with the answers, then read it back until Atlas says
  * the key is enabled and valid. */
 

@@ -16,7 +16,7 @@
 #include "kl-rotate-page.h"
 #include "pages/kl-page-util.h"
 
-/* Rotation (design.md section 2): a new key identifier in the same vault, checked as typed
+/* Rotation (HACKING.md, The flow): a new key identifier in the same vault, checked as typed
  * against the project's current vault and environment (a rotated key cannot leave the vault,
  * and with private networking the vault cannot change anyway); then PATCH keyIdentifier alone
  * and read the configuration back until Atlas calls the key valid. */

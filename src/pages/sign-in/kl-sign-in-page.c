@@ -20,7 +20,7 @@
 #include "kl-sign-in-page.h"
 #include "pages/kl-page-util.h"
 
-/* Step 2 of the flow (design.md section 2): which Atlas, which credentials, and whether to
+/* Step 2 of the flow (HACKING.md, The flow): which Atlas, which credentials, and whether to
  * remember them. Next is a real call (kl_sign_in_async) that proves the credentials; its
  * projects go to the Project page through #KlSignInPage::signed-in, so they are not fetched
  * twice. When the keyring cannot take the profile, the user may go on without saving it. */

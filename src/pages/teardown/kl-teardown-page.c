@@ -18,7 +18,7 @@
 #include "kl-teardown-step-row.h"
 #include "pages/kl-page-util.h"
 
-/* Teardown (design.md section 4): turn off private networking, or the customer-managed key,
+/* Teardown (HACKING.md, Teardown order): turn off private networking, or the customer-managed key,
  * in the safe order. The page lists first, from a fresh read of the project, every step it will
  * take; nothing happens until the project's name is typed exactly and the destructive button
  * pressed. Then KlTeardown runs the steps, each row showing its progress. The server is the

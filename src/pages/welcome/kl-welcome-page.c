@@ -16,7 +16,7 @@
 #include "kl-welcome-page.h"
 #include "pages/kl-page-util.h"
 
-/* Step 1 of the flow (design.md section 2): what Keylink does, what it needs, the project
+/* Step 1 of the flow (HACKING.md, The flow): what Keylink does, what it needs, the project
  * worked on last to pick up again, saved profiles to continue with, and the demo. The flow
  * (KlWindow) fills the lists and acts on the choices. */
 
