@@ -9,7 +9,10 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "kl-context.h"
+#include "kl-error.h"
 
 /* What every page of a window shares (GNOME Calendar's GcalContext): the session (client,
  * project, state and plan), the answers, the saved profiles, the settings, whether this is
@@ -445,6 +448,14 @@ kl_context_create_azure_client (KlContext    *self,
   g_autoptr(KlAzureClient) client = NULL;
 
   g_return_val_if_fail (KL_IS_CONTEXT (self), NULL);
+
+  /* The demo's values are made up: they never go to the real Azure. */
+  if (self->demo && !kl_context_get_has_azure_endpoints (self))
+    {
+      g_set_error_literal (error, KL_ERROR, KL_ERROR_INVALID_INPUT,
+                           _("This demo has no Azure to check against."));
+      return NULL;
+    }
 
   client = kl_azure_client_new (cloud, tenant_id, client_id, client_secret, error);
   if (client == NULL)
