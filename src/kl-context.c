@@ -54,6 +54,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  TOAST,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 kl_context_finalize (GObject *object)
 {
@@ -177,6 +184,19 @@ kl_context_class_init (KlContextClass *klass)
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * KlContext::toast:
+   * @text: what to say
+   *
+   * A page asks the window to show a short message (kl_context_add_toast()).
+   */
+  signals[TOAST] =
+    g_signal_new ("toast",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -467,4 +487,20 @@ kl_context_create_azure_client (KlContext    *self,
     return NULL;
 
   return g_steal_pointer (&client);
+}
+
+/**
+ * kl_context_add_toast:
+ * @text: a short message, translated
+ *
+ * Asks the window to show @text for a moment (#KlContext::toast); without a window, nothing.
+ */
+void
+kl_context_add_toast (KlContext  *self,
+                      const char *text)
+{
+  g_return_if_fail (KL_IS_CONTEXT (self));
+  g_return_if_fail (text != NULL);
+
+  g_signal_emit (self, signals[TOAST], 0, text);
 }

@@ -64,6 +64,9 @@ KlAzureClient  *kl_context_create_azure_client   (KlContext      *self,
                                                   const char     *client_id,
                                                   const char     *client_secret,
                                                   GError        **error);
+/* A short message for the window to show (a toast): what a page just did. */
+void            kl_context_add_toast             (KlContext      *self,
+                                                  const char     *text);
 
 /* The settings to remember things in: none in demo mode (nothing real to remember). */
 GSettings      *kl_context_get_saved_settings    (KlContext      *self);

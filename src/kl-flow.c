@@ -76,6 +76,9 @@ struct _KlFlow
   const char  *entered;     /* the page an action of the Project page opened, while shown */
   const char  *skip_to;     /* Next from Project jumps here: the setup pages before it hide */
   gboolean     demo;
+
+  KlFlowPageTitleFunc  title_func;
+  gpointer             title_data;
 };
 
 G_DEFINE_FINAL_TYPE (KlFlow, kl_flow, G_TYPE_OBJECT)
@@ -312,4 +315,32 @@ kl_flow_page_follows_plan (KlFlow     *self,
   g_return_val_if_fail (page != NULL, FALSE);
 
   return is_flow_step (page) && (page->flows & KL_FLOW_SETUP);
+}
+
+/**
+ * kl_flow_set_page_title_func:
+ * @func: (nullable): gives a page's title; %NULL when the window goes
+ * @user_data: (nullable): for @func, unowned: whoever sets it unsets it before it goes
+ */
+void
+kl_flow_set_page_title_func (KlFlow              *self,
+                             KlFlowPageTitleFunc  func,
+                             gpointer             user_data)
+{
+  g_return_if_fail (KL_IS_FLOW (self));
+
+  self->title_func = func;
+  self->title_data = user_data;
+}
+
+const char *
+kl_flow_get_page_title (KlFlow     *self,
+                        const char *page_id)
+{
+  g_return_val_if_fail (KL_IS_FLOW (self), NULL);
+
+  if (self->title_func == NULL || find_page (page_id) == NULL)
+    return NULL;
+
+  return self->title_func (page_id, self->title_data);
 }

@@ -30,6 +30,11 @@ typedef enum
 
 G_DECLARE_FINAL_TYPE (KlFlow, kl_flow, KL, FLOW, GObject)
 
+/* The title of the page @page_id, which its .ui file gives (the window builds the page to
+ * read it). */
+typedef const char *(*KlFlowPageTitleFunc) (const char *page_id,
+                                            gpointer    user_data);
+
 KlFlow             *kl_flow_new                (void);
 
 /* The page table, in the order of the assistant. */
@@ -39,6 +44,13 @@ const char         *kl_flow_get_page_id        (KlFlow         *self,
 gboolean            kl_flow_has_page           (KlFlow         *self,
                                                 const char     *page_id);
 KlFlowKind          kl_flow_get_page_flows     (KlFlow         *self,
+                                                const char     *page_id);
+void                kl_flow_set_page_title_func (KlFlow             *self,
+                                                 KlFlowPageTitleFunc func,
+                                                 gpointer            user_data);
+/* Returns: (nullable): the page's title; %NULL for a page the table has not, or when no
+ * one gives titles (a flow outside a window). */
+const char         *kl_flow_get_page_title     (KlFlow         *self,
                                                 const char     *page_id);
 
 /* The setup's pages after Project, in order (NULL-terminated). */

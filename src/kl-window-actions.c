@@ -14,7 +14,9 @@
 #include "kl-window-private.h"
 
 /* The window's actions: the user guide (win.help, win.help-section), the demo's made-up
- * values (win.fill-demo-values) and the flows the Project page starts (win.start-flow). */
+ * values (win.fill-demo-values), and the pages' commands to the window: signing in with a
+ * saved profile or picking up the last project (win.sign-in-profile, win.continue-project,
+ * the Welcome page's) and the flows the Project page starts (win.start-flow). */
 
 /* ---- Help ------------------------------------------------------------------------------ */
 
@@ -118,6 +120,24 @@ kl_window_start_flow_action (GtkWidget  *widget,
   kl_window_start_flow (KL_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
+/* win.sign-in-profile: a saved profile's row, its id the target. */
+static void
+kl_window_sign_in_profile_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *parameter)
+{
+  kl_window_sign_in_profile (KL_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+/* win.continue-project: “Continue with <project>”. */
+static void
+kl_window_continue_project_action (GtkWidget  *widget,
+                                   const char *action_name,
+                                   GVariant   *parameter)
+{
+  kl_window_continue_project (KL_WINDOW (widget));
+}
+
 void
 kl_window_class_add_actions (GtkWidgetClass *widget_class)
 {
@@ -127,4 +147,8 @@ kl_window_class_add_actions (GtkWidgetClass *widget_class)
                                    kl_window_fill_demo_values_action);
   gtk_widget_class_install_action (widget_class, "win.start-flow", "s",
                                    kl_window_start_flow_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-in-profile", "s",
+                                   kl_window_sign_in_profile_action);
+  gtk_widget_class_install_action (widget_class, "win.continue-project", NULL,
+                                   kl_window_continue_project_action);
 }

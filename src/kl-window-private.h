@@ -13,8 +13,8 @@
 
 G_BEGIN_DECLS
 
-/* Shared by kl-window.c (the chrome, the pages and the flows) and kl-window-actions.c (the
- * window's actions). */
+/* Shared by kl-window.c (the chrome), kl-window-flow.c (the pages and the flows) and
+ * kl-window-actions.c (the window's actions). */
 
 struct _KlWindow
 {
@@ -33,10 +33,6 @@ struct _KlWindow
   char                 *answers_group_id;  /* the project whose server answers are shown */
   char                 *resume_group_id;   /* "Continue with": resume it once its state is read */
 
-  GPtrArray            *profiles;          /* KlProfile, from the keyring */
-  GPtrArray            *cli_profiles;      /* KlCliProfile */
-  guint                 lists_pending;
-
   GdkFrameClock        *paint_clock;       /* until the first frame: then the help overlay */
   gulong                paint_id;
   guint                 help_overlay_id;
@@ -50,8 +46,21 @@ struct _KlWindow
   KlAssistant          *assistant;
 };
 
-void kl_window_class_add_actions (GtkWidgetClass *widget_class);
-void kl_window_start_flow        (KlWindow       *self,
-                                  const char     *action);
+/* kl-window-actions.c */
+void kl_window_class_add_actions  (GtkWidgetClass *widget_class);
+
+/* kl-window.c */
+void kl_window_update_demo_button (KlWindow       *self);
+
+/* kl-window-flow.c */
+void kl_window_init_flow          (KlWindow       *self);
+void kl_window_update_pages       (KlWindow       *self);
+void kl_window_start_flow         (KlWindow       *self,
+                                   const char     *action);
+void kl_window_sign_in_profile    (KlWindow       *self,
+                                   const char     *id);
+void kl_window_continue_project   (KlWindow       *self);
+void kl_window_start_demo         (KlWindow       *self,
+                                   KlApplication  *app);
 
 G_END_DECLS

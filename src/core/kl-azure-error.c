@@ -211,7 +211,7 @@ kl_azure_cause_from_code (const char *code)
 const char *
 kl_azure_error_get_code (const GError *error)
 {
-  return kl_error_get_atlas_code (error);
+  return kl_error_get_azure_code (error);
 }
 
 KlAzureCause
@@ -609,6 +609,7 @@ kl_azure_error_new_from_http (const KlAzureErrorContext *context,
   KlAzureCause cause;
   const char *code;
   GError *error;
+  guint wait = 0;
 
   g_return_val_if_fail (context != NULL, NULL);
 
@@ -619,14 +620,11 @@ kl_azure_error_new_from_http (const KlAzureErrorContext *context,
   g_debug ("Azure HTTP %u (operation %d): code %s, message %s", status, context->operation,
            code != NULL ? code : "(none)", answer.message != NULL ? answer.message : "(none)");
 
-  /* The same GError as an Atlas answer carries (kl-error.h): status, Retry-After and a code;
-   * its code and message are Azure's below. */
-  error = kl_error_new_from_http (status, code, retry_after, NULL);
+  if (status == 429 || status == 503)
+    wait = kl_error_parse_retry_after (retry_after);
 
   if (status == 429)
     {
-      guint wait = kl_error_get_retry_after (error);
-
       kl_code = KL_ERROR_RATE_LIMITED;
       if (wait > 0)
         message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -667,9 +665,8 @@ kl_azure_error_new_from_http (const KlAzureErrorContext *context,
         }
     }
 
-  error->code = kl_code;
-  g_free (error->message);
-  error->message = g_steal_pointer (&message);
+  /* Status, Retry-After and Azure's code, as kl-error.h reads them (kl_error_get_azure_code). */
+  error = kl_error_new_azure (kl_code, status, code, retry_after, message);
   answer_clear (&answer);
   return error;
 }

@@ -25,6 +25,7 @@ typedef struct
   guint         http_status;
   guint         retry_after;
   KlAtlasError *atlas_error;
+  char         *azure_code;   /* an Azure answer's error code (kl_error_new_azure ()) */
 } KlErrorPrivate;
 
 static void
@@ -39,12 +40,14 @@ kl_error_private_copy (const KlErrorPrivate *src,
   dest->http_status = src->http_status;
   dest->retry_after = src->retry_after;
   dest->atlas_error = src->atlas_error != NULL ? g_object_ref (src->atlas_error) : NULL;
+  dest->azure_code = g_strdup (src->azure_code);
 }
 
 static void
 kl_error_private_clear (KlErrorPrivate *priv)
 {
   g_clear_object (&priv->atlas_error);
+  g_clear_pointer (&priv->azure_code, g_free);
 }
 
 /* GLib's macro casts a guint8 * to the private struct; clang's -Wcast-align objects although
@@ -694,4 +697,39 @@ kl_error_get_retry_after (const GError *error)
 
   priv = kl_error_get_private (error);
   return priv != NULL ? priv->retry_after : 0;
+}
+
+GError *
+kl_error_new_azure (KlError     code,
+                    guint       status,
+                    const char *azure_code,
+                    const char *retry_after,
+                    const char *message)
+{
+  KlErrorPrivate *priv;
+  GError *error;
+
+  g_return_val_if_fail (message != NULL, NULL);
+
+  error = g_error_new_literal (KL_ERROR, code, message);
+  priv = kl_error_get_private (error);
+  priv->http_status = status;
+  if (status == 429 || status == 503)
+    priv->retry_after = kl_error_parse_retry_after (retry_after);
+  /* A header or a body is bytes: the code is kept as text. */
+  priv->azure_code = azure_code != NULL && azure_code[0] != '\0'
+                     ? g_utf8_make_valid (azure_code, -1) : NULL;
+  return error;
+}
+
+const char *
+kl_error_get_azure_code (const GError *error)
+{
+  KlErrorPrivate *priv;
+
+  if (error == NULL || error->domain != KL_ERROR)
+    return NULL;
+
+  priv = kl_error_get_private (error);
+  return priv != NULL ? priv->azure_code : NULL;
 }

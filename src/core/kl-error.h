@@ -81,6 +81,17 @@ const char   *kl_error_get_atlas_code       (const GError  *error);
 guint         kl_error_get_http_status      (const GError  *error);
 /* Seconds Atlas asked to wait (Retry-After on 429/503), 0 when it did not say. */
 guint         kl_error_get_retry_after      (const GError  *error);
+/* A KL_ERROR from an Azure answer (kl-azure-error.c makes them): @code and @message (already
+ * translated) as given, with the HTTP @status, the Retry-After wait (on 429 and 503) and Azure's
+ * error code (@azure_code nullable: an AADSTS number, an OAuth error or ARM's / Key Vault's
+ * code). It carries no Atlas error: kl_error_get_atlas_code () is NULL. */
+GError       *kl_error_new_azure            (KlError        code,
+                                             guint          status,
+                                             const char    *azure_code,
+                                             const char    *retry_after,
+                                             const char    *message);
+/* The Azure error code of @error, or NULL (never an Atlas code). */
+const char   *kl_error_get_azure_code       (const GError  *error);
 /* Parses a Retry-After value (delay-seconds or HTTP-date) into seconds; 0 if unusable. */
 guint         kl_error_parse_retry_after    (const char    *value);
 

@@ -33,6 +33,7 @@ typedef struct
   char               *secret;
   KlAzureSimRoles     roles;
   KlAzureSimAppState  state;
+  gboolean            any_secret;  /* kl_azure_sim_add_world () without a secret */
 } SimApp;
 
 typedef struct
@@ -86,10 +87,23 @@ typedef struct
 typedef struct
 {
   char   *client_id;
-  char   *tenant_id;   /* not owned: the simulator's */
+  const char *tenant_id; /* not owned: the simulator's */
   gboolean key_vault;  /* audience: Key Vault, else ARM */
   gint64 expires;      /* simulated µs */
 } SimToken;
+
+/* KlSim's link (kl_sim_set_azure_sim ()): one clock for both simulators, and a chance to
+ * bring the Atlas world up to that clock before the Azure side is looked at (so that the
+ * connection of an endpoint that reached PENDING_ACCEPTANCE is there). */
+typedef struct
+{
+  gint64 (*now)            (gpointer data);   /* simulated µs */
+  void   (*set_time_scale) (gpointer data,
+                            double   time_scale);
+  void   (*advance)        (gpointer data,
+                            double   seconds);
+  void   (*sync)           (gpointer data);
+} KlAzureSimLink;
 
 struct _KlAzureSim
 {
@@ -98,6 +112,7 @@ struct _KlAzureSim
   const KlAzureSimCloud *cloud;
   char                  *tenant_id;
   GPtrArray             *foreign_tenants;  /* char* */
+  GPtrArray             *home_tenants;     /* char*, lower case: more tenants of this cloud */
   GPtrArray             *apps;             /* SimApp */
   GPtrArray             *subscriptions;    /* SimSubscription */
   GPtrArray             *vaults;           /* SimVault */
@@ -115,9 +130,23 @@ struct _KlAzureSim
   char                  *urls[3];
   char                  *vault_template;
   GMainContext          *context;
+
+  const KlAzureSimLink  *link;
+  gpointer               link_data;
 };
 
+/* @link NULL: the simulator's own clock again. */
+void             kl_azure_sim_set_link            (KlAzureSim        *self,
+                                                   const KlAzureSimLink *link,
+                                                   gpointer           data);
+/* Runs the link's sync, if any. */
+void             kl_azure_sim_sync                (KlAzureSim        *self);
+
 gint64           kl_azure_sim_now                 (KlAzureSim        *self);
+/* The simulator's own string for @tenant (lower case) when it is one of this cloud's
+ * tenants, else NULL. */
+const char      *kl_azure_sim_find_tenant         (KlAzureSim        *self,
+                                                   const char        *tenant);
 SimApp          *kl_azure_sim_find_app            (KlAzureSim        *self,
                                                    const char        *client_id);
 SimVault        *kl_azure_sim_find_vault          (KlAzureSim        *self,

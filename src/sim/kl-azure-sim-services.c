@@ -161,7 +161,7 @@ kl_azure_sim_handle_login (KlAzureSim        *self,
                                       "Tenant is in another national cloud.");
       return;
     }
-  if (strcmp (tenant, self->tenant_id) != 0)
+  if (kl_azure_sim_find_tenant (self, tenant) == NULL)
     {
       g_autofree char *text = g_strdup_printf ("Tenant '%s' not found. Check to make sure you "
                                                "have the correct tenant ID and are signing into "
@@ -196,7 +196,7 @@ kl_azure_sim_handle_login (KlAzureSim        *self,
                                       "'client_assertion' or 'client_secret'.");
       return;
     }
-  if (strcmp (secret, app->secret) != 0)
+  if (!app->any_secret && strcmp (secret, app->secret) != 0)
     {
       kl_azure_sim_respond_aad_error (msg, 401, "invalid_client", 7000215,
                                       "Invalid client secret provided. Ensure the secret being "
@@ -249,7 +249,7 @@ kl_azure_sim_handle_login (KlAzureSim        *self,
   }
   token = g_new0 (SimToken, 1);
   token->client_id = g_strdup (app->client_id);
-  token->tenant_id = self->tenant_id;
+  token->tenant_id = kl_azure_sim_find_tenant (self, tenant);
   token->key_vault = strcmp (scope, self->cloud->key_vault_scope) == 0;
   token->expires = kl_azure_sim_now (self) + (gint64) self->token_lifetime * G_USEC_PER_SEC;
   g_hash_table_replace (self->tokens, g_strdup (access_token), token);
@@ -1060,6 +1060,35 @@ kl_azure_sim_handle_control (KlAzureSim        *self,
           else
             kl_azure_sim_respond_json (msg, 201, stored);
         }
+      return;
+    }
+
+  /* The connections of a vault as the portal lists them (their names are Atlas's). */
+  if (n == 4 && strcmp (s[1], "vaults") == 0 && strcmp (s[3], "connections") == 0
+      && strcmp (method, SOUP_METHOD_GET) == 0)
+    {
+      SimVault *vault = kl_azure_sim_find_vault (self, s[2]);
+      JsonObject *object;
+      JsonArray *array;
+
+      if (vault == NULL)
+        {
+          control_error (msg, 404, "SIM_NOT_FOUND", "No such vault.");
+          return;
+        }
+      array = json_array_new ();
+      for (guint i = 0; i < vault->connections->len; i++)
+        {
+          SimConnection *connection = g_ptr_array_index (vault->connections, i);
+          JsonObject *item = json_object_new ();
+
+          json_object_set_string_member (item, "name", connection->name);
+          json_object_set_string_member (item, "status", connection->status);
+          json_array_add_object_element (array, item);
+        }
+      object = json_object_new ();
+      json_object_set_array_member (object, "connections", array);
+      kl_azure_sim_respond_json (msg, 200, kl_sim_json_object_node (object));
       return;
     }
 

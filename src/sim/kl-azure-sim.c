@@ -170,12 +170,51 @@ pending_free (Pending *pending)
   g_free (pending);
 }
 
+/* As KlSim: real durations are simulated ones times the scale, so the simulated clock runs
+ * 1/scale times as fast as the real one; 0 stops it. */
 gint64
 kl_azure_sim_now (KlAzureSim *self)
 {
   gint64 real = g_get_monotonic_time () - self->anchor_real;
 
-  return self->anchor_sim + (gint64) ((double) real * self->time_scale);
+  if (self->link != NULL)
+    return self->link->now (self->link_data);
+  if (self->time_scale == 0)
+    return self->anchor_sim;
+  return self->anchor_sim + (gint64) ((double) real / self->time_scale);
+}
+
+const char *
+kl_azure_sim_find_tenant (KlAzureSim *self,
+                          const char *tenant)
+{
+  if (tenant == NULL)
+    return NULL;
+  if (g_ascii_strcasecmp (tenant, self->tenant_id) == 0)
+    return self->tenant_id;
+  for (guint i = 0; i < self->home_tenants->len; i++)
+    if (g_ascii_strcasecmp (tenant, g_ptr_array_index (self->home_tenants, i)) == 0)
+      return g_ptr_array_index (self->home_tenants, i);
+  return NULL;
+}
+
+void
+kl_azure_sim_set_link (KlAzureSim           *self,
+                       const KlAzureSimLink *link,
+                       gpointer              data)
+{
+  /* Leaving a link keeps the time where it is. */
+  self->anchor_sim = kl_azure_sim_now (self);
+  self->anchor_real = g_get_monotonic_time ();
+  self->link = link;
+  self->link_data = data;
+}
+
+void
+kl_azure_sim_sync (KlAzureSim *self)
+{
+  if (self->link != NULL)
+    self->link->sync (self->link_data);
 }
 
 static void
@@ -324,7 +363,7 @@ kl_azure_sim_respond_json (SoupServerMessage *msg,
   char *text;
   gsize length = 0;
 
-  json_generator_set_root (generator, node);
+  json_generator_set_root (generator, owned);
   text = json_generator_to_data (generator, &length);
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_TAKE,
@@ -616,6 +655,7 @@ handle (KlAzureSim        *self,
         KlAzureSimService  service,
         SoupServerMessage *msg)
 {
+  kl_azure_sim_sync (self);
   switch (service)
     {
     case KL_AZURE_SIM_SERVICE_LOGIN:
@@ -750,6 +790,7 @@ server_handler (SoupServer        *server,
 
   if (service == KL_AZURE_SIM_SERVICE_ARM && g_str_has_prefix (path, CONTROL_PREFIX))
     {
+      kl_azure_sim_sync (self);
       kl_azure_sim_handle_control (self, msg, path);
       return;
     }
@@ -777,6 +818,7 @@ kl_azure_sim_finalize (GObject *object)
   g_ptr_array_unref (self->subscriptions);
   g_ptr_array_unref (self->vaults);
   g_ptr_array_unref (self->foreign_tenants);
+  g_ptr_array_unref (self->home_tenants);
   g_hash_table_unref (self->tokens);
   g_ptr_array_unref (self->requests);
   kl_sim_faults_free (self->faults);
@@ -821,6 +863,7 @@ kl_azure_sim_init (KlAzureSim *self)
   self->subscriptions = g_ptr_array_new_with_free_func (subscription_free);
   self->vaults = g_ptr_array_new_with_free_func (vault_free);
   self->foreign_tenants = g_ptr_array_new_with_free_func (g_free);
+  self->home_tenants = g_ptr_array_new_with_free_func (g_free);
   self->tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, token_free);
   self->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) kl_azure_sim_request_free);
   self->faults = kl_sim_faults_new (1);
@@ -951,6 +994,11 @@ kl_azure_sim_set_time_scale (KlAzureSim *self,
   g_return_if_fail (KL_IS_AZURE_SIM (self));
   g_return_if_fail (time_scale >= 0);
 
+  if (self->link != NULL)
+    {
+      self->link->set_time_scale (self->link_data, time_scale);
+      return;
+    }
   reanchor (self);
   self->time_scale = time_scale;
 }
@@ -962,6 +1010,11 @@ kl_azure_sim_advance (KlAzureSim *self,
   g_return_if_fail (KL_IS_AZURE_SIM (self));
   g_return_if_fail (seconds >= 0);
 
+  if (self->link != NULL)
+    {
+      self->link->advance (self->link_data, seconds);
+      return;
+    }
   reanchor (self);
   self->anchor_sim += (gint64) (seconds * G_USEC_PER_SEC);
 }
@@ -1320,6 +1373,7 @@ kl_azure_sim_set_connection_status (KlAzureSim  *self,
   g_return_val_if_fail (KL_IS_AZURE_SIM (self), FALSE);
   g_return_val_if_fail (status != NULL, FALSE);
 
+  kl_azure_sim_sync (self);
   if (!(vault = kl_azure_sim_find_vault (self, vault_name)) ||
       !(connection = kl_azure_sim_find_connection (vault, connection_name)))
     {
@@ -1349,6 +1403,7 @@ kl_azure_sim_get_connection_status (KlAzureSim *self,
 
   g_return_val_if_fail (KL_IS_AZURE_SIM (self), NULL);
 
+  kl_azure_sim_sync (self);
   if (!(vault = kl_azure_sim_find_vault (self, vault_name)) ||
       !(connection = kl_azure_sim_find_connection (vault, connection_name)))
     return NULL;
@@ -1434,4 +1489,118 @@ kl_azure_sim_clear_requests (KlAzureSim *self)
 {
   g_return_if_fail (KL_IS_AZURE_SIM (self));
   g_ptr_array_set_size (self->requests, 0);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* What to type                                                                                */
+
+void
+kl_azure_sim_values_free (KlAzureSimValues *values)
+{
+  if (values == NULL)
+    return;
+
+  g_free (values->environment);
+  g_free (values->tenant_id);
+  g_free (values->client_id);
+  g_free (values->client_secret);
+  g_free (values->subscription_id);
+  g_free (values->resource_group);
+  g_free (values->vault_name);
+  g_free (values->key_name);
+  g_free (values->key_version);
+  g_free (values->key_identifier);
+  g_free (values);
+}
+
+KlAzureSimValues *
+kl_azure_sim_dup_values (KlAzureSim *self)
+{
+  KlAzureSimValues *values;
+
+  g_return_val_if_fail (KL_IS_AZURE_SIM (self), NULL);
+
+  values = g_new0 (KlAzureSimValues, 1);
+  values->environment = g_strdup (self->cloud->environment);
+  values->tenant_id = g_strdup (KL_AZURE_SIM_TENANT_ID);
+  values->client_id = g_strdup (KL_AZURE_SIM_CLIENT_ID);
+  values->client_secret = g_strdup (KL_AZURE_SIM_CLIENT_SECRET);
+  values->subscription_id = g_strdup (KL_AZURE_SIM_SUBSCRIPTION_ID);
+  values->resource_group = g_strdup (KL_AZURE_SIM_RESOURCE_GROUP);
+  values->vault_name = g_strdup (KL_AZURE_SIM_VAULT_NAME);
+  values->key_name = g_strdup (KL_AZURE_SIM_KEY_NAME);
+  values->key_version = g_strdup (KL_AZURE_SIM_KEY_VERSION);
+  values->key_identifier = g_strdup_printf ("https://%s.%s/keys/%s/%s", KL_AZURE_SIM_VAULT_NAME,
+                                            self->cloud->key_vault_suffix,
+                                            KL_AZURE_SIM_KEY_NAME, KL_AZURE_SIM_KEY_VERSION);
+  return values;
+}
+
+gboolean
+kl_azure_sim_add_world (KlAzureSim             *self,
+                        const KlAzureSimValues *values,
+                        GError                **error)
+{
+  const char * const rsa_ops[] = { "encrypt", "decrypt", "wrapKey", "unwrapKey", "sign",
+                                   "verify", NULL };
+  const char *tenant;
+  SimApp *app;
+  SimKey *key;
+
+  g_return_val_if_fail (KL_IS_AZURE_SIM (self), FALSE);
+  g_return_val_if_fail (values != NULL, FALSE);
+
+  if (values->tenant_id == NULL || values->client_id == NULL || values->subscription_id == NULL
+      || values->resource_group == NULL || values->vault_name == NULL
+      || values->key_name == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "Every value but the secret and the key version is needed");
+      return FALSE;
+    }
+  if (kl_azure_sim_find_vault (self, values->vault_name) != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "The simulator has a vault %s already",
+                   values->vault_name);
+      return FALSE;
+    }
+
+  if (kl_azure_sim_find_tenant (self, values->tenant_id) == NULL)
+    g_ptr_array_add (self->home_tenants, g_ascii_strdown (values->tenant_id, -1));
+  tenant = kl_azure_sim_find_tenant (self, values->tenant_id);
+
+  app = kl_azure_sim_find_app (self, values->client_id);
+  if (app == NULL)
+    {
+      g_autofree char *placeholder = g_uuid_string_random ();
+
+      kl_azure_sim_add_app (self, values->client_id,
+                            values->client_secret != NULL ? values->client_secret : placeholder,
+                            KL_AZURE_SIM_ROLE_ALL);
+      app = kl_azure_sim_find_app (self, values->client_id);
+    }
+  else if (values->client_secret != NULL)
+    kl_azure_sim_set_app_secret (self, values->client_id, values->client_secret);
+  app->any_secret = values->client_secret == NULL;
+
+  if (kl_azure_sim_find_subscription (self, values->subscription_id) == NULL)
+    {
+      kl_azure_sim_add_subscription (self, values->subscription_id, tenant);
+      kl_azure_sim_set_provider_state (self, values->subscription_id, "Microsoft.Network",
+                                       "Registered");
+    }
+  kl_azure_sim_add_resource_group (self, values->subscription_id, values->resource_group);
+  kl_azure_sim_add_vault (self, values->subscription_id, values->resource_group,
+                          values->vault_name);
+  kl_azure_sim_set_vault_tenant (self, values->vault_name, tenant);
+  kl_azure_sim_add_key (self, values->vault_name, values->key_name, "RSA", rsa_ops, TRUE,
+                        g_get_real_time () / G_USEC_PER_SEC + 365 * 24 * 3600, 0);
+  if (values->key_version != NULL
+      && (key = kl_azure_sim_find_key (kl_azure_sim_find_vault (self, values->vault_name),
+                                       values->key_name)) != NULL)
+    {
+      g_free (key->version);
+      key->version = g_ascii_strdown (values->key_version, -1);
+    }
+  return TRUE;
 }

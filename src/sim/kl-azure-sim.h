@@ -186,6 +186,40 @@ gboolean    kl_azure_sim_add_fault           (KlAzureSim          *self,
 void        kl_azure_sim_clear_faults        (KlAzureSim          *self);
 guint       kl_azure_sim_count_stalled       (KlAzureSim          *self);
 
+/* What a user types in Keylink's Azure fields. */
+typedef struct
+{
+  char *environment;      /* AZURE, AZURE_CHINA or AZURE_US_GOVERNMENT */
+  char *tenant_id;
+  char *client_id;
+  char *client_secret;
+  char *subscription_id;
+  char *resource_group;
+  char *vault_name;
+  char *key_name;
+  char *key_version;      /* 32 hex */
+  char *key_identifier;   /* https://{vault}.{the cloud's vault suffix}/keys/{name}/{version} */
+} KlAzureSimValues;
+
+void        kl_azure_sim_values_free         (KlAzureSimValues    *values);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KlAzureSimValues, kl_azure_sim_values_free)
+
+/* The values of the seeded world (KL_AZURE_SIM_*, the secret included): with them the
+ * preflight passes. The key identifier names the real vault host, as Keylink's fields want
+ * it; a KlAzureClient reaches the simulator through kl_azure_client_set_endpoints () with
+ * kl_azure_sim_get_vault_url_template (), which maps the vault's name to it. */
+KlAzureSimValues *kl_azure_sim_dup_values    (KlAzureSim          *self);
+/* Makes @values pass too, as a second world of this cloud: its tenant (a home tenant of the
+ * simulator), its application with every role, its subscription (Microsoft.Network
+ * registered), resource group, vault (RBAC, open network; a vault of that name must not exist
+ * yet) and RSA key (enabled, a year to live; @key_version, or KL_AZURE_SIM_KEY_VERSION when
+ * NULL). @client_secret NULL: the application takes any secret (for demo mode, where the user
+ * types a made-up one; secrets of such an application are not seen by the request log's
+ * carried_secret). @environment and @key_identifier are not read. */
+gboolean    kl_azure_sim_add_world           (KlAzureSim          *self,
+                                              const KlAzureSimValues *values,
+                                              GError             **error);
+
 /* One request as the simulator saw it (control requests excluded). */
 typedef enum
 {

@@ -16,9 +16,11 @@
 #include "kl-sim.h"
 
 /* keylink-atlas-sim --port 0 --api-key PUBLIC:PRIVATE --service-account ID:SECRET
- *                   --time-scale F [--seed N] [--latency MS]
- * Prints the base URL as the first line of stdout, then serves until SIGTERM or SIGINT.
- * The credentials are the simulator's own made-up ones, never real Atlas secrets. */
+ *                   --time-scale F [--seed N] [--latency MS] [--azure [--azure-environment E]]
+ * Prints the base URL as the first line of stdout (with --azure, then the Azure simulator's
+ * three URLs, one a line: AZURE_LOGIN_URL=…, AZURE_ARM_URL=…, AZURE_VAULT_URL_TEMPLATE=…),
+ * then serves until SIGTERM or SIGINT. The credentials are the simulator's own made-up ones,
+ * never real Atlas or Azure secrets. */
 
 static gboolean
 quit_cb (gpointer user_data)
@@ -59,6 +61,9 @@ main (int   argc,
   g_autoptr(GMainLoop) loop = NULL;
   g_auto(GStrv) api_keys = NULL;
   g_auto(GStrv) service_accounts = NULL;
+  g_autofree char *azure_environment = NULL;
+  gboolean azure = FALSE;
+  KlAzureSim *azure_sim = NULL;
   int port = 0;
   int latency = 0;
   double time_scale = 1.0;
@@ -79,6 +84,11 @@ main (int   argc,
       N_("N") },
     { "latency", 'l', 0, G_OPTION_ARG_INT, &latency, N_("Delay every API request by MS"),
       N_("MS") },
+    { "azure", 0, 0, G_OPTION_ARG_NONE, &azure,
+      N_("Also simulate Azure (identity platform, ARM, Key Vault), linked to this Atlas"), NULL },
+    { "azure-environment", 0, 0, G_OPTION_ARG_STRING, &azure_environment,
+      N_("The simulated Azure cloud: AZURE (default), AZURE_CHINA or AZURE_US_GOVERNMENT"),
+      N_("ENVIRONMENT") },
     { NULL }
   };
 
@@ -98,6 +108,20 @@ main (int   argc,
     {
       g_printerr (_("keylink-atlas-sim: use a --port from 0 to 65535, and a --time-scale and "
                     "--latency that are not negative.\n"));
+      return 2;
+    }
+
+  if (azure_environment != NULL && g_strcmp0 (azure_environment, "AZURE") != 0
+      && g_strcmp0 (azure_environment, "AZURE_CHINA") != 0
+      && g_strcmp0 (azure_environment, "AZURE_US_GOVERNMENT") != 0)
+    {
+      g_printerr (_("keylink-atlas-sim: use an --azure-environment of AZURE, AZURE_CHINA or "
+                    "AZURE_US_GOVERNMENT.\n"));
+      return 2;
+    }
+  if (azure_environment != NULL && !azure)
+    {
+      g_printerr (_("keylink-atlas-sim: --azure-environment needs --azure.\n"));
       return 2;
     }
 
@@ -132,7 +156,18 @@ main (int   argc,
                     "--port, or 0 for any free one.\n"), port, error->message);
       return 1;
     }
+  if (azure && (azure_sim = kl_sim_start_azure_sim (sim, azure_environment, &error)) == NULL)
+    {
+      /* Translators: %s is the system's reason. */
+      g_printerr (_("keylink-atlas-sim: cannot start the Azure simulator (%s).\n"),
+                  error->message);
+      return 1;
+    }
   g_print ("%s\n", kl_sim_get_base_url (sim));
+  if (azure_sim != NULL)
+    g_print ("AZURE_LOGIN_URL=%s\nAZURE_ARM_URL=%s\nAZURE_VAULT_URL_TEMPLATE=%s\n",
+             kl_azure_sim_get_login_url (azure_sim), kl_azure_sim_get_arm_url (azure_sim),
+             kl_azure_sim_get_vault_url_template (azure_sim));
   fflush (stdout);
 
   loop = g_main_loop_new (NULL, FALSE);
@@ -142,6 +177,8 @@ main (int   argc,
   g_source_remove (sigterm_id);
   g_source_remove (sigint_id);
 
+  if (azure_sim != NULL)
+    kl_azure_sim_stop (azure_sim);
   kl_sim_stop (sim);
   return 0;
 }

@@ -170,6 +170,8 @@ struct _KlSimWorld
   double      cluster_propagation; /* simulated s a PATCHed cluster still shows IDLE */
   char       *id_process;       /* the 10 hex digits of an ObjectId's random value */
   guint32     id_counter;       /* the ObjectId counter (24 bits) */
+  KlSimConnectionFunc connection_func;
+  gpointer            connection_data;
 };
 
 /* Failures */
@@ -786,6 +788,9 @@ refresh_endpoint (KlSimWorld *world,
           endpoint->status = EP_PENDING_ACCEPTANCE;
           endpoint->since += KL_SIM_INITIATING_SECONDS * USEC_PER_SEC;
           endpoint->connection_name = make_connection_name (world, group);
+          if (world->connection_func != NULL && group->azure.vault_name != NULL)
+            world->connection_func (KL_SIM_CONNECTION_PENDING, group->id, group->azure.vault_name,
+                                    endpoint->connection_name, world->connection_data);
           break;
 
         case EP_PENDING_ACCEPTANCE:
@@ -833,6 +838,50 @@ refresh_group (KlSimWorld *world,
       if (cluster->updating && now >= cluster->update_until)
         cluster->updating = FALSE;
     }
+}
+
+void
+kl_sim_world_set_connection_func (KlSimWorld          *world,
+                                  KlSimConnectionFunc  func,
+                                  gpointer             user_data)
+{
+  world->connection_func = func;
+  world->connection_data = user_data;
+}
+
+void
+kl_sim_world_refresh (KlSimWorld *world)
+{
+  for (guint i = 0; i < world->groups->len; i++)
+    refresh_group (world, g_ptr_array_index (world->groups, i));
+}
+
+gboolean
+kl_sim_world_find_connection (KlSimWorld  *world,
+                              const char  *connection_name,
+                              char       **group_id,
+                              char       **endpoint_id)
+{
+  kl_sim_world_refresh (world);
+  for (guint i = 0; i < world->groups->len; i++)
+    {
+      Group *group = g_ptr_array_index (world->groups, i);
+
+      for (guint j = 0; j < group->endpoints->len; j++)
+        {
+          Endpoint *endpoint = g_ptr_array_index (group->endpoints, j);
+
+          if (endpoint->connection_name != NULL
+              && g_ascii_strcasecmp (endpoint->connection_name, connection_name) == 0
+              && (endpoint->status == EP_PENDING_ACCEPTANCE || endpoint->status == EP_ACTIVE))
+            {
+              *group_id = g_strdup (group->id);
+              *endpoint_id = g_strdup (endpoint->id);
+              return TRUE;
+            }
+        }
+    }
+  return FALSE;
 }
 
 /* JSON views */
@@ -2219,6 +2268,17 @@ kl_sim_world_azure_action (KlSimWorld        *world,
       break;
     default:
       g_assert_not_reached ();
+    }
+
+  if (world->connection_func != NULL && action != KL_SIM_AZURE_FAIL
+      && endpoint->connection_name != NULL && group->azure.vault_name != NULL)
+    {
+      KlSimConnectionEvent event = action == KL_SIM_AZURE_APPROVE ? KL_SIM_CONNECTION_APPROVED
+                                   : action == KL_SIM_AZURE_REJECT ? KL_SIM_CONNECTION_REJECTED
+                                   : KL_SIM_CONNECTION_REMOVED;
+
+      world->connection_func (event, group->id, group->azure.vault_name,
+                              endpoint->connection_name, world->connection_data);
     }
 
   return endpoint_view (endpoint);

@@ -42,6 +42,23 @@ typedef enum
 
 typedef struct _KlSimWorld KlSimWorld;
 
+/* What happened to an endpoint's private endpoint connection, for KlSim's Azure link: it
+ * was offered (the endpoint entered PENDING_ACCEPTANCE, once per record), or the Azure-side
+ * action of kl_sim_world_azure_action () was done. */
+typedef enum
+{
+  KL_SIM_CONNECTION_PENDING,
+  KL_SIM_CONNECTION_APPROVED,
+  KL_SIM_CONNECTION_REJECTED,
+  KL_SIM_CONNECTION_REMOVED,
+} KlSimConnectionEvent;
+
+typedef void (*KlSimConnectionFunc) (KlSimConnectionEvent  event,
+                                     const char           *group_id,
+                                     const char           *vault_name,
+                                     const char           *connection_name,
+                                     gpointer              user_data);
+
 KlSimWorld *kl_sim_world_new              (guint64      seed);
 void        kl_sim_world_free             (KlSimWorld  *world);
 
@@ -57,6 +74,18 @@ void        kl_sim_world_advance          (KlSimWorld  *world,
 void        kl_sim_world_set_cluster_propagation (KlSimWorld *world,
                                                   double      seconds);
 double      kl_sim_world_get_cluster_propagation (KlSimWorld *world);
+/* Called synchronously, from whichever call materialises the change (@func NULL: none). */
+void        kl_sim_world_set_connection_func (KlSimWorld          *world,
+                                              KlSimConnectionFunc  func,
+                                              gpointer             user_data);
+/* Brings every project's endpoints and clusters up to the simulated clock. */
+void        kl_sim_world_refresh          (KlSimWorld  *world);
+/* The endpoint whose privateEndpointConnectionName is @connection_name (compared without
+ * case) and that an Azure-side action still applies to (PENDING_ACCEPTANCE or ACTIVE). */
+gboolean    kl_sim_world_find_connection  (KlSimWorld  *world,
+                                           const char  *connection_name,
+                                           char       **group_id,
+                                           char       **endpoint_id);
 /* Simulated microseconds since the world was created. */
 gint64      kl_sim_world_now              (KlSimWorld  *world);
 

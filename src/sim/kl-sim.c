@@ -16,6 +16,7 @@
 
 #include "kl-sim.h"
 #include "kl-sim-auth.h"
+#include "kl-sim-azure.h"
 #include "kl-sim-faults.h"
 #include "kl-sim-json.h"
 #include "kl-sim-world.h"
@@ -40,6 +41,8 @@ struct _KlSim
 
   GPtrArray    *requests;   /* KlSimRequest */
   GList        *pending;    /* Pending: paused messages */
+
+  KlSimAzureLink *azure_link; /* nullable */
 };
 
 G_DEFINE_FINAL_TYPE (KlSim, kl_sim, G_TYPE_OBJECT)
@@ -126,6 +129,7 @@ kl_sim_finalize (GObject *object)
   KlSim *self = (KlSim *) object;
 
   kl_sim_stop (self);
+  g_clear_pointer (&self->azure_link, kl_sim_azure_link_free);
   kl_sim_world_free (self->world);
   kl_sim_auth_free (self->auth);
   kl_sim_faults_free (self->faults);
@@ -1874,4 +1878,44 @@ kl_sim_clear_requests (KlSim *self)
   g_return_if_fail (KL_IS_SIM (self));
 
   g_ptr_array_set_size (self->requests, 0);
+}
+
+/* The Azure simulator */
+
+void
+kl_sim_set_azure_sim (KlSim      *self,
+                      KlAzureSim *azure_sim)
+{
+  g_return_if_fail (KL_IS_SIM (self));
+  g_return_if_fail (azure_sim == NULL || KL_IS_AZURE_SIM (azure_sim));
+
+  if (azure_sim == kl_sim_get_azure_sim (self))
+    return;
+  g_clear_pointer (&self->azure_link, kl_sim_azure_link_free);
+  if (azure_sim != NULL)
+    self->azure_link = kl_sim_azure_link_new (self, self->world, azure_sim);
+}
+
+KlAzureSim *
+kl_sim_get_azure_sim (KlSim *self)
+{
+  g_return_val_if_fail (KL_IS_SIM (self), NULL);
+
+  return self->azure_link != NULL ? kl_sim_azure_link_get_azure_sim (self->azure_link) : NULL;
+}
+
+KlAzureSim *
+kl_sim_start_azure_sim (KlSim       *self,
+                        const char  *environment,
+                        GError     **error)
+{
+  g_autoptr(KlAzureSim) azure_sim = NULL;
+
+  g_return_val_if_fail (KL_IS_SIM (self), NULL);
+
+  azure_sim = kl_azure_sim_new (environment != NULL ? environment : "AZURE");
+  if (!kl_azure_sim_start (azure_sim, error))
+    return NULL;
+  kl_sim_set_azure_sim (self, azure_sim);
+  return kl_sim_get_azure_sim (self);
 }

@@ -9,6 +9,8 @@
 
 #include <gio/gio.h>
 
+#include "kl-azure-sim.h"
+
 G_BEGIN_DECLS
 
 /* The seeded organization (HACKING.md, The simulator). Ids are 24 lowercase hex. */
@@ -150,5 +152,25 @@ guint       kl_sim_count_stalled       (KlSim       *self);
 /* Element type KlSimRequest, in the order the answers completed. */
 GPtrArray  *kl_sim_dup_requests        (KlSim       *self);
 void        kl_sim_clear_requests      (KlSim       *self);
+
+/* The Azure side, simulated too (src/sim/README-azure.md): with a KlAzureSim attached, both
+ * run on this simulator's clock (time scale and kl_sim_advance (), also when set through the
+ * Azure simulator); an endpoint that reaches PENDING_ACCEPTANCE has a Pending connection of
+ * its privateEndpointConnectionName on the project's keyVaultName in Azure (when the Azure
+ * simulator holds that vault); approving that connection in Azure (the ARM PUT, its control
+ * API or kl_azure_sim_set_connection_status ()) approves the endpoint, rejecting or
+ * disconnecting it rejects or removes the endpoint; and kl_sim_approve_endpoint (),
+ * _reject_endpoint (), _remove_endpoint () and their control API set the connection's status
+ * in Azure. Attach before endpoints reach PENDING_ACCEPTANCE. NULL detaches. Takes a
+ * reference. */
+void        kl_sim_set_azure_sim       (KlSim       *self,
+                                        KlAzureSim  *azure_sim);
+/* Transfer none; NULL when none is attached. */
+KlAzureSim *kl_sim_get_azure_sim       (KlSim       *self);
+/* A new KlAzureSim of @environment (NULL: "AZURE") with its seeded world, started on the
+ * thread-default main context and attached. Transfer none. */
+KlAzureSim *kl_sim_start_azure_sim     (KlSim       *self,
+                                        const char  *environment,
+                                        GError     **error);
 
 G_END_DECLS

@@ -163,6 +163,10 @@ assert_cause (const GError *error,
   g_assert_cmpint (kl_azure_error_get_cause (error), ==, cause);
   if (azure_code != NULL)
     g_assert_cmpstr (kl_azure_error_get_code (error), ==, azure_code);
+  /* Azure's code has its own slot: never taken for an Atlas one. */
+  g_assert_cmpstr (kl_error_get_azure_code (error), ==, kl_azure_error_get_code (error));
+  g_assert_null (kl_error_get_atlas_code (error));
+  g_assert_null (kl_atlas_error_from_gerror (error));
   /* A sentence that says what to do, never the secret. */
   g_assert_cmpuint (strlen (error->message), >, 20);
   g_assert_null (strstr (error->message, KL_AZURE_SIM_CLIENT_SECRET));

@@ -182,10 +182,7 @@ static void
 add_toast (KlEndpointsPage *self,
            const char      *text)
 {
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+  kl_context_add_toast (kl_page_get_context (KL_PAGE (self)), text);
 }
 
 /* ---- The Azure side ------------------------------------------------------------------- */

@@ -12,7 +12,6 @@
 #include <glib/gi18n.h>
 
 #include "kl-a11y.h"
-#include "kl-assistant.h"
 #include "kl-flow.h"
 #include "kl-project-page.h"
 #include "pages/kl-page-util.h"
@@ -85,24 +84,23 @@ is_disposed (KlProjectPage *self)
   return self->project_list == NULL;
 }
 
-/* Whether the assistant holding this page has @page_id (pages land one helper at a time). */
+/* Whether the window's flow has @page_id (pages land one helper at a time). */
 static gboolean
 has_page (KlProjectPage *self,
           const char    *page_id)
 {
-  GtkWidget *assistant = gtk_widget_get_ancestor (GTK_WIDGET (self), KL_TYPE_ASSISTANT);
+  KlFlow *flow = kl_context_get_flow (kl_page_get_context (KL_PAGE (self)));
 
-  return assistant != NULL && kl_assistant_get_page (KL_ASSISTANT (assistant), page_id) != NULL;
+  return flow != NULL && kl_flow_has_page (flow, page_id);
 }
 
 static const char *
 page_title (KlProjectPage *self,
             const char    *page_id)
 {
-  GtkWidget *assistant = gtk_widget_get_ancestor (GTK_WIDGET (self), KL_TYPE_ASSISTANT);
-  KlPage *page = assistant ? kl_assistant_get_page (KL_ASSISTANT (assistant), page_id) : NULL;
+  KlFlow *flow = kl_context_get_flow (kl_page_get_context (KL_PAGE (self)));
 
-  return page != NULL ? kl_page_get_title (page) : NULL;
+  return flow != NULL ? kl_flow_get_page_title (flow, page_id) : NULL;
 }
 
 static gboolean

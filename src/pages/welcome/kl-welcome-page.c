@@ -13,17 +13,21 @@
 
 #include "kl-a11y.h"
 #include "kl-prerequisite-row.h"
+#include "kl-profile-list.h"
 #include "kl-welcome-page.h"
 #include "pages/kl-page-util.h"
 
 /* Step 1 of the flow (HACKING.md, The flow): what Keylink does, what it needs, the project
- * worked on last to pick up again, saved profiles to continue with, and the demo. The flow
- * (KlWindow) fills the lists and acts on the choices. */
+ * worked on last to pick up again, saved profiles to continue with, and the demo. The page
+ * lists the profiles itself (KlProfileList, with the context's credentials); a choice is a
+ * window action: win.sign-in-profile (a row, its id the target) or win.continue-project,
+ * and the window asks the page to unlock the profile (kl_welcome_page_sign_in_async()). */
 
 struct _KlWelcomePage
 {
   KlPage      parent_instance;
 
+  KlProfileList *list;
   gboolean    loading;
   gboolean    busy;
   GtkWidget  *busy_row;     /* the row whose sign-in runs */
@@ -50,41 +54,17 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-enum {
-  PROFILE_ACTIVATED,
-  CONTINUE_ACTIVATED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
-
 #define PROFILE_ID_KEY "kl-profile-id"
 #define SPINNER_KEY    "kl-spinner"
 #define ARROW_KEY      "kl-arrow"
 
-static void
-profile_row_activated_cb (KlWelcomePage *self,
-                          GtkListBoxRow *row)
+static void kl_welcome_page_set_demo (KlWelcomePage *self,
+                                      gboolean       demo);
+
+static gboolean
+is_disposed (KlWelcomePage *self)
 {
-  const char *id = g_object_get_data (G_OBJECT (row), PROFILE_ID_KEY);
-
-  g_return_if_fail (id != NULL);
-
-  if (self->busy)
-    return;
-
-  self->busy_row = GTK_WIDGET (row);
-  g_signal_emit (self, signals[PROFILE_ACTIVATED], 0, id);
-}
-
-static void
-continue_activated_cb (KlWelcomePage *self)
-{
-  if (self->busy)
-    return;
-
-  self->busy_row = GTK_WIDGET (self->continue_row);
-  g_signal_emit (self, signals[CONTINUE_ACTIVATED], 0);
+  return self->profiles_list == NULL;
 }
 
 /* A card while it has rows; while empty, its placeholder is a line of text, not an empty card. */
@@ -114,12 +94,174 @@ update_placeholder (KlWelcomePage *self)
                                      : _("No saved profiles yet"));
 }
 
+/* ---- The saved profiles ----------------------------------------------------------------- */
+
+static char *
+describe_account (KlAuthType      auth_type,
+                  KlAtlasService  service,
+                  const char     *custom_url)
+{
+  const char *kind = auth_type == KL_AUTH_API_KEY ? _("API key") : _("Service account");
+  const char *where;
+
+  switch (service)
+    {
+    case KL_ATLAS_SERVICE_GOVERNMENT:
+      where = _("Atlas for Government");
+      break;
+    case KL_ATLAS_SERVICE_CUSTOM:
+      where = custom_url;
+      break;
+    case KL_ATLAS_SERVICE_ATLAS:
+    default:
+      where = _("MongoDB Atlas");
+      break;
+    }
+
+  /* Translators: a saved profile, e.g. “Service account · MongoDB Atlas” */
+  return g_strdup_printf (_("%s · %s"), kind, where != NULL ? where : "");
+}
+
+static void
+add_profile_row (KlWelcomePage *self,
+                 KlProfile     *profile)
+{
+  g_autofree char *id = g_strconcat ("keyring:", kl_profile_get_id (profile), NULL);
+  g_autofree char *subtitle = describe_account (kl_profile_get_auth_type (profile),
+                                                kl_profile_get_service (profile),
+                                                kl_profile_get_custom_url (profile));
+
+  kl_welcome_page_add_profile (self, id, kl_profile_get_display_name (profile), subtitle, TRUE);
+}
+
+/* The profile used last comes first; then the rest, then the Atlas CLI's not yet imported. */
+static void
+show_profiles (KlWelcomePage *self)
+{
+  KlContext *context = kl_page_get_context (KL_PAGE (self));
+  GSettings *settings = kl_context_get_settings (context);
+  GPtrArray *profiles = kl_profile_list_get_profiles (self->list);
+  GPtrArray *cli_profiles = kl_profile_list_get_cli_profiles (self->list);
+  g_autofree char *last_profile = NULL;
+  g_autofree char *last_project = NULL;
+  g_autofree char *last_project_name = NULL;
+  KlProfile *last = NULL;
+
+  if (settings != NULL)
+    {
+      last_profile = g_settings_get_string (settings, "last-profile");
+      last_project = g_settings_get_string (settings, "last-project");
+      last_project_name = g_settings_get_string (settings, "last-project-name");
+      last = kl_profile_list_find (self->list, last_profile);
+    }
+
+  kl_welcome_page_clear_profiles (self);
+
+  if (last != NULL)
+    add_profile_row (self, last);
+  for (guint i = 0; profiles != NULL && i < profiles->len; i++)
+    if (g_ptr_array_index (profiles, i) != last)
+      add_profile_row (self, g_ptr_array_index (profiles, i));
+
+  for (guint i = 0; cli_profiles != NULL && i < cli_profiles->len; i++)
+    {
+      KlCliProfile *cli = g_ptr_array_index (cli_profiles, i);
+      g_autofree char *id = NULL;
+      g_autofree char *title = NULL;
+      g_autofree char *subtitle = NULL;
+      gboolean usable = kl_cli_profile_is_importable (cli);
+
+      if (kl_profile_list_is_imported (self->list, cli))
+        continue;
+
+      id = g_strconcat ("cli:", kl_cli_profile_get_name (cli), NULL);
+      /* Translators: %s is the name of a profile of the Atlas command-line tool */
+      title = g_strdup_printf (_("Atlas CLI: %s"), kl_cli_profile_get_name (cli));
+      subtitle = usable ? describe_account (kl_cli_profile_get_auth_type (cli),
+                                            kl_cli_profile_get_service (cli),
+                                            kl_cli_profile_get_custom_url (cli))
+                        : g_strdup (kl_cli_profile_get_problem (cli));
+      kl_welcome_page_add_profile (self, id, title, subtitle, usable);
+    }
+
+  if (last != NULL && last_project != NULL && last_project[0] != '\0' &&
+      last_project_name != NULL && last_project_name[0] != '\0' && !kl_context_get_demo (context))
+    kl_welcome_page_set_continue (self, last_project_name, kl_profile_get_display_name (last));
+  else
+    kl_welcome_page_set_continue (self, NULL, NULL);
+
+  kl_welcome_page_set_loading (self, FALSE);
+}
+
+static void
+load_profiles (KlWelcomePage *self)
+{
+  kl_profile_list_load (self->list);
+  kl_welcome_page_set_loading (self, kl_profile_list_get_loading (self->list));
+}
+
+/* The window's settings came (its application): list the profiles, but never in the demo,
+ * which signs in without the keyring. */
+static void
+context_settings_changed_cb (KlWelcomePage *self)
+{
+  KlContext *context = kl_page_get_context (KL_PAGE (self));
+
+  if (kl_context_get_settings (context) != NULL && !kl_context_get_demo (context))
+    load_profiles (self);
+}
+
+static void
+context_demo_changed_cb (KlWelcomePage *self)
+{
+  kl_welcome_page_set_demo (self, kl_context_get_demo (kl_page_get_context (KL_PAGE (self))));
+}
+
+/* ---- The page ---------------------------------------------------------------------------- */
+
+static void
+kl_welcome_page_constructed (GObject *object)
+{
+  KlWelcomePage *self = KL_WELCOME_PAGE (object);
+  KlContext *context;
+
+  G_OBJECT_CLASS (kl_welcome_page_parent_class)->constructed (object);
+
+  context = kl_page_get_context (KL_PAGE (self));
+  self->list = kl_profile_list_new (context);
+  g_signal_connect_object (self->list, "changed", G_CALLBACK (show_profiles), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (context, "notify::settings", G_CALLBACK (context_settings_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (context, "notify::demo", G_CALLBACK (context_demo_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  if (kl_context_get_demo (context))
+    kl_welcome_page_set_demo (self, TRUE);
+  else if (kl_context_get_settings (context) != NULL)
+    load_profiles (self);
+}
+
 static void
 kl_welcome_page_dispose (GObject *object)
 {
+  KlWelcomePage *self = KL_WELCOME_PAGE (object);
+
+  if (self->list != NULL)
+    g_signal_handlers_disconnect_by_data (self->list, self);
+
   gtk_widget_dispose_template (GTK_WIDGET (object), KL_TYPE_WELCOME_PAGE);
 
   G_OBJECT_CLASS (kl_welcome_page_parent_class)->dispose (object);
+}
+
+static void
+kl_welcome_page_finalize (GObject *object)
+{
+  KlWelcomePage *self = KL_WELCOME_PAGE (object);
+
+  g_clear_object (&self->list);
+
+  G_OBJECT_CLASS (kl_welcome_page_parent_class)->finalize (object);
 }
 
 static void
@@ -167,7 +309,9 @@ kl_welcome_page_class_init (KlWelcomePageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   KlPageClass *page_class = KL_PAGE_CLASS (klass);
 
+  object_class->constructed = kl_welcome_page_constructed;
   object_class->dispose = kl_welcome_page_dispose;
+  object_class->finalize = kl_welcome_page_finalize;
   object_class->get_property = kl_welcome_page_get_property;
   object_class->set_property = kl_welcome_page_set_property;
 
@@ -185,31 +329,6 @@ kl_welcome_page_class_init (KlWelcomePageClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /**
-   * KlWelcomePage::profile-activated:
-   * @id: the id given to kl_welcome_page_add_profile()
-   *
-   * The user chose a saved profile to continue with.
-   */
-  signals[PROFILE_ACTIVATED] =
-    g_signal_new ("profile-activated",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_STRING);
-
-  /**
-   * KlWelcomePage::continue-activated:
-   *
-   * The user chose to pick up the project worked on last (kl_welcome_page_set_continue()).
-   */
-  signals[CONTINUE_ACTIVATED] =
-    g_signal_new ("continue-activated",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 0);
-
   g_type_ensure (KL_TYPE_PREREQUISITE_ROW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/pages/welcome/kl-welcome-page.ui");
@@ -222,8 +341,6 @@ kl_welcome_page_class_init (KlWelcomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KlWelcomePage, placeholder_label);
   gtk_widget_class_bind_template_child (widget_class, KlWelcomePage, demo_box);
   gtk_widget_class_bind_template_child (widget_class, KlWelcomePage, demo_button);
-  gtk_widget_class_bind_template_callback (widget_class, profile_row_activated_cb);
-  gtk_widget_class_bind_template_callback (widget_class, continue_activated_cb);
 }
 
 static void
@@ -269,7 +386,8 @@ kl_welcome_page_clear_profiles (KlWelcomePage *self)
 
 /**
  * kl_welcome_page_add_profile:
- * @id: given back by #KlWelcomePage::profile-activated
+ * @id: the target of the row's win.sign-in-profile, and what
+ *   kl_welcome_page_sign_in_async() takes: "keyring:<profile id>" or "cli:<name>"
  * @title: the profile's name
  * @subtitle: (nullable): what it signs in to, or why it cannot be used
  * @usable: %FALSE shows the profile without letting it be chosen (e.g. an Atlas CLI profile
@@ -308,6 +426,9 @@ kl_welcome_page_add_profile (KlWelcomePage *self,
     gtk_accessible_update_property (GTK_ACCESSIBLE (row),
                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle,
                                     -1);
+  /* A page-to-window command, like the Continue row's win.continue-project (.ui file). */
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.sign-in-profile");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", id);
   g_object_set_data_full (G_OBJECT (row), PROFILE_ID_KEY, g_strdup (id), g_free);
   g_object_set_data (G_OBJECT (row), SPINNER_KEY, spinner);
   g_object_set_data (G_OBJECT (row), ARROW_KEY, arrow);
@@ -318,8 +439,8 @@ kl_welcome_page_add_profile (KlWelcomePage *self,
 /**
  * kl_welcome_page_set_profiles:
  * @names: (array zero-terminated=1): display names, one per profile
- * @ids: (array zero-terminated=1): ids, as many as @names, given back by
- *   #KlWelcomePage::profile-activated
+ * @ids: (array zero-terminated=1): ids, as many as @names, the targets of the rows'
+ *   win.sign-in-profile
  *
  * Replaces the list of saved profiles (keyring and Atlas CLI). Empty arrays or %NULL show
  * the placeholder.
@@ -439,19 +560,177 @@ kl_welcome_page_set_busy (KlWelcomePage *self,
     self->busy_row = NULL;
 }
 
-/**
- * kl_welcome_page_set_demo:
- *
- * In demo mode the page offers neither saved profiles nor the demo (it runs already).
- */
-void
+/* In demo mode the page offers neither saved profiles nor the demo (it runs already). */
+static void
 kl_welcome_page_set_demo (KlWelcomePage *self,
                           gboolean       demo)
 {
-  g_return_if_fail (KL_IS_WELCOME_PAGE (self));
-
   gtk_widget_set_visible (self->profiles_group, !demo);
   gtk_widget_set_visible (self->demo_box, !demo);
   if (demo)
     gtk_widget_set_visible (self->continue_group, FALSE);
+}
+
+gboolean
+kl_welcome_page_get_busy (KlWelcomePage *self)
+{
+  g_return_val_if_fail (KL_IS_WELCOME_PAGE (self), FALSE);
+
+  return self->busy;
+}
+
+static GtkWidget *
+find_row (KlWelcomePage *self,
+          const char    *id)
+{
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->profiles_list, i)) != NULL; i++)
+    if (g_strcmp0 (g_object_get_data (G_OBJECT (row), PROFILE_ID_KEY), id) == 0)
+      return GTK_WIDGET (row);
+
+  return NULL;
+}
+
+static void
+unlocked_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KlWelcomePage *self = g_task_get_source_object (task);
+  g_autoptr(SecretValue) secret = NULL;
+  g_autoptr(KlProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+
+  profile = kl_profile_list_unlock_finish (KL_PROFILE_LIST (object), result, &secret, &error);
+  if (is_disposed (self))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The window closed");
+      return;
+    }
+
+  kl_welcome_page_set_busy (self, FALSE);
+  if (profile == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        kl_page_set_error (KL_PAGE (self), error->message);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_set_task_data (task, g_steal_pointer (&secret), (GDestroyNotify) secret_value_unref);
+  g_task_return_pointer (task, g_steal_pointer (&profile), g_object_unref);
+}
+
+/**
+ * kl_welcome_page_sign_in_async:
+ * @id: (nullable): a profile's id (kl_welcome_page_add_profile()); %NULL for the one
+ *   “Continue with” offers
+ *
+ * Unlocks the profile for the sign-in page: its secret from the keyring (an Atlas CLI
+ * profile is copied into the keyring first), with a spinner on its row meanwhile. The page
+ * shows what went wrong; a profile no longer listed fails at once with
+ * %G_IO_ERROR_NOT_FOUND (a Continue whose profile is gone is no longer offered), and so
+ * does a request while another runs (%G_IO_ERROR_PENDING).
+ */
+void
+kl_welcome_page_sign_in_async (KlWelcomePage       *self,
+                               const char          *id,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *key = NULL;
+  GSettings *settings;
+  GtkWidget *row;
+
+  g_return_if_fail (KL_IS_WELCOME_PAGE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kl_welcome_page_sign_in_async);
+
+  if (self->busy)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING, "A sign-in runs already");
+      return;
+    }
+
+  if (id == NULL)
+    {
+      g_autofree char *last_profile = NULL;
+
+      settings = kl_context_get_settings (kl_page_get_context (KL_PAGE (self)));
+      last_profile = settings != NULL ? g_settings_get_string (settings, "last-profile") : NULL;
+      key = g_strconcat ("keyring:", last_profile, NULL);
+      row = GTK_WIDGET (self->continue_row);
+      if (last_profile == NULL || !kl_profile_list_contains (self->list, key))
+        {
+          g_debug ("The last profile “%s” is gone", last_profile);
+          kl_welcome_page_set_continue (self, NULL, NULL);
+          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                                   "The last profile is gone");
+          return;
+        }
+    }
+  else
+    {
+      key = g_strdup (id);
+      row = find_row (self, id);
+      if (!kl_profile_list_contains (self->list, key))
+        {
+          g_debug ("No profile “%s” to sign in with", id);
+          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                                   "No such profile");
+          return;
+        }
+    }
+
+  self->busy_row = row;
+  kl_page_set_error (KL_PAGE (self), NULL);
+  kl_welcome_page_set_busy (self, TRUE);
+  kl_profile_list_unlock_async (self->list, key, cancellable, unlocked_cb,
+                                g_steal_pointer (&task));
+}
+
+/**
+ * kl_welcome_page_sign_in_finish:
+ * @secret: (out) (transfer full): the profile's secret
+ *
+ * Returns: (transfer full) (nullable): the profile to sign in with, or %NULL with @error set
+ */
+KlProfile *
+kl_welcome_page_sign_in_finish (KlWelcomePage  *self,
+                                GAsyncResult   *result,
+                                SecretValue   **secret,
+                                GError        **error)
+{
+  KlProfile *profile;
+
+  g_return_val_if_fail (KL_IS_WELCOME_PAGE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (secret != NULL, NULL);
+
+  profile = g_task_propagate_pointer (G_TASK (result), error);
+  if (profile != NULL)
+    *secret = secret_value_ref (g_task_get_task_data (G_TASK (result)));
+  return profile;
+}
+
+/**
+ * kl_welcome_page_signed_in:
+ * @profile: the profile just signed in with (typed and saved, or chosen here)
+ *
+ * A profile saved on the sign-in page is listed from now on.
+ */
+void
+kl_welcome_page_signed_in (KlWelcomePage *self,
+                           KlProfile     *profile)
+{
+  g_return_if_fail (KL_IS_WELCOME_PAGE (self));
+  g_return_if_fail (KL_IS_PROFILE (profile));
+
+  if (kl_profile_list_find (self->list, kl_profile_get_id (profile)) == NULL)
+    load_profiles (self);
 }

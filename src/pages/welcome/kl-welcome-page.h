@@ -7,7 +7,10 @@
 
 #pragma once
 
+#include <libsecret/secret.h>
+
 #include "kl-page.h"
+#include "kl-profile.h"
 
 G_BEGIN_DECLS
 
@@ -33,7 +36,18 @@ void      kl_welcome_page_set_loading    (KlWelcomePage      *self,
                                           gboolean            loading);
 void      kl_welcome_page_set_busy       (KlWelcomePage      *self,
                                           gboolean            busy);
-void      kl_welcome_page_set_demo       (KlWelcomePage      *self,
-                                          gboolean            demo);
+gboolean  kl_welcome_page_get_busy       (KlWelcomePage      *self);
+
+void      kl_welcome_page_sign_in_async  (KlWelcomePage      *self,
+                                          const char         *id,
+                                          GCancellable       *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer            user_data);
+KlProfile *kl_welcome_page_sign_in_finish (KlWelcomePage     *self,
+                                          GAsyncResult       *result,
+                                          SecretValue       **secret,
+                                          GError            **error);
+void      kl_welcome_page_signed_in      (KlWelcomePage      *self,
+                                          KlProfile          *profile);
 
 G_END_DECLS
