@@ -438,10 +438,39 @@ kl_application_start_demo (KlApplication  *self,
   if (!kl_sim_start (sim, 0, error))
     return FALSE;
 
+  /* Azure beside it, on its clock: the check and "Approve in Azure" go there (issue 24). */
+  if (kl_sim_start_azure_sim (sim, "AZURE", error) == NULL)
+    return FALSE;
+
   g_debug ("Demo simulator at %s, time scale %g", kl_sim_get_base_url (sim), speed);
   self->demo_sim = g_steal_pointer (&sim);
 
   return TRUE;
+}
+
+/**
+ * kl_application_configure_demo_context:
+ * @context: a window's context, in demo mode
+ *
+ * Points @context's Azure clients at the demo's simulated Azure (started with the demo's
+ * simulator): the Azure check and "Approve in Azure" use it, never the real Azure.
+ */
+void
+kl_application_configure_demo_context (KlApplication *self,
+                                       KlContext     *context)
+{
+  KlAzureSim *azure;
+
+  g_return_if_fail (KL_IS_APPLICATION (self));
+  g_return_if_fail (KL_IS_CONTEXT (context));
+
+  azure = self->demo_sim != NULL ? kl_sim_get_azure_sim (self->demo_sim) : NULL;
+  if (azure == NULL)
+    return;
+
+  kl_context_set_azure_endpoints (context, kl_azure_sim_get_login_url (azure),
+                                  kl_azure_sim_get_arm_url (azure),
+                                  kl_azure_sim_get_vault_url_template (azure));
 }
 
 /**

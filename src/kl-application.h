@@ -11,6 +11,8 @@
 
 #include "kl-atlas-client.h"
 
+#include "kl-context.h"
+
 G_BEGIN_DECLS
 
 #define KL_TYPE_APPLICATION (kl_application_get_type ())
@@ -23,6 +25,9 @@ void           kl_application_set_demo        (KlApplication  *self,
                                                gboolean        demo);
 KlAtlasClient *kl_application_new_demo_client (KlApplication  *self,
                                                GError        **error);
+/* After kl_application_new_demo_client (): the demo's simulated Azure for @context. */
+void           kl_application_configure_demo_context (KlApplication *self,
+                                                      KlContext     *context);
 const char    *kl_application_get_atlas_url   (KlApplication  *self);
 GSettings     *kl_application_get_settings    (KlApplication  *self);
 

@@ -9,7 +9,10 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "kl-context.h"
+#include "kl-error.h"
 
 /* What every page of a window shares (GNOME Calendar's GcalContext): the session (client,
  * project, state and plan), the answers, the saved profiles, the settings, whether this is
@@ -31,6 +34,9 @@ struct _KlContext
   KlFlow         *flow;
   GSettings      *settings;
   char           *base_url;
+  char           *azure_login_url;
+  char           *azure_arm_url;
+  char           *azure_vault_url_template;
   gboolean        demo;
   gboolean        keyring_available;
 };
@@ -67,6 +73,9 @@ kl_context_finalize (GObject *object)
   g_clear_object (&self->flow);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->base_url, g_free);
+  g_clear_pointer (&self->azure_login_url, g_free);
+  g_clear_pointer (&self->azure_arm_url, g_free);
+  g_clear_pointer (&self->azure_vault_url_template, g_free);
 
   G_OBJECT_CLASS (kl_context_parent_class)->finalize (object);
 }
@@ -407,6 +416,77 @@ kl_context_set_keyring_available (KlContext *self,
 
   self->keyring_available = !!available;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEYRING_AVAILABLE]);
+}
+
+/**
+ * kl_context_set_azure_endpoints:
+ * @login_url: (nullable): the identity platform's base URL
+ * @arm_url: (nullable): Azure Resource Manager's
+ * @vault_url_template: (nullable): the Key Vault data plane's, holding "{vault}"
+ *
+ * Set before the pages ask for a client (tests; the demo, from its Azure simulator).
+ */
+void
+kl_context_set_azure_endpoints (KlContext  *self,
+                                const char *login_url,
+                                const char *arm_url,
+                                const char *vault_url_template)
+{
+  g_return_if_fail (KL_IS_CONTEXT (self));
+
+  g_free (self->azure_login_url);
+  self->azure_login_url = g_strdup (login_url);
+  g_free (self->azure_arm_url);
+  self->azure_arm_url = g_strdup (arm_url);
+  g_free (self->azure_vault_url_template);
+  self->azure_vault_url_template = g_strdup (vault_url_template);
+}
+
+gboolean
+kl_context_get_has_azure_endpoints (KlContext *self)
+{
+  g_return_val_if_fail (KL_IS_CONTEXT (self), FALSE);
+
+  return self->azure_login_url != NULL || self->azure_arm_url != NULL ||
+         self->azure_vault_url_template != NULL;
+}
+
+/**
+ * kl_context_create_azure_client:
+ *
+ * Returns: (transfer full) (nullable): the client, or %NULL with @error set (a malformed ID,
+ *   no secret, or an override that is not on this computer)
+ */
+KlAzureClient *
+kl_context_create_azure_client (KlContext    *self,
+                                KlAzureCloud  cloud,
+                                const char   *tenant_id,
+                                const char   *client_id,
+                                const char   *client_secret,
+                                GError      **error)
+{
+  g_autoptr(KlAzureClient) client = NULL;
+
+  g_return_val_if_fail (KL_IS_CONTEXT (self), NULL);
+
+  /* The demo's values are made up: they never go to the real Azure. */
+  if (self->demo && !kl_context_get_has_azure_endpoints (self))
+    {
+      g_set_error_literal (error, KL_ERROR, KL_ERROR_INVALID_INPUT,
+                           _("This demo has no Azure to check against."));
+      return NULL;
+    }
+
+  client = kl_azure_client_new (cloud, tenant_id, client_id, client_secret, error);
+  if (client == NULL)
+    return NULL;
+
+  if (kl_context_get_has_azure_endpoints (self) &&
+      !kl_azure_client_set_endpoints (client, self->azure_login_url, self->azure_arm_url,
+                                      self->azure_vault_url_template, error))
+    return NULL;
+
+  return g_steal_pointer (&client);
 }
 
 /**

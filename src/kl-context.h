@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "kl-azure-client.h"
 #include "kl-credentials.h"
 #include "kl-flow.h"
 #include "kl-session.h"
@@ -48,6 +49,21 @@ gboolean        kl_context_get_keyring_available (KlContext      *self);
 void            kl_context_set_keyring_available (KlContext      *self,
                                                   gboolean        available);
 
+/* Where Azure's identity platform, ARM and Key Vault are, for tests and the demo's simulator
+ * (kl_azure_client_set_endpoints (): loopback only); NULL for the cloud's own hosts. */
+void            kl_context_set_azure_endpoints   (KlContext      *self,
+                                                  const char     *login_url,
+                                                  const char     *arm_url,
+                                                  const char     *vault_url_template);
+gboolean        kl_context_get_has_azure_endpoints (KlContext    *self);
+/* A client for the application (kl_azure_client_new ()) that talks to the Azure of this
+ * context: the cloud's hosts, or the endpoints above. */
+KlAzureClient  *kl_context_create_azure_client   (KlContext      *self,
+                                                  KlAzureCloud    cloud,
+                                                  const char     *tenant_id,
+                                                  const char     *client_id,
+                                                  const char     *client_secret,
+                                                  GError        **error);
 /* A short message for the window to show (a toast): what a page just did. */
 void            kl_context_add_toast             (KlContext      *self,
                                                   const char     *text);

@@ -34,10 +34,15 @@ struct _KlEndpointRow
   char              *approval_command;
   char              *time_text;
   char              *notice;
+  char              *azure_status;
+  char              *azure_error;
+  char              *azure_text;
   gint64             status_since;
   guint              demo : 1;
   guint              recreated : 1;
   guint              busy : 1;
+  guint              azure_read : 1;
+  guint              azure_can_approve : 1;
 
   /* Template widgets */
   GtkStack          *icon_stack;
@@ -59,6 +64,9 @@ struct _KlEndpointRow
   GtkButton         *approve_button;
   GtkMenuButton     *simulated_menu_button;
   GtkButton         *retry_button;
+  GtkWidget         *azure_box;
+  GtkLabel          *azure_label;
+  GtkButton         *azure_approve_button;
 };
 
 G_DEFINE_FINAL_TYPE (KlEndpointRow, kl_endpoint_row, GTK_TYPE_LIST_BOX_ROW)
@@ -332,9 +340,53 @@ update_time (KlEndpointRow *self)
   gtk_label_set_label (self->explanation_label, explanation (self));
 }
 
+static gboolean
+azure_is (KlEndpointRow *self,
+          const char    *status)
+{
+  return self->azure_status != NULL && g_ascii_strcasecmp (self->azure_status, status) == 0;
+}
+
+/* "In Azure: …", or NULL when the row says nothing of Azure. */
+static char *
+dup_azure_text (KlEndpointRow *self)
+{
+  g_autofree char *shown = NULL;
+
+  if (!self->azure_read)
+    return NULL;
+
+  if (self->azure_error != NULL)
+    {
+      shown = kl_server_text_dup_short (self->azure_error, KL_SERVER_TEXT_SHORT_CHARS);
+      /* Translators: %s is why reading the key vault in Azure failed */
+      return g_strdup_printf (_("Keylink could not read this connection in Azure: %s"), shown);
+    }
+  if (self->azure_status == NULL)
+    return g_strdup (_("In Azure: the key vault has no connection of this name yet."));
+  if (azure_is (self, "Pending"))
+    return g_strdup (_("In Azure: Pending. Not approved yet."));
+  if (azure_is (self, "Approved"))
+    {
+      if (kl_private_endpoint_get_status (self->endpoint) == KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE)
+        return g_strdup (_("In Azure: Approved. Waiting for Atlas to notice, which can take a "
+                           "few minutes."));
+      return g_strdup (_("In Azure: Approved."));
+    }
+  if (azure_is (self, "Rejected"))
+    return g_strdup (_("In Azure: Rejected. Atlas cannot use this endpoint."));
+  if (azure_is (self, "Disconnected"))
+    return g_strdup (_("In Azure: Disconnected. The private endpoint was removed."));
+
+  shown = kl_server_text_dup_short (self->azure_status, 40);
+  /* Translators: %s is a connection state Azure gave that Keylink does not know */
+  return g_strdup_printf (_("In Azure: %s."), shown);
+}
+
 static void
 update (KlEndpointRow *self)
 {
+  gboolean approve_in_azure;
   KlEndpointStatus status = kl_private_endpoint_get_status (self->endpoint);
   const char *id = kl_private_endpoint_get_id (self->endpoint);
   const char *error_message = kl_private_endpoint_get_error_message (self->endpoint);
@@ -405,7 +457,10 @@ update (KlEndpointRow *self)
   }
   gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->command_label)),
                           self->approval_command != NULL);
-  gtk_widget_set_visible (self->approval_box, waiting || needs_register);
+  /* Approved in Azure: nothing left to do there, Atlas only has to notice. */
+  gtk_widget_set_visible (self->approval_box,
+                          (waiting && !(self->azure_read && azure_is (self, "Approved"))) ||
+                          needs_register);
   gtk_label_set_label (self->approval_intro_label,
                        needs_register
                        ? _("Register the Microsoft.Network resource provider in the vault’s "
@@ -423,7 +478,20 @@ update (KlEndpointRow *self)
                             self->vault_name != NULL ? self->vault_name : _("your vault"));
   gtk_label_set_label (self->portal_label, portal);
 
+  /* The Azure side, and the real approval when the application may try it. */
+  g_free (self->azure_text);
+  self->azure_text = dup_azure_text (self);
+  gtk_label_set_label (self->azure_label, self->azure_text != NULL ? self->azure_text : "");
+  gtk_widget_set_visible (self->azure_box, self->azure_text != NULL);
+  approve_in_azure = self->azure_read && self->azure_can_approve && azure_is (self, "Pending");
+  gtk_widget_set_visible (GTK_WIDGET (self->azure_approve_button), approve_in_azure);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->azure_approve_button), !self->busy);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->azure_approve_button), "s",
+                                    id != NULL ? id : "");
+
+  /* The demo's simulated Azure: its Approve gives way to the real one. */
   gtk_widget_set_visible (self->simulated_box, waiting && self->demo);
+  gtk_widget_set_visible (GTK_WIDGET (self->approve_button), !approve_in_azure);
 
   gtk_widget_set_visible (GTK_WIDGET (self->retry_button), status == KL_ENDPOINT_STATUS_FAILED);
   gtk_widget_set_visible (GTK_WIDGET (self->delete_button), status != KL_ENDPOINT_STATUS_DELETING);
@@ -443,6 +511,9 @@ update (KlEndpointRow *self)
   label = g_strdup_printf (_("Retry %s"), self->region_title);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->retry_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  g_free (label);
+  label = g_strdup_printf (_("Approve in Azure for %s"), self->region_title);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->azure_approve_button), label);
   g_free (label);
   label = g_strdup_printf (_("More simulated Azure actions for %s"), self->region_title);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->simulated_menu_button),
@@ -500,6 +571,9 @@ kl_endpoint_row_finalize (GObject *object)
   g_clear_pointer (&self->approval_command, g_free);
   g_clear_pointer (&self->time_text, g_free);
   g_clear_pointer (&self->notice, g_free);
+  g_clear_pointer (&self->azure_status, g_free);
+  g_clear_pointer (&self->azure_error, g_free);
+  g_clear_pointer (&self->azure_text, g_free);
 
   G_OBJECT_CLASS (kl_endpoint_row_parent_class)->finalize (object);
 }
@@ -582,6 +656,9 @@ kl_endpoint_row_class_init (KlEndpointRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, approve_button);
   gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, simulated_menu_button);
   gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, azure_box);
+  gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, azure_label);
+  gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, azure_approve_button);
 }
 
 static void
@@ -592,6 +669,7 @@ kl_endpoint_row_init (KlEndpointRow *self)
 
   /* “Approve in Azure (simulated)”, as shown, once. */
   kl_a11y_name_button_by_text (self->approve_button);
+  kl_a11y_name_button_by_text (self->azure_approve_button);
 }
 
 GtkWidget *
@@ -771,4 +849,50 @@ kl_endpoint_row_get_approval_command (KlEndpointRow *self)
   g_return_val_if_fail (KL_IS_ENDPOINT_ROW (self), NULL);
 
   return self->approval_command;
+}
+
+void
+kl_endpoint_row_set_azure (KlEndpointRow *self,
+                           gboolean       read,
+                           const char    *status,
+                           const char    *error,
+                           gboolean       can_approve)
+{
+  g_return_if_fail (KL_IS_ENDPOINT_ROW (self));
+
+  if (self->azure_read == !!read && self->azure_can_approve == !!can_approve &&
+      g_strcmp0 (self->azure_status, status) == 0 && g_strcmp0 (self->azure_error, error) == 0)
+    return;
+
+  self->azure_read = !!read;
+  self->azure_can_approve = !!can_approve;
+  g_free (self->azure_status);
+  self->azure_status = g_strdup (status);
+  g_free (self->azure_error);
+  self->azure_error = g_strdup (error);
+  update (self);
+}
+
+const char *
+kl_endpoint_row_get_azure_text (KlEndpointRow *self)
+{
+  g_return_val_if_fail (KL_IS_ENDPOINT_ROW (self), NULL);
+
+  return self->azure_text;
+}
+
+gboolean
+kl_endpoint_row_get_can_approve_in_azure (KlEndpointRow *self)
+{
+  g_return_val_if_fail (KL_IS_ENDPOINT_ROW (self), FALSE);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->azure_approve_button));
+}
+
+const char *
+kl_endpoint_row_get_notice (KlEndpointRow *self)
+{
+  g_return_val_if_fail (KL_IS_ENDPOINT_ROW (self), NULL);
+
+  return self->notice;
 }

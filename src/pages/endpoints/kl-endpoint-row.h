@@ -47,6 +47,20 @@ void               kl_endpoint_row_set_busy           (KlEndpointRow     *self,
                                                        gboolean           busy);
 void               kl_endpoint_row_set_notice         (KlEndpointRow     *self,
                                                        const char        *notice);
+/* The endpoint's private endpoint connection as Azure says it (issue 24): @read FALSE hides it
+ * (no credentials, or not read yet); @status ("Pending", "Approved", "Rejected",
+ * "Disconnected") NULL when the vault has no connection of that name, or when @error (why the
+ * read failed) is set; @can_approve offers "Approve in Azure" while it is Pending. */
+void               kl_endpoint_row_set_azure          (KlEndpointRow     *self,
+                                                       gboolean           read,
+                                                       const char        *status,
+                                                       const char        *error,
+                                                       gboolean           can_approve);
+/* What the row says of the Azure side, or NULL when it says nothing. */
+const char        *kl_endpoint_row_get_azure_text     (KlEndpointRow     *self);
+gboolean           kl_endpoint_row_get_can_approve_in_azure (KlEndpointRow *self);
+const char        *kl_endpoint_row_get_notice         (KlEndpointRow     *self);
+
 /* Updates "for 3 min" from the monotonic clock (the page calls it on a timer). */
 void               kl_endpoint_row_update_time        (KlEndpointRow     *self);
 

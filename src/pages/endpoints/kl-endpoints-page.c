@@ -12,6 +12,8 @@
 #include <glib/gi18n.h>
 
 #include "kl-a11y.h"
+#include "kl-azure-client.h"
+#include "kl-azure-error.h"
 #include "kl-endpoint-row.h"
 #include "kl-endpoints-page.h"
 #include "kl-error.h"
@@ -31,7 +33,14 @@
  * Nothing is kept locally: a closed and reopened Keylink lists the endpoints from Atlas again.
  * The watch runs while the page is shown, is paused when it is left, and is poked when the
  * window becomes active again. An endpoint that turns ACTIVE or FAILED while the window is not
- * active sends a desktop notification, withdrawn when the window comes back. */
+ * active sends a desktop notification, withdrawn when the window comes back.
+ *
+ * The Azure side (issue 24): when Keylink holds the application's credentials (this session's
+ * answers), each poll of Atlas is followed by one ARM read of the vault (never two at once),
+ * and each row shows the state in Azure of the private endpoint connection whose name Atlas
+ * gives (Pending, Approved, Rejected, Disconnected): "approved in Azure, waiting for
+ * Atlas to notice" is told apart from "not approved yet". "Approve in Azure" makes the ARM PUT
+ * with those credentials; a refusal says which role is missing, and the az command stays. */
 
 /* How often "for 3 min" is brought up to date while the page is shown. */
 #define TICK_SECONDS 20
@@ -61,6 +70,14 @@ struct _KlEndpointsPage
   GHashTable          *notifications; /* ids of the desktop notifications sent */
   GHashTable          *declined;      /* regions the user took off the list or deleted here */
   GHashTable          *seen_regions;  /* regions with a record at the last poll */
+
+  KlAzureClient       *azure_client;  /* the application's, from this session's answers */
+  KlAzureVault        *azure_vault;   /* the vault as ARM read it last */
+  char                *azure_error;   /* why the last read failed */
+  GHashTable          *azure_approved; /* connection names approved here since that read */
+  guint                azure_serial;  /* the read in flight, or none (bumped to forget it) */
+  guint                azure_reading : 1;
+  guint                azure_tried : 1;   /* a client was tried for the current answers */
 
   GtkWindow           *window;        /* the toplevel whose is-active is followed */
   char                *poll_error;
@@ -168,6 +185,169 @@ add_toast (KlEndpointsPage *self,
   kl_context_add_toast (kl_page_get_context (KL_PAGE (self)), text);
 }
 
+/* ---- The Azure side ------------------------------------------------------------------- */
+
+/* The application whose secret this session holds: the IDs typed with it first (they go
+ * together), else what Atlas was given. */
+static const char *
+get_tenant_id (KlEndpointsPage *self)
+{
+  KlAzureKeyVault *akv = get_key_vault (self);
+  const char *value = self->answers != NULL ? kl_setup_answers_get_tenant_id (self->answers)
+                                            : NULL;
+
+  if ((value == NULL || value[0] == '\0') && akv != NULL)
+    value = kl_azure_key_vault_get_tenant_id (akv);
+  return value;
+}
+
+static const char *
+get_client_id (KlEndpointsPage *self)
+{
+  KlAzureKeyVault *akv = get_key_vault (self);
+  const char *value = self->answers != NULL ? kl_setup_answers_get_client_id (self->answers)
+                                            : NULL;
+
+  if ((value == NULL || value[0] == '\0') && akv != NULL)
+    value = kl_azure_key_vault_get_client_id (akv);
+  return value;
+}
+
+/* Forgets the client and what it read: the credentials or the project changed. */
+static void
+forget_azure (KlEndpointsPage *self)
+{
+  g_clear_object (&self->azure_client);
+  g_clear_pointer (&self->azure_vault, kl_azure_vault_unref);
+  g_clear_pointer (&self->azure_error, g_free);
+  if (self->azure_approved != NULL)
+    g_hash_table_remove_all (self->azure_approved);
+  self->azure_serial++;
+  self->azure_reading = FALSE;
+  self->azure_tried = FALSE;
+}
+
+/* The application's client, when this session holds its secret (Atlas never gives it back). */
+static KlAzureClient *
+ensure_azure_client (KlEndpointsPage *self)
+{
+  const char *secret = self->answers != NULL ? kl_setup_answers_get_client_secret (self->answers)
+                                             : NULL;
+  KlAzureCloud cloud = KL_AZURE_CLOUD_PUBLIC;
+  g_autoptr(GError) error = NULL;
+
+  if (self->azure_client != NULL || self->azure_tried)
+    return self->azure_client;
+
+  if (secret == NULL || secret[0] == '\0' || get_tenant_id (self) == NULL ||
+      get_client_id (self) == NULL || get_vault_name (self) == NULL ||
+      get_resource_group (self) == NULL || get_subscription_id (self) == NULL)
+    return NULL;
+
+  self->azure_tried = TRUE;
+  kl_azure_cloud_from_environment (get_environment (self), &cloud);
+  self->azure_client = kl_context_create_azure_client (kl_page_get_context (KL_PAGE (self)),
+                                                       cloud, get_tenant_id (self),
+                                                       get_client_id (self), secret, &error);
+  if (self->azure_client == NULL)
+    g_debug ("No Azure client for the endpoints: %s", error->message);
+  return self->azure_client;
+}
+
+static void refresh_endpoint_rows (KlEndpointsPage *self);
+
+typedef struct
+{
+  KlEndpointsPage *page;
+  guint            serial;
+} AzureRead;
+
+static void
+read_vault_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  AzureRead *read = user_data;
+  g_autoptr(KlEndpointsPage) self = read->page;
+  g_autoptr(KlAzureVault) vault = NULL;
+  g_autoptr(GError) error = NULL;
+  guint serial = read->serial;
+
+  g_free (read);
+  vault = kl_azure_client_get_vault_finish (KL_AZURE_CLIENT (object), result, &error);
+  if (serial != self->azure_serial)
+    return;
+
+  self->azure_reading = FALSE;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_pointer (&self->azure_error, g_free);
+  if (vault != NULL)
+    {
+      g_clear_pointer (&self->azure_vault, kl_azure_vault_unref);
+      self->azure_vault = g_steal_pointer (&vault);
+      g_hash_table_remove_all (self->azure_approved);
+    }
+  else
+    {
+      g_debug ("Reading the vault in Azure failed: %s", error->message);
+      self->azure_error = g_strdup (error->message);
+    }
+
+  refresh_endpoint_rows (self);
+}
+
+/* One read of the vault per poll at most: none while one is in flight. */
+static void
+refresh_azure (KlEndpointsPage *self)
+{
+  GListModel *model = self->watch != NULL ? kl_endpoint_watch_get_region_model (self->watch)
+                                          : NULL;
+  KlAzureClient *client;
+  AzureRead *read;
+
+  if (self->azure_reading || model == NULL || g_list_model_get_n_items (model) == 0)
+    return;
+
+  client = ensure_azure_client (self);
+  if (client == NULL)
+    return;
+
+  read = g_new0 (AzureRead, 1);
+  read->page = g_object_ref (self);
+  read->serial = ++self->azure_serial;
+  self->azure_reading = TRUE;
+  kl_azure_client_get_vault_async (client, get_subscription_id (self), get_resource_group (self),
+                                   get_vault_name (self), self->cancellable, read_vault_cb,
+                                   read);
+}
+
+/* The Azure state of @endpoint's connection for its row. */
+static void
+configure_row_azure (KlEndpointsPage   *self,
+                     KlEndpointRow     *row,
+                     KlPrivateEndpoint *endpoint)
+{
+  const char *name = kl_private_endpoint_get_private_endpoint_connection_name (endpoint);
+  KlAzureConnection *connection = NULL;
+  const char *status = NULL;
+  gboolean read = self->azure_client != NULL && (self->azure_vault != NULL ||
+                                                 self->azure_error != NULL);
+
+  if (name != NULL && g_hash_table_contains (self->azure_approved, name))
+    status = "Approved";
+  else if (name != NULL && self->azure_vault != NULL)
+    {
+      connection = kl_azure_vault_find_connection (self->azure_vault, name);
+      status = connection != NULL ? connection->status : NULL;
+    }
+
+  kl_endpoint_row_set_azure (row, read && name != NULL, status,
+                             self->azure_vault == NULL ? self->azure_error : NULL,
+                             self->azure_client != NULL);
+}
+
 static void
 set_busy (KlEndpointsPage *self,
           guint            n_operations)
@@ -210,6 +390,7 @@ configure_row (KlEndpointsPage *self,
   kl_endpoint_row_set_recreated (row, waiting && replaced != NULL);
   kl_endpoint_row_set_busy (row, id != NULL && g_hash_table_contains (self->busy_ids, id));
   kl_endpoint_row_set_notice (row, notice);
+  configure_row_azure (self, row, endpoint);
 }
 
 static GtkWidget *
@@ -631,6 +812,7 @@ watch_updated_cb (KlEndpointsPage *self)
   refresh_endpoint_rows (self);
   refilter_regions (self);
   update_state (self);
+  refresh_azure (self);
 }
 
 static void
@@ -726,6 +908,7 @@ drop_watch (KlEndpointsPage *self)
       g_hash_table_remove_all (self->recreated);
     }
   g_clear_pointer (&self->poll_error, g_free);
+  forget_azure (self);
   if (self->declined != NULL)
     g_hash_table_remove_all (self->declined);
   if (self->seen_regions != NULL)
@@ -1117,6 +1300,75 @@ reject_simulated_action (GtkWidget  *widget,
 }
 
 static void
+approve_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(Operation) op = user_data;
+  KlEndpointsPage *self = op->page;
+  g_autoptr(KlAzureConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+
+  connection = kl_azure_client_approve_connection_finish (KL_AZURE_CLIENT (object), result,
+                                                          &error);
+  if (!operation_end (op, error))
+    return;
+
+  if (connection != NULL)
+    {
+      /* The row says it: approved in Azure, waiting for Atlas to notice. */
+      g_hash_table_add (self->azure_approved, g_strdup (connection->name));
+      /* Translators: a toast after Keylink approved a private endpoint connection */
+      add_toast (self, _("Approved in Azure"));
+      /* Atlas may notice at once: ask it now rather than at the next tick. */
+      if (self->watch != NULL)
+        kl_endpoint_watch_poke (self->watch);
+    }
+  else if (kl_error_get_http_status (error) == 403)
+    {
+      g_autofree char *notice = NULL;
+
+      /* Translators: %s says which role the application lacks */
+      notice = g_strdup_printf (_("%s The command above still works, where the Azure CLI is "
+                                  "signed in as someone who may approve."),
+                                error->message);
+      set_notice (self, op->endpoint_id, notice);
+    }
+  else
+    {
+      set_notice (self, op->endpoint_id, error->message);
+    }
+
+  refresh_endpoint_rows (self);
+}
+
+static void
+approve_azure_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  KlEndpointsPage *self = KL_ENDPOINTS_PAGE (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+  KlEndpointRow *row = find_endpoint_row (self, id);
+  KlAzureClient *client = ensure_azure_client (self);
+  const char *name;
+
+  if (row == NULL || client == NULL || g_hash_table_contains (self->busy_ids, id))
+    return;
+
+  name = kl_private_endpoint_get_private_endpoint_connection_name (kl_endpoint_row_get_endpoint (row));
+  if (name == NULL)
+    return;
+
+  set_notice (self, id, NULL);
+  kl_azure_client_approve_connection_async (client, get_subscription_id (self),
+                                            get_resource_group (self), get_vault_name (self),
+                                            name, NULL, self->cancellable, approve_cb,
+                                            operation_new (self, id));
+  refresh_endpoint_rows (self);
+}
+
+static void
 delete_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
@@ -1403,6 +1655,19 @@ kl_endpoints_page_unroot (GtkWidget *widget)
   GTK_WIDGET_CLASS (kl_endpoints_page_parent_class)->unroot (widget);
 }
 
+/* Other credentials or another vault: Azure is read again with them at the next poll. */
+static void
+answers_changed_cb (KlEndpointsPage *self,
+                    GParamSpec      *pspec)
+{
+  if (g_str_equal (pspec->name, "azure-environment") || g_str_equal (pspec->name, "tenant-id") ||
+      g_str_equal (pspec->name, "client-id") || g_str_equal (pspec->name, "client-secret") ||
+      g_str_equal (pspec->name, "has-client-secret") ||
+      g_str_equal (pspec->name, "subscription-id") ||
+      g_str_equal (pspec->name, "resource-group") || g_str_equal (pspec->name, "key-vault-name"))
+    forget_azure (self);
+}
+
 static void
 kl_endpoints_page_constructed (GObject *object)
 {
@@ -1428,7 +1693,10 @@ kl_endpoints_page_constructed (GObject *object)
   g_signal_connect_swapped (self->session, "notify::plan",
                             G_CALLBACK (session_changed_cb), self);
   if (self->answers != NULL)
-    g_signal_connect_swapped (self->answers, "notify", G_CALLBACK (refresh_endpoint_rows), self);
+    {
+      g_signal_connect_swapped (self->answers, "notify", G_CALLBACK (answers_changed_cb), self);
+      g_signal_connect_swapped (self->answers, "notify", G_CALLBACK (refresh_endpoint_rows), self);
+    }
 
   update_hidden (self);
   ensure_watch (self);
@@ -1472,6 +1740,7 @@ kl_endpoints_page_finalize (GObject *object)
   g_clear_pointer (&self->busy_ids, g_hash_table_unref);
   g_clear_pointer (&self->notifications, g_hash_table_unref);
   g_clear_pointer (&self->poll_error, g_free);
+  g_clear_pointer (&self->azure_approved, g_hash_table_unref);
 
   G_OBJECT_CLASS (kl_endpoints_page_parent_class)->finalize (object);
 }
@@ -1548,6 +1817,8 @@ kl_endpoints_page_class_init (KlEndpointsPageClass *klass)
                                    approve_simulated_action);
   gtk_widget_class_install_action (widget_class, "endpoints.reject-simulated", "s",
                                    reject_simulated_action);
+  gtk_widget_class_install_action (widget_class, "endpoints.approve-azure", "s",
+                                   approve_azure_action);
   gtk_widget_class_install_action (widget_class, "endpoints.delete", "s", delete_action);
   gtk_widget_class_install_action (widget_class, "endpoints.retry", "s", retry_action);
   gtk_widget_class_install_action (widget_class, "endpoints.finish-later", NULL,
@@ -1572,6 +1843,7 @@ kl_endpoints_page_init (KlEndpointsPage *self)
   self->notifications = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->declined = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->seen_regions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->azure_approved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   self->new_regions = g_list_store_new (KL_TYPE_REGION);
   gtk_list_box_bind_model (self->new_list, G_LIST_MODEL (self->new_regions),

@@ -11,16 +11,20 @@
 
 #include <glib/gi18n.h>
 
+#include "kl-a11y.h"
 #include "kl-azure-id.h"
 #include "kl-error.h"
 #include "kl-field.h"
 #include "kl-key-vault-page.h"
 #include "pages/kl-page-util.h"
+#include "widgets/kl-azure-check-view.h"
 
 /* Step 5 of the flow (HACKING.md, The flow): where the key lives. Checked as typed, with the
  * shortcuts people need: a pasted key identifier names the vault, a pasted vault resource ID
  * fills subscription, resource group and vault, and what PowerShell adds to a key identifier
- * (":443", a trailing slash, spaces) is one click away from fixed. */
+ * (":443", a trailing slash, spaces) is one click away from fixed. "Check in Azure" asks Azure,
+ * with the application's credentials from the Azure application page, whether the vault and the
+ * key are ready for Atlas (kl-azure-check.h), before anything is sent to Atlas. */
 
 struct _KlKeyVaultPage
 {
@@ -59,6 +63,10 @@ struct _KlKeyVaultPage
   AdwEntryRow        *resource_group_row;
   AdwEntryRow        *vault_row;
   AdwEntryRow        *key_id_row;
+  GtkButton          *check_button;
+  GtkLabel           *check_hint_label;
+  KlAzureCheckView   *check_view;
+  char               *check_intro;
 };
 
 G_DEFINE_FINAL_TYPE (KlKeyVaultPage, kl_key_vault_page, KL_TYPE_PAGE)
@@ -156,6 +164,8 @@ check_key_id (const char  *text,
   return kl_key_id_check (id, self->azure_environment, vault, error);
 }
 
+static void update_check (KlKeyVaultPage *self);
+
 static void
 update_complete (KlKeyVaultPage *self)
 {
@@ -165,6 +175,77 @@ update_complete (KlKeyVaultPage *self)
                          kl_field_get_valid (self->resource_group_field) &&
                          kl_field_get_valid (self->vault_field) &&
                          kl_field_get_valid (self->key_id_field)));
+  update_check (self);
+}
+
+/* Why the check cannot run yet, or NULL. */
+static const char *
+check_missing (KlKeyVaultPage *self)
+{
+  const char *secret = self->answers != NULL ? kl_setup_answers_get_client_secret (self->answers)
+                                             : NULL;
+
+  if (self->answers == NULL ||
+      kl_setup_answers_get_tenant_id (self->answers) == NULL ||
+      kl_setup_answers_get_client_id (self->answers) == NULL)
+    return _("To check in Azure, enter the application’s tenant ID and client ID on the Azure "
+             "Application page first.");
+  if (secret == NULL || secret[0] == '\0')
+    return _("To check in Azure, Keylink needs the application’s client secret: type it on the "
+             "Azure Application page. Keylink does not keep it after it closes.");
+  if (!kl_field_get_valid (self->subscription_field) ||
+      !kl_field_get_valid (self->resource_group_field) ||
+      !kl_field_get_valid (self->vault_field) ||
+      !kl_field_get_valid (self->key_id_field))
+    return _("Fill in the vault and the key above, then check them in Azure.");
+  return NULL;
+}
+
+static void
+update_check (KlKeyVaultPage *self)
+{
+  const char *missing = check_missing (self);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->check_button), missing == NULL);
+  gtk_label_set_label (self->check_hint_label, missing != NULL ? missing : self->check_intro);
+}
+
+static void
+check_clicked_cb (KlKeyVaultPage *self)
+{
+  KlContext *context = kl_page_get_context (KL_PAGE (self));
+  g_autoptr(KlAzureClient) client = NULL;
+  g_autoptr(KlAzureCheck) check = NULL;
+  g_autoptr(KlKeyId) id = NULL;
+  g_autoptr(GError) error = NULL;
+  KlAzureCloud cloud = KL_AZURE_CLOUD_PUBLIC;
+
+  if (check_missing (self) != NULL)
+    return;
+
+  id = kl_key_id_parse (kl_field_get_text (self->key_id_field), NULL);
+  if (id == NULL)
+    return;
+
+  kl_azure_cloud_from_environment (self->azure_environment, &cloud);
+  client = kl_context_create_azure_client (context, cloud,
+                                           kl_setup_answers_get_tenant_id (self->answers),
+                                           kl_setup_answers_get_client_id (self->answers),
+                                           kl_setup_answers_get_client_secret (self->answers),
+                                           &error);
+  if (client == NULL)
+    {
+      kl_azure_check_view_show_error (self->check_view, error->message);
+      return;
+    }
+
+  check = kl_azure_check_new (client,
+                              kl_setup_answers_get_subscription_id (self->answers),
+                              kl_setup_answers_get_resource_group (self->answers),
+                              kl_setup_answers_get_key_vault_name (self->answers),
+                              kl_key_id_get_key_name (id),
+                              kl_key_id_get_version (id));
+  kl_azure_check_view_run (self->check_view, check, kl_context_get_cancellable (context));
 }
 
 static void
@@ -210,7 +291,11 @@ user_input_changed (KlKeyVaultPage *self)
 {
   input_changed (self);
   if (self->answers != NULL && !self->loading)
-    kl_setup_answers_draft_changed (self->answers);
+    {
+      kl_setup_answers_draft_changed (self->answers);
+      /* What was found was about other values. */
+      kl_azure_check_view_clear (self->check_view);
+    }
 }
 
 static gboolean
@@ -353,6 +438,14 @@ kl_key_vault_page_shown (KlPage *page)
 }
 
 static void
+kl_key_vault_page_leave (KlPage *page)
+{
+  KlKeyVaultPage *self = KL_KEY_VAULT_PAGE (page);
+
+  kl_azure_check_view_cancel (self->check_view);
+}
+
+static void
 session_plan_cb (KlKeyVaultPage *self,
                  GParamSpec     *pspec,
                  KlSession      *session)
@@ -392,8 +485,13 @@ kl_key_vault_page_constructed (GObject *object)
                             G_CALLBACK (key_id_changed_cb), self);
   g_signal_connect (self, "notify::read-only", G_CALLBACK (update_editable), NULL);
   if (self->answers != NULL)
-    g_signal_connect_object (self->answers, "notify", G_CALLBACK (answers_changed_cb), self,
-                             G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (self->answers, "notify", G_CALLBACK (answers_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      /* The Azure application page's answers decide whether the check can run. */
+      g_signal_connect_object (self->answers, "notify", G_CALLBACK (update_check), self,
+                               G_CONNECT_SWAPPED);
+    }
 
   update_editable (self);
   update_complete (self);
@@ -438,6 +536,7 @@ kl_key_vault_page_finalize (GObject *object)
 
   g_clear_pointer (&self->azure_environment, g_free);
   g_clear_pointer (&self->vault_tip, g_free);
+  g_clear_pointer (&self->check_intro, g_free);
   g_clear_pointer (&self->derived_vault, g_free);
   g_clear_pointer (&self->fill_subscription, g_free);
   g_clear_pointer (&self->fill_resource_group, g_free);
@@ -508,6 +607,7 @@ kl_key_vault_page_class_init (KlKeyVaultPageClass *klass)
   page_class->page_id = "key-vault";
   page_class->help_id = "azure-details";
   page_class->shown = kl_key_vault_page_shown;
+  page_class->leave = kl_key_vault_page_leave;
 
   /**
    * KlKeyVaultPage:azure-environment:
@@ -540,13 +640,21 @@ kl_key_vault_page_class_init (KlKeyVaultPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KlKeyVaultPage, resource_group_row);
   gtk_widget_class_bind_template_child (widget_class, KlKeyVaultPage, vault_row);
   gtk_widget_class_bind_template_child (widget_class, KlKeyVaultPage, key_id_row);
+  gtk_widget_class_bind_template_child (widget_class, KlKeyVaultPage, check_button);
+  gtk_widget_class_bind_template_child (widget_class, KlKeyVaultPage, check_hint_label);
+  gtk_widget_class_bind_template_child (widget_class, KlKeyVaultPage, check_view);
+  gtk_widget_class_bind_template_callback (widget_class, check_clicked_cb);
   kl_page_util_bind_entry_activated (widget_class);
 }
 
 static void
 kl_key_vault_page_init (KlKeyVaultPage *self)
 {
+  g_type_ensure (KL_TYPE_AZURE_CHECK_VIEW);
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  kl_a11y_name_button_by_text (self->check_button);
+  self->check_intro = g_strdup (gtk_label_get_label (self->check_hint_label));
 
   self->vault_tip = g_strdup (adw_preferences_group_get_description (self->vault_group));
   self->subscription_field = kl_field_new (self->subscription_row, check_subscription, self);

@@ -15,6 +15,7 @@
 #include "kl-flow.h"
 #include "kl-project-page.h"
 #include "pages/kl-page-util.h"
+#include "widgets/kl-azure-check-dialog.h"
 
 /* Step 3 of the flow (HACKING.md, The flow): the projects the sign-in listed, searchable; the
  * chosen one's state read back from the server (KlSession) and what can be done with it.
@@ -54,6 +55,7 @@ struct _KlProjectPage
   AdwActionRow       *setup_row;
   AdwActionRow       *rotate_row;
   AdwActionRow       *endpoints_row;
+  AdwActionRow       *azure_check_row;
   AdwActionRow       *teardown_network_row;
   AdwActionRow       *teardown_key_row;
   GtkWidget          *reload_button;
@@ -524,6 +526,31 @@ stage_icon (KlProjectStage   stage,
     }
 }
 
+/* The project's key is on with Azure Key Vault: what Atlas was given can be checked. */
+static KlAzureKeyVault *
+get_azure_key_vault (KlProjectPage *self)
+{
+  KlEncryptionAtRest *ear = kl_session_get_encryption_at_rest (self->session);
+  KlAzureKeyVault *akv = ear != NULL ? kl_encryption_at_rest_get_azure_key_vault (ear) : NULL;
+
+  return akv != NULL && kl_azure_key_vault_get_enabled (akv) ? akv : NULL;
+}
+
+static gboolean
+azure_key_is_set_up (KlProjectPage *self)
+{
+  return get_azure_key_vault (self) != NULL;
+}
+
+static void
+azure_check_activated_cb (KlProjectPage *self)
+{
+  KlAzureKeyVault *akv = get_azure_key_vault (self);
+
+  if (akv != NULL)
+    kl_azure_check_dialog_present (GTK_WIDGET (self), kl_page_get_context (KL_PAGE (self)), akv);
+}
+
 static void
 show_row (AdwActionRow *row,
           gboolean      visible)
@@ -629,6 +656,7 @@ update_status (KlProjectPage *self)
 
   show_row (self->setup_row, can_setup);
   show_row (self->rotate_row, kl_plan_can_rotate (plan) && has_page (self, "rotate"));
+  show_row (self->azure_check_row, azure_key_is_set_up (self));
   show_row (self->endpoints_row,
             kl_plan_can_manage_endpoints (plan) && has_page (self, KL_PAGE_ENDPOINTS));
   show_row (self->teardown_network_row,
@@ -640,6 +668,7 @@ update_status (KlProjectPage *self)
   any_action = can_setup ||
                gtk_widget_get_visible (GTK_WIDGET (self->rotate_row)) ||
                gtk_widget_get_visible (GTK_WIDGET (self->endpoints_row)) ||
+               gtk_widget_get_visible (GTK_WIDGET (self->azure_check_row)) ||
                gtk_widget_get_visible (GTK_WIDGET (self->teardown_network_row)) ||
                gtk_widget_get_visible (GTK_WIDGET (self->teardown_key_row));
   gtk_widget_set_visible (GTK_WIDGET (self->actions_group), any_action);
@@ -872,6 +901,8 @@ kl_project_page_class_init (KlProjectPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KlProjectPage, setup_row);
   gtk_widget_class_bind_template_child (widget_class, KlProjectPage, rotate_row);
   gtk_widget_class_bind_template_child (widget_class, KlProjectPage, endpoints_row);
+  gtk_widget_class_bind_template_child (widget_class, KlProjectPage, azure_check_row);
+  gtk_widget_class_bind_template_callback (widget_class, azure_check_activated_cb);
   gtk_widget_class_bind_template_child (widget_class, KlProjectPage, teardown_network_row);
   gtk_widget_class_bind_template_child (widget_class, KlProjectPage, teardown_key_row);
   gtk_widget_class_bind_template_child (widget_class, KlProjectPage, reload_button);
