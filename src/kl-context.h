@@ -13,6 +13,7 @@
 #include "kl-flow.h"
 #include "kl-session.h"
 #include "kl-setup-answers.h"
+#include "kl-types.h"
 
 G_BEGIN_DECLS
 
@@ -47,6 +48,10 @@ void            kl_context_set_base_url          (KlContext      *self,
 gboolean        kl_context_get_keyring_available (KlContext      *self);
 void            kl_context_set_keyring_available (KlContext      *self,
                                                   gboolean        available);
+/* What the teardown chosen on the Project page turns off. */
+KlTeardownKind  kl_context_get_teardown_kind     (KlContext      *self);
+void            kl_context_set_teardown_kind     (KlContext      *self,
+                                                  KlTeardownKind  kind);
 
 /* A short message for the window to show (a toast): what a page just did. */
 void            kl_context_add_toast             (KlContext      *self,

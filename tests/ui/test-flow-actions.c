@@ -263,7 +263,9 @@ test_teardown_interrupted (Fixture       *fixture,
   choose_project (fixture, projects, "Payments");
   assert_contains (status_text (projects),
                    "Turning off your key for this project was started and did not finish");
-  g_assert_false (row_shown (projects, "Continue Setup"));
+  /* No setup offered: its row is hidden (and never took the title of a setup to resume). */
+  g_assert_false (kl_test_find_by_label (GTK_WIDGET (projects), "Continue Setup") != NULL &&
+                  row_shown (projects, "Continue Setup"));
   g_assert_cmpstr (kl_page_get_next_label (KL_PAGE (projects)), ==, "_Finish Turning Off");
   g_assert_true (kl_page_get_complete (KL_PAGE (projects)));
 
