@@ -92,14 +92,21 @@ PY
 }
 
 fault_summary () {
-  # The fault-injection suite's own summary line ("# faults tried: N, handled: N").
+  # The fault matrix's summary ("# faults tried: N, handled: N"): one line per faults-* program
+  # (tests/core/test-faults-*.c), added up into one.
   /usr/bin/python3 - "$1" <<'PY'
-import json, sys
+import json, re, sys
+name, tried, handled = None, 0, 0
 for line in open(sys.argv[1]):
     t = json.loads(line)
     for out in (t.get("stdout") or "").splitlines():
-        if out.startswith("# faults tried:"):
-            print(t["name"] + ": " + out[2:])
+        m = re.match(r"# faults tried: (\d+), handled: (\d+)$", out)
+        if m:
+            name = name or re.sub(r"-[a-z]+$", "", t["name"])
+            tried += int(m.group(1))
+            handled += int(m.group(2))
+if name is not None:
+    print("%s: faults tried: %d, handled: %d" % (name, tried, handled))
 PY
 }
 

@@ -13,6 +13,7 @@
 
 #include "kl-context.h"
 #include "kl-error.h"
+#include "kl-enums.h"
 
 /* What every page of a window shares (GNOME Calendar's GcalContext): the session (client,
  * project, state and plan), the answers, the saved profiles, the settings, whether this is
@@ -21,7 +22,8 @@
  * follow its notifications; nothing is pushed to them afterwards.
  *
  * Session, answers, credentials, cancellable and flow are set before the pages are built;
- * settings, demo, base URL and keyring availability may come later and are notified. */
+ * settings, demo, base URL, keyring availability and the teardown kind may come later and are
+ * notified. */
 
 struct _KlContext
 {
@@ -39,6 +41,7 @@ struct _KlContext
   char           *azure_vault_url_template;
   gboolean        demo;
   gboolean        keyring_available;
+  KlTeardownKind  teardown_kind;
 };
 
 G_DEFINE_FINAL_TYPE (KlContext, kl_context, G_TYPE_OBJECT)
@@ -49,6 +52,7 @@ enum {
   PROP_DEMO,
   PROP_BASE_URL,
   PROP_KEYRING_AVAILABLE,
+  PROP_TEARDOWN_KIND,
   N_PROPS
 };
 
@@ -106,6 +110,10 @@ kl_context_get_property (GObject    *object,
       g_value_set_boolean (value, self->keyring_available);
       break;
 
+    case PROP_TEARDOWN_KIND:
+      g_value_set_enum (value, self->teardown_kind);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -135,6 +143,10 @@ kl_context_set_property (GObject      *object,
 
     case PROP_KEYRING_AVAILABLE:
       kl_context_set_keyring_available (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_TEARDOWN_KIND:
+      kl_context_set_teardown_kind (self, g_value_get_enum (value));
       break;
 
     default:
@@ -182,6 +194,16 @@ kl_context_class_init (KlContextClass *klass)
     g_param_spec_boolean ("keyring-available", NULL, NULL,
                           TRUE,
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * KlContext:teardown-kind:
+   * What the teardown the user chose on the Project page turns off (win.start-flow sets it;
+   * the Teardown page follows it).
+   */
+  properties[PROP_TEARDOWN_KIND] =
+    g_param_spec_enum ("teardown-kind", NULL, NULL,
+                       KL_TYPE_TEARDOWN_KIND, KL_TEARDOWN_PRIVATE_NETWORKING,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -416,6 +438,28 @@ kl_context_set_keyring_available (KlContext *self,
 
   self->keyring_available = !!available;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEYRING_AVAILABLE]);
+}
+
+KlTeardownKind
+kl_context_get_teardown_kind (KlContext *self)
+{
+  g_return_val_if_fail (KL_IS_CONTEXT (self), KL_TEARDOWN_PRIVATE_NETWORKING);
+
+  return self->teardown_kind;
+}
+
+void
+kl_context_set_teardown_kind (KlContext      *self,
+                              KlTeardownKind  kind)
+{
+  g_return_if_fail (KL_IS_CONTEXT (self));
+  g_return_if_fail (kind == KL_TEARDOWN_PRIVATE_NETWORKING || kind == KL_TEARDOWN_CMK);
+
+  if (self->teardown_kind == kind)
+    return;
+
+  self->teardown_kind = kind;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEARDOWN_KIND]);
 }
 
 /**

@@ -14,6 +14,7 @@
 #include "kl-flow.h"
 #include "kl-session.h"
 #include "kl-setup-answers.h"
+#include "kl-types.h"
 
 G_BEGIN_DECLS
 
@@ -48,6 +49,10 @@ void            kl_context_set_base_url          (KlContext      *self,
 gboolean        kl_context_get_keyring_available (KlContext      *self);
 void            kl_context_set_keyring_available (KlContext      *self,
                                                   gboolean        available);
+/* What the teardown chosen on the Project page turns off. */
+KlTeardownKind  kl_context_get_teardown_kind     (KlContext      *self);
+void            kl_context_set_teardown_kind     (KlContext      *self,
+                                                  KlTeardownKind  kind);
 
 /* Where Azure's identity platform, ARM and Key Vault are, for tests and the demo's simulator
  * (kl_azure_client_set_endpoints (): loopback only); NULL for the cloud's own hosts. */

@@ -47,11 +47,9 @@ static const FlowPage pages[] = {
 
 #undef PAGE
 
-/* The setup's pages after Project: the one order the setup resumes in. */
-static const char * const setup_order[] = {
-  KL_PAGE_AZURE_APP, KL_PAGE_KEY_VAULT, KL_PAGE_REVIEW, KL_PAGE_PRIVATE_NETWORKING,
-  KL_PAGE_ENDPOINTS, KL_PAGE_CLUSTERS, KL_PAGE_DONE, NULL
-};
+/* The setup's pages after Project, the one order the setup resumes in: read from the table
+ * once (kl_flow_get_setup_order ()). */
+static const char *setup_order[G_N_ELEMENTS (pages) + 1];
 
 /* Where the setup resumes, by the stage the project's state is at. */
 static const struct
@@ -159,7 +157,25 @@ kl_flow_get_page_flows (KlFlow     *self,
 const char * const *
 kl_flow_get_setup_order (void)
 {
-  return setup_order;
+  static gsize made = 0;
+
+  if (g_once_init_enter (&made))
+    {
+      gboolean after_project = FALSE;
+      guint n = 0;
+
+      for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+        {
+          if (after_project && (pages[i].flows & KL_FLOW_SETUP))
+            setup_order[n++] = pages[i].id;
+          if (g_str_equal (pages[i].id, KL_PAGE_PROJECT))
+            after_project = TRUE;
+        }
+      setup_order[n] = NULL;
+      g_once_init_leave (&made, 1);
+    }
+
+  return (const char * const *) setup_order;
 }
 
 const char *
@@ -180,7 +196,7 @@ kl_flow_page_applies (const char     *page_id,
 
   /* A project on another provider's key: nothing after the Project page is ours to do. */
   if (stage == KL_PROJECT_STAGE_OTHER_PROVIDER)
-    return !g_strv_contains (setup_order, page_id);
+    return !g_strv_contains (kl_flow_get_setup_order (), page_id);
 
   return TRUE;
 }
@@ -257,7 +273,8 @@ kl_flow_skip_to (KlFlow     *self,
                  const char *resume_page)
 {
   g_return_if_fail (KL_IS_FLOW (self));
-  g_return_if_fail (resume_page == NULL || g_strv_contains (setup_order, resume_page));
+  g_return_if_fail (resume_page == NULL ||
+                    g_strv_contains (kl_flow_get_setup_order (), resume_page));
 
   self->skip_to = resume_page != NULL ? find_page (resume_page)->id : NULL;
 }
@@ -274,11 +291,13 @@ static gboolean
 is_skipped (KlFlow     *self,
             const char *page_id)
 {
+  const char * const *order = kl_flow_get_setup_order ();
+
   if (self->skip_to == NULL)
     return FALSE;
 
-  for (guint i = 0; setup_order[i] != NULL && !g_str_equal (setup_order[i], self->skip_to); i++)
-    if (g_str_equal (setup_order[i], page_id))
+  for (guint i = 0; order[i] != NULL && !g_str_equal (order[i], self->skip_to); i++)
+    if (g_str_equal (order[i], page_id))
       return TRUE;
 
   return FALSE;

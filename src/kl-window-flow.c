@@ -36,8 +36,7 @@
 
 /* ---- The pages ------------------------------------------------------------------------
  * How each page of the flow's table is built: by its factory, with the context every page
- * shares; connect, when set, follows what the window acts on; enter, when set, runs before
- * the flow jumps to the page from the Project page.
+ * shares; connect, when set, follows what the window acts on.
  *
  * The assistant creates a page when it is first needed (kl_assistant_add_lazy_page); code
  * that only updates pages (kl_window_update_pages) leaves those not created alone. */
@@ -51,7 +50,6 @@ typedef struct
   const char      *id;
   PagePrepareFunc  prepare;
   PageFunc         connect;
-  PageFunc         enter;
 } FlowPage;
 
 static void signed_in_cb          (KlWindow   *self,
@@ -75,26 +73,19 @@ connect_review_page (KlWindow *self,
                            G_CALLBACK (review_needs_apply_cb), self, G_CONNECT_SWAPPED);
 }
 
-static void
-enter_teardown_page (KlWindow *self,
-                     KlPage   *page)
-{
-  kl_teardown_page_set_kind (KL_TEARDOWN_PAGE (page), self->teardown_kind);
-}
-
 static const FlowPage flow_pages[] = {
-  { KL_PAGE_WELCOME,            kl_prepare_welcome_page,   NULL,                   NULL },
-  { KL_PAGE_SIGN_IN,            kl_prepare_sign_in_page,   connect_sign_in_page,   NULL },
-  { KL_PAGE_PROJECT,            kl_prepare_project_page,   NULL,                   NULL },
-  { KL_PAGE_AZURE_APP,          kl_prepare_azure_app_page, NULL,                   NULL },
-  { KL_PAGE_KEY_VAULT,          kl_prepare_key_vault_page, NULL,                   NULL },
-  { KL_PAGE_REVIEW,             kl_prepare_review_page,    connect_review_page,    NULL },
-  { KL_PAGE_PRIVATE_NETWORKING, kl_prepare_private_networking_page, NULL,          NULL },
-  { KL_PAGE_ENDPOINTS,          kl_prepare_endpoints_page, NULL,                   NULL },
-  { KL_PAGE_CLUSTERS,           kl_prepare_clusters_page,  NULL,                   NULL },
-  { KL_PAGE_ROTATE,             kl_prepare_rotate_page,    NULL,                   NULL },
-  { KL_PAGE_TEARDOWN,           kl_prepare_teardown_page,  NULL,                   enter_teardown_page },
-  { KL_PAGE_DONE,               kl_prepare_done_page,      NULL,                   NULL },
+  { KL_PAGE_WELCOME,            kl_prepare_welcome_page,   NULL },
+  { KL_PAGE_SIGN_IN,            kl_prepare_sign_in_page,   connect_sign_in_page },
+  { KL_PAGE_PROJECT,            kl_prepare_project_page,   NULL },
+  { KL_PAGE_AZURE_APP,          kl_prepare_azure_app_page, NULL },
+  { KL_PAGE_KEY_VAULT,          kl_prepare_key_vault_page, NULL },
+  { KL_PAGE_REVIEW,             kl_prepare_review_page,    connect_review_page },
+  { KL_PAGE_PRIVATE_NETWORKING, kl_prepare_private_networking_page, NULL },
+  { KL_PAGE_ENDPOINTS,          kl_prepare_endpoints_page, NULL },
+  { KL_PAGE_CLUSTERS,           kl_prepare_clusters_page,  NULL },
+  { KL_PAGE_ROTATE,             kl_prepare_rotate_page,    NULL },
+  { KL_PAGE_TEARDOWN,           kl_prepare_teardown_page,  NULL },
+  { KL_PAGE_DONE,               kl_prepare_done_page,      NULL },
 };
 
 /* The page, created now if it was not yet. */
@@ -466,7 +457,7 @@ session_plan_changed_cb (KlWindow *self)
                                kl_plan_get_stage (plan) >= KL_PROJECT_STAGE_KEY_READY);
 
   /* A teardown confirmed and not finished: done once the server has nothing left of it;
-   * else the Project page offers to finish it first. */
+   * else the Project page (which reads the same intent) offers to finish it first. */
   if (!kl_context_get_demo (self->context) && self->settings != NULL && group_id != NULL &&
       kl_teardown_intent_get (self->settings, group_id, &teardown_kind))
     {
@@ -475,8 +466,6 @@ session_plan_changed_cb (KlWindow *self)
       else
         kl_teardown_intent_clear (self->settings, group_id);
     }
-  kl_project_page_set_unfinished_teardown (KL_PROJECT_PAGE (get_page (self, KL_PAGE_PROJECT)),
-                                           unfinished);
 
   kl_window_update_pages (self);
   kl_window_update_demo_button (self);
@@ -538,13 +527,13 @@ kl_window_start_flow (KlWindow   *self,
     {
       flow = KL_FLOW_TEARDOWN;
       target = "teardown";
-      self->teardown_kind = KL_TEARDOWN_PRIVATE_NETWORKING;
+      kl_context_set_teardown_kind (self->context, KL_TEARDOWN_PRIVATE_NETWORKING);
     }
   else if (g_str_equal (action, KL_PROJECT_ACTION_TEARDOWN_CMK))
     {
       flow = KL_FLOW_TEARDOWN;
       target = "teardown";
-      self->teardown_kind = KL_TEARDOWN_CMK;
+      kl_context_set_teardown_kind (self->context, KL_TEARDOWN_CMK);
       kl_setup_answers_discard_draft (self->answers, kl_session_get_group_id (self->session));
     }
 
@@ -554,8 +543,6 @@ kl_window_start_flow (KlWindow   *self,
   g_assert (entry != NULL);
   kl_flow_set_entered (self->flow, entry->id);
   set_flow (self, flow);
-  if (entry->enter != NULL)
-    entry->enter (self, get_page (self, target));
   kl_assistant_set_current_page (self->assistant, target);
 }
 

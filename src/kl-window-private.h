@@ -29,7 +29,6 @@ struct _KlWindow
   KlContext            *context;           /* what every page shares */
 
   KlFlow               *flow;
-  KlTeardownKind        teardown_kind;
   char                 *answers_group_id;  /* the project whose server answers are shown */
   char                 *resume_group_id;   /* "Continue with": resume it once its state is read */
 

@@ -10,37 +10,14 @@
 #include <glib-object.h>
 
 #include "kl-atlas-types.h"
+#include "kl-types.h"
 
 G_BEGIN_DECLS
 
-/* Where a project stands, derived from the server's state only (HACKING.md, Layers: the server
- * is the source of truth; Keylink keeps no shadow copy). Pure: no network, no globals. */
-typedef enum
-{
-  KL_PROJECT_STAGE_OTHER_PROVIDER,     /* AWS KMS or Google Cloud KMS is on: not ours to change */
-  KL_PROJECT_STAGE_NOT_CONFIGURED,     /* Azure Key Vault not enabled */
-  KL_PROJECT_STAGE_KEY_NOT_VALID,      /* enabled, but Atlas cannot use the key */
-  KL_PROJECT_STAGE_KEY_READY,          /* enabled and valid; private networking not required */
-  KL_PROJECT_STAGE_ENDPOINTS,          /* private networking required; endpoints missing or not all ACTIVE */
-  KL_PROJECT_STAGE_CLUSTERS,           /* endpoints fine; eligible clusters not all on the key */
-  KL_PROJECT_STAGE_DONE,               /* everything on the key */
-} KlProjectStage;
-
-typedef enum
-{
-  KL_TEARDOWN_PRIVATE_NETWORKING, /* delete endpoints, then requirePrivateNetworking: false */
-  KL_TEARDOWN_CMK,                /* delete endpoints, clusters to NONE, then enabled: false */
-} KlTeardownKind;
-
-typedef enum
-{
-  KL_PLAN_STEP_DELETE_ENDPOINT,          /* target: endpoint id; detail: region */
-  KL_PLAN_STEP_WAIT_ENDPOINTS_GONE,
-  KL_PLAN_STEP_CLUSTER_PROVIDER_NONE,    /* target: cluster name */
-  KL_PLAN_STEP_WAIT_CLUSTERS_IDLE,
-  KL_PLAN_STEP_DISABLE_PRIVATE_NETWORKING,
-  KL_PLAN_STEP_DISABLE_CMK,
-} KlPlanStepKind;
+/* Where a project stands, what a teardown does and how each cluster reaches the key, all
+ * derived from the server's state only (HACKING.md, Layers: the server is the source of
+ * truth; Keylink keeps no shadow copy). Pure: no network, no globals. The enums
+ * (KlProjectStage, KlTeardownKind, KlPlanStepKind, KlKeyAccess) are in kl-types.h. */
 
 typedef struct
 {
@@ -94,22 +71,8 @@ gboolean        kl_plan_endpoints_all_active    (KlPlan     *self);
  * internet: they are never proposed, and the setup does not wait for them. */
 GPtrArray      *kl_plan_dup_clusters_to_enable  (KlPlan     *self);
 
-/* How a cluster reaches (or would reach) the project's key in Azure Key Vault. Atlas offers
- * Private Link to the vault only to clusters on Azure: "Atlas doesn't support AKV access over
- * private networking for AWS or Google Cloud clusters" (MongoDB's docs); those may still use
- * the key, over the public internet. */
-typedef enum
-{
-  KL_KEY_ACCESS_PRIVATE_LINK,         /* on Azure, an ACTIVE endpoint in each of its regions */
-  KL_KEY_ACCESS_PRIVATE_LINK_WAITING, /* on Azure, some of its regions lack an ACTIVE endpoint */
-  KL_KEY_ACCESS_PUBLIC_INTERNET,      /* on AWS or Google Cloud (or Azure while private
-                                       * networking is not required) */
-  KL_KEY_ACCESS_PAUSED,               /* paused: resume it in Atlas first; left alone */
-  KL_KEY_ACCESS_INELIGIBLE,           /* cannot use a customer key at all (tier, Flex,
-                                       * serverless, multi-cloud) */
-} KlKeyAccess;
-
-/* @reason: (out) (optional): for PAUSED and INELIGIBLE, a translated sentence saying why
+/* How @cluster reaches (or would reach) the key (KlKeyAccess, kl-types.h).
+ * @reason: (out) (optional): for PAUSED and INELIGIBLE, a translated sentence saying why
  * and what to do; else NULL. */
 KlKeyAccess     kl_plan_get_key_access          (KlPlan     *self,
                                                  KlCluster  *cluster,

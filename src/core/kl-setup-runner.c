@@ -13,28 +13,7 @@
 
 #include "kl-error.h"
 #include "kl-plan.h"
-#include "kl-setup-runner.h"
-
-#define CODE_DELETE_BLOCKED \
-  "ENCRYPTION_AT_REST_PRIVATE_ENDPOINT_DELETE_BLOCKED_DURING_PROVISIONING"
-#define CODE_CLUSTER_BUSY     "CLUSTER_UPDATE_IN_PROGRESS"
-#define CODE_GROUP_NOT_FOUND  "GROUP_NOT_FOUND"
-
-struct _KlSetupRunner
-{
-  GObject          parent_instance;
-
-  KlAtlasClient   *client;
-  char            *group_id;
-  KlEndpointWatch *endpoint_watch;
-  KlClusterWatch  *cluster_watch;
-  gboolean         own_endpoint_watch;
-  gboolean         own_cluster_watch;
-  guint            base_interval;
-  guint            max_interval;
-  GListStore      *steps;
-  gboolean         busy;
-};
+#include "kl-setup-runner-private.h"
 
 G_DEFINE_FINAL_TYPE (KlSetupRunner, kl_setup_runner, G_TYPE_OBJECT)
 
@@ -57,25 +36,8 @@ is_cancelled (const GError *error)
   return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
-static gboolean
-cluster_is_idle (KlCluster *cluster)
-{
-  const char *state = kl_cluster_get_state_name (cluster);
-
-  return state == NULL || g_strcmp0 (state, "IDLE") == 0;
-}
-
 /* ------------------------------------------------------------------------------------------ */
 /* Building blocks: one call, sent again once the object it was refused for is no longer busy  */
-
-typedef struct
-{
-  KlWatch *watch;     /* KlEndpointWatch (DELETE) or KlClusterWatch (PATCH) */
-  char    *key;       /* the endpoint ID or the cluster name */
-  char    *provider;  /* PATCH: the provider to set */
-  KlStep  *step;
-  void   (*send) (GTask *task);
-} BlockData;
 
 static void
 block_data_free (gpointer data)
@@ -90,16 +52,16 @@ block_data_free (gpointer data)
 }
 
 /* Takes the reference on the new task, and sends. */
-static void
-block_start (gpointer             watch,
-             const char          *key,
-             const char          *provider,
-             KlStep              *step,
-             void               (*send) (GTask *task),
-             GCancellable        *cancellable,
-             GAsyncReadyCallback  callback,
-             gpointer             user_data,
-             gpointer             source_tag)
+void
+kl_setup_block_start (gpointer             watch,
+                      const char          *key,
+                      const char          *provider,
+                      KlStep              *step,
+                      void               (*send) (GTask *task),
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data,
+                      gpointer             source_tag)
 {
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   BlockData *block = g_new0 (BlockData, 1);
@@ -115,9 +77,9 @@ block_start (gpointer             watch,
   send (task);
 }
 
-static void
-block_set_state (BlockData   *block,
-                 KlStepState  state)
+void
+kl_setup_block_set_state (BlockData   *block,
+                          KlStepState  state)
 {
   if (block->step != NULL)
     kl_step_set_state (block->step, state);
@@ -143,214 +105,23 @@ block_waited_cb (GObject      *source,
 
 /* The call was refused while the object is busy: not a failure. Waits on the watch until
  * @condition holds for the object, then sends again. Takes the reference on @task. */
-static void
-block_wait (GTask            *task,
-            KlWatchCondition  condition)
+void
+kl_setup_block_wait (GTask            *task,
+                     KlWatchCondition  condition)
 {
   BlockData *block = g_task_get_task_data (task);
   /* (Not in the call: argument evaluation order is unspecified.) */
   GCancellable *cancellable = g_task_get_cancellable (task);
 
-  block_set_state (block, KL_STEP_STATE_WAITING);
+  kl_setup_block_set_state (block, KL_STEP_STATE_WAITING);
   kl_watch_wait_async (block->watch, condition, g_strdup (block->key), g_free, cancellable,
                        block_waited_cb, task);
 }
 
 /* DELETE an endpoint, waiting out INITIATING. */
 
-static gboolean
-endpoint_left_initiating (KlWatch  *watch,
-                          gpointer  user_data)
-{
-  KlPrivateEndpoint *endpoint = kl_watch_lookup (watch, user_data);
-
-  return endpoint == NULL ||
-         kl_private_endpoint_get_status (endpoint) != KL_ENDPOINT_STATUS_INITIATING;
-}
-
-static void
-delete_sent_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  BlockData *delete = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  if (kl_atlas_client_delete_private_endpoint_finish (KL_ATLAS_CLIENT (source), result, &error) ||
-      (g_error_matches (error, KL_ERROR, KL_ERROR_NOT_FOUND) &&
-       g_strcmp0 (kl_error_get_atlas_code (error), CODE_GROUP_NOT_FOUND) != 0))
-    {
-      /* No poke: the caller waits on the watch next, and the waits of deletions answered
-       * together share one poll. */
-      if (error != NULL)
-        g_debug ("Endpoint %s was already gone", delete->key);
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  /* Still being provisioned: wait until it leaves INITIATING. */
-  if (g_strcmp0 (kl_error_get_atlas_code (error), CODE_DELETE_BLOCKED) == 0)
-    {
-      g_debug ("Endpoint %s is INITIATING: waiting before deleting it", delete->key);
-      block_wait (g_steal_pointer (&task), endpoint_left_initiating);
-      return;
-    }
-
-  g_task_return_error (task, g_steal_pointer (&error));
-}
-
-/* Takes the reference on @task. */
-static void
-delete_send (GTask *task)
-{
-  BlockData *delete = g_task_get_task_data (task);
-  KlEndpointWatch *watch = KL_ENDPOINT_WATCH (delete->watch);
-
-  block_set_state (delete, KL_STEP_STATE_RUNNING);
-  kl_atlas_client_delete_private_endpoint_async (kl_endpoint_watch_get_client (watch),
-                                                 kl_endpoint_watch_get_group_id (watch),
-                                                 delete->key, g_task_get_cancellable (task),
-                                                 delete_sent_cb, task);
-}
-
-void
-kl_setup_delete_endpoint_async (KlEndpointWatch     *watch,
-                                const char          *endpoint_id,
-                                KlStep              *step,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
-{
-  g_return_if_fail (KL_IS_ENDPOINT_WATCH (watch));
-  g_return_if_fail (endpoint_id != NULL);
-  g_return_if_fail (step == NULL || KL_IS_STEP (step));
-
-  block_start (watch, endpoint_id, NULL, step, delete_send, cancellable, callback, user_data,
-               kl_setup_delete_endpoint_async);
-}
-
-gboolean
-kl_setup_delete_endpoint_finish (GAsyncResult  *result,
-                                 GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kl_setup_delete_endpoint_async,
-                        FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* PATCH a cluster's provider, waiting out an update in progress. */
-
-static gboolean
-cluster_left_updating (KlWatch  *watch,
-                       gpointer  user_data)
-{
-  KlCluster *cluster = kl_watch_lookup (watch, user_data);
-
-  /* Tolerated, not relied on: the simulator's 409 CLUSTER_UPDATE_IN_PROGRESS has no trace in
-   * Atlas. An update of ours still under way counts as updating even while it says IDLE. */
-  return cluster == NULL ||
-         (cluster_is_idle (cluster) &&
-          kl_cluster_watch_is_updated (KL_CLUSTER_WATCH (watch), user_data));
-}
-
-static void
-provider_sent_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  BlockData *provider = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(KlCluster) cluster = NULL;
-
-  cluster = kl_atlas_client_set_cluster_encryption_finish (KL_ATLAS_CLIENT (source), result,
-                                                           &error);
-  if (cluster != NULL)
-    {
-      /* No poke: the caller waits on the watch next (see kl_setup_delete_endpoint_async). */
-      kl_cluster_watch_expect_update (KL_CLUSTER_WATCH (provider->watch), provider->key,
-                                      provider->provider, cluster);
-      g_task_return_pointer (task, g_steal_pointer (&cluster), g_object_unref);
-      return;
-    }
-
-  /* Still updating from an earlier change: wait until it is IDLE. */
-  if (g_strcmp0 (kl_error_get_atlas_code (error), CODE_CLUSTER_BUSY) == 0)
-    {
-      g_debug ("Cluster %s is updating: waiting before changing it", provider->key);
-      block_wait (g_steal_pointer (&task), cluster_left_updating);
-      return;
-    }
-
-  g_task_return_error (task, g_steal_pointer (&error));
-}
-
-/* Takes the reference on @task. */
-static void
-provider_send (GTask *task)
-{
-  BlockData *provider = g_task_get_task_data (task);
-  KlClusterWatch *watch = KL_CLUSTER_WATCH (provider->watch);
-
-  block_set_state (provider, KL_STEP_STATE_RUNNING);
-  kl_atlas_client_set_cluster_encryption_async (kl_cluster_watch_get_client (watch),
-                                                kl_cluster_watch_get_group_id (watch),
-                                                provider->key, provider->provider,
-                                                g_task_get_cancellable (task),
-                                                provider_sent_cb, task);
-}
-
-void
-kl_setup_set_cluster_provider_async (KlClusterWatch      *watch,
-                                     const char          *cluster_name,
-                                     const char          *provider_name,
-                                     KlStep              *step,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data)
-{
-  g_return_if_fail (KL_IS_CLUSTER_WATCH (watch));
-  g_return_if_fail (cluster_name != NULL);
-  g_return_if_fail (provider_name != NULL);
-  g_return_if_fail (step == NULL || KL_IS_STEP (step));
-
-  block_start (watch, cluster_name, provider_name, step, provider_send, cancellable, callback,
-               user_data, kl_setup_set_cluster_provider_async);
-}
-
-KlCluster *
-kl_setup_set_cluster_provider_finish (GAsyncResult  *result,
-                                      GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        kl_setup_set_cluster_provider_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 /* ------------------------------------------------------------------------------------------ */
 /* Operations                                                                                  */
-
-typedef struct
-{
-  GPtrArray         *steps;        /* KlStep */
-  guint              outstanding;  /* items still running, plus one while starting them */
-  KlPrivateEndpoint *endpoint;     /* retry: the new endpoint */
-  char              *old_id;       /* retry: the endpoint replaced */
-  gboolean           created;      /* create: an endpoint was created (poke the watch once) */
-  guint              patching;     /* enable: PATCHes not answered yet */
-  GPtrArray         *to_follow;    /* enable: Item, followed once every PATCH is answered */
-} Operation;
-
-typedef struct
-{
-  GTask  *task;
-  KlStep *step;
-} Item;
 
 static void
 operation_free (gpointer data)
@@ -365,9 +136,9 @@ operation_free (gpointer data)
   g_free (operation);
 }
 
-static Item *
-item_new (GTask  *task,
-          KlStep *step)
+Item *
+kl_setup_item_new (GTask  *task,
+                   KlStep *step)
 {
   Item *item = g_new0 (Item, 1);
   Operation *operation = g_task_get_task_data (task);
@@ -378,18 +149,16 @@ item_new (GTask  *task,
   return item;
 }
 
-static void
-item_free (Item *item)
+void
+kl_setup_item_free (Item *item)
 {
   g_object_unref (item->task);
   g_object_unref (item->step);
   g_free (item);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Item, item_free)
-
-static KlEndpointWatch *
-runner_endpoint_watch (KlSetupRunner *self)
+KlEndpointWatch *
+kl_setup_runner_endpoint_watch (KlSetupRunner *self)
 {
   if (self->endpoint_watch == NULL)
     {
@@ -404,8 +173,8 @@ runner_endpoint_watch (KlSetupRunner *self)
   return self->endpoint_watch;
 }
 
-static KlClusterWatch *
-runner_cluster_watch (KlSetupRunner *self)
+KlClusterWatch *
+kl_setup_runner_cluster_watch (KlSetupRunner *self)
 {
   if (self->cluster_watch == NULL)
     {
@@ -515,8 +284,8 @@ operation_complete (GTask *task)
   g_object_unref (task);
 }
 
-static void
-operation_item_done (GTask *task)
+void
+kl_setup_operation_item_done (GTask *task)
 {
   Operation *operation = g_task_get_task_data (task);
 
@@ -527,22 +296,22 @@ operation_item_done (GTask *task)
 
 /* Ends @step with @error, unless the operation was cancelled (the step then goes back to
  * PENDING when the operation completes). */
-static void
-step_failed (KlStep       *step,
-             const GError *error)
+void
+kl_setup_step_failed (KlStep       *step,
+                      const GError *error)
 {
   if (!is_cancelled (error))
     kl_step_fail (step, error);
 }
 
 /* Returns a new task, or NULL after reporting that another operation is running. */
-static GTask *
-operation_begin (KlSetupRunner       *self,
-                 gpointer             source_tag,
-                 GPtrArray           *steps,
-                 GCancellable        *cancellable,
-                 GAsyncReadyCallback  callback,
-                 gpointer             user_data)
+GTask *
+kl_setup_operation_begin (KlSetupRunner       *self,
+                          gpointer             source_tag,
+                          GPtrArray           *steps,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
 {
   GTask *task;
   Operation *operation;
@@ -559,7 +328,7 @@ operation_begin (KlSetupRunner       *self,
   g_task_set_source_tag (task, source_tag);
   operation = g_new0 (Operation, 1);
   operation->steps = g_ptr_array_ref (steps);
-  operation->outstanding = 1;  /* released by operation_item_done() once all are started */
+  operation->outstanding = 1;  /* released by kl_setup_operation_item_done() once all are started */
   g_task_set_task_data (task, operation, operation_free);
 
   g_list_store_splice (self->steps, 0, g_list_model_get_n_items (G_LIST_MODEL (self->steps)),
@@ -569,489 +338,17 @@ operation_begin (KlSetupRunner       *self,
   return task;
 }
 
-static gboolean
-operation_finish (KlSetupRunner  *self,
-                  GAsyncResult   *result,
-                  gpointer        source_tag,
-                  GError        **error)
+gboolean
+kl_setup_operation_finish (KlSetupRunner  *self,
+                           GAsyncResult   *result,
+                           gpointer        source_tag,
+                           GError        **error)
 {
   g_return_val_if_fail (KL_IS_SETUP_RUNNER (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* ---- create endpoints ---- */
-
-static void
-create_ensured_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(Item) item = user_data;
-  Operation *operation = g_task_get_task_data (item->task);
-  g_autoptr(KlPrivateEndpoint) endpoint = NULL;
-  g_autoptr(GError) error = NULL;
-
-  endpoint = kl_atlas_client_ensure_private_endpoint_finish (KL_ATLAS_CLIENT (source), result,
-                                                             &error);
-  if (endpoint == NULL)
-    {
-      step_failed (item->step, error);
-    }
-  else
-    {
-      kl_step_set_object (item->step, endpoint);
-      kl_step_set_state (item->step, KL_STEP_STATE_DONE);
-      operation->created = TRUE;
-    }
-
-  operation_item_done (item->task);
-}
-
-
-static void
-create_listed_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  KlSetupRunner *self = g_task_get_source_object (task);
-  Operation *operation = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) endpoints = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(KlEncryptionAtRest) ear = NULL;
-  g_autoptr(KlPlan) plan = NULL;
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) regions = NULL;
-  g_auto(GStrv) missing = NULL;
-
-  endpoints = kl_atlas_client_list_private_endpoints_finish (KL_ATLAS_CLIENT (source), result,
-                                                             &error);
-  if (endpoints == NULL)
-    {
-      for (guint i = 0; i < operation->steps->len; i++)
-        step_failed (g_ptr_array_index (operation->steps, i), error);
-      operation_item_done (task);
-      return;
-    }
-
-  /* Only the endpoints matter to the missing regions: no need to fetch the key settings. */
-  ear = kl_encryption_at_rest_parse ("{}", -1, NULL);
-  plan = kl_plan_new (ear, endpoints, NULL);
-  for (guint i = 0; i < operation->steps->len; i++)
-    g_strv_builder_add (builder, kl_step_get_target (g_ptr_array_index (operation->steps, i)));
-  regions = g_strv_builder_end (builder);
-  missing = kl_plan_dup_missing_regions (plan, (const char * const *) regions);
-
-  for (guint i = 0; i < operation->steps->len; i++)
-    {
-      KlStep *step = g_ptr_array_index (operation->steps, i);
-      const char *region = kl_step_get_target (step);
-
-      if (!g_strv_contains ((const char * const *) missing, region))
-        {
-          kl_step_set_object (step, kl_private_endpoints_find_newest (endpoints, region));
-          kl_step_set_state (step, KL_STEP_STATE_SKIPPED);
-          continue;
-        }
-
-      /* The list just read stands for the safe create's own first list: one list and one
-       * POST per region, the list again only after an unclear failure. */
-      kl_step_set_state (step, KL_STEP_STATE_RUNNING);
-      kl_atlas_client_ensure_private_endpoint_listed_async (self->client, self->group_id, region,
-                                                            endpoints,
-                                                            g_task_get_cancellable (task),
-                                                            create_ensured_cb,
-                                                            item_new (task, step));
-    }
-
-  operation_item_done (task);
-}
-
-void
-kl_setup_runner_create_endpoints_async (KlSetupRunner       *self,
-                                        const char * const  *regions,
-                                        GCancellable        *cancellable,
-                                        GAsyncReadyCallback  callback,
-                                        gpointer             user_data)
-{
-  g_autoptr(GPtrArray) steps = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  GTask *task;
-
-  g_return_if_fail (KL_IS_SETUP_RUNNER (self));
-  g_return_if_fail (regions != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  for (guint i = 0; regions[i] != NULL; i++)
-    {
-      g_autofree char *title = NULL;
-
-      if (!g_hash_table_add (seen, (gpointer) regions[i]))
-        continue;
-      /* Translators: %s is an Atlas region such as US_EAST_2 */
-      title = g_strdup_printf (_("Create a private endpoint in %s"), regions[i]);
-      g_ptr_array_add (steps, kl_step_new (KL_STEP_CREATE_ENDPOINT, regions[i], NULL, title));
-    }
-
-  task = operation_begin (self, kl_setup_runner_create_endpoints_async, steps, cancellable,
-                          callback, user_data);
-  if (task == NULL)
-    return;
-
-  if (steps->len == 0)
-    {
-      operation_item_done (task);
-      g_object_unref (task);
-      return;
-    }
-
-  kl_atlas_client_list_private_endpoints_async (self->client, self->group_id, cancellable,
-                                                create_listed_cb, task);
-}
-
-gboolean
-kl_setup_runner_create_endpoints_finish (KlSetupRunner  *self,
-                                         GAsyncResult   *result,
-                                         GError        **error)
-{
-  return operation_finish (self, result, kl_setup_runner_create_endpoints_async, error);
-}
-
-/* ---- enable clusters ---- */
-
-static gboolean
-cluster_on_key (KlWatch  *watch,
-                gpointer  user_data)
-{
-  KlCluster *cluster = kl_watch_lookup (watch, user_data);
-
-  /* Not on the first IDLE after the PATCH: once its update is over (KlClusterWatch). */
-  return cluster == NULL ||
-         (cluster_is_idle (cluster) &&
-          kl_cluster_watch_is_updated (KL_CLUSTER_WATCH (watch), user_data) &&
-          g_strcmp0 (kl_cluster_get_encryption_at_rest_provider (cluster), "AZURE") == 0);
-}
-
-static GError *
-cluster_gone_error (const char *name)
-{
-  return g_error_new (KL_ERROR, KL_ERROR_NOT_FOUND,
-                      /* Translators: %s is a cluster name */
-                      _("Cluster “%s” is no longer in this project. Reload the project to see "
-                        "its clusters."), name);
-}
-
-static void
-enable_followed_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(Item) item = user_data;
-  g_autoptr(GError) error = NULL;
-  KlCluster *cluster;
-
-  if (!kl_watch_wait_finish (KL_WATCH (source), result, &error))
-    {
-      step_failed (item->step, error);
-    }
-  else if ((cluster = kl_watch_lookup (KL_WATCH (source), kl_step_get_target (item->step))) == NULL)
-    {
-      g_autoptr(GError) gone = cluster_gone_error (kl_step_get_target (item->step));
-
-      kl_step_fail (item->step, gone);
-    }
-  else
-    {
-      kl_step_set_object (item->step, cluster);
-      kl_step_set_state (item->step, KL_STEP_STATE_DONE);
-    }
-
-  operation_item_done (item->task);
-}
-
-static void
-enable_follow (KlSetupRunner *self,
-               Item          *item)
-{
-  kl_step_set_state (item->step, KL_STEP_STATE_RUNNING);
-  kl_watch_wait_async (KL_WATCH (runner_cluster_watch (self)), cluster_on_key,
-                       g_strdup (kl_step_get_target (item->step)), g_free,
-                       g_task_get_cancellable (item->task), enable_followed_cb, item);
-}
-
-/* Follows every cluster of the operation together, once every PATCH is answered: their
- * waits share the watch's polls from the first one on. */
-static void
-enable_follow_all (KlSetupRunner *self,
-                   GTask         *task)
-{
-  Operation *operation = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) items = g_steal_pointer (&operation->to_follow);
-
-  for (guint i = 0; i < items->len; i++)
-    enable_follow (self, g_ptr_array_index (items, i));
-}
-
-static void
-enable_patched_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  Item *item = user_data;
-  g_autoptr(GTask) task = g_object_ref (item->task);
-  KlSetupRunner *self = g_task_get_source_object (task);
-  Operation *operation = g_task_get_task_data (task);
-  g_autoptr(KlCluster) cluster = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_assert (operation->patching > 0);
-  operation->patching--;
-
-  cluster = kl_setup_set_cluster_provider_finish (result, &error);
-  if (cluster == NULL)
-    {
-      step_failed (item->step, error);
-      operation_item_done (item->task);
-      item_free (item);
-    }
-  else
-    {
-      kl_step_set_object (item->step, cluster);
-      g_ptr_array_add (operation->to_follow, item);
-    }
-
-  if (operation->patching == 0)
-    enable_follow_all (self, task);
-}
-
-void
-kl_setup_runner_enable_clusters_async (KlSetupRunner       *self,
-                                       GPtrArray           *clusters,
-                                       GCancellable        *cancellable,
-                                       GAsyncReadyCallback  callback,
-                                       gpointer             user_data)
-{
-  g_autoptr(GPtrArray) steps = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) eligible = g_ptr_array_new ();
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  Operation *operation;
-  GTask *task;
-
-  g_return_if_fail (KL_IS_SETUP_RUNNER (self));
-  g_return_if_fail (clusters != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  for (guint i = 0; i < clusters->len; i++)
-    {
-      KlCluster *cluster = g_ptr_array_index (clusters, i);
-      const char *name = kl_cluster_get_name (cluster);
-      g_autofree char *title = NULL;
-      KlStep *step;
-
-      g_return_if_fail (KL_IS_CLUSTER (cluster));
-      if (name == NULL || !g_hash_table_add (seen, (gpointer) name))
-        continue;
-
-      /* Translators: %s is a cluster name */
-      title = g_strdup_printf (_("Use your key on cluster “%s”"), name);
-      step = kl_step_new (KL_STEP_ENABLE_CLUSTER, name, NULL, title);
-      kl_step_set_object (step, cluster);
-      g_ptr_array_add (steps, step);
-    }
-
-  task = operation_begin (self, kl_setup_runner_enable_clusters_async, steps, cancellable,
-                          callback, user_data);
-  if (task == NULL)
-    return;
-
-  /* Every rule is checked before any request is sent. */
-  for (guint i = 0; i < steps->len; i++)
-    {
-      KlStep *step = g_ptr_array_index (steps, i);
-      g_autoptr(GError) error = NULL;
-
-      if (kl_cluster_check_cmk_eligible (kl_step_get_object (step), &error))
-        g_ptr_array_add (eligible, step);
-      else
-        kl_step_fail (step, error);
-    }
-
-  /* Every PATCH at once; the following starts when they are all answered. */
-  operation = g_task_get_task_data (task);
-  operation->to_follow = g_ptr_array_new ();
-  for (guint i = 0; i < eligible->len; i++)
-    {
-      KlStep *step = g_ptr_array_index (eligible, i);
-      KlCluster *cluster = kl_step_get_object (step);
-      Item *item = item_new (task, step);
-
-      if (g_strcmp0 (kl_cluster_get_encryption_at_rest_provider (cluster), "AZURE") == 0)
-        {
-          g_ptr_array_add (operation->to_follow, item);
-          continue;
-        }
-
-      operation->patching++;
-      kl_setup_set_cluster_provider_async (runner_cluster_watch (self),
-                                           kl_cluster_get_name (cluster), "AZURE", step,
-                                           cancellable, enable_patched_cb, item);
-    }
-  if (operation->patching == 0)
-    enable_follow_all (self, task);
-
-  operation_item_done (task);
-  g_object_unref (task);
-}
-
-gboolean
-kl_setup_runner_enable_clusters_finish (KlSetupRunner  *self,
-                                        GAsyncResult   *result,
-                                        GError        **error)
-{
-  return operation_finish (self, result, kl_setup_runner_enable_clusters_async, error);
-}
-
-/* ---- retry an endpoint ---- */
-
-static gboolean
-endpoint_gone (KlWatch  *watch,
-               gpointer  user_data)
-{
-  return kl_watch_lookup (watch, user_data) == NULL;
-}
-
-static void
-retry_created_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(Item) item = user_data;
-  KlSetupRunner *self = g_task_get_source_object (item->task);
-  Operation *operation = g_task_get_task_data (item->task);
-  g_autoptr(KlPrivateEndpoint) endpoint = NULL;
-  g_autoptr(GError) error = NULL;
-
-  endpoint = kl_atlas_client_ensure_private_endpoint_finish (KL_ATLAS_CLIENT (source), result,
-                                                             &error);
-  if (endpoint == NULL)
-    {
-      step_failed (item->step, error);
-    }
-  else
-    {
-      g_set_object (&operation->endpoint, endpoint);
-      kl_step_set_object (item->step, endpoint);
-      kl_step_set_state (item->step, KL_STEP_STATE_DONE);
-      kl_endpoint_watch_poke (runner_endpoint_watch (self));
-    }
-
-  operation_item_done (item->task);
-}
-
-static void
-retry_gone_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  Item *item = user_data;
-  KlSetupRunner *self = g_task_get_source_object (item->task);
-  g_autoptr(GError) error = NULL;
-
-  if (!kl_watch_wait_finish (KL_WATCH (source), result, &error))
-    {
-      step_failed (item->step, error);
-      operation_item_done (item->task);
-      item_free (item);
-      return;
-    }
-
-  kl_step_set_state (item->step, KL_STEP_STATE_RUNNING);
-  kl_atlas_client_ensure_private_endpoint_async (self->client, self->group_id,
-                                                 kl_step_get_target (item->step),
-                                                 g_task_get_cancellable (item->task),
-                                                 retry_created_cb, item);
-}
-
-static void
-retry_deleted_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  Item *item = user_data;
-  KlSetupRunner *self = g_task_get_source_object (item->task);
-  Operation *operation = g_task_get_task_data (item->task);
-  g_autoptr(GError) error = NULL;
-
-  if (!kl_setup_delete_endpoint_finish (result, &error))
-    {
-      step_failed (item->step, error);
-      operation_item_done (item->task);
-      item_free (item);
-      return;
-    }
-
-  kl_step_set_state (item->step, KL_STEP_STATE_RUNNING);
-  kl_watch_wait_async (KL_WATCH (runner_endpoint_watch (self)), endpoint_gone,
-                       g_strdup (operation->old_id), g_free,
-                       g_task_get_cancellable (item->task), retry_gone_cb, item);
-}
-
-void
-kl_setup_runner_retry_endpoint_async (KlSetupRunner       *self,
-                                      KlPrivateEndpoint   *endpoint,
-                                      GCancellable        *cancellable,
-                                      GAsyncReadyCallback  callback,
-                                      gpointer             user_data)
-{
-  g_autoptr(GPtrArray) steps = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autofree char *title = NULL;
-  const char *region;
-  Operation *operation;
-  KlStep *step;
-  GTask *task;
-
-  g_return_if_fail (KL_IS_SETUP_RUNNER (self));
-  g_return_if_fail (KL_IS_PRIVATE_ENDPOINT (endpoint));
-  g_return_if_fail (kl_private_endpoint_get_id (endpoint) != NULL);
-  g_return_if_fail (kl_private_endpoint_get_region_name (endpoint) != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  region = kl_private_endpoint_get_region_name (endpoint);
-  /* Translators: %s is an Atlas region such as US_EAST_2 */
-  title = g_strdup_printf (_("Recreate the private endpoint in %s"), region);
-  step = kl_step_new (KL_STEP_RETRY_ENDPOINT, region, kl_private_endpoint_get_id (endpoint),
-                      title);
-  kl_step_set_object (step, endpoint);
-  g_ptr_array_add (steps, step);
-
-  task = operation_begin (self, kl_setup_runner_retry_endpoint_async, steps, cancellable,
-                          callback, user_data);
-  if (task == NULL)
-    return;
-
-  operation = g_task_get_task_data (task);
-  operation->old_id = g_strdup (kl_private_endpoint_get_id (endpoint));
-  kl_setup_delete_endpoint_async (runner_endpoint_watch (self), operation->old_id, step,
-                                  cancellable, retry_deleted_cb, item_new (task, step));
-
-  operation_item_done (task);
-  g_object_unref (task);
-}
-
-KlPrivateEndpoint *
-kl_setup_runner_retry_endpoint_finish (KlSetupRunner  *self,
-                                       GAsyncResult   *result,
-                                       GError        **error)
-{
-  g_return_val_if_fail (KL_IS_SETUP_RUNNER (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        kl_setup_runner_retry_endpoint_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1213,7 +510,7 @@ kl_setup_runner_get_endpoint_watch (KlSetupRunner *self)
 {
   g_return_val_if_fail (KL_IS_SETUP_RUNNER (self), NULL);
 
-  return runner_endpoint_watch (self);
+  return kl_setup_runner_endpoint_watch (self);
 }
 
 void
@@ -1238,7 +535,7 @@ kl_setup_runner_get_cluster_watch (KlSetupRunner *self)
 {
   g_return_val_if_fail (KL_IS_SETUP_RUNNER (self), NULL);
 
-  return runner_cluster_watch (self);
+  return kl_setup_runner_cluster_watch (self);
 }
 
 void

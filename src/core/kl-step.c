@@ -26,18 +26,6 @@ struct _KlStep
 
 G_DEFINE_FINAL_TYPE (KlStep, kl_step, G_TYPE_OBJECT)
 
-G_DEFINE_ENUM_TYPE (KlStepKind, kl_step_kind,
-                    G_DEFINE_ENUM_VALUE (KL_STEP_DELETE_ENDPOINT, "delete-endpoint"),
-                    G_DEFINE_ENUM_VALUE (KL_STEP_WAIT_ENDPOINTS_GONE, "wait-endpoints-gone"),
-                    G_DEFINE_ENUM_VALUE (KL_STEP_CLUSTER_PROVIDER_NONE, "cluster-provider-none"),
-                    G_DEFINE_ENUM_VALUE (KL_STEP_WAIT_CLUSTERS_IDLE, "wait-clusters-idle"),
-                    G_DEFINE_ENUM_VALUE (KL_STEP_DISABLE_PRIVATE_NETWORKING,
-                                         "disable-private-networking"),
-                    G_DEFINE_ENUM_VALUE (KL_STEP_DISABLE_CMK, "disable-cmk"),
-                    G_DEFINE_ENUM_VALUE (KL_STEP_CREATE_ENDPOINT, "create-endpoint"),
-                    G_DEFINE_ENUM_VALUE (KL_STEP_RETRY_ENDPOINT, "retry-endpoint"),
-                    G_DEFINE_ENUM_VALUE (KL_STEP_ENABLE_CLUSTER, "enable-cluster"))
-
 enum {
   PROP_0,
   PROP_KIND,

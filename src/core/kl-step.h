@@ -18,25 +18,6 @@ G_BEGIN_DECLS
  * (KlSetupRunner), as a row of a GListModel that a page binds to: a kind, a translated title,
  * a target, a state that changes as the work goes on, and the error of a failed step. */
 
-/* The first six are KlPlanStepKind's values. */
-typedef enum
-{
-  /* target: endpoint id; detail: region */
-  KL_STEP_DELETE_ENDPOINT = KL_PLAN_STEP_DELETE_ENDPOINT,
-  KL_STEP_WAIT_ENDPOINTS_GONE = KL_PLAN_STEP_WAIT_ENDPOINTS_GONE,
-  /* target: cluster name */
-  KL_STEP_CLUSTER_PROVIDER_NONE = KL_PLAN_STEP_CLUSTER_PROVIDER_NONE,
-  KL_STEP_WAIT_CLUSTERS_IDLE = KL_PLAN_STEP_WAIT_CLUSTERS_IDLE,
-  KL_STEP_DISABLE_PRIVATE_NETWORKING = KL_PLAN_STEP_DISABLE_PRIVATE_NETWORKING,
-  KL_STEP_DISABLE_CMK = KL_PLAN_STEP_DISABLE_CMK,
-  KL_STEP_CREATE_ENDPOINT,   /* target: region */
-  KL_STEP_RETRY_ENDPOINT,    /* target: region; detail: the failed endpoint's id */
-  KL_STEP_ENABLE_CLUSTER,    /* target: cluster name */
-} KlStepKind;
-
-#define KL_TYPE_STEP_KIND (kl_step_kind_get_type ())
-GType kl_step_kind_get_type (void);
-
 #define KL_TYPE_STEP (kl_step_get_type ())
 
 G_DECLARE_FINAL_TYPE (KlStep, kl_step, KL, STEP, GObject)

@@ -93,4 +93,65 @@ typedef enum
   KL_CLI_SECRET_KEYRING, /* in the CLI's keyring item (preferred when both exist) */
 } KlCliSecretLocation;
 
+/* Where a project stands, derived by KlPlan (kl-plan.h) from the server's state only. */
+typedef enum
+{
+  KL_PROJECT_STAGE_OTHER_PROVIDER,     /* AWS KMS or Google Cloud KMS is on: not ours to change */
+  KL_PROJECT_STAGE_NOT_CONFIGURED,     /* Azure Key Vault not enabled */
+  KL_PROJECT_STAGE_KEY_NOT_VALID,      /* enabled, but Atlas cannot use the key */
+  KL_PROJECT_STAGE_KEY_READY,          /* enabled and valid; private networking not required */
+  KL_PROJECT_STAGE_ENDPOINTS,          /* private networking required; endpoints missing or not all ACTIVE */
+  KL_PROJECT_STAGE_CLUSTERS,           /* endpoints fine; eligible clusters not all on the key */
+  KL_PROJECT_STAGE_DONE,               /* everything on the key */
+} KlProjectStage;
+
+/* What a teardown takes away (kl-plan.h, kl-teardown.h). */
+typedef enum
+{
+  KL_TEARDOWN_PRIVATE_NETWORKING, /* delete endpoints, then requirePrivateNetworking: false */
+  KL_TEARDOWN_CMK,                /* delete endpoints, clusters to NONE, then enabled: false */
+} KlTeardownKind;
+
+/* One step of a teardown's plan (KlPlanStep, kl-plan.h). */
+typedef enum
+{
+  KL_PLAN_STEP_DELETE_ENDPOINT,          /* target: endpoint id; detail: region */
+  KL_PLAN_STEP_WAIT_ENDPOINTS_GONE,
+  KL_PLAN_STEP_CLUSTER_PROVIDER_NONE,    /* target: cluster name */
+  KL_PLAN_STEP_WAIT_CLUSTERS_IDLE,
+  KL_PLAN_STEP_DISABLE_PRIVATE_NETWORKING,
+  KL_PLAN_STEP_DISABLE_CMK,
+} KlPlanStepKind;
+
+/* What a KlStep does (kl-step.h); the first six are KlPlanStepKind's values. */
+typedef enum
+{
+  /* target: endpoint id; detail: region */
+  KL_STEP_DELETE_ENDPOINT = KL_PLAN_STEP_DELETE_ENDPOINT,
+  KL_STEP_WAIT_ENDPOINTS_GONE = KL_PLAN_STEP_WAIT_ENDPOINTS_GONE,
+  /* target: cluster name */
+  KL_STEP_CLUSTER_PROVIDER_NONE = KL_PLAN_STEP_CLUSTER_PROVIDER_NONE,
+  KL_STEP_WAIT_CLUSTERS_IDLE = KL_PLAN_STEP_WAIT_CLUSTERS_IDLE,
+  KL_STEP_DISABLE_PRIVATE_NETWORKING = KL_PLAN_STEP_DISABLE_PRIVATE_NETWORKING,
+  KL_STEP_DISABLE_CMK = KL_PLAN_STEP_DISABLE_CMK,
+  KL_STEP_CREATE_ENDPOINT,   /* target: region */
+  KL_STEP_RETRY_ENDPOINT,    /* target: region; detail: the failed endpoint's id */
+  KL_STEP_ENABLE_CLUSTER,    /* target: cluster name */
+} KlStepKind;
+
+/* How a cluster reaches (or would reach) the project's key in Azure Key Vault
+ * (kl_plan_get_key_access ()). Atlas offers Private Link to the vault only to clusters on
+ * Azure: "Atlas doesn't support AKV access over private networking for AWS or Google Cloud
+ * clusters" (MongoDB's docs); those may still use the key, over the public internet. */
+typedef enum
+{
+  KL_KEY_ACCESS_PRIVATE_LINK,         /* on Azure, an ACTIVE endpoint in each of its regions */
+  KL_KEY_ACCESS_PRIVATE_LINK_WAITING, /* on Azure, some of its regions lack an ACTIVE endpoint */
+  KL_KEY_ACCESS_PUBLIC_INTERNET,      /* on AWS or Google Cloud (or Azure while private
+                                       * networking is not required) */
+  KL_KEY_ACCESS_PAUSED,               /* paused: resume it in Atlas first; left alone */
+  KL_KEY_ACCESS_INELIGIBLE,           /* cannot use a customer key at all (tier, Flex,
+                                       * serverless, multi-cloud) */
+} KlKeyAccess;
+
 G_END_DECLS

@@ -15,8 +15,8 @@
 /* Credentials only ever travel over HTTPS: plain http:// is refused for every host but this
  * computer, by the URL check the sign-in page uses and by the client itself, with a message
  * that says what to type instead. (That TLS failures are failures — a self-signed
- * certificate, a server that does not speak TLS — is in test-faults; that no secret goes
- * on a command line or TLS is weakened anywhere in src/ is build-aux/check-secrets.py.) */
+ * certificate, a server that does not speak TLS — is in test-faults-transport; that no secret
+ * goes on a command line or TLS is weakened anywhere in src/ is build-aux/check-secrets.py.) */
 
 #define PRINCIPAL "klsecretspub"
 #define SECRET    "made-up-private-key-never-sent"

@@ -33,6 +33,10 @@ test_flow_order (void)
     KL_PAGE_REVIEW, KL_PAGE_PRIVATE_NETWORKING, KL_PAGE_ENDPOINTS, KL_PAGE_CLUSTERS,
     KL_PAGE_ROTATE, KL_PAGE_TEARDOWN, KL_PAGE_DONE,
   };
+  const char * const expected_setup[] = {
+    KL_PAGE_AZURE_APP, KL_PAGE_KEY_VAULT, KL_PAGE_REVIEW, KL_PAGE_PRIVATE_NETWORKING,
+    KL_PAGE_ENDPOINTS, KL_PAGE_CLUSTERS, KL_PAGE_DONE, NULL
+  };
   const char * const *setup = kl_flow_get_setup_order ();
   guint position = 0;
 
@@ -57,6 +61,8 @@ test_flow_order (void)
     }
   g_assert_null (setup[position]);
   g_assert_cmpuint (position, ==, 7);
+  /* Read from the table, it is the setup's order as the user walks it. */
+  g_assert_true (g_strv_equal (setup, expected_setup));
 }
 
 static void

@@ -14,6 +14,7 @@
 #include "kl-a11y.h"
 #include "kl-flow.h"
 #include "kl-project-page.h"
+#include "kl-teardown-intent.h"
 #include "pages/kl-page-util.h"
 #include "widgets/kl-azure-check-dialog.h"
 
@@ -790,17 +791,25 @@ kl_project_page_apply_async (KlPage              *page,
   g_task_return_boolean (task, TRUE);
 }
 
-void
-kl_project_page_set_unfinished_teardown (KlProjectPage *self,
-                                         int            kind)
+/* A teardown of this project confirmed and not finished (kl-teardown-intent.h, in the
+ * context's settings; none in the demo), while the server still has something of it: read
+ * each time the project's state is. */
+static void
+plan_changed_cb (KlProjectPage *self)
 {
-  g_return_if_fail (KL_IS_PROJECT_PAGE (self));
-  g_return_if_fail (kind >= -1 && kind <= KL_TEARDOWN_CMK);
+  GSettings *settings = kl_context_get_saved_settings (kl_page_get_context (KL_PAGE (self)));
+  const char *group_id = kl_session_get_group_id (self->session);
+  KlPlan *plan = kl_session_get_plan (self->session);
+  KlTeardownKind kind;
 
-  if (self->unfinished_teardown == kind)
-    return;
+  if (plan != NULL)
+    {
+      self->unfinished_teardown = -1;
+      if (settings != NULL && group_id != NULL &&
+          kl_teardown_intent_get (settings, group_id, &kind) && kl_plan_can_teardown (plan, kind))
+        self->unfinished_teardown = kind;
+    }
 
-  self->unfinished_teardown = kind;
   update_status (self);
 }
 
@@ -826,12 +835,12 @@ kl_project_page_constructed (GObject *object)
 
   g_assert (self->session != NULL);
 
-  g_signal_connect_object (self->session, "notify::plan", G_CALLBACK (update_status), self,
+  g_signal_connect_object (self->session, "notify::plan", G_CALLBACK (plan_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::project", G_CALLBACK (update_status), self,
                            G_CONNECT_SWAPPED);
   update_placeholder (self);
-  update_status (self);
+  plan_changed_cb (self);
 
   /* The list's first rows are made ahead, while the main loop is idle (before a sign-in has
    * listed the projects): showing thousands of them then takes no more than laying them out. */

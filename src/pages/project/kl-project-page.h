@@ -31,10 +31,5 @@ GListModel *kl_project_page_get_shown    (KlProjectPage *self);
 gboolean    kl_project_page_select       (KlProjectPage *self,
                                           const char    *group_id);
 void        kl_project_page_reload       (KlProjectPage *self);
-/* A teardown of the chosen project was confirmed and did not finish (-1: none): the page says
- * so first, and Next finishes it (win.start-flow with the teardown's action) instead of
- * resuming the setup. */
-void        kl_project_page_set_unfinished_teardown (KlProjectPage *self,
-                                                     int            kind);
 
 G_END_DECLS

@@ -625,17 +625,31 @@ kl_teardown_page_finalize (GObject *object)
   G_OBJECT_CLASS (kl_teardown_page_parent_class)->finalize (object);
 }
 
+/* The teardown the user chose on the Project page (win.start-flow sets it in the context). */
+static void
+context_teardown_kind_cb (KlTeardownPage *self)
+{
+  KlContext *context = kl_page_get_context (KL_PAGE (self));
+
+  kl_teardown_page_set_kind (self, kl_context_get_teardown_kind (context));
+}
+
 static void
 kl_teardown_page_constructed (GObject *object)
 {
   KlTeardownPage *self = KL_TEARDOWN_PAGE (object);
+  KlContext *context;
 
   G_OBJECT_CLASS (kl_teardown_page_parent_class)->constructed (object);
 
-  g_set_object (&self->session, kl_context_get_session (kl_page_get_context (KL_PAGE (self))));
+  context = kl_page_get_context (KL_PAGE (self));
+  g_set_object (&self->session, kl_context_get_session (context));
+  self->kind = kl_context_get_teardown_kind (context);
 
   g_signal_connect_object (self->session, "notify::project", G_CALLBACK (update_texts), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (context, "notify::teardown-kind",
+                           G_CALLBACK (context_teardown_kind_cb), self, G_CONNECT_SWAPPED);
   update_texts (self);
   update_controls (self);
 }
@@ -778,8 +792,8 @@ kl_teardown_page_get_kind (KlTeardownPage *self)
 /**
  * kl_teardown_page_set_kind:
  *
- * What the page turns off: private networking only, or the customer-managed key. The Project
- * page sets it before showing the page.
+ * What the page turns off: private networking only, or the customer-managed key. The page
+ * follows the context's #KlContext:teardown-kind, which win.start-flow sets before showing it.
  */
 void
 kl_teardown_page_set_kind (KlTeardownPage *self,

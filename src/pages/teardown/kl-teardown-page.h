@@ -18,9 +18,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KlTeardownPage, kl_teardown_page, KL, TEARDOWN_PAGE, KlPage)
 
-/* Hidden until entered: the Project page sets the kind, unhides it and jumps to it
- * (kl_teardown_page_set_kind (); kl_page_set_hidden (page, FALSE);
- * kl_assistant_set_current_page (assistant, "teardown")); it hides itself again when left, so
+/* Hidden until entered: win.start-flow sets the kind (the context's teardown-kind, which the
+ * page follows), unhides it and jumps to it; it hides itself again when left, so
  * it never shows in the setup's Next/Back order. Leaving it, or closing the window, stops a
  * teardown in progress; shown again, it reads the project and lists only what is left. */
 KlPage *kl_prepare_teardown_page (KlContext *context);
