@@ -135,7 +135,9 @@ GDateTime  *kl_watch_dup_state_since_date (KlWatch   *self,
  * not stop by itself, and it is started again if kl_watch_stop() is called; a paused watch
  * holds the wait until it is resumed. Poll errors: a rate limit, a 5xx, a network error or a
  * timeout is waited out (the client has retried already) unless three polls in a row fail;
- * any other error ends the wait with that error. Cancellation is G_IO_ERROR_CANCELLED. */
+ * any other error ends the wait with that error. Cancellation is G_IO_ERROR_CANCELLED, also when
+ * the watch's own cancellable (kl_watch_set_cancellable()) stops it: a stopped owner's watch is
+ * not started again by its waits. */
 typedef gboolean (*KlWatchCondition) (KlWatch  *watch,
                                       gpointer  user_data);
 
