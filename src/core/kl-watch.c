@@ -790,11 +790,9 @@ kl_watch_pause (KlWatch *self)
   if (priv->paused)
     return;
 
-  /* A request in flight is let through: its answer still updates the model. */
+  /* A request in flight is cancelled too (its owner is not shown): resuming polls at once. */
   priv->paused = TRUE;
-  priv->poll_again = FALSE;
-  g_clear_handle_id (&priv->timeout_id, g_source_remove);
-  g_clear_handle_id (&priv->poke_id, g_source_remove);
+  watch_cancel_request (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
 }
 

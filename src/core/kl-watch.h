@@ -26,7 +26,8 @@ G_BEGIN_DECLS
  * FALSE). kl_watch_poke() polls as soon as the current main-loop turn is over (starting the
  * watch if it had stopped) and resets the interval: the pokes of one turn share one request;
  * a poke during a request polls again as soon as it is answered. kl_watch_pause() holds the
- * polling (the page is not shown) without stopping; kl_watch_resume() polls at once.
+ * polling (the page is not shown) without stopping, and cancels the request in flight;
+ * kl_watch_resume() polls at once.
  * kl_watch_stop() and dispose cancel the request in flight.
  *
  * State. The current list is a GListModel (kl_watch_get_model()) kept in place: objects that

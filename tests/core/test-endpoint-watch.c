@@ -789,6 +789,42 @@ test_owner_cancelled_wait (Fixture       *fixture,
   kl_watch_set_cancellable (KL_WATCH (fixture->watch), NULL);
 }
 
+static gboolean
+n_stalled (gpointer user_data)
+{
+  return kl_sim_count_stalled (user_data) >= 1;
+}
+
+/* Paused with a poll in flight (the page is left): the poll is cancelled, its answer never
+ * reaches the watch; resumed, it polls at once. */
+static void
+test_pause_cancels_in_flight (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autofree char *id = pending_endpoint (fixture);
+  g_autoptr(GError) error = NULL;
+  guint n_polls;
+
+  kl_sim_add_fault (fixture->project->sim,
+                    "{\"path\":\"" ENDPOINTS_PATH "\",\"method\":\"GET\",\"kind\":\"stall\"}",
+                    &error);
+  g_assert_no_error (error);
+  n_polls = kl_watch_get_n_polls (KL_WATCH (fixture->watch));
+  kl_endpoint_watch_poke (fixture->watch);
+  g_assert_true (kl_test_wait_until (n_stalled, fixture->project->sim, KL_TEST_DEADLINE_MS));
+
+  kl_endpoint_watch_pause (fixture->watch);
+  kl_sim_clear_faults (fixture->project->sim);
+  g_assert_false (kl_test_wait_until (never, NULL, 150));
+  g_assert_cmpuint (kl_watch_get_n_polls (KL_WATCH (fixture->watch)), ==, n_polls);
+  g_assert_true (kl_endpoint_watch_get_running (fixture->watch));
+
+  kl_endpoint_watch_resume (fixture->watch);
+  wait_for_polls (fixture->watch, n_polls + 1);
+  g_assert_cmpuint (fixture->errors->len, ==, 0);
+  kl_endpoint_watch_stop (fixture->watch);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -811,6 +847,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/endpoint-watch/owner-cancelled-wait", Fixture, NULL, fixture_set_up,
               test_owner_cancelled_wait, fixture_tear_down);
+  g_test_add ("/endpoint-watch/pause-cancels-in-flight", Fixture, NULL, fixture_set_up,
+              test_pause_cancels_in_flight, fixture_tear_down);
   g_test_add ("/endpoint-watch/pause-resume-stop", Fixture, NULL, fixture_set_up,
               test_pause_resume_stop, fixture_tear_down);
 
