@@ -709,6 +709,9 @@ kl_watch_start (KlWatch *self)
   priv = kl_watch_get_instance_private (self);
   if (priv->running)
     return;
+  /* Stopped by its owner: no poll until a new cancellable is given. */
+  if (priv->owner_cancellable != NULL && g_cancellable_is_cancelled (priv->owner_cancellable))
+    return;
 
   priv->interval = priv->base_interval;
   priv->quiet_since = g_get_monotonic_time ();
@@ -787,11 +790,9 @@ kl_watch_pause (KlWatch *self)
   if (priv->paused)
     return;
 
-  /* A request in flight is let through: its answer still updates the model. */
+  /* A request in flight is cancelled too (its owner is not shown): resuming polls at once. */
   priv->paused = TRUE;
-  priv->poll_again = FALSE;
-  g_clear_handle_id (&priv->timeout_id, g_source_remove);
-  g_clear_handle_id (&priv->poke_id, g_source_remove);
+  watch_cancel_request (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
 }
 
@@ -1066,16 +1067,38 @@ wait_error_cb (KlWatch *self,
   wait_complete (task, g_error_copy (error));
 }
 
+static gboolean wait_cancelled_cb (GCancellable *cancellable,
+                                   gpointer      user_data);
+
 static void
 wait_running_cb (KlWatch    *self,
                  GParamSpec *pspec,
                  GTask      *task)
 {
   KlWatchPrivate *priv = kl_watch_get_instance_private (self);
+  Wait *wait = g_task_get_task_data (task);
+
+  if (priv->running)
+    return;
+
+  /* Stopped by its owner's cancellable: the wait ends as cancelled, from the main loop (not
+   * inside this emission), and the watch stays stopped. */
+  if (priv->owner_cancellable != NULL && g_cancellable_is_cancelled (priv->owner_cancellable))
+    {
+      if (wait->cancel_source != NULL)
+        {
+          g_source_destroy (wait->cancel_source);
+          g_clear_pointer (&wait->cancel_source, g_source_unref);
+        }
+      wait->cancel_source = g_cancellable_source_new (priv->owner_cancellable);
+      g_source_set_callback (wait->cancel_source, G_SOURCE_FUNC (wait_cancelled_cb), task, NULL);
+      g_source_set_name (wait->cancel_source, "[keylink] KlWatch wait, owner cancelled");
+      g_source_attach (wait->cancel_source, g_task_get_context (task));
+      return;
+    }
 
   /* Only an explicit stop gets here (holds keep it running otherwise). */
-  if (!priv->running)
-    kl_watch_start (self);
+  kl_watch_start (self);
 }
 
 static gboolean

@@ -26,7 +26,8 @@ G_BEGIN_DECLS
  * FALSE). kl_watch_poke() polls as soon as the current main-loop turn is over (starting the
  * watch if it had stopped) and resets the interval: the pokes of one turn share one request;
  * a poke during a request polls again as soon as it is answered. kl_watch_pause() holds the
- * polling (the page is not shown) without stopping; kl_watch_resume() polls at once.
+ * polling (the page is not shown) without stopping, and cancels the request in flight;
+ * kl_watch_resume() polls at once.
  * kl_watch_stop() and dispose cancel the request in flight.
  *
  * State. The current list is a GListModel (kl_watch_get_model()) kept in place: objects that
@@ -135,7 +136,9 @@ GDateTime  *kl_watch_dup_state_since_date (KlWatch   *self,
  * not stop by itself, and it is started again if kl_watch_stop() is called; a paused watch
  * holds the wait until it is resumed. Poll errors: a rate limit, a 5xx, a network error or a
  * timeout is waited out (the client has retried already) unless three polls in a row fail;
- * any other error ends the wait with that error. Cancellation is G_IO_ERROR_CANCELLED. */
+ * any other error ends the wait with that error. Cancellation is G_IO_ERROR_CANCELLED, also when
+ * the watch's own cancellable (kl_watch_set_cancellable()) stops it: a stopped owner's watch is
+ * not started again by its waits. */
 typedef gboolean (*KlWatchCondition) (KlWatch  *watch,
                                       gpointer  user_data);
 

@@ -356,7 +356,7 @@ kl_page_util_patch_and_verify_finish (GAsyncResult  *result,
 
 /* ---- Spinners of long waits -------------------------------------------------------------- */
 
-#define SPINNER_SMOOTH_SECONDS 5
+static guint spinner_smooth_seconds = 5;
 #define SPINNER_TICK_KEY       "kl-spinner-tick"
 #define SPINNER_STEP_KEY       "kl-spinner-step"
 #define SPINNER_STEPS          8
@@ -440,8 +440,74 @@ kl_page_util_set_spinning (GtkSpinner *spinner,
   if (!spinning)
     return;
 
-  id = g_timeout_add_seconds (SPINNER_SMOOTH_SECONDS, spinner_start_ticking_cb, spinner);
+  id = g_timeout_add_seconds (spinner_smooth_seconds, spinner_start_ticking_cb, spinner);
   g_source_set_name_by_id (id, "[keylink] spinner, smooth turn over");
   g_object_set_data_full (G_OBJECT (spinner), SPINNER_TICK_KEY, GUINT_TO_POINTER (id),
                           spinner_tick_remove);
+}
+
+void
+kl_page_util_set_spinner_smooth_seconds (guint seconds)
+{
+  spinner_smooth_seconds = seconds;
+}
+
+/* ---- Waits ------------------------------------------------------------------------------- */
+
+char *
+kl_page_util_format_duration (gint64 seconds)
+{
+  gint64 minutes = seconds / 60;
+  gint64 hours = minutes / 60;
+  gint64 days = hours / 24;
+
+  if (seconds < 60)
+    return g_strdup (_("for less than a minute"));
+  if (minutes < 60)
+    /* Translators: how long something has been in its state */
+    return g_strdup_printf (ngettext ("for %u min", "for %u min", (gulong) minutes),
+                            (guint) minutes);
+  if (hours < 48)
+    {
+      if (minutes % 60 == 0)
+        return g_strdup_printf (ngettext ("for %u h", "for %u h", (gulong) hours), (guint) hours);
+      /* Translators: how long something has been in its state: hours, then minutes */
+      return g_strdup_printf (_("for %u h %u min"), (guint) hours, (guint) (minutes % 60));
+    }
+  return g_strdup_printf (ngettext ("for %u day", "for %u days", (gulong) days), (guint) days);
+}
+
+static void
+chain_cancellable (GCancellable *parent,
+                   GCancellable *child)
+{
+  if (parent == NULL)
+    return;
+
+  /* Disconnected when the child goes. */
+  g_signal_connect_object (parent, "cancelled", G_CALLBACK (g_cancellable_cancel), child,
+                           G_CONNECT_SWAPPED);
+  if (g_cancellable_is_cancelled (parent))
+    g_cancellable_cancel (child);
+}
+
+/**
+ * kl_page_util_cancellable_new_child:
+ * @parent: (nullable): a page's, or the window's
+ * @other_parent: (nullable): an apply's, for example
+ *
+ * Returns: (transfer full): a cancellable cancelled with either parent
+ */
+GCancellable *
+kl_page_util_cancellable_new_child (GCancellable *parent,
+                                    GCancellable *other_parent)
+{
+  GCancellable *child = g_cancellable_new ();
+
+  g_return_val_if_fail (parent == NULL || G_IS_CANCELLABLE (parent), child);
+  g_return_val_if_fail (other_parent == NULL || G_IS_CANCELLABLE (other_parent), child);
+
+  chain_cancellable (parent, child);
+  chain_cancellable (other_parent, child);
+  return child;
 }

@@ -36,6 +36,14 @@ void       kl_page_util_name_button              (GtkButton           *button,
  * unchanged), so that the window paints once a second instead of at the frame rate. */
 void       kl_page_util_set_spinning             (GtkSpinner          *spinner,
                                                   gboolean             spinning);
+/* Tests: how many seconds a spinner turns smoothly before it ticks (default 5). */
+void       kl_page_util_set_spinner_smooth_seconds (guint              seconds);
+/* "for 3 min" for a duration in seconds ("for less than a minute" under 60), as the Region
+ * endpoints page says it. */
+char      *kl_page_util_format_duration          (gint64               seconds);
+/* A new cancellable, cancelled when @parent or @other_parent (each nullable) is, now or later. */
+GCancellable *kl_page_util_cancellable_new_child (GCancellable        *parent,
+                                                  GCancellable        *other_parent);
 const char *kl_page_util_environment_name        (const char          *environment);
 
 /* Fields (KlField) */

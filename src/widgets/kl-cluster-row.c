@@ -12,7 +12,11 @@
 #include <glib/gi18n.h>
 
 #include "kl-cluster-row.h"
+#include "kl-watch.h"
 #include "pages/kl-page-util.h"
+
+/* From this long in one state on, an update in progress says that it can take a while. */
+#define LONG_UPDATE_SECONDS (10 * 60)
 
 struct _KlClusterRow
 {
@@ -24,6 +28,9 @@ struct _KlClusterRow
   gboolean       locked;
   KlKeyAccess    access;
   gboolean       access_known;
+  gboolean       unfollowed;  /* its update goes on in Atlas, no longer followed */
+  gint64         state_since; /* g_get_monotonic_time(), or KL_WATCH_TIME_UNKNOWN */
+  char          *time_text;   /* "for 3 min" while shown, else NULL */
 
   /* Template widgets */
   GtkCheckButton *check_button;
@@ -31,6 +38,7 @@ struct _KlClusterRow
   GtkLabel       *details_label;
   GtkSpinner     *spinner;
   GtkLabel       *status_label;
+  GtkLabel       *note_label;
   GtkLabel       *reason_label;
   GtkWidget      *access_box;
   GtkImage       *access_icon;
@@ -325,6 +333,31 @@ update_access (KlClusterRow *self)
   gtk_widget_set_visible (self->access_box, text != NULL);
 }
 
+static gint64
+seconds_in_state (KlClusterRow *self)
+{
+  if (self->state_since == KL_WATCH_TIME_UNKNOWN)
+    return -1;
+
+  return MAX (0, (g_get_monotonic_time () - self->state_since) / G_USEC_PER_SEC);
+}
+
+/* @status, then how long the cluster has been in its state when that is known. */
+static char *
+with_time (KlClusterRow *self,
+           const char   *status)
+{
+  gint64 seconds = seconds_in_state (self);
+
+  g_clear_pointer (&self->time_text, g_free);
+  if (seconds < 0)
+    return g_strdup (status);
+
+  self->time_text = kl_page_util_format_duration (seconds);
+  /* Translators: a cluster's update, then how long it has been so: “Updating… · for 3 min” */
+  return g_strdup_printf (C_("cluster update time", "%s · %s"), status, self->time_text);
+}
+
 static void
 update_status (KlClusterRow *self)
 {
@@ -332,23 +365,25 @@ update_status (KlClusterRow *self)
   const GError *error = self->step != NULL ? kl_step_get_error (self->step) : NULL;
   g_autofree char *cluster_state = NULL;
   g_autofree char *status = NULL;
+  const char *note = NULL;
   gboolean busy = FALSE;
 
   if (self->cluster == NULL)
     return;
 
   cluster_state = kl_cluster_row_dup_state_label (self->cluster);
+  g_clear_pointer (&self->time_text, g_free);
 
   switch (state)
     {
     case KL_STEP_STATE_RUNNING:
       busy = TRUE;
-      status = g_strdup (_("Updating…"));
+      status = with_time (self, _("Updating…"));
       break;
 
     case KL_STEP_STATE_WAITING:
       busy = TRUE;
-      status = g_strdup (_("Waiting for an update in progress to finish…"));
+      status = with_time (self, _("Waiting for an update in progress to finish…"));
       break;
 
     case KL_STEP_STATE_PENDING:
@@ -356,6 +391,14 @@ update_status (KlClusterRow *self)
     case KL_STEP_STATE_SKIPPED:
     case KL_STEP_STATE_FAILED:
     default:
+      if (self->unfollowed)
+        {
+          status = with_time (self, _("Updating in Atlas, no longer followed"));
+          note = _("The update goes on in Atlas without Keylink. Follow it again to see it "
+                   "end, or close Keylink and come back later: it reads where the cluster "
+                   "stands from Atlas.");
+          break;
+        }
       /* Translators: a cluster's state and which key it uses, e.g. “Idle · Uses your key” */
       status = g_strdup_printf (C_("cluster status", "%s · %s"), cluster_state,
                                 self->access_known
@@ -364,7 +407,13 @@ update_status (KlClusterRow *self)
       break;
     }
 
+  if (busy && seconds_in_state (self) >= LONG_UPDATE_SECONDS)
+    note = _("This can take a while — you can close Keylink and come back: Atlas goes on with "
+             "the update, and Keylink reads where it stands when it starts.");
+
   gtk_label_set_label (self->status_label, status);
+  gtk_label_set_label (self->note_label, note);
+  gtk_widget_set_visible (GTK_WIDGET (self->note_label), note != NULL);
   kl_page_util_set_spinning (self->spinner, busy);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
 
@@ -461,6 +510,7 @@ kl_cluster_row_finalize (GObject *object)
   KlClusterRow *self = KL_CLUSTER_ROW (object);
 
   g_clear_pointer (&self->reason, g_free);
+  g_clear_pointer (&self->time_text, g_free);
 
   G_OBJECT_CLASS (kl_cluster_row_parent_class)->finalize (object);
 }
@@ -545,6 +595,7 @@ kl_cluster_row_class_init (KlClusterRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KlClusterRow, details_label);
   gtk_widget_class_bind_template_child (widget_class, KlClusterRow, spinner);
   gtk_widget_class_bind_template_child (widget_class, KlClusterRow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, KlClusterRow, note_label);
   gtk_widget_class_bind_template_child (widget_class, KlClusterRow, reason_label);
   gtk_widget_class_bind_template_child (widget_class, KlClusterRow, access_box);
   gtk_widget_class_bind_template_child (widget_class, KlClusterRow, access_icon);
@@ -559,9 +610,11 @@ kl_cluster_row_init (KlClusterRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->state_since = KL_WATCH_TIME_UNKNOWN;
   gtk_accessible_update_relation (GTK_ACCESSIBLE (self->check_button),
                                   GTK_ACCESSIBLE_RELATION_DESCRIBED_BY,
-                                  self->details_label, self->status_label, self->reason_label,
+                                  self->details_label, self->status_label, self->note_label,
+                                  self->reason_label,
                                   self->access_label, self->error_label, NULL,
                                   -1);
 }
@@ -754,4 +807,98 @@ kl_cluster_row_get_error (KlClusterRow *self)
   if (!gtk_widget_get_visible (self->error_box))
     return NULL;
   return gtk_label_get_label (self->error_label);
+}
+
+/**
+ * kl_cluster_row_set_unfollowed:
+ *
+ * Whether the cluster's update goes on in Atlas while Keylink no longer follows it (the
+ * following was cancelled): the row says so instead of “Updating…”.
+ */
+void
+kl_cluster_row_set_unfollowed (KlClusterRow *self,
+                               gboolean      unfollowed)
+{
+  g_return_if_fail (KL_IS_CLUSTER_ROW (self));
+
+  if (self->unfollowed == !!unfollowed)
+    return;
+
+  self->unfollowed = !!unfollowed;
+  update_status (self);
+}
+
+gboolean
+kl_cluster_row_get_unfollowed (KlClusterRow *self)
+{
+  g_return_val_if_fail (KL_IS_CLUSTER_ROW (self), FALSE);
+
+  return self->unfollowed;
+}
+
+/**
+ * kl_cluster_row_set_state_since:
+ * @since_us: g_get_monotonic_time() when the cluster's state was first seen, or
+ *   KL_WATCH_TIME_UNKNOWN
+ */
+void
+kl_cluster_row_set_state_since (KlClusterRow *self,
+                                gint64        since_us)
+{
+  g_return_if_fail (KL_IS_CLUSTER_ROW (self));
+
+  if (self->state_since == since_us)
+    return;
+
+  self->state_since = since_us;
+  update_status (self);
+}
+
+void
+kl_cluster_row_update_time (KlClusterRow *self)
+{
+  g_return_if_fail (KL_IS_CLUSTER_ROW (self));
+
+  update_status (self);
+}
+
+/**
+ * kl_cluster_row_get_time_text:
+ *
+ * Returns: (nullable): “for 3 min” while the row shows how long its update has lasted
+ */
+const char *
+kl_cluster_row_get_time_text (KlClusterRow *self)
+{
+  g_return_val_if_fail (KL_IS_CLUSTER_ROW (self), NULL);
+
+  return self->time_text;
+}
+
+/**
+ * kl_cluster_row_get_note:
+ *
+ * Returns: (nullable): the note under the state line, when shown
+ */
+const char *
+kl_cluster_row_get_note (KlClusterRow *self)
+{
+  g_return_val_if_fail (KL_IS_CLUSTER_ROW (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->note_label)))
+    return NULL;
+  return gtk_label_get_label (self->note_label);
+}
+
+/**
+ * kl_cluster_row_get_spinner:
+ *
+ * Returns: (transfer none): the spinner shown while the row's step runs (tests)
+ */
+GtkSpinner *
+kl_cluster_row_get_spinner (KlClusterRow *self)
+{
+  g_return_val_if_fail (KL_IS_CLUSTER_ROW (self), NULL);
+
+  return self->spinner;
 }

@@ -43,6 +43,20 @@ void        kl_cluster_row_set_locked     (KlClusterRow *self,
 void        kl_cluster_row_set_step       (KlClusterRow *self,
                                            KlStep       *step);
 KlStep     *kl_cluster_row_get_step       (KlClusterRow *self);
+/* Its update goes on in Atlas, no longer followed (the following was cancelled). */
+void        kl_cluster_row_set_unfollowed (KlClusterRow *self,
+                                           gboolean      unfollowed);
+gboolean    kl_cluster_row_get_unfollowed (KlClusterRow *self);
+/* When the watch first saw the cluster's state (g_get_monotonic_time(), or
+ * KL_WATCH_TIME_UNKNOWN): an update in progress says for how long, and that it can take a
+ * while once it is long. */
+void        kl_cluster_row_set_state_since (KlClusterRow *self,
+                                            gint64        since_us);
+/* Brings “for 3 min” up to date (the page calls it on a timer). */
+void        kl_cluster_row_update_time    (KlClusterRow *self);
+const char *kl_cluster_row_get_time_text  (KlClusterRow *self);
+const char *kl_cluster_row_get_note       (KlClusterRow *self);
+GtkSpinner *kl_cluster_row_get_spinner    (KlClusterRow *self);
 /* The texts shown, for tests and the screen reader: state line and error (nullable). */
 /* How the cluster reaches (or would reach) the key, from the page's plan: shown on the row,
  * with the consequence when a cluster that would use the public internet is chosen. */

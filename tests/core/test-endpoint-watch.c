@@ -737,6 +737,94 @@ test_pause_resume_stop (Fixture       *fixture,
   kl_sim_set_latency (fixture->project->sim, 0);
 }
 
+static gboolean
+endpoint_not_listed (KlWatch  *watch,
+               gpointer  user_data)
+{
+  return kl_watch_lookup (watch, user_data) == NULL;
+}
+
+/* The owner's cancellable stops the watch while a wait holds it (a page's Cancel while its
+ * runner waits): the wait ends as cancelled, and the watch is not started again by it. */
+static void
+test_owner_cancelled_wait (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *id = pending_endpoint (fixture);
+  g_autoptr(GCancellable) owner = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  guint n_polls;
+
+  kl_watch_set_cancellable (KL_WATCH (fixture->watch), owner);
+  kl_watch_wait_async (KL_WATCH (fixture->watch), endpoint_not_listed, g_strdup (id), g_free, NULL,
+                       kl_test_store_result, &result);
+  wait_for_polls (fixture->watch, kl_watch_get_n_polls (KL_WATCH (fixture->watch)) + 1);
+
+  g_cancellable_cancel (owner);
+  g_assert_false (kl_endpoint_watch_get_running (fixture->watch));
+  g_assert_false (kl_watch_wait_finish (KL_WATCH (fixture->watch),
+                                        kl_test_wait_result (&result, KL_TEST_DEADLINE_MS),
+                                        &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  /* Stopped for good: no poll, no start. */
+  n_polls = kl_watch_get_n_polls (KL_WATCH (fixture->watch));
+  kl_sim_clear_requests (fixture->project->sim);
+  kl_endpoint_watch_start (fixture->watch);
+  g_assert_false (kl_endpoint_watch_get_running (fixture->watch));
+  g_assert_false (kl_test_wait_until (never, NULL, 100));
+  g_assert_cmpuint (kl_watch_get_n_polls (KL_WATCH (fixture->watch)), ==, n_polls);
+  requests = kl_test_project_requests (fixture->project, NULL, NULL);
+  g_assert_cmpuint (requests->len, ==, 0);
+
+  /* A new cancellable: it polls again. */
+  g_clear_object (&owner);
+  owner = g_cancellable_new ();
+  kl_watch_set_cancellable (KL_WATCH (fixture->watch), owner);
+  kl_endpoint_watch_start (fixture->watch);
+  wait_for_polls (fixture->watch, n_polls + 1);
+  kl_endpoint_watch_stop (fixture->watch);
+  kl_watch_set_cancellable (KL_WATCH (fixture->watch), NULL);
+}
+
+static gboolean
+n_stalled (gpointer user_data)
+{
+  return kl_sim_count_stalled (user_data) >= 1;
+}
+
+/* Paused with a poll in flight (the page is left): the poll is cancelled, its answer never
+ * reaches the watch; resumed, it polls at once. */
+static void
+test_pause_cancels_in_flight (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autofree char *id = pending_endpoint (fixture);
+  g_autoptr(GError) error = NULL;
+  guint n_polls;
+
+  kl_sim_add_fault (fixture->project->sim,
+                    "{\"path\":\"" ENDPOINTS_PATH "\",\"method\":\"GET\",\"kind\":\"stall\"}",
+                    &error);
+  g_assert_no_error (error);
+  n_polls = kl_watch_get_n_polls (KL_WATCH (fixture->watch));
+  kl_endpoint_watch_poke (fixture->watch);
+  g_assert_true (kl_test_wait_until (n_stalled, fixture->project->sim, KL_TEST_DEADLINE_MS));
+
+  kl_endpoint_watch_pause (fixture->watch);
+  kl_sim_clear_faults (fixture->project->sim);
+  g_assert_false (kl_test_wait_until (never, NULL, 150));
+  g_assert_cmpuint (kl_watch_get_n_polls (KL_WATCH (fixture->watch)), ==, n_polls);
+  g_assert_true (kl_endpoint_watch_get_running (fixture->watch));
+
+  kl_endpoint_watch_resume (fixture->watch);
+  wait_for_polls (fixture->watch, n_polls + 1);
+  g_assert_cmpuint (fixture->errors->len, ==, 0);
+  kl_endpoint_watch_stop (fixture->watch);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -757,6 +845,10 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/endpoint-watch/retry-after", Fixture, NULL, fixture_set_up, test_retry_after,
               fixture_tear_down);
+  g_test_add ("/endpoint-watch/owner-cancelled-wait", Fixture, NULL, fixture_set_up,
+              test_owner_cancelled_wait, fixture_tear_down);
+  g_test_add ("/endpoint-watch/pause-cancels-in-flight", Fixture, NULL, fixture_set_up,
+              test_pause_cancels_in_flight, fixture_tear_down);
   g_test_add ("/endpoint-watch/pause-resume-stop", Fixture, NULL, fixture_set_up,
               test_pause_resume_stop, fixture_tear_down);
 

@@ -296,8 +296,9 @@ test_enable_parallel (void)
 
   /* Frozen clock: both UPDATING, each row says so. */
   g_assert_true (kl_page_get_applying (KL_PAGE (fixture.clusters_page)));
-  g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==, "Updating…");
-  g_assert_cmpstr (kl_cluster_row_get_status_text (us), ==, "Updating…");
+  /* With how long, once the watch has seen it: “Updating… · for less than a minute”. */
+  g_assert_true (g_str_has_prefix (kl_cluster_row_get_status_text (eu), "Updating…"));
+  g_assert_true (g_str_has_prefix (kl_cluster_row_get_status_text (us), "Updating…"));
   g_assert_cmpstr (kl_clusters_page_get_progress_text (fixture.clusters_page), ==, "0 of 2 done");
 
   kl_sim_advance (fixture.project->sim, KL_SIM_CLUSTER_UPDATE_SECONDS);
@@ -555,7 +556,7 @@ test_resume_updating (void)
   kl_assistant_next (fixture.assistant);
   g_assert_true (kl_page_get_applying (KL_PAGE (fixture.clusters_page)));
   g_assert_cmpstr (kl_clusters_page_get_progress_text (fixture.clusters_page), ==, "0 of 2 done");
-  g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==, "Updating…");
+  g_assert_true (g_str_has_prefix (kl_cluster_row_get_status_text (eu), "Updating…"));
 
   kl_sim_advance (fixture.project->sim, KL_SIM_CLUSTER_UPDATE_SECONDS);
   g_assert_true (kl_test_wait_until (apply_over, fixture.clusters_page, TIMEOUT_MS));
@@ -568,6 +569,178 @@ test_resume_updating (void)
   /* Not one PATCH: they were sent before. */
   patches = kl_test_project_requests (fixture.project, "PATCH", NULL);
   g_assert_cmpuint (patches->len, ==, 0);
+
+  fixture_close (&fixture);
+}
+
+#define CLUSTERS_LIST_PATH(group) "/api/atlas/v2/groups/" group "/clusters"
+
+typedef struct
+{
+  KlTestProject *project;
+  guint          n;
+} StalledWait;
+
+static gboolean
+polls_stalled (gpointer user_data)
+{
+  StalledWait *wait = user_data;
+
+  return kl_sim_count_stalled (wait->project->sim) >= wait->n;
+}
+
+/* Polls of the clusters list the simulator answered (status 0: dropped or aborted). */
+static guint
+count_answered_polls (KlTestProject *project)
+{
+  g_autoptr(GPtrArray) polls =
+    kl_test_project_requests (project, "GET", CLUSTERS_LIST_PATH (KL_SIM_GROUP_READY));
+  guint n = 0;
+
+  for (guint i = 0; i < polls->len; i++)
+    if (((KlSimRequest *) polls->pdata[i])->status != 0)
+      n++;
+
+  return n;
+}
+
+static gboolean
+a_poll_answered (gpointer user_data)
+{
+  return count_answered_polls (user_data) > 0;
+}
+
+static gboolean
+row_has_time (gpointer user_data)
+{
+  return kl_cluster_row_get_time_text (KL_CLUSTER_ROW (user_data)) != NULL;
+}
+
+static gboolean
+is_follow_button (GtkWidget     *widget,
+                  gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)),
+                    "clusters.follow") == 0;
+}
+
+static gboolean
+is_applying (gpointer user_data)
+{
+  return kl_page_get_applying (KL_PAGE (user_data));
+}
+
+/* Cancel while both clusters update: the poll in flight is cancelled and no other is sent
+ * (Cancel really stops the requests); each row then says its update goes on in Atlas and is
+ * no longer followed, with since when; Next may go on, to a summary that does not claim it is
+ * done; back on the page, Follow Again follows them to the end. */
+static void
+test_cancel_follow (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) patches = NULL;
+  Fixture fixture = { NULL };
+  RequestsWait wait;
+  StalledWait stalled;
+  KlClusterRow *eu, *us;
+  GtkWidget *follow;
+  const char *text;
+
+  fixture_open (&fixture, KL_SIM_GROUP_READY, TRUE, 720, 900);
+  show_clusters (&fixture);
+  eu = kl_clusters_page_get_row (fixture.clusters_page, "payments-eu");
+  us = kl_clusters_page_get_row (fixture.clusters_page, "payments-us");
+
+  kl_sim_clear_requests (fixture.project->sim);
+  kl_assistant_next (fixture.assistant);
+  wait = (RequestsWait) { fixture.project, 2 };
+  g_assert_true (kl_test_wait_until (patches_answered, &wait, TIMEOUT_MS));
+
+  /* The time in state, from the watch's first poll that saw it. */
+  g_assert_true (kl_test_wait_until (row_has_time, eu, TIMEOUT_MS));
+  g_assert_cmpstr (kl_cluster_row_get_time_text (eu), ==, "for less than a minute");
+  g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==, "Updating… · for less than a minute");
+  g_assert_null (kl_cluster_row_get_note (eu));
+
+  /* The next poll is held by the simulator: a request in flight. */
+  kl_sim_add_fault (fixture.project->sim,
+                    "{\"path\":\"" CLUSTERS_LIST_PATH (KL_SIM_GROUP_READY) "\","
+                    "\"method\":\"GET\",\"kind\":\"stall\"}", &error);
+  g_assert_no_error (error);
+  stalled = (StalledWait) { fixture.project, 1 };
+  g_assert_true (kl_test_wait_until (polls_stalled, &stalled, TIMEOUT_MS));
+
+  /* Long in UPDATING: said, with leave to close Keylink (no poll answers meanwhile). */
+  kl_cluster_row_set_state_since (eu, g_get_monotonic_time () - 25 * 60 * G_USEC_PER_SEC);
+  g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==, "Updating… · for 25 min");
+  g_assert_nonnull (strstr (kl_cluster_row_get_note (eu), "This can take a while — you can close "
+                                                          "Keylink and come back"));
+
+  kl_assistant_cancel (fixture.assistant);
+  g_assert_true (kl_test_wait_until (apply_over, fixture.clusters_page, TIMEOUT_MS));
+
+  /* The held poll is let go: it was cancelled, so no answer reaches the watch and no other
+   * poll follows (the watch would poll every 5 to 40 ms otherwise). */
+  kl_sim_clear_requests (fixture.project->sim);
+  kl_sim_clear_faults (fixture.project->sim);
+  g_assert_false (kl_test_wait_until (a_poll_answered, fixture.project, 200));
+  g_assert_cmpuint (count_answered_polls (fixture.project), ==, 0);
+
+  /* The rows say what goes on. */
+  for (KlClusterRow **row = (KlClusterRow *[]) { eu, us, NULL }; *row != NULL; row++)
+    {
+      g_assert_true (kl_cluster_row_get_unfollowed (*row));
+      g_assert_true (g_str_has_prefix (kl_cluster_row_get_status_text (*row),
+                                       "Updating in Atlas, no longer followed · for "));
+      g_assert_nonnull (strstr (kl_cluster_row_get_note (*row), "goes on in Atlas"));
+      g_assert_false (gtk_widget_get_visible (GTK_WIDGET (kl_cluster_row_get_spinner (*row))));
+    }
+  g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==,
+                   "Updating in Atlas, no longer followed · for 25 min");
+  text = kl_clusters_page_get_progress_text (fixture.clusters_page);
+  g_assert_nonnull (text);
+  g_assert_nonnull (strstr (text, "Atlas goes on updating 2 clusters, and Keylink no longer "
+                                  "follows them"));
+  g_assert_null (strstr (text, "0 of 2 done"));
+  follow = kl_test_find (GTK_WIDGET (fixture.clusters_page), TRUE, is_follow_button, NULL);
+  g_assert_nonnull (follow);
+
+  /* Next goes on, sending nothing and waiting for nothing. */
+  g_assert_true (kl_page_get_complete (KL_PAGE (fixture.clusters_page)));
+  g_assert_false (kl_page_get_needs_apply (KL_PAGE (fixture.clusters_page)));
+  g_assert_null (kl_page_get_next_label (KL_PAGE (fixture.clusters_page)));
+  kl_assistant_next (fixture.assistant);
+  g_assert_true (kl_test_wait_until (done_loaded, &fixture, TIMEOUT_MS));
+  g_assert_cmpstr (kl_page_get_title (KL_PAGE (fixture.done_page)), !=, "All Set");
+  g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page),
+                                "Uses your key over the public internet · Updating…"));
+
+  /* Back: still updating in Atlas, still not followed. */
+  kl_assistant_back (fixture.assistant);
+  g_assert_true (kl_test_wait_until (page_loaded, &fixture, TIMEOUT_MS));
+  g_assert_true (kl_cluster_row_get_unfollowed (eu));
+  follow = kl_test_find (GTK_WIDGET (fixture.clusters_page), TRUE, is_follow_button, NULL);
+  g_assert_nonnull (follow);
+
+  /* Follow Again: the watch polls again, the rows follow, Cancel is there again. */
+  kl_sim_clear_requests (fixture.project->sim);
+  g_assert_true (gtk_widget_activate (follow));
+  g_assert_true (kl_test_wait_until (is_applying, fixture.clusters_page, TIMEOUT_MS));
+  g_assert_false (kl_cluster_row_get_unfollowed (eu));
+  g_assert_true (g_str_has_prefix (kl_cluster_row_get_status_text (eu), "Updating…"));
+  g_assert_true (kl_test_wait_until (a_poll_answered, fixture.project, TIMEOUT_MS));
+  patches = kl_test_project_requests (fixture.project, "PATCH", NULL);
+  g_assert_cmpuint (patches->len, ==, 0);
+
+  kl_sim_advance (fixture.project->sim, KL_SIM_CLUSTER_UPDATE_SECONDS);
+  g_assert_true (kl_test_wait_until (apply_over, fixture.clusters_page, TIMEOUT_MS));
+  g_assert_null (kl_page_get_error (KL_PAGE (fixture.clusters_page)));
+  g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==,
+                   "Idle · Uses your key over the public internet");
+  g_assert_true (kl_test_wait_until (done_loaded, &fixture, TIMEOUT_MS));
+  g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page),
+                                "Uses your key over the public internet · Idle"));
 
   fixture_close (&fixture);
 }
@@ -886,6 +1059,7 @@ main (int   argc,
   g_test_add_func ("/clusters-page/ineligible", test_ineligible);
   g_test_add_func ("/clusters-page/error-on-row", test_error_on_row);
   g_test_add_func ("/clusters-page/resume-updating", test_resume_updating);
+  g_test_add_func ("/clusters-page/cancel-follow", test_cancel_follow);
   g_test_add_func ("/clusters-page/applies", test_applies);
   g_test_add_func ("/clusters-page/flex-refusal", test_flex_refusal);
   g_test_add_func ("/clusters-page/done-mixed", test_done_mixed);

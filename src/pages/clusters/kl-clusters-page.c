@@ -19,28 +19,44 @@
 /* Step 9 of the flow (HACKING.md, The flow): every cluster of the project with its tier,
  * provider, regions, state and key; the ones that cannot use a customer-managed key say why.
  * Next turns the key on for the chosen clusters, all at once (KlSetupRunner), and follows each
- * through UPDATING until it is idle on the key, row by row. */
+ * through UPDATING until it is idle on the key, row by row, with how long it has been so.
+ *
+ * Cancel, leaving the page and closing the window cancel the requests in flight, the page's
+ * watch's poll included (its cancellable is the apply's and the page's). An update Atlas goes on
+ * with is then said on its row as no longer followed; Follow Again follows it once more, and
+ * Next may go on without it (the summary reads the clusters from Atlas). */
+
+/* How often "for 3 min" is brought up to date while the page is shown. */
+#define TICK_SECONDS 20
 
 struct _KlClustersPage
 {
   KlPage          parent_instance;
 
   KlSession      *session;
-  GCancellable   *cancellable;     /* the page's reads; cancelled on dispose */
+  GCancellable   *cancellable;        /* the page's: cancelled when it is left or goes, and
+                                       * with the window's; a new one when it is shown */
+  GCancellable   *follow_cancellable; /* the running apply's and the page's */
   KlSetupRunner  *runner;
+  KlClusterWatch *watch;              /* the runner's, so that the rows know since when */
   guint           poll_base_ms;
   guint           poll_max_ms;
+  guint           tick_id;
   gboolean        loaded;
+  gboolean        follow_requested;   /* the apply follows the updates, and sends nothing */
 
   /* Template widgets */
   GtkStack       *stack;
   GtkSpinner     *loading_spinner;
   GtkListBox     *list_box;
   GtkLabel       *progress_label;
+  GtkButton      *follow_button;
   GtkLabel       *incomplete_label;
 };
 
 G_DEFINE_FINAL_TYPE (KlClustersPage, kl_clusters_page, KL_TYPE_PAGE)
+
+static void update_progress (KlClustersPage *self);
 
 static GPtrArray *
 dup_rows (KlClustersPage *self)
@@ -81,14 +97,29 @@ row_is_updating_on_key (KlClusterRow *row)
          state != NULL && !g_str_equal (state, "IDLE");
 }
 
+/* Updating on the key, and followed by Next (not an update the user stopped following). */
 static guint
-count_updating_on_key (KlClustersPage *self)
+count_to_follow (KlClustersPage *self)
 {
   g_autoptr(GPtrArray) rows = dup_rows (self);
   guint n = 0;
 
   for (guint i = 0; i < rows->len; i++)
-    if (row_is_updating_on_key (g_ptr_array_index (rows, i)))
+    if (row_is_updating_on_key (g_ptr_array_index (rows, i)) &&
+        !kl_cluster_row_get_unfollowed (g_ptr_array_index (rows, i)))
+      n++;
+
+  return n;
+}
+
+static guint
+count_unfollowed (KlClustersPage *self)
+{
+  g_autoptr(GPtrArray) rows = dup_rows (self);
+  guint n = 0;
+
+  for (guint i = 0; i < rows->len; i++)
+    if (kl_cluster_row_get_unfollowed (g_ptr_array_index (rows, i)))
       n++;
 
   return n;
@@ -108,8 +139,9 @@ update_next (KlClustersPage *self)
   kl_page_set_next_label (KL_PAGE (self), label);
   kl_page_set_complete (KL_PAGE (self), self->loaded);
 
-  /* Nothing chosen and nothing updating: Next simply moves on. */
-  if (n > 0 || count_updating_on_key (self) > 0)
+  /* Nothing chosen and nothing updating: Next simply moves on. An update the user stopped
+   * following goes on in Atlas without Keylink: Next moves on too (Follow Again follows it). */
+  if (n > 0 || count_to_follow (self) > 0 || self->follow_requested)
     kl_page_set_needs_apply (KL_PAGE (self), TRUE);
   else
     kl_page_set_needs_apply (KL_PAGE (self), FALSE);
@@ -167,6 +199,9 @@ update_rows (KlClustersPage *self)
         {
           kl_cluster_row_set_cluster (row, cluster);
           kl_cluster_row_set_access (row, kl_plan_get_key_access (plan, cluster, NULL));
+          /* Atlas says where an update no longer followed stands: over, or never begun. */
+          if (!row_is_updating_on_key (row))
+            kl_cluster_row_set_unfollowed (row, FALSE);
           continue;
         }
 
@@ -190,8 +225,9 @@ update_rows (KlClustersPage *self)
     }
 
   self->loaded = TRUE;
-  gtk_spinner_set_spinning (self->loading_spinner, FALSE);
+  kl_page_util_set_spinning (self->loading_spinner, FALSE);
   gtk_stack_set_visible_child_name (self->stack, g_hash_table_size (listed) > 0 ? "list" : "empty");
+  update_progress (self);
   update_next (self);
 }
 
@@ -216,7 +252,7 @@ refreshed_cb (KlPage       *page,
       return;
     }
 
-  gtk_spinner_set_spinning (self->loading_spinner, FALSE);
+  kl_page_util_set_spinning (self->loading_spinner, FALSE);
   /* Translators: %s says what went wrong and what to do */
   message = g_strdup_printf (_("Keylink could not read the project’s clusters. %s"),
                              error->message);
@@ -229,15 +265,48 @@ refresh (KlClustersPage *self)
   if (kl_page_util_refresh (KL_PAGE (self), self->session, self->cancellable, refreshed_cb) &&
       !self->loaded)
     {
-      gtk_spinner_set_spinning (self->loading_spinner, TRUE);
+      kl_page_util_set_spinning (self->loading_spinner, TRUE);
       gtk_stack_set_visible_child_name (self->stack, "loading");
     }
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  KlClustersPage *self = user_data;
+  g_autoptr(GPtrArray) rows = dup_rows (self);
+
+  for (guint i = 0; i < rows->len; i++)
+    kl_cluster_row_update_time (g_ptr_array_index (rows, i));
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* The page's cancellable, a new one when the last was cancelled (the page was left). */
+static void
+reset_cancellable (KlClustersPage *self)
+{
+  GCancellable *window_cancellable =
+    kl_context_get_cancellable (kl_page_get_context (KL_PAGE (self)));
+
+  if (self->cancellable != NULL && !g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  g_clear_object (&self->cancellable);
+  self->cancellable = kl_page_util_cancellable_new_child (window_cancellable, NULL);
 }
 
 static void
 kl_clusters_page_shown (KlPage *page)
 {
   KlClustersPage *self = KL_CLUSTERS_PAGE (page);
+
+  reset_cancellable (self);
+  if (self->tick_id == 0)
+    {
+      self->tick_id = g_timeout_add_seconds (TICK_SECONDS, tick_cb, self);
+      g_source_set_name_by_id (self->tick_id, "KlClustersPage tick");
+    }
 
   if (kl_page_get_applying (page))
     return;
@@ -253,9 +322,9 @@ kl_clusters_page_shown (KlPage *page)
 static void
 update_progress (KlClustersPage *self)
 {
-  GListModel *steps = kl_setup_runner_get_steps (self->runner);
-  guint n_steps = g_list_model_get_n_items (steps);
-  guint n_done = 0, n_failed = 0;
+  GListModel *steps = self->runner != NULL ? kl_setup_runner_get_steps (self->runner) : NULL;
+  guint n_steps = steps != NULL ? g_list_model_get_n_items (steps) : 0;
+  guint n_done = 0, n_failed = 0, n_unfollowed;
   g_autofree char *text = NULL;
 
   for (guint i = 0; i < n_steps; i++)
@@ -282,8 +351,26 @@ update_progress (KlClustersPage *self)
                                          n_done),
                             n_done, n_steps);
 
+  /* Cancelled while Atlas updates: said, with the way to follow again. */
+  n_unfollowed = count_unfollowed (self);
+  if (n_unfollowed > 0)
+    {
+      g_free (text);
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           /* Translators: on the Clusters page after Cancel */
+                                           "Atlas goes on updating %u cluster, and Keylink no "
+                                           "longer follows it. Next goes on without waiting; "
+                                           "the summary shows where it stands.",
+                                           "Atlas goes on updating %u clusters, and Keylink no "
+                                           "longer follows them. Next goes on without waiting; "
+                                           "the summary shows where they stand.",
+                                           n_unfollowed),
+                              n_unfollowed);
+    }
+
   gtk_label_set_label (self->progress_label, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->progress_label), n_steps > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_label), n_steps > 0 || n_unfollowed > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->follow_button), n_unfollowed > 0);
 }
 
 static void
@@ -308,7 +395,11 @@ bind_steps (KlClustersPage *self)
       KlClusterRow *row = kl_clusters_page_get_row (self, kl_step_get_target (step));
 
       if (row != NULL)
-        kl_cluster_row_set_step (row, step);
+        {
+          kl_cluster_row_set_step (row, step);
+          kl_cluster_row_set_state_since (row, kl_cluster_watch_get_state_since (self->watch,
+                                                                                 kl_step_get_target (step)));
+        }
       g_signal_connect_object (step, "notify::state", G_CALLBACK (update_progress), self,
                                G_CONNECT_SWAPPED);
     }
@@ -332,6 +423,40 @@ apply_refresh_cb (GObject      *object,
   g_task_return_boolean (task, TRUE);
 }
 
+/* Cancelled: the clusters whose PATCH Atlas took and whose update was not over go on updating
+ * in Atlas, no longer followed. */
+static void
+mark_unfollowed (KlClustersPage *self)
+{
+  g_autoptr(GPtrArray) rows = dup_rows (self);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      KlClusterRow *row = g_ptr_array_index (rows, i);
+      KlStep *step = kl_cluster_row_get_step (row);
+      KlStepState state = step != NULL ? kl_step_get_state (step) : KL_STEP_STATE_DONE;
+
+      if (kl_cluster_row_get_on_key (row) &&
+          state != KL_STEP_STATE_DONE && state != KL_STEP_STATE_SKIPPED &&
+          state != KL_STEP_STATE_FAILED)
+        kl_cluster_row_set_unfollowed (row, TRUE);
+    }
+}
+
+static void
+watch_updated_cb (KlClustersPage *self)
+{
+  g_autoptr(GPtrArray) rows = dup_rows (self);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      KlClusterRow *row = g_ptr_array_index (rows, i);
+      const char *name = kl_cluster_get_name (kl_cluster_row_get_cluster (row));
+
+      kl_cluster_row_set_state_since (row, kl_cluster_watch_get_state_since (self->watch, name));
+    }
+}
+
 static void
 enable_cb (GObject      *object,
            GAsyncResult *result,
@@ -347,6 +472,9 @@ enable_cb (GObject      *object,
 
   if (!kl_setup_runner_enable_clusters_finish (KL_SETUP_RUNNER (object), result, &error))
     {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        mark_unfollowed (self);
+      update_progress (self);
       update_next (self);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -354,6 +482,18 @@ enable_cb (GObject      *object,
 
   kl_session_refresh_async (self->session, cancellable, apply_refresh_cb,
                             g_steal_pointer (&task));
+}
+
+static void
+clear_runner (KlClustersPage *self)
+{
+  if (self->watch != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->watch, self);
+      kl_cluster_watch_stop (self->watch);
+    }
+  g_clear_object (&self->runner);
+  g_clear_object (&self->watch);
 }
 
 static void
@@ -373,11 +513,15 @@ kl_clusters_page_apply_async (KlPage              *page,
   g_task_set_source_tag (task, kl_clusters_page_apply_async);
 
   /* The chosen ones, and those already updating to the key: the runner follows those
-   * without sending their PATCH again. */
+   * without sending their PATCH again. Follow Again: only those. */
   for (guint i = 0; i < rows->len; i++)
-    if (kl_cluster_row_get_selected (g_ptr_array_index (rows, i)) ||
-        row_is_updating_on_key (g_ptr_array_index (rows, i)))
-      g_ptr_array_add (chosen, kl_cluster_row_get_cluster (g_ptr_array_index (rows, i)));
+    {
+      KlClusterRow *row = g_ptr_array_index (rows, i);
+
+      if ((!self->follow_requested && kl_cluster_row_get_selected (row)) ||
+          row_is_updating_on_key (row) || kl_cluster_row_get_unfollowed (row))
+        g_ptr_array_add (chosen, kl_cluster_row_get_cluster (row));
+    }
 
   if (chosen->len == 0)
     {
@@ -397,19 +541,67 @@ kl_clusters_page_apply_async (KlPage              *page,
   if (self->runner != NULL &&
       (kl_setup_runner_get_client (self->runner) != client ||
        g_strcmp0 (kl_setup_runner_get_group_id (self->runner), group_id) != 0))
-    g_clear_object (&self->runner);
+    clear_runner (self);
   if (self->runner == NULL)
     {
       self->runner = kl_setup_runner_new (client, group_id);
+      self->watch = kl_cluster_watch_new (client, group_id);
       if (self->poll_base_ms > 0)
-        kl_setup_runner_set_poll_intervals (self->runner, self->poll_base_ms, self->poll_max_ms);
+        {
+          kl_setup_runner_set_poll_intervals (self->runner, self->poll_base_ms, self->poll_max_ms);
+          kl_watch_set_intervals (KL_WATCH (self->watch), self->poll_base_ms, self->poll_max_ms);
+        }
+      kl_setup_runner_set_cluster_watch (self->runner, self->watch);
+      g_signal_connect_object (self->watch, "updated", G_CALLBACK (watch_updated_cb), self,
+                               G_CONNECT_SWAPPED);
     }
 
+  /* Cancel, leaving the page and closing the window stop the requests, the watch's too. */
+  reset_cancellable (self);
+  if (self->follow_cancellable != NULL)
+    g_cancellable_cancel (self->follow_cancellable);
+  g_clear_object (&self->follow_cancellable);
+  self->follow_cancellable = kl_page_util_cancellable_new_child (self->cancellable, cancellable);
+  kl_watch_set_cancellable (KL_WATCH (self->watch), self->follow_cancellable);
+
+  for (guint i = 0; i < rows->len; i++)
+    kl_cluster_row_set_unfollowed (g_ptr_array_index (rows, i), FALSE);
+
   lock_rows (self, TRUE);
-  kl_setup_runner_enable_clusters_async (self->runner, chosen, cancellable, enable_cb,
-                                         g_object_ref (task));
+  kl_setup_runner_enable_clusters_async (self->runner, chosen, self->follow_cancellable,
+                                         enable_cb, g_object_ref (task));
   /* The steps exist (and ineligible ones have failed) as soon as the operation starts. */
   bind_steps (self);
+}
+
+/* Leaving stops the page's reads and the following (an apply is cancelled first). */
+static void
+kl_clusters_page_leave (KlPage *page)
+{
+  KlClustersPage *self = KL_CLUSTERS_PAGE (page);
+
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+}
+
+/* Follow Again: Next's apply, sending nothing, for the updates no longer followed; the
+ * assistant's Cancel stops it as before. */
+static void
+kl_clusters_page_follow_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter)
+{
+  KlClustersPage *self = KL_CLUSTERS_PAGE (widget);
+
+  if (kl_page_get_applying (KL_PAGE (self)))
+    return;
+
+  self->follow_requested = TRUE;
+  update_next (self);
+  gtk_widget_activate_action (widget, "assistant.next", NULL);
+  self->follow_requested = FALSE;
+  update_next (self);
 }
 
 static void
@@ -417,13 +609,15 @@ kl_clusters_page_dispose (GObject *object)
 {
   KlClustersPage *self = KL_CLUSTERS_PAGE (object);
 
-  g_cancellable_cancel (self->cancellable);
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), KL_TYPE_CLUSTERS_PAGE);
 
-  g_clear_object (&self->runner);
+  clear_runner (self);
   g_clear_object (&self->session);
 
   G_OBJECT_CLASS (kl_clusters_page_parent_class)->dispose (object);
@@ -435,6 +629,7 @@ kl_clusters_page_finalize (GObject *object)
   KlClustersPage *self = KL_CLUSTERS_PAGE (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->follow_cancellable);
 
   G_OBJECT_CLASS (kl_clusters_page_parent_class)->finalize (object);
 }
@@ -447,6 +642,7 @@ kl_clusters_page_constructed (GObject *object)
   G_OBJECT_CLASS (kl_clusters_page_parent_class)->constructed (object);
 
   g_set_object (&self->session, kl_context_get_session (kl_page_get_context (KL_PAGE (self))));
+  reset_cancellable (self);
 
   g_signal_connect_object (self->session, "notify::plan", G_CALLBACK (session_plan_cb), self,
                            G_CONNECT_SWAPPED);
@@ -468,6 +664,7 @@ kl_clusters_page_class_init (KlClustersPageClass *klass)
   page_class->page_id = KL_PAGE_CLUSTERS;
   page_class->help_id = "clusters";
   page_class->shown = kl_clusters_page_shown;
+  page_class->leave = kl_clusters_page_leave;
   page_class->apply_async = kl_clusters_page_apply_async;
 
   g_type_ensure (KL_TYPE_CLUSTER_ROW);
@@ -478,16 +675,18 @@ kl_clusters_page_class_init (KlClustersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KlClustersPage, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, KlClustersPage, list_box);
   gtk_widget_class_bind_template_child (widget_class, KlClustersPage, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, KlClustersPage, follow_button);
   gtk_widget_class_bind_template_child (widget_class, KlClustersPage, incomplete_label);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+
+  gtk_widget_class_install_action (widget_class, "clusters.follow", NULL,
+                                   kl_clusters_page_follow_action);
 }
 
 static void
 kl_clusters_page_init (KlClustersPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-
-  self->cancellable = g_cancellable_new ();
 }
 
 KlPage *

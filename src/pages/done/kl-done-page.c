@@ -385,7 +385,7 @@ refreshed_cb (KlPage       *page,
   KlDonePage *self = KL_DONE_PAGE (page);
   g_autofree char *message = NULL;
 
-  gtk_spinner_set_spinning (self->spinner, FALSE);
+  kl_page_util_set_spinning (self->spinner, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
 
   if (error == NULL)
@@ -425,7 +425,7 @@ kl_done_page_shown (KlPage *page)
     {
       self->loaded = FALSE;
       gtk_widget_set_visible (GTK_WIDGET (self->spinner), TRUE);
-      gtk_spinner_set_spinning (self->spinner, TRUE);
+      kl_page_util_set_spinning (self->spinner, TRUE);
     }
 }
 

@@ -16,6 +16,7 @@
 #include "kl-server-text.h"
 #include "kl-server-text-view.h"
 #include "kl-regions.h"
+#include "pages/kl-page-util.h"
 
 /* INITIATING for longer than this is shown as the long wait it is (HACKING.md, Endpoint states:
  * it can last hours). */
@@ -422,7 +423,7 @@ update (KlEndpointRow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, status_title (self),
                                   -1);
   gtk_stack_set_visible_child_name (self->icon_stack, self->busy ? "busy" : "icon");
-  gtk_spinner_set_spinning (self->spinner, self->busy);
+  kl_page_util_set_spinning (self->spinner, self->busy);
 
   update_time (self);
 

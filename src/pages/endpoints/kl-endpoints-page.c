@@ -949,6 +949,8 @@ ensure_watch (KlEndpointsPage *self)
 
   self->cancellable = g_cancellable_new ();
   self->watch = kl_endpoint_watch_new (client, group_id);
+  /* Dropping the operations stops the watch's poll in flight too. */
+  kl_watch_set_cancellable (KL_WATCH (self->watch), self->cancellable);
   kl_watch_set_intervals (KL_WATCH (self->watch), self->base_interval, self->max_interval);
   g_signal_connect_swapped (self->watch, "updated", G_CALLBACK (watch_updated_cb), self);
   g_signal_connect_swapped (self->watch, "error", G_CALLBACK (watch_error_cb), self);
@@ -1625,6 +1627,8 @@ kl_endpoints_page_root (GtkWidget *widget)
     {
       g_clear_object (&self->cancellable);
       self->cancellable = g_cancellable_new ();
+      if (self->watch != NULL)
+        kl_watch_set_cancellable (KL_WATCH (self->watch), self->cancellable);
     }
 
   root = gtk_widget_get_root (widget);

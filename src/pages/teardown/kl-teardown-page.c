@@ -263,7 +263,7 @@ set_placeholder (KlTeardownPage *self,
                  gboolean        busy)
 {
   gtk_label_set_label (self->placeholder_label, text);
-  gtk_spinner_set_spinning (self->placeholder_spinner, busy);
+  kl_page_util_set_spinning (self->placeholder_spinner, busy);
   gtk_widget_set_visible (GTK_WIDGET (self->placeholder_spinner), busy);
 }
 

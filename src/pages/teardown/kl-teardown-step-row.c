@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "kl-teardown-step-row.h"
+#include "pages/kl-page-util.h"
 
 struct _KlTeardownStepRow
 {
@@ -65,7 +66,7 @@ update_state (KlTeardownStepRow *self)
     }
 
   gtk_stack_set_visible_child_name (self->state_stack, shown);
-  gtk_spinner_set_spinning (self->spinner, g_str_equal (shown, "running"));
+  kl_page_util_set_spinning (self->spinner, g_str_equal (shown, "running"));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle != NULL ? subtitle : "");
   gtk_widget_set_visible (GTK_WIDGET (self->retry_button), state == KL_STEP_STATE_FAILED);
 }
