@@ -398,6 +398,7 @@ kl_window_start_demo (KlWindow      *self,
       kl_page_set_error (get_page (self, KL_PAGE_WELCOME), error->message);
       return;
     }
+  kl_application_configure_demo_context (app, self->context);
 
   kl_sign_in_async (client, self->cancellable, demo_signed_in_cb, weak_ref_new (self));
 }
