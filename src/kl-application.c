@@ -474,6 +474,52 @@ kl_application_configure_demo_context (KlApplication *self,
 }
 
 /**
+ * kl_application_fill_demo_answers:
+ * @answers: the answers to fill
+ *
+ * Fills @answers with the values of the demo's simulated Azure (its seeded world): the
+ * environment, tenant, client ID, client secret, subscription, resource group, vault and key
+ * identifier. The secret is the simulator's own made-up one, held in memory like any typed
+ * secret. With them, "Check in Azure" passes and the endpoints' connections appear in the
+ * simulated vault.
+ *
+ * Returns: %FALSE (and @answers unchanged) when no simulated Azure runs
+ */
+gboolean
+kl_application_fill_demo_answers (KlApplication  *self,
+                                  KlSetupAnswers *answers)
+{
+  g_autoptr(KlAzureSimValues) values = NULL;
+  KlAzureSim *azure;
+
+  g_return_val_if_fail (KL_IS_APPLICATION (self), FALSE);
+  g_return_val_if_fail (KL_IS_SETUP_ANSWERS (answers), FALSE);
+
+  azure = self->demo_sim != NULL ? kl_sim_get_azure_sim (self->demo_sim) : NULL;
+  if (azure == NULL)
+    return FALSE;
+
+  values = kl_azure_sim_dup_values (azure);
+
+  g_object_freeze_notify (G_OBJECT (answers));
+  kl_setup_answers_set_azure_environment (answers, values->environment);
+  kl_setup_answers_set_tenant_id (answers, values->tenant_id);
+  kl_setup_answers_set_client_id (answers, values->client_id);
+  /* Cleared first, so that has-client-secret tells the page to show it even over another
+   * secret (one notification, when thawed). */
+  kl_setup_answers_clear_client_secret (answers);
+  kl_setup_answers_set_client_secret (answers, values->client_secret);
+  kl_setup_answers_set_subscription_id (answers, values->subscription_id);
+  kl_setup_answers_set_resource_group (answers, values->resource_group);
+  kl_setup_answers_set_key_vault_name (answers, values->vault_name);
+  kl_setup_answers_set_key_identifier (answers, values->key_identifier);
+  g_object_thaw_notify (G_OBJECT (answers));
+  g_clear_pointer (&values->client_secret, kl_secret_free);
+
+  return TRUE;
+}
+
+/**
  * kl_application_new_demo_client:
  *
  * Starts the simulator in this process if it is not running yet, and signs in to it with the

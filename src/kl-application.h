@@ -28,6 +28,9 @@ KlAtlasClient *kl_application_new_demo_client (KlApplication  *self,
 /* After kl_application_new_demo_client (): the demo's simulated Azure for @context. */
 void           kl_application_configure_demo_context (KlApplication *self,
                                                       KlContext     *context);
+/* The demo's simulated Azure's values, secret included; FALSE when it does not run. */
+gboolean       kl_application_fill_demo_answers (KlApplication  *self,
+                                                 KlSetupAnswers *answers);
 const char    *kl_application_get_atlas_url   (KlApplication  *self);
 GSettings     *kl_application_get_settings    (KlApplication  *self);
 

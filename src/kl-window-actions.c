@@ -13,7 +13,7 @@
 
 #include "kl-window-private.h"
 
-/* The window's actions: the user guide (win.help, win.help-section), the demo's made-up
+/* The window's actions: the user guide (win.help, win.help-section), the demo's
  * values (win.fill-demo-values), and the pages' commands to the window: signing in with a
  * saved profile or picking up the last project (win.sign-in-profile, win.continue-project,
  * the Welcome page's) and the flows the Project page starts (win.start-flow). */
@@ -75,14 +75,11 @@ vault_suffix (const char *environment)
   return "vault.azure.net";
 }
 
-/* win.fill-demo-values: made-up, well-formed Azure values the simulator accepts. Never the
- * secret: the user types one (any will do). */
+/* Made-up, well-formed Azure values the simulated Atlas accepts, when no simulated Azure
+ * runs. Never the secret: the user types one (any will do). */
 static void
-kl_window_fill_demo_values_action (GtkWidget  *widget,
-                                   const char *action_name,
-                                   GVariant   *parameter)
+fill_made_up_values (KlWindow *self)
 {
-  KlWindow *self = KL_WINDOW (widget);
   g_autofree char *tenant = g_uuid_string_random ();
   g_autofree char *client = g_uuid_string_random ();
   g_autofree char *subscription = g_uuid_string_random ();
@@ -106,6 +103,24 @@ kl_window_fill_demo_values_action (GtkWidget  *widget,
   kl_setup_answers_set_key_vault_name (self->answers, "keylink-demo");
   kl_setup_answers_set_key_identifier (self->answers, key_id);
   g_object_thaw_notify (G_OBJECT (self->answers));
+}
+
+/* win.fill-demo-values: the values of the demo's simulated Azure, its made-up client secret
+ * included, so that "Check in Azure" passes and the endpoints' connections appear in its
+ * vault. */
+static void
+kl_window_fill_demo_values_action (GtkWidget  *widget,
+                                   const char *action_name,
+                                   GVariant   *parameter)
+{
+  KlWindow *self = KL_WINDOW (widget);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (KL_IS_APPLICATION (app) &&
+      kl_application_fill_demo_answers (KL_APPLICATION (app), self->answers))
+    return;
+
+  fill_made_up_values (self);
 }
 
 /* ---- Flows ------------------------------------------------------------------------------ */

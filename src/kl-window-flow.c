@@ -389,6 +389,7 @@ kl_window_start_demo (KlWindow      *self,
       kl_page_set_error (get_page (self, KL_PAGE_WELCOME), error->message);
       return;
     }
+  kl_application_configure_demo_context (app, self->context);
 
   kl_sign_in_async (client, self->cancellable, demo_signed_in_cb, weak_ref_new (self));
 }
@@ -587,13 +588,15 @@ review_needs_apply_cb (KlWindow *self)
       kl_session_get_project (self->session) == NULL)
     return;
 
-  kl_setup_answers_clear_client_secret (self->answers);
+  /* Atlas has the secret now; Keylink's copy stays in memory until the flow ends: the
+   * Endpoints page reads the vault and approves its connections with it (issue 24). */
   kl_project_page_reload (KL_PROJECT_PAGE (get_page (self, KL_PAGE_PROJECT)));
 }
 
 static void
 finished_cb (KlWindow *self)
 {
+  kl_setup_answers_clear_client_secret (self->answers);
   kl_assistant_set_current_page (self->assistant, KL_PAGE_PROJECT);
   kl_window_add_toast (self, adw_toast_new (_("Finished. Here is where the project stands now.")));
 }

@@ -33,10 +33,10 @@ def test_demo_signs_in_and_enables():
                   timeout=30)
         app.press('Set Up')
 
-        # The Azure pages: demo values, but the secret is the user's to type.
+        # The Azure pages: the demo's values, those of its simulated Azure, its made-up client
+        # secret too: nothing to type.
         page = app.page('Azure Application')
         app.click('push button', 'Fill Demo Values')
-        app.type_into('Client Secret Value', 'any-demo-secret', root=page)
         app.press('Next')
         page = app.page('Key Vault and Key')
         app.press('Next')
@@ -44,9 +44,9 @@ def test_demo_signs_in_and_enables():
         app.press('Enable')
 
         # Enabled, read back from the simulator: on to private networking, which would fix
-        # the demo's vault.
+        # the demo's vault (the simulated Azure's).
         page = app.page('Private Networking', timeout=60)
-        app.label('keylink-demo', root=page)
+        app.label('kv-kl', root=page)
         app.screenshot('demo-enabled')
 
 

@@ -158,8 +158,9 @@ test_walk_to_enabled_key (Fixture       *fixture,
   g_assert_null (kl_page_get_error (review));
   /* The session knew the configuration: Enable sent the PATCH without reading it first. */
   g_assert_cmpstr (first_request_to (fixture, EAR_PATH), ==, "PATCH");
-  /* Atlas has the Azure secret now: Keylink's copy is gone. */
-  g_assert_false (kl_setup_answers_get_has_client_secret (kl_window_get_answers (fixture->window)));
+  /* Atlas has the Azure secret now; Keylink's copy stays in memory for the Endpoints page's
+   * Azure side until the flow ends (test_whole_setup). */
+  g_assert_true (kl_setup_answers_get_has_client_secret (kl_window_get_answers (fixture->window)));
 
   ear = read_back (fixture);
   akv = kl_encryption_at_rest_get_azure_key_vault (ear);
@@ -396,10 +397,13 @@ test_whole_setup (Fixture       *fixture,
   g_assert_true (kl_azure_key_vault_get_enabled (kl_encryption_at_rest_get_azure_key_vault (ear)));
   g_assert_true (kl_azure_key_vault_get_valid (kl_encryption_at_rest_get_azure_key_vault (ear)));
 
-  /* The last step: back on the project, which says it is done. */
+  /* The last step: back on the project, which says it is done; the Azure secret, kept in
+   * memory for the Endpoints page, is gone. */
+  g_assert_true (kl_setup_answers_get_has_client_secret (kl_window_get_answers (fixture->window)));
   g_assert_true (kl_page_get_complete (page));
   kl_assistant_next (assistant);
   wait_for_page (fixture, KL_PAGE_PROJECT, TIMEOUT_MS);
+  g_assert_false (kl_setup_answers_get_has_client_secret (kl_window_get_answers (fixture->window)));
   wait_for_label (fixture->window, "Finished. Here is where the project stands now.");
   status_wait[0] = projects;
   status_wait[1] = (gpointer) "Done: all 2 clusters that use your Azure key reach it over "

@@ -734,16 +734,24 @@ test_demo (Fixture       *fixture,
   fill = kl_test_find_by_label (GTK_WIDGET (fixture->window), "Fill _Demo Values");
   g_assert_true (gtk_widget_get_visible (fill));
   g_signal_emit_by_name (fill, "clicked");
+  /* The demo's simulated Azure's values, its made-up secret too: its check passes. */
   tenant = find_entry (page, "Directory (Tenant) ID");
-  g_assert_cmpuint (strlen (gtk_editable_get_text (GTK_EDITABLE (tenant))), ==, 36);
-  /* Never the secret. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (tenant)), ==, KL_AZURE_SIM_TENANT_ID);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_entry (page, "Client Secret Value"))),
-                   ==, "");
-  g_assert_false (kl_page_get_complete (page));
+                   ==, KL_AZURE_SIM_CLIENT_SECRET);
+  g_assert_true (kl_page_get_complete (page));
+  /* Over a typed secret too. */
   kl_test_type_text (find_entry (page, "Client Secret Value"), "any-demo-secret");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_entry (page, "Client Secret Value"))),
+                   ==, "any-demo-secret");
+  g_signal_emit_by_name (fill, "clicked");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_entry (page, "Client Secret Value"))),
+                   ==, KL_AZURE_SIM_CLIENT_SECRET);
   kl_assistant_next (fixture->assistant);
   page = wait_for_page (fixture, KL_PAGE_KEY_VAULT, TIMEOUT_MS);
   g_assert_true (kl_page_get_complete (page));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_entry (page, "Key Vault Name"))),
+                   ==, KL_AZURE_SIM_VAULT_NAME);
   kl_assistant_next (fixture->assistant);
   page = wait_for_page (fixture, KL_PAGE_REVIEW, TIMEOUT_MS);
   g_assert_false (gtk_widget_get_visible (fill));
