@@ -438,7 +438,7 @@ kl_application_start_demo (KlApplication  *self,
   if (!kl_sim_start (sim, 0, error))
     return FALSE;
 
-  /* Azure beside it, on its clock: the check and "Approve in Azure" go there (issue 24). */
+  /* Azure beside it, on its clock: the check and "Approve in Azure" go there. */
   if (kl_sim_start_azure_sim (sim, "AZURE", error) == NULL)
     return FALSE;
 

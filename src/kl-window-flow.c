@@ -589,7 +589,7 @@ review_needs_apply_cb (KlWindow *self)
     return;
 
   /* Atlas has the secret now; Keylink's copy stays in memory until the flow ends: the
-   * Endpoints page reads the vault and approves its connections with it (issue 24). */
+   * Endpoints page reads the vault and approves its connections with it. */
   kl_project_page_reload (KL_PROJECT_PAGE (get_page (self, KL_PAGE_PROJECT)));
 }
 

@@ -458,7 +458,7 @@ update_cluster (KlClusterRow *self)
 
   /* Translators: the accessible name of a cluster's check button; %s is its name */
   check_label = g_strdup_printf (_("Use your key on “%s”"), name);
-  /* The row is named by its cluster (issue 23: the rows were unnamed). */
+  /* The row is named by its cluster, for screen readers. */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, name,
                                   -1);

@@ -711,7 +711,7 @@ test_resource_id_invalid (void)
   g_assert_false (kl_azure_parse_vault_resource_id (NULL, NULL, NULL, NULL, NULL));
 }
 
-/* Issue 23: what people paste for a GUID. */
+/* What people paste for a GUID. */
 static void
 test_guid_suggest_fix (void)
 {

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-# test_azure.py — issue 24 end to end, through the accessibility tree only: a new admin in the
+# test_azure.py — end to end, through the accessibility tree only: a new admin in the
 # demo (its simulated Atlas and, linked to it, its simulated Azure) sets up Payments with the
 # Azure values filled in but one wrong client secret; "Check in Azure" on the Key Vault page
 # names the secret before anything is sent to Atlas; the fixed secret passes every finding;

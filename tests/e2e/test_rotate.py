@@ -45,7 +45,7 @@ def test_rotate_key():
             app.gone('label', steps.regex(SAME_VAULT), root=page)
             app.screenshot('e2e-rotate-new-key')
             app.press('Rotate Key')
-            # Asked once more, Cancel the default (issue 23).
+            # Asked once more, Cancel the default.
             app.press('Rotate Now')
 
             # Verified: Atlas took the new identifier and can use the key; the summary says so.

@@ -23,7 +23,7 @@
 #include "widgets/kl-azure-check-view.h"
 #include "widgets/kl-azure-finding-row.h"
 
-/* "Check in Azure" on the Key Vault page (issue 24), in a real window, over real HTTP against
+/* "Check in Azure" on the Key Vault page, in a real window, over real HTTP against
  * the Azure simulator: every finding a row, a wrong secret failing with its fix, a vault that
  * refuses this computer's network said as what Keylink cannot see (not a failure), Cancel;
  * and screenshots of the check with failures and all green. Then the Azure side of each

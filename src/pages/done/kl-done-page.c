@@ -400,7 +400,7 @@ refreshed_cb (KlPage       *page,
   kl_page_set_error (page, message);
 }
 
-/* A finish opens at its top, wherever the page was left (issue 23: half-way down after a
+/* A finish opens at its top, wherever the page was left (half-way down after a
  * rotation). */
 static void
 scroll_to_top (KlDonePage *self)

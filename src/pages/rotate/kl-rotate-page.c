@@ -402,7 +402,7 @@ confirm_response_cb (AdwMessageDialog *dialog,
 }
 
 /* A rotation changes the key every cluster of the project uses: asked once more, with the
- * safe answer as the default (issue 23). */
+ * safe answer as the default. */
 static void
 confirm_rotation (KlRotatePage *self,
                   GTask        *task)
