@@ -20,6 +20,65 @@
 #include "kl-error.h"
 #include "kl-http-log.h"
 
+/* The answer of a call, parsed by @parse: what every _finish () below does. */
+typedef gpointer (*KlAzureParseFunc) (const char  *json,
+                                      gssize       length,
+                                      GError     **error);
+
+static gpointer
+finish_parsed (GAsyncResult      *result,
+               KlAzureOperation   op,
+               KlAzureParseFunc   parse,
+               GError           **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gpointer parsed;
+  gsize size = 0;
+  const char *data;
+
+  if (!(bytes = g_task_propagate_pointer (G_TASK (result), error)))
+    return NULL;
+
+  data = g_bytes_get_data (bytes, &size);
+  if (!(parsed = parse (data, (gssize) size, &local_error)))
+    g_propagate_error (error, kl_azure_error_new_bad_response (op, local_error->message));
+  return parsed;
+}
+
+/* The parsers, as KlAzureParseFunc. */
+static gpointer
+parse_vault (const char  *json,
+             gssize       length,
+             GError     **error)
+{
+  return kl_azure_vault_parse (json, length, error);
+}
+
+static gpointer
+parse_provider (const char  *json,
+                gssize       length,
+                GError     **error)
+{
+  return kl_azure_provider_parse (json, length, error);
+}
+
+static gpointer
+parse_key (const char  *json,
+           gssize       length,
+           GError     **error)
+{
+  return kl_azure_key_parse (json, length, error);
+}
+
+static gpointer
+parse_connection (const char  *json,
+                  gssize       length,
+                  GError     **error)
+{
+  return kl_azure_connection_parse (json, length, error);
+}
+
 /* Checks that report to @callback and return FALSE when a value is not well-formed. */
 static gboolean
 check_names (KlAzureClient       *self,
@@ -97,22 +156,9 @@ kl_azure_client_get_vault_finish (KlAzureClient  *self,
                                   GAsyncResult   *result,
                                   GError        **error)
 {
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) local_error = NULL;
-  KlAzureVault *vault;
-  gsize size = 0;
-  const char *data;
-
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  if (!(bytes = g_task_propagate_pointer (G_TASK (result), error)))
-    return NULL;
-
-  data = g_bytes_get_data (bytes, &size);
-  if (!(vault = kl_azure_vault_parse (data, (gssize) size, &local_error)))
-    g_propagate_error (error, kl_azure_error_new_bad_response (KL_AZURE_OP_READ_VAULT,
-                                                               local_error->message));
-  return vault;
+  return finish_parsed (result, KL_AZURE_OP_READ_VAULT, parse_vault, error);
 }
 
 /* Provider */
@@ -152,22 +198,9 @@ kl_azure_client_get_provider_finish (KlAzureClient  *self,
                                      GAsyncResult   *result,
                                      GError        **error)
 {
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) local_error = NULL;
-  KlAzureProvider *provider;
-  gsize size = 0;
-  const char *data;
-
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  if (!(bytes = g_task_propagate_pointer (G_TASK (result), error)))
-    return NULL;
-
-  data = g_bytes_get_data (bytes, &size);
-  if (!(provider = kl_azure_provider_parse (data, (gssize) size, &local_error)))
-    g_propagate_error (error, kl_azure_error_new_bad_response (KL_AZURE_OP_READ_PROVIDER,
-                                                               local_error->message));
-  return provider;
+  return finish_parsed (result, KL_AZURE_OP_READ_PROVIDER, parse_provider, error);
 }
 
 /* Key */
@@ -241,22 +274,9 @@ kl_azure_client_get_key_finish (KlAzureClient  *self,
                                 GAsyncResult   *result,
                                 GError        **error)
 {
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) local_error = NULL;
-  KlAzureKey *key;
-  gsize size = 0;
-  const char *data;
-
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  if (!(bytes = g_task_propagate_pointer (G_TASK (result), error)))
-    return NULL;
-
-  data = g_bytes_get_data (bytes, &size);
-  if (!(key = kl_azure_key_parse (data, (gssize) size, &local_error)))
-    g_propagate_error (error, kl_azure_error_new_bad_response (KL_AZURE_OP_READ_KEY,
-                                                               local_error->message));
-  return key;
+  return finish_parsed (result, KL_AZURE_OP_READ_KEY, parse_key, error);
 }
 
 /* Approval */
@@ -349,20 +369,7 @@ kl_azure_client_approve_connection_finish (KlAzureClient  *self,
                                            GAsyncResult   *result,
                                            GError        **error)
 {
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) local_error = NULL;
-  KlAzureConnection *connection;
-  gsize size = 0;
-  const char *data;
-
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  if (!(bytes = g_task_propagate_pointer (G_TASK (result), error)))
-    return NULL;
-
-  data = g_bytes_get_data (bytes, &size);
-  if (!(connection = kl_azure_connection_parse (data, (gssize) size, &local_error)))
-    g_propagate_error (error, kl_azure_error_new_bad_response (KL_AZURE_OP_APPROVE_CONNECTION,
-                                                               local_error->message));
-  return connection;
+  return finish_parsed (result, KL_AZURE_OP_APPROVE_CONNECTION, parse_connection, error);
 }
