@@ -568,7 +568,7 @@ update_status (KlProjectPage *self)
   g_autofree char *clusters = NULL;
   const char *icon_name, *style, *resume_page;
   KlProjectStage stage;
-  gboolean can_setup, any_action, unfinished;
+  gboolean can_setup, any_action, unfinished, title_known = FALSE;
 
   if (is_disposed (self))
     return;
@@ -576,6 +576,7 @@ update_status (KlProjectPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->status_group), project != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->actions_group), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->clusters_row), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->setup_row), FALSE);
   kl_page_set_complete (KL_PAGE (self), FALSE);
   kl_page_set_next_label (KL_PAGE (self), NULL);
 
@@ -634,28 +635,20 @@ update_status (KlProjectPage *self)
 
   if (can_setup)
     {
-      g_autofree char *next_step = NULL;
       const char *title = page_title (self, resume_page);
 
+      title_known = title != NULL;
+
+      /* The assistant's primary button sets up; the status says where that goes on. */
       if (stage == KL_PROJECT_STAGE_NOT_CONFIGURED)
-        {
-          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->setup_row),
-                                         _("Set Up Encryption"));
-          kl_page_set_next_label (KL_PAGE (self), _("_Set Up"));
-        }
+        kl_page_set_next_label (KL_PAGE (self), _("_Set Up"));
       else
-        {
-          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->setup_row),
-                                         _("Continue Setup"));
-          kl_page_set_next_label (KL_PAGE (self), _("_Continue Setup"));
-        }
+        kl_page_set_next_label (KL_PAGE (self), _("_Continue Setup"));
 
-      /* Translators: %s is the title of a page of the assistant, e.g. “Azure Application” */
-      next_step = title != NULL ? g_strdup_printf (_("Next step: %s"), title) : NULL;
-      adw_action_row_set_subtitle (self->setup_row, next_step);
+      adw_action_row_set_subtitle (self->setup_row, title);
     }
+  gtk_widget_set_visible (GTK_WIDGET (self->setup_row), can_setup && title_known);
 
-  show_row (self->setup_row, can_setup);
   show_row (self->rotate_row, kl_plan_can_rotate (plan) && has_page (self, "rotate"));
   show_row (self->azure_check_row, azure_key_is_set_up (self));
   show_row (self->endpoints_row,
@@ -666,8 +659,7 @@ update_status (KlProjectPage *self)
   show_row (self->teardown_key_row,
             kl_plan_can_teardown (plan, KL_TEARDOWN_CMK) && has_page (self, "teardown"));
 
-  any_action = can_setup ||
-               gtk_widget_get_visible (GTK_WIDGET (self->rotate_row)) ||
+  any_action = gtk_widget_get_visible (GTK_WIDGET (self->rotate_row)) ||
                gtk_widget_get_visible (GTK_WIDGET (self->endpoints_row)) ||
                gtk_widget_get_visible (GTK_WIDGET (self->azure_check_row)) ||
                gtk_widget_get_visible (GTK_WIDGET (self->teardown_network_row)) ||
@@ -682,7 +674,7 @@ update_status (KlProjectPage *self)
    * view below the list (and a screen reader reads it). */
   if (self->focus_state)
     {
-      AdwActionRow *rows[] = { self->setup_row, self->rotate_row, self->endpoints_row,
+      AdwActionRow *rows[] = { self->rotate_row, self->endpoints_row,
                                self->teardown_network_row, self->teardown_key_row,
                                self->status_row };
 
@@ -761,12 +753,6 @@ static void
 reload_clicked_cb (KlProjectPage *self)
 {
   kl_project_page_reload (self);
-}
-
-static void
-setup_activated_cb (KlProjectPage *self)
-{
-  gtk_widget_activate_action (GTK_WIDGET (self), "assistant.next", NULL);
 }
 
 /* Next: set up, or continue where the server's state says. The flow decides where that is. */
@@ -923,7 +909,6 @@ kl_project_page_class_init (KlProjectPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, row_unbind_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_teardown_cb);
   gtk_widget_class_bind_template_callback (widget_class, reload_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, setup_activated_cb);
 }
 
 static void
