@@ -153,9 +153,20 @@ kl_window_continue_project_action (GtkWidget  *widget,
   kl_window_continue_project (KL_WINDOW (widget));
 }
 
+/* win.finish-later: “Finish Later?”, what closing leaves Atlas to do, and Keep Waiting. */
+static void
+kl_window_finish_later_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  kl_window_ask_finish_later (KL_WINDOW (widget));
+}
+
 void
 kl_window_class_add_actions (GtkWidgetClass *widget_class)
 {
+  gtk_widget_class_install_action (widget_class, "win.finish-later", NULL,
+                                   kl_window_finish_later_action);
   gtk_widget_class_install_action (widget_class, "win.help", NULL, kl_window_help_action);
   gtk_widget_class_install_action (widget_class, "win.help-section", "s", kl_window_help_action);
   gtk_widget_class_install_action (widget_class, "win.fill-demo-values", NULL,
