@@ -473,7 +473,8 @@ page_error_cb (KlPage     *page,
 static GtkWidget *
 create_frame (KlPage *page)
 {
-  GtkWidget *scrolled, *clamp, *box, *title, *revealer, *error_box, *icon, *error_label;
+  GtkWidget *scrolled, *viewport, *clamp, *box, *title, *revealer, *error_box, *icon;
+  GtkWidget *error_label;
 
   title = g_object_new (GTK_TYPE_LABEL,
                         "wrap", TRUE,
@@ -538,6 +539,11 @@ create_frame (KlPage *page)
                            "hscrollbar-policy", GTK_POLICY_NEVER,
                            "child", clamp,
                            NULL);
+  /* A page longer than the window scrolls at its natural height, not its minimum: a list
+   * with a scroller of its own (the Project page's projects) keeps the height it asks for
+   * instead of shrinking to a row. */
+  viewport = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+  gtk_scrollable_set_vscroll_policy (GTK_SCROLLABLE (viewport), GTK_SCROLL_NATURAL);
 
   return scrolled;
 }

@@ -470,7 +470,8 @@ test_project_states (Fixture       *fixture,
                                    "{\"path\": \"/api/atlas/v2/groups/*/encryptionAtRest\","
                                    " \"kind\": \"status\", \"status\": 403,"
                                    " \"errorCode\": \"USER_UNAUTHORIZED\", \"count\": 1}", NULL));
-  search (page, "Payments", 1);
+  /* Payments, and the project chosen before (Archive), listed whatever the search. */
+  search (page, "Payments", 2);
   activate_project (page, "Payments");
   g_assert_true (kl_test_wait_until (page_has_error, page, TIMEOUT_MS));
   assert_contains (kl_page_get_error (KL_PAGE (page)), "Project Owner");

@@ -148,17 +148,28 @@ search_key (KlProject *project)
 }
 
 static gboolean
+matches_query (KlProjectPage *self,
+               KlProject     *project)
+{
+  if (self->query == NULL || self->query[0] == '\0')
+    return TRUE;
+
+  return strstr (search_key (project), self->query) != NULL ||
+         g_str_has_prefix (kl_project_get_id (project), self->query);
+}
+
+/* The chosen project stays listed whatever the search: the status below the list is its,
+ * and never describes a project the list hides. */
+static gboolean
 filter_func (gpointer item,
              gpointer user_data)
 {
   KlProjectPage *self = user_data;
   KlProject *project = item;
 
-  if (self->query == NULL || self->query[0] == '\0')
-    return TRUE;
-
-  return strstr (search_key (project), self->query) != NULL ||
-         g_str_has_prefix (kl_project_get_id (project), self->query);
+  return matches_query (self, project) ||
+         (self->selected_id != NULL &&
+          g_strcmp0 (kl_project_get_id (project), self->selected_id) == 0);
 }
 
 static void
@@ -218,18 +229,30 @@ search_changed_cb (KlProjectPage *self)
   make_spare_rows (self);
 }
 
-/* Enter in the search: one match left is the one meant. */
+/* Enter in the search: one match left is the one meant (the chosen project, listed whatever
+ * the search, does not count unless it matches). */
 static void
 search_activated_cb (KlProjectPage *self)
 {
-  g_autoptr(KlProject) project = NULL;
+  GListModel *shown = G_LIST_MODEL (self->shown);
+  g_autoptr(KlProject) match = NULL;
 
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->shown)) != 1)
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(KlProject) project = g_list_model_get_item (shown, i);
+
+      if (!matches_query (self, project))
+        continue;
+      if (match != NULL)
+        return;
+      match = g_steal_pointer (&project);
+    }
+
+  if (match == NULL)
     return;
 
-  project = g_list_model_get_item (G_LIST_MODEL (self->shown), 0);
   self->focus_state = TRUE;
-  kl_project_page_select (self, kl_project_get_id (project));
+  kl_project_page_select (self, kl_project_get_id (match));
 }
 
 /* The check mark of the chosen project, made for the first row that shows it (one row at a
@@ -984,6 +1007,10 @@ kl_project_page_set_projects (KlProjectPage *self,
         g_clear_pointer (&self->selected_id, g_free);
     }
 
+  /* A chosen project forgotten is no longer listed whatever the search. */
+  if (self->query != NULL && self->query[0] != '\0')
+    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+
   update_checks (self);
   update_placeholder (self);
   update_status (self);
@@ -1033,6 +1060,9 @@ kl_project_page_select (KlProjectPage *self,
       g_free (self->selected_id);
       self->selected_id = g_strdup (group_id);
       update_checks (self);
+      /* The one chosen before no longer stays listed if the search hides it. */
+      if (self->query != NULL && self->query[0] != '\0')
+        gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
 
       /* The same project again: its state stands, unless reading it failed. */
       if (g_strcmp0 (kl_session_get_group_id (self->session), group_id) == 0 &&
