@@ -65,8 +65,8 @@ endpoint_is_pending (KlPrivateEndpoint *endpoint)
     }
 }
 
-/* From the freshest state at hand: the Endpoints page's watch while it follows them, else what
- * the session read last; the Clusters page while it turns the key on. */
+/* From the state at hand: the Endpoints page's watch while it follows them, and what the
+ * session read last; the Clusters page while it turns the key on. */
 static Waiting
 get_waiting (KlWindow *self)
 {
@@ -96,7 +96,7 @@ get_waiting (KlWindow *self)
             waiting |= WAITING_ENDPOINTS;
         }
     }
-  else if (endpoints != NULL)
+  if (endpoints != NULL)
     {
       for (guint i = 0; i < endpoints->len; i++)
         if (endpoint_is_pending (g_ptr_array_index (endpoints, i)))
