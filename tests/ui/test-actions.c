@@ -456,6 +456,74 @@ test_project_list (Fixture       *fixture,
                    "Analytics");
 }
 
+/* ---- help ---- */
+
+static gsize
+position_of (const char *text,
+             const char *needle,
+             gsize       from)
+{
+  const char *found = strstr (text + from, needle);
+
+  if (found == NULL)
+    g_error ("“%s” not found in the guide's index", needle);
+  return found - text;
+}
+
+/* F1 without a help viewer opens the same guide as HTML: each page's section, its index
+ * ordered as the flow goes and never linking to itself; the summary's help is the summary's. */
+static void
+test_help (Fixture       *fixture,
+           gconstpointer  user_data)
+{
+  static const char *setup_order[] = {
+    "prerequisites.html", "sign-in.html", "project.html", "azure-details.html",
+    "private-networking.html", "endpoints.html", "clusters.html", "summary.html",
+  };
+  static const char *maintain_order[] = { "rotate.html", "endpoints.html", "teardown.html" };
+  g_autofree char *dir = g_test_build_filename (G_TEST_BUILT, "..", "data", "help", "help-html",
+                                                NULL);
+  g_autofree char *index_path = g_build_filename (dir, "index.html", NULL);
+  g_autofree char *index = NULL;
+  g_autofree char *uri = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize at = 0;
+
+  /* F1 on each page opens its own section. */
+  g_assert_cmpstr (kl_page_get_help_id (kl_assistant_get_page (fixture->assistant,
+                                                                KL_PAGE_WELCOME)),
+                   ==, "prerequisites");
+  g_assert_cmpstr (kl_page_get_help_id (kl_assistant_get_page (fixture->assistant, KL_PAGE_DONE)),
+                   ==, "summary");
+
+  if (!g_file_test (index_path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_test_skip ("built without yelp-build: no HTML guide");
+      return;
+    }
+  g_setenv ("KL_HELP_HTML_DIR", dir, TRUE);
+
+  uri = kl_window_dup_help_html_uri ("summary");
+  g_assert_true (g_str_has_prefix (uri, "file://"));
+  g_assert_true (g_str_has_suffix (uri, "/summary.html"));
+  g_free (uri);
+  uri = kl_window_dup_help_html_uri (NULL);
+  g_assert_true (g_str_has_suffix (uri, "/index.html"));
+  g_free (uri);
+  uri = kl_window_dup_help_html_uri ("../../etc/passwd");
+  g_assert_true (g_str_has_suffix (uri, "/index.html"));
+
+  g_assert_true (g_file_get_contents (index_path, &index, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_null (strstr (index, "href=\"index.html\""));
+  for (guint i = 0; i < G_N_ELEMENTS (setup_order); i++)
+    at = position_of (index, setup_order[i], at) + 1;
+  for (guint i = 0; i < G_N_ELEMENTS (maintain_order); i++)
+    at = position_of (index, maintain_order[i], at) + 1;
+
+  g_unsetenv ("KL_HELP_HTML_DIR");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -475,6 +543,7 @@ main (int   argc,
   ADD ("finish-later/clusters", test_finish_later_clusters);
   ADD ("finish-later/nothing", test_finish_later_nothing);
   ADD ("project-list", test_project_list);
+  ADD ("help", test_help);
 
 #undef ADD
 
