@@ -112,24 +112,41 @@ get_waiting (KlWindow *self)
   return waiting;
 }
 
-/* Closing asks first while a step runs, or while the Endpoints or Clusters page follows what
- * Atlas is still doing. Not in the demo: its Atlas ends with Keylink. */
+/* A modal dialog of the window is open: the window itself cannot be closed by hand meanwhile,
+ * so the close comes from the dialog, whose answer was the confirmation. */
+static gboolean
+has_modal_dialog (KlWindow *self)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (l->data != (gpointer) self &&
+        gtk_window_get_transient_for (l->data) == GTK_WINDOW (self) &&
+        gtk_window_get_modal (l->data) && gtk_widget_get_visible (l->data))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Closing asks first on the pages that wait for Atlas (Endpoints, Clusters, the teardown)
+ * while Atlas is still at work or a step runs. Not in the demo: its Atlas ends with Keylink. */
 static gboolean
 should_ask_before_closing (KlWindow *self)
 {
   KlPage *page = kl_assistant_get_current_page (self->assistant);
   const char *page_id;
 
-  if (page == NULL || self->close_confirmed || kl_context_get_demo (self->context))
+  if (page == NULL || self->close_confirmed || kl_context_get_demo (self->context) ||
+      has_modal_dialog (self))
     return FALSE;
 
-  if (kl_page_get_applying (page))
-    return TRUE;
-
   page_id = kl_page_get_page_id (page);
-  return (g_strcmp0 (page_id, KL_PAGE_ENDPOINTS) == 0 ||
-          g_strcmp0 (page_id, KL_PAGE_CLUSTERS) == 0) &&
-         get_waiting (self) != WAITING_NONE;
+  if (g_strcmp0 (page_id, KL_PAGE_ENDPOINTS) != 0 &&
+      g_strcmp0 (page_id, KL_PAGE_CLUSTERS) != 0 &&
+      g_strcmp0 (page_id, KL_PAGE_TEARDOWN) != 0)
+    return FALSE;
+
+  return kl_page_get_applying (page) || get_waiting (self) != WAITING_NONE;
 }
 
 static const char *

@@ -189,14 +189,23 @@ update_placeholder (KlProjectPage *self)
   gtk_label_set_label (self->placeholder_label, text);
 }
 
-/* The list, or the text in its place when nothing is shown. */
+/* The list, or the text in its place when nothing matches (the chosen project, listed
+ * whatever the search, is not a match). */
 static void
 shown_changed_cb (KlProjectPage *self)
 {
-  gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->shown)) == 0;
+  GListModel *shown = G_LIST_MODEL (self->shown);
+  gboolean empty = TRUE;
 
   if (is_disposed (self))
     return;
+
+  for (guint i = 0; i < g_list_model_get_n_items (shown) && empty; i++)
+    {
+      g_autoptr(KlProject) project = g_list_model_get_item (shown, i);
+
+      empty = !matches_query (self, project);
+    }
 
   gtk_stack_set_visible_child_name (self->list_stack, empty ? "placeholder" : "list");
 }
@@ -227,6 +236,8 @@ search_changed_cb (KlProjectPage *self)
 
   gtk_filter_changed (GTK_FILTER (self->filter), change);
   make_spare_rows (self);
+  /* The same projects shown may match or not now. */
+  shown_changed_cb (self);
 }
 
 /* Enter in the search: one match left is the one meant (the chosen project, listed whatever
