@@ -158,8 +158,8 @@ find_visible (KlAssistant *self,
 /* Whether the page at @index counts in “Step N of M”. With the flow's page table (every
  * page's context has it), all the pages of the flow being walked count, hidden or not: the
  * ones hidden now (a saved step skipped, the demo's sign-in, a rotation page once left)
- * are known up front, so M stays the same for the whole flow and N only grows
- * (issue 23: “Step 1 of 10” then “2 of 9”). Without a flow, the visible pages. */
+ * are known up front, so M stays the same for the whole flow and N only grows (never
+ * “Step 1 of 10” then “2 of 9”). Without a flow, the visible pages. */
 static gboolean
 counts_as_step (KlAssistant *self,
                 KlFlow      *flow,
@@ -226,7 +226,7 @@ update_navigation (KlAssistant *self)
 
   applying = kl_page_get_applying (page);
   complete = kl_page_get_complete (page);
-  has_next = find_visible (self, +1) != NO_PAGE;
+  has_next = find_visible (self, +1) != NO_PAGE || kl_page_get_next_action (page) != NULL;
   has_prev = find_visible (self, -1) != NO_PAGE;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "assistant.next",
@@ -446,6 +446,7 @@ page_notify_cb (KlPage      *page,
            (g_strcmp0 (pspec->name, "complete") == 0 ||
             g_strcmp0 (pspec->name, "applying") == 0 ||
             g_strcmp0 (pspec->name, "next-label") == 0 ||
+            g_strcmp0 (pspec->name, "next-action") == 0 ||
             g_strcmp0 (pspec->name, "next-destructive") == 0))
     {
       update_navigation (self);
@@ -472,7 +473,8 @@ page_error_cb (KlPage     *page,
 static GtkWidget *
 create_frame (KlPage *page)
 {
-  GtkWidget *scrolled, *clamp, *box, *title, *revealer, *error_box, *icon, *error_label;
+  GtkWidget *scrolled, *viewport, *clamp, *box, *title, *revealer, *error_box, *icon;
+  GtkWidget *error_label;
 
   title = g_object_new (GTK_TYPE_LABEL,
                         "wrap", TRUE,
@@ -537,6 +539,11 @@ create_frame (KlPage *page)
                            "hscrollbar-policy", GTK_POLICY_NEVER,
                            "child", clamp,
                            NULL);
+  /* A page longer than the window scrolls at its natural height, not its minimum: a list
+   * with a scroller of its own (the Project page's projects) keeps the height it asks for
+   * instead of shrinking to a row. */
+  viewport = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+  gtk_scrollable_set_vscroll_policy (GTK_SCROLLABLE (viewport), GTK_SCROLL_NATURAL);
 
   return scrolled;
 }
@@ -1126,6 +1133,13 @@ kl_assistant_next (KlAssistant *self)
   if (page == NULL || !kl_page_get_complete (page) || kl_page_get_applying (page))
     return;
 
+  /* The page's primary action is the window's to carry out (Welcome: Continue with). */
+  if (kl_page_get_next_action (page) != NULL)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (page), kl_page_get_next_action (page), NULL);
+      return;
+    }
+
   if (!kl_page_has_apply (page) || !kl_page_get_needs_apply (page))
     {
       go_forward (self);
@@ -1191,7 +1205,7 @@ kl_assistant_cancel (KlAssistant *self)
  * @toast: (transfer full): the toast
  *
  * Shows @toast over the pages, above the action bar: never over Back, Next or the step
- * counter (issue 23).
+ * counter.
  */
 void
 kl_assistant_add_toast (KlAssistant *self,

@@ -23,6 +23,7 @@ typedef struct
   char     *title;
   char     *next_label;
   char     *error;
+  char     *next_action;
 
   guint     complete : 1;
   guint     hidden : 1;
@@ -42,6 +43,7 @@ enum {
   PROP_TITLE,
   PROP_NEXT_LABEL,
   PROP_NEXT_DESTRUCTIVE,
+  PROP_NEXT_ACTION,
   PROP_COMPLETE,
   PROP_HIDDEN,
   PROP_READ_ONLY,
@@ -98,6 +100,7 @@ kl_page_finalize (GObject *object)
   g_clear_pointer (&priv->page_id, g_free);
   g_clear_pointer (&priv->title, g_free);
   g_clear_pointer (&priv->next_label, g_free);
+  g_clear_pointer (&priv->next_action, g_free);
   g_clear_pointer (&priv->error, g_free);
 
   G_OBJECT_CLASS (kl_page_parent_class)->finalize (object);
@@ -135,6 +138,10 @@ kl_page_get_property (GObject    *object,
 
     case PROP_NEXT_DESTRUCTIVE:
       g_value_set_boolean (value, kl_page_get_next_destructive (self));
+      break;
+
+    case PROP_NEXT_ACTION:
+      g_value_set_string (value, kl_page_get_next_action (self));
       break;
 
     case PROP_COMPLETE:
@@ -195,6 +202,10 @@ kl_page_set_property (GObject      *object,
 
     case PROP_NEXT_DESTRUCTIVE:
       kl_page_set_next_destructive (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_NEXT_ACTION:
+      kl_page_set_next_action (self, g_value_get_string (value));
       break;
 
     case PROP_COMPLETE:
@@ -280,6 +291,17 @@ kl_page_class_init (KlPageClass *klass)
     g_param_spec_boolean ("next-destructive", NULL, NULL,
                           FALSE,
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * KlPage:next-action:
+   * An action without a parameter (“win.continue-project”) that Next activates from the
+   * page instead of going on to the next page, for a page whose primary action is a choice
+   * the window carries out; %NULL for the usual Next.
+   */
+  properties[PROP_NEXT_ACTION] =
+    g_param_spec_string ("next-action", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
    * KlPage:complete:
@@ -443,6 +465,28 @@ kl_page_set_next_destructive (KlPage   *self,
 
   priv->next_destructive = next_destructive;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEXT_DESTRUCTIVE]);
+}
+
+const char *
+kl_page_get_next_action (KlPage *self)
+{
+  KlPagePrivate *priv = kl_page_get_instance_private (self);
+
+  g_return_val_if_fail (KL_IS_PAGE (self), NULL);
+
+  return priv->next_action;
+}
+
+void
+kl_page_set_next_action (KlPage     *self,
+                         const char *next_action)
+{
+  KlPagePrivate *priv = kl_page_get_instance_private (self);
+
+  g_return_if_fail (KL_IS_PAGE (self));
+
+  if (set_string (&priv->next_action, next_action))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEXT_ACTION]);
 }
 
 gboolean

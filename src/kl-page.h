@@ -64,6 +64,9 @@ void        kl_page_set_next_label   (KlPage               *self,
 gboolean    kl_page_get_next_destructive (KlPage           *self);
 void        kl_page_set_next_destructive (KlPage           *self,
                                           gboolean          next_destructive);
+const char *kl_page_get_next_action  (KlPage               *self);
+void        kl_page_set_next_action  (KlPage               *self,
+                                      const char           *next_action);
 gboolean    kl_page_get_complete     (KlPage               *self);
 void        kl_page_set_complete     (KlPage               *self,
                                       gboolean              complete);

@@ -36,6 +36,9 @@ struct _KlWindow
   gulong                paint_id;
   guint                 help_overlay_id;
 
+  GtkWidget            *finish_later_dialog; /* while it is shown (a weak pointer) */
+  gboolean              close_confirmed;     /* “Close Keylink” in it: close without asking */
+
   /* Template widgets */
   GtkRevealer          *demo_revealer;
   GtkWidget            *fill_demo_button;
@@ -49,6 +52,7 @@ void kl_window_class_add_actions  (GtkWidgetClass *widget_class);
 
 /* kl-window.c */
 void kl_window_update_demo_button (KlWindow       *self);
+void kl_window_ask_finish_later   (KlWindow       *self);
 
 /* kl-window-flow.c */
 void kl_window_init_flow          (KlWindow       *self);

@@ -14,6 +14,8 @@
 #include "kl-a11y.h"
 #include "kl-assistant.h"
 #include "kl-window-private.h"
+#include "pages/clusters/kl-clusters-page.h"
+#include "pages/endpoints/kl-endpoints-page.h"
 
 /* The window owns the session (client, project, state and plan), the answers and the
  * context the pages share; this file is its chrome: the header bar and its menu, the
@@ -37,6 +39,181 @@ kl_window_update_demo_button (KlWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.fill-demo-values", fillable);
 }
 
+/* ---- Closing while Atlas works ----------------------------------------------------------- */
+
+/* What Atlas goes on with once Keylink is closed (HACKING.md, Endpoint states): endpoints being
+ * created or waiting for approval, clusters updating. */
+typedef enum
+{
+  WAITING_NONE      = 0,
+  WAITING_ENDPOINTS = 1 << 0,
+  WAITING_CLUSTERS  = 1 << 1,
+} Waiting;
+
+static gboolean
+endpoint_is_pending (KlPrivateEndpoint *endpoint)
+{
+  switch (kl_private_endpoint_get_status (endpoint))
+    {
+    case KL_ENDPOINT_STATUS_INITIATING:
+    case KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE:
+    case KL_ENDPOINT_STATUS_PENDING_RECREATION:
+      return TRUE;
+
+    default:
+      return FALSE;
+    }
+}
+
+/* From the state at hand: the Endpoints page's watch while it follows them, and what the
+ * session read last; the Clusters page while it turns the key on. */
+static Waiting
+get_waiting (KlWindow *self)
+{
+  KlPage *endpoints_page = kl_assistant_peek_page (self->assistant, KL_PAGE_ENDPOINTS);
+  KlPage *clusters_page = kl_assistant_peek_page (self->assistant, KL_PAGE_CLUSTERS);
+  KlEndpointWatch *watch = NULL;
+  GPtrArray *endpoints = kl_session_get_endpoints (self->session);
+  GPtrArray *clusters = kl_session_get_clusters (self->session);
+  Waiting waiting = WAITING_NONE;
+
+  if (KL_IS_ENDPOINTS_PAGE (endpoints_page))
+    {
+      watch = kl_endpoints_page_get_watch (KL_ENDPOINTS_PAGE (endpoints_page));
+      if (kl_endpoints_page_get_busy (KL_ENDPOINTS_PAGE (endpoints_page)))
+        waiting |= WAITING_ENDPOINTS;
+    }
+
+  if (watch != NULL)
+    {
+      GListModel *model = kl_endpoint_watch_get_model (watch);
+
+      for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+        {
+          g_autoptr(KlPrivateEndpoint) endpoint = g_list_model_get_item (model, i);
+
+          if (endpoint_is_pending (endpoint))
+            waiting |= WAITING_ENDPOINTS;
+        }
+    }
+  if (endpoints != NULL)
+    {
+      for (guint i = 0; i < endpoints->len; i++)
+        if (endpoint_is_pending (g_ptr_array_index (endpoints, i)))
+          waiting |= WAITING_ENDPOINTS;
+    }
+
+  if (KL_IS_CLUSTERS_PAGE (clusters_page) && kl_page_get_applying (clusters_page))
+    waiting |= WAITING_CLUSTERS;
+  for (guint i = 0; clusters != NULL && i < clusters->len; i++)
+    if (g_strcmp0 (kl_cluster_get_state_name (g_ptr_array_index (clusters, i)), "UPDATING") == 0)
+      waiting |= WAITING_CLUSTERS;
+
+  return waiting;
+}
+
+/* A modal dialog of the window is open: the window itself cannot be closed by hand meanwhile,
+ * so the close comes from the dialog, whose answer was the confirmation. */
+static gboolean
+has_modal_dialog (KlWindow *self)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (l->data != (gpointer) self &&
+        gtk_window_get_transient_for (l->data) == GTK_WINDOW (self) &&
+        gtk_window_get_modal (l->data) && gtk_widget_get_visible (l->data))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Closing asks first on the pages that wait for Atlas (Endpoints, Clusters, the teardown)
+ * while Atlas is still at work or a step runs. Not in the demo: its Atlas ends with Keylink. */
+static gboolean
+should_ask_before_closing (KlWindow *self)
+{
+  KlPage *page = kl_assistant_get_current_page (self->assistant);
+  const char *page_id;
+
+  if (page == NULL || self->close_confirmed || kl_context_get_demo (self->context) ||
+      has_modal_dialog (self))
+    return FALSE;
+
+  page_id = kl_page_get_page_id (page);
+  if (g_strcmp0 (page_id, KL_PAGE_ENDPOINTS) != 0 &&
+      g_strcmp0 (page_id, KL_PAGE_CLUSTERS) != 0 &&
+      g_strcmp0 (page_id, KL_PAGE_TEARDOWN) != 0)
+    return FALSE;
+
+  return kl_page_get_applying (page) || get_waiting (self) != WAITING_NONE;
+}
+
+static const char *
+finish_later_body (Waiting waiting)
+{
+  if ((waiting & WAITING_ENDPOINTS) && (waiting & WAITING_CLUSTERS))
+    return _("Atlas goes on creating the private endpoints and updating the clusters without "
+             "Keylink. Approve each endpoint in Azure when it waits for approval. When you open "
+             "Keylink again and choose this project, it picks up where things stand.");
+  if (waiting & WAITING_ENDPOINTS)
+    return _("Atlas goes on creating the private endpoints without Keylink. Approve each one "
+             "in Azure when it waits for approval. When you open Keylink again and choose this "
+             "project, it picks up where things stand.");
+  if (waiting & WAITING_CLUSTERS)
+    return _("Atlas goes on updating the clusters without Keylink. When you open Keylink again "
+             "and choose this project, it picks up where things stand.");
+  return _("Nothing is left waiting in Atlas: the step in progress stops where it is. When you "
+           "open Keylink again and choose this project, it picks up where things stand.");
+}
+
+static void
+finish_later_response_cb (AdwMessageDialog *dialog,
+                          const char       *response,
+                          KlWindow         *self)
+{
+  if (g_strcmp0 (response, "close") != 0)
+    return;
+
+  self->close_confirmed = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+/**
+ * kl_window_ask_finish_later:
+ *
+ * “Finish Later?”: says what Atlas goes on with once Keylink is closed (the endpoints being
+ * created, the clusters updating, or nothing), with Keep Waiting (the default, and Escape) and
+ * Close Keylink.
+ */
+void
+kl_window_ask_finish_later (KlWindow *self)
+{
+  AdwMessageDialog *dialog;
+
+  g_return_if_fail (KL_IS_WINDOW (self));
+
+  if (self->finish_later_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->finish_later_dialog));
+      return;
+    }
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Finish Later?"),
+                                                       finish_later_body (get_waiting (self))));
+  adw_message_dialog_add_responses (dialog,
+                                    "wait", _("_Keep Waiting"),
+                                    "close", _("_Close Keylink"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "wait", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "wait");
+  adw_message_dialog_set_close_response (dialog, "wait");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (finish_later_response_cb), self, 0);
+
+  g_set_weak_pointer (&self->finish_later_dialog, GTK_WIDGET (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* ---- The window ------------------------------------------------------------------------- */
 
 static gboolean
@@ -44,6 +221,12 @@ kl_window_close_request (GtkWindow *window)
 {
   KlWindow *self = KL_WINDOW (window);
   int width, height;
+
+  if (should_ask_before_closing (self))
+    {
+      kl_window_ask_finish_later (self);
+      return TRUE;
+    }
 
   /* Anything still in flight belongs to this window: stop it now. */
   g_cancellable_cancel (self->cancellable);
@@ -181,6 +364,7 @@ kl_window_dispose (GObject *object)
 
   clear_paint_watch (self);
   g_clear_handle_id (&self->help_overlay_id, g_source_remove);
+  g_clear_weak_pointer (&self->finish_later_dialog);
 
   if (self->flow != NULL)
     kl_flow_set_page_title_func (self->flow, NULL, NULL);

@@ -30,4 +30,6 @@ KlSetupAnswers *kl_window_get_answers     (KlWindow      *self);
 KlSession      *kl_window_get_session     (KlWindow      *self);
 KlCredentials  *kl_window_get_credentials (KlWindow      *self);
 
+char           *kl_window_dup_help_html_uri (const char  *section);
+
 G_END_DECLS

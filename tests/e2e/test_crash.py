@@ -104,9 +104,9 @@ def kill(app, where):
 def resume(app, title, timeout=30):
     """The welcome page of a restarted app offers to continue with the project; continuing
     signs in from the keyring and lands on the page the server's state resumes at."""
-    page = app.page('Welcome to Keylink')
-    row = app.find('list item', 'Continue with %s' % steps.PROJECT, root=page, mapped=True)
-    app.activate(row, backwards=True)
+    app.page('Welcome to Keylink')
+    # The page's primary action, the assistant's button, and its first focus.
+    app.press('Continue with %s' % steps.PROJECT)
     return app.page(title, timeout=timeout)
 
 

@@ -51,13 +51,13 @@ def test_reopen_resumes_at_done():
             page = app.page('Welcome to Keylink')
             profile = app.find('list item', steps.PROFILE_NAME, root=page, mapped=True)
             app.label('API key · %s' % sim.url, root=profile)
-            resume = app.find('list item', 'Continue with %s' % steps.PROJECT, root=page,
-                              mapped=True)
+            resume = app.find('list item', steps.PROJECT, root=page, mapped=True)
             app.label('Where you left off, with “%s”' % steps.PROFILE_NAME, root=resume)
             app.screenshot('e2e-reopen-welcome')
 
-            # Continue: the secret comes from the keyring, and the project resumes at Done.
-            app.activate(resume, backwards=True)
+            # Continue, the page's primary button: the secret comes from the keyring, and the
+            # project resumes at Done.
+            app.press('Continue with %s' % steps.PROJECT)
             page = app.page('All Set', timeout=30)
             app.label(steps.STATUS_DONE, root=page)
             app.label(steps.KEY_ID, root=page)

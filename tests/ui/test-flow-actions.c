@@ -58,7 +58,8 @@ test_project_actions (Fixture       *fixture,
   g_assert_cmpint (kl_plan_get_stage (kl_session_get_plan (fixture->session)), ==,
                    KL_PROJECT_STAGE_DONE);
   /* Nothing left to set up. */
-  g_assert_false (row_shown (projects, "Set Up Encryption"));
+  g_assert_false (row_shown (projects, "Next Step"));
+  g_assert_false (kl_page_get_complete (KL_PAGE (projects)));
   kl_sim_clear_requests (fixture->sim);
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
@@ -107,10 +108,26 @@ teardown_loaded (gpointer user_data)
   return kl_teardown_page_get_loaded (KL_TEARDOWN_PAGE (user_data));
 }
 
+/* A teardown's button: the assistant's primary one, in its action bar, none in the page. */
+static GtkWidget *
+teardown_button (Fixture    *fixture,
+                 KlPage     *page,
+                 const char *label)
+{
+  GtkWidget *button = kl_test_find_by_label (GTK_WIDGET (fixture->assistant), label);
+
+  g_assert_null (kl_test_find_by_label (GTK_WIDGET (page), label));
+  g_assert_true (GTK_IS_BUTTON (button));
+  g_assert_nonnull (gtk_widget_get_ancestor (button, GTK_TYPE_ACTION_BAR));
+  g_assert_true (gtk_widget_has_css_class (button, "destructive-action"));
+  return button;
+}
+
 static gboolean
 teardown_over (gpointer user_data)
 {
   return !kl_teardown_page_get_running (KL_TEARDOWN_PAGE (user_data)) &&
+         !kl_page_get_applying (KL_PAGE (user_data)) &&
          kl_page_get_complete (KL_PAGE (user_data));
 }
 
@@ -221,8 +238,7 @@ test_teardown (Fixture       *fixture,
   g_assert_false (kl_page_get_complete (page));
 
   /* The project's name first, then the destructive button. */
-  start = kl_test_find_by_label (GTK_WIDGET (page), "_Turn Off Private Networking");
-  g_assert_true (GTK_IS_BUTTON (start));
+  start = teardown_button (fixture, page, "_Turn Off Private Networking");
   g_assert_false (gtk_widget_is_sensitive (start));
   kl_test_type_text (find_entry (page, "Project Name"), "Payments");
   g_assert_true (gtk_widget_is_sensitive (start));
@@ -237,7 +253,7 @@ test_teardown (Fixture       *fixture,
   g_assert_false (kl_azure_key_vault_get_require_private_networking (
                     kl_encryption_at_rest_get_azure_key_vault (ear)));
 
-  kl_assistant_next (fixture->assistant);
+  /* Every step done: the summary, without another Next. */
   page = wait_for_page (fixture, KL_PAGE_DONE, TIMEOUT_MS);
   g_assert_true (kl_test_wait_until (done_loaded, page, TIMEOUT_MS));
   g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (page), "On, and Atlas can use the key"));
@@ -246,7 +262,8 @@ test_teardown (Fixture       *fixture,
   /* Next (“Back to Project”): back on the project, which can be set up again. */
   kl_assistant_next (fixture->assistant);
   wait_for_page (fixture, KL_PAGE_PROJECT, TIMEOUT_MS);
-  g_assert_true (row_shown (projects, "Continue Setup"));
+  g_assert_true (row_shown (projects, "Next Step"));
+  g_assert_cmpstr (kl_page_get_next_label (KL_PAGE (projects)), ==, "_Continue Setup");
 }
 
 /* A crash (here: the window destroyed) after the teardown was confirmed and half done: on the
@@ -272,7 +289,7 @@ test_teardown_interrupted (Fixture       *fixture,
   page = wait_for_page (fixture, KL_PAGE_TEARDOWN, TIMEOUT_MS);
   kl_teardown_page_set_poll_intervals (KL_TEARDOWN_PAGE (page), 5, 40);
   g_assert_true (kl_test_wait_until (teardown_loaded, page, TIMEOUT_MS));
-  start = kl_test_find_by_label (GTK_WIDGET (page), "_Turn Off Your Key");
+  start = teardown_button (fixture, page, "_Turn Off Your Key");
   kl_test_type_text (find_entry (page, "Project Name"), "Payments");
   g_signal_emit_by_name (start, "clicked");
 
@@ -290,8 +307,7 @@ test_teardown_interrupted (Fixture       *fixture,
   assert_contains (status_text (projects),
                    "Turning off your key for this project was started and did not finish");
   /* No setup offered: its row is hidden (and never took the title of a setup to resume). */
-  g_assert_false (kl_test_find_by_label (GTK_WIDGET (projects), "Continue Setup") != NULL &&
-                  row_shown (projects, "Continue Setup"));
+  g_assert_false (row_shown (projects, "Next Step"));
   g_assert_cmpstr (kl_page_get_next_label (KL_PAGE (projects)), ==, "_Finish Turning Off");
   g_assert_true (kl_page_get_complete (KL_PAGE (projects)));
 
@@ -303,7 +319,7 @@ test_teardown_interrupted (Fixture       *fixture,
   g_assert_true (kl_test_wait_until (teardown_loaded, page, TIMEOUT_MS));
   kl_sim_advance (fixture->sim, KL_SIM_DELETING_SECONDS);
   kl_sim_clear_requests (fixture->sim);
-  start = kl_test_find_by_label (GTK_WIDGET (page), "_Turn Off Your Key");
+  start = teardown_button (fixture, page, "_Turn Off Your Key");
   kl_test_type_text (find_entry (page, "Project Name"), "Payments");
   g_signal_emit_by_name (start, "clicked");
   /* The endpoints are gone by now (no cluster used the key): the key goes off. */

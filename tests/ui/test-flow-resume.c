@@ -53,6 +53,23 @@ assert_read_only_answers (Fixture *fixture)
   g_assert_null (kl_page_get_next_label (review));
 }
 
+static gboolean
+continue_offered (gpointer user_data)
+{
+  return g_strcmp0 (kl_page_get_next_label (KL_PAGE (user_data)), "_Continue with Payments") == 0;
+}
+
+/* “Continue with Payments” is the Welcome page's primary action, the assistant's Next. */
+static void
+continue_with_payments (Fixture *fixture)
+{
+  KlPage *welcome = kl_assistant_get_page (fixture->assistant, KL_PAGE_WELCOME);
+
+  g_assert_true (kl_test_wait_until (continue_offered, welcome, TIMEOUT_MS));
+  g_assert_cmpstr (kl_page_get_next_action (welcome), ==, "win.continue-project");
+  kl_assistant_next (fixture->assistant);
+}
+
 static void
 test_resume (Fixture       *fixture,
              gconstpointer  user_data)
@@ -79,10 +96,10 @@ test_resume (Fixture       *fixture,
   /* The app opens again: the welcome page offers to continue. */
   window_open (fixture, 720, 800);
   welcome = kl_assistant_get_page (fixture->assistant, KL_PAGE_WELCOME);
-  wait_for_label (fixture->window, "Continue with Payments");
+  g_assert_true (kl_test_wait_until (continue_offered, welcome, TIMEOUT_MS));
   save_screenshot (GTK_WIDGET (fixture->window), "welcome-continue-light");
   kl_sim_clear_requests (fixture->sim);
-  activate_row (GTK_WIDGET (welcome), "Continue with Payments");
+  continue_with_payments (fixture);
 
   /* Signed in with the keyring's secret, the project read, and on to where it stands. */
   page = wait_for_page (fixture, KL_PAGE_ENDPOINTS, TIMEOUT_MS);
@@ -112,7 +129,7 @@ test_resume (Fixture       *fixture,
   /* From the project page, Next (Continue Setup) goes to the same place. */
   g_assert_true (kl_assistant_set_current_page (fixture->assistant, KL_PAGE_PROJECT));
   projects = KL_PROJECT_PAGE (current_page (fixture));
-  g_assert_true (row_shown (projects, "Continue Setup"));
+  g_assert_true (row_shown (projects, "Next Step"));
   g_assert_cmpstr (kl_page_get_next_label (KL_PAGE (projects)), ==, "_Continue Setup");
   kl_assistant_next (fixture->assistant);
   wait_for_page (fixture, KL_PAGE_ENDPOINTS, TIMEOUT_MS);
@@ -146,9 +163,7 @@ continue_after (Fixture *fixture,
   window_close (fixture);
 
   window_open (fixture, 720, 800);
-  wait_for_label (fixture->window, "Continue with Payments");
-  activate_row (GTK_WIDGET (kl_assistant_get_page (fixture->assistant, KL_PAGE_WELCOME)),
-                "Continue with Payments");
+  continue_with_payments (fixture);
   return saved;
 }
 

@@ -365,7 +365,9 @@ teardown_loaded (gpointer user_data)
 static gboolean
 teardown_stopped (gpointer user_data)
 {
-  return !kl_teardown_page_get_running (KL_TEARDOWN_PAGE (user_data));
+  /* The assistant has its apply's result too (a cancelled one comes an iteration later). */
+  return !kl_teardown_page_get_running (KL_TEARDOWN_PAGE (user_data)) &&
+         !kl_page_get_applying (KL_PAGE (user_data));
 }
 
 static void
@@ -478,16 +480,23 @@ wait_step (KlTeardownPage *page,
   g_assert_true (kl_test_wait_until (step_in_state, &wait, TIMEOUT_MS));
 }
 
+/* The teardown's one primary button: the assistant's, in its action bar, never the page's. */
 static GtkWidget *
 start_button (KlTeardownPage *page,
               KlTeardownKind  kind)
 {
   const char *label = kind == KL_TEARDOWN_CMK ? "_Turn Off Your Key"
                                               : "_Turn Off Private Networking";
-  GtkWidget *button = kl_test_find_by_label (GTK_WIDGET (page), label);
+  GtkWidget *assistant = gtk_widget_get_ancestor (GTK_WIDGET (page), KL_TYPE_ASSISTANT);
+  GtkWidget *button;
 
+  g_assert_nonnull (assistant);
+  g_assert_null (kl_test_find_by_label (GTK_WIDGET (page), label));
+  button = kl_test_find_by_label (assistant, label);
   g_assert_true (GTK_IS_BUTTON (button));
+  g_assert_nonnull (gtk_widget_get_ancestor (button, GTK_TYPE_ACTION_BAR));
   g_assert_true (gtk_widget_has_css_class (button, "destructive-action"));
+  g_assert_false (gtk_widget_has_css_class (button, "suggested-action"));
   return button;
 }
 
@@ -780,8 +789,7 @@ test_teardown_private_networking (void)
   for (guint i = 0; i < clusters->len; i++)
     g_assert_cmpstr (kl_cluster_get_encryption_at_rest_provider (clusters->pdata[i]), ==, "AZURE");
 
-  /* Next: the summary. */
-  kl_assistant_next (fixture.win.assistant);
+  /* Done: the assistant goes on to the summary by itself. */
   g_assert_true (kl_test_wait_until (done_loaded, &fixture.win, TIMEOUT_MS));
   g_assert_true (kl_page_get_hidden (KL_PAGE (page)));
 
@@ -849,8 +857,7 @@ test_teardown_cmk (void)
   assert_no_server_error (fixture.project);
   assert_cmk_off (fixture.project);
 
-  /* The summary says the key is off, and what to keep. */
-  kl_assistant_next (fixture.win.assistant);
+  /* The summary, shown once every step is done, says the key is off, and what to keep. */
   g_assert_true (kl_test_wait_until (done_loaded, &fixture.win, TIMEOUT_MS));
   g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (fixture.win.done_page),
                                            "Off: Atlas manages the keys"));
@@ -895,7 +902,9 @@ test_teardown_retry (void)
   step_error = kl_step_get_error (kl_teardown_step_row_get_step (row));
   g_assert_nonnull (step_error);
   g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (row), step_error->message));
-  g_assert_false (kl_page_get_complete (KL_PAGE (page)));
+  /* Not finished: the primary button still turns off, and continues from the failed step. */
+  g_assert_true (kl_page_get_needs_apply (KL_PAGE (page)));
+  g_assert_true (gtk_widget_is_sensitive (start_button (page, KL_TEARDOWN_PRIVATE_NETWORKING)));
   g_assert_cmpuint (last, ==, 3);
 
   retry = kl_test_find_by_label (GTK_WIDGET (row), "_Retry");
@@ -917,7 +926,8 @@ test_teardown_retry (void)
   fixture_close (&fixture);
 }
 
-/* Stop holds the teardown where it is; starting again continues from the server's state. */
+/* The assistant's Cancel (as on Clusters; the page has no Stop of its own) holds the teardown
+ * where it is; starting again continues from the server's state. */
 static void
 test_teardown_stop (void)
 {
@@ -933,16 +943,20 @@ test_teardown_stop (void)
   show_teardown (&fixture.win, KL_TEARDOWN_PRIVATE_NETWORKING);
   confirm (&fixture.win, KL_TEARDOWN_PRIVATE_NETWORKING);
   start (&fixture.win, KL_TEARDOWN_PRIVATE_NETWORKING);
-  g_assert_false (gtk_widget_get_visible (start_button (page, KL_TEARDOWN_PRIVATE_NETWORKING)));
+  g_assert_false (gtk_widget_is_sensitive (start_button (page, KL_TEARDOWN_PRIVATE_NETWORKING)));
   wait_step (page, KL_STEP_WAIT_ENDPOINTS_GONE, KL_STEP_STATE_RUNNING);
 
-  stop = kl_test_find_by_label (GTK_WIDGET (page), "_Stop");
+  g_assert_null (kl_test_find_by_label (GTK_WIDGET (page), "_Stop"));
+  g_assert_null (kl_test_find_by_label (GTK_WIDGET (page), "_Cancel"));
+  stop = kl_test_find_by_label (GTK_WIDGET (fixture.win.assistant), "_Cancel");
   g_assert_true (GTK_IS_BUTTON (stop));
-  g_assert_true (gtk_widget_get_visible (stop));
+  g_assert_nonnull (gtk_widget_get_ancestor (stop, GTK_TYPE_ACTION_BAR));
+  g_assert_true (gtk_widget_get_mapped (stop));
+  g_assert_true (gtk_widget_is_sensitive (stop));
   g_signal_emit_by_name (stop, "clicked");
   g_assert_true (kl_test_wait_until (teardown_stopped, page, TIMEOUT_MS));
-  g_assert_false (gtk_widget_get_visible (stop));
-  g_assert_false (kl_page_get_complete (KL_PAGE (page)));
+  g_assert_false (gtk_widget_is_sensitive (stop));
+  g_assert_true (kl_page_get_needs_apply (KL_PAGE (page)));
   g_assert_null (kl_page_get_error (KL_PAGE (page)));
   g_assert_cmpuint (count_requests (fixture.project, "PATCH", NULL), ==, 0);
 

@@ -148,17 +148,28 @@ search_key (KlProject *project)
 }
 
 static gboolean
+matches_query (KlProjectPage *self,
+               KlProject     *project)
+{
+  if (self->query == NULL || self->query[0] == '\0')
+    return TRUE;
+
+  return strstr (search_key (project), self->query) != NULL ||
+         g_str_has_prefix (kl_project_get_id (project), self->query);
+}
+
+/* The chosen project stays listed whatever the search: the status below the list is its,
+ * and never describes a project the list hides. */
+static gboolean
 filter_func (gpointer item,
              gpointer user_data)
 {
   KlProjectPage *self = user_data;
   KlProject *project = item;
 
-  if (self->query == NULL || self->query[0] == '\0')
-    return TRUE;
-
-  return strstr (search_key (project), self->query) != NULL ||
-         g_str_has_prefix (kl_project_get_id (project), self->query);
+  return matches_query (self, project) ||
+         (self->selected_id != NULL &&
+          g_strcmp0 (kl_project_get_id (project), self->selected_id) == 0);
 }
 
 static void
@@ -178,14 +189,23 @@ update_placeholder (KlProjectPage *self)
   gtk_label_set_label (self->placeholder_label, text);
 }
 
-/* The list, or the text in its place when nothing is shown. */
+/* The list, or the text in its place when nothing matches (the chosen project, listed
+ * whatever the search, is not a match). */
 static void
 shown_changed_cb (KlProjectPage *self)
 {
-  gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->shown)) == 0;
+  GListModel *shown = G_LIST_MODEL (self->shown);
+  gboolean empty = TRUE;
 
   if (is_disposed (self))
     return;
+
+  for (guint i = 0; i < g_list_model_get_n_items (shown) && empty; i++)
+    {
+      g_autoptr(KlProject) project = g_list_model_get_item (shown, i);
+
+      empty = !matches_query (self, project);
+    }
 
   gtk_stack_set_visible_child_name (self->list_stack, empty ? "placeholder" : "list");
 }
@@ -216,20 +236,34 @@ search_changed_cb (KlProjectPage *self)
 
   gtk_filter_changed (GTK_FILTER (self->filter), change);
   make_spare_rows (self);
+  /* The same projects shown may match or not now. */
+  shown_changed_cb (self);
 }
 
-/* Enter in the search: one match left is the one meant. */
+/* Enter in the search: one match left is the one meant (the chosen project, listed whatever
+ * the search, does not count unless it matches). */
 static void
 search_activated_cb (KlProjectPage *self)
 {
-  g_autoptr(KlProject) project = NULL;
+  GListModel *shown = G_LIST_MODEL (self->shown);
+  g_autoptr(KlProject) match = NULL;
 
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->shown)) != 1)
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(KlProject) project = g_list_model_get_item (shown, i);
+
+      if (!matches_query (self, project))
+        continue;
+      if (match != NULL)
+        return;
+      match = g_steal_pointer (&project);
+    }
+
+  if (match == NULL)
     return;
 
-  project = g_list_model_get_item (G_LIST_MODEL (self->shown), 0);
   self->focus_state = TRUE;
-  kl_project_page_select (self, kl_project_get_id (project));
+  kl_project_page_select (self, kl_project_get_id (match));
 }
 
 /* The check mark of the chosen project, made for the first row that shows it (one row at a
@@ -568,7 +602,7 @@ update_status (KlProjectPage *self)
   g_autofree char *clusters = NULL;
   const char *icon_name, *style, *resume_page;
   KlProjectStage stage;
-  gboolean can_setup, any_action, unfinished;
+  gboolean can_setup, any_action, unfinished, title_known = FALSE;
 
   if (is_disposed (self))
     return;
@@ -576,6 +610,7 @@ update_status (KlProjectPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->status_group), project != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->actions_group), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->clusters_row), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->setup_row), FALSE);
   kl_page_set_complete (KL_PAGE (self), FALSE);
   kl_page_set_next_label (KL_PAGE (self), NULL);
 
@@ -634,28 +669,20 @@ update_status (KlProjectPage *self)
 
   if (can_setup)
     {
-      g_autofree char *next_step = NULL;
       const char *title = page_title (self, resume_page);
 
+      title_known = title != NULL;
+
+      /* The assistant's primary button sets up; the status says where that goes on. */
       if (stage == KL_PROJECT_STAGE_NOT_CONFIGURED)
-        {
-          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->setup_row),
-                                         _("Set Up Encryption"));
-          kl_page_set_next_label (KL_PAGE (self), _("_Set Up"));
-        }
+        kl_page_set_next_label (KL_PAGE (self), _("_Set Up"));
       else
-        {
-          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->setup_row),
-                                         _("Continue Setup"));
-          kl_page_set_next_label (KL_PAGE (self), _("_Continue Setup"));
-        }
+        kl_page_set_next_label (KL_PAGE (self), _("_Continue Setup"));
 
-      /* Translators: %s is the title of a page of the assistant, e.g. “Azure Application” */
-      next_step = title != NULL ? g_strdup_printf (_("Next step: %s"), title) : NULL;
-      adw_action_row_set_subtitle (self->setup_row, next_step);
+      adw_action_row_set_subtitle (self->setup_row, title);
     }
+  gtk_widget_set_visible (GTK_WIDGET (self->setup_row), can_setup && title_known);
 
-  show_row (self->setup_row, can_setup);
   show_row (self->rotate_row, kl_plan_can_rotate (plan) && has_page (self, "rotate"));
   show_row (self->azure_check_row, azure_key_is_set_up (self));
   show_row (self->endpoints_row,
@@ -666,8 +693,7 @@ update_status (KlProjectPage *self)
   show_row (self->teardown_key_row,
             kl_plan_can_teardown (plan, KL_TEARDOWN_CMK) && has_page (self, "teardown"));
 
-  any_action = can_setup ||
-               gtk_widget_get_visible (GTK_WIDGET (self->rotate_row)) ||
+  any_action = gtk_widget_get_visible (GTK_WIDGET (self->rotate_row)) ||
                gtk_widget_get_visible (GTK_WIDGET (self->endpoints_row)) ||
                gtk_widget_get_visible (GTK_WIDGET (self->azure_check_row)) ||
                gtk_widget_get_visible (GTK_WIDGET (self->teardown_network_row)) ||
@@ -682,7 +708,7 @@ update_status (KlProjectPage *self)
    * view below the list (and a screen reader reads it). */
   if (self->focus_state)
     {
-      AdwActionRow *rows[] = { self->setup_row, self->rotate_row, self->endpoints_row,
+      AdwActionRow *rows[] = { self->rotate_row, self->endpoints_row,
                                self->teardown_network_row, self->teardown_key_row,
                                self->status_row };
 
@@ -761,12 +787,6 @@ static void
 reload_clicked_cb (KlProjectPage *self)
 {
   kl_project_page_reload (self);
-}
-
-static void
-setup_activated_cb (KlProjectPage *self)
-{
-  gtk_widget_activate_action (GTK_WIDGET (self), "assistant.next", NULL);
 }
 
 /* Next: set up, or continue where the server's state says. The flow decides where that is. */
@@ -923,7 +943,6 @@ kl_project_page_class_init (KlProjectPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, row_unbind_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_teardown_cb);
   gtk_widget_class_bind_template_callback (widget_class, reload_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, setup_activated_cb);
 }
 
 static void
@@ -999,6 +1018,10 @@ kl_project_page_set_projects (KlProjectPage *self,
         g_clear_pointer (&self->selected_id, g_free);
     }
 
+  /* A chosen project forgotten is no longer listed whatever the search. */
+  if (self->query != NULL && self->query[0] != '\0')
+    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+
   update_checks (self);
   update_placeholder (self);
   update_status (self);
@@ -1048,6 +1071,9 @@ kl_project_page_select (KlProjectPage *self,
       g_free (self->selected_id);
       self->selected_id = g_strdup (group_id);
       update_checks (self);
+      /* The one chosen before no longer stays listed if the search hides it. */
+      if (self->query != NULL && self->query[0] != '\0')
+        gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
 
       /* The same project again: its state stands, unless reading it failed. */
       if (g_strcmp0 (kl_session_get_group_id (self->session), group_id) == 0 &&

@@ -11,7 +11,6 @@
 
 #include <glib/gi18n.h>
 
-#include "kl-a11y.h"
 #include "kl-assistant.h"
 #include "kl-teardown-intent.h"
 #include "kl-teardown-page.h"
@@ -20,10 +19,12 @@
 
 /* Teardown (HACKING.md, Teardown order): turn off private networking, or the customer-managed key,
  * in the safe order. The page lists first, from a fresh read of the project, every step it will
- * take; nothing happens until the project's name is typed exactly and the destructive button
- * pressed. Then KlTeardown runs the steps, each row showing its progress. The server is the
- * source of truth: stopped at any point (Stop, leaving the page, closing the window, a lost
- * network), the page shown again reads the project and lists only what is left. */
+ * take; nothing happens until the project's name is typed exactly and the assistant's primary
+ * button, which the page names after the teardown and makes destructive, pressed. That runs the
+ * page's apply: KlTeardown runs the steps, each row showing its progress, and the assistant
+ * moves on to the summary once every step is done. The server is the source of truth: stopped
+ * at any point (the assistant's Cancel, leaving the page, closing the window, a lost network),
+ * the page shown again reads the project and lists only what is left. */
 
 struct _KlTeardownPage
 {
@@ -40,6 +41,7 @@ struct _KlTeardownPage
   GListModel     *shown_steps;       /* plan_steps or the teardown's */
   guint           poll_base_ms;
   guint           poll_max_ms;
+  GTask          *apply_task;        /* the assistant's apply, while a run is in progress */
   gboolean        loaded;
   gboolean        finished;          /* the last run did everything */
 
@@ -51,8 +53,6 @@ struct _KlTeardownPage
   GtkLabel            *progress_label;
   AdwPreferencesGroup *confirm_group;
   AdwEntryRow         *name_row;
-  GtkButton           *stop_button;
-  GtkButton           *start_button;
 };
 
 G_DEFINE_FINAL_TYPE (KlTeardownPage, kl_teardown_page, KL_TYPE_PAGE)
@@ -113,26 +113,44 @@ has_failed (KlTeardownPage *self)
          self->shown_steps == kl_teardown_get_steps (self->teardown);
 }
 
+static const char *
+start_label (KlTeardownPage *self)
+{
+  return self->kind == KL_TEARDOWN_CMK ? _("_Turn Off Your Key")
+                                       : _("_Turn Off Private Networking");
+}
+
+/* One primary action, the assistant's: named after the teardown and destructive while there
+ * is something to turn off (sensitive once the name is typed, or to continue after a failed
+ * step), a plain Next to the summary once nothing is left. */
 static void
 update_controls (KlTeardownPage *self)
 {
+  KlPage *page = KL_PAGE (self);
   gboolean running = is_running (self);
   gboolean failed = has_failed (self);
   gboolean nothing_left = self->loaded && !running && n_shown_steps (self) == 0;
   gboolean can_start = self->loaded && !running && !self->finished && !nothing_left && !failed;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "teardown.start",
-                                 can_start && name_matches (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "teardown.retry", failed);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "teardown.stop", running);
 
   gtk_widget_set_visible (GTK_WIDGET (self->confirm_group), can_start);
-  gtk_widget_set_visible (GTK_WIDGET (self->start_button), can_start);
-  gtk_widget_set_visible (GTK_WIDGET (self->stop_button), running);
   gtk_editable_set_editable (GTK_EDITABLE (self->name_row), !running);
 
-  /* Next (to the summary) only once nothing is left to do. */
-  kl_page_set_complete (KL_PAGE (self), self->finished || nothing_left);
+  if (self->finished || nothing_left)
+    {
+      kl_page_set_next_label (page, NULL);
+      kl_page_set_next_destructive (page, FALSE);
+      kl_page_set_needs_apply (page, FALSE);
+      kl_page_set_complete (page, TRUE);
+    }
+  else
+    {
+      kl_page_set_next_label (page, start_label (self));
+      kl_page_set_next_destructive (page, TRUE);
+      kl_page_set_needs_apply (page, TRUE);
+      kl_page_set_complete (page, (can_start && name_matches (self)) || failed);
+    }
 }
 
 static void
@@ -281,7 +299,6 @@ update_texts (KlTeardownPage *self)
                              "removed them, switches every cluster back to Atlas-managed "
                              "encryption and waits until each is idle, then turns off encryption "
                              "with your key for the project."));
-      gtk_button_set_label (self->start_button, _("_Turn Off Your Key"));
     }
   else
     {
@@ -291,7 +308,6 @@ update_texts (KlTeardownPage *self)
                              "removed them, then stops requiring private networking. Your "
                              "clusters keep using your key, reached over the vault’s public "
                              "access."));
-      gtk_button_set_label (self->start_button, _("_Turn Off Private Networking"));
     }
 
   /* Translators: %s is the Atlas project's name */
@@ -439,6 +455,7 @@ run_cb (GObject      *object,
   g_autoptr(KlTeardownPage) self = user_data;
   KlTeardown *teardown = KL_TEARDOWN (object);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = g_steal_pointer (&self->apply_task);
   gboolean ok;
 
   ok = kl_teardown_run_finish (teardown, result, &error);
@@ -448,7 +465,11 @@ run_cb (GObject      *object,
 
   /* The page's widgets are gone (window closed): nothing to show. */
   if (self->steps_list == NULL)
-    return;
+    {
+      if (task != NULL)
+        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+      return;
+    }
 
   if (teardown == self->teardown)
     show_steps (self, kl_teardown_get_steps (teardown));
@@ -473,19 +494,28 @@ run_cb (GObject      *object,
 
   update_progress (self);
   update_controls (self);
+
+  /* The assistant moves on to the summary, or shows why not (cancelled: silently). */
+  if (task == NULL)
+    return;
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
 }
 
-static void
-start (KlTeardownPage *self)
+static gboolean
+start (KlTeardownPage *self,
+       GCancellable   *apply_cancellable)
 {
   KlAtlasClient *client = kl_session_get_client (self->session);
   const char *group_id = kl_session_get_group_id (self->session);
   GCancellable *window_cancellable = kl_context_get_cancellable (kl_page_get_context (KL_PAGE (self)));
 
-  g_return_if_fail (!is_running (self));
+  g_return_val_if_fail (!is_running (self), FALSE);
 
   if (client == NULL || group_id == NULL)
-    return;
+    return FALSE;
 
   /* One teardown per project and kind; it reads the state again on every run. */
   if (self->teardown != NULL &&
@@ -506,7 +536,8 @@ start (KlTeardownPage *self)
     }
 
   self->finished = FALSE;
-  self->run_cancellable = g_cancellable_new ();
+  /* The assistant's Cancel stops the run after the request in flight. */
+  self->run_cancellable = kl_page_util_cancellable_new_child (apply_cancellable, NULL);
 
   /* Confirmed: from now until it is done, a restart resumes this teardown, not a setup. */
   kl_teardown_intent_set (intent_settings (self), group_id, self->kind);
@@ -531,42 +562,47 @@ start (KlTeardownPage *self)
 
   update_progress (self);
   update_controls (self);
+  return TRUE;
 }
 
+/* Next on the page: the project's name typed (or a failed run to continue), the run. */
 static void
-start_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
+kl_teardown_page_apply_async (KlPage              *page,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
 {
-  KlTeardownPage *self = KL_TEARDOWN_PAGE (widget);
+  KlTeardownPage *self = KL_TEARDOWN_PAGE (page);
+  g_autoptr(GTask) task = g_task_new (page, cancellable, callback, user_data);
 
-  /* Nothing destructive without the project's name. */
-  if (!name_matches (self) || is_running (self))
-    return;
+  g_task_set_source_tag (task, kl_teardown_page_apply_async);
 
-  start (self);
+  /* Nothing destructive without the project's name; a retry was confirmed for this run. */
+  if (is_running (self) || (!name_matches (self) && !has_failed (self)))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Not confirmed");
+      return;
+    }
+
+  g_assert (self->apply_task == NULL);
+  self->apply_task = g_object_ref (task);
+  if (!start (self, cancellable))
+    {
+      g_clear_object (&self->apply_task);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               _("No project is chosen."));
+    }
 }
 
+/* A failed step's Retry continues the run from the server's state, as the assistant's primary
+ * button does (so that its Cancel stops it). */
 static void
 retry_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
 {
-  KlTeardownPage *self = KL_TEARDOWN_PAGE (widget);
-
-  /* Confirmed already for this run; a retry continues it from the server's state. */
-  if (!has_failed (self))
-    return;
-
-  start (self);
-}
-
-static void
-stop_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  stop (KL_TEARDOWN_PAGE (widget));
+  if (has_failed (KL_TEARDOWN_PAGE (widget)))
+    gtk_widget_activate_action (widget, "assistant.next", NULL);
 }
 
 static void
@@ -578,7 +614,7 @@ name_changed_cb (KlTeardownPage *self)
 static void
 name_activated_cb (KlTeardownPage *self)
 {
-  gtk_widget_activate_action (GTK_WIDGET (self), "teardown.start", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (self), "assistant.next", NULL);
 }
 
 static void
@@ -709,6 +745,7 @@ kl_teardown_page_class_init (KlTeardownPageClass *klass)
   page_class->help_id = "teardown";
   page_class->shown = kl_teardown_page_shown;
   page_class->leave = kl_teardown_page_leave;
+  page_class->apply_async = kl_teardown_page_apply_async;
 
   /**
    * KlTeardownPage:kind:
@@ -733,24 +770,16 @@ kl_teardown_page_class_init (KlTeardownPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KlTeardownPage, progress_label);
   gtk_widget_class_bind_template_child (widget_class, KlTeardownPage, confirm_group);
   gtk_widget_class_bind_template_child (widget_class, KlTeardownPage, name_row);
-  gtk_widget_class_bind_template_child (widget_class, KlTeardownPage, stop_button);
-  gtk_widget_class_bind_template_child (widget_class, KlTeardownPage, start_button);
   gtk_widget_class_bind_template_callback (widget_class, name_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, name_activated_cb);
 
-  gtk_widget_class_install_action (widget_class, "teardown.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "teardown.retry", NULL, retry_action);
-  gtk_widget_class_install_action (widget_class, "teardown.stop", NULL, stop_action);
 }
 
 static void
 kl_teardown_page_init (KlTeardownPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-
-  /* Named by the text they show, once, without the mnemonic. */
-  kl_a11y_name_button_by_text (self->stop_button);
-  kl_a11y_name_button_by_text (self->start_button);
 
   self->cancellable = g_cancellable_new ();
   self->plan_steps = g_list_store_new (KL_TYPE_STEP);

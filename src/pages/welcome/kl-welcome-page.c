@@ -463,12 +463,23 @@ kl_welcome_page_set_profiles (KlWelcomePage      *self,
     kl_welcome_page_add_profile (self, ids[i], names[i], NULL, TRUE);
 }
 
+/* A name in a mnemonic label: its underscores are not mnemonics. */
+static char *
+escape_mnemonic (const char *text)
+{
+  g_auto(GStrv) parts = g_strsplit (text, "_", -1);
+
+  return g_strjoinv ("__", parts);
+}
+
 /**
  * kl_welcome_page_set_continue:
  * @project_name: (nullable): the project worked on last; %NULL hides the offer
  * @profile_name: (nullable): the profile it was worked on with
  *
- * Offers “Continue with <project>” at the top of the page.
+ * Offers “Continue with <project>” as the page's primary action, the assistant's Next
+ * (win.continue-project), and says at the top of the page where the user left off; a fresh
+ * sign-in becomes the second choice. %NULL: Next signs in afresh.
  */
 void
 kl_welcome_page_set_continue (KlWelcomePage *self,
@@ -477,21 +488,30 @@ kl_welcome_page_set_continue (KlWelcomePage *self,
 {
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
+  g_autofree char *escaped = NULL;
 
   g_return_if_fail (KL_IS_WELCOME_PAGE (self));
 
   gtk_widget_set_visible (self->continue_group, project_name != NULL);
   if (project_name == NULL)
-    return;
+    {
+      kl_page_set_next_action (KL_PAGE (self), NULL);
+      kl_page_set_next_label (KL_PAGE (self), NULL);
+      return;
+    }
 
-  /* Translators: %s is the name of an Atlas project */
-  title = g_strdup_printf (_("Continue with %s"), project_name);
+  escaped = escape_mnemonic (project_name);
+  /* Translators: the Welcome page's primary button; %s is the name of an Atlas project. Keep
+   * the underscore before the access key. */
+  title = g_strdup_printf (_("_Continue with %s"), escaped);
   /* Translators: %s is the name of a saved profile */
   subtitle = profile_name != NULL ? g_strdup_printf (_("Where you left off, with “%s”"),
                                                      profile_name)
                                   : NULL;
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->continue_row), title);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->continue_row), project_name);
   adw_action_row_set_subtitle (self->continue_row, subtitle);
+  kl_page_set_next_label (KL_PAGE (self), title);
+  kl_page_set_next_action (KL_PAGE (self), "win.continue-project");
 }
 
 gboolean
@@ -539,7 +559,9 @@ kl_welcome_page_set_busy (KlWelcomePage *self,
   row = self->busy_row;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->profiles_list), !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->continue_row), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->continue_group), !busy);
+  /* No second choice meanwhile, Continue with included. */
+  kl_page_set_complete (KL_PAGE (self), !busy);
 
   if (row == GTK_WIDGET (self->continue_row))
     {
@@ -568,7 +590,7 @@ kl_welcome_page_set_demo (KlWelcomePage *self,
   gtk_widget_set_visible (self->profiles_group, !demo);
   gtk_widget_set_visible (self->demo_box, !demo);
   if (demo)
-    gtk_widget_set_visible (self->continue_group, FALSE);
+    kl_welcome_page_set_continue (self, NULL, NULL);
 }
 
 gboolean
