@@ -1667,6 +1667,71 @@ test_add_region (Fixture       *f,
 
 /* ---- Endpoints: close and come back ------------------------------------------------------ */
 
+/* A status already there when Keylink first looks: how long it has lasted, Keylink cannot
+ * know. It says since when it has seen it, never “for less than a minute”; a change it sees
+ * gives the duration again. */
+static void
+test_time_after_restart (Fixture       *f,
+                         gconstpointer  user_data)
+{
+  static const char * const regions[] = { "US_EAST_2", NULL };
+  KlEndpointsPage *page;
+  KlEndpointRow *row;
+  KlPrivateEndpoint *endpoint;
+  g_autoptr(GDateTime) before = NULL;
+  g_autoptr(GDateTime) after = NULL;
+  g_autofree char *since = NULL;
+  g_autofree char *since_after = NULL;
+  g_autofree char *status = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kl_test_project_enable_cmk (f->project, KL_SIM_GROUP_READY, TRUE);
+  page = open_endpoints (f, KL_SIM_GROUP_READY);
+  create_through_page (page, regions);
+  kl_sim_advance (f->project->sim, KL_SIM_INITIATING_SECONDS);
+  wait_for_status (page, "US_EAST_2", KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE);
+  row = find_row (KL_PAGE (page), "US_EAST_2");
+  /* Seen to begin in this window. */
+  g_assert_cmpstr (kl_endpoint_row_get_time_text (row), ==, "for less than a minute");
+
+  /* Keylink closes; the new one first sees the endpoint already waiting. */
+  window_close (f);
+  window_open (f, 720, 900);
+  before = g_date_time_new_now_local ();
+  page = open_endpoints (f, KL_SIM_GROUP_READY);
+  g_assert_true (kl_test_wait_until (page_loaded, page, TIMEOUT_MS));
+  endpoint = wait_for_status (page, "US_EAST_2", KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE);
+  row = find_row (KL_PAGE (page), "US_EAST_2");
+  g_assert_nonnull (row);
+  /* The time of the first look (between these two, which may fall in two minutes). */
+  after = g_date_time_new_now_local ();
+  since = kl_endpoint_format_seen_since (before);
+  since_after = kl_endpoint_format_seen_since (after);
+  g_assert_true (g_str_has_prefix (kl_endpoint_row_get_time_text (row), "seen since "));
+  if (g_strcmp0 (kl_endpoint_row_get_time_text (row), since) != 0)
+    {
+      g_free (since);
+      since = g_steal_pointer (&since_after);
+    }
+  g_assert_cmpstr (kl_endpoint_row_get_time_text (row), ==, since);
+  g_assert_false (shows_label (GTK_WIDGET (row),
+                               "Waiting for approval in Azure\u00a0· for less than a minute"));
+  status = g_strconcat ("Waiting for approval in Azure\u00a0· ", since, NULL);
+  g_assert_true (shows_label (GTK_WIDGET (row), status));
+  /* Still so twenty minutes later: still only since when. */
+  kl_endpoint_row_set_status_since (row, g_get_monotonic_time () - 20 * 60 * G_USEC_PER_SEC);
+  g_assert_true (g_str_has_prefix (kl_endpoint_row_get_time_text (row), "seen since "));
+
+  /* Approved: a change seen, whose duration is known. */
+  g_assert_true (kl_sim_approve_endpoint (f->project->sim, KL_SIM_GROUP_READY,
+                                          kl_private_endpoint_get_id (endpoint), &error));
+  g_assert_no_error (error);
+  kl_sim_advance (f->project->sim, KL_SIM_ACTIVATION_SECONDS);
+  wait_for_status (page, "US_EAST_2", KL_ENDPOINT_STATUS_ACTIVE);
+  row = find_row (KL_PAGE (page), "US_EAST_2");
+  g_assert_cmpstr (kl_endpoint_row_get_time_text (row), ==, "for less than a minute");
+}
+
 static void
 test_resume (Fixture       *f,
              gconstpointer  user_data)
@@ -2118,6 +2183,7 @@ main (int   argc,
   ADD ("changed-elsewhere", test_changed_elsewhere);
   ADD ("add-region", test_add_region);
   ADD ("resume", test_resume);
+  ADD ("time-after-restart", test_time_after_restart);
   ADD ("unreachable", test_unreachable);
   ADD ("finish-later", test_finish_later);
   ADD ("notification", test_notification);
