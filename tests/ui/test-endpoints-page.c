@@ -15,6 +15,7 @@
 #include "kl-assistant.h"
 #include "kl-endpoint-watch.h"
 #include "kl-regions.h"
+#include "kl-server-text.h"
 #include "kl-sim.h"
 #include "kl-test-project.h"
 #include "kl-test-widget.h"
@@ -977,7 +978,7 @@ test_private_networking (Fixture       *f,
   g_assert_true (kl_page_get_complete (page));
   g_assert_true (shows_label (GTK_WIDGET (page),
                               "Private networking is already required for this project. Go on "
-                              "to create or check its region endpoints."));
+                              "to create or check its private endpoints."));
   g_assert_true (shows_label (GTK_WIDGET (page), "Paused Multi-Cloud Clusters"));
   g_assert_true (shows_label (GTK_WIDGET (page), "analytics-multicloud"));
 }
@@ -1071,6 +1072,7 @@ test_create_and_approve (Fixture       *f,
   g_autofree char *expected = NULL;
   g_autofree char *clipboard = NULL;
   g_autofree char *connection_label = NULL;
+  g_autofree char *shown_connection = NULL;
   const char *other;
   GtkLabel *label;
   KlPrivateEndpoint *endpoint;
@@ -1186,7 +1188,8 @@ test_create_and_approve (Fixture       *f,
                                   "Pending connection named below → Approve."), ==, 1);
   g_assert_cmpuint (count_labels (GTK_WIDGET (page),
                                   "Atlas may take a few minutes to notice an approval."), ==, 1);
-  connection_label = g_strdup_printf ("Connection: %s", connection);
+  shown_connection = kl_server_text_dup_short (connection, KL_SERVER_TEXT_SHORT_CHARS);
+  connection_label = g_strdup_printf ("Connection: %s", shown_connection);
   g_assert_true (shows_label (GTK_WIDGET (row), connection_label));
   /* Not in demo mode: no simulated Azure. */
   g_assert_null (find_by_accessible_label (GTK_WIDGET (row), "Approve in Azure (simulated)"));

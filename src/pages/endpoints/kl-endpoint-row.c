@@ -519,12 +519,13 @@ update (KlEndpointRow *self)
    * waits; the row names its connection, which the portal lists. */
   if (waiting && connection != NULL && connection[0] != '\0')
     {
-      g_autofree char *shown = kl_server_text_dup_plain (connection, KL_SERVER_TEXT_SHORT_CHARS);
+      g_autofree char *shown = kl_server_text_dup_short (connection, KL_SERVER_TEXT_SHORT_CHARS);
+      g_autofree char *plain = kl_server_text_dup_plain (connection, KL_SERVER_TEXT_SHORT_CHARS);
 
       /* Translators: %s is the name of a private endpoint connection on the key vault */
       label = g_strdup_printf (_("Connection: %s"), shown);
       gtk_label_set_label (self->connection_label, label);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->connection_label), shown);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->connection_label), plain);
       g_clear_pointer (&label, g_free);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->connection_label),
