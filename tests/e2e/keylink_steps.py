@@ -49,12 +49,18 @@ def start_simulator(time_scale='0.002'):
     return sim, e2e.AtlasApi(sim.url, PUBLIC_KEY, PRIVATE_KEY)
 
 
-def approval_command(connection_name):
-    """HACKING.md, Approving in Azure, as the endpoint row shows it."""
-    return ('az keyvault private-endpoint-connection approve --subscription %s '
-            '--resource-group %s --vault-name %s --name %s '
-            '--description "MongoDB Atlas encryption at rest"' %
-            (SUBSCRIPTION_ID, RESOURCE_GROUP, VAULT, connection_name))
+def approval_command(*connection_names):
+    """HACKING.md, Approving in Azure, as the Endpoints page shows it: one command for every
+    connection that waits (names in the order of their regions' titles), a loop for several."""
+    if len(connection_names) == 1:
+        return ('az keyvault private-endpoint-connection approve --subscription %s '
+                '--resource-group %s --vault-name %s --name %s '
+                '--description "MongoDB Atlas encryption at rest"' %
+                (SUBSCRIPTION_ID, RESOURCE_GROUP, VAULT, connection_names[0]))
+    return ('for name in %s; do az keyvault private-endpoint-connection approve --subscription %s '
+            '--resource-group %s --vault-name %s --name "$name" '
+            '--description "MongoDB Atlas encryption at rest"; done' %
+            (' '.join(connection_names), SUBSCRIPTION_ID, RESOURCE_GROUP, VAULT))
 
 
 # ---- In the app ----------------------------------------------------------------------------
@@ -157,7 +163,7 @@ def wait_endpoints(app, page, status, timeout=60, titles=None):
     def all_there():
         found = endpoint_statuses(app, page, titles)
         return len(found) == expected and \
-            all(s.startswith(status + ' ·') for s in found.values()) and found
+            all(s.startswith(status + '\u00a0·') for s in found.values()) and found
     try:
         return e2e.wait_until(all_there, timeout=timeout,
                               what='every endpoint to read “%s”' % status)

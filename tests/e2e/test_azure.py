@@ -202,8 +202,8 @@ def test_check_in_azure_and_approve():
         app.press('Turn On')
 
         # Endpoints: each one's Azure side beside Atlas's.
-        page = app.page('Region Endpoints', timeout=60)
-        app.press('Create Endpoints', root=page)
+        page = app.page('Private Endpoints', timeout=60)
+        app.press('Create Endpoints')
         steps.wait_endpoints(app, page, 'Waiting for approval in Azure')
         wait_azure_sides(app, page, AZURE_PENDING)
         app.screenshot('e2e-azure-endpoints-pending')

@@ -251,14 +251,14 @@ def test_killed_and_resumed():
         # the kill, once the first endpoint waits for approval: the restarted app finds one
         # endpoint PENDING_ACCEPTANCE and one INITIATING, and must follow both.
         app.press('Turn On')
-        page = app.page('Region Endpoints', timeout=30)
+        page = app.page('Private Endpoints', timeout=30)
         rule = sim.add_fault(path=ENDPOINTS_PATH, method='POST', kind='stall', count=1)
-        app.press('Create Endpoints', root=page)
+        app.press('Create Endpoints')
         wait_fault_hit(sim, rule, 'an endpoint POST to reach Atlas')
         e2e.wait_until(lambda: [r for r in requests(sim) if r['method'] == 'POST' and
                                 r['path'] == ENDPOINTS_PATH and r['status'] == 202],
                        what='the other endpoint POST answered')
-        app.button('Creating…', root=page, sensitive=False)
+        app.button('Create Endpoints', sensitive=False)
         kill(app, 'while the endpoints are being created')
         first = api.endpoints(GROUP)
         assert len(first) == 1 and first[0]['status'] == 'INITIATING', first
@@ -272,17 +272,17 @@ def test_killed_and_resumed():
 
         app = start(sim)
         mark = len(requests(sim))
-        page = resume_by_hand(app, STATUS_ENDPOINTS, 'Region Endpoints')
+        page = resume_by_hand(app, STATUS_ENDPOINTS, 'Private Endpoints')
         expected = {REGIONS[r]: 'Initiating' if e['status'] == 'INITIATING' else
                     'Waiting for approval in Azure' for r, e in endpoints.items()}
 
         def following():
             shown = steps.endpoint_statuses(app, page)
             return shown.keys() == expected.keys() and \
-                all(shown[t].startswith(expected[t] + ' ·') for t in expected)
+                all(shown[t].startswith(expected[t] + '\u00a0·') for t in expected)
         e2e.wait_until(following, what='the endpoints as Atlas has them: %s (shown: %s)' %
                        (expected, steps.endpoint_statuses(app, page)))
-        app.gone('push button', 'Create Endpoints', root=page)
+        app.gone('push button', 'Create Endpoints')
         # The one waiting for approval: the command with the connection name Atlas gave it.
         for endpoint in endpoints.values():
             if endpoint['status'] == 'PENDING_ACCEPTANCE':

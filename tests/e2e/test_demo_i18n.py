@@ -96,14 +96,14 @@ def test_demo_translated():
 
         page = app.page(_('Private Networking'), timeout=60)
         app.press(m('_Turn On'))
-        page = app.page(_('Region Endpoints'), timeout=60)
-        app.press(m('_Create Endpoints'), root=page)
+        page = app.page(_('Private Endpoints'), timeout=60)
+        app.press(m('_Create Endpoints'))
         # Each region's row reads its status (“<status> · <since when>”), in the language too:
         # wait for Azure's turn, where the page shows the approval command.
-        waiting = _('Waiting for approval in Azure') + ' · '
+        waiting = _('Waiting for approval in Azure') + '\u00a0· '
         e2e.wait_until(lambda: len([n for n in app.texts(root=page) if n.startswith(waiting)]) == 2,
                        timeout=60, what='both endpoints to read “%s”' % waiting)
-        no_english(app, page, ['Region Endpoints', 'Endpoints'])
+        no_english(app, page, ['Private Endpoints', 'Endpoints'])
         shot(app, 'endpoints')
 
 

@@ -81,25 +81,25 @@ def test_server_faults():
             app.press('Turn On')
 
             # Endpoint creation: the first POST is carried out but answered 503, later ones 503.
-            page = app.page('Region Endpoints', timeout=30)
-            app.button('Create Endpoints', root=page)
+            page = app.page('Private Endpoints', timeout=30)
+            app.button('Create Endpoints')
             sim.add_fault(path=ENDPOINTS_PATH, method='POST', kind='status', status=503,
                           afterProcessing=True, count=1)
             sim.add_fault(path=ENDPOINTS_PATH, method='POST', kind='status', status=503)
-            app.press('Create Endpoints', root=page)
+            app.press('Create Endpoints')
             message = steps.page_error(app, page)
             assert message.startswith(HTTP_503) and 'try again' in message, message
             # The region still to create says so too, and can be created again.
             app.label(HTTP_503 + ' Wait a moment and try again; if it keeps happening, check the '
                       'MongoDB Cloud status page.', root=page)
-            app.button('Create Endpoints', root=page)
+            app.button('Create Endpoints')
             app.screenshot('e2e-faults-endpoints-503')
             created = api.endpoints(GROUP)
             assert len(created) == 1, created
 
             # Atlas is back: Create Endpoints again; the region that has one keeps it.
             sim.clear_faults()
-            app.press('Create Endpoints', root=page)
+            app.press('Create Endpoints')
             steps.wait_endpoints(app, page, 'Waiting for approval in Azure')
             steps.page_error_gone(app, page)
             endpoints = api.endpoints(GROUP)

@@ -127,7 +127,7 @@ def test_pause_confirmation():
             app.press('Turn On and Pause 1 Cluster')
             app.label(steps.regex('Requiring private networking pauses “analytics-multicloud”'))
             app.press('Turn On and Pause')
-            app.page('Region Endpoints', timeout=30)
+            app.page('Private Endpoints', timeout=30)
             akv = api.encryption_at_rest(MIXED)['azureKeyVault']
             assert akv.get('requirePrivateNetworking'), akv
             clusters = {c['name']: c for c in api.clusters(MIXED)}
@@ -146,19 +146,20 @@ def test_unknown_region():
             app.press('Continue Setup')
 
             # Both cluster regions are proposed, the unknown one under its Atlas code.
-            page = app.page('Region Endpoints', timeout=30)
+            page = app.page('Private Endpoints', timeout=30)
             app.find('list item', lambda n: n and n.startswith('CHILE_CENTRAL'), root=page,
                      mapped=True)
             app.label(steps.regex('Not created yet. Keylink does not know this region'),
                       root=page)
-            app.press('Create Endpoints', root=page)
+            app.press('Create Endpoints')
 
             steps.wait_endpoints(app, page, 'Waiting for approval in Azure', titles=TITLES)
             endpoints = api.endpoints(NEW_REGION)
             assert sorted(e['regionName'] for e in endpoints) == ['CHILE_CENTRAL', 'US_EAST_2']
+            names = [e['privateEndpointConnectionName'] for e in
+                     sorted(endpoints, key=lambda e: TITLES[e['regionName']])]
+            app.label(steps.approval_command(*names), root=page)
             for endpoint in endpoints:
-                app.label(steps.approval_command(endpoint['privateEndpointConnectionName']),
-                          root=page)
                 sim.approve(NEW_REGION, endpoint['id'])
             steps.wait_endpoints(app, page, 'Active', titles=TITLES)
             app.label('Every endpoint is active: Atlas reaches the key vault privately in each '

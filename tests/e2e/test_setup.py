@@ -65,23 +65,23 @@ def test_new_admin_setup():
             app.press('Turn On')
 
             # Endpoints: the two cluster regions are proposed; create them.
-            page = app.page('Region Endpoints', timeout=30)
+            page = app.page('Private Endpoints', timeout=30)
             for title in REGIONS.values():
                 app.find('list item', lambda n, t=title: n and n.startswith(t), root=page,
                          mapped=True)
-            app.press('Create Endpoints', root=page)
+            app.press('Create Endpoints')
 
-            # Azure waits for approval: the exact command for each, with the connection name
-            # Atlas gives, and a copy button.
+            # Azure waits for approval: one command for both, with the connection names Atlas
+            # gives, and a copy button.
             steps.wait_endpoints(app, page, 'Waiting for approval in Azure')
             endpoints = api.endpoints(GROUP)
             assert sorted(e['regionName'] for e in endpoints) == sorted(REGIONS), endpoints
             for endpoint in endpoints:
                 assert endpoint['status'] == 'PENDING_ACCEPTANCE', endpoint
-                app.label(steps.approval_command(endpoint['privateEndpointConnectionName']),
-                          root=page)
-                app.find('push button', 'Copy approval command for %s' %
-                         REGIONS[endpoint['regionName']], root=page, mapped=True)
+            names = [e['privateEndpointConnectionName'] for e in
+                     sorted(endpoints, key=lambda e: REGIONS[e['regionName']])]
+            app.label(steps.approval_command(*names), root=page)
+            app.find('push button', 'Copy approval command', root=page, mapped=True)
             app.screenshot('e2e-setup-approval')
 
             for endpoint in endpoints:

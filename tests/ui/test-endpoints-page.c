@@ -15,6 +15,7 @@
 #include "kl-assistant.h"
 #include "kl-endpoint-watch.h"
 #include "kl-regions.h"
+#include "kl-server-text.h"
 #include "kl-sim.h"
 #include "kl-test-project.h"
 #include "kl-test-widget.h"
@@ -331,6 +332,37 @@ click (GtkWidget *button)
   g_signal_emit_by_name (button, "clicked");
 }
 
+/* The page's one primary action: the assistant's Next, labelled “Create Endpoints”. */
+static GtkWidget *
+find_create_button (KlEndpointsPage *page)
+{
+  GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (page)));
+  GtkWidget *button = find_button (root, "Create Endpoints");
+
+  g_assert_false (gtk_widget_is_ancestor (button, GTK_WIDGET (page)));
+  g_assert_true (gtk_widget_has_css_class (button, "suggested-action"));
+  return button;
+}
+
+/* The suggested (blue) buttons under @root. */
+static guint
+count_suggested (GtkWidget *root)
+{
+  guint n = 0;
+
+  if (!gtk_widget_get_mapped (root))
+    return 0;
+  if (GTK_IS_BUTTON (root) && gtk_widget_has_css_class (root, "suggested-action"))
+    n++;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_suggested (child);
+
+  return n;
+}
+
 static KlEndpointRow *
 find_row_in (GtkWidget  *root,
              const char *region)
@@ -371,6 +403,26 @@ shows_label (GtkWidget  *root,
   GtkWidget *label = kl_test_find_by_label (root, text);
 
   return label != NULL && gtk_widget_is_visible (label);
+}
+
+/* How many labels shown under @root read @text. */
+static guint
+count_labels (GtkWidget  *root,
+              const char *text)
+{
+  guint n = 0;
+
+  if (!gtk_widget_get_mapped (root))
+    return 0;
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+    n++;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_labels (child, text);
+
+  return n;
 }
 
 static AdwMessageDialog *
@@ -578,7 +630,7 @@ create_through_page (KlEndpointsPage    *page,
   for (guint i = 0; regions[i] != NULL; i++)
     g_assert_true (kl_endpoints_page_add_region (page, regions[i]));
 
-  click (find_button (GTK_WIDGET (page), "Create Endpoints"));
+  click (find_create_button (page));
   g_assert_true (kl_test_wait_until (page_idle, page, TIMEOUT_MS));
   g_assert_null (kl_page_get_error (KL_PAGE (page)));
   g_clear_pointer (&planned, g_strfreev);
@@ -926,7 +978,7 @@ test_private_networking (Fixture       *f,
   g_assert_true (kl_page_get_complete (page));
   g_assert_true (shows_label (GTK_WIDGET (page),
                               "Private networking is already required for this project. Go on "
-                              "to create or check its region endpoints."));
+                              "to create or check its private endpoints."));
   g_assert_true (shows_label (GTK_WIDGET (page), "Paused Multi-Cloud Clusters"));
   g_assert_true (shows_label (GTK_WIDGET (page), "analytics-multicloud"));
 }
@@ -1019,6 +1071,10 @@ test_create_and_approve (Fixture       *f,
   g_auto(GStrv) planned = NULL;
   g_autofree char *expected = NULL;
   g_autofree char *clipboard = NULL;
+  g_autofree char *connection_label = NULL;
+  g_autofree char *shown_connection = NULL;
+  const char *other;
+  GtkLabel *label;
   KlPrivateEndpoint *endpoint;
   GtkWidget *new_row;
   KlEndpointRow *row;
@@ -1039,7 +1095,6 @@ test_create_and_approve (Fixture       *f,
   g_assert_cmpstr (planned[1], ==, "US_EAST_2");
   g_assert_true (shows_label (GTK_WIDGET (page), "West Europe (EUROPE_WEST)"));
   g_assert_true (shows_label (GTK_WIDGET (page), "East US 2 (US_EAST_2)"));
-  g_assert_false (kl_page_get_complete (KL_PAGE (page)));
   /* Each is named once, by its title (an accessible label as well would say it twice). */
   new_row = gtk_widget_get_ancestor (kl_test_find_by_label (GTK_WIDGET (page),
                                                             "East US 2 (US_EAST_2)"),
@@ -1050,10 +1105,16 @@ test_create_and_approve (Fixture       *f,
   g_assert_true (gtk_test_accessible_has_relation (GTK_ACCESSIBLE (new_row),
                                                    GTK_ACCESSIBLE_RELATION_LABELLED_BY));
 
+  /* One primary action, in the action bar: Next says what it does; none in the page. */
+  g_assert_true (kl_page_get_complete (KL_PAGE (page)));
+  g_assert_cmpstr (kl_page_get_next_label (KL_PAGE (page)), ==, "_Create Endpoints");
+  g_assert_cmpuint (count_suggested (GTK_WIDGET (page)), ==, 0);
+  g_assert_cmpuint (count_suggested (GTK_WIDGET (f->window)), ==, 1);
+
   /* Both POSTs are made before either is answered. */
   kl_sim_set_latency (f->project->sim, 100);
   kl_sim_clear_requests (f->project->sim);
-  click (find_button (GTK_WIDGET (page), "Create Endpoints"));
+  click (find_create_button (page));
   g_assert_true (kl_endpoints_page_get_busy (page));
   g_assert_true (kl_test_wait_until (page_idle, page, TIMEOUT_MS));
   g_assert_null (kl_page_get_error (KL_PAGE (page)));
@@ -1079,8 +1140,10 @@ test_create_and_approve (Fixture       *f,
                    "Atlas is creating the endpoint. This can take a long time; you can close "
                    "Keylink and come back.");
   g_assert_cmpstr (kl_endpoint_row_get_time_text (row), ==, "for less than a minute");
-  g_assert_true (shows_label (GTK_WIDGET (row), "Initiating · for less than a minute"));
-  g_assert_null (kl_endpoint_row_get_approval_command (row));
+  /* A no-break space before the separator: a wrapped line never starts with it. */
+  g_assert_true (shows_label (GTK_WIDGET (row), "Initiating\u00a0· for less than a minute"));
+  g_assert_null (kl_endpoint_row_get_command (row));
+  g_assert_null (kl_endpoints_page_get_approval_command (page));
   g_assert_true (has_accessible_label (GTK_WIDGET (row), "East US 2 (US_EAST_2)"));
   g_assert_false (kl_page_get_complete (KL_PAGE (page)));
 
@@ -1097,26 +1160,42 @@ test_create_and_approve (Fixture       *f,
   wait_for_status (page, "EUROPE_WEST", KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE);
   connection = kl_private_endpoint_get_private_endpoint_connection_name (endpoint);
   g_assert_true (g_str_has_prefix (connection, VAULT "."));
-  expected = g_strdup_printf ("az keyvault private-endpoint-connection approve --subscription "
-                              SUBSCRIPTION_ID " --resource-group "
-                              RESOURCE_GROUP " --vault-name " VAULT " --name %s --description "
-                              "\"MongoDB Atlas encryption at rest\"",
-                              connection);
+  other = kl_private_endpoint_get_private_endpoint_connection_name (
+    kl_endpoint_watch_lookup_region (kl_endpoints_page_get_watch (page), "EUROPE_WEST"));
+  /* One command for both, by region (East US 2, then West Europe). */
+  expected = g_strdup_printf ("for name in %s %s; do az keyvault private-endpoint-connection "
+                              "approve --subscription " SUBSCRIPTION_ID " --resource-group "
+                              RESOURCE_GROUP " --vault-name " VAULT " --name \"$name\" "
+                              "--description \"MongoDB Atlas encryption at rest\"; done",
+                              connection, other);
   row = find_row (KL_PAGE (page), "US_EAST_2");
   g_assert_cmpstr (kl_endpoint_row_get_status_title (row), ==, "Waiting for approval in Azure");
-  g_assert_cmpstr (kl_endpoint_row_get_approval_command (row), ==, expected);
-  g_assert_true (shows_label (GTK_WIDGET (row), expected));
-  g_assert_true (shows_label (GTK_WIDGET (row),
-                              "Or in the Azure portal: Key vaults → " VAULT " → Settings → "
-                              "Networking → Private endpoint connections → select the Pending "
-                              "one → Approve."));
-  g_assert_true (shows_label (GTK_WIDGET (row),
-                              "Atlas may take a few minutes to notice the approval."));
+  g_assert_null (kl_endpoint_row_get_command (row));
+  g_assert_cmpstr (kl_endpoints_page_get_approval_command (page), ==, expected);
+  /* Shown once, on the page, on one line that scrolls sideways rather than wraps. */
+  g_assert_cmpuint (count_labels (GTK_WIDGET (f->window), expected), ==, 1);
+  label = kl_command_view_get_label (kl_endpoints_page_get_approval_view (page));
+  g_assert_cmpstr (gtk_label_get_label (label), ==, expected);
+  g_assert_false (gtk_label_get_wrap (label));
+  g_assert_true (gtk_label_get_selectable (label));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (label), "monospace"));
+  g_assert_nonnull (gtk_widget_get_ancestor (GTK_WIDGET (label), GTK_TYPE_SCROLLED_WINDOW));
+  g_assert_false (gtk_widget_is_ancestor (GTK_WIDGET (label), GTK_WIDGET (row)));
+  /* The portal path once for the page; each row names its connection. */
+  g_assert_cmpuint (count_labels (GTK_WIDGET (page),
+                                  "Or in the Azure portal: Key vaults → " VAULT " → Settings → "
+                                  "Networking → Private endpoint connections → select each "
+                                  "Pending connection named below → Approve."), ==, 1);
+  g_assert_cmpuint (count_labels (GTK_WIDGET (page),
+                                  "Atlas may take a few minutes to notice an approval."), ==, 1);
+  shown_connection = kl_server_text_dup_short (connection, KL_SERVER_TEXT_SHORT_CHARS);
+  connection_label = g_strdup_printf ("Connection: %s", shown_connection);
+  g_assert_true (shows_label (GTK_WIDGET (row), connection_label));
   /* Not in demo mode: no simulated Azure. */
   g_assert_null (find_by_accessible_label (GTK_WIDGET (row), "Approve in Azure (simulated)"));
 
   /* Copy: the clipboard holds the command, and a toast says so. */
-  click (find_button (GTK_WIDGET (page), "Copy approval command for East US 2 (US_EAST_2)"));
+  click (find_button (GTK_WIDGET (page), "Copy approval command"));
   gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (page)), NULL,
                                  clipboard_text_cb, &clipboard);
   g_assert_true (kl_test_wait_until (clipboard_read, &clipboard, TIMEOUT_MS));
@@ -1138,8 +1217,9 @@ test_create_and_approve (Fixture       *f,
   wait_for_status (page, "EUROPE_WEST", KL_ENDPOINT_STATUS_ACTIVE);
   row = find_row (KL_PAGE (page), "US_EAST_2");
   g_assert_cmpstr (kl_endpoint_row_get_status_title (row), ==, "Active");
-  g_assert_null (kl_endpoint_row_get_approval_command (row));
+  g_assert_null (kl_endpoints_page_get_approval_command (page));
   g_assert_true (kl_page_get_complete (KL_PAGE (page)));
+  g_assert_null (kl_page_get_next_label (KL_PAGE (page)));
   g_assert_true (shows_label (GTK_WIDGET (page),
                               "Every endpoint is active: Atlas reaches the key vault privately "
                               "in each of these regions."));
@@ -1206,7 +1286,7 @@ test_reject_recreation (Fixture       *f,
   row = find_row (KL_PAGE (page), "US_EAST_2");
   g_assert_cmpstr (kl_private_endpoint_get_id (kl_endpoint_row_get_endpoint (row)), ==, new_id);
   g_assert_cmpstr (kl_endpoint_row_get_status_title (row), !=, "Being recreated");
-  g_assert_null (kl_endpoint_row_get_approval_command (row));
+  g_assert_null (kl_endpoints_page_get_approval_command (page));
   /* The old record's message, on the region's row. */
   g_assert_true (shows_label (GTK_WIDGET (row),
                               "Previous connection: private endpoint was rejected"));
@@ -1225,12 +1305,11 @@ test_reject_recreation (Fixture       *f,
   g_assert_cmpstr (kl_endpoint_row_get_explanation (row), ==,
                    "The connection was recreated after it was rejected or removed in Azure: "
                    "approve it again.");
-  g_assert_nonnull (kl_endpoint_row_get_approval_command (row));
-  g_assert_nonnull (strstr (kl_endpoint_row_get_approval_command (row),
+  g_assert_nonnull (kl_endpoints_page_get_approval_command (page));
+  g_assert_nonnull (strstr (kl_endpoints_page_get_approval_command (page),
                             kl_private_endpoint_get_private_endpoint_connection_name (endpoint)));
-  g_assert_null (strstr (kl_endpoint_row_get_approval_command (row), old_connection));
-  g_assert_nonnull (find_by_accessible_label (GTK_WIDGET (row),
-                                              "Copy approval command for East US 2 (US_EAST_2)"));
+  g_assert_null (strstr (kl_endpoints_page_get_approval_command (page), old_connection));
+  g_assert_nonnull (find_by_accessible_label (GTK_WIDGET (page), "Copy approval command"));
   g_assert_true (shows_label (GTK_WIDGET (row),
                               "Previous connection: private endpoint was rejected"));
 
@@ -1285,7 +1364,7 @@ test_fail_retry (Fixture       *f,
   g_assert_true (shows_label (GTK_WIDGET (row), FAILURE_MESSAGE));
   g_assert_false (kl_page_get_complete (KL_PAGE (page)));
   /* The message names Microsoft.Network: the command that registers it, ready to copy. */
-  g_assert_cmpstr (kl_endpoint_row_get_approval_command (row), ==,
+  g_assert_cmpstr (kl_endpoint_row_get_command (row), ==,
                    "az provider register --namespace Microsoft.Network --subscription "
                    SUBSCRIPTION_ID);
   g_assert_true (shows_label (GTK_WIDGET (row),
@@ -1396,7 +1475,8 @@ test_changed_elsewhere (Fixture       *f,
   /* Atlas is read again when an endpoint vanishes; here the project is read as on any step. */
   kl_session_refresh_async (kl_endpoints_page_get_session (page), NULL, NULL, NULL);
   g_assert_true (kl_test_wait_until (says_key_off, page, TIMEOUT_MS));
-  g_assert_false (gtk_widget_is_sensitive (kl_test_find_by_label (GTK_WIDGET (page),
+  g_assert_false (kl_page_get_complete (KL_PAGE (page)));
+  g_assert_false (gtk_widget_is_sensitive (kl_test_find_by_label (GTK_WIDGET (f->window),
                                                                   "_Create Endpoints")));
 }
 
@@ -1590,6 +1670,71 @@ test_add_region (Fixture       *f,
 
 /* ---- Endpoints: close and come back ------------------------------------------------------ */
 
+/* A status already there when Keylink first looks: how long it has lasted, Keylink cannot
+ * know. It says since when it has seen it, never “for less than a minute”; a change it sees
+ * gives the duration again. */
+static void
+test_time_after_restart (Fixture       *f,
+                         gconstpointer  user_data)
+{
+  static const char * const regions[] = { "US_EAST_2", NULL };
+  KlEndpointsPage *page;
+  KlEndpointRow *row;
+  KlPrivateEndpoint *endpoint;
+  g_autoptr(GDateTime) before = NULL;
+  g_autoptr(GDateTime) after = NULL;
+  g_autofree char *since = NULL;
+  g_autofree char *since_after = NULL;
+  g_autofree char *status = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kl_test_project_enable_cmk (f->project, KL_SIM_GROUP_READY, TRUE);
+  page = open_endpoints (f, KL_SIM_GROUP_READY);
+  create_through_page (page, regions);
+  kl_sim_advance (f->project->sim, KL_SIM_INITIATING_SECONDS);
+  wait_for_status (page, "US_EAST_2", KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE);
+  row = find_row (KL_PAGE (page), "US_EAST_2");
+  /* Seen to begin in this window. */
+  g_assert_cmpstr (kl_endpoint_row_get_time_text (row), ==, "for less than a minute");
+
+  /* Keylink closes; the new one first sees the endpoint already waiting. */
+  window_close (f);
+  window_open (f, 720, 900);
+  before = g_date_time_new_now_local ();
+  page = open_endpoints (f, KL_SIM_GROUP_READY);
+  g_assert_true (kl_test_wait_until (page_loaded, page, TIMEOUT_MS));
+  endpoint = wait_for_status (page, "US_EAST_2", KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE);
+  row = find_row (KL_PAGE (page), "US_EAST_2");
+  g_assert_nonnull (row);
+  /* The time of the first look (between these two, which may fall in two minutes). */
+  after = g_date_time_new_now_local ();
+  since = kl_endpoint_format_seen_since (before);
+  since_after = kl_endpoint_format_seen_since (after);
+  g_assert_true (g_str_has_prefix (kl_endpoint_row_get_time_text (row), "seen since "));
+  if (g_strcmp0 (kl_endpoint_row_get_time_text (row), since) != 0)
+    {
+      g_free (since);
+      since = g_steal_pointer (&since_after);
+    }
+  g_assert_cmpstr (kl_endpoint_row_get_time_text (row), ==, since);
+  g_assert_false (shows_label (GTK_WIDGET (row),
+                               "Waiting for approval in Azure\u00a0· for less than a minute"));
+  status = g_strconcat ("Waiting for approval in Azure\u00a0· ", since, NULL);
+  g_assert_true (shows_label (GTK_WIDGET (row), status));
+  /* Still so twenty minutes later: still only since when. */
+  kl_endpoint_row_set_status_since (row, g_get_monotonic_time () - 20 * 60 * G_USEC_PER_SEC);
+  g_assert_true (g_str_has_prefix (kl_endpoint_row_get_time_text (row), "seen since "));
+
+  /* Approved: a change seen, whose duration is known. */
+  g_assert_true (kl_sim_approve_endpoint (f->project->sim, KL_SIM_GROUP_READY,
+                                          kl_private_endpoint_get_id (endpoint), &error));
+  g_assert_no_error (error);
+  kl_sim_advance (f->project->sim, KL_SIM_ACTIVATION_SECONDS);
+  wait_for_status (page, "US_EAST_2", KL_ENDPOINT_STATUS_ACTIVE);
+  row = find_row (KL_PAGE (page), "US_EAST_2");
+  g_assert_cmpstr (kl_endpoint_row_get_time_text (row), ==, "for less than a minute");
+}
+
 static void
 test_resume (Fixture       *f,
              gconstpointer  user_data)
@@ -1601,7 +1746,7 @@ test_resume (Fixture       *f,
   kl_test_project_enable_cmk (f->project, KL_SIM_GROUP_READY, TRUE);
   page = open_endpoints (f, KL_SIM_GROUP_READY);
   g_assert_true (kl_test_wait_until (page_loaded, page, TIMEOUT_MS));
-  click (find_button (GTK_WIDGET (page), "Create Endpoints"));
+  click (find_create_button (page));
   g_assert_true (kl_test_wait_until (page_idle, page, TIMEOUT_MS));
   wait_for_status (page, "US_EAST_2", KL_ENDPOINT_STATUS_INITIATING);
 
@@ -1618,7 +1763,7 @@ test_resume (Fixture       *f,
   planned = kl_endpoints_page_dup_new_regions (page);
   g_assert_cmpuint (g_strv_length (planned), ==, 0);
   g_assert_false (kl_endpoints_page_add_region (page, "US_EAST_2"));
-  g_assert_null (find_by_accessible_label (GTK_WIDGET (page), "Create Endpoints"));
+  g_assert_null (find_by_accessible_label (GTK_WIDGET (f->window), "Create Endpoints"));
 
   /* Leaving the page pauses the watch; coming back resumes it. */
   kl_assistant_back (f->assistant);
@@ -2041,6 +2186,7 @@ main (int   argc,
   ADD ("changed-elsewhere", test_changed_elsewhere);
   ADD ("add-region", test_add_region);
   ADD ("resume", test_resume);
+  ADD ("time-after-restart", test_time_after_restart);
   ADD ("unreachable", test_unreachable);
   ADD ("finish-later", test_finish_later);
   ADD ("notification", test_notification);

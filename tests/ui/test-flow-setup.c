@@ -338,9 +338,10 @@ test_whole_setup (Fixture       *fixture,
   g_assert_cmpuint (g_strv_length (regions), ==, 2);
   g_assert_cmpstr (regions[0], ==, "EUROPE_WEST");
   g_assert_cmpstr (regions[1], ==, "US_EAST_2");
-  g_assert_false (kl_page_get_complete (page));
-  g_signal_emit_by_name (kl_test_find_by_label (GTK_WIDGET (page), "_Create Endpoints"),
-                         "clicked");
+  /* Next is the page's one primary action: it creates them. */
+  g_assert_true (kl_page_get_complete (page));
+  g_assert_cmpstr (kl_page_get_next_label (page), ==, "_Create Endpoints");
+  kl_assistant_next (assistant);
   g_assert_true (kl_test_wait_until (endpoints_loaded, endpoints_page, TIMEOUT_MS));
   g_assert_null (kl_page_get_error (page));
   g_assert_cmpuint (count_requests (fixture, "POST", "/api/atlas/v2/groups/" KL_SIM_GROUP_READY

@@ -14,6 +14,7 @@
 #include "kl-application.h"
 #include "kl-assistant.h"
 #include "kl-window.h"
+#include "kl-test-utils.h"
 #include "kl-test-widget.h"
 
 static KlApplication *app;
@@ -101,6 +102,142 @@ test_i18n_pages (void)
   g_assert_finalize_object (window);
 }
 
+/* ---- At 360 px ------------------------------------------------------------------------- */
+
+#define NARROW_DEADLINE_MS 5000
+
+typedef struct
+{
+  GtkWidget *widget;
+  guint      n_frames;
+} FrameWait;
+
+static gboolean
+count_frame (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       user_data)
+{
+  FrameWait *wait = user_data;
+
+  wait->n_frames++;
+  return wait->n_frames < 3 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static gboolean
+frames_drawn (gpointer user_data)
+{
+  FrameWait *wait = user_data;
+
+  gtk_widget_queue_draw (wait->widget);
+  return wait->n_frames >= 3;
+}
+
+/* A few frames, so that what changed is laid out. */
+static void
+wait_for_layout (GtkWidget *widget)
+{
+  FrameWait wait = { widget, 0 };
+
+  gtk_widget_queue_resize (widget);
+  gtk_widget_add_tick_callback (widget, count_frame, &wait, NULL);
+  g_assert_true (kl_test_wait_until (frames_drawn, &wait, NARROW_DEADLINE_MS));
+}
+
+static char *
+without_mnemonic (const char *text)
+{
+  g_autoptr(GString) result = g_string_new (text);
+
+  g_string_replace (result, "_", "", 0);
+  return g_string_free (g_steal_pointer (&result), FALSE);
+}
+
+static gboolean
+is_text (GtkWidget     *widget,
+         gconstpointer  data)
+{
+  return GTK_IS_TEXT (widget);
+}
+
+/* The demo's banner (as on the pages with Fill Demo Values, where it is narrowest) keeps to two
+ * lines, and a subscription ID is not cut inside its entry, in a 360 px window. */
+static void
+test_i18n_narrow (void)
+{
+  static const char guid[] = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
+  KlWindow *window = kl_window_new (app);
+  KlAssistant *assistant;
+  g_autofree char *title = NULL;
+  g_autoptr(PangoLayout) layout = NULL;
+  GtkWidget *banner, *button, *text;
+  AdwEntryRow *row;
+  int text_width;
+
+  g_object_ref_sink (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 800);
+  g_assert_true (kl_test_window_show (GTK_WINDOW (window)));
+  assistant = kl_window_get_assistant (window);
+  g_assert_true (kl_assistant_set_current_page (assistant, "key-vault"));
+
+  /* The banner as the demo shows it on this page: its label beside Fill Demo Values. */
+  banner = kl_test_find_by_label (GTK_WIDGET (window),
+                                  g_dgettext (GETTEXT_PACKAGE, "Demo — nothing real is changed"));
+  g_assert_nonnull (banner);
+  button = gtk_widget_get_next_sibling (banner);
+  g_assert_true (GTK_IS_BUTTON (button));
+  gtk_widget_set_visible (gtk_widget_get_ancestor (banner, GTK_TYPE_REVEALER), TRUE);
+  gtk_revealer_set_reveal_child (GTK_REVEALER (gtk_widget_get_ancestor (banner,
+                                                                        GTK_TYPE_REVEALER)),
+                                 TRUE);
+  gtk_widget_set_visible (button, TRUE);
+
+  title = without_mnemonic (g_dgettext (GETTEXT_PACKAGE, "_Subscription ID"));
+  row = kl_test_find_entry (KL_PAGE (kl_assistant_get_current_page (assistant)), title);
+  gtk_editable_set_text (GTK_EDITABLE (row), guid);
+  wait_for_layout (GTK_WIDGET (window));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 360);
+
+  g_test_message ("%s: the banner takes %d lines, %d px wide beside a button of %d px: “%s”",
+                  language (),
+                  pango_layout_get_line_count (gtk_label_get_layout (GTK_LABEL (banner))),
+                  gtk_widget_get_width (banner), gtk_widget_get_width (button),
+                  gtk_label_get_text (GTK_LABEL (banner)));
+  g_assert_cmpint (pango_layout_get_line_count (gtk_label_get_layout (GTK_LABEL (banner))), <=, 2);
+
+  text = kl_test_find (GTK_WIDGET (row), TRUE, is_text, NULL);
+  g_assert_nonnull (text);
+  layout = gtk_widget_create_pango_layout (text, guid);
+  pango_layout_get_pixel_size (layout, &text_width, NULL);
+  g_test_message ("%s: the subscription ID needs %d px, its entry has %d", language (),
+                  text_width, gtk_widget_get_width (text));
+  g_assert_cmpint (text_width, <=, gtk_widget_get_width (text));
+
+  /* Read back on Review: on one line, whole. */
+  if (kl_assistant_set_current_page (assistant, "review"))
+    {
+      GtkWidget *value;
+
+      wait_for_layout (GTK_WIDGET (window));
+      value = kl_test_find_by_label (GTK_WIDGET (kl_assistant_get_current_page (assistant)),
+                                     guid);
+      g_test_message ("%s: review shows the subscription ID: %s", language (),
+                      value != NULL ? "yes" : "no");
+      if (value != NULL)
+        {
+          PangoLayout *shown = gtk_label_get_layout (GTK_LABEL (value));
+
+          g_test_message ("%s: on %d lines, ellipsized %d, %d px", language (),
+                          pango_layout_get_line_count (shown), pango_layout_is_ellipsized (shown),
+                          gtk_widget_get_width (value));
+          g_assert_cmpint (pango_layout_get_line_count (shown), ==, 1);
+          g_assert_false (pango_layout_is_ellipsized (shown));
+        }
+    }
+
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -126,6 +263,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/i18n/pages", test_i18n_pages);
+  g_test_add_func ("/i18n/narrow", test_i18n_narrow);
 
   ret = g_test_run ();
   g_clear_object (&app);

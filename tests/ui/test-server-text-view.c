@@ -157,26 +157,30 @@ test_long_error_message (void)
 static void
 test_approval_command_bidi (void)
 {
-  g_autoptr(KlPrivateEndpoint) endpoint =
-    endpoint_new ("PENDING_ACCEPTANCE", "conn" RLO "txet", "");
+  static const char * const names[] = { "conn" RLO "txet", "plain-name.1", NULL };
+  g_autofree char *command = NULL;
   GtkWidget *window = gtk_window_new ();
-  GtkWidget *list = gtk_list_box_new ();
-  GtkWidget *row = kl_endpoint_row_new (endpoint);
-  const char *copied;
+  GtkWidget *view = kl_command_view_new ();
   GtkLabel *label;
 
-  kl_endpoint_row_set_approval_target (KL_ENDPOINT_ROW (row), "AZURE", "sub", "rg", "vault");
-  gtk_list_box_append (GTK_LIST_BOX (list), row);
-  gtk_window_set_child (GTK_WINDOW (window), list);
+  /* One command for every connection that waits, as the Endpoints page shows it. */
+  command = kl_endpoint_build_approvals_command ("AZURE", "sub", "rg", "vault",
+                                                names);
+  kl_command_view_set_command (KL_COMMAND_VIEW (view), command);
+  gtk_window_set_child (GTK_WINDOW (window), view);
   g_assert_true (kl_test_window_show (GTK_WINDOW (window)));
 
-  label = find_label (row, is_command, NULL);
+  label = find_label (view, is_command, NULL);
   g_assert_nonnull (label);
+  g_assert_true (label == kl_command_view_get_label (KL_COMMAND_VIEW (view)));
   g_assert_false (has_bidi_control (gtk_label_get_label (label)));
+  /* On one line: a break inside a name would read as part of it. */
+  g_assert_false (gtk_label_get_wrap (label));
 
   /* The copied command keeps the name as Atlas has it, quoted for the shell. */
-  copied = kl_endpoint_row_get_approval_command (KL_ENDPOINT_ROW (row));
-  g_assert_nonnull (strstr (copied, "--name 'conn" RLO "txet'"));
+  g_assert_cmpstr (kl_command_view_get_command (KL_COMMAND_VIEW (view)), ==, command);
+  g_assert_nonnull (strstr (command, "for name in 'conn" RLO "txet' plain-name.1; do "));
+  g_assert_nonnull (strstr (command, " --name \"$name\" "));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }

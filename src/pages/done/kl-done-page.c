@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "kl-done-page.h"
+#include "kl-regions.h"
 #include "widgets/kl-cluster-row.h"
 #include "pages/kl-page-util.h"
 
@@ -344,10 +345,11 @@ update_state (KlDonePage *self)
     {
       KlPrivateEndpoint *endpoint = g_ptr_array_index (endpoints, i);
       g_autofree char *status = dup_endpoint_status (endpoint);
+      g_autofree char *region = kl_regions_dup_title (kl_private_endpoint_get_region_name (endpoint));
       g_autofree char *title = NULL;
 
-      /* Translators: %s is an Atlas region such as US_EAST_2 */
-      title = g_strdup_printf (_("Endpoint in %s"), kl_private_endpoint_get_region_name (endpoint));
+      /* Translators: %s is a region such as “East US 2 (US_EAST_2)” */
+      title = g_strdup_printf (_("Endpoint in %s"), region);
       add_row (self->network_group, self->endpoint_rows, title, status, NULL, TRUE);
     }
 

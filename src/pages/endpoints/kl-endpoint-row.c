@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "kl-a11y.h"
+#include "kl-command-view.h"
 #include "kl-endpoint-row.h"
 #include "kl-server-text.h"
 #include "kl-server-text-view.h"
@@ -32,13 +33,14 @@ struct _KlEndpointRow
   char              *subscription_id;
   char              *resource_group;
   char              *vault_name;
-  char              *approval_command;
+  char              *command;
   char              *time_text;
   char              *notice;
   char              *azure_status;
   char              *azure_error;
   char              *azure_text;
   gint64             status_since;
+  guint              status_start_seen : 1;
   guint              demo : 1;
   guint              recreated : 1;
   guint              busy : 1;
@@ -55,12 +57,10 @@ struct _KlEndpointRow
   GtkLabel          *explanation_label;
   GtkLabel          *error_label;
   GtkLabel          *notice_label;
+  GtkLabel          *connection_label;
   GtkWidget         *approval_box;
-  GtkLabel          *command_label;
-  GtkButton         *copy_button;
-  GtkLabel          *portal_label;
+  KlCommandView     *command_view;
   GtkLabel          *approval_intro_label;
-  GtkWidget         *delay_label;
   GtkWidget         *simulated_box;
   GtkButton         *approve_button;
   GtkMenuButton     *simulated_menu_button;
@@ -156,6 +156,58 @@ kl_endpoint_build_approval_command (const char *environment,
 }
 
 char *
+kl_endpoint_build_approvals_command (const char         *environment,
+                                     const char         *subscription_id,
+                                     const char         *resource_group,
+                                     const char         *vault_name,
+                                     const char * const *connection_names)
+{
+  g_autoptr(GString) command = NULL;
+  const char *cloud = az_cloud_name (environment);
+  guint n = connection_names != NULL ? g_strv_length ((char **) connection_names) : 0;
+
+  if (n == 0)
+    return NULL;
+  if (n == 1)
+    return kl_endpoint_build_approval_command (environment, subscription_id, resource_group,
+                                               vault_name, connection_names[0]);
+  if (resource_group == NULL || resource_group[0] == '\0' ||
+      vault_name == NULL || vault_name[0] == '\0')
+    return NULL;
+  for (guint i = 0; i < n; i++)
+    if (connection_names[i][0] == '\0')
+      return NULL;
+
+  /* The same command for each name, in a loop of the POSIX shell. */
+  command = g_string_new (NULL);
+  if (cloud != NULL)
+    g_string_append_printf (command, "az cloud set --name %s && ", cloud);
+  g_string_append (command, "for name in");
+  for (guint i = 0; i < n; i++)
+    {
+      g_string_append_c (command, ' ');
+      if (is_shell_safe (connection_names[i]))
+        {
+          g_string_append (command, connection_names[i]);
+        }
+      else
+        {
+          g_autofree char *quoted = g_shell_quote (connection_names[i]);
+
+          g_string_append (command, quoted);
+        }
+    }
+  g_string_append (command, "; do az keyvault private-endpoint-connection approve");
+  if (subscription_id != NULL && subscription_id[0] != '\0')
+    append_argument (command, "--subscription", subscription_id);
+  append_argument (command, "--resource-group", resource_group);
+  append_argument (command, "--vault-name", vault_name);
+  g_string_append (command, " --name \"$name\" --description \"" APPROVAL_DESCRIPTION "\"; done");
+
+  return g_string_free (g_steal_pointer (&command), FALSE);
+}
+
+char *
 kl_endpoint_build_register_command (const char *environment,
                                     const char *subscription_id)
 {
@@ -230,6 +282,20 @@ kl_endpoint_format_duration (gint64 seconds)
       return g_strdup_printf (_("for %u h %u min"), (guint) hours, (guint) (minutes % 60));
     }
   return g_strdup_printf (ngettext ("for %u day", "for %u days", (gulong) days), (guint) days);
+}
+
+char *
+kl_endpoint_format_seen_since (GDateTime *since)
+{
+  g_autofree char *time = NULL;
+
+  g_return_val_if_fail (since != NULL, NULL);
+
+  /* Translators: a time of day in strftime format, as in “seen since 10:42” */
+  time = g_date_time_format (since, C_("time of day", "%H:%M"));
+  /* Translators: when Keylink first saw an endpoint in its status (it was already so, for an
+   * unknown time): %s is a time of day, e.g. “10:42” */
+  return g_strdup_printf (_("seen since %s"), time);
 }
 
 static const char *
@@ -328,12 +394,23 @@ update_time (KlEndpointRow *self)
   g_autofree char *status = NULL;
 
   g_clear_pointer (&self->time_text, g_free);
-  if (seconds >= 0)
-    self->time_text = kl_endpoint_format_duration (seconds);
+  if (seconds >= 0 && self->status_start_seen)
+    {
+      self->time_text = kl_endpoint_format_duration (seconds);
+    }
+  else if (seconds >= 0)
+    {
+      /* The status was there when Keylink first looked: how long before, it cannot know. */
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      g_autoptr(GDateTime) since =
+        g_date_time_add (now, -(g_get_monotonic_time () - self->status_since));
 
+      self->time_text = kl_endpoint_format_seen_since (since);
+    }
+
+  /* A no-break space before the separator: a wrapped line never starts with it. */
   if (self->time_text != NULL)
-    /* Translators: an endpoint's status, then how long it has been so: "Active · for 3 min" */
-    status = g_strdup_printf (_("%s · %s"), title, self->time_text);
+    status = g_strconcat (title, "\u00a0· ", self->time_text, NULL);
   else
     status = g_strdup (title);
 
@@ -397,13 +474,11 @@ update (KlEndpointRow *self)
   gboolean waiting = status == KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE;
   gboolean needs_register;
   g_autofree char *label = NULL;
-  g_autofree char *portal = NULL;
   GVariant *target;
 
   /* The target of every action of the row: this endpoint. */
   target = g_variant_ref_sink (g_variant_new_string (id != NULL ? id : ""));
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->delete_button), target);
-  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->copy_button), target);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->approve_button), target);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->retry_button), target);
   g_variant_unref (target);
@@ -440,44 +515,33 @@ update (KlEndpointRow *self)
   needs_register = status == KL_ENDPOINT_STATUS_FAILED && error_message != NULL &&
                    kl_endpoint_message_names_network_provider (error_message);
 
-  /* Approval: the exact command, filled for this endpoint, and the portal path. */
-  g_clear_pointer (&self->approval_command, g_free);
-  if (waiting)
-    self->approval_command = kl_endpoint_build_approval_command (self->environment,
-                                                                 self->subscription_id,
-                                                                 self->resource_group,
-                                                                 self->vault_name, connection);
-  else if (needs_register)
-    self->approval_command = kl_endpoint_build_register_command (self->environment,
-                                                                 self->subscription_id);
-  {
-    /* Shown without bidi controls (a connection name could reorder it); copied as built. */
-    g_autofree char *shown = kl_server_text_dup_full (self->approval_command);
+  /* The approval command and the portal path are the page's, once for every endpoint that
+   * waits; the row names its connection, which the portal lists. */
+  if (waiting && connection != NULL && connection[0] != '\0')
+    {
+      g_autofree char *shown = kl_server_text_dup_short (connection, KL_SERVER_TEXT_SHORT_CHARS);
+      g_autofree char *plain = kl_server_text_dup_plain (connection, KL_SERVER_TEXT_SHORT_CHARS);
 
-    gtk_label_set_label (self->command_label, shown != NULL ? shown : "");
-  }
-  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->command_label)),
-                          self->approval_command != NULL);
-  /* Approved in Azure: nothing left to do there, Atlas only has to notice. */
-  gtk_widget_set_visible (self->approval_box,
-                          (waiting && !(self->azure_read && azure_is (self, "Approved"))) ||
-                          needs_register);
+      /* Translators: %s is the name of a private endpoint connection on the key vault */
+      label = g_strdup_printf (_("Connection: %s"), shown);
+      gtk_label_set_label (self->connection_label, label);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->connection_label), plain);
+      g_clear_pointer (&label, g_free);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->connection_label),
+                          waiting && connection != NULL && connection[0] != '\0');
+
+  g_clear_pointer (&self->command, g_free);
+  if (needs_register)
+    self->command = kl_endpoint_build_register_command (self->environment,
+                                                        self->subscription_id);
+  kl_command_view_set_command (self->command_view, self->command);
+  gtk_widget_set_visible (GTK_WIDGET (self->command_view), self->command != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->approval_intro_label), needs_register);
   gtk_label_set_label (self->approval_intro_label,
-                       needs_register
-                       ? _("Register the Microsoft.Network resource provider in the vault’s "
-                           "subscription, in a terminal where the Azure CLI is signed in, then "
-                           "press Retry:")
-                       : _("Approve the connection on the key vault, in a terminal where the "
-                           "Azure CLI is signed in:"));
-  gtk_widget_set_visible (GTK_WIDGET (self->portal_label), waiting);
-  gtk_widget_set_visible (self->delay_label, waiting);
-
-  /* Translators: the steps in the Azure portal; %s is the key vault's name */
-  portal = g_strdup_printf (_("Or in the Azure portal: Key vaults → %s → Settings → "
-                              "Networking → Private endpoint connections → select the Pending "
-                              "one → Approve."),
-                            self->vault_name != NULL ? self->vault_name : _("your vault"));
-  gtk_label_set_label (self->portal_label, portal);
+                       _("Register the Microsoft.Network resource provider in the vault’s "
+                         "subscription, in a terminal where the Azure CLI is signed in, then "
+                         "press Retry:"));
 
   /* The Azure side, and the real approval when the application may try it. */
   g_free (self->azure_text);
@@ -492,6 +556,7 @@ update (KlEndpointRow *self)
 
   /* The demo's simulated Azure: its Approve gives way to the real one. */
   gtk_widget_set_visible (self->simulated_box, waiting && self->demo);
+  gtk_widget_set_visible (self->approval_box, needs_register || (waiting && self->demo));
   gtk_widget_set_visible (GTK_WIDGET (self->approve_button), !approve_in_azure);
 
   gtk_widget_set_visible (GTK_WIDGET (self->retry_button), status == KL_ENDPOINT_STATUS_FAILED);
@@ -500,9 +565,8 @@ update (KlEndpointRow *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->delete_button), !self->busy);
 
   /* Names a person would use, per region. */
-  label = g_strdup_printf (_("Copy approval command for %s"), self->region_title);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->copy_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  label = g_strdup_printf (_("Copy the command for %s"), self->region_title);
+  kl_command_view_set_copy_label (self->command_view, label);
   g_free (label);
   label = g_strdup_printf (_("Delete endpoint in %s"), self->region_title);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->delete_button),
@@ -569,7 +633,7 @@ kl_endpoint_row_finalize (GObject *object)
   g_clear_pointer (&self->subscription_id, g_free);
   g_clear_pointer (&self->resource_group, g_free);
   g_clear_pointer (&self->vault_name, g_free);
-  g_clear_pointer (&self->approval_command, g_free);
+  g_clear_pointer (&self->command, g_free);
   g_clear_pointer (&self->time_text, g_free);
   g_clear_pointer (&self->notice, g_free);
   g_clear_pointer (&self->azure_status, g_free);
@@ -636,6 +700,7 @@ kl_endpoint_row_class_init (KlEndpointRowClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (KL_TYPE_COMMAND_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX
                                                "/pages/endpoints/kl-endpoint-row.ui");
   gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, icon_stack);
@@ -647,12 +712,10 @@ kl_endpoint_row_class_init (KlEndpointRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, explanation_label);
   gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, error_label);
   gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, notice_label);
+  gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, connection_label);
   gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, approval_box);
-  gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, command_label);
-  gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, copy_button);
-  gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, portal_label);
+  gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, command_view);
   gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, approval_intro_label);
-  gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, delay_label);
   gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, simulated_box);
   gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, approve_button);
   gtk_widget_class_bind_template_child (widget_class, KlEndpointRow, simulated_menu_button);
@@ -840,16 +903,42 @@ kl_endpoint_row_get_time_text (KlEndpointRow *self)
 }
 
 /**
- * kl_endpoint_row_get_approval_command:
+ * kl_endpoint_row_get_command:
  *
- * Returns: (nullable): the command shown, when the endpoint waits for approval
+ * Returns: (nullable): the command the row shows (registering Microsoft.Network), if any
  */
 const char *
-kl_endpoint_row_get_approval_command (KlEndpointRow *self)
+kl_endpoint_row_get_command (KlEndpointRow *self)
 {
   g_return_val_if_fail (KL_IS_ENDPOINT_ROW (self), NULL);
 
-  return self->approval_command;
+  return self->command;
+}
+
+/**
+ * kl_endpoint_row_get_command_view:
+ *
+ * Returns: (transfer none): the view of that command
+ */
+KlCommandView *
+kl_endpoint_row_get_command_view (KlEndpointRow *self)
+{
+  g_return_val_if_fail (KL_IS_ENDPOINT_ROW (self), NULL);
+
+  return self->command_view;
+}
+
+void
+kl_endpoint_row_set_status_start_seen (KlEndpointRow *self,
+                                       gboolean       seen)
+{
+  g_return_if_fail (KL_IS_ENDPOINT_ROW (self));
+
+  if (self->status_start_seen == !!seen)
+    return;
+
+  self->status_start_seen = !!seen;
+  update_time (self);
 }
 
 void

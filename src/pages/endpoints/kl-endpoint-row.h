@@ -10,15 +10,18 @@
 #include <adwaita.h>
 
 #include "kl-atlas-types.h"
+#include "kl-command-view.h"
 #include "kl-watch.h"
 
 G_BEGIN_DECLS
 
-/* One private endpoint on the Region endpoints page: its region by name, its status with an
- * icon and what it means in plain words, how long it has been so, Atlas's errorMessage, and
- * what the user can do: the approval command and portal path while Azure waits for approval,
- * Retry when it failed, Delete. The buttons activate the page's "endpoints.*" actions with the
- * endpoint id as target (see kl-endpoints-page.c). */
+/* One private endpoint on the Private Endpoints page: its region by name, its status with an
+ * icon and what it means in plain words, how long it has been so (or since when Keylink has
+ * seen it so), Atlas's errorMessage, and what the user can do for this endpoint: its
+ * connection's name while Azure waits for approval (the page shows the one approval command
+ * for all of them), the command that registers Microsoft.Network and Retry when it failed,
+ * Delete. The buttons activate the page's "endpoints.*" actions with the endpoint id as target
+ * (see kl-endpoints-page.c). */
 
 #define KL_TYPE_ENDPOINT_ROW (kl_endpoint_row_get_type ())
 
@@ -39,6 +42,11 @@ void               kl_endpoint_row_set_approval_target (KlEndpointRow    *self,
                                                         const char       *vault_name);
 void               kl_endpoint_row_set_status_since   (KlEndpointRow     *self,
                                                        gint64             since_us);
+/* Whether Keylink saw the status begin (a change, or a record that appeared while it
+ * watched): "for 3 min". Otherwise (the default) the status was there when Keylink first
+ * looked, and the row says only since when it has seen it: "seen since 10:42". */
+void               kl_endpoint_row_set_status_start_seen (KlEndpointRow  *self,
+                                                          gboolean        seen);
 void               kl_endpoint_row_set_demo           (KlEndpointRow     *self,
                                                        gboolean           demo);
 void               kl_endpoint_row_set_recreated      (KlEndpointRow     *self,
@@ -64,12 +72,13 @@ const char        *kl_endpoint_row_get_notice         (KlEndpointRow     *self);
 /* Updates "for 3 min" from the monotonic clock (the page calls it on a timer). */
 void               kl_endpoint_row_update_time        (KlEndpointRow     *self);
 
-/* The command of HACKING.md, Approving in Azure, with the status words the user guide uses. The
- * approval command is NULL when a value is missing. */
+/* The status words the user guide uses; the command the row shows (registering
+ * Microsoft.Network for a FAILED endpoint whose message names it), or NULL. */
 const char        *kl_endpoint_row_get_status_title   (KlEndpointRow     *self);
 const char        *kl_endpoint_row_get_explanation    (KlEndpointRow     *self);
 const char        *kl_endpoint_row_get_time_text      (KlEndpointRow     *self);
-const char        *kl_endpoint_row_get_approval_command (KlEndpointRow   *self);
+const char        *kl_endpoint_row_get_command        (KlEndpointRow     *self);
+KlCommandView     *kl_endpoint_row_get_command_view   (KlEndpointRow     *self);
 
 /* az keyvault private-endpoint-connection approve --subscription SUB --resource-group RG
  * --vault-name VAULT --name CONNECTION --description "MongoDB Atlas encryption at rest", on
@@ -83,6 +92,16 @@ char              *kl_endpoint_build_approval_command (const char        *enviro
                                                        const char        *resource_group,
                                                        const char        *vault_name,
                                                        const char        *connection_name);
+/* The approval of several connections at once: for one, the command above; for more,
+ * `for name in A B; do az keyvault private-endpoint-connection approve --subscription SUB
+ * --resource-group RG --vault-name VAULT --name "$name" --description "…"; done` (each name
+ * shell-quoted unless it is only [A-Za-z0-9._-]), after the cloud's `az cloud set` as above.
+ * NULL when there is no name, or a value is missing. */
+char              *kl_endpoint_build_approvals_command (const char         *environment,
+                                                        const char         *subscription_id,
+                                                        const char         *resource_group,
+                                                        const char         *vault_name,
+                                                        const char * const *connection_names);
 /* az provider register --namespace Microsoft.Network --subscription SUB (with the cloud's
  * `az cloud set` first, as for the approval command). */
 char              *kl_endpoint_build_register_command (const char        *environment,
@@ -92,6 +111,8 @@ gboolean           kl_endpoint_message_names_network_provider (const char *messa
 /* "Waiting for approval in Azure" and the like; unknown status text as it is. */
 const char        *kl_endpoint_status_title           (KlEndpointStatus   status,
                                                        const char        *status_text);
+/* "seen since 10:42" for a local time. */
+char              *kl_endpoint_format_seen_since      (GDateTime         *since);
 /* "for 3 min" for a duration in seconds ("for less than a minute" under 60). */
 char              *kl_endpoint_format_duration        (gint64             seconds);
 

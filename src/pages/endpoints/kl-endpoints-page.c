@@ -14,6 +14,7 @@
 #include "kl-a11y.h"
 #include "kl-azure-client.h"
 #include "kl-azure-error.h"
+#include "kl-command-view.h"
 #include "kl-endpoint-row.h"
 #include "kl-endpoints-page.h"
 #include "kl-error.h"
@@ -26,9 +27,11 @@
  * (by default those of the project's clusters that have no endpoint yet), create the missing
  * endpoints all at once (KlSetupRunner: a fresh list, then the client's ensure call per
  * region, so a region never gets a second one), then follow them live (KlEndpointWatch: one
- * list request per tick) until every one is ACTIVE. Each row says what its status means and
- * what to do: the approval command and portal path while Azure waits for approval, Retry when
- * it failed, Delete.
+ * list request per tick) until every one is ACTIVE. Creating them is the page's one primary
+ * action, the assistant's Next labelled “Create Endpoints” (the page's apply); once they
+ * exist, Next goes on when every one is active. While connections wait for approval, the page
+ * shows one command that approves all of them and the portal path, once; each row says what
+ * its status means and what is left for that endpoint: Retry when it failed, Delete.
  *
  * Nothing is kept locally: a closed and reopened Keylink lists the endpoints from Atlas again.
  * The watch runs while the page is shown, is paused when it is left, and is poked when the
@@ -70,6 +73,8 @@ struct _KlEndpointsPage
   GHashTable          *notifications; /* ids of the desktop notifications sent */
   GHashTable          *declined;      /* regions the user took off the list or deleted here */
   GHashTable          *seen_regions;  /* regions with a record at the last poll */
+  GHashTable          *first_sight;   /* endpoint ids whose status was there at the first poll */
+  GCancellable        *create_cancellable; /* the creation in flight, cancelled when dropped */
 
   KlAzureClient       *azure_client;  /* the application's, from this session's answers */
   KlAzureVault        *azure_vault;   /* the vault as ARM read it last */
@@ -100,7 +105,9 @@ struct _KlEndpointsPage
   GtkMenuButton       *add_button;
   GtkListBox          *new_list;
   GtkButton           *finish_later_button;
-  GtkButton           *create_button;
+  AdwPreferencesGroup *approval_group;
+  KlCommandView       *approval_view;
+  GtkLabel            *portal_label;
   GtkPopover          *add_popover;
   GtkSearchEntry      *region_search;
   GtkListBox          *region_list;
@@ -359,6 +366,117 @@ set_busy (KlEndpointsPage *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
+/* ---- Approval in Azure ----------------------------------------------------------------- */
+
+/* Whether the vault's connection of this name is approved, as last read or approved here. */
+static gboolean
+is_approved_in_azure (KlEndpointsPage *self,
+                      const char      *name)
+{
+  KlAzureConnection *connection;
+
+  if (g_hash_table_contains (self->azure_approved, name))
+    return TRUE;
+  if (self->azure_vault == NULL)
+    return FALSE;
+
+  connection = kl_azure_vault_find_connection (self->azure_vault, name);
+  return connection != NULL && connection->status != NULL &&
+         g_ascii_strcasecmp (connection->status, "Approved") == 0;
+}
+
+/* The connections that wait for approval, by region: one command approves them all, and the
+ * portal path is said once (HACKING.md, Approving in Azure). */
+static void
+update_approval (KlEndpointsPage *self)
+{
+  GListModel *model = self->sorted_endpoints != NULL ? G_LIST_MODEL (self->sorted_endpoints)
+                                                     : NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+  g_auto(GStrv) pending = NULL;
+  g_autofree char *command = NULL;
+  g_autofree char *description = NULL;
+  g_autofree char *portal = NULL;
+  const char *vault = get_vault_name (self);
+  guint n;
+
+  for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(KlPrivateEndpoint) endpoint = g_list_model_get_item (model, i);
+      const char *name = kl_private_endpoint_get_private_endpoint_connection_name (endpoint);
+
+      if (kl_private_endpoint_get_status (endpoint) != KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE ||
+          name == NULL || name[0] == '\0' || g_hash_table_contains (names, name) ||
+          is_approved_in_azure (self, name))
+        continue;
+
+      g_hash_table_add (names, (gpointer) name);
+      g_strv_builder_add (builder, name);
+    }
+  pending = g_strv_builder_end (builder);
+  n = g_strv_length (pending);
+
+  command = kl_endpoint_build_approvals_command (get_environment (self),
+                                                 get_subscription_id (self),
+                                                 get_resource_group (self), vault,
+                                                 (const char * const *) pending);
+  kl_command_view_set_command (self->approval_view, command);
+  gtk_widget_set_visible (GTK_WIDGET (self->approval_view), command != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->approval_group), n > 0);
+
+  description = g_strdup_printf (ngettext ("One connection waits for approval on the key vault. "
+                                           "Approve it in a terminal where the Azure CLI is "
+                                           "signed in:",
+                                           "%u connections wait for approval on the key vault. "
+                                           "Approve them with one command, in a terminal where "
+                                           "the Azure CLI is signed in:",
+                                           n),
+                                 n);
+  adw_preferences_group_set_description (self->approval_group, description);
+
+  /* Translators: the steps in the Azure portal; %s is the key vault's name */
+  portal = g_strdup_printf (_("Or in the Azure portal: Key vaults → %s → Settings → Networking → "
+                              "Private endpoint connections → select each Pending connection "
+                              "named below → Approve."),
+                            vault != NULL ? vault : _("your key vault"));
+  gtk_label_set_label (self->portal_label, portal);
+}
+
+/**
+ * kl_endpoints_page_get_approval_command:
+ *
+ * Returns: (nullable): the command that approves every connection waiting for approval
+ */
+const char *
+kl_endpoints_page_get_approval_command (KlEndpointsPage *self)
+{
+  g_return_val_if_fail (KL_IS_ENDPOINTS_PAGE (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->approval_group))
+         ? kl_command_view_get_command (self->approval_view) : NULL;
+}
+
+/**
+ * kl_endpoints_page_get_approval_view:
+ *
+ * Returns: (transfer none): the view of that command
+ */
+KlCommandView *
+kl_endpoints_page_get_approval_view (KlEndpointsPage *self)
+{
+  g_return_val_if_fail (KL_IS_ENDPOINTS_PAGE (self), NULL);
+
+  return self->approval_view;
+}
+
+static void
+command_copied_cb (KlEndpointsPage *self)
+{
+  /* Translators: a toast after a command was copied to the clipboard */
+  add_toast (self, _("Copied"));
+}
+
 /* ---- Rows ------------------------------------------------------------------------------ */
 
 static void
@@ -386,6 +504,8 @@ configure_row (KlEndpointsPage *self,
                                        get_resource_group (self), get_vault_name (self));
   if (self->watch != NULL && id != NULL)
     kl_endpoint_row_set_status_since (row, kl_endpoint_watch_get_status_since (self->watch, id));
+  kl_endpoint_row_set_status_start_seen (row, id != NULL &&
+                                              !g_hash_table_contains (self->first_sight, id));
   kl_endpoint_row_set_demo (row, kl_context_get_demo (kl_page_get_context (KL_PAGE (self))));
   kl_endpoint_row_set_recreated (row, waiting && replaced != NULL);
   kl_endpoint_row_set_busy (row, id != NULL && g_hash_table_contains (self->busy_ids, id));
@@ -400,6 +520,8 @@ create_endpoint_row (gpointer item,
   KlEndpointsPage *self = user_data;
   GtkWidget *row = kl_endpoint_row_new (KL_PRIVATE_ENDPOINT (item));
 
+  g_signal_connect_object (kl_endpoint_row_get_command_view (KL_ENDPOINT_ROW (row)), "copied",
+                           G_CALLBACK (command_copied_cb), self, G_CONNECT_SWAPPED);
   configure_row (self, KL_ENDPOINT_ROW (row));
   return row;
 }
@@ -412,6 +534,7 @@ refresh_endpoint_rows (KlEndpointsPage *self)
        child = gtk_widget_get_next_sibling (child))
     if (KL_IS_ENDPOINT_ROW (child))
       configure_row (self, KL_ENDPOINT_ROW (child));
+  update_approval (self);
 }
 
 static KlEndpointRow *
@@ -797,9 +920,28 @@ replan_from_server (KlEndpointsPage *self)
     choose_default_regions (self);
 }
 
+/* The endpoints in the first list: how long they had been in their status, Keylink cannot know
+ * (only since when it has seen them so), until it sees the status change. */
+static void
+note_first_sight (KlEndpointsPage *self)
+{
+  GListModel *model = kl_endpoint_watch_get_model (self->watch);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(KlPrivateEndpoint) endpoint = g_list_model_get_item (model, i);
+      const char *id = kl_private_endpoint_get_id (endpoint);
+
+      if (id != NULL)
+        g_hash_table_add (self->first_sight, g_strdup (id));
+    }
+}
+
 static void
 watch_updated_cb (KlEndpointsPage *self)
 {
+  if (!self->loaded)
+    note_first_sight (self);
   self->loaded = TRUE;
   track_recreated (self);
   g_clear_pointer (&self->poll_error, g_free);
@@ -840,6 +982,8 @@ watch_status_changed_cb (KlEndpointsPage   *self,
 
   /* What the last action said is about the old status. */
   set_notice (self, id, NULL);
+  /* Seen to begin: how long it has lasted is known now. */
+  g_hash_table_remove (self->first_sight, id);
 
   if (status == KL_ENDPOINT_STATUS_ACTIVE || status == KL_ENDPOINT_STATUS_FAILED)
     notify_status (self, endpoint);
@@ -858,6 +1002,7 @@ watch_endpoint_removed_cb (KlEndpointsPage   *self,
     return;
 
   g_hash_table_remove (self->notices, id);
+  g_hash_table_remove (self->first_sight, id);
   refilter_regions (self);
 }
 
@@ -873,6 +1018,9 @@ drop_operations (KlEndpointsPage *self)
 {
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  if (self->create_cancellable != NULL)
+    g_cancellable_cancel (self->create_cancellable);
+  g_clear_object (&self->create_cancellable);
   self->generation++;
   self->creating = FALSE;
   if (self->busy_ids != NULL)
@@ -913,6 +1061,8 @@ drop_watch (KlEndpointsPage *self)
     g_hash_table_remove_all (self->declined);
   if (self->seen_regions != NULL)
     g_hash_table_remove_all (self->seen_regions);
+  if (self->first_sight != NULL)
+    g_hash_table_remove_all (self->first_sight);
   self->defaults_chosen = FALSE;
   self->loaded = FALSE;
 }
@@ -1048,6 +1198,7 @@ update_state (KlEndpointsPage *self)
   gboolean runner_busy = self->runner != NULL && kl_setup_runner_get_busy (self->runner);
   guint n_active = 0;
   gboolean all_active;
+  gboolean can_create;
   g_autofree char *summary = NULL;
   g_autoptr(GPtrArray) missing = NULL;
   KlEncryptionAtRest *ear = self->session != NULL ? kl_session_get_encryption_at_rest (self->session)
@@ -1112,14 +1263,21 @@ update_state (KlEndpointsPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->endpoints_group), n_endpoints > 0);
   gtk_widget_set_sensitive (GTK_WIDGET (self->add_button), self->watch != NULL && self->loaded);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "endpoints.create",
-                                 self->loaded && n_new > 0 && !runner_busy && !key_off);
-  gtk_button_set_label (self->create_button,
-                        self->creating ? _("Creating…") : _("_Create Endpoints"));
-  gtk_widget_set_visible (GTK_WIDGET (self->create_button), n_new > 0 || self->creating);
+  can_create = self->loaded && n_new > 0 && !runner_busy && !key_off;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "endpoints.create", can_create);
   gtk_widget_set_visible (GTK_WIDGET (self->finish_later_button), !all_active);
 
-  kl_page_set_complete (KL_PAGE (self), all_active && !self->creating);
+  /* One primary action, the assistant's Next: “Create Endpoints” while there are regions to
+   * create them in (the page's apply), then Next once every endpoint is active. */
+  kl_page_set_next_label (KL_PAGE (self),
+                          n_new > 0 || self->creating ? _("_Create Endpoints") : NULL);
+  kl_page_set_needs_apply (KL_PAGE (self), n_new > 0 && !self->creating);
+  if (n_new > 0 || self->creating)
+    kl_page_set_complete (KL_PAGE (self), can_create);
+  else
+    kl_page_set_complete (KL_PAGE (self), all_active);
+
+  update_approval (self);
 }
 
 /* ---- Actions --------------------------------------------------------------------------- */
@@ -1128,6 +1286,7 @@ typedef struct
 {
   KlEndpointsPage *page;
   char            *endpoint_id;
+  GTask           *task;        /* the page's apply, for the creation Next started */
   guint            generation;
 } Operation;
 
@@ -1147,26 +1306,30 @@ operation_new (KlEndpointsPage *self,
 }
 
 /* Returns whether the page still cares: the operation was neither cancelled nor dropped
- * (another project, or the window went away). */
+ * (another project, or the window went away). One cancelled by itself (Cancel in the action
+ * bar) is no longer counted as busy. */
 static gboolean
 operation_end (Operation    *op,
                const GError *error)
 {
   KlEndpointsPage *self = op->page;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      op->generation != self->generation)
+  if (op->generation != self->generation)
     return FALSE;
 
   set_busy (self, self->n_operations - 1);
   if (op->endpoint_id != NULL)
     g_hash_table_remove (self->busy_ids, op->endpoint_id);
-  return TRUE;
+  return !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
 static void
 operation_free (Operation *op)
 {
+  /* An apply dropped with its page's operations still answers the assistant. */
+  if (op->task != NULL)
+    g_task_return_new_error (op->task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Dropped");
+  g_clear_object (&op->task);
   g_clear_object (&op->page);
   g_clear_pointer (&op->endpoint_id, g_free);
   g_free (op);
@@ -1185,8 +1348,19 @@ create_cb (GObject      *object,
   GListModel *steps;
 
   kl_setup_runner_create_endpoints_finish (runner, result, &error);
+  if (op->generation == self->generation)
+    g_clear_object (&self->create_cancellable);
   if (!operation_end (op, error))
-    return;
+    {
+      if (op->generation == self->generation)
+        {
+          /* Cancelled in the action bar: the regions stay, to create later. */
+          self->creating = FALSE;
+          refresh_new_region_rows (self);
+          update_state (self);
+        }
+      return;
+    }
 
   self->creating = FALSE;
 
@@ -1211,14 +1385,67 @@ create_cb (GObject      *object,
         }
     }
 
-  if (error != NULL)
-    kl_page_set_error (KL_PAGE (self), error->message);
-
   if (self->watch != NULL)
     kl_endpoint_watch_poke (self->watch);
   refresh_new_region_rows (self);
   refilter_regions (self);
   update_state (self);
+
+  if (op->task != NULL)
+    {
+      /* The assistant shows why; created, the user stays to approve them: the assistant moves
+       * on only after an apply that succeeds, and says nothing of a cancelled one. */
+      if (error != NULL)
+        g_task_return_error (op->task, g_steal_pointer (&error));
+      else
+        g_task_return_new_error (op->task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                 "Created: the endpoints are followed here");
+      g_clear_object (&op->task);
+    }
+  else if (error != NULL)
+    {
+      kl_page_set_error (KL_PAGE (self), error->message);
+    }
+}
+
+static void
+cancel_cb (GCancellable *cancellable,
+           gpointer      user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
+
+/* Creates the endpoints of the new regions; @task, when set, is the page's apply. */
+static gboolean
+create_endpoints (KlEndpointsPage *self,
+                  GCancellable    *cancellable,
+                  GTask           *task)
+{
+  g_auto(GStrv) regions = kl_endpoints_page_dup_new_regions (self);
+  Operation *op;
+
+  if (self->runner == NULL || regions[0] == NULL || kl_setup_runner_get_busy (self->runner))
+    return FALSE;
+
+  g_hash_table_remove_all (self->create_errors);
+  kl_page_set_error (KL_PAGE (self), NULL);
+  self->creating = TRUE;
+
+  /* Cancelled by Cancel in the action bar (the apply's) and with the page's operations. */
+  g_clear_object (&self->create_cancellable);
+  self->create_cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    g_cancellable_connect (cancellable, G_CALLBACK (cancel_cb),
+                           g_object_ref (self->create_cancellable), g_object_unref);
+
+  /* All at once; the runner lists first and never POSTs for a region that has one. */
+  op = operation_new (self, NULL);
+  op->task = task != NULL ? g_object_ref (task) : NULL;
+  kl_setup_runner_create_endpoints_async (self->runner, (const char * const *) regions,
+                                          self->create_cancellable, create_cb, op);
+  refresh_new_region_rows (self);
+  update_state (self);
+  return TRUE;
 }
 
 static void
@@ -1226,22 +1453,7 @@ create_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  KlEndpointsPage *self = KL_ENDPOINTS_PAGE (widget);
-  g_auto(GStrv) regions = kl_endpoints_page_dup_new_regions (self);
-
-  if (self->runner == NULL || regions[0] == NULL || kl_setup_runner_get_busy (self->runner))
-    return;
-
-  g_hash_table_remove_all (self->create_errors);
-  kl_page_set_error (KL_PAGE (self), NULL);
-  self->creating = TRUE;
-
-  /* All at once; the runner lists first and never POSTs for a region that has one. */
-  kl_setup_runner_create_endpoints_async (self->runner, (const char * const *) regions,
-                                          self->cancellable, create_cb,
-                                          operation_new (self, NULL));
-  refresh_new_region_rows (self);
-  update_state (self);
+  create_endpoints (KL_ENDPOINTS_PAGE (widget), NULL, NULL);
 }
 
 static void
@@ -1251,23 +1463,6 @@ remove_region_action (GtkWidget  *widget,
 {
   kl_endpoints_page_remove_region (KL_ENDPOINTS_PAGE (widget),
                                    g_variant_get_string (parameter, NULL));
-}
-
-static void
-copy_command_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  KlEndpointsPage *self = KL_ENDPOINTS_PAGE (widget);
-  KlEndpointRow *row = find_endpoint_row (self, g_variant_get_string (parameter, NULL));
-  const char *command = row != NULL ? kl_endpoint_row_get_approval_command (row) : NULL;
-
-  if (command == NULL)
-    return;
-
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), command);
-  /* Translators: a toast after the approval command was copied to the clipboard */
-  add_toast (self, _("Copied"));
 }
 
 /* The demo's stand-in for the Azure portal is the application's (it runs the simulator). */
@@ -1601,6 +1796,21 @@ kl_endpoints_page_shown (KlPage *page)
   update_state (self);
 }
 
+/* Next while regions wait for their endpoints: create them. */
+static void
+kl_endpoints_page_apply_async (KlPage              *page,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  KlEndpointsPage *self = KL_ENDPOINTS_PAGE (page);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, kl_endpoints_page_apply_async);
+  if (!create_endpoints (self, cancellable, task))
+    g_task_return_boolean (task, TRUE);
+}
+
 static void
 kl_endpoints_page_leave (KlPage *page)
 {
@@ -1741,6 +1951,7 @@ kl_endpoints_page_finalize (GObject *object)
   g_clear_pointer (&self->recreated, g_hash_table_unref);
   g_clear_pointer (&self->declined, g_hash_table_unref);
   g_clear_pointer (&self->seen_regions, g_hash_table_unref);
+  g_clear_pointer (&self->first_sight, g_hash_table_unref);
   g_clear_pointer (&self->busy_ids, g_hash_table_unref);
   g_clear_pointer (&self->notifications, g_hash_table_unref);
   g_clear_pointer (&self->poll_error, g_free);
@@ -1787,6 +1998,7 @@ kl_endpoints_page_class_init (KlEndpointsPageClass *klass)
   page_class->help_id = "endpoints";
   page_class->shown = kl_endpoints_page_shown;
   page_class->leave = kl_endpoints_page_leave;
+  page_class->apply_async = kl_endpoints_page_apply_async;
 
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL,
@@ -1795,6 +2007,7 @@ kl_endpoints_page_class_init (KlEndpointsPageClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (KL_TYPE_COMMAND_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX
                                                "/pages/endpoints/kl-endpoints-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KlEndpointsPage, summary_label);
@@ -1804,7 +2017,9 @@ kl_endpoints_page_class_init (KlEndpointsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KlEndpointsPage, add_button);
   gtk_widget_class_bind_template_child (widget_class, KlEndpointsPage, new_list);
   gtk_widget_class_bind_template_child (widget_class, KlEndpointsPage, finish_later_button);
-  gtk_widget_class_bind_template_child (widget_class, KlEndpointsPage, create_button);
+  gtk_widget_class_bind_template_child (widget_class, KlEndpointsPage, approval_group);
+  gtk_widget_class_bind_template_child (widget_class, KlEndpointsPage, approval_view);
+  gtk_widget_class_bind_template_child (widget_class, KlEndpointsPage, portal_label);
   gtk_widget_class_bind_template_child (widget_class, KlEndpointsPage, add_popover);
   gtk_widget_class_bind_template_child (widget_class, KlEndpointsPage, region_search);
   gtk_widget_class_bind_template_child (widget_class, KlEndpointsPage, region_list);
@@ -1815,8 +2030,6 @@ kl_endpoints_page_class_init (KlEndpointsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "endpoints.create", NULL, create_action);
   gtk_widget_class_install_action (widget_class, "endpoints.remove-region", "s",
                                    remove_region_action);
-  gtk_widget_class_install_action (widget_class, "endpoints.copy-command", "s",
-                                   copy_command_action);
   gtk_widget_class_install_action (widget_class, "endpoints.approve-simulated", "s",
                                    approve_simulated_action);
   gtk_widget_class_install_action (widget_class, "endpoints.reject-simulated", "s",
@@ -1836,7 +2049,9 @@ kl_endpoints_page_init (KlEndpointsPage *self)
 
   /* Named by the text they show, once, without the mnemonic. */
   kl_a11y_name_button_by_text (self->finish_later_button);
-  kl_a11y_name_button_by_text (self->create_button);
+  kl_command_view_set_copy_label (self->approval_view, _("Copy approval command"));
+  g_signal_connect_object (self->approval_view, "copied", G_CALLBACK (command_copied_cb), self,
+                           G_CONNECT_SWAPPED);
 
   self->base_interval = KL_WATCH_DEFAULT_BASE_INTERVAL;
   self->max_interval = KL_WATCH_DEFAULT_MAX_INTERVAL;
@@ -1847,6 +2062,7 @@ kl_endpoints_page_init (KlEndpointsPage *self)
   self->notifications = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->declined = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->seen_regions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->first_sight = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->azure_approved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   self->new_regions = g_list_store_new (KL_TYPE_REGION);

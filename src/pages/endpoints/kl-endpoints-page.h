@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include "kl-command-view.h"
 #include "kl-endpoint-watch.h"
 #include "kl-page.h"
 #include "kl-session.h"
@@ -41,6 +42,10 @@ gboolean         kl_endpoints_page_add_region       (KlEndpointsPage *self,
 void             kl_endpoints_page_remove_region    (KlEndpointsPage *self,
                                                      const char      *region_name);
 /* Whether creating endpoints, a retry or a delete is in flight. */
+/* The command that approves every connection waiting for approval, NULL when none waits; and
+ * the view that shows it. */
+const char      *kl_endpoints_page_get_approval_command (KlEndpointsPage *self);
+KlCommandView   *kl_endpoints_page_get_approval_view (KlEndpointsPage *self);
 gboolean         kl_endpoints_page_get_busy         (KlEndpointsPage *self);
 
 /* Poll intervals (ms) of the watch the page makes (tests use tiny ones). */

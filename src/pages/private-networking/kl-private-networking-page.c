@@ -232,7 +232,7 @@ update (KlPrivateNetworkingPage *self)
     case PAGE_STATE_DONE:
       gtk_label_set_label (self->state_label,
                            _("Private networking is already required for this project. Go "
-                             "on to create or check its region endpoints."));
+                             "on to create or check its private endpoints."));
       break;
 
     case PAGE_STATE_READY:
