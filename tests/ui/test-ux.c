@@ -25,7 +25,7 @@
 #include "pages/review/kl-review-page.h"
 #include "pages/welcome/kl-welcome-page.h"
 
-/* Issue 23, a new admin's second look, as the GNOME HIG and GNOME Initial Setup would judge
+/* A new admin's second look, as the GNOME HIG and GNOME Initial Setup would judge
  * it: values readable (WCAG AA contrast, read from the style, light and dark), the first
  * focus on the page's first field or its primary action, read-only rows out of the tab order,
  * Back and Next as window-level shortcuts, a step counter that does not jump, and a summary

@@ -55,7 +55,7 @@ void               kl_endpoint_row_set_busy           (KlEndpointRow     *self,
                                                        gboolean           busy);
 void               kl_endpoint_row_set_notice         (KlEndpointRow     *self,
                                                        const char        *notice);
-/* The endpoint's private endpoint connection as Azure says it (issue 24): @read FALSE hides it
+/* The endpoint's private endpoint connection as Azure says it: @read FALSE hides it
  * (no credentials, or not read yet); @status ("Pending", "Approved", "Rejected",
  * "Disconnected") NULL when the vault has no connection of that name, or when @error (why the
  * read failed) is set; @can_approve offers "Approve in Azure" while it is Pending. */

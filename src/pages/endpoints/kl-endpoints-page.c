@@ -38,7 +38,7 @@
  * window becomes active again. An endpoint that turns ACTIVE or FAILED while the window is not
  * active sends a desktop notification, withdrawn when the window comes back.
  *
- * The Azure side (issue 24): when Keylink holds the application's credentials (this session's
+ * The Azure side: when Keylink holds the application's credentials (this session's
  * answers), each poll of Atlas is followed by one ARM read of the vault (never two at once),
  * and each row shows the state in Azure of the private endpoint connection whose name Atlas
  * gives (Pending, Approved, Rejected, Disconnected): "approved in Azure, waiting for
