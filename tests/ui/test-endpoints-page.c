@@ -1837,6 +1837,8 @@ test_finish_later (Fixture       *f,
 
   kl_test_project_enable_cmk (f->project, KL_SIM_GROUP_READY, TRUE);
   page = open_endpoints (f, KL_SIM_GROUP_READY);
+  /* No endpoint yet: nothing to finish later. */
+  g_assert_null (find_by_accessible_label (GTK_WIDGET (page), "Finish Later"));
   create_through_page (page, regions);
   wait_for_status (page, "US_EAST_2", KL_ENDPOINT_STATUS_INITIATING);
   g_assert_false (kl_page_get_complete (KL_PAGE (page)));

@@ -1265,7 +1265,8 @@ update_state (KlEndpointsPage *self)
 
   can_create = self->loaded && n_new > 0 && !runner_busy && !key_off;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "endpoints.create", can_create);
-  gtk_widget_set_visible (GTK_WIDGET (self->finish_later_button), !all_active);
+  /* Something to finish later only once Atlas has endpoints to work on. */
+  gtk_widget_set_visible (GTK_WIDGET (self->finish_later_button), n_endpoints > 0 && !all_active);
 
   /* One primary action, the assistant's Next: “Create Endpoints” while there are regions to
    * create them in (the page's apply), then Next once every endpoint is active. */
@@ -1753,7 +1754,7 @@ finish_later_action (GtkWidget  *widget,
                                      "open Keylink again and choose this project, it picks up "
                                      "where things stand."));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "stay", _("_Stay"),
+                                    "stay", _("_Keep Waiting"),
                                     "close", _("_Close Keylink"),
                                     NULL);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "stay");
