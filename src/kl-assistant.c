@@ -387,7 +387,7 @@ apply_cb (GObject      *object,
 
   kl_page_set_needs_apply (page, FALSE);
 
-  if (page == page_at (self, self->current))
+  if (page == page_at (self, self->current) && !KL_PAGE_GET_CLASS (page)->stays_after_apply)
     go_forward (self);
 }
 

@@ -29,6 +29,8 @@ struct _KlField
   GtkEventController *focus;
   KlFieldCheckFunc    check;
   gpointer            user_data;
+  KlFieldFixFunc      fix_func;
+  gpointer            fix_data;
 
   GtkWidget          *caption_row;
   GtkLabel           *caption_label;
@@ -164,7 +166,10 @@ fix_clicked_cb (KlField *self)
 
   g_return_if_fail (fix != NULL);
 
-  kl_field_set_text (self, fix);
+  if (self->fix_func != NULL)
+    self->fix_func (self, fix, self->fix_data);
+  else
+    kl_field_set_text (self, fix);
   gtk_widget_grab_focus (GTK_WIDGET (self->row));
 }
 
@@ -266,7 +271,7 @@ create_caption_row (KlField     *self,
                                    "use-underline", TRUE,
                                    "valign", GTK_ALIGN_CENTER,
                                    "visible", FALSE,
-                                   "tooltip-text", _("Repair the pasted value"),
+                                   "tooltip-text", _("Apply the suggested correction"),
                                    NULL);
   g_signal_connect_swapped (self->fix_button, "clicked", G_CALLBACK (fix_clicked_cb), self);
 
@@ -433,6 +438,22 @@ kl_field_set_editable (KlField  *self,
   g_return_if_fail (KL_IS_FIELD (self));
 
   gtk_editable_set_editable (GTK_EDITABLE (self->row), editable);
+}
+
+/**
+ * kl_field_set_fix_func:
+ * @func: (nullable): what the Fix button does with the check's repair, or %NULL for the
+ *   default (the repair replaces the field's text)
+ */
+void
+kl_field_set_fix_func (KlField        *self,
+                       KlFieldFixFunc  func,
+                       gpointer        user_data)
+{
+  g_return_if_fail (KL_IS_FIELD (self));
+
+  self->fix_func = func;
+  self->fix_data = user_data;
 }
 
 /**

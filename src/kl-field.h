@@ -28,6 +28,18 @@ typedef gboolean (*KlFieldCheckFunc) (const char  *text,
                                       char       **fix,
                                       GError     **error);
 
+/**
+ * KlFieldFixFunc:
+ * @field: the field whose Fix button was clicked
+ * @fix: the repair its check offered
+ *
+ * Applies @fix where it belongs, when that is not the field's own text (a value that
+ * another field holds, say).
+ */
+typedef void (*KlFieldFixFunc) (KlField    *field,
+                                const char *fix,
+                                gpointer    user_data);
+
 KlField     *kl_field_new          (AdwEntryRow      *row,
                                     KlFieldCheckFunc  check,
                                     gpointer          user_data);
@@ -43,5 +55,8 @@ void         kl_field_validate     (KlField          *self);
 void         kl_field_recheck      (KlField          *self);
 void         kl_field_set_editable (KlField          *self,
                                     gboolean          editable);
+void         kl_field_set_fix_func (KlField          *self,
+                                    KlFieldFixFunc    func,
+                                    gpointer          user_data);
 
 G_END_DECLS

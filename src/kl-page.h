@@ -37,6 +37,9 @@ struct _KlPageClass
 
   const char *page_id;
   const char *help_id;
+  /* The page's apply starts what the page then follows (the Endpoints page, once it has
+   * created the endpoints): a successful apply leaves the user on the page. */
+  gboolean    stays_after_apply;
 
   void      (*shown)        (KlPage               *self);
   void      (*leave)        (KlPage               *self);

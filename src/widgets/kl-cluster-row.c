@@ -140,7 +140,7 @@ kl_cluster_row_dup_details (KlCluster *cluster)
 
   g_ptr_array_add (parts, NULL);
   /* Translators: separates tier, provider and regions, e.g. “M10 · Azure · US_EAST_2” */
-  return g_strjoinv (C_("cluster details", " · "), (char **) parts->pdata);
+  return g_strjoinv (C_("cluster details", " · "), (char **) parts->pdata);
 }
 
 /**
@@ -355,7 +355,7 @@ with_time (KlClusterRow *self,
 
   self->time_text = kl_page_util_format_duration (seconds);
   /* Translators: a cluster's update, then how long it has been so: “Updating… · for 3 min” */
-  return g_strdup_printf (C_("cluster update time", "%s · %s"), status, self->time_text);
+  return g_strdup_printf (C_("cluster update time", "%s · %s"), status, self->time_text);
 }
 
 static void
@@ -400,7 +400,7 @@ update_status (KlClusterRow *self)
           break;
         }
       /* Translators: a cluster's state and which key it uses, e.g. “Idle · Uses your key” */
-      status = g_strdup_printf (C_("cluster status", "%s · %s"), cluster_state,
+      status = g_strdup_printf (C_("cluster status", "%s · %s"), cluster_state,
                                 self->access_known
                                 ? kl_cluster_row_access_label (self->cluster, self->access)
                                 : kl_cluster_row_cmk_label (self->cluster));

@@ -161,7 +161,7 @@ def cluster_rows(page):
         for row in e2e.find_all(page, 'list item'):
             labels = [n.get_name() for n in e2e.find_all(row, 'label')]
             if name in labels:
-                result[name] = [t for t in labels if ' · ' in t]
+                result[name] = [t for t in labels if '\u00a0· ' in t]
     return result
 
 
@@ -319,7 +319,7 @@ def test_killed_and_resumed():
         app = start(sim)
         mark = len(requests(sim))
         page = resume(app, 'Clusters')
-        updating = re.compile(r'^Updating… · ')
+        updating = re.compile('^Updating…\u00a0· ')
         e2e.wait_until(lambda: all(any(updating.search(t) for t in texts)
                                    for texts in cluster_rows(page).values()) and
                        len(cluster_rows(page)) == len(steps.CLUSTERS),
@@ -335,7 +335,7 @@ def test_killed_and_resumed():
         sim.advance(120)
         page = app.page('All Set', timeout=30)
         app.label(steps.STATUS_DONE, root=page)
-        e2e.wait_until(lambda: e2e.names(page).count('Uses your key over Private Link · Idle') == 2,
+        e2e.wait_until(lambda: e2e.names(page).count('Uses your key over Private Link\u00a0· Idle') == 2,
                        what='both clusters on the key')
         steps.check_done(api)
 

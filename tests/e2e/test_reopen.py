@@ -61,7 +61,7 @@ def test_reopen_resumes_at_done():
             page = app.page('All Set', timeout=30)
             app.label(steps.STATUS_DONE, root=page)
             app.label(steps.KEY_ID, root=page)
-            e2e.wait_until(lambda: e2e.names(page).count('Uses your key over Private Link · Idle') == 2,
+            e2e.wait_until(lambda: e2e.names(page).count('Uses your key over Private Link\u00a0· Idle') == 2,
                            what='both clusters on the key')
             app.screenshot('e2e-reopen-done')
             steps.check_done(api)

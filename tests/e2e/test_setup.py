@@ -105,7 +105,7 @@ def test_new_admin_setup():
             app.label(steps.STATUS_DONE, root=page)
             app.label('On, and Atlas can use the key', root=page)
             app.label(steps.KEY_ID, root=page)
-            e2e.wait_until(lambda: e2e.names(page).count('Uses your key over Private Link · Idle') == 2,
+            e2e.wait_until(lambda: e2e.names(page).count('Uses your key over Private Link\u00a0· Idle') == 2,
                            what='both clusters on the key')
             e2e.wait_until(lambda: e2e.names(page).count('Active') == 2,
                            what='both endpoints active')

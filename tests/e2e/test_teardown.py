@@ -18,8 +18,8 @@ import keylink_steps as steps  # noqa: E402
 from keylink_steps import GROUP  # noqa: E402
 
 # In this order, but the endpoints in the order Atlas lists them.
-DELETIONS = ['Delete the private endpoint in EUROPE_WEST',
-             'Delete the private endpoint in US_EAST_2']
+DELETIONS = ['Delete the private endpoint in East US 2 (US_EAST_2)',
+             'Delete the private endpoint in West Europe (EUROPE_WEST)']
 STEPS = DELETIONS + [
     'Wait until Atlas has removed every private endpoint',
     'Stop using your key on cluster “payments-eu”',

@@ -268,8 +268,8 @@ test_enable_parallel (void)
   /* The default: every eligible Azure cluster not on the key yet. */
   g_assert_true (kl_cluster_row_get_selected (eu));
   g_assert_true (kl_cluster_row_get_selected (us));
-  g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==, "Idle · Atlas-managed");
-  g_assert_nonnull (find_label (GTK_WIDGET (eu), "M30 · Azure · EUROPE_WEST"));
+  g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==, "Idle · Atlas-managed");
+  g_assert_nonnull (find_label (GTK_WIDGET (eu), "M30 · Azure · EUROPE_WEST"));
   g_assert_cmpstr (kl_page_get_next_label (KL_PAGE (fixture.clusters_page)), ==,
                    "_Use Key on 2 Clusters");
 
@@ -296,7 +296,7 @@ test_enable_parallel (void)
 
   /* Frozen clock: both UPDATING, each row says so. */
   g_assert_true (kl_page_get_applying (KL_PAGE (fixture.clusters_page)));
-  /* With how long, once the watch has seen it: “Updating… · for less than a minute”. */
+  /* With how long, once the watch has seen it: “Updating… · for less than a minute”. */
   g_assert_true (g_str_has_prefix (kl_cluster_row_get_status_text (eu), "Updating…"));
   g_assert_true (g_str_has_prefix (kl_cluster_row_get_status_text (us), "Updating…"));
   g_assert_cmpstr (kl_clusters_page_get_progress_text (fixture.clusters_page), ==, "0 of 2 done");
@@ -305,8 +305,8 @@ test_enable_parallel (void)
   g_assert_true (kl_test_wait_until (apply_over, fixture.clusters_page, TIMEOUT_MS));
   g_assert_null (kl_page_get_error (KL_PAGE (fixture.clusters_page)));
   g_assert_cmpstr (kl_clusters_page_get_progress_text (fixture.clusters_page), ==, "2 of 2 done");
-  g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==, "Idle · Uses your key over the public internet");
-  g_assert_cmpstr (kl_cluster_row_get_status_text (us), ==, "Idle · Uses your key over the public internet");
+  g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==, "Idle · Uses your key over the public internet");
+  g_assert_cmpstr (kl_cluster_row_get_status_text (us), ==, "Idle · Uses your key over the public internet");
 
   clusters = kl_test_project_list_clusters (fixture.project, KL_SIM_GROUP_READY);
   g_assert_cmpuint (clusters->len, ==, 2);
@@ -321,7 +321,7 @@ test_enable_parallel (void)
   /* On to the summary, read from the server. */
   g_assert_true (kl_test_wait_until (done_loaded, &fixture, TIMEOUT_MS));
   g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page), "payments-eu"));
-  g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page), "Uses your key over the public internet · Idle"));
+  g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page), "Uses your key over the public internet · Idle"));
   g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page), "Mind the client secret’s expiry"));
   g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page), "On, and Atlas can use the key"));
 
@@ -459,7 +459,7 @@ test_error_on_row (void)
   g_assert_nonnull (kl_page_get_error (KL_PAGE (fixture.clusters_page)));
   g_assert_nonnull (kl_cluster_row_get_error (eu));
   g_assert_null (kl_cluster_row_get_error (us));
-  g_assert_cmpstr (kl_cluster_row_get_status_text (us), ==, "Idle · Uses your key over the public internet");
+  g_assert_cmpstr (kl_cluster_row_get_status_text (us), ==, "Idle · Uses your key over the public internet");
   g_assert_cmpstr (kl_clusters_page_get_progress_text (fixture.clusters_page), ==,
                    "1 of 2 done, 1 failed");
   g_assert_true (kl_cluster_row_get_selected (eu));
@@ -494,7 +494,7 @@ rows_updating (gpointer user_data)
       KlClusterRow *row = kl_clusters_page_get_row (fixture->clusters_page, names[i]);
 
       if (row == NULL ||
-          g_strcmp0 (kl_cluster_row_get_status_text (row), "Updating… · Uses your key over the public internet") != 0)
+          g_strcmp0 (kl_cluster_row_get_status_text (row), "Updating… · Uses your key over the public internet") != 0)
         return FALSE;
     }
   return TRUE;
@@ -546,8 +546,8 @@ test_resume_updating (void)
   eu = kl_clusters_page_get_row (fixture.clusters_page, "payments-eu");
   us = kl_clusters_page_get_row (fixture.clusters_page, "payments-us");
   g_assert_true (kl_test_wait_until (rows_updating, &fixture, TIMEOUT_MS));
-  g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==, "Updating… · Uses your key over the public internet");
-  g_assert_cmpstr (kl_cluster_row_get_status_text (us), ==, "Updating… · Uses your key over the public internet");
+  g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==, "Updating… · Uses your key over the public internet");
+  g_assert_cmpstr (kl_cluster_row_get_status_text (us), ==, "Updating… · Uses your key over the public internet");
   g_assert_false (kl_cluster_row_get_selected (eu));
   g_assert_null (kl_page_get_next_label (KL_PAGE (fixture.clusters_page)));
   g_assert_true (kl_page_get_needs_apply (KL_PAGE (fixture.clusters_page)));
@@ -562,9 +562,9 @@ test_resume_updating (void)
   g_assert_true (kl_test_wait_until (apply_over, fixture.clusters_page, TIMEOUT_MS));
   g_assert_null (kl_page_get_error (KL_PAGE (fixture.clusters_page)));
   g_assert_cmpstr (kl_clusters_page_get_progress_text (fixture.clusters_page), ==, "2 of 2 done");
-  g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==, "Idle · Uses your key over the public internet");
+  g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==, "Idle · Uses your key over the public internet");
   g_assert_true (kl_test_wait_until (done_loaded, &fixture, TIMEOUT_MS));
-  g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page), "Uses your key over the public internet · Idle"));
+  g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page), "Uses your key over the public internet · Idle"));
 
   /* Not one PATCH: they were sent before. */
   patches = kl_test_project_requests (fixture.project, "PATCH", NULL);
@@ -660,7 +660,7 @@ test_cancel_follow (void)
   /* The time in state, from the watch's first poll that saw it. */
   g_assert_true (kl_test_wait_until (row_has_time, eu, TIMEOUT_MS));
   g_assert_cmpstr (kl_cluster_row_get_time_text (eu), ==, "for less than a minute");
-  g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==, "Updating… · for less than a minute");
+  g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==, "Updating… · for less than a minute");
   g_assert_null (kl_cluster_row_get_note (eu));
 
   /* The next poll is held by the simulator: a request in flight. */
@@ -673,7 +673,7 @@ test_cancel_follow (void)
 
   /* Long in UPDATING: said, with leave to close Keylink (no poll answers meanwhile). */
   kl_cluster_row_set_state_since (eu, g_get_monotonic_time () - 25 * 60 * G_USEC_PER_SEC);
-  g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==, "Updating… · for 25 min");
+  g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==, "Updating… · for 25 min");
   g_assert_nonnull (strstr (kl_cluster_row_get_note (eu), "This can take a while — you can close "
                                                           "Keylink and come back"));
 
@@ -692,12 +692,12 @@ test_cancel_follow (void)
     {
       g_assert_true (kl_cluster_row_get_unfollowed (*row));
       g_assert_true (g_str_has_prefix (kl_cluster_row_get_status_text (*row),
-                                       "Updating in Atlas, no longer followed · for "));
+                                       "Updating in Atlas, no longer followed · for "));
       g_assert_nonnull (strstr (kl_cluster_row_get_note (*row), "goes on in Atlas"));
       g_assert_false (gtk_widget_get_visible (GTK_WIDGET (kl_cluster_row_get_spinner (*row))));
     }
   g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==,
-                   "Updating in Atlas, no longer followed · for 25 min");
+                   "Updating in Atlas, no longer followed · for 25 min");
   text = kl_clusters_page_get_progress_text (fixture.clusters_page);
   g_assert_nonnull (text);
   g_assert_nonnull (strstr (text, "Atlas goes on updating 2 clusters, and Keylink no longer "
@@ -714,7 +714,7 @@ test_cancel_follow (void)
   g_assert_true (kl_test_wait_until (done_loaded, &fixture, TIMEOUT_MS));
   g_assert_cmpstr (kl_page_get_title (KL_PAGE (fixture.done_page)), !=, "All Set");
   g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page),
-                                "Uses your key over the public internet · Updating…"));
+                                "Uses your key over the public internet · Updating…"));
 
   /* Back: still updating in Atlas, still not followed. */
   kl_assistant_back (fixture.assistant);
@@ -737,10 +737,10 @@ test_cancel_follow (void)
   g_assert_true (kl_test_wait_until (apply_over, fixture.clusters_page, TIMEOUT_MS));
   g_assert_null (kl_page_get_error (KL_PAGE (fixture.clusters_page)));
   g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==,
-                   "Idle · Uses your key over the public internet");
+                   "Idle · Uses your key over the public internet");
   g_assert_true (kl_test_wait_until (done_loaded, &fixture, TIMEOUT_MS));
   g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page),
-                                "Uses your key over the public internet · Idle"));
+                                "Uses your key over the public internet · Idle"));
 
   fixture_close (&fixture);
 }
@@ -887,9 +887,9 @@ test_done_mixed (void)
                                             "Link. “analytics-aws” reaches it over the public "
                                             "internet."));
   g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page),
-                                "Uses your key over Private Link · Idle"));
+                                "Uses your key over Private Link · Idle"));
   g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page),
-                                "Uses your key over the public internet · Idle"));
+                                "Uses your key over the public internet · Idle"));
   g_assert_nonnull (find_label (GTK_WIDGET (fixture.done_page),
                                 "Keep public access to the vault on"));
   g_assert_null (find_label (GTK_WIDGET (fixture.done_page),

@@ -1849,7 +1849,7 @@ test_finish_later (Fixture       *f,
   dialog = find_message_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Finish Later?");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "picks up where things stand"));
-  respond (dialog, "stay");
+  respond (dialog, "wait");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window)));
 
   click (find_button (GTK_WIDGET (page), "Finish Later"));

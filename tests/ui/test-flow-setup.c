@@ -387,12 +387,12 @@ test_whole_setup (Fixture       *fixture,
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     g_assert_cmpstr (kl_cluster_row_get_status_text (kl_clusters_page_get_row (clusters_page,
                                                                                names[i])),
-                     ==, "Idle · Uses your key over Private Link");
+                     ==, "Idle · Uses your key over Private Link");
   g_assert_true (kl_test_wait_until (done_loaded, page, TIMEOUT_MS));
   g_assert_true (kl_test_wait_until (stage_is_done, fixture->session, TIMEOUT_MS));
   g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (page), "On, and Atlas can use the key"));
   g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (page),
-                                           "Uses your key over Private Link · Idle"));
+                                           "Uses your key over Private Link · Idle"));
 
   ear = read_back (fixture);
   g_assert_true (kl_azure_key_vault_get_enabled (kl_encryption_at_rest_get_azure_key_vault (ear)));

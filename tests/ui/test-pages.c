@@ -692,6 +692,14 @@ test_key_vault_paste_key_id_fills_vault (Fixture       *fixture,
   kl_test_type_text (key_id, KEY_ID);
   g_assert_cmpstr (row_text (vault), ==, "my-own-vault");
   wait_for_error (key_id);
+
+  /* One click names the key's vault, and leaves the identifier as it was. */
+  g_assert_true (gtk_widget_get_visible (fix_button (key_id)));
+  g_signal_emit_by_name (fix_button (key_id), "clicked");
+  g_assert_cmpstr (row_text (vault), ==, VAULT);
+  g_assert_cmpstr (row_text (key_id), ==, KEY_ID);
+  assert_no_error (key_id);
+  assert_no_error (vault);
 }
 
 static void

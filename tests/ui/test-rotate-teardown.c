@@ -745,7 +745,7 @@ test_teardown_private_networking (void)
   g_assert_cmpstr (kl_page_get_title (KL_PAGE (page)), ==, "Turn Off Private Networking");
   assert_kinds (page, expected, G_N_ELEMENTS (expected));
   g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (page),
-                                           "Delete the private endpoint in US_EAST_2"));
+                                           "Delete the private endpoint in East US 2 (US_EAST_2)"));
   g_assert_nonnull (kl_test_find_by_label (GTK_WIDGET (page),
                                            "Stop requiring private networking for the key vault"));
   assert_warning_shown (&fixture.win);
@@ -1009,7 +1009,7 @@ test_teardown_resume (void)
   show_teardown (&fixture.win, KL_TEARDOWN_CMK);
   assert_kinds (fixture.win.teardown_page, rest, G_N_ELEMENTS (rest));
   g_assert_null (kl_test_find_by_label (GTK_WIDGET (fixture.win.teardown_page),
-                                        "Delete the private endpoint in US_EAST_2"));
+                                        "Delete the private endpoint in East US 2 (US_EAST_2)"));
 
   confirm (&fixture.win, KL_TEARDOWN_CMK);
   start (&fixture.win, KL_TEARDOWN_CMK);

@@ -364,7 +364,7 @@ update_state (KlDonePage *self)
       KlKeyAccess access = kl_plan_get_key_access (plan, cluster, NULL);
 
       /* Translators: a cluster's key and state, e.g. “Uses your key over Private Link · Idle” */
-      subtitle = g_strdup_printf (C_("cluster status", "%s · %s"),
+      subtitle = g_strdup_printf (C_("cluster status", "%s · %s"),
                                   kl_cluster_row_access_label (cluster, access), state);
       add_row (self->clusters_group, self->cluster_rows, kl_cluster_get_name (cluster), subtitle,
                NULL, TRUE);

@@ -1394,13 +1394,12 @@ create_cb (GObject      *object,
 
   if (op->task != NULL)
     {
-      /* The assistant shows why; created, the user stays to approve them: the assistant moves
-       * on only after an apply that succeeds, and says nothing of a cancelled one. */
+      /* The assistant shows why; created, the user stays to approve them
+       * (stays_after_apply). */
       if (error != NULL)
         g_task_return_error (op->task, g_steal_pointer (&error));
       else
-        g_task_return_new_error (op->task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                 "Created: the endpoints are followed here");
+        g_task_return_boolean (op->task, TRUE);
       g_clear_object (&op->task);
     }
   else if (error != NULL)
@@ -1728,41 +1727,6 @@ retry_action (GtkWidget  *widget,
   update_state (self);
 }
 
-static void
-finish_later_response_cb (AdwMessageDialog *dialog,
-                          const char       *response,
-                          KlEndpointsPage  *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  if (g_strcmp0 (response, "close") == 0 && GTK_IS_WINDOW (root))
-    gtk_window_close (GTK_WINDOW (root));
-}
-
-static void
-finish_later_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  GtkRoot *root = gtk_widget_get_root (widget);
-  GtkWidget *dialog;
-
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   _("Finish Later?"),
-                                   _("Atlas goes on with the endpoints without Keylink. Approve "
-                                     "each one in Azure when it waits for approval. When you "
-                                     "open Keylink again and choose this project, it picks up "
-                                     "where things stand."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "stay", _("_Keep Waiting"),
-                                    "close", _("_Close Keylink"),
-                                    NULL);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "stay");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "stay");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (finish_later_response_cb), widget, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
 /* ---- KlPage ---------------------------------------------------------------------------- */
 
 static gboolean
@@ -2000,6 +1964,7 @@ kl_endpoints_page_class_init (KlEndpointsPageClass *klass)
   page_class->shown = kl_endpoints_page_shown;
   page_class->leave = kl_endpoints_page_leave;
   page_class->apply_async = kl_endpoints_page_apply_async;
+  page_class->stays_after_apply = TRUE;
 
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL,
@@ -2039,8 +2004,6 @@ kl_endpoints_page_class_init (KlEndpointsPageClass *klass)
                                    approve_azure_action);
   gtk_widget_class_install_action (widget_class, "endpoints.delete", "s", delete_action);
   gtk_widget_class_install_action (widget_class, "endpoints.retry", "s", retry_action);
-  gtk_widget_class_install_action (widget_class, "endpoints.finish-later", NULL,
-                                   finish_later_action);
 }
 
 static void

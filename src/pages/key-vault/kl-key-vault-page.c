@@ -160,8 +160,34 @@ check_key_id (const char  *text,
       return FALSE;
     }
 
+  if (!kl_key_id_check (id, self->azure_environment, NULL, error))
+    return FALSE;
+
   vault = dup_valid_vault (self);
-  return kl_key_id_check (id, self->azure_environment, vault, error);
+  if (!kl_key_id_check (id, NULL, vault, error))
+    {
+      /* A key in another vault than the one named: Fix names the key's vault
+       * (key_id_fix_cb). */
+      *fix = g_strdup (kl_key_id_get_vault_name (id));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The key identifier's Fix: a repaired identifier replaces the text; a vault name (the
+ * mismatch above) goes into the vault field instead. */
+static void
+key_id_fix_cb (KlField    *field,
+               const char *fix,
+               gpointer    user_data)
+{
+  KlKeyVaultPage *self = user_data;
+
+  if (kl_azure_check_vault_name (fix, NULL))
+    kl_field_set_text (self->vault_field, fix);
+  else
+    kl_field_set_text (field, fix);
 }
 
 static void update_check (KlKeyVaultPage *self);
@@ -661,6 +687,7 @@ kl_key_vault_page_init (KlKeyVaultPage *self)
   self->resource_group_field = kl_field_new (self->resource_group_row, check_resource_group, self);
   self->vault_field = kl_field_new (self->vault_row, check_vault, self);
   self->key_id_field = kl_field_new (self->key_id_row, check_key_id, self);
+  kl_field_set_fix_func (self->key_id_field, key_id_fix_cb, self);
 }
 
 KlPage *

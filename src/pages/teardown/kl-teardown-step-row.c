@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kl-regions.h"
 #include "kl-teardown-step-row.h"
 #include "pages/kl-page-util.h"
 
@@ -106,6 +107,26 @@ kl_teardown_step_row_init (KlTeardownStepRow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+/* The step's title as the rest of the window names places: the plan (core, which has no region
+ * list) writes the Atlas code, "… in US_EAST_2"; the row says "… in East US 2 (US_EAST_2)", as
+ * the Endpoints page does. */
+static char *
+dup_title (KlStep *step)
+{
+  const char *title = kl_step_get_title (step);
+  const char *region = kl_step_get_detail (step);
+  g_autofree char *region_title = NULL;
+  const char *at;
+
+  if (kl_step_get_kind (step) != KL_STEP_DELETE_ENDPOINT || region == NULL || *region == '\0' ||
+      (at = g_strrstr (title, region)) == NULL)
+    return g_strdup (title);
+
+  region_title = kl_regions_dup_title (region);
+  return g_strdup_printf ("%.*s%s%s", (int) (at - title), title, region_title,
+                          at + strlen (region));
+}
+
 GtkWidget *
 kl_teardown_step_row_new (KlStep *step,
                           guint   number)
@@ -113,20 +134,22 @@ kl_teardown_step_row_new (KlStep *step,
   KlTeardownStepRow *self;
   g_autofree char *number_text = NULL;
   g_autofree char *retry_label = NULL;
+  g_autofree char *title = NULL;
 
   g_return_val_if_fail (KL_IS_STEP (step), NULL);
 
   /* Not a construct property: notifications held during construction come back in reverse
    * order, and the title label would read the title as markup before use-markup is off. */
   self = g_object_new (KL_TYPE_TEARDOWN_STEP_ROW, NULL);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), kl_step_get_title (step));
+  title = dup_title (step);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), title);
   self->step = g_object_ref (step);
 
   number_text = g_strdup_printf ("%u", number);
   gtk_label_set_label (self->number_label, number_text);
 
   /* Translators: the accessible name of a failed step's Retry button; %s is the step */
-  retry_label = g_strdup_printf (_("Retry: %s"), kl_step_get_title (step));
+  retry_label = g_strdup_printf (_("Retry: %s"), title);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->retry_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, retry_label,
                                   -1);
