@@ -133,7 +133,7 @@ is_row_text (GtkWidget     *widget,
     return FALSE;
   while (item != NULL &&
          gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (item)) !=
-         GTK_ACCESSIBLE_ROLE_LIST_ITEM)
+         GTK_ACCESSIBLE_ROLE_GRID_CELL)
     item = gtk_widget_get_parent (item);
 
   return item != NULL;

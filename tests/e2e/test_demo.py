@@ -20,12 +20,12 @@ def test_demo_signs_in_and_enables():
 
         # Signed in by itself: the project list, searchable.
         page = app.page('Choose a Project', timeout=30)
-        app.find('list item', 'Payments', root=page, mapped=True)
-        app.find('list item', 'Archive', root=page, mapped=True)
+        app.find(steps.PROJECT_ROW, 'Payments', root=page, mapped=True)
+        app.find(steps.PROJECT_ROW, 'Archive', root=page, mapped=True)
         app.screenshot('demo-projects')
         # The search has the focus: type, and Enter chooses the one project left.
         app.type_into('Search projects', 'Payments', role='entry', root=page)
-        app.gone('list item', 'Archive', root=page)
+        app.gone(steps.PROJECT_ROW, 'Archive', root=page)
         e2e.press_enter()
 
         # Where it stands, and what can be done.

@@ -62,7 +62,7 @@ def test_demo_translated():
 
         # The demo signs in by itself: the project list.
         page = app.page(_('Choose a Project'), timeout=30)
-        app.find('list item', 'Payments', root=page, mapped=True)
+        app.find(steps.PROJECT_ROW, 'Payments', root=page, mapped=True)
         no_english(app, page, ['Choose a Project'])
         shot(app, 'project')
 
@@ -76,7 +76,7 @@ def test_demo_translated():
         # And forward again, to the project and its state.
         app.press(m('_Next'))
         page = app.page(_('Choose a Project'), timeout=30)
-        app.activate(app.find('list item', 'Payments', root=page, mapped=True))
+        app.activate(app.find(steps.PROJECT_ROW, 'Payments', root=page, mapped=True))
         app.label(_('Encryption at rest with your own Azure key is not set up yet.'), root=page,
                   timeout=30)
         shot(app, 'project-state')

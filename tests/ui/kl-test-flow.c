@@ -232,7 +232,7 @@ project_row (KlProjectPage *page,
   g_assert_null (gtk_inscription_get_attributes (GTK_INSCRIPTION (label)));
   while (row != NULL &&
          gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (row)) !=
-         GTK_ACCESSIBLE_ROLE_LIST_ITEM)
+         GTK_ACCESSIBLE_ROLE_GRID_CELL)
     row = gtk_widget_get_parent (row);
   g_assert_nonnull (row);
   return row;

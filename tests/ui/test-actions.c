@@ -430,7 +430,7 @@ test_project_list (Fixture       *fixture,
   window_close (fixture);
   window_open (fixture, 720, 640);
   projects = sign_in (fixture, &good_sa);
-  list = kl_test_find_by_type (GTK_WIDGET (projects), GTK_TYPE_LIST_VIEW);
+  list = kl_test_find_by_type (GTK_WIDGET (projects), GTK_TYPE_GRID_VIEW);
   scroller = gtk_widget_get_ancestor (list, GTK_TYPE_SCROLLED_WINDOW);
   g_assert_true (kl_test_wait_until (list_laid_out, scroller, TIMEOUT_MS));
   wait_for_frame (fixture);

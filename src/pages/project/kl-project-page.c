@@ -44,7 +44,7 @@ struct _KlProjectPage
   /* Template widgets */
   GtkSearchEntry     *search_entry;
   GtkStack           *list_stack;
-  GtkListView        *project_list;
+  GtkGridView        *project_list;
   GtkLabel           *placeholder_label;
   AdwPreferencesGroup *status_group;
   AdwActionRow       *status_row;
@@ -330,12 +330,13 @@ make_row (void)
   return grid;
 }
 
-/* GTK 4.8 makes new list items whenever the search changes the rows on screen (up to 200 of
- * them, GTK_LIST_VIEW_MAX_LIST_ITEMS), before it drops those gone: a row's contents are made
- * ahead, a few at a time while the main loop is idle, and those of list items gone are kept,
- * so that a keystroke has little to make and free. */
-#define SPARE_ROWS_MIN   210
-#define SPARE_ROWS_MAX   256
+/* GTK 4.8 makes new list items whenever the search changes the rows on screen (the grid of
+ * one column keeps up to 30 and one either side, GTK_GRID_VIEW_MAX_VISIBLE_ROWS), before it
+ * drops those gone: a row's contents are made ahead, a few at a time while the main loop is
+ * idle, and those of list items gone are kept, so that a keystroke has little to make and
+ * free. */
+#define SPARE_ROWS_MIN   40
+#define SPARE_ROWS_MAX   64
 #define SPARE_ROWS_BATCH 10
 
 static gboolean
@@ -963,7 +964,7 @@ kl_project_page_init (KlProjectPage *self)
   self->shown = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->projects)),
                                            GTK_FILTER (self->filter));
   selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->shown)));
-  gtk_list_view_set_model (self->project_list, GTK_SELECTION_MODEL (selection));
+  gtk_grid_view_set_model (self->project_list, GTK_SELECTION_MODEL (selection));
   g_signal_connect_object (self->shown, "items-changed", G_CALLBACK (shown_changed_cb), self,
                            G_CONNECT_SWAPPED);
   shown_changed_cb (self);
