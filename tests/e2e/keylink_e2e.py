@@ -482,7 +482,11 @@ class App:
         geometry = self._window_geometry()
         if geometry:
             cmd += ['-crop', geometry, '+repage']
-        subprocess.run(cmd + [path], check=True)
+        # Written beside, then renamed: whoever reads the picture meanwhile (another test, the
+        # README's copy) never sees half of it.
+        partial = os.path.join(SCREENSHOT_DIR, '.%s.%d.png' % (name, os.getpid()))
+        subprocess.run(cmd + [partial], check=True)
+        os.replace(partial, path)
         note('screenshot %s' % name)
         return path
 
