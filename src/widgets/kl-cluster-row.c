@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "kl-cluster-row.h"
+#include "kl-regions.h"
 #include "kl-watch.h"
 #include "pages/kl-page-util.h"
 
@@ -93,7 +94,7 @@ char *
 kl_cluster_row_dup_details (KlCluster *cluster)
 {
   g_autoptr(GPtrArray) providers = g_ptr_array_new ();
-  g_autoptr(GPtrArray) regions = g_ptr_array_new ();
+  g_autoptr(GPtrArray) regions = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
   const KlRegionConfig *configs;
   const char *tier;
@@ -108,8 +109,17 @@ kl_cluster_row_dup_details (KlCluster *cluster)
       const char *provider = configs[i].backing_provider_name != NULL
                              ? configs[i].backing_provider_name : configs[i].provider_name;
 
+      g_autofree char *region = NULL;
+
       add_unique (providers, provider_display_name (provider));
-      add_unique (regions, configs[i].region_name);
+      /* An Azure region as the Endpoints page names it, “West Europe (EUROPE_WEST)”; other
+       * clouds' by Atlas's name (US_EAST_2 is also an AWS region, Ohio). */
+      if (configs[i].region_name != NULL)
+        region = g_strcmp0 (provider, "AZURE") == 0
+                 ? kl_regions_dup_title (configs[i].region_name)
+                 : g_strdup (configs[i].region_name);
+      if (region != NULL && !g_ptr_array_find_with_equal_func (regions, region, g_str_equal, NULL))
+        g_ptr_array_add (regions, g_steal_pointer (&region));
     }
 
   if (kl_cluster_is_serverless (cluster))
@@ -139,7 +149,7 @@ kl_cluster_row_dup_details (KlCluster *cluster)
     return g_strdup (_("No tier or region given by Atlas"));
 
   g_ptr_array_add (parts, NULL);
-  /* Translators: separates tier, provider and regions, e.g. “M10 · Azure · US_EAST_2” */
+  /* Translators: separates tier, provider and regions, e.g. “M10 · Azure · East US 2 (US_EAST_2)” */
   return g_strjoinv (C_("cluster details", " · "), (char **) parts->pdata);
 }
 

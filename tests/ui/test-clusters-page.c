@@ -269,7 +269,7 @@ test_enable_parallel (void)
   g_assert_true (kl_cluster_row_get_selected (eu));
   g_assert_true (kl_cluster_row_get_selected (us));
   g_assert_cmpstr (kl_cluster_row_get_status_text (eu), ==, "Idle · Atlas-managed");
-  g_assert_nonnull (find_label (GTK_WIDGET (eu), "M30 · Azure · EUROPE_WEST"));
+  g_assert_nonnull (find_label (GTK_WIDGET (eu), "M30 · Azure · West Europe (EUROPE_WEST)"));
   g_assert_cmpstr (kl_page_get_next_label (KL_PAGE (fixture.clusters_page)), ==,
                    "_Use Key on 2 Clusters");
 
