@@ -16,6 +16,7 @@
 
 #include "kl-atlas-client-private.h"
 #include "kl-error.h"
+#include "kl-http-body.h"
 #include "kl-http-log.h"
 
 /* ------------------------------------------------------------------------------------------ */
@@ -559,33 +560,16 @@ request_answered (GTask  *owned_task,
   g_task_return_error (task, http_error);
 }
 
-/* GMemoryOutputStream fails the write (G_IO_ERROR_NO_SPACE) when its buffer cannot grow. */
-static gpointer
-body_realloc (gpointer data,
-              gsize    size)
-{
-  if (size > MAX_BODY_BYTES)
-    return NULL;
-
-  return g_realloc (data, size);
-}
-
 static void
 request_read_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
   GError *error = NULL;
+  GBytes *body;
 
-  if (g_output_stream_splice_finish (G_OUTPUT_STREAM (source), result, &error) < 0)
-    {
-      request_answered (user_data, NULL, error);
-      return;
-    }
-
-  request_answered (user_data,
-                    g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (source)),
-                    NULL);
+  body = kl_http_body_read_finish (result, &error);
+  request_answered (user_data, body, error);
 }
 
 /* The answer's headers are in: read its body, up to MAX_BODY_BYTES. */
@@ -597,8 +581,6 @@ request_sent_cb (GObject      *source,
   GTask *task = user_data;
   Request *request = g_task_get_task_data (task);
   g_autoptr(GInputStream) stream = NULL;
-  g_autoptr(GOutputStream) body = NULL;
-  SoupMessageHeaders *headers;
   GError *error = NULL;
 
   if (!(stream = soup_session_send_finish (SOUP_SESSION (source), result, &error)))
@@ -607,21 +589,8 @@ request_sent_cb (GObject      *source,
       return;
     }
 
-  headers = soup_message_get_response_headers (request->message);
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-      soup_message_headers_get_content_length (headers) > MAX_BODY_BYTES)
-    {
-      request_answered (task, NULL,
-                        g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NO_SPACE, "Content-Length"));
-      return;
-    }
-
-  body = g_memory_output_stream_new (NULL, 0, body_realloc, g_free);
-  g_output_stream_splice_async (body, stream,
-                                G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
-                                G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
-                                G_PRIORITY_DEFAULT, request->attempt_cancellable,
-                                request_read_cb, task);
+  kl_http_body_read_async (request->message, stream, MAX_BODY_BYTES, request->attempt_cancellable,
+                           request_read_cb, task);
 }
 
 static void

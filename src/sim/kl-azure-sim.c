@@ -598,6 +598,21 @@ respond_body (SoupServerMessage        *msg,
                                                                    : "application/json",
                                     SOUP_MEMORY_COPY, g_bytes_get_data (decision->body, NULL),
                                     g_bytes_get_size (decision->body));
+  /* A huge answer: spaces after the body (JSON still), told with a Content-Length or, when
+   * chunked, not told at all. */
+  if (decision->pad_bytes > 0)
+    {
+      char *padding = g_malloc (decision->pad_bytes);
+
+      memset (padding, ' ', decision->pad_bytes);
+      soup_message_body_append (soup_server_message_get_response_body (msg), SOUP_MEMORY_TAKE,
+                                padding, decision->pad_bytes);
+    }
+  if (decision->chunked)
+    {
+      soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+      soup_message_body_complete (soup_server_message_get_response_body (msg));
+    }
 }
 
 static void

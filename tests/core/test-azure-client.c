@@ -676,6 +676,48 @@ test_malformed (Fixture       *fixture,
   g_assert_no_error (error);
 }
 
+/* An answer over the client's 4 MiB: refused as told by its Content-Length, and as it grows
+ * when it comes chunked, never read whole. The same key answer a little padded is read. */
+static void
+test_answer_too_large (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  static const struct
+  {
+    guint    pad_bytes;
+    gboolean chunked;
+  } cases[] = {
+    { 1024, FALSE },
+    { 1024, TRUE },
+    { 5 * 1024 * 1024, FALSE },
+    { 5 * 1024 * 1024, TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(KlAzureKey) key = NULL;
+      g_autofree char *fault = NULL;
+
+      fault = g_strdup_printf ("{\"path\": \"/*/keys/*\", \"kind\": \"body\", \"count\": 1, "
+                               "\"body\": {\"key\": {\"kty\": \"RSA\", \"kid\": \"k\"}}, "
+                               "\"padBytes\": %u, \"chunked\": %s}",
+                               cases[i].pad_bytes, cases[i].chunked ? "true" : "false");
+      g_assert_true (kl_azure_sim_add_fault (fixture->sim, fault, &error));
+      key = get_key (fixture, KL_AZURE_SIM_VAULT_NAME, KL_AZURE_SIM_KEY_NAME, &error);
+      if (cases[i].pad_bytes < 4 * 1024 * 1024)
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (key);
+        }
+      else
+        {
+          g_assert_error (error, KL_ERROR, KL_ERROR_BAD_RESPONSE);
+          g_assert_null (key);
+        }
+    }
+}
+
 static void
 test_expired_token_renewed (Fixture       *fixture,
                             gconstpointer  data)
@@ -853,6 +895,7 @@ main (int   argc,
   add ("retry-after", test_retry_after);
   add ("stall-deadline", test_stall_deadline);
   add ("malformed", test_malformed);
+  add ("answer-too-large", test_answer_too_large);
   add ("expired-token-renewed", test_expired_token_renewed);
   add ("secret-only-to-identity-host", test_secret_only_to_identity_host);
 
