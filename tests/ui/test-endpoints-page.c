@@ -638,6 +638,24 @@ create_through_page (KlEndpointsPage    *page,
   g_assert_cmpuint (g_strv_length (planned), ==, 0);
 }
 
+/* A project with its key on, the page open, endpoints created in @regions through it, and
+ * Atlas done with them: each waits for its approval in Azure. */
+static KlEndpointsPage *
+open_waiting_for_approval (Fixture            *f,
+                           const char * const *regions)
+{
+  KlEndpointsPage *page;
+
+  kl_test_project_enable_cmk (f->project, KL_SIM_GROUP_READY, TRUE);
+  page = open_endpoints (f, KL_SIM_GROUP_READY);
+  create_through_page (page, regions);
+  kl_sim_advance (f->project->sim, KL_SIM_INITIATING_SECONDS);
+  for (guint i = 0; regions[i] != NULL; i++)
+    wait_for_status (page, regions[i], KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE);
+
+  return page;
+}
+
 /* ---- Regions and words ----------------------------------------------------------------- */
 
 /* Demo mode, as the application runs it: the page's context says so, and the window holds
@@ -1445,12 +1463,7 @@ test_changed_elsewhere (Fixture       *f,
   NewRegionWait wait;
   g_auto(GStrv) planned = NULL;
 
-  kl_test_project_enable_cmk (f->project, KL_SIM_GROUP_READY, TRUE);
-  page = open_endpoints (f, KL_SIM_GROUP_READY);
-  create_through_page (page, regions);
-  kl_sim_advance (f->project->sim, KL_SIM_INITIATING_SECONDS);
-  wait_for_status (page, "US_EAST_2", KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE);
-  wait_for_status (page, "EUROPE_WEST", KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE);
+  page = open_waiting_for_approval (f, regions);
   planned = kl_endpoints_page_dup_new_regions (page);
   g_assert_cmpuint (g_strv_length (planned), ==, 0);
 
@@ -1688,11 +1701,7 @@ test_time_after_restart (Fixture       *f,
   g_autofree char *status = NULL;
   g_autoptr(GError) error = NULL;
 
-  kl_test_project_enable_cmk (f->project, KL_SIM_GROUP_READY, TRUE);
-  page = open_endpoints (f, KL_SIM_GROUP_READY);
-  create_through_page (page, regions);
-  kl_sim_advance (f->project->sim, KL_SIM_INITIATING_SECONDS);
-  wait_for_status (page, "US_EAST_2", KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE);
+  page = open_waiting_for_approval (f, regions);
   row = find_row (KL_PAGE (page), "US_EAST_2");
   /* Seen to begin in this window. */
   g_assert_cmpstr (kl_endpoint_row_get_time_text (row), ==, "for less than a minute");
@@ -1922,11 +1931,7 @@ test_notification (Fixture       *f,
   GtkWidget *other;
   g_autoptr(GError) error = NULL;
 
-  kl_test_project_enable_cmk (f->project, KL_SIM_GROUP_READY, TRUE);
-  page = open_endpoints (f, KL_SIM_GROUP_READY);
-  create_through_page (page, regions);
-  kl_sim_advance (f->project->sim, KL_SIM_INITIATING_SECONDS);
-  wait_for_status (page, "US_EAST_2", KL_ENDPOINT_STATUS_PENDING_ACCEPTANCE);
+  page = open_waiting_for_approval (f, regions);
 
   /* The user goes to another window. */
   other = gtk_window_new ();
